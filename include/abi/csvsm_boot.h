@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The csvsm boot-info page: the contract between the IGVM builder
+ * (tools/igvmbuild) and the kernel. The builder places this page, measured,
+ * right after the kernel image and passes its address in RSI of the boot
+ * vCPU's VP context. It tells the kernel where its static region is and where
+ * the IGVM parameter areas (memory map, vCPU count, command line) were
+ * inserted. The parameter areas themselves are filled by the loader and are
+ * untrusted; this page is part of the measured image.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#define CSVSM_BOOT_INFO_MAGIC	0x4d565343u /* "CSVM", little endian */
+#define CSVSM_BOOT_INFO_VERSION 1u
+
+/* Exit codes the SVSM writes to its platform's terminate path. */
+#define CSVSM_EXIT_SUCCESS 0x10u
+#define CSVSM_EXIT_PANIC   0x11u
+
+/* IGVM parameter-area indices the builder declares. */
+#define CSVSM_PARAM_MEMMAP   0u
+#define CSVSM_PARAM_VP_COUNT 1u
+#define CSVSM_PARAM_CMDLINE  2u
+
+struct csvsm_boot_info {
+	uint32_t magic;
+	uint32_t version;
+	/* The SVSM's static region: [region_base, region_base + region_size). */
+	uint64_t region_base;
+	uint64_t region_size;
+	/* End of the loaded kernel image (text, data and bss), page aligned. */
+	uint64_t image_end;
+	/* First byte of the region free for run-time allocation. */
+	uint64_t free_base;
+	/* Parameter areas, inserted by the loader (IGVM PARAMETER_INSERT). */
+	uint64_t memmap_gpa;
+	uint64_t memmap_size;
+	uint64_t vp_count_gpa;
+	uint64_t cmdline_gpa;
+	uint64_t cmdline_size;
+	/* Native platform only: a page below 1 MiB for the INIT-SIPI trampoline. */
+	uint64_t ap_trampoline_gpa;
+};
+
+_Static_assert(sizeof(struct csvsm_boot_info) == 88,
+	       "csvsm_boot_info layout is shared with tools/igvmbuild");

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the kernel learns at boot: the boot-info page (measured, from the
+ * builder) and the loader-filled IGVM parameter areas (untrusted). boot.c
+ * validates all of it once and keeps private copies here.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "svsm/compiler.h"
+#include "svsm/err.h"
+
+#define BOOT_MAX_RAM_RANGES 32
+#define BOOT_CMDLINE_MAX    256
+
+struct ram_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+struct boot_params {
+	uint64_t region_base;
+	uint64_t region_size;
+	uint64_t image_end;
+	uint64_t free_base;
+	uint64_t ap_trampoline_gpa;
+	uint32_t vcpu_count;
+	uint32_t ram_count;
+	struct ram_range ram[BOOT_MAX_RAM_RANGES];
+	char cmdline[BOOT_CMDLINE_MAX];
+};
+
+struct csvsm_boot_info;
+
+/*
+ * Validates the boot-info page at `info` and the parameter areas it names,
+ * and fills `out`. The caller maps the pages; `memmap`, `vp_count` and
+ * `cmdline` point at the loader-filled areas.
+ */
+enum svsm_err __must_check boot_params_parse(
+	const struct csvsm_boot_info *info, uint64_t expected_base,
+	const void *memmap, const void *vp_count, const void *cmdline,
+	struct boot_params *out);
+
+/* The validated parameters (after kmain has parsed them). */
+const struct boot_params *boot_params(void);
+
+/* True when the command line holds the word `opt` (e.g. "exit_on_ready"). */
+bool cmdline_has(const char *cmdline, const char *opt);
+/* Copies the value of `key=` into buf; false when absent or too long. */
+bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t len);
+
+/* The last step of boot: production prints "ready"; the test image runs tests. */
+__noreturn void boot_finish(void);

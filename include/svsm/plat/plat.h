@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform interface: what differs between a plain VM (native), SEV-SNP
+ * and TDX. Each platform is its own directory under kernel/plat/ and the
+ * build links exactly one.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "svsm/compiler.h"
+
+struct boot_params;
+
+/* Short name for the boot log ("native", "snp", ...). */
+const char *plat_name(void);
+/* Console byte output and input-ready polling, through the host interface. */
+void plat_io_write8(uint16_t port, uint8_t val);
+uint8_t plat_io_read8(uint16_t port);
+/*
+ * Starts every AP the boot parameters declare; each one runs
+ * smp_ap_entry(index). Returns how many CPUs are online afterwards.
+ */
+uint32_t plat_start_aps(const struct boot_params *bp);
+/* Ends the VM with `code` (CSVSM_EXIT_*); never returns. */
+__noreturn void plat_terminate(uint32_t code);

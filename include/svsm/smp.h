@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bringing up and accounting for the other vCPUs. The platform starts them
+ * (plat_start_aps); each arrives in smp_ap_entry(index) on its own stack.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "svsm/compiler.h"
+
+/* Where a started AP enters C, with its CPU index (1..count-1). */
+__noreturn void smp_ap_entry(uint32_t index);
+/* Waits up to `timeout_us` for CPUs 1..count-1; returns how many are online. */
+uint32_t smp_wait_online(uint32_t count, uint32_t timeout_us);
+/* Starts all APs and logs the result; returns the number of online CPUs. */
+uint32_t smp_start(uint32_t count);

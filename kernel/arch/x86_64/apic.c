@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The local APIC in xAPIC (MMIO) mode, enough to start application
+ * processors with INIT-SIPI-SIPI (Intel SDM Vol. 3A, 10.4.4 / 8.4.4.1).
+ * xAPIC rather than x2APIC because QEMU 7.2's TCG has no x2APIC.
+ */
+#include "svsm/addr.h"
+#include "svsm/arch/cpu.h"
+#include "x86.h"
+
+#define MSR_APIC_BASE  0x1b
+#define APIC_ICR_LOW   0x300
+#define APIC_ICR_HIGH  0x310
+#define ICR_DELIVS     (1u << 12) /* delivery status: send pending */
+#define ICR_LEVEL      (1u << 14) /* level assert */
+#define ICR_ALL_BUT_ME (3u << 18) /* destination shorthand */
+#define ICR_INIT       (5u << 8)
+#define ICR_STARTUP    (6u << 8)
+
+static volatile uint32_t *apic_reg(uint32_t off)
+{
+	uint32_t lo;
+	uint32_t hi;
+
+	/* SAFETY: reading IA32_APIC_BASE has no side effects. */
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_APIC_BASE));
+	/* The xAPIC page lies in the identity-mapped, uncached top GiB. */
+	return arch_phys_to_virt(
+		((((uint64_t)hi << 32) | lo) & ~0xfffull) + off, 4);
+}
+
+static void apic_send(uint32_t icr)
+{
+	volatile uint32_t *low = apic_reg(APIC_ICR_LOW);
+
+	/* SAFETY: MMIO to the local APIC's ICR; writing the low word sends. */
+	*apic_reg(APIC_ICR_HIGH) = 0;
+	*low = icr;
+	/* SAFETY: polling the same ICR register for delivery. */
+	while (*low & ICR_DELIVS)
+		arch_cpu_relax();
+}
+
+void arch_apic_start_aps(uint32_t vector)
+{
+	/* SDM 8.4.4.1: INIT, 10 ms, SIPI, 200 us, SIPI. */
+	apic_send(ICR_ALL_BUT_ME | ICR_LEVEL | ICR_INIT);
+	arch_udelay(10000);
+	apic_send(ICR_ALL_BUT_ME | ICR_STARTUP | (vector & 0xff));
+	arch_udelay(200);
+	apic_send(ICR_ALL_BUT_ME | ICR_STARTUP | (vector & 0xff));
+}

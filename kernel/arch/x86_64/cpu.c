@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU descriptor tables for x86-64: a GDT with kernel code/data and a
+ * TSS whose IST slots hold the double-fault, NMI and machine-check stacks,
+ * and one shared IDT pointing at the stubs in trap.S. Also the small CPU
+ * instructions the core needs (halt, pause, CPUID, RDRAND/RDSEED).
+ *
+ * Inline assembly is allowed in this directory only; each site says why it
+ * is sound in a SAFETY comment.
+ */
+#include <stddef.h>
+
+#include "svsm/arch/cpu.h"
+#include "svsm/arch/io.h"
+#include "svsm/percpu.h"
+#include "abi/csvsm_boot.h"
+#include "layout.h"
+#include "x86.h"
+
+static_assert(offsetof(struct csvsm_boot_info, region_size) ==
+		      BOOT_INFO_REGION_SIZE,
+	      "entry.S reads region_size at this offset");
+static_assert(offsetof(struct percpu, self) == 0,
+	      "this_cpu() reads the self pointer at GS:0");
+
+/* Intel SDM Vol. 3A, 8.7 (64-bit TSS). */
+struct tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __packed;
+static_assert(sizeof(struct tss64) == 104, "SDM Vol. 3A, Figure 8-11");
+
+/* Intel SDM Vol. 3A, 6.14.1 (64-bit IDT gate descriptor). */
+struct idt_gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_high;
+	uint32_t reserved;
+} __packed;
+static_assert(sizeof(struct idt_gate) == 16, "SDM Vol. 3A, Figure 6-8");
+
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __packed;
+
+#define GDT_ENTRIES 5 /* null, code, data, TSS (two slots) */
+
+struct cpu_tables {
+	uint64_t gdt[GDT_ENTRIES];
+	struct tss64 tss;
+} __aligned(16);
+
+static struct cpu_tables cpu_tables[CFG_MAX_CPUS];
+static struct idt_gate idt[256] __aligned(16);
+extern const uint64_t trap_stub_table[32];
+
+static void idt_build_once(void)
+{
+	static bool built;
+
+	if (built)
+		return;
+	for (unsigned int v = 0; v < 32; v++) {
+		uint64_t off = trap_stub_table[v];
+		uint8_t ist = 0;
+
+		if (v == 8)
+			ist = IST_DOUBLE_FAULT + 1;
+		else if (v == 2)
+			ist = IST_NMI + 1;
+		else if (v == 18)
+			ist = IST_MACHINE_CHECK + 1;
+		idt[v] = (struct idt_gate){
+			.offset_low = (uint16_t)off,
+			.selector = KERNEL_CS,
+			.ist = ist,
+			.type_attr = 0x8e, /* present, DPL0, interrupt gate */
+			.offset_mid = (uint16_t)(off >> 16),
+			.offset_high = (uint32_t)(off >> 32),
+		};
+	}
+	built = true;
+}
+
+static void gdt_build(struct cpu_tables *t, const struct percpu *pc)
+{
+	uint64_t base = (uint64_t)(uintptr_t)&t->tss;
+	uint64_t limit = sizeof(t->tss) - 1;
+
+	t->gdt[0] = 0;
+	t->gdt[1] = 0x00af9a000000ffffull; /* 64-bit code, DPL0 */
+	t->gdt[2] = 0x00cf92000000ffffull; /* data */
+	/* SDM Vol. 3A, 8.2.3: 16-byte available 64-bit TSS descriptor. */
+	t->gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+		    (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
+		    (((base >> 24) & 0xff) << 56);
+	t->gdt[4] = base >> 32;
+	t->tss = (struct tss64){.iomap_base = sizeof(struct tss64)};
+	for (unsigned int i = 0; i < IST_COUNT; i++)
+		t->tss.ist[i] = pc->ist_top[i];
+}
+
+void arch_cpu_init(struct percpu *pc)
+{
+	struct cpu_tables *t = &cpu_tables[pc->index];
+	struct desc_ptr gdtr = {sizeof(t->gdt) - 1, (uintptr_t)t->gdt};
+	struct desc_ptr idtr = {sizeof(idt) - 1, (uintptr_t)idt};
+	uint64_t pcval = (uint64_t)(uintptr_t)pc;
+
+	idt_build_once();
+	gdt_build(t, pc);
+	/*
+	 * SAFETY: loads descriptor tables this function just built in static
+	 * storage; the far return reloads CS with the same flat 64-bit code
+	 * segment the CPU already runs in, so execution continues in place.
+	 */
+	__asm__ volatile("lgdt %0\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movl %2, %%eax\n\t"
+			 "movl %%eax, %%ds\n\t"
+			 "movl %%eax, %%es\n\t"
+			 "movl %%eax, %%ss\n\t"
+			 "ltr %w3\n\t"
+			 "lidt %4"
+			 :
+			 : "m"(gdtr), "i"(KERNEL_CS), "i"(KERNEL_DS),
+			   "r"(KERNEL_TSS), "m"(idtr)
+			 : "rax", "memory");
+	/* SAFETY: IA32_GS_BASE (0xc0000101) takes a canonical address. */
+	__asm__ volatile("wrmsr"
+			 :
+			 : "c"(0xc0000101u), "a"((uint32_t)pcval),
+			   "d"((uint32_t)(pcval >> 32)));
+}
+
+struct percpu *arch_this_cpu(void)
+{
+	struct percpu *pc;
+
+	/* SAFETY: GS:0 holds the self pointer arch_cpu_init() installed. */
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(pc));
+	return pc;
+}
+
+void arch_halt_forever(void)
+{
+	for (;;) {
+		/* SAFETY: stops this CPU; no state is touched. */
+		__asm__ volatile("cli; hlt");
+	}
+}
+
+void arch_wait_for_interrupt(void)
+{
+	/* SAFETY: waits for the next interrupt; no state is touched. */
+	__asm__ volatile("hlt");
+}
+
+void arch_cpu_relax(void)
+{
+	/* SAFETY: PAUSE is a hint with no architectural effect. */
+	__asm__ volatile("pause");
+}
+
+static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	/* SAFETY: CPUID only writes the four output registers. */
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
+}
+
+uint32_t arch_apic_id(void)
+{
+	uint32_t r[4];
+
+	cpuid(1, 0, r);
+	return r[1] >> 24;
+}
+
+/* One RDSEED or RDRAND attempt; the carry flag says whether it worked. */
+static __no_stack_prot bool rand_step(bool seed, uint64_t *out)
+{
+	uint8_t ok;
+
+	if (seed) {
+		/* SAFETY: RDSEED writes only its register and CF. */
+		__asm__ volatile("rdseed %0; setc %1" : "=r"(*out), "=qm"(ok));
+	} else {
+		/* SAFETY: RDRAND writes only its register and CF. */
+		__asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok));
+	}
+	return ok;
+}
+
+__no_stack_prot bool arch_hw_random(uint64_t *out)
+{
+	uint32_t r[4];
+	bool has_seed;
+	bool has_rand;
+
+	cpuid(0, 0, r);
+	has_seed = false;
+	if (r[0] >= 7) {
+		cpuid(7, 0, r);
+		has_seed = r[1] & (1u << 18);
+	}
+	cpuid(1, 0, r);
+	has_rand = r[2] & (1u << 30);
+	/* Intel's DRNG guide advises up to 10 RDRAND retries. */
+	for (int i = 0; i < 10; i++) {
+		if (has_seed && rand_step(true, out))
+			return true;
+		if (has_rand && rand_step(false, out))
+			return true;
+	}
+	return false;
+}
+
+void arch_udelay(uint32_t us)
+{
+	/* Each write to the POST port takes about a microsecond. */
+	while (us--)
+		arch_outb(0x80, 0);
+}
+
+uint64_t arch_read_cr3(void)
+{
+	uint64_t v;
+
+	/* SAFETY: reading CR3 has no side effects. */
+	__asm__ volatile("movq %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+uint64_t arch_read_efer(void)
+{
+	uint32_t lo;
+	uint32_t hi;
+
+	/* SAFETY: reading IA32_EFER has no side effects. */
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000080u));
+	return ((uint64_t)hi << 32) | lo;
+}

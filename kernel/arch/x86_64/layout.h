@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Constants shared by the x86-64 entry assembly, the linker script and C:
+ * where the kernel is linked and which selectors its GDTs use. Included from
+ * assembly, so macros only.
+ */
+#pragma once
+
+/* The kernel runs in the top 2 GiB (-mcmodel=kernel) ... */
+#define KERNEL_VIRT_BASE 0xffffffff80000000
+/* ... mapped onto the SVSM static region, whose base comes from the build. */
+#ifndef SVSM_PHYS_BASE
+#error "SVSM_PHYS_BASE must be set by the build"
+#endif
+#define KERNEL_OFFSET (KERNEL_VIRT_BASE - SVSM_PHYS_BASE)
+
+/* Boot GDT (entry.S and the AP trampoline use the same layout). */
+#define BOOT_CS32 0x08
+#define BOOT_DS	  0x10
+#define BOOT_CS64 0x18
+
+/* Run-time per-CPU GDT (cpu.c). */
+#define KERNEL_CS 0x08
+#define KERNEL_DS 0x10
+#define KERNEL_TSS 0x18
+
+#define BOOT_STACK_SIZE 16384
+
+/* Offsets in struct csvsm_boot_info used by entry.S (checked in cpu.c). */
+#define BOOT_INFO_REGION_SIZE 16
+
+/* AP trampoline data block, at the end of the trampoline page. */
+#define TRAMP_DATA_OFF	  0xf00
+#define TRAMP_CR3	  (TRAMP_DATA_OFF + 0x00)
+#define TRAMP_ENTRY	  (TRAMP_DATA_OFF + 0x08)
+#define TRAMP_STACKS	  (TRAMP_DATA_OFF + 0x10)
+#define TRAMP_MAX_AP	  (TRAMP_DATA_OFF + 0x18)
+#define TRAMP_COUNTER	  (TRAMP_DATA_OFF + 0x1c)
+#define TRAMP_FAR32	  (TRAMP_DATA_OFF + 0x20)
+#define TRAMP_FAR64	  (TRAMP_DATA_OFF + 0x28)
+#define TRAMP_GDTR	  (TRAMP_DATA_OFF + 0x30)
+#define TRAMP_EFER	  (TRAMP_DATA_OFF + 0x38)
+#define TRAMP_GDT	  (TRAMP_DATA_OFF + 0x40)

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Physical <-> virtual translation for the boot mappings that entry.S builds:
+ * the SVSM region at KERNEL_VIRT_BASE and an identity map of the first
+ * 4 GiB. The memory-management layer replaces these with its own page tables.
+ */
+#include <stdbool.h>
+
+#include "svsm/addr.h"
+#include "layout.h"
+#include "x86.h"
+
+static bool range_ok(uint64_t pa, size_t len, uint64_t lo, uint64_t hi)
+{
+	uint64_t end;
+
+	if (__builtin_add_overflow(pa, len, &end))
+		return false;
+	return pa >= lo && end <= hi;
+}
+
+static uint64_t region_size_mapped;
+
+void arch_mm_set_region_size(uint64_t size)
+{
+	region_size_mapped = size;
+}
+
+void *arch_phys_to_virt(uint64_t pa, size_t len)
+{
+	if (range_ok(pa, len, SVSM_PHYS_BASE,
+		     SVSM_PHYS_BASE + region_size_mapped))
+		return ptr_from_va(pa + KERNEL_OFFSET);
+	if (range_ok(pa, len, 0, 1ull << 32))
+		return ptr_from_va(pa);
+	return NULL;
+}
+
+uint64_t arch_virt_to_phys(const void *va)
+{
+	return (uint64_t)(uintptr_t)va - KERNEL_OFFSET;
+}

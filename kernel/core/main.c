@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmain: the boot sequence after entry.S, on the boot CPU.
+ *   1. console, banner, stack-protector check;
+ *   2. boot info and IGVM parameters (validated, see boot_params.c);
+ *   3. the named layout of the SVSM region, the boot allocator, per-CPU
+ *      areas and this CPU's descriptor tables;
+ *   4. the other vCPUs;
+ *   5. boot_finish(): "ready" (or, in the test image, the in-kernel tests).
+ */
+#define LOG_PREFIX ""
+#include "svsm/addr.h"
+#include "svsm/boot.h"
+#include "svsm/console.h"
+#include "svsm/layout.h"
+#include "svsm/log.h"
+#include "svsm/panic.h"
+#include "svsm/percpu.h"
+#include "svsm/plat/plat.h"
+#include "svsm/smp.h"
+#include "svsm/stackprot.h"
+#include "abi/csvsm_boot.h"
+#include "lib/string.h"
+
+#ifndef CSVSM_VERSION
+#define CSVSM_VERSION "dev"
+#endif
+
+void kmain(uint64_t boot_info_pa);
+
+/* Linker-script symbols bounding the image's sections. */
+extern char __text_end[], __rodata_start[], __rodata_end[];
+extern char __data_start[], __data_end[], __bss_start[], __bss_end[];
+
+static struct boot_params params;
+
+const struct boot_params *boot_params(void)
+{
+	return &params;
+}
+
+static const void *map_or_panic(uint64_t pa, uint64_t len, const char *what)
+{
+	const void *p = arch_phys_to_virt(pa, len);
+
+	if (!p)
+		panic("boot: %s at 0x%llx (+0x%llx) is not mapped", what,
+		      (unsigned long long)pa, (unsigned long long)len);
+	return p;
+}
+
+static void load_params(uint64_t pa)
+{
+	const struct csvsm_boot_info *bi;
+	struct csvsm_boot_info copy;
+	enum svsm_err err;
+
+	/* Read through the identity map until the region size is known. */
+	bi = map_or_panic(pa, sizeof(*bi), "boot info");
+	memcpy(&copy, bi, sizeof(copy));
+	if (copy.region_size > (1ull << 30))
+		panic("boot: SVSM region size 0x%llx over 1 GiB",
+		      (unsigned long long)copy.region_size);
+	arch_mm_set_region_size(copy.region_size);
+	err = boot_params_parse(
+		&copy, SVSM_PHYS_BASE,
+		map_or_panic(copy.memmap_gpa, copy.memmap_size, "memory map"),
+		map_or_panic(copy.vp_count_gpa, 4, "vCPU count"),
+		map_or_panic(copy.cmdline_gpa, copy.cmdline_size, "command line"),
+		&params);
+	if (err != SVSM_OK)
+		panic("boot: invalid boot info or IGVM parameters (%s)",
+		      svsm_err_name(err));
+}
+
+static void add_part(const char *name, const void *start, const void *end)
+{
+	uint64_t pa = arch_virt_to_phys(start);
+	uint64_t size = (uint64_t)((const char *)end - (const char *)start);
+
+	if (size && layout_add(name, pa, ALIGN_UP(size, PAGE_SIZE)) != SVSM_OK)
+		panic("layout: %s overlaps another part", name);
+}
+
+static void build_layout(void)
+{
+	const struct boot_params *p = &params;
+
+	/* The text part starts at the region base: entry.S's boot code. */
+	if (layout_add("kernel text", p->region_base,
+		       ALIGN_UP(arch_virt_to_phys(__text_end), PAGE_SIZE) -
+			       p->region_base) != SVSM_OK)
+		panic("layout: kernel text overlaps another part");
+	add_part("kernel rodata", __rodata_start, __rodata_end);
+	add_part("kernel data", __data_start, __data_end);
+	add_part("kernel bss", __bss_start, __bss_end);
+	if (layout_add("boot info+params", p->image_end,
+		       p->free_base - p->image_end) != SVSM_OK)
+		panic("layout: boot info overlaps the image");
+	bootmem_init(p->free_base, p->region_base + p->region_size);
+}
+
+static void print_memory(void)
+{
+	const struct boot_params *p = &params;
+
+	log_info("RAM from the loader's memory map:");
+	for (uint32_t i = 0; i < p->ram_count; i++)
+		log_info("  ram                0x%016llx 0x%016llx %8llu",
+			 (unsigned long long)p->ram[i].base,
+			 (unsigned long long)(p->ram[i].base + p->ram[i].size),
+			 (unsigned long long)(p->ram[i].size / 1024));
+	log_info("SVSM region 0x%llx-0x%llx (%llu KiB):",
+		 (unsigned long long)p->region_base,
+		 (unsigned long long)(p->region_base + p->region_size),
+		 (unsigned long long)(p->region_size / 1024));
+	if (layout_add("free", p->region_base + p->region_size - bootmem_left(),
+		       bootmem_left()) != SVSM_OK && bootmem_left())
+		panic("layout: free space overlaps another part");
+	layout_print();
+}
+
+static void apply_cmdline(void)
+{
+	char buf[8];
+
+	if (cmdline_get(params.cmdline, "loglevel", buf, sizeof(buf))) {
+		unsigned int level = 0;
+
+		for (const char *c = buf; *c >= '0' && *c <= '9'; c++)
+			level = level * 10 + (unsigned int)(*c - '0');
+		log_set_level(level);
+	}
+}
+
+void kmain(uint64_t boot_info_pa)
+{
+	console_init();
+	log_printf("\ncsvsm %s on the %s platform\n", CSVSM_VERSION,
+		   plat_name());
+	if (!stackprot_seeded())
+		panic("no RDSEED/RDRAND: cannot seed the stack protector");
+	load_params(boot_info_pa);
+	apply_cmdline();
+	log_info("command line: \"%s\"", params.cmdline);
+	build_layout();
+	percpu_init(params.vcpu_count);
+	print_memory();
+	smp_start(params.vcpu_count);
+	boot_finish();
+}

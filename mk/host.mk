@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: MIT
+#
+# Hosted code: the IGVM library and the tools on it. Tools are built with
+# hardening; the unit tests (mk/tests.mk) rebuild the library sources with
+# sanitizers.
+
+HOST_CC := $(CC)
+HOST_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wvla
+HOST_CFLAGS := -std=gnu11 -O2 -g $(HOST_WARN) -D_FORTIFY_SOURCE=2 \
+	-fstack-protector-strong -ffile-prefix-map=$(CURDIR)=. \
+	-Iinclude -Itools/libigvm -Itools/common -MMD -MP
+HOST_LDLIBS := -lz
+
+LIBIGVM_SRCS := $(wildcard tools/libigvm/*.c)
+TOOLS_COMMON_SRCS := tools/common/util.c
+CSVSM_IGVM_SRCS := $(wildcard tools/csvsm-igvm/*.c)
+CSVSM_RUN_SRCS := tools/csvsm-run/main.c tools/csvsm-run/plan.c \
+	tools/csvsm-run/vpctx.c
+
+hobj = $(patsubst %,$(O)/host-obj/%.o,$(1))
+HOST_TOOLS := $(O)/tools/csvsm-igvm $(O)/tools/csvsm-run
+
+$(O)/host-obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itools/csvsm-run -c -o $@ $<
+
+$(O)/tools/csvsm-igvm: $(call hobj,$(CSVSM_IGVM_SRCS) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+
+# The reset stub: assembled, linked at 0xffff0000, flattened to 64 KiB.
+RESETSTUB_BIN := $(O)/host-obj/resetstub.bin
+$(RESETSTUB_BIN): tools/csvsm-run/resetstub.S tools/csvsm-run/resetstub.h tools/csvsm-run/resetstub.lds
+	@mkdir -p $(dir $@)
+	@echo "  STUB    $@"
+	$(Q)$(HOST_CC) -c -Itools/csvsm-run -o $(O)/host-obj/resetstub.o $<
+	$(Q)ld -T tools/csvsm-run/resetstub.lds -o $(O)/host-obj/resetstub.elf \
+		$(O)/host-obj/resetstub.o
+	$(Q)objcopy -O binary $(O)/host-obj/resetstub.elf $@
+
+$(O)/host-obj/stub_blob.o: tools/csvsm-run/stub_blob.S $(RESETSTUB_BIN)
+	$(Q)$(HOST_CC) -c -DRESETSTUB_BIN='"$(RESETSTUB_BIN)"' -o $@ $<
+
+$(O)/tools/csvsm-run: $(call hobj,$(CSVSM_RUN_SRCS) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS)) $(O)/host-obj/stub_blob.o
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * File and number helpers for the host tools. Every input is from the
+ * command line or the file system, so every failure is an error message,
+ * never an abort.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+uint8_t *util_read_file(const char *path, size_t max, size_t *size, char *err,
+			size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long len;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		snprintf(err, errlen, "%s: cannot determine size", path);
+		goto out;
+	}
+	if ((unsigned long)len > max) {
+		snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
+		goto out;
+	}
+	buf = malloc(len ? (size_t)len : 1);
+	if (!buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		snprintf(err, errlen, "%s: read error", path);
+		free(buf);
+		buf = NULL;
+		goto out;
+	}
+	*size = (size_t)len;
+out:
+	fclose(f);
+	return buf;
+}
+
+int util_write_file(const char *path, const void *data, size_t size,
+		    char *err, size_t errlen)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >=
+	    (int)sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	f = fopen(tmp, "wb");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (fwrite(data, 1, size, f) != size || fclose(f) != 0) {
+		snprintf(err, errlen, "%s: write error", tmp);
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int util_parse_size(const char *s, uint64_t *out)
+{
+	char *end = NULL;
+	unsigned long long v;
+	unsigned int shift = 0;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (*end || (shift && v > (~0ull >> shift)))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}

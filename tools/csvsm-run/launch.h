@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The launcher's model of the VM it starts: the machine (memory, vCPUs)
+ * and the guest-physical contents the IGVM file asks for.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "igvm.h"
+
+struct ram_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+/* What stock QEMU's q35 machine gives a guest with `mem_size` of RAM. */
+struct machine {
+	uint64_t mem_size;
+	uint32_t vcpus;
+	unsigned int ram_count;
+	struct ram_range ram[3];
+};
+
+/* A run of guest-physical bytes to load before the VM starts. */
+struct blob {
+	uint64_t gpa;
+	size_t size;
+	uint8_t *data;
+};
+
+struct load_plan {
+	struct blob *blobs;
+	size_t blob_count;
+	uint8_t stub[65536];
+	char err[512];
+};
+
+/* Fills in q35's RAM ranges for mem_size (QEMU 7.2, hw/i386/pc_q35.c). */
+void machine_init(struct machine *m, uint64_t mem_size, uint32_t vcpus);
+bool machine_is_ram(const struct machine *m, uint64_t gpa, uint64_t size);
+
+/*
+ * Walks the native-platform directives of `f` and produces what to load:
+ * page data and inserted parameter areas (memory map, vCPU count and
+ * command line filled for `m`) as blobs, and the reset stub patched with the
+ * boot VP context. -1 with a message in plan->err for anything the launcher
+ * cannot honour.
+ */
+int plan_build(const struct igvm_file *f, const struct machine *m,
+	       const char *cmdline, struct load_plan *plan);
+void plan_free(struct load_plan *plan);
+
+/* Patches the reset stub from a native VP context (vpctx.c). */
+int vpctx_to_stub(const uint8_t *ctx, size_t len, const struct igvm_file *f,
+		  uint8_t *stub, char *err, size_t errlen);
+
+/* Reads guest-physical bytes from the file's native PAGE_DATA; -1 if absent. */
+int plan_read_gpa(const struct igvm_file *f, uint64_t gpa, void *buf,
+		  size_t len);

@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * csvsm-run: boots an IGVM file on the QEMU that distributions ship, which
+ * has no IGVM loader. It parses and validates the file, lays out the guest
+ * memory the file asks for (page data, filled parameter areas), writes the
+ * pieces to a temporary directory, and starts QEMU with them as loader
+ * blobs plus a reset stub that enters the boot VP context. Its exit status
+ * tells how the SVSM ended:
+ *   0 the SVSM reported success     1 the SVSM panicked or faulted
+ *   2 usage or file error           3 QEMU failed or the VM stopped silently
+ *   124 timeout
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "abi/csvsm_boot.h"
+#include "launch.h"
+#include "util.h"
+
+#define MAX_IGVM  (256u << 20)
+#define MAX_ARGS  512
+#define MAX_EXTRA 64
+
+extern const uint8_t resetstub_image[];
+extern const uint8_t resetstub_image_end[];
+
+struct options {
+	const char *igvm;
+	const char *qemu;
+	const char *accel;
+	char cmdline[256];
+	uint64_t mem;
+	uint32_t vcpus;
+	unsigned int timeout;
+	int gdb;
+	int dry_run;
+	int extra_count;
+	char *extra[MAX_EXTRA];
+};
+
+static volatile sig_atomic_t timed_out;
+static volatile pid_t child;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	timed_out = 1;
+	if (child > 0)
+		kill(child, SIGKILL);
+}
+
+static int usage(FILE *f, int rc)
+{
+	fprintf(f,
+		"usage: csvsm-run [options] FILE.igvm [-- QEMU-ARGS...]\n"
+		"  -m, --memory SIZE     guest RAM (default 256M)\n"
+		"  -s, --smp N           vCPUs (default 2)\n"
+		"  -a, --accel A         kvm, tcg or auto (default: kvm when /dev/kvm works)\n"
+		"  -c, --cmdline STR     SVSM command line (IGVM COMMAND_LINE parameter)\n"
+		"  -e, --exit-on-ready   end the VM when the SVSM is ready (for scripts)\n"
+		"  -t, --timeout SEC     kill the VM after SEC seconds (exit 124)\n"
+		"  -g, --gdb             wait for gdb on tcp::1234 before starting\n"
+		"  -q, --qemu PATH       QEMU binary (default qemu-system-x86_64)\n"
+		"  -n, --dry-run         print the QEMU command line and exit\n");
+	return rc;
+}
+
+static int kvm_works(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int ok;
+
+	if (fd < 0)
+		return 0;
+	ok = ioctl(fd, KVM_GET_API_VERSION, 0) == KVM_API_VERSION;
+	close(fd);
+	return ok;
+}
+
+static int append_cmdline(struct options *o, const char *word)
+{
+	size_t len = strlen(o->cmdline);
+
+	if (len + strlen(word) + 2 > sizeof(o->cmdline))
+		return -1;
+	snprintf(o->cmdline + len, sizeof(o->cmdline) - len, "%s%s",
+		 len ? " " : "", word);
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option opts[] = {
+		{"memory", required_argument, NULL, 'm'},
+		{"smp", required_argument, NULL, 's'},
+		{"accel", required_argument, NULL, 'a'},
+		{"cmdline", required_argument, NULL, 'c'},
+		{"exit-on-ready", no_argument, NULL, 'e'},
+		{"timeout", required_argument, NULL, 't'},
+		{"gdb", no_argument, NULL, 'g'},
+		{"qemu", required_argument, NULL, 'q'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	uint64_t v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "m:s:a:c:et:gq:nh", opts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'm':
+			if (util_parse_size(optarg, &o->mem) || o->mem < (32u << 20) ||
+			    o->mem % (1u << 20)) {
+				fprintf(stderr, "csvsm-run: bad memory size '%s' "
+						"(whole MiB, at least 32M)\n", optarg);
+				return -1;
+			}
+			break;
+		case 's':
+			if (util_parse_size(optarg, &v) || v < 1 || v > 64) {
+				fprintf(stderr, "csvsm-run: bad vCPU count '%s' (1-64)\n",
+					optarg);
+				return -1;
+			}
+			o->vcpus = (uint32_t)v;
+			break;
+		case 'a':
+			if (strcmp(optarg, "kvm") && strcmp(optarg, "tcg") &&
+			    strcmp(optarg, "auto")) {
+				fprintf(stderr, "csvsm-run: accel must be kvm, tcg or auto\n");
+				return -1;
+			}
+			o->accel = optarg;
+			break;
+		case 'c':
+			if (append_cmdline(o, optarg)) {
+				fprintf(stderr, "csvsm-run: command line over 255 bytes\n");
+				return -1;
+			}
+			break;
+		case 'e':
+			if (append_cmdline(o, "exit_on_ready"))
+				return -1;
+			break;
+		case 't':
+			if (util_parse_size(optarg, &v) || v < 1 || v > 86400) {
+				fprintf(stderr, "csvsm-run: bad timeout '%s'\n", optarg);
+				return -1;
+			}
+			o->timeout = (unsigned int)v;
+			break;
+		case 'g':
+			o->gdb = 1;
+			break;
+		case 'q':
+			o->qemu = optarg;
+			break;
+		case 'n':
+			o->dry_run = 1;
+			break;
+		case 'h':
+			exit(usage(stdout, 0));
+		default:
+			return -1;
+		}
+	}
+	if (optind >= argc)
+		return -1;
+	o->igvm = argv[optind++];
+	for (; optind < argc; optind++) {
+		if (strcmp(argv[optind], "--") == 0)
+			continue;
+		if (o->extra_count == MAX_EXTRA)
+			return -1;
+		o->extra[o->extra_count++] = argv[optind];
+	}
+	return 0;
+}
+
+/* Writes the stub and blobs under dir and builds QEMU's argument vector. */
+static int write_and_build_argv(const struct options *o,
+				const struct load_plan *plan, const char *dir,
+				char **argv, char *store, size_t store_len)
+{
+	char err[512];
+	size_t used = 0;
+	int n = 0;
+
+#define ARG(...)                                                              \
+	do {                                                                  \
+		int len_ = snprintf(store + used, store_len - used,           \
+				    __VA_ARGS__);                             \
+		if (len_ < 0 || (size_t)len_ >= store_len - used ||           \
+		    n >= MAX_ARGS - 2)                                        \
+			return -1;                                            \
+		argv[n++] = store + used;                                     \
+		used += (size_t)len_ + 1;                                     \
+	} while (0)
+
+	ARG("%s", o->qemu);
+	ARG("-machine");
+	ARG("q35,accel=%s", o->accel);
+	ARG("-cpu");
+	ARG("max");
+	ARG("-m");
+	ARG("%lluM", (unsigned long long)(o->mem >> 20));
+	ARG("-smp");
+	ARG("%u", o->vcpus);
+	ARG("-nodefaults");
+	ARG("-no-reboot");
+	ARG("-display");
+	ARG("none");
+	ARG("-serial");
+	ARG("stdio");
+	ARG("-device");
+	ARG("isa-debug-exit,iobase=0xf4,iosize=0x04");
+	ARG("-bios");
+	ARG("%s/resetstub.bin", dir);
+	if (util_write_file(argv[n - 1], plan->stub, sizeof(plan->stub), err,
+			    sizeof(err)))
+		goto fail;
+	for (size_t i = 0; i < plan->blob_count; i++) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/blob%zu.bin", dir, i);
+		if (util_write_file(path, plan->blobs[i].data,
+				    plan->blobs[i].size, err, sizeof(err)))
+			goto fail;
+		ARG("-device");
+		ARG("loader,file=%s,addr=0x%llx,force-raw=on", path,
+		    (unsigned long long)plan->blobs[i].gpa);
+	}
+	if (o->gdb) {
+		ARG("-s");
+		ARG("-S");
+	}
+	for (int i = 0; i < o->extra_count; i++)
+		ARG("%s", o->extra[i]);
+	argv[n] = NULL;
+	return n;
+#undef ARG
+fail:
+	fprintf(stderr, "csvsm-run: %s\n", err);
+	return -1;
+}
+
+static int run_qemu(char **argv, unsigned int timeout)
+{
+	int status = 0;
+	pid_t pid;
+
+	signal(SIGALRM, on_alarm);
+	/* The terminal's Ctrl-C reaches QEMU too; wait for it to finish. */
+	signal(SIGINT, SIG_IGN);
+	pid = fork();
+	if (pid < 0) {
+		perror("csvsm-run: fork");
+		return 3;
+	}
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		execvp(argv[0], argv);
+		fprintf(stderr, "csvsm-run: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	child = pid;
+	if (timeout)
+		alarm(timeout);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	alarm(0);
+	if (timed_out) {
+		fprintf(stderr, "csvsm-run: timed out after %u s\n", timeout);
+		return 124;
+	}
+	if (!WIFEXITED(status)) {
+		fprintf(stderr, "csvsm-run: QEMU ended by signal %d\n",
+			WTERMSIG(status));
+		return 3;
+	}
+	/* isa-debug-exit: QEMU exits with (code << 1) | 1. */
+	switch (WEXITSTATUS(status)) {
+	case (CSVSM_EXIT_SUCCESS << 1) | 1:
+		return 0;
+	case (CSVSM_EXIT_PANIC << 1) | 1:
+		fprintf(stderr, "csvsm-run: the SVSM panicked\n");
+		return 1;
+	case 0:
+		fprintf(stderr, "csvsm-run: the VM stopped without a status "
+				"(triple fault or shutdown)\n");
+		return 3;
+	default:
+		fprintf(stderr, "csvsm-run: QEMU exited with status %d\n",
+			WEXITSTATUS(status));
+		return 3;
+	}
+}
+
+static void remove_dir(const char *dir, const struct load_plan *plan)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/resetstub.bin", dir);
+	unlink(path);
+	for (size_t i = 0; i < plan->blob_count; i++) {
+		snprintf(path, sizeof(path), "%s/blob%zu.bin", dir, i);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {.qemu = "qemu-system-x86_64", .accel = "auto",
+			    .mem = 256u << 20, .vcpus = 2};
+	static struct load_plan plan;
+	static char store[64 * 1024];
+	char *qargv[MAX_ARGS];
+	char dir[] = "/tmp/csvsm-run.XXXXXX";
+	char err[IGVM_ERR_LEN];
+	struct igvm_file f;
+	struct machine m;
+	uint8_t *buf;
+	size_t size = 0;
+	int rc = 2;
+	int n;
+
+	if (parse_args(argc, argv, &o))
+		return usage(stderr, 2);
+	if (strcmp(o.accel, "auto") == 0)
+		o.accel = kvm_works() ? "kvm" : "tcg";
+	buf = util_read_file(o.igvm, MAX_IGVM, &size, err, sizeof(err));
+	if (!buf) {
+		fprintf(stderr, "csvsm-run: %s\n", err);
+		return 2;
+	}
+	if (igvm_parse(buf, size, &f, err)) {
+		fprintf(stderr, "csvsm-run: %s: %s\n", o.igvm, err);
+		free(buf);
+		return 2;
+	}
+	machine_init(&m, o.mem, o.vcpus);
+	memcpy(plan.stub, resetstub_image, sizeof(plan.stub));
+	if ((size_t)(resetstub_image_end - resetstub_image) != sizeof(plan.stub) ||
+	    plan_build(&f, &m, o.cmdline, &plan)) {
+		fprintf(stderr, "csvsm-run: %s: %s\n", o.igvm,
+			plan.err[0] ? plan.err : "reset stub has the wrong size");
+		goto out;
+	}
+	if (!mkdtemp(dir)) {
+		perror("csvsm-run: mkdtemp");
+		goto out;
+	}
+	n = write_and_build_argv(&o, &plan, dir, qargv, store, sizeof(store));
+	if (n < 0) {
+		fprintf(stderr, "csvsm-run: too many QEMU arguments\n");
+	} else if (o.dry_run) {
+		for (int i = 0; i < n; i++)
+			printf("%s%s", qargv[i], i + 1 < n ? " " : "\n");
+		rc = 0;
+	} else {
+		rc = run_qemu(qargv, o.timeout);
+	}
+	remove_dir(dir, &plan);
+out:
+	plan_free(&plan);
+	igvm_file_free(&f);
+	free(buf);
+	return rc;
+}
