@@ -18,6 +18,7 @@
 /* Exit codes the SVSM writes to its platform's terminate path. */
 #define CSVSM_EXIT_SUCCESS 0x10u
 #define CSVSM_EXIT_PANIC   0x11u
+#define CSVSM_EXIT_FAILURE 0x12u /* the test image: a test failed */
 
 /* IGVM parameter-area indices the builder declares. */
 #define CSVSM_PARAM_MEMMAP   0u

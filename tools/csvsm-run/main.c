@@ -37,6 +37,7 @@ struct options {
 	const char *igvm;
 	const char *qemu;
 	const char *accel;
+	const char *cpu;
 	char cmdline[256];
 	uint64_t mem;
 	uint32_t vcpus;
@@ -70,6 +71,7 @@ static int usage(FILE *f, int rc)
 		"  -t, --timeout SEC     kill the VM after SEC seconds (exit 124)\n"
 		"  -g, --gdb             wait for gdb on tcp::1234 before starting\n"
 		"  -q, --qemu PATH       QEMU binary (default qemu-system-x86_64)\n"
+		"      --cpu MODEL       QEMU CPU model (default max)\n"
 		"  -n, --dry-run         print the QEMU command line and exit\n");
 	return rc;
 }
@@ -108,6 +110,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"timeout", required_argument, NULL, 't'},
 		{"gdb", no_argument, NULL, 'g'},
 		{"qemu", required_argument, NULL, 'q'},
+		{"cpu", required_argument, NULL, 'C'},
 		{"dry-run", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -115,7 +118,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	uint64_t v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "m:s:a:c:et:gq:nh", opts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "m:s:a:c:et:gq:C:nh", opts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'm':
@@ -165,6 +168,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'q':
 			o->qemu = optarg;
 			break;
+		case 'C':
+			o->cpu = optarg;
+			break;
 		case 'n':
 			o->dry_run = 1;
 			break;
@@ -211,7 +217,13 @@ static int write_and_build_argv(const struct options *o,
 	ARG("-machine");
 	ARG("q35,accel=%s", o->accel);
 	ARG("-cpu");
-	ARG("max");
+	/*
+	 * "max" everywhere, minus ARCH_CAPABILITIES under KVM: nested hosts
+	 * often cannot set that MSR and QEMU aborts; the SVSM never reads it.
+	 */
+	ARG("%s", o->cpu			       ? o->cpu
+		  : strcmp(o->accel, "kvm") == 0 ? "max,-arch-capabilities"
+						 : "max");
 	ARG("-m");
 	ARG("%lluM", (unsigned long long)(o->mem >> 20));
 	ARG("-smp");
@@ -296,6 +308,9 @@ static int run_qemu(char **argv, unsigned int timeout)
 	case (CSVSM_EXIT_PANIC << 1) | 1:
 		fprintf(stderr, "csvsm-run: the SVSM panicked\n");
 		return 1;
+	case (CSVSM_EXIT_FAILURE << 1) | 1:
+		fprintf(stderr, "csvsm-run: the SVSM reported failure\n");
+		return 1;
 	case 0:
 		fprintf(stderr, "csvsm-run: the VM stopped without a status "
 				"(triple fault or shutdown)\n");
@@ -368,7 +383,9 @@ int main(int argc, char **argv)
 	} else if (o.dry_run) {
 		for (int i = 0; i < n; i++)
 			printf("%s%s", qargv[i], i + 1 < n ? " " : "\n");
+		fprintf(stderr, "csvsm-run: files kept in %s\n", dir);
 		rc = 0;
+		goto out;
 	} else {
 		rc = run_qemu(qargv, o.timeout);
 	}

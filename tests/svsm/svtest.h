@@ -1,0 +1,6 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers private to the in-kernel tests. */
+#pragma once
+
+/* Triggers the deliberate failure `kind` (ud, pf, gp, panic, smash, hang). */
+void svtest_crash(const char *kind);
