@@ -5,7 +5,7 @@
 
 KCC := $(CC)
 KERNEL_ISYSTEM := $(shell $(KCC) -print-file-name=include)
-CSVSM_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+VERSION_H := $(O)/gen/version.h
 
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
 	-isystem $(KERNEL_ISYSTEM) -fno-common -fno-pic -fno-pie \
@@ -18,7 +18,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
 	-Wundef -Wvla -Wformat=2 -Wimplicit-fallthrough -Wcast-align \
 	-Wpointer-arith -Wnull-dereference -Wframe-larger-than=2048 \
 	-ffile-prefix-map=$(CURDIR)=. \
-	-DSVSM_PHYS_BASE=$(SVSM_BASE) -DCSVSM_VERSION='"$(CSVSM_VERSION)"' \
+	-DSVSM_PHYS_BASE=$(SVSM_BASE) -I$(O)/gen \
 	-Iinclude -Itests/harness -MMD -MP
 ifeq ($(findstring clang,$(KCC)),)
 KERNEL_CFLAGS += -Wstack-usage=2048 -ftrivial-auto-var-init=zero
@@ -75,6 +75,12 @@ $(O)/kernel-obj/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  KAS     $<"
 	$(Q)$(KCC) $(KERNEL_ASFLAGS) -c -o $@ $<
+
+.PHONY: FORCE
+$(VERSION_H): FORCE
+	$(Q)scripts/gen_version.sh $@
+
+$(O)/kernel-obj/kernel/core/main.c.o: $(VERSION_H)
 
 $(KERNEL_LDS): kernel/arch/x86_64/kernel.lds.S kernel/arch/x86_64/layout.h
 	@mkdir -p $(dir $@)

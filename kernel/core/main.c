@@ -22,9 +22,7 @@
 #include "abi/csvsm_boot.h"
 #include "lib/string.h"
 
-#ifndef CSVSM_VERSION
-#define CSVSM_VERSION "dev"
-#endif
+#include "version.h" /* generated: CSVSM_VERSION */
 
 void kmain(uint64_t boot_info_pa);
 

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Whole-system tests on the built binaries: boots, failures, bad input.
+
+Each check is a function named check_*; it raises AssertionError (with a
+message) to fail. The last line printed is "N passed, N failed".
+"""
+import argparse
+import filecmp
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = "out"
+
+
+def sh(cmd, timeout=120):
+    """Runs cmd; returns (exit status, stdout+stderr text)."""
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          stdin=subprocess.DEVNULL, timeout=timeout, check=False,
+                          cwd=ROOT)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace")
+
+
+def launcher(*args):
+    return sh([os.path.join(OUT, "tools", "csvsm-run"), *args])
+
+
+def svtest(*args):
+    return sh([sys.executable, os.path.join(ROOT, "tests", "qemu", "run_svtest.py"),
+               "--launcher", os.path.join(OUT, "tools", "csvsm-run"),
+               "--image", os.path.join(OUT, "svsm-test.igvm"), *args])
+
+
+def expect(cond, msg, text=""):
+    if not cond:
+        raise AssertionError(msg + ("\n--- output ---\n" + text if text else ""))
+
+
+def boot_ready(smp, memory="256M", accel="tcg"):
+    rc, text = launcher("--accel", accel, "--smp", str(smp), "--memory", memory,
+                        "--exit-on-ready", "--timeout", "60",
+                        os.path.join(OUT, "svsm.igvm"))
+    expect(rc == 0, f"exit status {rc}", text)
+    for needle in ["csvsm: ready", f"{smp} of {smp} CPUs started",
+                   "region             start", "kernel text", "kernel bss",
+                   "boot info+params", "per-CPU areas", "free"]:
+        expect(needle in text, f"missing '{needle}'", text)
+    expect(text.rstrip().endswith("csvsm: ready"), "ready is not last", text)
+    return text
+
+
+def check_boot_one_cpu():
+    boot_ready(1)
+
+
+def check_boot_two_cpus():
+    boot_ready(2)
+
+
+def check_boot_four_cpus_all_accounted():
+    text = boot_ready(4)
+    for i in range(4):
+        expect(f"cpu {i}: apic id" in text and "DID NOT START" not in text,
+               f"cpu {i} not accounted for", text)
+
+
+def check_boot_memory_above_4g_in_map():
+    text = boot_ready(2, memory="3G")
+    expect("ram                0x0000000100000000 0x0000000140000000" in text,
+           "RAM above 4 GiB missing from the memory map", text)
+
+
+def check_boot_default_accel():
+    boot_ready(2, accel="auto")
+
+
+def crash_case(kind, needle, dump=True):
+    rc, text = svtest("--cmdline", f"crash={kind}", "--timeout", "30")
+    expect(rc != 0, f"crash={kind}: runner passed", text)
+    expect(needle in text, f"crash={kind}: '{needle}' not printed", text)
+    if dump:
+        expect("rip 0008:" in text and "rsp 0010:" in text,
+               "no register dump", text)
+    expect(text.rstrip().endswith("0 passed, 1 failed"),
+           "runner did not count the failure", text)
+
+
+def check_fault_ud_fails_run():
+    crash_case("ud", "#UD invalid opcode")
+
+
+def check_fault_pf_fails_run():
+    crash_case("pf", "#PF page fault")
+
+
+def check_fault_gp_fails_run():
+    crash_case("gp", "#GP general protection")
+
+
+def check_panic_fails_run():
+    crash_case("panic", "PANIC: deliberate panic", dump=False)
+
+
+def check_stack_smash_detected():
+    crash_case("smash", "stack smashing detected", dump=False)
+
+
+def check_hang_times_out():
+    rc, text = svtest("--cmdline", "crash=hang", "--timeout", "5")
+    expect(rc != 0 and "timed out" in text, "hang not reported", text)
+
+
+def check_failed_test_fails_run():
+    rc, text = svtest("--filter", "selftest", "--cmdline", "svtest_fail")
+    expect(rc != 0, "a failing in-kernel test did not fail the run", text)
+    expect("[svtest] FAIL selftest.fails_when_asked" in text, "no FAIL line", text)
+    expect(text.rstrip().endswith("0 passed, 1 failed"), "bad summary", text)
+
+
+def check_launcher_rejects_garbage_file():
+    with tempfile.NamedTemporaryFile(suffix=".igvm") as f:
+        f.write(b"IGVM" + os.urandom(200))
+        f.flush()
+        rc, text = launcher("--dry-run", f.name)
+    expect(rc == 2, f"exit {rc}", text)
+    expect(len(text.strip().splitlines()) == 1 and "csvsm-run:" in text,
+           "not a one-line error", text)
+
+
+def check_launcher_rejects_truncated_file():
+    data = open(os.path.join(ROOT, OUT, "svsm.igvm"), "rb").read()
+    for cut in (10, 100, len(data) // 2, len(data) - 1):
+        with tempfile.NamedTemporaryFile(suffix=".igvm") as f:
+            f.write(data[:cut])
+            f.flush()
+            rc, text = launcher("--dry-run", f.name)
+        expect(rc == 2 and "csvsm-run:" in text, f"cut {cut}: exit {rc}", text)
+
+
+def check_launcher_rejects_bad_options():
+    image = os.path.join(OUT, "svsm.igvm")
+    for args in (["--memory", "16M"], ["--memory", "banana"], ["--smp", "0"],
+                 ["--smp", "65"], ["--accel", "hvf"], ["--timeout", "-1"]):
+        rc, text = launcher(*args, image)
+        expect(rc == 2, f"{args}: exit {rc}", text)
+    rc, text = launcher("/nonexistent.igvm")
+    expect(rc == 2 and "No such file" in text, "missing file", text)
+
+
+def check_launcher_rejects_memory_below_region():
+    # 32 MiB of RAM holds the 16-20 MiB region; the trampoline page is low.
+    rc, text = launcher("--memory", "32M", "--exit-on-ready", "--accel", "tcg",
+                        "--timeout", "30", os.path.join(OUT, "svsm.igvm"))
+    expect(rc == 0, "32M should boot", text)
+    with tempfile.TemporaryDirectory() as d:
+        igvm = os.path.join(d, "high.igvm")
+        rc, text = sh([os.path.join(OUT, "tools", "csvsm-igvm"), "build",
+                       "--kernel", os.path.join(OUT, "svsm.elf"),
+                       "--region-base", "0x1000000", "--region-size", "64M",
+                       "-o", igvm])
+        expect(rc == 0, "build with a 64M region", text)
+        rc, text = launcher("--memory", "32M", "--dry-run", igvm)
+        expect(rc == 2 and "not RAM" in text, "region beyond RAM accepted", text)
+
+
+def check_builder_rejects_bad_input():
+    tool = os.path.join(OUT, "tools", "csvsm-igvm")
+    with tempfile.TemporaryDirectory() as d:
+        junk = os.path.join(d, "junk")
+        with open(junk, "wb") as f:
+            f.write(b"\x7fELF" + b"\0" * 100)
+        for args in (["--kernel", junk], ["--kernel", os.path.join(OUT, "svsm.elf"),
+                                          "--region-base", "0x2000000"],
+                     ["--kernel", os.path.join(OUT, "svsm.elf"),
+                      "--region-size", "0x1000"]):
+            rc, text = sh([tool, "build", *args, "-o", os.path.join(d, "x.igvm")])
+            expect(rc == 1 and len(text.strip().splitlines()) == 1 and
+                   text.startswith("csvsm-igvm: "), f"{args}: exit {rc}", text)
+            expect(not os.path.exists(os.path.join(d, "x.igvm")),
+                   "output written on error")
+
+
+def check_builder_is_deterministic():
+    tool = os.path.join(OUT, "tools", "csvsm-igvm")
+    with tempfile.TemporaryDirectory() as d:
+        outs = []
+        for i in range(2):
+            path = os.path.join(d, f"{i}.igvm")
+            rc, text = sh([tool, "build", "--kernel", os.path.join(OUT, "svsm.elf"),
+                           "--region-base", "0x1000000", "--region-size", "0x400000",
+                           "-o", path])
+            expect(rc == 0, "build failed", text)
+            outs.append(path)
+        expect(filecmp.cmp(outs[0], outs[1], shallow=False), "outputs differ")
+        expect(filecmp.cmp(outs[0], os.path.join(ROOT, OUT, "svsm.igvm"),
+                           shallow=False), "differs from the make-built file")
+
+
+def check_reproducible_build_from_clean_tree():
+    with tempfile.TemporaryDirectory(dir=os.path.join(ROOT, OUT)) as d:
+        rel = os.path.relpath(d, ROOT)
+        rc, text = sh(["make", "-s", f"O={rel}", f"{rel}/svsm.igvm",
+                       f"{rel}/svsm-test.igvm"], timeout=600)
+        expect(rc == 0, "second build failed", text)
+        for name in ("svsm.igvm", "svsm-test.igvm"):
+            expect(filecmp.cmp(os.path.join(d, name),
+                               os.path.join(ROOT, OUT, name), shallow=False),
+                   f"{name}: two builds from one tree differ")
+
+
+def main():
+    global OUT
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default="out")
+    ap.add_argument("filter", nargs="?", default="")
+    args = ap.parse_args()
+    OUT = args.out
+    checks = [(n, f) for n, f in sorted(globals().items())
+              if n.startswith("check_") and args.filter in n]
+    passed = failed = 0
+    for name, fn in checks:
+        try:
+            fn()
+        except (AssertionError, subprocess.TimeoutExpired, OSError) as e:
+            failed += 1
+            print(f"FAIL {name}: {e}", flush=True)
+        else:
+            passed += 1
+            print(f"PASS {name}", flush=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
