@@ -4,10 +4,10 @@
  * writes past `size` bytes and handles NULL strings. Shared by the kernel
  * console and the hosted unit tests, which check it against the C library.
  */
+#include "lib/format.h"
+
 #include <stdbool.h>
 #include <stdint.h>
-
-#include "lib/format.h"
 
 struct out {
 	char *buf;

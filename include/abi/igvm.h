@@ -18,70 +18,70 @@
 #include <stdint.h>
 
 /* ref §1.1, §1.2 */
-#define IGVM_MAGIC		0x4D564749u	/* "IGVM" as a LE u32 */
-#define IGVM_FORMAT_VERSION_1	1u
-#define IGVM_FORMAT_VERSION_2	2u
-#define IGVM_ARCH_X64		0u
-#define IGVM_ARCH_AARCH64	1u
-#define IGVM_PAGE_SIZE_4K	4096u
-#define IGVM_TLV_ALIGN		8u
+#define IGVM_MAGIC	      0x4D564749u /* "IGVM" as a LE u32 */
+#define IGVM_FORMAT_VERSION_1 1u
+#define IGVM_FORMAT_VERSION_2 2u
+#define IGVM_ARCH_X64	      0u
+#define IGVM_ARCH_AARCH64     1u
+#define IGVM_PAGE_SIZE_4K     4096u
+#define IGVM_TLV_ALIGN	      8u
 
 /* ref §1.3: "loader may ignore this header if it does not know the type". */
-#define IGVM_VHT_OPTIONAL_BIT	0x80000000u
+#define IGVM_VHT_OPTIONAL_BIT 0x80000000u
 
 /* ref §1.1: the three sections, in the order they must appear. */
-#define IGVM_VHT_RANGE_PLATFORM_START	0x001u
-#define IGVM_VHT_RANGE_PLATFORM_END	0x100u
-#define IGVM_VHT_RANGE_INIT_START	0x101u
-#define IGVM_VHT_RANGE_INIT_END		0x200u
-#define IGVM_VHT_RANGE_DIRECTIVE_START	0x301u
-#define IGVM_VHT_RANGE_DIRECTIVE_END	0x400u
+#define IGVM_VHT_RANGE_PLATFORM_START  0x001u
+#define IGVM_VHT_RANGE_PLATFORM_END    0x100u
+#define IGVM_VHT_RANGE_INIT_START      0x101u
+#define IGVM_VHT_RANGE_INIT_END	       0x200u
+#define IGVM_VHT_RANGE_DIRECTIVE_START 0x301u
+#define IGVM_VHT_RANGE_DIRECTIVE_END   0x400u
 
 /* ref §1.3: variable header type ids. */
-#define IGVM_VHT_SUPPORTED_PLATFORM		0x001u
-#define IGVM_VHT_GUEST_POLICY			0x101u
-#define IGVM_VHT_RELOCATABLE_REGION		0x102u
-#define IGVM_VHT_PAGE_TABLE_RELOCATION_REGION	0x103u
-#define IGVM_VHT_CORIM_DOCUMENT			0x104u
-#define IGVM_VHT_CORIM_SIGNATURE		0x105u
-#define IGVM_VHT_CCA_POLICY			0x106u
-#define IGVM_VHT_PARAMETER_AREA			0x301u
-#define IGVM_VHT_PAGE_DATA			0x302u
-#define IGVM_VHT_PARAMETER_INSERT		0x303u
-#define IGVM_VHT_VP_CONTEXT			0x304u
-#define IGVM_VHT_REQUIRED_MEMORY		0x305u
+#define IGVM_VHT_SUPPORTED_PLATFORM	      0x001u
+#define IGVM_VHT_GUEST_POLICY		      0x101u
+#define IGVM_VHT_RELOCATABLE_REGION	      0x102u
+#define IGVM_VHT_PAGE_TABLE_RELOCATION_REGION 0x103u
+#define IGVM_VHT_CORIM_DOCUMENT		      0x104u
+#define IGVM_VHT_CORIM_SIGNATURE	      0x105u
+#define IGVM_VHT_CCA_POLICY		      0x106u
+#define IGVM_VHT_PARAMETER_AREA		      0x301u
+#define IGVM_VHT_PAGE_DATA		      0x302u
+#define IGVM_VHT_PARAMETER_INSERT	      0x303u
+#define IGVM_VHT_VP_CONTEXT		      0x304u
+#define IGVM_VHT_REQUIRED_MEMORY	      0x305u
 /* 0x306 was SHARED_BOUNDARY_GPA: reserved, never emitted (ref §1.3). */
-#define IGVM_VHT_VP_COUNT_PARAMETER		0x307u
-#define IGVM_VHT_SRAT				0x308u
-#define IGVM_VHT_MADT				0x309u
-#define IGVM_VHT_MMIO_RANGES			0x30Au
-#define IGVM_VHT_SNP_ID_BLOCK			0x30Bu
-#define IGVM_VHT_MEMORY_MAP			0x30Cu
-#define IGVM_VHT_ERROR_RANGE			0x30Du
-#define IGVM_VHT_COMMAND_LINE			0x30Eu
-#define IGVM_VHT_SLIT				0x30Fu
-#define IGVM_VHT_PPTT				0x310u
-#define IGVM_VHT_VBS_MEASUREMENT		0x311u
-#define IGVM_VHT_DEVICE_TREE			0x312u
-#define IGVM_VHT_ENVIRONMENT_INFO_PARAMETER	0x313u
+#define IGVM_VHT_VP_COUNT_PARAMETER	    0x307u
+#define IGVM_VHT_SRAT			    0x308u
+#define IGVM_VHT_MADT			    0x309u
+#define IGVM_VHT_MMIO_RANGES		    0x30Au
+#define IGVM_VHT_SNP_ID_BLOCK		    0x30Bu
+#define IGVM_VHT_MEMORY_MAP		    0x30Cu
+#define IGVM_VHT_ERROR_RANGE		    0x30Du
+#define IGVM_VHT_COMMAND_LINE		    0x30Eu
+#define IGVM_VHT_SLIT			    0x30Fu
+#define IGVM_VHT_PPTT			    0x310u
+#define IGVM_VHT_VBS_MEASUREMENT	    0x311u
+#define IGVM_VHT_DEVICE_TREE		    0x312u
+#define IGVM_VHT_ENVIRONMENT_INFO_PARAMETER 0x313u
 
 /* ref §1.4: platform_type of SUPPORTED_PLATFORM (4..6 are v2/unstable). */
-#define IGVM_PLATFORM_NATIVE		0u
-#define IGVM_PLATFORM_VSM_ISOLATION	1u
-#define IGVM_PLATFORM_SEV_SNP		2u
-#define IGVM_PLATFORM_TDX		3u
-#define IGVM_PLATFORM_SEV		4u
-#define IGVM_PLATFORM_SEV_ES		5u
-#define IGVM_PLATFORM_CCA		6u
-#define IGVM_PLATFORM_VERSION		1u	/* the only defined value */
+#define IGVM_PLATFORM_NATIVE	    0u
+#define IGVM_PLATFORM_VSM_ISOLATION 1u
+#define IGVM_PLATFORM_SEV_SNP	    2u
+#define IGVM_PLATFORM_TDX	    3u
+#define IGVM_PLATFORM_SEV	    4u
+#define IGVM_PLATFORM_SEV_ES	    5u
+#define IGVM_PLATFORM_CCA	    6u
+#define IGVM_PLATFORM_VERSION	    1u /* the only defined value */
 
 /* ref §1.5: the compatibility-mask bits csvsm assigns (as COCONUT does). */
-#define IGVM_MASK_SNP		(1u << 0)
-#define IGVM_MASK_NATIVE	(1u << 1)
-#define IGVM_MASK_TDX		(1u << 2)
+#define IGVM_MASK_SNP	 (1u << 0)
+#define IGVM_MASK_NATIVE (1u << 1)
+#define IGVM_MASK_TDX	 (1u << 2)
 
 /* ref §1.4: PAGE_DATA flags and data types. */
-#define IGVM_PAGE_DATA_FLAG_IS_2MB_PAGE	(1u << 0)
+#define IGVM_PAGE_DATA_FLAG_IS_2MB_PAGE (1u << 0)
 #define IGVM_PAGE_DATA_FLAG_UNMEASURED	(1u << 1)
 #define IGVM_PAGE_DATA_FLAG_SHARED	(1u << 2)
 #define IGVM_PAGE_DATA_TYPE_NORMAL	0u
@@ -90,26 +90,26 @@
 #define IGVM_PAGE_DATA_TYPE_CPUID_XF	3u
 
 /* ref §1.4: REQUIRED_MEMORY and RELOCATABLE_REGION flags. */
-#define IGVM_REQUIRED_MEMORY_FLAG_VTL2_PROTECTABLE	(1u << 0)
-#define IGVM_RELOCATION_FLAG_IS_VTL2			(1u << 0)
-#define IGVM_RELOCATION_FLAG_APPLY_RIP			(1u << 1)
-#define IGVM_RELOCATION_FLAG_APPLY_GDTR			(1u << 2)
+#define IGVM_REQUIRED_MEMORY_FLAG_VTL2_PROTECTABLE (1u << 0)
+#define IGVM_RELOCATION_FLAG_IS_VTL2		   (1u << 0)
+#define IGVM_RELOCATION_FLAG_APPLY_RIP		   (1u << 1)
+#define IGVM_RELOCATION_FLAG_APPLY_GDTR		   (1u << 2)
 
 /* ref §1.4: MEMORY_MAP entry types (4 and 5 are v2). */
-#define IGVM_MEMORY_MAP_MEMORY			0u
-#define IGVM_MEMORY_MAP_PLATFORM_RESERVED	1u
-#define IGVM_MEMORY_MAP_PERSISTENT		2u
-#define IGVM_MEMORY_MAP_VTL2_PROTECTABLE	3u
-#define IGVM_MEMORY_MAP_SPECIFIC_PURPOSE	4u
-#define IGVM_MEMORY_MAP_HIDDEN			5u
+#define IGVM_MEMORY_MAP_MEMORY		  0u
+#define IGVM_MEMORY_MAP_PLATFORM_RESERVED 1u
+#define IGVM_MEMORY_MAP_PERSISTENT	  2u
+#define IGVM_MEMORY_MAP_VTL2_PROTECTABLE  3u
+#define IGVM_MEMORY_MAP_SPECIFIC_PURPOSE  4u
+#define IGVM_MEMORY_MAP_HIDDEN		  5u
 
 /* ref §4: SNP ID block algorithms and curves. */
-#define IGVM_SNP_ID_KEY_ALGO_ECDSA_P384_SHA384	1u
-#define IGVM_SNP_ID_CURVE_P384			2u
+#define IGVM_SNP_ID_KEY_ALGO_ECDSA_P384_SHA384 1u
+#define IGVM_SNP_ID_CURVE_P384		       2u
 
-#define IGVM_ABI_ASSERT_(t, f, o, ref)                                        \
+#define IGVM_ABI_ASSERT_(t, f, o, ref) \
 	_Static_assert(offsetof(struct t, f) == (o), #t "." #f " " ref)
-#define IGVM_ABI_SIZE_(t, s, ref)                                             \
+#define IGVM_ABI_SIZE_(t, s, ref) \
 	_Static_assert(sizeof(struct t) == (s), "sizeof " #t " " ref)
 
 /* ref §1.2: IGVM_FIXED_HEADER (format_version 1). */
@@ -158,8 +158,7 @@ struct igvm_vhs_supported_platform {
 };
 IGVM_ABI_SIZE_(igvm_vhs_supported_platform, 16, "ref §1.4");
 IGVM_ABI_ASSERT_(igvm_vhs_supported_platform, platform_type, 5, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_supported_platform, platform_version, 6,
-		 "ref §1.4");
+IGVM_ABI_ASSERT_(igvm_vhs_supported_platform, platform_version, 6, "ref §1.4");
 IGVM_ABI_ASSERT_(igvm_vhs_supported_platform, shared_gpa_boundary, 8,
 		 "ref §1.4");
 
@@ -230,8 +229,7 @@ struct igvm_vhs_parameter_area {
 	uint32_t file_offset;
 };
 IGVM_ABI_SIZE_(igvm_vhs_parameter_area, 16, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_parameter_area, parameter_area_index, 8,
-		 "ref §1.4");
+IGVM_ABI_ASSERT_(igvm_vhs_parameter_area, parameter_area_index, 8, "ref §1.4");
 IGVM_ABI_ASSERT_(igvm_vhs_parameter_area, file_offset, 12, "ref §1.4");
 
 /* ref §1.4, §1.7: IGVM_VHS_PAGE_DATA; file_offset 0 = a page of zeros. */
@@ -371,17 +369,14 @@ IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, family_id, 0x038, "ref §1.4");
 IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, image_id, 0x048, "ref §1.4");
 IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, version, 0x058, "ref §1.4");
 IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, guest_svn, 0x05C, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, id_key_algorithm, 0x060,
-		 "ref §1.4");
+IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, id_key_algorithm, 0x060, "ref §1.4");
 IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, author_key_algorithm, 0x064,
 		 "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, id_key_signature, 0x068,
-		 "ref §1.4");
+IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, id_key_signature, 0x068, "ref §1.4");
 IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, id_public_key, 0x0F8, "ref §1.4");
 IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, author_key_signature, 0x190,
 		 "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, author_public_key, 0x220,
-		 "ref §1.4");
+IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, author_public_key, 0x220, "ref §1.4");
 
 /* ref §1.4: IGVM_VHS_VBS_MEASUREMENT (Hyper-V VBS; listed for its size). */
 struct igvm_vhs_vbs_measurement {
@@ -408,8 +403,8 @@ IGVM_ABI_ASSERT_(igvm_vhs_vbs_measurement, public_key, 0x160, "ref §1.4");
  * 8..23 of the descriptor's high dword, e.g. flat 32-bit code 0xc09b and
  * flat data 0xc093.
  */
-#define IGVM_NATIVE_SEG_ATTR_CODE32	0xc09bu
-#define IGVM_NATIVE_SEG_ATTR_DATA32	0xc093u
+#define IGVM_NATIVE_SEG_ATTR_CODE32 0xc09bu
+#define IGVM_NATIVE_SEG_ATTR_DATA32 0xc093u
 
 struct igvm_native_vp_context_x64 {
 	uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
@@ -435,8 +430,8 @@ struct igvm_native_vp_context_x64 {
 	uint64_t cr4;
 	uint64_t efer;
 };
-#define IGVM_NATIVE_ASSERT_(f, o)                                             \
-	IGVM_ABI_ASSERT_(igvm_native_vp_context_x64, f, o,                    \
+#define IGVM_NATIVE_ASSERT_(f, o)                          \
+	IGVM_ABI_ASSERT_(igvm_native_vp_context_x64, f, o, \
 			 "IgvmNativeVpContextX64, ref §1.4")
 IGVM_ABI_SIZE_(igvm_native_vp_context_x64, 232,
 	       "IgvmNativeVpContextX64, ref §1.4");

@@ -40,10 +40,12 @@ struct csvsm_boot_info;
  * and fills `out`. The caller maps the pages; `memmap`, `vp_count` and
  * `cmdline` point at the loader-filled areas.
  */
-enum svsm_err __must_check boot_params_parse(
-	const struct csvsm_boot_info *info, uint64_t expected_base,
-	const void *memmap, const void *vp_count, const void *cmdline,
-	struct boot_params *out);
+enum svsm_err __must_check boot_params_parse(const struct csvsm_boot_info *info,
+					     uint64_t expected_base,
+					     const void *memmap,
+					     const void *vp_count,
+					     const void *cmdline,
+					     struct boot_params *out);
 
 /* The validated parameters (after kmain has parsed them). */
 const struct boot_params *boot_params(void);

@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#define static_assert	 _Static_assert
+#define static_assert _Static_assert
 #define __must_check	 __attribute__((warn_unused_result))
 #define __noreturn	 __attribute__((noreturn))
 #define __packed	 __attribute__((packed))

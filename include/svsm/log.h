@@ -35,14 +35,15 @@ void log_vprintf(const char *fmt, va_list ap);
 void log_set_level(unsigned int level);
 unsigned int log_get_level(void);
 
-#define LOG_AT_(lvl, tag, fmt, ...)                                           \
-	do {                                                                  \
-		if (CFG_LOG_LEVEL >= (lvl) && log_get_level() >= (lvl))       \
-			log_printf(tag LOG_PREFIX fmt "\n", ##__VA_ARGS__);   \
+#define LOG_AT_(lvl, tag, fmt, ...)                                         \
+	do {                                                                \
+		if (CFG_LOG_LEVEL >= (lvl) && log_get_level() >= (lvl))     \
+			log_printf(tag LOG_PREFIX fmt "\n", ##__VA_ARGS__); \
 	} while (0)
 
-#define log_error(fmt, ...)   LOG_AT_(LOG_LEVEL_ERROR, "E ", fmt, ##__VA_ARGS__)
-#define log_notice(fmt, ...)  LOG_AT_(LOG_LEVEL_NOTICE, "N ", fmt, ##__VA_ARGS__)
-#define log_warn(fmt, ...)    LOG_AT_(LOG_LEVEL_WARN, "W ", fmt, ##__VA_ARGS__)
-#define log_info(fmt, ...)    LOG_AT_(LOG_LEVEL_INFO, "I ", fmt, ##__VA_ARGS__)
-#define log_verbose(fmt, ...) LOG_AT_(LOG_LEVEL_VERBOSE, "V ", fmt, ##__VA_ARGS__)
+#define log_error(fmt, ...)  LOG_AT_(LOG_LEVEL_ERROR, "E ", fmt, ##__VA_ARGS__)
+#define log_notice(fmt, ...) LOG_AT_(LOG_LEVEL_NOTICE, "N ", fmt, ##__VA_ARGS__)
+#define log_warn(fmt, ...)   LOG_AT_(LOG_LEVEL_WARN, "W ", fmt, ##__VA_ARGS__)
+#define log_info(fmt, ...)   LOG_AT_(LOG_LEVEL_INFO, "I ", fmt, ##__VA_ARGS__)
+#define log_verbose(fmt, ...) \
+	LOG_AT_(LOG_LEVEL_VERBOSE, "V ", fmt, ##__VA_ARGS__)

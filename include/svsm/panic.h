@@ -11,9 +11,9 @@
 /* Logs the message and ends the VM with a non-zero status. */
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 
-#define CHECK(cond)                                                           \
-	do {                                                                  \
-		if (unlikely(!(cond)))                                        \
-			panic("CHECK failed: %s at %s:%d", #cond, __FILE__,   \
-			      __LINE__);                                      \
+#define CHECK(cond)                                                         \
+	do {                                                                \
+		if (unlikely(!(cond)))                                      \
+			panic("CHECK failed: %s at %s:%d", #cond, __FILE__, \
+			      __LINE__);                                    \
 	} while (0)

@@ -12,8 +12,10 @@
  */
 #include "svsm/boot.h"
 #include "svsm/percpu.h"
+
 #include "abi/csvsm_boot.h"
 #include "abi/igvm.h"
+
 #include "lib/string.h"
 
 static bool range_end(uint64_t base, uint64_t size, uint64_t *end)
@@ -47,7 +49,7 @@ static enum svsm_err parse_memmap(const void *area, uint64_t area_size,
 			return SVSM_E_INVAL;
 		if (out->ram_count &&
 		    base < out->ram[out->ram_count - 1].base +
-				   out->ram[out->ram_count - 1].size)
+				    out->ram[out->ram_count - 1].size)
 			return SVSM_E_INVAL; /* unsorted or overlapping */
 		if (out->ram_count == BOOT_MAX_RAM_RANGES)
 			return SVSM_E_INVAL;
@@ -105,7 +107,7 @@ enum svsm_err boot_params_parse(const struct csvsm_boot_info *info,
 		return SVSM_E_INVAL;
 
 	len = bi.cmdline_size < sizeof(out->cmdline) ? bi.cmdline_size
-						      : sizeof(out->cmdline);
+						     : sizeof(out->cmdline);
 	memcpy(out->cmdline, cmdline, len);
 	if (strnlen(out->cmdline, len) == len)
 		return SVSM_E_INVAL; /* not terminated within the bound */

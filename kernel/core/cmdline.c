@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "svsm/boot.h"
+
 #include "lib/string.h"
 
 /* Finds word `key` (ending at '=' or a space) and returns what follows it. */

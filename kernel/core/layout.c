@@ -3,9 +3,11 @@
  * The named layout table and the boot-time page allocator over the free part
  * of the SVSM region (include/svsm/layout.h).
  */
-#include "svsm/addr.h"
 #include "svsm/layout.h"
+
+#include "svsm/addr.h"
 #include "svsm/log.h"
+
 #include "lib/string.h"
 
 struct part {
@@ -26,8 +28,7 @@ enum svsm_err layout_add(const char *name, uint64_t base, uint64_t size)
 	    __builtin_add_overflow(base, size, &end))
 		return SVSM_E_INVAL;
 	for (unsigned int i = 0; i < part_count; i++) {
-		if (base < parts[i].base + parts[i].size &&
-		    parts[i].base < end)
+		if (base < parts[i].base + parts[i].size && parts[i].base < end)
 			return SVSM_E_INVAL;
 		if (pos == part_count && base < parts[i].base)
 			pos = i;
@@ -44,10 +45,11 @@ void layout_print(void)
 	log_printf("  %-18s %-18s %-18s %8s\n", "region", "start", "end",
 		   "KiB");
 	for (unsigned int i = 0; i < part_count; i++) {
+		unsigned long long base = parts[i].base;
+		unsigned long long size = parts[i].size;
+
 		log_printf("  %-18s 0x%016llx 0x%016llx %8llu\n", parts[i].name,
-			   (unsigned long long)parts[i].base,
-			   (unsigned long long)(parts[i].base + parts[i].size),
-			   (unsigned long long)(parts[i].size / 1024));
+			   base, base + size, size / 1024);
 	}
 }
 

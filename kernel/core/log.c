@@ -4,9 +4,11 @@
  * writes it under the console lock, so lines from different CPUs do not mix.
  * Overlong messages are cut, never overflow.
  */
-#include "svsm/console.h"
 #include "svsm/log.h"
+
+#include "svsm/console.h"
 #include "svsm/spinlock.h"
+
 #include "lib/format.h"
 
 static struct spinlock console_lock;

@@ -19,9 +19,10 @@
 #include "svsm/plat/plat.h"
 #include "svsm/smp.h"
 #include "svsm/stackprot.h"
-#include "abi/csvsm_boot.h"
-#include "lib/string.h"
 
+#include "abi/csvsm_boot.h"
+
+#include "lib/string.h"
 #include "version.h" /* generated: CSVSM_VERSION */
 
 void kmain(uint64_t boot_info_pa);
@@ -64,7 +65,8 @@ static void load_params(uint64_t pa)
 		&copy, SVSM_PHYS_BASE,
 		map_or_panic(copy.memmap_gpa, copy.memmap_size, "memory map"),
 		map_or_panic(copy.vp_count_gpa, 4, "vCPU count"),
-		map_or_panic(copy.cmdline_gpa, copy.cmdline_size, "command line"),
+		map_or_panic(copy.cmdline_gpa, copy.cmdline_size,
+			     "command line"),
 		&params);
 	if (err != SVSM_OK)
 		panic("boot: invalid boot info or IGVM parameters (%s)",
@@ -113,7 +115,8 @@ static void print_memory(void)
 		 (unsigned long long)(p->region_base + p->region_size),
 		 (unsigned long long)(p->region_size / 1024));
 	if (layout_add("free", p->region_base + p->region_size - bootmem_left(),
-		       bootmem_left()) != SVSM_OK && bootmem_left())
+		       bootmem_left()) != SVSM_OK &&
+	    bootmem_left())
 		panic("layout: free space overlaps another part");
 	layout_print();
 }

@@ -5,9 +5,11 @@
  * operator sees a failure status, not a hang. A nested panic (a panic while
  * panicking) skips the message and terminates at once.
  */
-#include "svsm/log.h"
 #include "svsm/panic.h"
+
+#include "svsm/log.h"
 #include "svsm/plat/plat.h"
+
 #include "abi/csvsm_boot.h"
 
 static int panicking;

@@ -4,11 +4,13 @@
  * for its struct percpu, a kernel stack (the boot CPU keeps the boot stack
  * from the image) and one page for each IST stack.
  */
-#include "svsm/addr.h"
+#include "svsm/percpu.h"
+
 #include "svsm/arch/cpu.h"
+
+#include "svsm/addr.h"
 #include "svsm/layout.h"
 #include "svsm/panic.h"
-#include "svsm/percpu.h"
 
 #define STACK_PAGES 4
 #define AREA_PAGES  (1 + STACK_PAGES + IST_COUNT)

@@ -6,9 +6,11 @@
  * links tests/svsm/svtest_main.c in place of this file.)
  */
 #include "svsm/arch/cpu.h"
+
 #include "svsm/boot.h"
 #include "svsm/log.h"
 #include "svsm/plat/plat.h"
+
 #include "abi/csvsm_boot.h"
 
 void boot_finish(void)

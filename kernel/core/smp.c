@@ -5,12 +5,14 @@
  * The boot CPU waits, bounded, and reports exactly which CPUs came up.
  */
 #define LOG_PREFIX "smp: "
+#include "svsm/smp.h"
+
 #include "svsm/arch/cpu.h"
+
 #include "svsm/boot.h"
 #include "svsm/log.h"
 #include "svsm/percpu.h"
 #include "svsm/plat/plat.h"
-#include "svsm/smp.h"
 
 static uint32_t online_count = 1;
 

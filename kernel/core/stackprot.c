@@ -7,12 +7,14 @@
  * from the CPU's entropy source. If there is none, kmain panics once the
  * console is up (a fixed guard would be guessable).
  */
+#include "svsm/stackprot.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "svsm/arch/cpu.h"
+
 #include "svsm/panic.h"
-#include "svsm/stackprot.h"
 
 /* Placeholder until seeded; never used by a function that spans the seeding. */
 uintptr_t __stack_chk_guard = 0x595e9fbd94fda766ull;

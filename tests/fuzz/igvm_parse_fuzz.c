@@ -98,7 +98,7 @@ static void parse_one(const uint8_t *buf, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct igvm_fixed_header_v2 fh = { 0 };
+	struct igvm_fixed_header_v2 fh = {0};
 	uint32_t fixed;
 	uint8_t *copy;
 

@@ -12,13 +12,16 @@
 #include "igvm.h"
 
 static const struct igvm_vhs_supported_platform snp = {
-	.compatibility_mask = IGVM_MASK_SNP, .highest_vtl = 2,
-	.platform_type = IGVM_PLATFORM_SEV_SNP, .platform_version = 1,
+	.compatibility_mask = IGVM_MASK_SNP,
+	.highest_vtl = 2,
+	.platform_type = IGVM_PLATFORM_SEV_SNP,
+	.platform_version = 1,
 	.shared_gpa_boundary = 1ull << 46,
 };
 static const struct igvm_vhs_supported_platform native = {
 	.compatibility_mask = IGVM_MASK_NATIVE,
-	.platform_type = IGVM_PLATFORM_NATIVE, .platform_version = 1,
+	.platform_type = IGVM_PLATFORM_NATIVE,
+	.platform_version = 1,
 };
 
 static int save(struct igvm_builder *b, const char *dir, const char *name)
@@ -49,13 +52,12 @@ static int save(struct igvm_builder *b, const char *dir, const char *name)
 static int add_body(struct igvm_builder *b, uint32_t masks)
 {
 	static uint8_t page[IGVM_PAGE_SIZE_4K];
-	struct igvm_vhs_parameter vp_count = { 0, 0 };
-	struct igvm_vhs_parameter mem_map = { 1, 0 };
-	struct igvm_vhs_parameter_insert ins0 = { 0x10000, masks, 0 };
-	struct igvm_vhs_parameter_insert ins1 = { 0x11000, masks, 1 };
-	struct igvm_vhs_required_memory req = { 0x100000, masks, 0x40000, 0,
-						 0 };
-	uint8_t vmsa[IGVM_PAGE_SIZE_4K] = { 0 };
+	struct igvm_vhs_parameter vp_count = {0, 0};
+	struct igvm_vhs_parameter mem_map = {1, 0};
+	struct igvm_vhs_parameter_insert ins0 = {0x10000, masks, 0};
+	struct igvm_vhs_parameter_insert ins1 = {0x11000, masks, 1};
+	struct igvm_vhs_required_memory req = {0x100000, masks, 0x40000, 0, 0};
+	uint8_t vmsa[IGVM_PAGE_SIZE_4K] = {0};
 	int ret = 0;
 
 	for (size_t i = 0; i < sizeof(page); i++)
@@ -76,21 +78,22 @@ static int add_body(struct igvm_builder *b, uint32_t masks)
 				sizeof(ins0));
 	ret |= igvm_builder_add(b, IGVM_VHT_PARAMETER_INSERT, &ins1,
 				sizeof(ins1));
-	ret |= igvm_builder_add(b, IGVM_VHT_REQUIRED_MEMORY, &req,
-				sizeof(req));
-	ret |= igvm_builder_vp_context(b, 0x103000, IGVM_MASK_SNP, 0, vmsa,
-				       16);
+	ret |= igvm_builder_add(b, IGVM_VHT_REQUIRED_MEMORY, &req, sizeof(req));
+	ret |= igvm_builder_vp_context(b, 0x103000, IGVM_MASK_SNP, 0, vmsa, 16);
 	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	struct igvm_vhs_guest_policy policy = { 0x30000, IGVM_MASK_SNP, 0 };
+	struct igvm_vhs_guest_policy policy = {0x30000, IGVM_MASK_SNP, 0};
 	struct igvm_native_vp_context_x64 ctx = {
-		.rip = 0x100000, .code_selector = 8, .data_selector = 16,
+		.rip = 0x100000,
+		.code_selector = 8,
+		.data_selector = 16,
 		.code_attributes = IGVM_NATIVE_SEG_ATTR_CODE32,
 		.data_attributes = IGVM_NATIVE_SEG_ATTR_DATA32,
-		.code_limit = 0xffffffff, .data_limit = 0xffffffff,
+		.code_limit = 0xffffffff,
+		.data_limit = 0xffffffff,
 		.cr0 = 0x11,
 	};
 	struct igvm_builder *b[3];

@@ -27,8 +27,8 @@ void test_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Records a failure of the running test; used by the macros below. */
 void test_fail(const char *file, int line, const char *msg);
-void test_fail_u64(const char *file, int line, const char *expr,
-		   uint64_t got, uint64_t want);
+void test_fail_u64(const char *file, int line, const char *expr, uint64_t got,
+		   uint64_t want);
 
 /*
  * Runs every test whose "suite.name" contains `filter` (NULL or "" runs all)
@@ -36,41 +36,41 @@ void test_fail_u64(const char *file, int line, const char *expr,
  */
 unsigned int test_run_all(const char *filter);
 
-#define TEST(suite, name)                                                     \
-	static void test_##suite##_##name(void);                              \
-	static const struct test_case test_desc_##suite##_##name              \
+#define TEST(suite, name)                                                      \
+	static void test_##suite##_##name(void);                               \
+	static const struct test_case test_desc_##suite##_##name               \
 		__attribute__((used, section("svtest_cases"), aligned(8))) = { \
-			#suite, #name, test_##suite##_##name};                \
+			#suite, #name, test_##suite##_##name};                 \
 	static void test_##suite##_##name(void)
 
-#define TEST_CHECK_(cond, onfail)                                             \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			test_fail(__FILE__, __LINE__, #cond);                 \
-			onfail;                                               \
-		}                                                             \
+#define TEST_CHECK_(cond, onfail)                             \
+	do {                                                  \
+		if (!(cond)) {                                \
+			test_fail(__FILE__, __LINE__, #cond); \
+			onfail;                               \
+		}                                             \
 	} while (0)
 
-#define TEST_CMP_(a, op, b, onfail)                                           \
-	do {                                                                  \
-		uint64_t test_a_ = (uint64_t)(a);                             \
-		uint64_t test_b_ = (uint64_t)(b);                             \
-		if (!(test_a_ op test_b_)) {                                  \
-			test_fail_u64(__FILE__, __LINE__, #a " " #op " " #b,  \
-				      test_a_, test_b_);                      \
-			onfail;                                               \
-		}                                                             \
+#define TEST_CMP_(a, op, b, onfail)                                          \
+	do {                                                                 \
+		uint64_t test_a_ = (uint64_t)(a);                            \
+		uint64_t test_b_ = (uint64_t)(b);                            \
+		if (!(test_a_ op test_b_)) {                                 \
+			test_fail_u64(__FILE__, __LINE__, #a " " #op " " #b, \
+				      test_a_, test_b_);                     \
+			onfail;                                              \
+		}                                                            \
 	} while (0)
 
-#define ASSERT_TRUE(c)	  TEST_CHECK_((c), return)
-#define ASSERT_FALSE(c)	  TEST_CHECK_(!(c), return)
-#define ASSERT_EQ(a, b)	  TEST_CMP_(a, ==, b, return)
-#define ASSERT_NE(a, b)	  TEST_CMP_(a, !=, b, return)
-#define ASSERT_LT(a, b)	  TEST_CMP_(a, <, b, return)
-#define ASSERT_LE(a, b)	  TEST_CMP_(a, <=, b, return)
-#define ASSERT_GT(a, b)	  TEST_CMP_(a, >, b, return)
-#define ASSERT_GE(a, b)	  TEST_CMP_(a, >=, b, return)
-#define EXPECT_TRUE(c)	  TEST_CHECK_((c), (void)0)
-#define EXPECT_FALSE(c)	  TEST_CHECK_(!(c), (void)0)
-#define EXPECT_EQ(a, b)	  TEST_CMP_(a, ==, b, (void)0)
-#define EXPECT_NE(a, b)	  TEST_CMP_(a, !=, b, (void)0)
+#define ASSERT_TRUE(c)	TEST_CHECK_((c), return )
+#define ASSERT_FALSE(c) TEST_CHECK_(!(c), return )
+#define ASSERT_EQ(a, b) TEST_CMP_(a, ==, b, return )
+#define ASSERT_NE(a, b) TEST_CMP_(a, !=, b, return )
+#define ASSERT_LT(a, b) TEST_CMP_(a, <, b, return )
+#define ASSERT_LE(a, b) TEST_CMP_(a, <=, b, return )
+#define ASSERT_GT(a, b) TEST_CMP_(a, >, b, return )
+#define ASSERT_GE(a, b) TEST_CMP_(a, >=, b, return )
+#define EXPECT_TRUE(c)	TEST_CHECK_((c), (void)0)
+#define EXPECT_FALSE(c) TEST_CHECK_(!(c), (void)0)
+#define EXPECT_EQ(a, b) TEST_CMP_(a, ==, b, (void)0)
+#define EXPECT_NE(a, b) TEST_CMP_(a, !=, b, (void)0)

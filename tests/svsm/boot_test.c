@@ -4,12 +4,14 @@
  * per-CPU data, every AP, the stack-protector guard, the layout table and
  * the boot allocator. They run in the test image under QEMU.
  */
-#include "svsm/addr.h"
 #include "svsm/arch/cpu.h"
+
+#include "svsm/addr.h"
 #include "svsm/boot.h"
 #include "svsm/layout.h"
 #include "svsm/percpu.h"
 #include "svsm/stackprot.h"
+
 #include "test.h"
 
 extern uintptr_t __stack_chk_guard;

@@ -7,13 +7,16 @@
  */
 #include <stdint.h>
 
-#include "svsm/addr.h"
 #include "svsm/arch/cpu.h"
+
+#include "svsm/addr.h"
 #include "svsm/log.h"
 #include "svsm/panic.h"
+
 #include "lib/string.h"
 #include "svtest.h"
 
+/* SAFETY: volatile only hides the length from the compiler. */
 static void __attribute__((noinline)) smash_stack(volatile size_t len)
 {
 	char buf[16];
@@ -29,14 +32,15 @@ void svtest_crash(const char *kind)
 	if (strcmp(kind, "ud") == 0) {
 		__builtin_trap(); /* ud2 on x86-64 */
 	} else if (strcmp(kind, "pf") == 0) {
-		/* A canonical address far from anything mapped. */
+		/* SAFETY: faults on purpose: canonical but unmapped. */
 		volatile uint64_t *p = ptr_from_va(0x00007f0000000000ull);
 
 		(void)*p;
 	} else if (strcmp(kind, "gp") == 0) {
+		/* SAFETY: faults on purpose: a non-canonical address, #GP. */
 		volatile uint64_t *p = ptr_from_va(0x8000000000000000ull);
 
-		(void)*p; /* non-canonical: #GP */
+		(void)*p;
 	} else if (strcmp(kind, "panic") == 0) {
 		panic("deliberate panic from the test image");
 	} else if (strcmp(kind, "smash") == 0) {

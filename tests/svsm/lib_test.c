@@ -4,6 +4,7 @@
  * it (no SSE, -fno-builtin): formatting, string functions, command line.
  */
 #include "svsm/boot.h"
+
 #include "lib/format.h"
 #include "lib/string.h"
 #include "test.h"
@@ -12,8 +13,8 @@ TEST(format, integers_and_padding)
 {
 	char buf[64];
 
-	ASSERT_EQ(fmt_snprintf(buf, sizeof(buf), "%d|%5u|%-4x|%016llx", -42,
-			       7u, 0xabu, 0x1234ull),
+	ASSERT_EQ(fmt_snprintf(buf, sizeof(buf), "%d|%5u|%-4x|%016llx", -42, 7u,
+			       0xabu, 0x1234ull),
 		  31);
 	ASSERT_EQ(strcmp(buf, "-42|    7|ab  |0000000000001234"), 0);
 }
@@ -44,6 +45,6 @@ TEST(cmdline, words_and_values)
 	ASSERT_FALSE(cmdline_has("exit_on_ready2", "exit_on_ready"));
 	ASSERT_TRUE(cmdline_get("x loglevel=50 y", "loglevel", v, sizeof(v)));
 	ASSERT_EQ(strcmp(v, "50"), 0);
-	ASSERT_FALSE(cmdline_get("loglevel=123456789", "loglevel", v,
-				 sizeof(v)));
+	ASSERT_FALSE(
+		cmdline_get("loglevel=123456789", "loglevel", v, sizeof(v)));
 }

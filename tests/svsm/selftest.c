@@ -5,6 +5,7 @@
  * filter names them, so a normal run never includes it.
  */
 #include "svsm/boot.h"
+
 #include "test.h"
 
 TEST(selftest, fails_when_asked)

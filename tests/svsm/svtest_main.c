@@ -9,7 +9,9 @@
 #include "svsm/boot.h"
 #include "svsm/log.h"
 #include "svsm/plat/plat.h"
+
 #include "abi/csvsm_boot.h"
+
 #include "svtest.h"
 #include "test.h"
 

@@ -14,8 +14,8 @@
 #include "igvm.h"
 #include "test.h"
 
-#define PAGE IGVM_PAGE_SIZE_4K
-#define BOTH (IGVM_MASK_SNP | IGVM_MASK_NATIVE)
+#define PAGE	   IGVM_PAGE_SIZE_4K
+#define BOTH	   (IGVM_MASK_SNP | IGVM_MASK_NATIVE)
 #define MAX_EXPECT 32
 
 /* What the round trip must find again: header i, body, and its data. */
@@ -23,8 +23,8 @@ struct expect {
 	uint32_t type;
 	uint32_t len;
 	uint8_t body[sizeof(struct igvm_vhs_snp_id_block)];
-	int fo_field;		/* offset of file_offset in body, or -1 */
-	uint8_t *data;		/* expected file data; NULL => file_offset 0 */
+	int fo_field;  /* offset of file_offset in body, or -1 */
+	uint8_t *data; /* expected file data; NULL => file_offset 0 */
 	size_t data_len;
 };
 
@@ -43,12 +43,12 @@ static void init_pattern(void)
 		pattern[i] = (uint8_t)(i * 7 + 1);
 }
 
-static struct expect *record(struct sample *s, uint32_t type,
-			     const void *body, uint32_t len, int fo)
+static struct expect *record(struct sample *s, uint32_t type, const void *body,
+			     uint32_t len, int fo)
 {
 	struct expect *e = &s->e[s->n++];
 
-	*e = (struct expect){ .type = type, .len = len, .fo_field = fo };
+	*e = (struct expect){.type = type, .len = len, .fo_field = fo};
 	memcpy(e->body, body, len);
 	return e;
 }
@@ -71,11 +71,11 @@ static void s_add(struct sample *s, uint32_t type, const void *body,
 static void s_page(struct sample *s, uint64_t gpa, uint32_t mask,
 		   uint16_t dtype, const void *data, size_t len, bool zero)
 {
-	struct igvm_vhs_page_data p = { .gpa = gpa, .compatibility_mask = mask,
-					.data_type = dtype };
-	struct expect *e = record(s, IGVM_VHT_PAGE_DATA, &p, sizeof(p),
-				  offsetof(struct igvm_vhs_page_data,
-					   file_offset));
+	struct igvm_vhs_page_data p = {
+		.gpa = gpa, .compatibility_mask = mask, .data_type = dtype};
+	struct expect *e =
+		record(s, IGVM_VHT_PAGE_DATA, &p, sizeof(p),
+		       offsetof(struct igvm_vhs_page_data, file_offset));
 
 	s->ok &= !igvm_builder_page_data(s->b, gpa, mask, 0, dtype, data, len);
 	if (!zero)
@@ -85,25 +85,24 @@ static void s_page(struct sample *s, uint64_t gpa, uint32_t mask,
 static void s_area(struct sample *s, uint32_t index, uint64_t bytes,
 		   const void *init)
 {
-	struct igvm_vhs_parameter_area p = { .number_of_bytes = bytes,
-					     .parameter_area_index = index };
-	struct expect *e = record(s, IGVM_VHT_PARAMETER_AREA, &p, sizeof(p),
-				  offsetof(struct igvm_vhs_parameter_area,
-					   file_offset));
+	struct igvm_vhs_parameter_area p = {.number_of_bytes = bytes,
+					    .parameter_area_index = index};
+	struct expect *e =
+		record(s, IGVM_VHT_PARAMETER_AREA, &p, sizeof(p),
+		       offsetof(struct igvm_vhs_parameter_area, file_offset));
 
 	s->ok &= !igvm_builder_parameter_area(s->b, index, bytes, init);
 	if (init)
 		expect_data(e, init, bytes, bytes);
 }
 
-static void s_vp(struct sample *s, uint64_t gpa, uint32_t mask,
-		 const void *ctx, size_t len)
+static void s_vp(struct sample *s, uint64_t gpa, uint32_t mask, const void *ctx,
+		 size_t len)
 {
-	struct igvm_vhs_vp_context v = { .gpa = gpa,
-					 .compatibility_mask = mask };
-	struct expect *e = record(s, IGVM_VHT_VP_CONTEXT, &v, sizeof(v),
-				  offsetof(struct igvm_vhs_vp_context,
-					   file_offset));
+	struct igvm_vhs_vp_context v = {.gpa = gpa, .compatibility_mask = mask};
+	struct expect *e =
+		record(s, IGVM_VHT_VP_CONTEXT, &v, sizeof(v),
+		       offsetof(struct igvm_vhs_vp_context, file_offset));
 
 	s->ok &= !igvm_builder_vp_context(s->b, gpa, mask, 0, ctx, len);
 	expect_data(e, ctx, len, PAGE);
@@ -113,30 +112,35 @@ static void s_vp(struct sample *s, uint64_t gpa, uint32_t mask,
 static void build_sample(struct sample *s, uint32_t version)
 {
 	struct igvm_vhs_supported_platform snp = {
-		.compatibility_mask = IGVM_MASK_SNP, .highest_vtl = 2,
-		.platform_type = IGVM_PLATFORM_SEV_SNP, .platform_version = 1,
+		.compatibility_mask = IGVM_MASK_SNP,
+		.highest_vtl = 2,
+		.platform_type = IGVM_PLATFORM_SEV_SNP,
+		.platform_version = 1,
 		.shared_gpa_boundary = 1ull << 46,
 	};
 	struct igvm_vhs_supported_platform native = {
 		.compatibility_mask = IGVM_MASK_NATIVE,
-		.platform_type = IGVM_PLATFORM_NATIVE, .platform_version = 1,
+		.platform_type = IGVM_PLATFORM_NATIVE,
+		.platform_version = 1,
 	};
 	uint32_t all = version == 2 ? BOTH : IGVM_MASK_SNP;
-	struct igvm_vhs_guest_policy pol = { .policy = 0x30000,
-					     .compatibility_mask = 1 };
-	struct igvm_vhs_parameter vpc = { 0, 0 }, mm = { 1, 16 };
-	struct igvm_vhs_parameter_insert ins0 = { 0x200000, all, 0 };
-	struct igvm_vhs_parameter_insert ins1 = { 0x201000, all, 1 };
-	struct igvm_vhs_required_memory req = { 0x300000, all, 0x10000, 0, 0 };
-	struct igvm_vhs_error_range er = { 0x310000, all, PAGE };
-	struct igvm_vhs_snp_id_block idb = { .compatibility_mask = 1,
-					     .version = 1, .guest_svn = 3 };
+	struct igvm_vhs_guest_policy pol = {.policy = 0x30000,
+					    .compatibility_mask = 1};
+	struct igvm_vhs_parameter vpc = {0, 0}, mm = {1, 16};
+	struct igvm_vhs_parameter_insert ins0 = {0x200000, all, 0};
+	struct igvm_vhs_parameter_insert ins1 = {0x201000, all, 1};
+	struct igvm_vhs_required_memory req = {0x300000, all, 0x10000, 0, 0};
+	struct igvm_vhs_error_range er = {0x310000, all, PAGE};
+	struct igvm_vhs_snp_id_block idb = {
+		.compatibility_mask = 1, .version = 1, .guest_svn = 3};
 	struct igvm_native_vp_context_x64 ctx = {
-		.rip = 0xfff0, .code_selector = 8,
+		.rip = 0xfff0,
+		.code_selector = 8,
 		.code_attributes = IGVM_NATIVE_SEG_ATTR_CODE32,
-		.data_attributes = IGVM_NATIVE_SEG_ATTR_DATA32, .cr0 = 0x11,
+		.data_attributes = IGVM_NATIVE_SEG_ATTR_DATA32,
+		.cr0 = 0x11,
 	};
-	uint8_t zero_page[PAGE] = { 0 };
+	uint8_t zero_page[PAGE] = {0};
 
 	init_pattern();
 	memset(s, 0, sizeof(*s));
@@ -147,8 +151,7 @@ static void build_sample(struct sample *s, uint32_t version)
 		return;
 	s_add(s, IGVM_VHT_SUPPORTED_PLATFORM, &snp, sizeof(snp));
 	if (version == 2)
-		s_add(s, IGVM_VHT_SUPPORTED_PLATFORM, &native,
-		      sizeof(native));
+		s_add(s, IGVM_VHT_SUPPORTED_PLATFORM, &native, sizeof(native));
 	s_add(s, IGVM_VHT_GUEST_POLICY, &pol, sizeof(pol));
 	s_area(s, 0, PAGE, NULL);
 	s_area(s, 1, 2 * PAGE, pattern);
@@ -157,8 +160,8 @@ static void build_sample(struct sample *s, uint32_t version)
 	s_page(s, 0x100000, all, 0, pattern, PAGE, false);
 	s_page(s, 0x101000, all, 0, NULL, 0, true);
 	s_page(s, 0x102000, all, 0, zero_page, PAGE, true);
-	s_page(s, 0x103000, all, 0, pattern, PAGE, false);	/* shared */
-	s_page(s, 0x104000, all, 0, pattern + 5, 100, false);	/* padded */
+	s_page(s, 0x103000, all, 0, pattern, PAGE, false);    /* shared */
+	s_page(s, 0x104000, all, 0, pattern + 5, 100, false); /* padded */
 	s_page(s, 0x105000, 1, IGVM_PAGE_DATA_TYPE_SECRETS, NULL, 0, true);
 	s_add(s, IGVM_VHT_PARAMETER_INSERT, &ins0, sizeof(ins0));
 	s_add(s, IGVM_VHT_PARAMETER_INSERT, &ins1, sizeof(ins1));
@@ -193,7 +196,7 @@ static uint8_t *sample_file(uint32_t version, size_t *len)
 /* Recomputes the ref §1.6 checksum with zlib directly (not libigvm). */
 static void reseal(uint8_t *buf, size_t len)
 {
-	struct igvm_fixed_header_v2 fh = { 0 };
+	struct igvm_fixed_header_v2 fh = {0};
 	uint32_t fixed;
 	uLong crc;
 
@@ -204,8 +207,7 @@ static void reseal(uint8_t *buf, size_t len)
 	if (len < fixed)
 		return;
 	memcpy(&fh, buf, fixed);
-	if ((uint64_t)fh.variable_header_offset + fh.variable_header_size >
-	    len)
+	if ((uint64_t)fh.variable_header_offset + fh.variable_header_size > len)
 		return;
 	fh.checksum = 0;
 	crc = crc32(0, (const Bytef *)&fh, fixed);
@@ -360,10 +362,10 @@ TEST(igvm, checksum_is_zlib_crc32_over_headers_only)
 	EXPECT_EQ(igvm_checksum(f, len, 24, vh_off, vh_size), (uint32_t)crc);
 	EXPECT_EQ(igvm_checksum(f, len, 24, vh_off, (uint32_t)len), 0);
 
-	f[vh_off + 3 * 8 + 2] ^= 0x10;		/* a bit inside the headers */
+	f[vh_off + 3 * 8 + 2] ^= 0x10; /* a bit inside the headers */
 	EXPECT_TRUE(rejects(f, len, "checksum"));
 	f[vh_off + 3 * 8 + 2] ^= 0x10;
-	f[len - 1] ^= 0x01;			/* a bit of file data */
+	f[len - 1] ^= 0x01; /* a bit of file data */
 	EXPECT_TRUE(accepts(f, len));
 	f[len - 1] ^= 0x01;
 	put32(f, 0x14, get32(f, 0x14) + 1);
@@ -397,22 +399,22 @@ TEST(igvm, bad_fixed_header)
 
 	ASSERT_TRUE(f != NULL);
 	g = malloc(len);
-#define MUTATE(off, val, needle)                                              \
-	do {                                                                  \
-		memcpy(g, f, len);                                            \
-		put32(g, off, val);                                           \
-		reseal(g, len);                                               \
-		EXPECT_TRUE(rejects(g, len, needle));                         \
+#define MUTATE(off, val, needle)                      \
+	do {                                          \
+		memcpy(g, f, len);                    \
+		put32(g, off, val);                   \
+		reseal(g, len);                       \
+		EXPECT_TRUE(rejects(g, len, needle)); \
 	} while (0)
 	MUTATE(0, 0x4d564748, "magic");
 	MUTATE(4, 0, "format_version");
 	MUTATE(4, 3, "format_version");
 	MUTATE(0x18, IGVM_ARCH_AARCH64, "architecture");
 	MUTATE(0x1c, 8192, "page_size");
-	MUTATE(8, 24, "overlaps");		/* inside the v2 header */
+	MUTATE(8, 24, "overlaps"); /* inside the v2 header */
 	MUTATE(8, 36, "aligned");
 	MUTATE(8, (uint32_t)len, "past the end");
-	MUTATE(12, 0xfffffff8, "past the end");	/* offset + size wraps */
+	MUTATE(12, 0xfffffff8, "past the end"); /* offset + size wraps */
 	MUTATE(0x10, (uint32_t)len + 1, "total_file_size");
 	MUTATE(0x10, (uint32_t)len - 1, "total_file_size");
 	/* The variable headers end exactly at the end of the file. */
@@ -450,8 +452,8 @@ static uint32_t raw_data_start(const struct tlv *t, size_t n)
 static uint8_t *raw_file(const struct tlv *t, size_t n, size_t *len)
 {
 	uint32_t start = raw_data_start(t, n);
-	struct igvm_fixed_header fh = { IGVM_MAGIC, 1, 24, start - 24,
-					start + PAGE, 0 };
+	struct igvm_fixed_header fh = {IGVM_MAGIC,   1, 24, start - 24,
+				       start + PAGE, 0};
 	uint8_t *buf = calloc(1, start + PAGE);
 	uint32_t pos = 24;
 
@@ -469,28 +471,39 @@ static uint8_t *raw_file(const struct tlv *t, size_t n, size_t *len)
 }
 
 static const struct igvm_vhs_supported_platform plat_snp = {
-	.compatibility_mask = IGVM_MASK_SNP, .highest_vtl = 2,
-	.platform_type = IGVM_PLATFORM_SEV_SNP, .platform_version = 1,
+	.compatibility_mask = IGVM_MASK_SNP,
+	.highest_vtl = 2,
+	.platform_type = IGVM_PLATFORM_SEV_SNP,
+	.platform_version = 1,
 };
-static const struct igvm_vhs_guest_policy policy = { 0x30000, 1, 0 };
-static const struct igvm_vhs_page_data zero_page = { .gpa = 0x1000,
-						     .compatibility_mask = 1 };
-#define PLAT { IGVM_VHT_SUPPORTED_PLATFORM, sizeof(plat_snp), &plat_snp }
-#define POLICY { IGVM_VHT_GUEST_POLICY, sizeof(policy), &policy }
-#define PAGE0 { IGVM_VHT_PAGE_DATA, sizeof(zero_page), &zero_page }
+static const struct igvm_vhs_guest_policy policy = {0x30000, 1, 0};
+static const struct igvm_vhs_page_data zero_page = {.gpa = 0x1000,
+						    .compatibility_mask = 1};
+#define PLAT                                                             \
+	{                                                                \
+		IGVM_VHT_SUPPORTED_PLATFORM, sizeof(plat_snp), &plat_snp \
+	}
+#define POLICY                                                 \
+	{                                                      \
+		IGVM_VHT_GUEST_POLICY, sizeof(policy), &policy \
+	}
+#define PAGE0                                                     \
+	{                                                         \
+		IGVM_VHT_PAGE_DATA, sizeof(zero_page), &zero_page \
+	}
 
 /* Lays out t[0..n) and checks the parser's verdict. */
-#define RAW_CHECK(needle, ...)                                                \
-	do {                                                                  \
-		const struct tlv t_[] = { __VA_ARGS__ };                      \
-		const char *nd_ = (needle);                                   \
-		size_t l_;                                                    \
-		uint8_t *b_ = raw_file(t_, sizeof(t_) / sizeof(t_[0]), &l_);  \
-		if (nd_)                                                      \
-			EXPECT_TRUE(rejects(b_, l_, nd_));                    \
-		else                                                          \
-			EXPECT_TRUE(accepts(b_, l_));                         \
-		free(b_);                                                     \
+#define RAW_CHECK(needle, ...)                                               \
+	do {                                                                 \
+		const struct tlv t_[] = {__VA_ARGS__};                       \
+		const char *nd_ = (needle);                                  \
+		size_t l_;                                                   \
+		uint8_t *b_ = raw_file(t_, sizeof(t_) / sizeof(t_[0]), &l_); \
+		if (nd_)                                                     \
+			EXPECT_TRUE(rejects(b_, l_, nd_));                   \
+		else                                                         \
+			EXPECT_TRUE(accepts(b_, l_));                        \
+		free(b_);                                                    \
 	} while (0)
 #define OK NULL
 
@@ -519,11 +532,11 @@ TEST(igvm, tlv_lengths)
 	free(f);
 	/* A known type one word short, or one word long. */
 	RAW_CHECK("length 12, want 16",
-		  { IGVM_VHT_SUPPORTED_PLATFORM, 12, &plat_snp }, POLICY);
+		  {IGVM_VHT_SUPPORTED_PLATFORM, 12, &plat_snp}, POLICY);
 	RAW_CHECK("length 24, want 16", PLAT,
-		  { IGVM_VHT_GUEST_POLICY, 24, pattern });
+		  {IGVM_VHT_GUEST_POLICY, 24, pattern});
 	/* VP_CONTEXT is 20 bytes (ref §1.4); 24 is wrong. */
-	RAW_CHECK("want 20", PLAT, { IGVM_VHT_VP_CONTEXT, 24, pattern });
+	RAW_CHECK("want 20", PLAT, {IGVM_VHT_VP_CONTEXT, 24, pattern});
 }
 
 TEST(igvm, section_order)
@@ -535,19 +548,19 @@ TEST(igvm, section_order)
 
 TEST(igvm, unknown_types)
 {
-	static const uint8_t body[12] = { 1, 2, 3 };
+	static const uint8_t body[12] = {1, 2, 3};
 
-	RAW_CHECK("unknown header type 0x3ff", PLAT, { 0x3ff, 12, body });
-	RAW_CHECK("unknown header type 0x306", PLAT, { 0x306, 12, body });
+	RAW_CHECK("unknown header type 0x3ff", PLAT, {0x3ff, 12, body});
+	RAW_CHECK("unknown header type 0x306", PLAT, {0x306, 12, body});
 	/* Optional unknown headers are skipped, wherever they are. */
-	RAW_CHECK(OK, PLAT, { 0x800003ff, 12, body }, PAGE0);
-	RAW_CHECK(OK, { 0x80000250, 3, body }, PLAT, PAGE0);
+	RAW_CHECK(OK, PLAT, {0x800003ff, 12, body}, PAGE0);
+	RAW_CHECK(OK, {0x80000250, 3, body}, PLAT, PAGE0);
 }
 
 TEST(igvm, unknown_optional_header_is_not_listed)
 {
-	static const uint8_t body[4] = { 9 };
-	const struct tlv t[] = { PLAT, { 0x800003ff, 4, body }, PAGE0 };
+	static const uint8_t body[4] = {9};
+	const struct tlv t[] = {PLAT, {0x800003ff, 4, body}, PAGE0};
 	struct igvm_file f;
 	size_t len;
 	uint8_t *buf = raw_file(t, 3, &len);
@@ -562,15 +575,15 @@ TEST(igvm, unknown_optional_header_is_not_listed)
 
 TEST(igvm, nonzero_padding)
 {
-	struct igvm_vhs_vp_context vp = { .compatibility_mask = 1 };
-	const struct tlv t[] = { PLAT, { IGVM_VHT_VP_CONTEXT, 20, &vp } };
+	struct igvm_vhs_vp_context vp = {.compatibility_mask = 1};
+	const struct tlv t[] = {PLAT, {IGVM_VHT_VP_CONTEXT, 20, &vp}};
 	size_t len;
 	uint8_t *buf;
 
 	vp.file_offset = raw_data_start(t, 2);
 	buf = raw_file(t, 2, &len);
 	EXPECT_TRUE(accepts(buf, len));
-	buf[24 + 24 + 8 + 21] = 1;	/* a padding byte after the body */
+	buf[24 + 24 + 8 + 21] = 1; /* a padding byte after the body */
 	reseal(buf, len);
 	EXPECT_TRUE(rejects(buf, len, "non-zero padding"));
 	free(buf);
@@ -578,46 +591,44 @@ TEST(igvm, nonzero_padding)
 
 TEST(igvm, page_data_outside_data_section)
 {
-	struct igvm_vhs_page_data p = { .gpa = 0x1000,
-					.compatibility_mask = 1 };
-	const struct tlv t[] = { PLAT, { IGVM_VHT_PAGE_DATA, sizeof(p), &p } };
+	struct igvm_vhs_page_data p = {.gpa = 0x1000, .compatibility_mask = 1};
+	const struct tlv t[] = {PLAT, {IGVM_VHT_PAGE_DATA, sizeof(p), &p}};
 	uint32_t start = raw_data_start(t, 2);
 
 	p.file_offset = start;
-	RAW_CHECK(OK, PLAT, { IGVM_VHT_PAGE_DATA, sizeof(p), &p });
-	p.file_offset = 24;		/* points into the headers */
+	RAW_CHECK(OK, PLAT, {IGVM_VHT_PAGE_DATA, sizeof(p), &p});
+	p.file_offset = 24; /* points into the headers */
 	RAW_CHECK("not inside the file data", PLAT,
-		  { IGVM_VHT_PAGE_DATA, sizeof(p), &p });
-	p.file_offset = start + 1;	/* one byte past the end */
+		  {IGVM_VHT_PAGE_DATA, sizeof(p), &p});
+	p.file_offset = start + 1; /* one byte past the end */
 	RAW_CHECK("not inside the file data", PLAT,
-		  { IGVM_VHT_PAGE_DATA, sizeof(p), &p });
+		  {IGVM_VHT_PAGE_DATA, sizeof(p), &p});
 	p.file_offset = 0xfffff000;
 	RAW_CHECK("not inside the file data", PLAT,
-		  { IGVM_VHT_PAGE_DATA, sizeof(p), &p });
+		  {IGVM_VHT_PAGE_DATA, sizeof(p), &p});
 	p.file_offset = 0;
 	p.gpa = 0x1800;
 	RAW_CHECK("not 4 KiB aligned", PLAT,
-		  { IGVM_VHT_PAGE_DATA, sizeof(p), &p });
+		  {IGVM_VHT_PAGE_DATA, sizeof(p), &p});
 	p.gpa = 0x1000;
 	p.flags = IGVM_PAGE_DATA_FLAG_IS_2MB_PAGE;
-	RAW_CHECK("unsupported", PLAT, { IGVM_VHT_PAGE_DATA, sizeof(p), &p });
+	RAW_CHECK("unsupported", PLAT, {IGVM_VHT_PAGE_DATA, sizeof(p), &p});
 	p.flags = 1u << 7;
-	RAW_CHECK("unknown flags", PLAT,
-		  { IGVM_VHT_PAGE_DATA, sizeof(p), &p });
+	RAW_CHECK("unknown flags", PLAT, {IGVM_VHT_PAGE_DATA, sizeof(p), &p});
 	p.flags = 0;
 	p.reserved = 1;
-	RAW_CHECK("reserved", PLAT, { IGVM_VHT_PAGE_DATA, sizeof(p), &p });
+	RAW_CHECK("reserved", PLAT, {IGVM_VHT_PAGE_DATA, sizeof(p), &p});
 }
 
 TEST(igvm, vp_context_needs_file_data)
 {
-	struct igvm_vhs_vp_context v = { .compatibility_mask = 1 };
-	const struct tlv t[] = { PLAT, { IGVM_VHT_VP_CONTEXT, 20, &v } };
+	struct igvm_vhs_vp_context v = {.compatibility_mask = 1};
+	const struct tlv t[] = {PLAT, {IGVM_VHT_VP_CONTEXT, 20, &v}};
 
 	RAW_CHECK("not inside the file data", PLAT,
-		  { IGVM_VHT_VP_CONTEXT, 20, &v });
+		  {IGVM_VHT_VP_CONTEXT, 20, &v});
 	v.file_offset = raw_data_start(t, 2);
-	RAW_CHECK(OK, PLAT, { IGVM_VHT_VP_CONTEXT, 20, &v });
+	RAW_CHECK(OK, PLAT, {IGVM_VHT_VP_CONTEXT, 20, &v});
 }
 
 TEST(igvm, compatibility_masks)
@@ -627,42 +638,47 @@ TEST(igvm, compatibility_masks)
 
 	pol.compatibility_mask = 0;
 	RAW_CHECK("compatibility_mask is 0", PLAT,
-		  { IGVM_VHT_GUEST_POLICY, 16, &pol });
+		  {IGVM_VHT_GUEST_POLICY, 16, &pol});
 	pol.compatibility_mask = IGVM_MASK_SNP | IGVM_MASK_TDX;
 	RAW_CHECK("undeclared platforms", PLAT,
-		  { IGVM_VHT_GUEST_POLICY, 16, &pol });
+		  {IGVM_VHT_GUEST_POLICY, 16, &pol});
 	/* Duplicate mask, duplicate platform type, two bits in a mask. */
 	p2.platform_type = IGVM_PLATFORM_TDX;
-	RAW_CHECK("already used", PLAT,
-		  { IGVM_VHT_SUPPORTED_PLATFORM, 16, &p2 });
+	RAW_CHECK("already used", PLAT, {IGVM_VHT_SUPPORTED_PLATFORM, 16, &p2});
 	p2 = plat_snp;
 	p2.compatibility_mask = IGVM_MASK_TDX;
 	RAW_CHECK("declared twice", PLAT,
-		  { IGVM_VHT_SUPPORTED_PLATFORM, 16, &p2 });
+		  {IGVM_VHT_SUPPORTED_PLATFORM, 16, &p2});
 	p2.compatibility_mask = 3;
-	RAW_CHECK("exactly one bit", { IGVM_VHT_SUPPORTED_PLATFORM, 16, &p2 });
+	RAW_CHECK("exactly one bit", {IGVM_VHT_SUPPORTED_PLATFORM, 16, &p2});
 	p2 = plat_snp;
 	p2.highest_vtl = 1;
-	RAW_CHECK("highest_vtl", { IGVM_VHT_SUPPORTED_PLATFORM, 16, &p2 });
+	RAW_CHECK("highest_vtl", {IGVM_VHT_SUPPORTED_PLATFORM, 16, &p2});
 	p2 = plat_snp;
 	p2.platform_version = 2;
-	RAW_CHECK("platform_version", { IGVM_VHT_SUPPORTED_PLATFORM, 16, &p2 });
+	RAW_CHECK("platform_version", {IGVM_VHT_SUPPORTED_PLATFORM, 16, &p2});
 	p2 = plat_snp;
 	p2.platform_type = IGVM_PLATFORM_NATIVE;
 	p2.shared_gpa_boundary = 1ull << 46;
 	RAW_CHECK("shared_gpa_boundary",
-		  { IGVM_VHT_SUPPORTED_PLATFORM, 16, &p2 });
+		  {IGVM_VHT_SUPPORTED_PLATFORM, 16, &p2});
 }
 
 TEST(igvm, parameter_areas)
 {
-	struct igvm_vhs_parameter_area a0 = { PAGE, 0, 0 }, a1 = { 100, 1, 0 };
-	struct igvm_vhs_parameter use0 = { 0, 8 }, use7 = { 7, 0 };
-	struct igvm_vhs_parameter far = { 0, PAGE };
-	struct igvm_vhs_parameter_insert ins = { 0x200000, 1, 0 };
-#define AREA(a) { IGVM_VHT_PARAMETER_AREA, 16, &(a) }
-#define USE(type, p) { IGVM_VHT_##type, 8, &(p) }
-#define INSERT { IGVM_VHT_PARAMETER_INSERT, 16, &ins }
+	struct igvm_vhs_parameter_area a0 = {PAGE, 0, 0}, a1 = {100, 1, 0};
+	struct igvm_vhs_parameter use0 = {0, 8}, use7 = {7, 0};
+	struct igvm_vhs_parameter far = {0, PAGE};
+	struct igvm_vhs_parameter_insert ins = {0x200000, 1, 0};
+#define AREA(a) {IGVM_VHT_PARAMETER_AREA, 16, &(a)}
+#define USE(type, p)                     \
+	{                                \
+		IGVM_VHT_##type, 8, &(p) \
+	}
+#define INSERT                                      \
+	{                                           \
+		IGVM_VHT_PARAMETER_INSERT, 16, &ins \
+	}
 
 	RAW_CHECK(OK, PLAT, AREA(a0), USE(MEMORY_MAP, use0), INSERT);
 	RAW_CHECK("not declared", PLAT, AREA(a0), USE(MADT, use7));
@@ -688,37 +704,39 @@ TEST(igvm, parameter_areas)
 
 TEST(igvm, required_memory_and_id_block)
 {
-	struct igvm_vhs_required_memory r = { 0x1000, 1, 0, 0, 0 };
-	static struct igvm_vhs_snp_id_block id = { .compatibility_mask = 1 };
+	struct igvm_vhs_required_memory r = {0x1000, 1, 0, 0, 0};
+	static struct igvm_vhs_snp_id_block id = {.compatibility_mask = 1};
 
-	RAW_CHECK("non-zero size", PLAT, { IGVM_VHT_REQUIRED_MEMORY, 24, &r });
+	RAW_CHECK("non-zero size", PLAT, {IGVM_VHT_REQUIRED_MEMORY, 24, &r});
 	r.number_of_bytes = 0x1800;
-	RAW_CHECK("non-zero size", PLAT, { IGVM_VHT_REQUIRED_MEMORY, 24, &r });
+	RAW_CHECK("non-zero size", PLAT, {IGVM_VHT_REQUIRED_MEMORY, 24, &r});
 	r.number_of_bytes = PAGE;
-	RAW_CHECK(OK, PLAT, { IGVM_VHT_REQUIRED_MEMORY, 24, &r });
+	RAW_CHECK(OK, PLAT, {IGVM_VHT_REQUIRED_MEMORY, 24, &r});
 	RAW_CHECK("second SNP_ID_BLOCK", PLAT,
-		  { IGVM_VHT_SNP_ID_BLOCK, sizeof(id), &id },
-		  { IGVM_VHT_SNP_ID_BLOCK, sizeof(id), &id });
+		  {IGVM_VHT_SNP_ID_BLOCK, sizeof(id), &id},
+		  {IGVM_VHT_SNP_ID_BLOCK, sizeof(id), &id});
 }
 
 TEST(igvm, builder_refuses_bad_adds)
 {
 	struct igvm_builder *b = igvm_builder_new(1);
-	struct igvm_vhs_page_data p = { .compatibility_mask = 1 };
-	struct igvm_vhs_parameter_area a = { PAGE, 0, 100 };
+	struct igvm_vhs_page_data p = {.compatibility_mask = 1};
+	struct igvm_vhs_parameter_area a = {PAGE, 0, 100};
 	uint8_t *out;
 	size_t len;
 
 	ASSERT_TRUE(b != NULL);
 	EXPECT_TRUE(igvm_builder_new(3) == NULL);
 	ASSERT_EQ(igvm_builder_add(b, IGVM_VHT_SUPPORTED_PLATFORM, &plat_snp,
-				   sizeof(plat_snp)), 0);
+				   sizeof(plat_snp)),
+		  0);
 	ASSERT_EQ(igvm_builder_page_data(b, 0, 1, 0, 0, NULL, 0), 0);
 	/* Initialization and platform headers after a directive. */
 	EXPECT_EQ(igvm_builder_add(b, IGVM_VHT_GUEST_POLICY, &policy, 16), -1);
 	EXPECT_TRUE(strstr(igvm_builder_error(b), "section") != NULL);
-	EXPECT_EQ(igvm_builder_add(b, IGVM_VHT_SUPPORTED_PLATFORM, &plat_snp,
-				   16), -1);
+	EXPECT_EQ(
+		igvm_builder_add(b, IGVM_VHT_SUPPORTED_PLATFORM, &plat_snp, 16),
+		-1);
 	EXPECT_EQ(igvm_builder_add(b, IGVM_VHT_PAGE_DATA, &p, sizeof(p)), -1);
 	EXPECT_EQ(igvm_builder_add(b, IGVM_VHT_PARAMETER_AREA, &a, 16), -1);
 	EXPECT_EQ(igvm_builder_add(b, IGVM_VHT_PAGE_DATA, &p, 20), -1);
@@ -746,7 +764,8 @@ TEST(igvm, file_without_data_gets_a_data_section)
 
 	ASSERT_TRUE(b != NULL);
 	ASSERT_EQ(igvm_builder_add(b, IGVM_VHT_SUPPORTED_PLATFORM, &plat_snp,
-				   sizeof(plat_snp)), 0);
+				   sizeof(plat_snp)),
+		  0);
 	ASSERT_EQ(igvm_builder_write(b, &out, &len), 0);
 	ASSERT_EQ(igvm_parse(out, len, &f, NULL), 0);
 	EXPECT_TRUE(f.data_start < len);

@@ -4,13 +4,13 @@
  * command line or the file system, so every failure is an error message,
  * never an abort.
  */
+#include "util.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include "util.h"
 
 uint8_t *util_read_file(const char *path, size_t max, size_t *size, char *err,
 			size_t errlen)
@@ -49,8 +49,8 @@ out:
 	return buf;
 }
 
-int util_write_file(const char *path, const void *data, size_t size,
-		    char *err, size_t errlen)
+int util_write_file(const char *path, const void *data, size_t size, char *err,
+		    size_t errlen)
 {
 	char tmp[4096];
 	FILE *f;

@@ -6,11 +6,11 @@
 #include <stdint.h>
 
 /* Reads a whole file (at most max bytes); NULL with a message on error. */
-uint8_t *util_read_file(const char *path, size_t max, size_t *size,
-			char *err, size_t errlen);
+uint8_t *util_read_file(const char *path, size_t max, size_t *size, char *err,
+			size_t errlen);
 /* Writes a file atomically (temp file + rename); -1 with a message. */
-int util_write_file(const char *path, const void *data, size_t size,
-		    char *err, size_t errlen);
+int util_write_file(const char *path, const void *data, size_t size, char *err,
+		    size_t errlen);
 /*
  * Parses a number with an optional 0x prefix and K/M/G suffix (powers of
  * 1024). Returns -1 on garbage, overflow or trailing characters.

@@ -14,13 +14,15 @@
  * vCPU starts in 32-bit protected mode, paging off, at the ELF entry point,
  * with RSI = the boot-info page. The output depends only on the inputs.
  */
+#include "build.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "abi/csvsm_boot.h"
 #include "abi/igvm.h"
-#include "build.h"
+
 #include "elf_image.h"
 #include "igvm.h"
 
@@ -43,11 +45,13 @@ static uint8_t *flatten(const struct elf_image *elf, uint64_t base,
 		const struct elf_segment *s = &elf->segments[i];
 		uint64_t e;
 
-		if (s->paddr < base || __builtin_add_overflow(s->paddr, s->memsz, &e)) {
-			snprintf(err, errlen,
-				 "segment at 0x%llx is below the region base 0x%llx",
-				 (unsigned long long)s->paddr,
-				 (unsigned long long)base);
+		if (s->paddr < base ||
+		    __builtin_add_overflow(s->paddr, s->memsz, &e)) {
+			snprintf(
+				err, errlen,
+				"segment at 0x%llx is below the region base 0x%llx",
+				(unsigned long long)s->paddr,
+				(unsigned long long)base);
 			return NULL;
 		}
 		if (e > end)
@@ -97,7 +101,7 @@ static int add_parameters(struct igvm_builder *b)
 	}
 	for (uint32_t i = 0; i < 3; i++) {
 		struct igvm_vhs_parameter p = {.parameter_area_index = i,
-					   .byte_offset = 0};
+					       .byte_offset = 0};
 
 		if (igvm_builder_add(b, types[i], &p, sizeof(p)))
 			return -1;
@@ -155,8 +159,8 @@ static int add_vp_context(struct igvm_builder *b, uint64_t entry,
 				       sizeof(ctx));
 }
 
-static int add_image(struct igvm_builder *b, const uint8_t *img,
-		     uint64_t base, uint64_t end)
+static int add_image(struct igvm_builder *b, const uint8_t *img, uint64_t base,
+		     uint64_t end)
 {
 	for (uint64_t gpa = base; gpa < end; gpa += PAGE) {
 		if (igvm_builder_page_data(b, gpa, IGVM_MASK_NATIVE, 0,
@@ -182,8 +186,9 @@ int build_native(const struct build_options *o, const uint8_t *elf_buf,
 		return -1;
 	if (o->region_base % (2ull << 20) || o->region_size % (2ull << 20) ||
 	    !o->region_size || o->region_size > (1ull << 30))
-		return fail(err, errlen,
-			    "region base and size must be 2 MiB multiples, size <= 1 GiB");
+		return fail(
+			err, errlen,
+			"region base and size must be 2 MiB multiples, size <= 1 GiB");
 	if (o->ap_trampoline % PAGE || o->ap_trampoline >= 0x100000)
 		return fail(err, errlen,
 			    "AP trampoline must be a page below 1 MiB");
@@ -205,8 +210,10 @@ int build_native(const struct build_options *o, const uint8_t *elf_buf,
 		.ap_trampoline_gpa = o->ap_trampoline,
 	};
 	if (bi.free_base >= o->region_base + o->region_size) {
-		snprintf(err, errlen, "kernel image (%llu KiB) does not fit the region",
-			 (unsigned long long)((image_end - o->region_base) >> 10));
+		snprintf(err, errlen,
+			 "kernel image (%llu KiB) does not fit the region",
+			 (unsigned long long)((image_end - o->region_base) >>
+					      10));
 		goto out;
 	}
 	b = igvm_builder_new(2); /* the native platform needs IGVM v2 */
@@ -217,7 +224,8 @@ int build_native(const struct build_options *o, const uint8_t *elf_buf,
 	if (add_platform(b) || add_parameters(b) ||
 	    add_image(b, img, o->region_base, image_end) ||
 	    igvm_builder_page_data(b, image_end, IGVM_MASK_NATIVE, 0,
-				   IGVM_PAGE_DATA_TYPE_NORMAL, &bi, sizeof(bi)) ||
+				   IGVM_PAGE_DATA_TYPE_NORMAL, &bi,
+				   sizeof(bi)) ||
 	    add_inserts(b, image_end + PAGE) ||
 	    add_required(b, bi.free_base,
 			 o->region_base + o->region_size - bi.free_base) ||

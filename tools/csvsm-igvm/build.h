@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 struct build_options {
-	uint64_t region_base;	/* SVSM static region, 2 MiB aligned */
+	uint64_t region_base; /* SVSM static region, 2 MiB aligned */
 	uint64_t region_size;
 	uint64_t ap_trampoline; /* native AP start page, below 1 MiB */
 };

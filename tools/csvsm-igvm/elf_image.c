@@ -4,14 +4,14 @@
  * is the build's own kernel, but the reader still checks every offset and
  * size against the file, so a damaged file gives an error, not a crash.
  */
+#include "elf_image.h"
+
 #include <elf.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "elf_image.h"
-
-int elf_parse(const uint8_t *buf, size_t size, struct elf_image *out,
-	      char *err, size_t errlen)
+int elf_parse(const uint8_t *buf, size_t size, struct elf_image *out, char *err,
+	      size_t errlen)
 {
 	Elf64_Ehdr eh;
 

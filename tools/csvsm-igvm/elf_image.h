@@ -24,5 +24,5 @@ struct elf_image {
 };
 
 /* Parses an x86-64 ELF64 executable; -1 with a message in err on error. */
-int elf_parse(const uint8_t *buf, size_t size, struct elf_image *out,
-	      char *err, size_t errlen);
+int elf_parse(const uint8_t *buf, size_t size, struct elf_image *out, char *err,
+	      size_t errlen);

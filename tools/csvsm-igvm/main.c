@@ -50,7 +50,7 @@ static int cmd_build(int argc, char **argv)
 	int rc;
 
 	while ((c = getopt_long(argc, argv, "k:o:h", opts, NULL)) != -1) {
-		uint64_t *dst = c == 'b' ? &o.region_base
+		uint64_t *dst = c == 'b'   ? &o.region_base
 				: c == 's' ? &o.region_size
 				: c == 't' ? &o.ap_trampoline
 					   : NULL;
@@ -66,7 +66,8 @@ static int cmd_build(int argc, char **argv)
 				return 2;
 			}
 		} else {
-			return usage(c == 'h' ? stdout : stderr, c == 'h' ? 0 : 2);
+			return usage(c == 'h' ? stdout : stderr,
+				     c == 'h' ? 0 : 2);
 		}
 	}
 	if (!kernel || !output || optind != argc)

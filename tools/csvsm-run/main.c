@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "abi/csvsm_boot.h"
+
 #include "launch.h"
 #include "util.h"
 
@@ -118,36 +119,42 @@ static int parse_args(int argc, char **argv, struct options *o)
 	uint64_t v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "m:s:a:c:et:gq:C:nh", opts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, "m:s:a:c:et:gq:C:nh", opts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			if (util_parse_size(optarg, &o->mem) || o->mem < (32u << 20) ||
-			    o->mem % (1u << 20)) {
-				fprintf(stderr, "csvsm-run: bad memory size '%s' "
-						"(whole MiB, at least 32M)\n", optarg);
+			if (util_parse_size(optarg, &o->mem) ||
+			    o->mem < (32u << 20) || o->mem % (1u << 20)) {
+				fprintf(stderr,
+					"csvsm-run: bad memory size '%s' "
+					"(whole MiB, at least 32M)\n",
+					optarg);
 				return -1;
 			}
 			break;
 		case 's':
 			if (util_parse_size(optarg, &v) || v < 1 || v > 64) {
-				fprintf(stderr, "csvsm-run: bad vCPU count '%s' (1-64)\n",
+				fprintf(stderr,
+					"csvsm-run: bad vCPU count '%s' (1-64)\n",
 					optarg);
 				return -1;
 			}
 			o->vcpus = (uint32_t)v;
 			break;
 		case 'a':
-			if (strcmp(optarg, "kvm") && strcmp(optarg, "tcg") &&
-			    strcmp(optarg, "auto")) {
-				fprintf(stderr, "csvsm-run: accel must be kvm, tcg or auto\n");
+			if (strcmp(optarg, "kvm") != 0 &&
+			    strcmp(optarg, "tcg") != 0 &&
+			    strcmp(optarg, "auto") != 0) {
+				fprintf(stderr,
+					"csvsm-run: accel must be kvm, tcg or auto\n");
 				return -1;
 			}
 			o->accel = optarg;
 			break;
 		case 'c':
 			if (append_cmdline(o, optarg)) {
-				fprintf(stderr, "csvsm-run: command line over 255 bytes\n");
+				fprintf(stderr,
+					"csvsm-run: command line over 255 bytes\n");
 				return -1;
 			}
 			break;
@@ -157,7 +164,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 't':
 			if (util_parse_size(optarg, &v) || v < 1 || v > 86400) {
-				fprintf(stderr, "csvsm-run: bad timeout '%s'\n", optarg);
+				fprintf(stderr, "csvsm-run: bad timeout '%s'\n",
+					optarg);
 				return -1;
 			}
 			o->timeout = (unsigned int)v;
@@ -202,15 +210,15 @@ static int write_and_build_argv(const struct options *o,
 	size_t used = 0;
 	int n = 0;
 
-#define ARG(...)                                                              \
-	do {                                                                  \
-		int len_ = snprintf(store + used, store_len - used,           \
-				    __VA_ARGS__);                             \
-		if (len_ < 0 || (size_t)len_ >= store_len - used ||           \
-		    n >= MAX_ARGS - 2)                                        \
-			return -1;                                            \
-		argv[n++] = store + used;                                     \
-		used += (size_t)len_ + 1;                                     \
+#define ARG(...)                                                               \
+	do {                                                                   \
+		int len_ =                                                     \
+			snprintf(store + used, store_len - used, __VA_ARGS__); \
+		if (len_ < 0 || (size_t)len_ >= store_len - used ||            \
+		    n >= MAX_ARGS - 2)                                         \
+			return -1;                                             \
+		argv[n++] = store + used;                                      \
+		used += (size_t)len_ + 1;                                      \
 	} while (0)
 
 	ARG("%s", o->qemu);
@@ -221,7 +229,7 @@ static int write_and_build_argv(const struct options *o,
 	 * "max" everywhere, minus ARCH_CAPABILITIES under KVM: nested hosts
 	 * often cannot set that MSR and QEMU aborts; the SVSM never reads it.
 	 */
-	ARG("%s", o->cpu			       ? o->cpu
+	ARG("%s", o->cpu			 ? o->cpu
 		  : strcmp(o->accel, "kvm") == 0 ? "max,-arch-capabilities"
 						 : "max");
 	ARG("-m");
@@ -337,8 +345,10 @@ static void remove_dir(const char *dir, const struct load_plan *plan)
 
 int main(int argc, char **argv)
 {
-	struct options o = {.qemu = "qemu-system-x86_64", .accel = "auto",
-			    .mem = 256u << 20, .vcpus = 2};
+	struct options o = {.qemu = "qemu-system-x86_64",
+			    .accel = "auto",
+			    .mem = 256u << 20,
+			    .vcpus = 2};
 	static struct load_plan plan;
 	static char store[64 * 1024];
 	char *qargv[MAX_ARGS];
@@ -367,10 +377,12 @@ int main(int argc, char **argv)
 	}
 	machine_init(&m, o.mem, o.vcpus);
 	memcpy(plan.stub, resetstub_image, sizeof(plan.stub));
-	if ((size_t)(resetstub_image_end - resetstub_image) != sizeof(plan.stub) ||
+	if ((size_t)(resetstub_image_end - resetstub_image) !=
+		    sizeof(plan.stub) ||
 	    plan_build(&f, &m, o.cmdline, &plan)) {
 		fprintf(stderr, "csvsm-run: %s: %s\n", o.igvm,
-			plan.err[0] ? plan.err : "reset stub has the wrong size");
+			plan.err[0] ? plan.err
+				    : "reset stub has the wrong size");
 		goto out;
 	}
 	if (!mkdtemp(dir)) {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "abi/igvm.h"
+
 #include "launch.h"
 
 #define PAGE	  4096u
@@ -40,8 +41,8 @@ struct walk {
 void machine_init(struct machine *m, uint64_t mem_size, uint32_t vcpus)
 {
 	/* QEMU 7.2 pc_q35_init(): RAM below 4 GiB ends at 2 or 2.75 GiB. */
-	uint64_t lowmem = mem_size >= 0xb0000000ull ? 0x80000000ull
-						     : 0xb0000000ull;
+	uint64_t lowmem =
+		mem_size >= 0xb0000000ull ? 0x80000000ull : 0xb0000000ull;
 	uint64_t below = mem_size < lowmem ? mem_size : lowmem;
 
 	memset(m, 0, sizeof(*m));
@@ -93,7 +94,8 @@ static int add_bytes(struct walk *w, uint64_t gpa, const uint8_t *data,
 	uint8_t *grown;
 
 	if (!machine_is_ram(w->m, gpa, len))
-		return error(w, "0x%llx: not RAM on this machine (raise -m?)", U(gpa));
+		return error(w, "0x%llx: not RAM on this machine (raise -m?)",
+			     U(gpa));
 	for (size_t i = 0; i < p->blob_count; i++) {
 		if (gpa < p->blobs[i].gpa + p->blobs[i].size &&
 		    p->blobs[i].gpa < gpa + len)
@@ -145,7 +147,9 @@ static int fill_parameter(struct walk *w, uint32_t type,
 	case IGVM_VHT_VP_COUNT_PARAMETER:
 		a = area_at(w, p->parameter_area_index, p->byte_offset, 4);
 		if (!a)
-			return error(w, "vCPU-count parameter area %llu unusable", U(p->parameter_area_index));
+			return error(w,
+				     "vCPU-count parameter area %llu unusable",
+				     U(p->parameter_area_index));
 		memcpy(a->data + p->byte_offset, &m->vcpus, 4);
 		return 0;
 	case IGVM_VHT_MEMORY_MAP:
@@ -153,10 +157,13 @@ static int fill_parameter(struct walk *w, uint32_t type,
 			    (m->ram_count + 1) *
 				    sizeof(struct igvm_vhs_memory_map_entry));
 		if (!a)
-			return error(w, "memory-map parameter area %llu too small", U(p->parameter_area_index));
+			return error(w,
+				     "memory-map parameter area %llu too small",
+				     U(p->parameter_area_index));
 		for (unsigned int i = 0; i < m->ram_count; i++) {
 			struct igvm_vhs_memory_map_entry e = {
-				.starting_gpa_page_number = m->ram[i].base / PAGE,
+				.starting_gpa_page_number =
+					m->ram[i].base / PAGE,
 				.number_of_pages = m->ram[i].size / PAGE,
 				.entry_type = IGVM_MEMORY_MAP_MEMORY,
 			};
@@ -168,11 +175,17 @@ static int fill_parameter(struct walk *w, uint32_t type,
 	case IGVM_VHT_COMMAND_LINE:
 		a = area_at(w, p->parameter_area_index, p->byte_offset, clen);
 		if (!a)
-			return error(w, "command line longer than its area (%llu bytes)", U(clen));
+			return error(
+				w,
+				"command line longer than its area (%llu bytes)",
+				U(clen));
 		memcpy(a->data + p->byte_offset, w->cmdline, clen);
 		return 0;
 	default:
-		return error(w, "parameter type 0x%llx is not supported by csvsm-run", U(type));
+		return error(
+			w,
+			"parameter type 0x%llx is not supported by csvsm-run",
+			U(type));
 	}
 }
 
@@ -185,17 +198,21 @@ static int declare_area(struct walk *w, const struct igvm_vhdr *h)
 	if (igvm_vhdr_get(h, &pa, sizeof(pa)) ||
 	    pa.parameter_area_index >= MAX_AREAS ||
 	    pa.number_of_bytes > (64u << 20))
-		return error(w, "parameter area at file offset 0x%llx unsupported", U(h->file_pos));
+		return error(w,
+			     "parameter area at file offset 0x%llx unsupported",
+			     U(h->file_pos));
 	a = &w->areas[pa.parameter_area_index];
 	a->declared = true;
 	a->size = pa.number_of_bytes;
 	a->data = calloc(1, a->size);
 	if (!a->data)
-		return error(w, "out of memory for parameter area %llu", U(pa.parameter_area_index));
+		return error(w, "out of memory for parameter area %llu",
+			     U(pa.parameter_area_index));
 	if (pa.file_offset) {
 		init = igvm_file_data(w->f, pa.file_offset, a->size);
 		if (!init)
-			return error(w, "parameter area %llu data missing", U(pa.parameter_area_index));
+			return error(w, "parameter area %llu data missing",
+				     U(pa.parameter_area_index));
 		memcpy(a->data, init, a->size);
 	}
 	return 0;
@@ -207,12 +224,14 @@ static int insert_area(struct walk *w, const struct igvm_vhdr *h)
 	struct area *a;
 
 	if (igvm_vhdr_get(h, &ins, sizeof(ins)))
-		return error(w, "bad PARAMETER_INSERT at 0x%llx", U(h->file_pos));
+		return error(w, "bad PARAMETER_INSERT at 0x%llx",
+			     U(h->file_pos));
 	if (!(ins.compatibility_mask & w->mask))
 		return 0;
 	a = area_at(w, ins.parameter_area_index, 0, 0);
 	if (!a)
-		return error(w, "insert of unknown parameter area %llu", U(ins.parameter_area_index));
+		return error(w, "insert of unknown parameter area %llu",
+			     U(ins.parameter_area_index));
 	a->inserted = true;
 	return add_bytes(w, ins.gpa, a->data, a->size);
 }
@@ -230,7 +249,8 @@ static int page_data(struct walk *w, const struct igvm_vhdr *h)
 	if (pd.file_offset) {
 		data = igvm_file_data(w->f, pd.file_offset, PAGE);
 		if (!data)
-			return error(w, "PAGE_DATA 0x%llx: data missing", U(pd.gpa));
+			return error(w, "PAGE_DATA 0x%llx: data missing",
+				     U(pd.gpa));
 	}
 	return add_bytes(w, pd.gpa, data, PAGE);
 }
@@ -240,10 +260,13 @@ static int required_memory(struct walk *w, const struct igvm_vhdr *h)
 	struct igvm_vhs_required_memory r;
 
 	if (igvm_vhdr_get(h, &r, sizeof(r)))
-		return error(w, "bad REQUIRED_MEMORY at 0x%llx", U(h->file_pos));
+		return error(w, "bad REQUIRED_MEMORY at 0x%llx",
+			     U(h->file_pos));
 	if ((r.compatibility_mask & w->mask) &&
 	    !machine_is_ram(w->m, r.gpa, r.number_of_bytes))
-		return error(w, "required memory at 0x%llx is not RAM (raise -m?)", U(r.gpa));
+		return error(w,
+			     "required memory at 0x%llx is not RAM (raise -m?)",
+			     U(r.gpa));
 	return 0;
 }
 
@@ -257,11 +280,14 @@ static int vp_context(struct walk *w, const struct igvm_vhdr *h)
 	if (!(vp.compatibility_mask & w->mask))
 		return 0;
 	if (vp.vp_index != 0)
-		return error(w, "VP context for vCPU %llu: csvsm-run starts only "
-				"the boot vCPU (APs start by INIT-SIPI)", U(vp.vp_index));
+		return error(w,
+			     "VP context for vCPU %llu: csvsm-run starts only "
+			     "the boot vCPU (APs start by INIT-SIPI)",
+			     U(vp.vp_index));
 	ctx = igvm_file_data(w->f, vp.file_offset, PAGE);
 	if (!ctx)
-		return error(w, "VP context data missing at 0x%llx", U(h->file_pos));
+		return error(w, "VP context data missing at 0x%llx",
+			     U(h->file_pos));
 	w->have_vp = true;
 	return vpctx_to_stub(ctx, PAGE, w->f, w->plan->stub, w->plan->err,
 			     sizeof(w->plan->err));
@@ -294,7 +320,8 @@ static int directive(struct walk *w, const struct igvm_vhdr *h)
 	case IGVM_VHT_DEVICE_TREE:
 	case IGVM_VHT_ENVIRONMENT_INFO_PARAMETER:
 		if (igvm_vhdr_get(h, &p, sizeof(p)))
-			return error(w, "bad parameter at 0x%llx", U(h->file_pos));
+			return error(w, "bad parameter at 0x%llx",
+				     U(h->file_pos));
 		return fill_parameter(w, type, &p);
 	default:
 		/* Platform and initialization headers, and other platforms'

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "abi/igvm.h"
+
 #include "launch.h"
 #include "resetstub.h"
 
@@ -56,9 +57,10 @@ static int check_selector(uint16_t sel, const char *what, char *err,
 			  size_t errlen)
 {
 	if (sel == 0 || (sel & 4) || (sel >> 3) >= STUB_GDT_COUNT - 2) {
-		snprintf(err, errlen,
-			 "VP context: %s selector 0x%x unsupported (GDT index 1..%d)",
-			 what, sel, STUB_GDT_COUNT - 3);
+		snprintf(
+			err, errlen,
+			"VP context: %s selector 0x%x unsupported (GDT index 1..%d)",
+			what, sel, STUB_GDT_COUNT - 3);
 		return -1;
 	}
 	return 0;
@@ -67,35 +69,40 @@ static int check_selector(uint16_t sel, const char *what, char *err,
 static int check_mode(const struct igvm_native_vp_context_x64 *c, char *err,
 		      size_t errlen)
 {
-	const uint64_t regs[] = {c->rax, c->rbx, c->rcx, c->rdx, c->rsi,
-				 c->rdi, c->rbp, c->rsp, c->rip, c->cr3,
-				 c->cr4, c->cr0, c->idtr_base, c->gdtr_base};
+	const uint64_t regs[] = {c->rax,       c->rbx,	    c->rcx, c->rdx,
+				 c->rsi,       c->rdi,	    c->rbp, c->rsp,
+				 c->rip,       c->cr3,	    c->cr4, c->cr0,
+				 c->idtr_base, c->gdtr_base};
 
 	if (!(c->cr0 & CR0_PE) || (c->cr0 & CR0_PG) || (c->efer & EFER_LME)) {
-		snprintf(err, errlen,
-			 "VP context: only 32-bit protected mode with paging off "
-			 "can be started on stock QEMU (cr0=0x%llx efer=0x%llx)",
-			 (unsigned long long)c->cr0,
-			 (unsigned long long)c->efer);
+		snprintf(
+			err, errlen,
+			"VP context: only 32-bit protected mode with paging off "
+			"can be started on stock QEMU (cr0=0x%llx efer=0x%llx)",
+			(unsigned long long)c->cr0,
+			(unsigned long long)c->efer);
 		return -1;
 	}
 	if (c->rflags != 0x2) {
-		snprintf(err, errlen, "VP context: rflags must be 0x2, not 0x%llx",
+		snprintf(err, errlen,
+			 "VP context: rflags must be 0x2, not 0x%llx",
 			 (unsigned long long)c->rflags);
 		return -1;
 	}
 	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
 		if (regs[i] >> 32) {
-			snprintf(err, errlen,
-				 "VP context: a register value does not fit 32 bits");
+			snprintf(
+				err, errlen,
+				"VP context: a register value does not fit 32 bits");
 			return -1;
 		}
 	}
 	if ((c->r8 | c->r9 | c->r10 | c->r11 | c->r12 | c->r13 | c->r14 |
 	     c->r15) != 0 ||
 	    (c->gs_base != 0 && c->gs_base != c->data_base)) {
-		snprintf(err, errlen,
-			 "VP context: r8-r15 and gs_base cannot be set in 32-bit mode");
+		snprintf(
+			err, errlen,
+			"VP context: r8-r15 and gs_base cannot be set in 32-bit mode");
 		return -1;
 	}
 	return 0;
@@ -110,16 +117,20 @@ static int check_target_gdt(const struct igvm_native_vp_context_x64 *c,
 
 	if (c->gdtr_limit < (c->code_selector | 7) ||
 	    c->gdtr_limit < (c->data_selector | 7) ||
-	    plan_read_gpa(f, c->gdtr_base + (c->code_selector & ~7u), &d[0], 8) ||
-	    plan_read_gpa(f, c->gdtr_base + (c->data_selector & ~7u), &d[1], 8)) {
-		snprintf(err, errlen, "VP context: its GDT is not in the image");
+	    plan_read_gpa(f, c->gdtr_base + (c->code_selector & ~7u), &d[0],
+			  8) ||
+	    plan_read_gpa(f, c->gdtr_base + (c->data_selector & ~7u), &d[1],
+			  8)) {
+		snprintf(err, errlen,
+			 "VP context: its GDT is not in the image");
 		return -1;
 	}
 	/* Ignore the accessed bit, which the CPU may set. */
 	if ((d[0] | (1ull << 40)) != (code | (1ull << 40)) ||
 	    (d[1] | (1ull << 40)) != (data | (1ull << 40))) {
-		snprintf(err, errlen,
-			 "VP context: GDT descriptors differ from the segment registers");
+		snprintf(
+			err, errlen,
+			"VP context: GDT descriptors differ from the segment registers");
 		return -1;
 	}
 	return 0;

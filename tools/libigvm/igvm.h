@@ -21,23 +21,23 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 
 #define IGVM_ERR_LEN 256
 
-struct igvm_vhdr {		/* one variable header, a view into the file */
-	uint32_t type;		/* as in the file, including the optional bit */
-	uint32_t length;	/* body length */
-	const uint8_t *body;	/* in the caller's buffer; may be unaligned */
-	uint32_t file_pos;	/* file offset of the TLV, for messages */
+struct igvm_vhdr {	     /* one variable header, a view into the file */
+	uint32_t type;	     /* as in the file, including the optional bit */
+	uint32_t length;     /* body length */
+	const uint8_t *body; /* in the caller's buffer; may be unaligned */
+	uint32_t file_pos;   /* file offset of the TLV, for messages */
 };
 
 struct igvm_file {
-	uint32_t format_version;	/* 1 or 2 */
-	uint32_t fixed_header_size;	/* 24 or 32 */
-	const uint8_t *buf;		/* borrowed: the caller keeps it */
+	uint32_t format_version;    /* 1 or 2 */
+	uint32_t fixed_header_size; /* 24 or 32 */
+	const uint8_t *buf;	    /* borrowed: the caller keeps it */
 	size_t size;
-	uint32_t data_start;		/* first byte of the file data */
-	struct igvm_vhdr *headers;	/* malloc'ed; unknown optional headers
+	uint32_t data_start;	   /* first byte of the file data */
+	struct igvm_vhdr *headers; /* malloc'ed; unknown optional headers
 					 * are skipped and not listed */
 	size_t header_count;
-	uint32_t platform_masks;	/* OR of all SUPPORTED_PLATFORM masks */
+	uint32_t platform_masks; /* OR of all SUPPORTED_PLATFORM masks */
 };
 
 /*
@@ -108,9 +108,9 @@ int igvm_builder_add(struct igvm_builder *b, uint32_t type, const void *body,
  * PAGE_DATA for one 4 KiB page; data NULL or all-zero => file_offset 0 (a
  * page of zeros); len <= 4096, zero-padded.
  */
-int igvm_builder_page_data(struct igvm_builder *b, uint64_t gpa,
-			   uint32_t mask, uint32_t flags, uint16_t data_type,
-			   const void *data, size_t len);
+int igvm_builder_page_data(struct igvm_builder *b, uint64_t gpa, uint32_t mask,
+			   uint32_t flags, uint16_t data_type, const void *data,
+			   size_t len);
 
 /*
  * PARAMETER_AREA with optional initial data of bytes bytes (NULL or all-zero
@@ -121,9 +121,8 @@ int igvm_builder_parameter_area(struct igvm_builder *b, uint32_t index,
 				uint64_t bytes, const void *init);
 
 /* VP_CONTEXT whose 4 KiB of file data is ctx (len <= 4096, zero-padded). */
-int igvm_builder_vp_context(struct igvm_builder *b, uint64_t gpa,
-			    uint32_t mask, uint16_t vp_index, const void *ctx,
-			    size_t len);
+int igvm_builder_vp_context(struct igvm_builder *b, uint64_t gpa, uint32_t mask,
+			    uint16_t vp_index, const void *ctx, size_t len);
 
 /*
  * Serialises: computes file offsets, the checksum and total size; identical

@@ -11,13 +11,13 @@
 
 /* ref §1.1: the three sections, in file order. */
 enum igvm_section {
-	IGVM_SECTION_NONE = -1,	/* outside every range (0x201..0x300, ...) */
+	IGVM_SECTION_NONE = -1, /* outside every range (0x201..0x300, ...) */
 	IGVM_SECTION_PLATFORM = 0,
 	IGVM_SECTION_INIT = 1,
 	IGVM_SECTION_DIRECTIVE = 2,
 };
 
-#define IGVM_PAGE_MASK	(IGVM_PAGE_SIZE_4K - 1)
+#define IGVM_PAGE_MASK (IGVM_PAGE_SIZE_4K - 1)
 
 /* Formats a one-line message into err (IGVM_ERR_LEN bytes) and returns -1. */
 int igvm_errf(char *err, const char *fmt, ...)

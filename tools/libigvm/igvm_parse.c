@@ -59,19 +59,21 @@ uint32_t igvm_checksum(const uint8_t *buf, size_t size, uint32_t fixed_size,
 }
 
 /* ref §1.2 (fixed header), §1.6 (checksum), §1.7 (non-empty data). */
-static int parse_fixed(struct igvm_file *f, uint32_t *vh_off,
-		       uint32_t *vh_end, char *err)
+static int parse_fixed(struct igvm_file *f, uint32_t *vh_off, uint32_t *vh_end,
+		       char *err)
 {
-	struct igvm_fixed_header_v2 fh = { 0 };
+	struct igvm_fixed_header_v2 fh = {0};
 	uint32_t want;
 
 	if (f->size < sizeof(struct igvm_fixed_header))
-		return igvm_errf(err,
-				 "file is %zu bytes, too small for an IGVM fixed header (24)",
-				 f->size);
+		return igvm_errf(
+			err,
+			"file is %zu bytes, too small for an IGVM fixed header (24)",
+			f->size);
 	memcpy(&fh, f->buf, sizeof(struct igvm_fixed_header));
 	if (fh.magic != IGVM_MAGIC)
-		return igvm_errf(err, "bad magic 0x%08x (want 0x%08x, \"IGVM\")",
+		return igvm_errf(err,
+				 "bad magic 0x%08x (want 0x%08x, \"IGVM\")",
 				 fh.magic, IGVM_MAGIC);
 	f->format_version = fh.format_version;
 	if (fh.format_version == IGVM_FORMAT_VERSION_1) {
@@ -79,14 +81,16 @@ static int parse_fixed(struct igvm_file *f, uint32_t *vh_off,
 	} else if (fh.format_version == IGVM_FORMAT_VERSION_2) {
 		f->fixed_header_size = sizeof(struct igvm_fixed_header_v2);
 		if (f->size < sizeof(fh))
-			return igvm_errf(err,
-					 "file is %zu bytes, too small for an IGVM v2 fixed header (32)",
-					 f->size);
+			return igvm_errf(
+				err,
+				"file is %zu bytes, too small for an IGVM v2 fixed header (32)",
+				f->size);
 		memcpy(&fh, f->buf, sizeof(fh));
 		if (fh.architecture != IGVM_ARCH_X64)
-			return igvm_errf(err,
-					 "unsupported architecture %u (only 0, x64)",
-					 fh.architecture);
+			return igvm_errf(
+				err,
+				"unsupported architecture %u (only 0, x64)",
+				fh.architecture);
 		if (fh.page_size != IGVM_PAGE_SIZE_4K)
 			return igvm_errf(err,
 					 "unsupported page_size %u (only 4096)",
@@ -98,36 +102,41 @@ static int parse_fixed(struct igvm_file *f, uint32_t *vh_off,
 	}
 
 	if (fh.variable_header_offset < f->fixed_header_size)
-		return igvm_errf(err,
-				 "variable_header_offset 0x%x overlaps the %u-byte fixed header",
-				 fh.variable_header_offset,
-				 f->fixed_header_size);
+		return igvm_errf(
+			err,
+			"variable_header_offset 0x%x overlaps the %u-byte fixed header",
+			fh.variable_header_offset, f->fixed_header_size);
 	if (fh.variable_header_offset % IGVM_TLV_ALIGN)
-		return igvm_errf(err,
-				 "variable_header_offset 0x%x is not 8-byte aligned",
-				 fh.variable_header_offset);
+		return igvm_errf(
+			err,
+			"variable_header_offset 0x%x is not 8-byte aligned",
+			fh.variable_header_offset);
 	if (__builtin_add_overflow(fh.variable_header_offset,
 				   fh.variable_header_size, vh_end) ||
 	    *vh_end > f->size)
-		return igvm_errf(err,
-				 "variable headers at 0x%x, size 0x%x, run past the end of the %zu-byte file",
-				 fh.variable_header_offset,
-				 fh.variable_header_size, f->size);
+		return igvm_errf(
+			err,
+			"variable headers at 0x%x, size 0x%x, run past the end of the %zu-byte file",
+			fh.variable_header_offset, fh.variable_header_size,
+			f->size);
 	if (fh.total_file_size != f->size)
-		return igvm_errf(err,
-				 "total_file_size %u does not match the file size %zu",
-				 fh.total_file_size, f->size);
+		return igvm_errf(
+			err,
+			"total_file_size %u does not match the file size %zu",
+			fh.total_file_size, f->size);
 
 	want = igvm_checksum(f->buf, f->size, f->fixed_header_size,
 			     fh.variable_header_offset,
 			     fh.variable_header_size);
 	if (fh.checksum != want)
-		return igvm_errf(err,
-				 "checksum 0x%08x does not match the computed 0x%08x",
-				 fh.checksum, want);
+		return igvm_errf(
+			err,
+			"checksum 0x%08x does not match the computed 0x%08x",
+			fh.checksum, want);
 	if (*vh_end >= f->size)
-		return igvm_errf(err,
-				 "the file-data section is empty (loaders reject this, ref §1.7)");
+		return igvm_errf(
+			err,
+			"the file-data section is empty (loaders reject this, ref §1.7)");
 	*vh_off = fh.variable_header_offset;
 	f->data_start = *vh_end;
 	return 0;
@@ -169,22 +178,25 @@ static int walk_tlvs(struct igvm_file *f, uint32_t vh_off, uint32_t vh_end,
 		uint32_t want;
 
 		if (room < sizeof(tlv))
-			return igvm_errf(err,
-					 "at 0x%x: %u trailing bytes, too few for a variable header",
-					 pos, room);
+			return igvm_errf(
+				err,
+				"at 0x%x: %u trailing bytes, too few for a variable header",
+				pos, room);
 		memcpy(&tlv, f->buf + pos, sizeof(tlv));
 		room -= sizeof(tlv);
 		if (tlv.length > room)
-			return igvm_errf(err,
-					 "at 0x%x: %s (0x%x) length %u runs past the variable headers (%u bytes left)",
-					 pos, igvm_type_name(tlv.type),
-					 tlv.type, tlv.length, room);
+			return igvm_errf(
+				err,
+				"at 0x%x: %s (0x%x) length %u runs past the variable headers (%u bytes left)",
+				pos, igvm_type_name(tlv.type), tlv.type,
+				tlv.length, room);
 		padded = ((uint64_t)tlv.length + IGVM_TLV_ALIGN - 1) &
 			 ~(uint64_t)(IGVM_TLV_ALIGN - 1);
 		if (padded > room)
-			return igvm_errf(err,
-					 "at 0x%x: padding of the %u-byte body runs past the variable headers",
-					 pos, tlv.length);
+			return igvm_errf(
+				err,
+				"at 0x%x: padding of the %u-byte body runs past the variable headers",
+				pos, tlv.length);
 		h = (struct igvm_vhdr){
 			.type = tlv.type,
 			.length = tlv.length,
@@ -193,19 +205,20 @@ static int walk_tlvs(struct igvm_file *f, uint32_t vh_off, uint32_t vh_end,
 		};
 		for (uint64_t i = tlv.length; i < padded; i++)
 			if (h.body[i])
-				return igvm_errf(err,
-						 "at 0x%x: non-zero padding after the %u-byte body of %s",
-						 pos, tlv.length,
-						 igvm_type_name(tlv.type));
+				return igvm_errf(
+					err,
+					"at 0x%x: non-zero padding after the %u-byte body of %s",
+					pos, tlv.length,
+					igvm_type_name(tlv.type));
 
 		want = igvm_type_body_size(tlv.type);
 		if (!want && !(tlv.type & IGVM_VHT_OPTIONAL_BIT))
-			return igvm_errf(err,
-					 "at 0x%x: unknown header type 0x%x without the optional bit",
-					 pos, tlv.type);
+			return igvm_errf(
+				err,
+				"at 0x%x: unknown header type 0x%x without the optional bit",
+				pos, tlv.type);
 		if (want && tlv.length != want)
-			return igvm_errf(err,
-					 "at 0x%x: %s length %u, want %u",
+			return igvm_errf(err, "at 0x%x: %s length %u, want %u",
 					 pos, igvm_type_name(tlv.type),
 					 tlv.length, want);
 		/* ref §1.1: unknown optional headers may be ignored. */
@@ -219,7 +232,7 @@ static int walk_tlvs(struct igvm_file *f, uint32_t vh_off, uint32_t vh_end,
 int igvm_parse(const uint8_t *buf, size_t size, struct igvm_file *out,
 	       char err[IGVM_ERR_LEN])
 {
-	struct igvm_file f = { .buf = buf, .size = size };
+	struct igvm_file f = {.buf = buf, .size = size};
 	uint32_t vh_off = 0;
 	uint32_t vh_end = 0;
 

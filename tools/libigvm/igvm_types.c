@@ -16,27 +16,30 @@ struct igvm_type_info {
 	uint32_t type;
 	const char *name;
 	uint32_t size;
-	uint8_t mask_off;	/* offset of compatibility_mask, or NO_MASK */
+	uint8_t mask_off; /* offset of compatibility_mask, or NO_MASK */
 };
 
-#define WITH_MASK(id, st)                                                     \
-	{ IGVM_VHT_##id, #id, sizeof(struct st),                              \
-	  offsetof(struct st, compatibility_mask) }
+#define WITH_MASK(id, st)                                       \
+	{                                                       \
+		IGVM_VHT_##id, #id, sizeof(struct st),          \
+			offsetof(struct st, compatibility_mask) \
+	}
 /* ref §1.3: the parameter directives share one body and carry no mask. */
-#define PARAM(id)                                                             \
-	{ IGVM_VHT_##id, #id, sizeof(struct igvm_vhs_parameter), NO_MASK }
+#define PARAM(id)                                                              \
+	{                                                                      \
+		IGVM_VHT_##id, #id, sizeof(struct igvm_vhs_parameter), NO_MASK \
+	}
 
 static const struct igvm_type_info igvm_types[] = {
 	WITH_MASK(SUPPORTED_PLATFORM, igvm_vhs_supported_platform),
 	WITH_MASK(GUEST_POLICY, igvm_vhs_guest_policy),
 	WITH_MASK(RELOCATABLE_REGION, igvm_vhs_relocatable_region),
-	WITH_MASK(PAGE_TABLE_RELOCATION_REGION,
-		  igvm_vhs_page_table_relocation),
+	WITH_MASK(PAGE_TABLE_RELOCATION_REGION, igvm_vhs_page_table_relocation),
 	WITH_MASK(CORIM_DOCUMENT, igvm_vhs_corim_data),
 	WITH_MASK(CORIM_SIGNATURE, igvm_vhs_corim_data),
 	WITH_MASK(CCA_POLICY, igvm_vhs_cca_policy),
-	{ IGVM_VHT_PARAMETER_AREA, "PARAMETER_AREA",
-	  sizeof(struct igvm_vhs_parameter_area), NO_MASK },
+	{IGVM_VHT_PARAMETER_AREA, "PARAMETER_AREA",
+	 sizeof(struct igvm_vhs_parameter_area), NO_MASK},
 	WITH_MASK(PAGE_DATA, igvm_vhs_page_data),
 	WITH_MASK(PARAMETER_INSERT, igvm_vhs_parameter_insert),
 	WITH_MASK(VP_CONTEXT, igvm_vhs_vp_context),

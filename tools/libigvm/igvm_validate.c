@@ -23,18 +23,18 @@ struct area {
 struct vstate {
 	struct igvm_file *f;
 	char *err;
-	const struct igvm_vhdr *h;	/* the header being checked */
+	const struct igvm_vhdr *h; /* the header being checked */
 	enum igvm_section section;
-	uint32_t masks;			/* platforms declared so far */
-	uint32_t id_block_masks;	/* platforms with an SNP_ID_BLOCK */
+	uint32_t masks;		 /* platforms declared so far */
+	uint32_t id_block_masks; /* platforms with an SNP_ID_BLOCK */
 	bool platform_type_seen[256];
 	struct area *areas;
 	size_t area_count;
 	size_t area_cap;
 };
 
-#define FAIL(st, fmt, ...)                                                    \
-	igvm_errf((st)->err, "at 0x%x: %s: " fmt, (st)->h->file_pos,          \
+#define FAIL(st, fmt, ...)                                           \
+	igvm_errf((st)->err, "at 0x%x: %s: " fmt, (st)->h->file_pos, \
 		  igvm_type_name((st)->h->type), ##__VA_ARGS__)
 
 static bool page_aligned(uint64_t v)
@@ -49,11 +49,15 @@ static int check_platform(struct vstate *st)
 
 	memcpy(&p, st->h->body, sizeof(p));
 	if (__builtin_popcount(p.compatibility_mask) != 1)
-		return FAIL(st, "compatibility_mask 0x%x must have exactly one bit set",
-			    p.compatibility_mask);
+		return FAIL(
+			st,
+			"compatibility_mask 0x%x must have exactly one bit set",
+			p.compatibility_mask);
 	if (p.compatibility_mask & st->masks)
-		return FAIL(st, "compatibility_mask 0x%x is already used by another platform",
-			    p.compatibility_mask);
+		return FAIL(
+			st,
+			"compatibility_mask 0x%x is already used by another platform",
+			p.compatibility_mask);
 	if (p.platform_type > IGVM_PLATFORM_CCA)
 		return FAIL(st, "unknown platform_type %u", p.platform_type);
 	if (st->platform_type_seen[p.platform_type])
@@ -67,9 +71,11 @@ static int check_platform(struct vstate *st)
 	if ((p.platform_type == IGVM_PLATFORM_NATIVE ||
 	     p.platform_type == IGVM_PLATFORM_VSM_ISOLATION) &&
 	    p.shared_gpa_boundary)
-		return FAIL(st, "shared_gpa_boundary 0x%llx must be 0 for platform_type %u",
-			    (unsigned long long)p.shared_gpa_boundary,
-			    p.platform_type);
+		return FAIL(
+			st,
+			"shared_gpa_boundary 0x%llx must be 0 for platform_type %u",
+			(unsigned long long)p.shared_gpa_boundary,
+			p.platform_type);
 	st->platform_type_seen[p.platform_type] = true;
 	st->masks |= p.compatibility_mask;
 	return 0;
@@ -98,8 +104,10 @@ static int check_page_data(struct vstate *st)
 		return FAIL(st, "unknown data_type %u", p.data_type);
 	if (p.file_offset &&
 	    !igvm_file_data(st->f, p.file_offset, IGVM_PAGE_SIZE_4K))
-		return FAIL(st, "file_offset 0x%x: 4096 bytes are not inside the file data [0x%x, 0x%zx)",
-			    p.file_offset, st->f->data_start, st->f->size);
+		return FAIL(
+			st,
+			"file_offset 0x%x: 4096 bytes are not inside the file data [0x%x, 0x%zx)",
+			p.file_offset, st->f->data_start, st->f->size);
 	return 0;
 }
 
@@ -110,8 +118,10 @@ static int check_vp_context(struct vstate *st)
 
 	memcpy(&v, st->h->body, sizeof(v));
 	if (!igvm_file_data(st->f, v.file_offset, IGVM_PAGE_SIZE_4K))
-		return FAIL(st, "file_offset 0x%x: 4096 bytes are not inside the file data [0x%x, 0x%zx)",
-			    v.file_offset, st->f->data_start, st->f->size);
+		return FAIL(
+			st,
+			"file_offset 0x%x: 4096 bytes are not inside the file data [0x%x, 0x%zx)",
+			v.file_offset, st->f->data_start, st->f->size);
 	return 0;
 }
 
@@ -131,18 +141,21 @@ static int check_parameter_area(struct vstate *st)
 
 	memcpy(&p, st->h->body, sizeof(p));
 	if (!p.number_of_bytes || !page_aligned(p.number_of_bytes))
-		return FAIL(st, "number_of_bytes 0x%llx is not a non-zero multiple of 4096",
-			    (unsigned long long)p.number_of_bytes);
+		return FAIL(
+			st,
+			"number_of_bytes 0x%llx is not a non-zero multiple of 4096",
+			(unsigned long long)p.number_of_bytes);
 	if (find_area(st, p.parameter_area_index))
 		return FAIL(st, "parameter_area_index %u is declared twice",
 			    p.parameter_area_index);
 	if (p.file_offset &&
 	    (p.number_of_bytes > st->f->size ||
 	     !igvm_file_data(st->f, p.file_offset, p.number_of_bytes)))
-		return FAIL(st, "file_offset 0x%x: 0x%llx bytes are not inside the file data [0x%x, 0x%zx)",
-			    p.file_offset,
-			    (unsigned long long)p.number_of_bytes,
-			    st->f->data_start, st->f->size);
+		return FAIL(
+			st,
+			"file_offset 0x%x: 0x%llx bytes are not inside the file data [0x%x, 0x%zx)",
+			p.file_offset, (unsigned long long)p.number_of_bytes,
+			st->f->data_start, st->f->size);
 	if (st->area_count == st->area_cap) {
 		size_t cap = st->area_cap ? st->area_cap * 2 : 8;
 
@@ -185,9 +198,10 @@ static int check_parameter(struct vstate *st)
 	if (!a)
 		return -1;
 	if (p.byte_offset >= a->bytes)
-		return FAIL(st, "byte_offset 0x%x is outside the 0x%llx-byte area %u",
-			    p.byte_offset, (unsigned long long)a->bytes,
-			    a->index);
+		return FAIL(
+			st,
+			"byte_offset 0x%x is outside the 0x%llx-byte area %u",
+			p.byte_offset, (unsigned long long)a->bytes, a->index);
 	return 0;
 }
 
@@ -214,8 +228,10 @@ static int check_required_memory(struct vstate *st)
 	memcpy(&r, st->h->body, sizeof(r));
 	if (!page_aligned(r.gpa) || !page_aligned(r.number_of_bytes) ||
 	    !r.number_of_bytes)
-		return FAIL(st, "gpa 0x%llx, size 0x%x: want 4 KiB aligned and a non-zero size",
-			    (unsigned long long)r.gpa, r.number_of_bytes);
+		return FAIL(
+			st,
+			"gpa 0x%llx, size 0x%x: want 4 KiB aligned and a non-zero size",
+			(unsigned long long)r.gpa, r.number_of_bytes);
 	return 0;
 }
 
@@ -234,10 +250,12 @@ static int check_corim(struct vstate *st)
 	struct igvm_vhs_corim_data c;
 
 	memcpy(&c, st->h->body, sizeof(c));
-	if (!c.size_bytes || !igvm_file_data(st->f, c.file_offset,
-					     c.size_bytes))
-		return FAIL(st, "file_offset 0x%x, size 0x%x is not inside the file data",
-			    c.file_offset, c.size_bytes);
+	if (!c.size_bytes ||
+	    !igvm_file_data(st->f, c.file_offset, c.size_bytes))
+		return FAIL(
+			st,
+			"file_offset 0x%x, size 0x%x is not inside the file data",
+			c.file_offset, c.size_bytes);
 	return 0;
 }
 
@@ -247,14 +265,16 @@ static int check_common(struct vstate *st, uint32_t *mask)
 	enum igvm_section sec = igvm_type_section(st->h->type);
 	bool has_mask = igvm_vhdr_mask(st->h, mask);
 
-	static const char *const names[] = { "platform", "initialization",
-					      "directive" };
+	static const char *const names[] = {"platform", "initialization",
+					    "directive"};
 
 	if (sec == IGVM_SECTION_NONE)
 		return FAIL(st, "type 0x%x is in no section", st->h->type);
 	if (sec < st->section)
-		return FAIL(st, "out of order: a header of the %s section after the %s section (ref §1.1)",
-			    names[sec], names[st->section]);
+		return FAIL(
+			st,
+			"out of order: a header of the %s section after the %s section (ref §1.1)",
+			names[sec], names[st->section]);
 	st->section = sec;
 	if (sec == IGVM_SECTION_PLATFORM)
 		return 0;
@@ -263,8 +283,10 @@ static int check_common(struct vstate *st, uint32_t *mask)
 	if (has_mask && !*mask)
 		return FAIL(st, "compatibility_mask is 0");
 	if (has_mask && (*mask & ~st->masks))
-		return FAIL(st, "compatibility_mask 0x%x names undeclared platforms (declared 0x%x)",
-			    *mask, st->masks);
+		return FAIL(
+			st,
+			"compatibility_mask 0x%x names undeclared platforms (declared 0x%x)",
+			*mask, st->masks);
 	return 0;
 }
 
@@ -315,8 +337,7 @@ int igvm_validate(struct igvm_file *f, char *err)
 		ret = check_header(&st);
 	}
 	if (!ret && !st.masks)
-		ret = igvm_errf(err,
-				"no SUPPORTED_PLATFORM header (ref §1.5)");
+		ret = igvm_errf(err, "no SUPPORTED_PLATFORM header (ref §1.5)");
 	free(st.areas);
 	f->platform_masks = ret ? 0 : st.masks;
 	return ret;

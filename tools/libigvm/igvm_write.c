@@ -15,23 +15,23 @@
 
 #include "igvm_internal.h"
 
-#define NO_BLOB		SIZE_MAX
-#define BLOB_BUCKETS	1024u
+#define NO_BLOB	     SIZE_MAX
+#define BLOB_BUCKETS 1024u
 
 struct bld_hdr {
 	uint32_t type;
 	uint32_t len;
 	uint8_t *body;
-	size_t blob;		/* index into blobs, or NO_BLOB */
-	uint32_t fo_field;	/* offset of the u32 file_offset in body */
+	size_t blob;	   /* index into blobs, or NO_BLOB */
+	uint32_t fo_field; /* offset of the u32 file_offset in body */
 };
 
 struct bld_blob {
 	uint8_t *data;
 	size_t len;
 	uint32_t crc;
-	uint32_t file_offset;	/* set by igvm_builder_write() */
-	size_t next;		/* hash chain: index + 1, 0 ends it */
+	uint32_t file_offset; /* set by igvm_builder_write() */
+	size_t next;	      /* hash chain: index + 1, 0 ends it */
 };
 
 struct igvm_builder {
@@ -43,7 +43,7 @@ struct igvm_builder {
 	struct bld_blob *blobs;
 	size_t blob_count;
 	size_t blob_cap;
-	size_t bucket[BLOB_BUCKETS];	/* index + 1 of the chain head */
+	size_t bucket[BLOB_BUCKETS]; /* index + 1 of the chain head */
 	char err[IGVM_ERR_LEN];
 };
 
@@ -100,8 +100,8 @@ const char *igvm_builder_error(const struct igvm_builder *b)
 }
 
 /* Makes room for one more element; returns the (moved) array or NULL. */
-static void *grow(struct igvm_builder *b, void *arr, size_t *cap,
-		  size_t count, size_t elem)
+static void *grow(struct igvm_builder *b, void *arr, size_t *cap, size_t count,
+		  size_t elem)
 {
 	void *n;
 	size_t new_cap;
@@ -138,21 +138,34 @@ static size_t intern_blob(struct igvm_builder *b, uint8_t *data, size_t len)
 		}
 	}
 	b->blobs[b->blob_count] = (struct bld_blob){
-		.data = data, .len = len, .crc = crc, .next = *head,
+		.data = data,
+		.len = len,
+		.crc = crc,
+		.next = *head,
 	};
 	*head = ++b->blob_count;
 	return b->blob_count - 1;
 }
 
+/* File data for a header: blob_len bytes, src_len from src, rest zero. */
+struct push_data {
+	uint32_t fo_field; /* offset of the header's file_offset field */
+	const void *src;   /* NULL: no file data (file_offset stays 0) */
+	size_t src_len;
+	size_t blob_len;
+};
+
 /*
- * Appends one header and, if blob is non-NULL, its file data (blob_len bytes
- * of which src_len come from src, the rest zero). All checks and allocations
- * come first, so a failed call leaves the builder unchanged.
+ * Appends one header and, if fd->src is non-NULL, its file data. All checks
+ * and allocations come first, so a failed call leaves the builder unchanged.
  */
 static int push(struct igvm_builder *b, uint32_t type, const void *body,
-		uint32_t len, uint32_t fo_field, const void *src,
-		size_t src_len, size_t blob_len)
+		uint32_t len, const struct push_data *fd)
 {
+	uint32_t fo_field = fd ? fd->fo_field : 0;
+	const void *src = fd ? fd->src : NULL;
+	size_t src_len = fd ? fd->src_len : 0;
+	size_t blob_len = fd ? fd->blob_len : 0;
 	enum igvm_section sec = igvm_type_section(type);
 	struct bld_hdr *hdrs;
 	struct bld_blob *blobs;
@@ -162,8 +175,10 @@ static int push(struct igvm_builder *b, uint32_t type, const void *body,
 	if (len && !body)
 		return bld_fail(b, "%s: no body", igvm_type_name(type));
 	if (sec != IGVM_SECTION_NONE && sec < b->section)
-		return bld_fail(b, "%s (0x%x) added after a later section started (ref §1.1 order: platform, initialization, directives)",
-				igvm_type_name(type), type);
+		return bld_fail(
+			b,
+			"%s (0x%x) added after a later section started (ref §1.1 order: platform, initialization, directives)",
+			igvm_type_name(type), type);
 	hdrs = grow(b, b->hdrs, &b->hdr_cap, b->hdr_count, sizeof(*hdrs));
 	if (!hdrs)
 		return -1;
@@ -210,21 +225,23 @@ int igvm_builder_add(struct igvm_builder *b, uint32_t type, const void *body,
 		return bld_fail(b, "unknown type 0x%x without the optional bit",
 				type);
 	if (base == IGVM_VHT_PAGE_DATA || base == IGVM_VHT_VP_CONTEXT ||
-	    base == IGVM_VHT_CORIM_DOCUMENT ||
-	    base == IGVM_VHT_CORIM_SIGNATURE)
-		return bld_fail(b, "%s carries file data; use its own builder function",
-				igvm_type_name(type));
+	    base == IGVM_VHT_CORIM_DOCUMENT || base == IGVM_VHT_CORIM_SIGNATURE)
+		return bld_fail(
+			b, "%s carries file data; use its own builder function",
+			igvm_type_name(type));
 	if (base == IGVM_VHT_PARAMETER_AREA && body) {
 		memcpy(&pa, body, sizeof(pa));
 		if (pa.file_offset)
-			return bld_fail(b, "PARAMETER_AREA with initial data: use igvm_builder_parameter_area()");
+			return bld_fail(
+				b,
+				"PARAMETER_AREA with initial data: use igvm_builder_parameter_area()");
 	}
-	return push(b, type, body, len, 0, NULL, 0, 0);
+	return push(b, type, body, len, NULL);
 }
 
-int igvm_builder_page_data(struct igvm_builder *b, uint64_t gpa,
-			   uint32_t mask, uint32_t flags, uint16_t data_type,
-			   const void *data, size_t len)
+int igvm_builder_page_data(struct igvm_builder *b, uint64_t gpa, uint32_t mask,
+			   uint32_t flags, uint16_t data_type, const void *data,
+			   size_t len)
 {
 	struct igvm_vhs_page_data p = {
 		.gpa = gpa,
@@ -234,14 +251,17 @@ int igvm_builder_page_data(struct igvm_builder *b, uint64_t gpa,
 	};
 
 	if (len > IGVM_PAGE_SIZE_4K)
-		return bld_fail(b, "PAGE_DATA at 0x%llx: %zu bytes of data, at most 4096",
-				(unsigned long long)gpa, len);
+		return bld_fail(
+			b,
+			"PAGE_DATA at 0x%llx: %zu bytes of data, at most 4096",
+			(unsigned long long)gpa, len);
 	/* ref §1.4: file_offset 0 is a page of zeros, without file data. */
 	if (data && all_zero(data, len))
 		data = NULL;
 	return push(b, IGVM_VHT_PAGE_DATA, &p, sizeof(p),
-		    offsetof(struct igvm_vhs_page_data, file_offset), data,
-		    len, IGVM_PAGE_SIZE_4K);
+		    &(struct push_data){
+			    offsetof(struct igvm_vhs_page_data, file_offset),
+			    data, len, IGVM_PAGE_SIZE_4K});
 }
 
 int igvm_builder_parameter_area(struct igvm_builder *b, uint32_t index,
@@ -254,18 +274,20 @@ int igvm_builder_parameter_area(struct igvm_builder *b, uint32_t index,
 
 	/* ref §1.8, and the whole file (with this data) must fit in u32. */
 	if (!bytes || bytes % IGVM_PAGE_SIZE_4K || bytes > UINT32_MAX)
-		return bld_fail(b, "PARAMETER_AREA %u: 0x%llx bytes is not a non-zero multiple of 4096 below 4 GiB",
-				index, (unsigned long long)bytes);
+		return bld_fail(
+			b,
+			"PARAMETER_AREA %u: 0x%llx bytes is not a non-zero multiple of 4096 below 4 GiB",
+			index, (unsigned long long)bytes);
 	if (init && all_zero(init, bytes))
 		init = NULL;
 	return push(b, IGVM_VHT_PARAMETER_AREA, &p, sizeof(p),
-		    offsetof(struct igvm_vhs_parameter_area, file_offset), init,
-		    bytes, bytes);
+		    &(struct push_data){offsetof(struct igvm_vhs_parameter_area,
+						 file_offset),
+					init, bytes, bytes});
 }
 
-int igvm_builder_vp_context(struct igvm_builder *b, uint64_t gpa,
-			    uint32_t mask, uint16_t vp_index, const void *ctx,
-			    size_t len)
+int igvm_builder_vp_context(struct igvm_builder *b, uint64_t gpa, uint32_t mask,
+			    uint16_t vp_index, const void *ctx, size_t len)
 {
 	static const uint8_t none[1];
 	struct igvm_vhs_vp_context v = {
@@ -275,16 +297,18 @@ int igvm_builder_vp_context(struct igvm_builder *b, uint64_t gpa,
 	};
 
 	if (len > IGVM_PAGE_SIZE_4K)
-		return bld_fail(b, "VP_CONTEXT %u: %zu bytes of context, at most 4096",
-				vp_index, len);
+		return bld_fail(
+			b, "VP_CONTEXT %u: %zu bytes of context, at most 4096",
+			vp_index, len);
 	/* ref §1.7: a VP context always has 4 KiB of file data. */
 	if (!ctx) {
 		ctx = none;
 		len = 0;
 	}
 	return push(b, IGVM_VHT_VP_CONTEXT, &v, sizeof(v),
-		    offsetof(struct igvm_vhs_vp_context, file_offset), ctx,
-		    len, IGVM_PAGE_SIZE_4K);
+		    &(struct push_data){
+			    offsetof(struct igvm_vhs_vp_context, file_offset),
+			    ctx, len, IGVM_PAGE_SIZE_4K});
 }
 
 /* Fills out[0..total) (zeroed by the caller). */
@@ -306,7 +330,7 @@ static void emit(const struct igvm_builder *b, uint8_t *out, uint32_t fixed,
 	memcpy(out, &fh, fixed);
 	for (size_t i = 0; i < b->hdr_count; i++) {
 		const struct bld_hdr *h = &b->hdrs[i];
-		struct igvm_vhs_variable_header tlv = { h->type, h->len };
+		struct igvm_vhs_variable_header tlv = {h->type, h->len};
 
 		memcpy(out + pos, &tlv, sizeof(tlv));
 		memcpy(out + pos + sizeof(tlv), h->body, h->len);
@@ -314,8 +338,8 @@ static void emit(const struct igvm_builder *b, uint8_t *out, uint32_t fixed,
 			memcpy(out + pos + sizeof(tlv) + h->fo_field,
 			       &b->blobs[h->blob].file_offset,
 			       sizeof(uint32_t));
-		pos += sizeof(tlv) + ((h->len + IGVM_TLV_ALIGN - 1) &
-				      ~(IGVM_TLV_ALIGN - 1));
+		pos += sizeof(tlv) +
+		       ((h->len + IGVM_TLV_ALIGN - 1) & ~(IGVM_TLV_ALIGN - 1));
 	}
 	for (size_t i = 0; i < b->blob_count; i++)
 		memcpy(out + b->blobs[i].file_offset, b->blobs[i].data,
@@ -327,9 +351,9 @@ static void emit(const struct igvm_builder *b, uint8_t *out, uint32_t fixed,
 
 int igvm_builder_write(struct igvm_builder *b, uint8_t **out, size_t *out_len)
 {
-	uint32_t fixed = b->version == IGVM_FORMAT_VERSION_1 ?
-			 sizeof(struct igvm_fixed_header) :
-			 sizeof(struct igvm_fixed_header_v2);
+	uint32_t fixed = b->version == IGVM_FORMAT_VERSION_1
+				 ? sizeof(struct igvm_fixed_header)
+				 : sizeof(struct igvm_fixed_header_v2);
 	uint64_t vh_size = 0;
 	uint64_t total;
 	struct igvm_file check;

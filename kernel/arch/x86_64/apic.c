@@ -4,8 +4,10 @@
  * processors with INIT-SIPI-SIPI (Intel SDM Vol. 3A, 10.4.4 / 8.4.4.1).
  * xAPIC rather than x2APIC because QEMU 7.2's TCG has no x2APIC.
  */
-#include "svsm/addr.h"
 #include "svsm/arch/cpu.h"
+
+#include "svsm/addr.h"
+
 #include "x86.h"
 
 #define MSR_APIC_BASE  0x1b
@@ -17,6 +19,7 @@
 #define ICR_INIT       (5u << 8)
 #define ICR_STARTUP    (6u << 8)
 
+/* SAFETY: APIC registers are MMIO: every access must reach the device. */
 static volatile uint32_t *apic_reg(uint32_t off)
 {
 	uint32_t lo;
@@ -31,9 +34,10 @@ static volatile uint32_t *apic_reg(uint32_t off)
 
 static void apic_send(uint32_t icr)
 {
+	/* SAFETY: the ICR, in the identity-mapped uncached APIC page. */
 	volatile uint32_t *low = apic_reg(APIC_ICR_LOW);
 
-	/* SAFETY: MMIO to the local APIC's ICR; writing the low word sends. */
+	/* Writing the high word, then the low word, sends the IPI. */
 	*apic_reg(APIC_ICR_HIGH) = 0;
 	*low = icr;
 	/* SAFETY: polling the same ICR register for delivery. */

@@ -8,12 +8,16 @@
  * Inline assembly is allowed in this directory only; each site says why it
  * is sound in a SAFETY comment.
  */
+#include "svsm/arch/cpu.h"
+
 #include <stddef.h>
 
-#include "svsm/arch/cpu.h"
 #include "svsm/arch/io.h"
+
 #include "svsm/percpu.h"
+
 #include "abi/csvsm_boot.h"
+
 #include "layout.h"
 #include "x86.h"
 
@@ -177,10 +181,19 @@ void arch_cpu_relax(void)
 
 static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
+	uint32_t a;
+	uint32_t b;
+	uint32_t c;
+	uint32_t d;
+
 	/* SAFETY: CPUID only writes the four output registers. */
 	__asm__ volatile("cpuid"
-			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
 			 : "a"(leaf), "c"(sub));
+	r[0] = a;
+	r[1] = b;
+	r[2] = c;
+	r[3] = d;
 }
 
 uint32_t arch_apic_id(void)
@@ -194,15 +207,17 @@ uint32_t arch_apic_id(void)
 /* One RDSEED or RDRAND attempt; the carry flag says whether it worked. */
 static __no_stack_prot bool rand_step(bool seed, uint64_t *out)
 {
+	uint64_t v;
 	uint8_t ok;
 
 	if (seed) {
 		/* SAFETY: RDSEED writes only its register and CF. */
-		__asm__ volatile("rdseed %0; setc %1" : "=r"(*out), "=qm"(ok));
+		__asm__ volatile("rdseed %0; setc %1" : "=r"(v), "=qm"(ok));
 	} else {
 		/* SAFETY: RDRAND writes only its register and CF. */
-		__asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok));
+		__asm__ volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
 	}
+	*out = v;
 	return ok;
 }
 

@@ -20,8 +20,8 @@
 #define BOOT_CS64 0x18
 
 /* Run-time per-CPU GDT (cpu.c). */
-#define KERNEL_CS 0x08
-#define KERNEL_DS 0x10
+#define KERNEL_CS  0x08
+#define KERNEL_DS  0x10
 #define KERNEL_TSS 0x18
 
 #define BOOT_STACK_SIZE 16384
@@ -30,14 +30,14 @@
 #define BOOT_INFO_REGION_SIZE 16
 
 /* AP trampoline data block, at the end of the trampoline page. */
-#define TRAMP_DATA_OFF	  0xf00
-#define TRAMP_CR3	  (TRAMP_DATA_OFF + 0x00)
-#define TRAMP_ENTRY	  (TRAMP_DATA_OFF + 0x08)
-#define TRAMP_STACKS	  (TRAMP_DATA_OFF + 0x10)
-#define TRAMP_MAX_AP	  (TRAMP_DATA_OFF + 0x18)
-#define TRAMP_COUNTER	  (TRAMP_DATA_OFF + 0x1c)
-#define TRAMP_FAR32	  (TRAMP_DATA_OFF + 0x20)
-#define TRAMP_FAR64	  (TRAMP_DATA_OFF + 0x28)
-#define TRAMP_GDTR	  (TRAMP_DATA_OFF + 0x30)
-#define TRAMP_EFER	  (TRAMP_DATA_OFF + 0x38)
-#define TRAMP_GDT	  (TRAMP_DATA_OFF + 0x40)
+#define TRAMP_DATA_OFF 0xf00
+#define TRAMP_CR3      (TRAMP_DATA_OFF + 0x00)
+#define TRAMP_ENTRY    (TRAMP_DATA_OFF + 0x08)
+#define TRAMP_STACKS   (TRAMP_DATA_OFF + 0x10)
+#define TRAMP_MAX_AP   (TRAMP_DATA_OFF + 0x18)
+#define TRAMP_COUNTER  (TRAMP_DATA_OFF + 0x1c)
+#define TRAMP_FAR32    (TRAMP_DATA_OFF + 0x20)
+#define TRAMP_FAR64    (TRAMP_DATA_OFF + 0x28)
+#define TRAMP_GDTR     (TRAMP_DATA_OFF + 0x30)
+#define TRAMP_EFER     (TRAMP_DATA_OFF + 0x38)
+#define TRAMP_GDT      (TRAMP_DATA_OFF + 0x40)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "svsm/addr.h"
+
 #include "layout.h"
 #include "x86.h"
 

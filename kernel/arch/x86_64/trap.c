@@ -8,9 +8,11 @@
 #include <stdint.h>
 
 #include "svsm/arch/cpu.h"
+
 #include "svsm/log.h"
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
+
 #include "x86.h"
 
 struct trap_frame {
@@ -23,16 +25,38 @@ struct trap_frame {
 void arch_trap(const struct trap_frame *f);
 
 static const char *const vector_names[32] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
-	"#OF overflow", "#BR bound range", "#UD invalid opcode",
-	"#NM device not available", "#DF double fault", "coprocessor overrun",
-	"#TS invalid TSS", "#NP segment not present", "#SS stack fault",
-	"#GP general protection", "#PF page fault", "reserved 15",
-	"#MF x87 error", "#AC alignment check", "#MC machine check",
-	"#XM SIMD error", "#VE virtualization", "#CP control protection",
-	"reserved 22", "reserved 23", "reserved 24", "reserved 25",
-	"reserved 26", "reserved 27", "#HV hypervisor injection",
-	"#VC VMM communication", "#SX security", "reserved 31",
+	"#DE divide error",
+	"#DB debug",
+	"NMI",
+	"#BP breakpoint",
+	"#OF overflow",
+	"#BR bound range",
+	"#UD invalid opcode",
+	"#NM device not available",
+	"#DF double fault",
+	"coprocessor overrun",
+	"#TS invalid TSS",
+	"#NP segment not present",
+	"#SS stack fault",
+	"#GP general protection",
+	"#PF page fault",
+	"reserved 15",
+	"#MF x87 error",
+	"#AC alignment check",
+	"#MC machine check",
+	"#XM SIMD error",
+	"#VE virtualization",
+	"#CP control protection",
+	"reserved 22",
+	"reserved 23",
+	"reserved 24",
+	"reserved 25",
+	"reserved 26",
+	"reserved 27",
+	"#HV hypervisor injection",
+	"#VC VMM communication",
+	"#SX security",
+	"reserved 31",
 };
 
 static uint64_t read_cr2(void)
@@ -43,7 +67,6 @@ static uint64_t read_cr2(void)
 	__asm__ volatile("movq %%cr2, %0" : "=r"(v));
 	return v;
 }
-
 
 void arch_trap(const struct trap_frame *f)
 {

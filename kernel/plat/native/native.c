@@ -7,6 +7,7 @@
  */
 #include "svsm/arch/cpu.h"
 #include "svsm/arch/io.h"
+
 #include "svsm/plat/plat.h"
 
 #define ISA_DEBUG_EXIT_PORT 0xf4

@@ -7,17 +7,19 @@
  * declared count park themselves in the trampoline.
  */
 #define LOG_PREFIX "smp: "
-#include "svsm/addr.h"
+#include "svsm/smp.h"
+
 #include "svsm/arch/cpu.h"
+
+#include "svsm/addr.h"
 #include "svsm/boot.h"
 #include "svsm/log.h"
 #include "svsm/percpu.h"
 #include "svsm/plat/plat.h"
-#include "svsm/smp.h"
-#include "lib/string.h"
+
 #include "../../arch/x86_64/layout.h"
 #include "../../arch/x86_64/x86.h"
-
+#include "lib/string.h"
 
 static uintptr_t ap_stacks[CFG_MAX_CPUS];
 
@@ -34,7 +36,9 @@ static void put32(uint8_t *page, unsigned int off, uint32_t v)
 static void fill_trampoline(uint8_t *page, uint32_t vcpu_count)
 {
 	static const uint64_t gdt[4] = {
-		0, 0x00cf9a000000ffffull, 0x00cf92000000ffffull,
+		0,
+		0x00cf9a000000ffffull,
+		0x00cf92000000ffffull,
 		0x00af9a000000ffffull,
 	};
 	size_t code_len = (size_t)(ap_trampoline_end - ap_trampoline_start);
@@ -50,7 +54,8 @@ static void fill_trampoline(uint8_t *page, uint32_t vcpu_count)
 	put32(page, TRAMP_FAR32 + 4, BOOT_CS32);
 	put32(page, TRAMP_FAR64 + 4, BOOT_CS64);
 	put32(page, TRAMP_GDTR, sizeof(gdt) - 1);
-	put32(page, TRAMP_EFER, (uint32_t)arch_read_efer() & 0x900); /* LME | NXE */
+	put32(page, TRAMP_EFER,
+	      (uint32_t)arch_read_efer() & 0x900); /* LME | NXE */
 	memcpy(page + TRAMP_GDT, gdt, sizeof(gdt));
 }
 

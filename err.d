@@ -1,0 +1,3 @@
+err.o: kernel/core/err.c include/svsm/err.h
+
+include/svsm/err.h:

@@ -1,0 +1,3 @@
+format.o: lib/format.c include/lib/format.h
+
+include/lib/format.h:
