@@ -10,7 +10,7 @@ TIDY_KERNEL_SRCS := $(filter %.c,$(KERNEL_SRCS) $(KERNEL_PROD_SRCS))
 TIDY_HOST_SRCS := $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS) $(CSVSM_IGVM_SRCS) \
 	$(CSVSM_RUN_SRCS)
 # clang-tidy parses with clang: drop the gcc-only kernel flags.
-TIDY_KERNEL_FLAGS := $(filter-out -Wstack-usage=% -ftrivial-auto-var-init=%,$(KERNEL_CFLAGS))
+TIDY_KERNEL_FLAGS := $(filter-out -Wstack-usage=% -ftrivial-auto-var-init=% -MMD -MP,$(KERNEL_CFLAGS))
 
 lint: deps
 	@echo "  FORMAT  (clang-format --dry-run)"

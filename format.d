@@ -1,3 +1,0 @@
-format.o: lib/format.c include/lib/format.h
-
-include/lib/format.h:

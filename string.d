@@ -1,3 +1,0 @@
-string.o: lib/string.c include/lib/string.h
-
-include/lib/string.h:
