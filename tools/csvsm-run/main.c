@@ -8,7 +8,7 @@
  * tells how the SVSM ended:
  *   0 the SVSM reported success     1 the SVSM panicked or faulted
  *   2 usage or file error           3 QEMU failed or the VM stopped silently
- *   124 timeout
+ *   124 timeout                     130 interrupted (Ctrl-C)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +50,7 @@ struct options {
 };
 
 static volatile sig_atomic_t timed_out;
+static volatile sig_atomic_t interrupted;
 static volatile pid_t child;
 
 static void on_alarm(int sig)
@@ -58,6 +59,12 @@ static void on_alarm(int sig)
 	timed_out = 1;
 	if (child > 0)
 		kill(child, SIGKILL);
+}
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1; /* the terminal sent Ctrl-C to QEMU as well */
 }
 
 static int usage(FILE *f, int rc)
@@ -281,7 +288,7 @@ static int run_qemu(char **argv, unsigned int timeout)
 
 	signal(SIGALRM, on_alarm);
 	/* The terminal's Ctrl-C reaches QEMU too; wait for it to finish. */
-	signal(SIGINT, SIG_IGN);
+	signal(SIGINT, on_interrupt);
 	pid = fork();
 	if (pid < 0) {
 		perror("csvsm-run: fork");
@@ -304,6 +311,8 @@ static int run_qemu(char **argv, unsigned int timeout)
 		fprintf(stderr, "csvsm-run: timed out after %u s\n", timeout);
 		return 124;
 	}
+	if (interrupted)
+		return 130; /* stopped by the user: no verdict to give */
 	if (!WIFEXITED(status)) {
 		fprintf(stderr, "csvsm-run: QEMU ended by signal %d\n",
 			WTERMSIG(status));
