@@ -56,7 +56,8 @@ KERNEL_SRCS := \
 
 # The production image ends boot with "ready"; the test image runs tests.
 KERNEL_PROD_SRCS := kernel/core/ready.c
-KERNEL_TEST_SRCS := tests/harness/runner.c $(wildcard tests/svsm/*.c)
+KERNEL_TEST_SRCS := tests/harness/runner.c $(wildcard tests/svsm/*.c) \
+	kernel/arch/x86_64/test_faults.S
 
 kobj = $(patsubst %,$(O)/kernel-obj/%.o,$(1))
 KERNEL_OBJS := $(call kobj,$(KERNEL_SRCS))

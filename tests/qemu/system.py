@@ -100,6 +100,10 @@ def check_fault_gp_fails_run():
     crash_case("gp", "#GP general protection")
 
 
+def check_double_fault_uses_ist_stack():
+    crash_case("df", "#DF double fault")
+
+
 def check_panic_fails_run():
     crash_case("panic", "PANIC: deliberate panic", dump=False)
 

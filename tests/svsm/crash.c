@@ -16,6 +16,8 @@
 #include "lib/string.h"
 #include "svtest.h"
 
+void arch_test_double_fault(void); /* kernel/arch/x86_64/test_faults.S */
+
 /* SAFETY: volatile only hides the length from the compiler. */
 static void __attribute__((noinline)) smash_stack(volatile size_t len)
 {
@@ -41,6 +43,8 @@ void svtest_crash(const char *kind)
 		volatile uint64_t *p = ptr_from_va(0x8000000000000000ull);
 
 		(void)*p;
+	} else if (strcmp(kind, "df") == 0) {
+		arch_test_double_fault();
 	} else if (strcmp(kind, "panic") == 0) {
 		panic("deliberate panic from the test image");
 	} else if (strcmp(kind, "smash") == 0) {

@@ -2,5 +2,5 @@
 /* Helpers private to the in-kernel tests. */
 #pragma once
 
-/* Triggers the deliberate failure `kind` (ud, pf, gp, panic, smash, hang). */
+/* Triggers the deliberate failure `kind`: ud, pf, gp, df, panic, smash, hang. */
 void svtest_crash(const char *kind);
