@@ -51,6 +51,7 @@ KERNEL_SRCS := \
 	kernel/core/panic.c \
 	kernel/core/stackprot.c \
 	kernel/core/err.c \
+	$(wildcard kernel/mm/*.c) \
 	lib/string.c \
 	lib/format.c
 

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fake architecture: the arch interface implemented on the host, so
+ * that kernel code (allocators, page tables, parsers) runs in the hosted
+ * unit tests and fuzzers under ASan and UBSan (Hafnium's src/arch/fake).
+ *
+ * Physical memory is a host buffer: fake_mm_init(size) returns the fake
+ * physical base of `size` bytes that arch_phys_to_virt() translates.
+ * panic() long-jumps back to FAKE_EXPECT_PANIC() when a test expects it,
+ * and aborts the test binary otherwise.
+ */
+#pragma once
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Fake physical memory starts here (not 0: a zero address must stay special). */
+#define FAKE_PHYS_BASE 0x40000000ull
+
+/* (Re)creates fake physical memory of `size` bytes, zeroed; returns its base. */
+uint64_t fake_mm_init(uint64_t size);
+/* Releases it. */
+void fake_mm_free(void);
+
+extern jmp_buf fake_panic_jmp;
+extern bool fake_panic_armed;
+extern char fake_panic_msg[256];
+
+/* Evaluates `stmt`; true when it called panic() (which is then caught). */
+#define FAKE_EXPECT_PANIC(stmt)                                               \
+	({                                                                    \
+		bool fake_panicked_ = false;                                  \
+		fake_panic_armed = true;                                      \
+		if (setjmp(fake_panic_jmp) == 0) {                            \
+			stmt;                                                 \
+		} else {                                                      \
+			fake_panicked_ = true;                                \
+		}                                                             \
+		fake_panic_armed = false;                                     \
+		fake_panicked_;                                               \
+	})

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fake CPU for hosted tests: panic() that a test can catch, console
+ * output to stdout, and no-op CPU hints.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "svsm/arch/cpu.h"
+#include "svsm/console.h"
+#include "svsm/panic.h"
+#include "fake.h"
+
+jmp_buf fake_panic_jmp;
+bool fake_panic_armed;
+char fake_panic_msg[256];
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(fake_panic_msg, sizeof(fake_panic_msg), fmt, ap);
+	va_end(ap);
+	if (fake_panic_armed)
+		longjmp(fake_panic_jmp, 1);
+	fprintf(stderr, "unexpected panic: %s\n", fake_panic_msg);
+	abort();
+}
+
+void arch_cpu_relax(void)
+{
+}
+
+void console_write(const char *s, size_t len)
+{
+	fwrite(s, 1, len, stdout);
+}
