@@ -32,6 +32,7 @@ KERNEL_LDFLAGS := -static -nostdlib --gc-sections -z noexecstack \
 KERNEL_SRCS := \
 	kernel/arch/x86_64/entry.S \
 	kernel/arch/x86_64/trap.S \
+	kernel/arch/x86_64/fault.S \
 	kernel/arch/x86_64/ap_trampoline.S \
 	kernel/arch/x86_64/cpu.c \
 	kernel/arch/x86_64/io.c \

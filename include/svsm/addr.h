@@ -144,5 +144,7 @@ static inline vaddr_t va_from_ptr(const void *p)
 void *arch_phys_to_virt(uint64_t pa, size_t len);
 /* Tells arch_phys_to_virt() how much of the SVSM region is mapped. */
 void arch_mm_set_region_size(uint64_t size);
+/* After vm_init(): the boot identity map is gone; stop translating it. */
+void arch_mm_drop_identity(void);
 /* The physical address of a kernel-image or SVSM-region pointer. */
 uint64_t arch_virt_to_phys(const void *va);

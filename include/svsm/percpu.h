@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "svsm/addr.h"
+
 #define CFG_MAX_CPUS 64
 
 /* The interrupt stacks every CPU has (x86-64 IST slots 1..3). */
@@ -25,6 +27,7 @@ struct percpu {
 	uint32_t apic_id;
 	uintptr_t stack_top;
 	uintptr_t ist_top[IST_COUNT];
+	paddr_t area; /* the area's physical pages (percpu.c) */
 	bool online;
 };
 
@@ -36,3 +39,5 @@ struct percpu *percpu_get(uint32_t index);
 uint32_t percpu_count(void);
 /* Allocates the per-CPU areas for `count` CPUs; panics if they do not fit. */
 void percpu_init(uint32_t count);
+/* Loads the boot CPU's descriptor tables (after vm_init mapped its stacks). */
+void percpu_init_boot_cpu(void);

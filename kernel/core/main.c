@@ -4,7 +4,8 @@
  *   1. console, banner, stack-protector check;
  *   2. boot info and IGVM parameters (validated, see boot_params.c);
  *   3. the named layout of the SVSM region, the boot allocator, per-CPU
- *      areas and this CPU's descriptor tables;
+ *      areas, the SVSM's own address space (vm_init) and this CPU's
+ *      descriptor tables;
  *   4. the other vCPUs;
  *   5. boot_finish(): "ready" (or, in the test image, the in-kernel tests).
  */
@@ -14,6 +15,7 @@
 #include "svsm/console.h"
 #include "svsm/layout.h"
 #include "svsm/log.h"
+#include "svsm/mm/vm.h"
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
 #include "svsm/plat/plat.h"
@@ -146,6 +148,8 @@ void kmain(uint64_t boot_info_pa)
 	log_info("command line: \"%s\"", params.cmdline);
 	build_layout();
 	percpu_init(params.vcpu_count);
+	vm_init(&params);
+	percpu_init_boot_cpu();
 	print_memory();
 	smp_start(params.vcpu_count);
 	boot_finish();

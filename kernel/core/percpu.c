@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The per-CPU areas. Each CPU gets, from the region's free part: one page
- * for its struct percpu, a kernel stack (the boot CPU keeps the boot stack
- * from the image) and one page for each IST stack.
+ * The per-CPU areas. Each CPU gets eight pages from the region: one for its
+ * struct percpu (reached through the region's linear map), four for its
+ * stack and one for each IST stack. vm_init() maps the stacks into the
+ * CPU's window with an unmapped guard page below each (include/svsm/mm/vm.h),
+ * so the tops recorded here are window addresses. The boot CPU keeps the
+ * boot stack from the image, which has its own guard page.
  */
 #include "svsm/percpu.h"
 
@@ -10,21 +13,15 @@
 
 #include "svsm/addr.h"
 #include "svsm/layout.h"
+#include "svsm/mm/vm.h"
 #include "svsm/panic.h"
 
-#define STACK_PAGES 4
-#define AREA_PAGES  (1 + STACK_PAGES + IST_COUNT)
+#define AREA_PAGES (1 + VM_STACK_PAGES + IST_COUNT)
 
 extern char boot_stack_top[];
 
 static struct percpu *cpus[CFG_MAX_CPUS];
 static uint32_t cpu_count;
-
-static uintptr_t page_va(uint64_t pa, uint32_t page)
-{
-	return (uintptr_t)arch_phys_to_virt(pa + (uint64_t)page * PAGE_SIZE,
-					    PAGE_SIZE);
-}
 
 void percpu_init(uint32_t count)
 {
@@ -43,15 +40,24 @@ void percpu_init(uint32_t count)
 		pc = arch_phys_to_virt(pa, PAGE_SIZE);
 		pc->self = pc;
 		pc->index = i;
-		pc->stack_top = i == 0 ? (uintptr_t)boot_stack_top
-				       : page_va(pa, 1 + STACK_PAGES);
+		pc->area = pa_init(pa);
+		pc->stack_top =
+			i == 0 ? (uintptr_t)boot_stack_top
+			       : vm_percpu_va(i,
+					      VM_STACK_OFF + VM_STACK_PAGES *
+								     PAGE_SIZE);
 		for (uint32_t s = 0; s < IST_COUNT; s++)
-			pc->ist_top[s] = page_va(pa, 2 + STACK_PAGES + s);
+			pc->ist_top[s] =
+				vm_percpu_va(i, VM_IST_OFF(s) + PAGE_SIZE);
 		cpus[i] = pc;
 	}
 	cpu_count = count;
 	CHECK(layout_add("per-CPU areas", first,
 			 (uint64_t)count * AREA_PAGES * PAGE_SIZE) == SVSM_OK);
+}
+
+void percpu_init_boot_cpu(void)
+{
 	cpus[0]->apic_id = arch_apic_id();
 	cpus[0]->online = true;
 	arch_cpu_init(cpus[0]);

@@ -11,9 +11,10 @@
  * 2 GiB) does not wrap.
  */
 #include "svsm/mm/pgtable.h"
+
 #include "lib/string.h"
 
-#define ENTRIES	     512u
+#define ENTRIES	       512u
 #define LEVEL_SHIFT(l) (12u + 9u * ((l)-1u))
 #define LEVEL_SIZE(l)  (1ull << LEVEL_SHIFT(l))
 
@@ -40,7 +41,8 @@ static bool canonical(uint64_t va)
 
 static paddr_t entry_pa(const struct pgtable *pt, uint64_t e)
 {
-	return pa_init(e & PTE_ADDR_MASK & ~(pt->private_bits | pt->shared_bits));
+	return pa_init(e & PTE_ADDR_MASK &
+		       ~(pt->private_bits | pt->shared_bits));
 }
 
 uint64_t pgtable_prot_bits(const struct pgtable *pt, unsigned int prot)
@@ -160,8 +162,8 @@ enum svsm_err pgtable_map(struct pgtable *pt, vaddr_t va, paddr_t pa,
 	    ((p + size - 1) & ~PTE_ADDR_MASK & ~0xfffull))
 		return SVSM_E_INVAL;
 	while (size) {
-		bool large = IS_ALIGNED(v | p, PAGE_SIZE_2M) &&
-			     size >= PAGE_SIZE_2M;
+		bool large =
+			IS_ALIGNED(v | p, PAGE_SIZE_2M) && size >= PAGE_SIZE_2M;
 		enum svsm_err err;
 		uint64_t *e = walk(pt, v, large ? 2 : 1, true, false, &err);
 		uint64_t step = large ? PAGE_SIZE_2M : PAGE_SIZE;
@@ -181,8 +183,7 @@ enum svsm_err pgtable_map(struct pgtable *pt, vaddr_t va, paddr_t pa,
 
 /* Applies `fn` to every leaf in [va, va + size), splitting partial 2 MiB leaves. */
 static enum svsm_err for_each_leaf(struct pgtable *pt, uint64_t v,
-				   uint64_t size, unsigned int prot,
-				   bool unmap)
+				   uint64_t size, unsigned int prot, bool unmap)
 {
 	uint64_t last;
 
@@ -192,8 +193,8 @@ static enum svsm_err for_each_leaf(struct pgtable *pt, uint64_t v,
 	while (size) {
 		enum svsm_err err = SVSM_OK;
 		uint64_t *pde = walk(pt, v, 2, false, false, &err);
-		bool whole_2m = IS_ALIGNED(v, PAGE_SIZE_2M) &&
-				size >= PAGE_SIZE_2M;
+		bool whole_2m =
+			IS_ALIGNED(v, PAGE_SIZE_2M) && size >= PAGE_SIZE_2M;
 		uint64_t step;
 		uint64_t *e;
 

@@ -5,12 +5,13 @@
  * the tables (pgtable_lookup) and by reading the raw entries.
  */
 #include "svsm/mm/pgtable.h"
+
 #include "fake.h"
 #include "test.h"
 
-#define MEM_SIZE  (8ull << 20)
-#define KVA	  0xffffffff80000000ull
-#define C_BIT	  (1ull << 51)
+#define MEM_SIZE (8ull << 20)
+#define KVA	 0xffffffff80000000ull
+#define C_BIT	 (1ull << 51)
 
 struct bump {
 	uint64_t next;
@@ -61,7 +62,8 @@ TEST(pgtable, map_4k_and_walk)
 		  SVSM_OK);
 	for (int i = 0; i < 3; i++)
 		ASSERT_TRUE(maps_to(KVA + i * PAGE_SIZE + 0x123,
-				    data_base + i * PAGE_SIZE + 0x123, PAGE_SIZE));
+				    data_base + i * PAGE_SIZE + 0x123,
+				    PAGE_SIZE));
 	ASSERT_FALSE(pgtable_lookup(&pt, va_init(KVA + 3 * PAGE_SIZE), &e));
 	ASSERT_TRUE(pgtable_lookup(&pt, va_init(KVA), &e));
 	ASSERT_TRUE(e.pte & PTE_W);
@@ -85,8 +87,8 @@ TEST(pgtable, map_uses_2m_pages_when_aligned)
 			    data_base + PAGE_SIZE_2M - PAGE_SIZE, PAGE_SIZE));
 	ASSERT_TRUE(maps_to(KVA + PAGE_SIZE_2M + 0x5000,
 			    data_base + PAGE_SIZE_2M + 0x5000, PAGE_SIZE_2M));
-	ASSERT_TRUE(maps_to(KVA + 2 * PAGE_SIZE_2M, data_base + 2 * PAGE_SIZE_2M,
-			    PAGE_SIZE));
+	ASSERT_TRUE(maps_to(KVA + 2 * PAGE_SIZE_2M,
+			    data_base + 2 * PAGE_SIZE_2M, PAGE_SIZE));
 	ASSERT_TRUE(pgtable_lookup(&pt, va_init(KVA + PAGE_SIZE_2M), &e));
 	ASSERT_TRUE(e.pte & PTE_PS);
 	ASSERT_FALSE(e.pte & PTE_W);
@@ -136,7 +138,8 @@ TEST(pgtable, map_up_to_top_of_address_space)
 			      PAGE_SIZE_2M, PROT_WRITE),
 		  SVSM_OK);
 	ASSERT_TRUE(maps_to(0xfffffffffffff000ull,
-			    data_base + PAGE_SIZE_2M - PAGE_SIZE, PAGE_SIZE_2M));
+			    data_base + PAGE_SIZE_2M - PAGE_SIZE,
+			    PAGE_SIZE_2M));
 	ASSERT_EQ(pgtable_unmap(&pt, va_init(va), PAGE_SIZE_2M), SVSM_OK);
 	ASSERT_FALSE(maps_to(va, data_base, PAGE_SIZE_2M));
 }
@@ -154,11 +157,12 @@ TEST(pgtable, unmap_splits_2m_page)
 	for (uint64_t i = 0; i < 512; i++) {
 		if (i != 5)
 			ASSERT_TRUE(maps_to(KVA + i * PAGE_SIZE,
-					    data_base + i * PAGE_SIZE, PAGE_SIZE));
+					    data_base + i * PAGE_SIZE,
+					    PAGE_SIZE));
 	}
 	/* Unmapping something not mapped is fine. */
 	ASSERT_EQ(pgtable_unmap(&pt, va_init(KVA + 64 * PAGE_SIZE_2M),
-			      PAGE_SIZE_2M),
+				PAGE_SIZE_2M),
 		  SVSM_OK);
 }
 
@@ -176,7 +180,8 @@ TEST(pgtable, protect_changes_only_the_range)
 	for (uint64_t i = 0; i < 4; i++) {
 		bool inside = i == 1 || i == 2;
 
-		ASSERT_TRUE(pgtable_lookup(&pt, va_init(KVA + i * PAGE_SIZE), &e));
+		ASSERT_TRUE(
+			pgtable_lookup(&pt, va_init(KVA + i * PAGE_SIZE), &e));
 		ASSERT_EQ(pa_val(e.pa), data_base + i * PAGE_SIZE);
 		ASSERT_EQ(!!(e.pte & PTE_W), !inside);
 		ASSERT_EQ(!!(e.pte & PTE_NX), !inside);

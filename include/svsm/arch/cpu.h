@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "svsm/compiler.h"
@@ -33,3 +34,42 @@ uint32_t arch_apic_id(void);
 bool arch_hw_random(uint64_t *out);
 /* Short delay of about `us` microseconds (I/O-port based; not precise). */
 void arch_udelay(uint32_t us);
+
+/* True when the CPU can mark pages no-execute (EFER.NXE is then on). */
+bool arch_has_nx(void);
+/*
+ * Loads `root` as the page-table root and turns on SMEP and SMAP where the
+ * CPU has them. Flushes the whole TLB.
+ */
+void arch_vm_activate(uint64_t root);
+/* Invalidates this CPU's TLB entry for one page. */
+void arch_flush_tlb_page(uintptr_t va);
+/* The physical address of this CPU's local APIC registers. */
+uint64_t arch_apic_base(void);
+
+/* What a fault probe saw (arch_probe_call). */
+struct arch_fault {
+	bool faulted;
+	uint32_t vector;
+	uint64_t error_code;
+	uint64_t cr2;
+	uint64_t rip;
+};
+
+/*
+ * Calls fn(arg) and returns true if it raised any CPU exception, which is
+ * then not fatal: execution unwinds back here. For tests that must show a
+ * fault happens; never for handling guest input (see guestmem).
+ */
+bool arch_probe_call(void (*fn)(void *), void *arg);
+/* Details of the last fault a probe caught on this CPU. */
+bool arch_probe_last(struct arch_fault *out);
+
+/*
+ * Copies len bytes; returns 0, or 1 if a page fault or #GP interrupted it
+ * (part of dst may have been written). Only for memory the SVSM does not
+ * control, reached through guestmem.
+ */
+int arch_copy_fault_safe(void *dst, const void *src, size_t len);
+/* One 8-byte load from src into *out; 0, or 1 on a fault. */
+int arch_read_u64_fault_safe(const void *src, uint64_t *out);

@@ -26,25 +26,26 @@
 #define PROT_SHARED   (1u << 3) /* visible to the host (GHCB, bounce buffers) */
 
 /* Hardware PTE bits (SDM Vol. 3A, Table 4-19/4-20). */
-#define PTE_P	(1ull << 0)
-#define PTE_W	(1ull << 1)
-#define PTE_U	(1ull << 2)
-#define PTE_PWT (1ull << 3)
-#define PTE_PCD (1ull << 4)
-#define PTE_A	(1ull << 5)
-#define PTE_D	(1ull << 6)
-#define PTE_PS	(1ull << 7)
-#define PTE_G	(1ull << 8)
-#define PTE_NX	(1ull << 63)
+#define PTE_P	      (1ull << 0)
+#define PTE_W	      (1ull << 1)
+#define PTE_U	      (1ull << 2)
+#define PTE_PWT	      (1ull << 3)
+#define PTE_PCD	      (1ull << 4)
+#define PTE_A	      (1ull << 5)
+#define PTE_D	      (1ull << 6)
+#define PTE_PS	      (1ull << 7)
+#define PTE_G	      (1ull << 8)
+#define PTE_NX	      (1ull << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 
 #define PAGE_SIZE_2M (2ull << 20)
 
 struct pgtable {
-	paddr_t root;	      /* the PML4 page */
+	paddr_t root;	       /* the PML4 page */
 	uint64_t private_bits; /* set in PTEs of private memory (SNP C-bit) */
-	uint64_t shared_bits;  /* set in PTEs of shared memory (TDX shared bit) */
-	bool nx;	      /* the CPU supports no-execute */
+	uint64_t
+		shared_bits; /* set in PTEs of shared memory (TDX shared bit) */
+	bool nx;	     /* the CPU supports no-execute */
 	/* Allocates one zeroed page for a table; SVSM_E_NOMEM when none. */
 	enum svsm_err (*alloc_table)(void *ctx, paddr_t *out);
 	void *alloc_ctx;
@@ -52,11 +53,9 @@ struct pgtable {
 };
 
 /* Allocates the root and fills `pt`. The masks come from the platform. */
-enum svsm_err __must_check pgtable_init(struct pgtable *pt,
-					uint64_t private_bits,
-					uint64_t shared_bits, bool nx,
-					enum svsm_err (*alloc)(void *, paddr_t *),
-					void *ctx);
+enum svsm_err __must_check
+pgtable_init(struct pgtable *pt, uint64_t private_bits, uint64_t shared_bits,
+	     bool nx, enum svsm_err (*alloc)(void *, paddr_t *), void *ctx);
 
 /*
  * Maps [va, va + size) to [pa, pa + size) with `prot`. Uses 2 MiB pages
@@ -80,8 +79,8 @@ enum svsm_err __must_check pgtable_protect(struct pgtable *pt, vaddr_t va,
 					   uint64_t size, unsigned int prot);
 
 struct pgtable_entry {
-	paddr_t pa;	  /* physical address va translates to */
-	uint64_t pte;	  /* the leaf entry */
+	paddr_t pa;	    /* physical address va translates to */
+	uint64_t pte;	    /* the leaf entry */
 	uint64_t page_size; /* 4 KiB or 2 MiB */
 };
 

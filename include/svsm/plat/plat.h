@@ -22,5 +22,11 @@ uint8_t plat_io_read8(uint16_t port);
  * smp_ap_entry(index). Returns how many CPUs are online afterwards.
  */
 uint32_t plat_start_aps(const struct boot_params *bp);
+/*
+ * The page-table bits that mark memory private (SNP: the C-bit) and shared
+ * with the host (TDX: the shared bit). Only the PTE builder applies them.
+ */
+uint64_t plat_pte_private_bits(void);
+uint64_t plat_pte_shared_bits(void);
 /* Ends the VM with `code` (CSVSM_EXIT_*); never returns. */
 __noreturn void plat_terminate(uint32_t code);

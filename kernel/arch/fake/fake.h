@@ -28,15 +28,15 @@ extern bool fake_panic_armed;
 extern char fake_panic_msg[256];
 
 /* Evaluates `stmt`; true when it called panic() (which is then caught). */
-#define FAKE_EXPECT_PANIC(stmt)                                               \
-	({                                                                    \
-		bool fake_panicked_ = false;                                  \
-		fake_panic_armed = true;                                      \
-		if (setjmp(fake_panic_jmp) == 0) {                            \
-			stmt;                                                 \
-		} else {                                                      \
-			fake_panicked_ = true;                                \
-		}                                                             \
-		fake_panic_armed = false;                                     \
-		fake_panicked_;                                               \
+#define FAKE_EXPECT_PANIC(stmt)                    \
+	({                                         \
+		bool fake_panicked_ = false;       \
+		fake_panic_armed = true;           \
+		if (setjmp(fake_panic_jmp) == 0) { \
+			stmt;                      \
+		} else {                           \
+			fake_panicked_ = true;     \
+		}                                  \
+		fake_panic_armed = false;          \
+		fake_panicked_;                    \
 	})

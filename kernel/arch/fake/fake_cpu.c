@@ -9,8 +9,10 @@
 #include <stdlib.h>
 
 #include "svsm/arch/cpu.h"
+
 #include "svsm/console.h"
 #include "svsm/panic.h"
+
 #include "fake.h"
 
 jmp_buf fake_panic_jmp;

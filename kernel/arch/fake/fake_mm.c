@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "svsm/addr.h"
+
 #include "fake.h"
 
 static uint8_t *mem;
@@ -31,10 +32,15 @@ void *arch_phys_to_virt(uint64_t pa, size_t len)
 {
 	uint64_t end;
 
-	if (!mem || pa < FAKE_PHYS_BASE || __builtin_add_overflow(pa, len, &end) ||
+	if (!mem || pa < FAKE_PHYS_BASE ||
+	    __builtin_add_overflow(pa, len, &end) ||
 	    end > FAKE_PHYS_BASE + mem_size)
 		return NULL;
 	return mem + (pa - FAKE_PHYS_BASE);
+}
+
+void arch_mm_drop_identity(void)
+{
 }
 
 void arch_mm_set_region_size(uint64_t size)

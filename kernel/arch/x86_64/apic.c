@@ -6,11 +6,10 @@
  */
 #include "svsm/arch/cpu.h"
 
-#include "svsm/addr.h"
+#include "svsm/panic.h"
 
 #include "x86.h"
 
-#define MSR_APIC_BASE  0x1b
 #define APIC_ICR_LOW   0x300
 #define APIC_ICR_HIGH  0x310
 #define ICR_DELIVS     (1u << 12) /* delivery status: send pending */
@@ -19,17 +18,14 @@
 #define ICR_INIT       (5u << 8)
 #define ICR_STARTUP    (6u << 8)
 
+static volatile uint32_t *apic_page;
+
 /* SAFETY: APIC registers are MMIO: every access must reach the device. */
 static volatile uint32_t *apic_reg(uint32_t off)
 {
-	uint32_t lo;
-	uint32_t hi;
-
-	/* SAFETY: reading IA32_APIC_BASE has no side effects. */
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(MSR_APIC_BASE));
-	/* The xAPIC page lies in the identity-mapped, uncached top GiB. */
-	return arch_phys_to_virt(
-		((((uint64_t)hi << 32) | lo) & ~0xfffull) + off, 4);
+	CHECK(apic_page != NULL);
+	/* SAFETY: off is one of the register offsets above, inside the page. */
+	return (volatile uint32_t *)((volatile char *)apic_page + off);
 }
 
 static void apic_send(uint32_t icr)
@@ -45,8 +41,9 @@ static void apic_send(uint32_t icr)
 		arch_cpu_relax();
 }
 
-void arch_apic_start_aps(uint32_t vector)
+void arch_apic_start_aps(volatile void *apic, uint32_t vector)
 {
+	apic_page = apic;
 	/* SDM 8.4.4.1: INIT, 10 ms, SIPI, 200 us, SIPI. */
 	apic_send(ICR_ALL_BUT_ME | ICR_LEVEL | ICR_INIT);
 	arch_udelay(10000);

@@ -270,3 +270,51 @@ uint64_t arch_read_efer(void)
 	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000080u));
 	return ((uint64_t)hi << 32) | lo;
 }
+
+bool arch_has_nx(void)
+{
+	uint32_t r[4];
+
+	cpuid(0x80000001u, 0, r);
+	return r[3] & (1u << 20);
+}
+
+void arch_vm_activate(uint64_t root)
+{
+	uint32_t r[4];
+	uint64_t cr4;
+
+	cpuid(7, 0, r);
+	/* SAFETY: reading CR4 has no side effects. */
+	__asm__ volatile("movq %%cr4, %0" : "=r"(cr4));
+	if (r[1] & (1u << 7))
+		cr4 |= 1ull << 20; /* SMEP */
+	if (r[1] & (1u << 20))
+		cr4 |= 1ull << 21; /* SMAP */
+	/*
+	 * SAFETY: `root` maps the running code, stack and data at the same
+	 * addresses as the tables being replaced (vm_init() built it so);
+	 * SMEP/SMAP only forbid touching user pages, of which there are none.
+	 */
+	__asm__ volatile("movq %0, %%cr3\n\t"
+			 "movq %1, %%cr4"
+			 :
+			 : "r"(root), "r"(cr4)
+			 : "memory");
+}
+
+void arch_flush_tlb_page(uintptr_t va)
+{
+	/* SAFETY: INVLPG only drops a cached translation. */
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+uint64_t arch_apic_base(void)
+{
+	uint32_t lo;
+	uint32_t hi;
+
+	/* SAFETY: reading IA32_APIC_BASE has no side effects. */
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0x1bu));
+	return (((uint64_t)hi << 32) | lo) & 0x000ffffffffff000ull;
+}

@@ -160,7 +160,9 @@ boot_pd_kernel:	.skip 4096
 
 	.section .bss.stack, "aw", @nobits
 	.balign 4096
-	.globl boot_stack_bottom, boot_stack_top
+	.globl boot_stack_guard, boot_stack_bottom, boot_stack_top
+boot_stack_guard:			/* unmapped by vm_init() */
+	.skip	4096
 boot_stack_bottom:
 	.skip	BOOT_STACK_SIZE
 boot_stack_top:

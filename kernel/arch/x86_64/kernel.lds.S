@@ -37,6 +37,10 @@ SECTIONS
 	.rodata : AT(ADDR(.rodata) - KERNEL_OFFSET) {
 		*(.rodata .rodata.*)
 		. = ALIGN(8);
+		__start_extable = .;
+		KEEP(*(extable))
+		__stop_extable = .;
+		. = ALIGN(8);
 		__start_svtest_cases = .;
 		KEEP(*(svtest_cases))
 		__stop_svtest_cases = .;

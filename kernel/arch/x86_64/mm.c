@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Physical <-> virtual translation for the boot mappings that entry.S builds:
- * the SVSM region at KERNEL_VIRT_BASE and an identity map of the first
- * 4 GiB. The memory-management layer replaces these with its own page tables.
+ * Physical <-> virtual translation of the SVSM region, which is mapped
+ * linearly at KERNEL_VIRT_BASE both by entry.S's boot tables and by
+ * vm_init()'s. Until vm_init() drops it, the first 4 GiB are also
+ * identity-mapped, and translated here.
  */
 #include <stdbool.h>
 
@@ -21,6 +22,12 @@ static bool range_ok(uint64_t pa, size_t len, uint64_t lo, uint64_t hi)
 }
 
 static uint64_t region_size_mapped;
+static bool identity_mapped = true;
+
+void arch_mm_drop_identity(void)
+{
+	identity_mapped = false;
+}
 
 void arch_mm_set_region_size(uint64_t size)
 {
@@ -32,7 +39,7 @@ void *arch_phys_to_virt(uint64_t pa, size_t len)
 	if (range_ok(pa, len, SVSM_PHYS_BASE,
 		     SVSM_PHYS_BASE + region_size_mapped))
 		return ptr_from_va(pa + KERNEL_OFFSET);
-	if (range_ok(pa, len, 0, 1ull << 32))
+	if (identity_mapped && range_ok(pa, len, 0, 1ull << 32))
 		return ptr_from_va(pa);
 	return NULL;
 }

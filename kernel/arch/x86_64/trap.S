@@ -2,10 +2,12 @@
 /*
  * Exception entry stubs for vectors 0-31. Each stub pushes a dummy error
  * code where the CPU pushes none, then the vector, so every exception reaches
- * trap_common with the same frame layout (struct trap_frame in trap.h).
+ * trap_common with the same frame layout (struct trap_frame in trap.c).
  * trap_common saves the general-purpose registers and calls
- * arch_trap(frame), which prints a register dump and panics; it never
- * returns. Double fault, NMI and machine check arrive on IST stacks.
+ * arch_trap(frame). When arch_trap returns, it has redirected the frame to
+ * a recovery point (an exception-table fixup or a fault probe), and the
+ * registers are restored from the frame and IRETQ resumes there. Double
+ * fault, NMI and machine check arrive on IST stacks.
  */
 	.text
 
@@ -75,11 +77,27 @@ trap_common:
 	pushq	%r14
 	pushq	%r15
 	movq	%rsp, %rdi
+	movq	%rsp, %r12		/* the frame; restored below */
 	andq	$-16, %rsp
 	call	arch_trap
-1:	cli
-	hlt
-	jmp	1b
+	movq	%r12, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
+	addq	$16, %rsp		/* vector and error code */
+	iretq
 
 	.section .rodata
 	.balign 8

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What happens on a CPU exception: the SVSM never expects one, so every
- * exception prints a full register dump and panics, which ends the VM with a
- * failure status. The frame layout matches trap_common in trap.S.
+ * What happens on a CPU exception. Two cases are recoverable:
+ *   - a #PF or #GP at an instruction listed in the exception table (the
+ *     fault-safe guest-memory primitives in fault.S): resume at its fixup;
+ *   - any exception while a fault probe is armed on this CPU (in-kernel
+ *     tests that expect a fault): record it and unwind to probe_recover.
+ * Everything else is an SVSM bug: print a full register dump and panic,
+ * which ends the VM with a failure status. The frame layout matches
+ * trap_common in trap.S.
  */
 #define LOG_PREFIX "trap: "
 #include <stdint.h>
@@ -22,7 +27,79 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
-void arch_trap(const struct trap_frame *f);
+void arch_trap(struct trap_frame *f);
+void arch_probe_arm(uint64_t frame_rsp);
+void arch_probe_disarm(void);
+
+struct extable_entry {
+	uint64_t insn;
+	uint64_t fixup;
+};
+
+extern const struct extable_entry __start_extable[];
+extern const struct extable_entry __stop_extable[];
+extern const char probe_recover[];
+
+/* The armed probe of each CPU (index from struct percpu). */
+struct probe {
+	bool armed;
+	uint64_t rsp;
+	struct arch_fault last;
+};
+
+static struct probe probes[CFG_MAX_CPUS];
+
+static struct probe *this_probe(void)
+{
+	uint32_t lo;
+	uint32_t hi;
+
+	/* SAFETY: reading IA32_GS_BASE has no side effects. */
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000101u));
+	/* Before arch_cpu_init() there is no per-CPU data, hence no probe. */
+	if (!lo && !hi)
+		return NULL;
+	return &probes[this_cpu()->index];
+}
+
+void arch_probe_arm(uint64_t frame_rsp)
+{
+	struct probe *p = this_probe();
+
+	CHECK(p && !p->armed);
+	p->armed = true;
+	p->rsp = frame_rsp;
+	p->last = (struct arch_fault){0};
+}
+
+void arch_probe_disarm(void)
+{
+	this_probe()->armed = false;
+}
+
+bool arch_probe_last(struct arch_fault *out)
+{
+	struct probe *p = this_probe();
+
+	if (!p || !p->last.faulted)
+		return false;
+	*out = p->last;
+	return true;
+}
+
+static bool fixup(struct trap_frame *f)
+{
+	if (f->vector != 14 && f->vector != 13)
+		return false;
+	for (const struct extable_entry *e = __start_extable;
+	     e < __stop_extable; e++) {
+		if (e->insn == f->rip) {
+			f->rip = e->fixup;
+			return true;
+		}
+	}
+	return false;
+}
 
 static const char *const vector_names[32] = {
 	"#DE divide error",
@@ -68,10 +145,32 @@ static uint64_t read_cr2(void)
 	return v;
 }
 
-void arch_trap(const struct trap_frame *f)
+static bool recover_probe(struct trap_frame *f)
+{
+	struct probe *p = this_probe();
+
+	if (!p || !p->armed)
+		return false;
+	p->armed = false;
+	p->last = (struct arch_fault){
+		.faulted = true,
+		.vector = (uint32_t)f->vector,
+		.error_code = f->error_code,
+		.cr2 = read_cr2(),
+		.rip = f->rip,
+	};
+	f->rip = (uint64_t)(uintptr_t)probe_recover;
+	f->rsp = p->rsp;
+	return true;
+}
+
+void arch_trap(struct trap_frame *f)
 {
 	const char *name = f->vector < 32 ? vector_names[f->vector] : "?";
 	uint32_t cpu = arch_apic_id();
+
+	if (fixup(f) || recover_probe(f))
+		return;
 
 	log_printf("\n*** CPU exception %s (vector %llu) on APIC ID %u\n", name,
 		   (unsigned long long)f->vector, cpu);

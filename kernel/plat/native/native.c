@@ -27,6 +27,16 @@ uint8_t plat_io_read8(uint16_t port)
 	return arch_inb(port);
 }
 
+uint64_t plat_pte_private_bits(void)
+{
+	return 0; /* no memory encryption */
+}
+
+uint64_t plat_pte_shared_bits(void)
+{
+	return 0;
+}
+
 void plat_terminate(uint32_t code)
 {
 	arch_outl(ISA_DEBUG_EXIT_PORT, code);
