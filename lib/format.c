@@ -67,7 +67,8 @@ static void out_string(struct out *o, const struct spec *sp, const char *s)
 
 	if (!s)
 		s = "(null)";
-	while (s[n] && (sp->precision < 0 || n < sp->precision))
+	/* Check the bound first: %.Ns must not read s[N]. */
+	while ((sp->precision < 0 || n < sp->precision) && s[n])
 		n++;
 	if (!sp->left)
 		out_pad(o, ' ', sp->width - n);
@@ -89,7 +90,14 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 			break;
 	}
 	if (*f == '*') {
-		sp->width = va_arg(*ap, int);
+		int w = va_arg(*ap, int);
+
+		/* C11 7.21.6.1p5: a negative width is '-' plus its magnitude. */
+		if (w < 0) {
+			sp->left = true;
+			w = w == INT32_MIN ? INT32_MAX : -w;
+		}
+		sp->width = w;
 		f++;
 	}
 	while (*f >= '0' && *f <= '9')
@@ -98,7 +106,10 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 		f++;
 		sp->precision = 0;
 		if (*f == '*') {
-			sp->precision = va_arg(*ap, int);
+			int p = va_arg(*ap, int);
+
+			/* A negative precision is as if it were omitted. */
+			sp->precision = p < 0 ? -1 : p;
 			f++;
 		}
 		while (*f >= '0' && *f <= '9')

@@ -21,7 +21,8 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
 	-DSVSM_PHYS_BASE=$(SVSM_BASE) -I$(O)/gen \
 	-Iinclude -Itests/harness -MMD -MP
 ifeq ($(findstring clang,$(KCC)),)
-KERNEL_CFLAGS += -Wstack-usage=2048 -ftrivial-auto-var-init=zero
+KERNEL_CFLAGS += -Wstack-usage=2048 -ftrivial-auto-var-init=zero \
+	-fno-tree-loop-distribute-patterns
 else
 KERNEL_CFLAGS += -ftrivial-auto-var-init=pattern
 endif
@@ -53,8 +54,10 @@ KERNEL_SRCS := \
 	kernel/core/stackprot.c \
 	kernel/core/err.c \
 	$(wildcard kernel/mm/*.c) \
+	kernel/guestmem/guestmem.c \
 	lib/string.c \
-	lib/format.c
+	lib/format.c \
+	lib/str.c
 
 # The production image ends boot with "ready"; the test image runs tests.
 KERNEL_PROD_SRCS := kernel/core/ready.c

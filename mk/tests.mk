@@ -16,7 +16,8 @@ UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \
 	tools/csvsm-run/plan.c tools/csvsm-run/vpctx.c \
 	tools/csvsm-igvm/build.c tools/csvsm-igvm/elf_image.c \
 	kernel/core/boot_params.c kernel/core/cmdline.c lib/format.c \
-	kernel/core/log.c kernel/core/err.c $(wildcard kernel/mm/*.c) \
+	kernel/core/log.c kernel/core/err.c \
+	$(filter-out kernel/mm/vm.c,$(wildcard kernel/mm/*.c)) lib/str.c \
 	$(wildcard kernel/arch/fake/*.c)
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
@@ -36,13 +37,36 @@ test: deps all
 # libFuzzer targets: one per parser of untrusted bytes.
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all \
 	-Iinclude -Itools/libigvm -Itools/common
-FUZZ_TARGETS := $(O)/fuzz/igvm_parse_fuzz
+FUZZ_TARGETS := $(O)/fuzz/igvm_parse_fuzz $(O)/fuzz/pgalloc_fuzz \
+	$(O)/fuzz/gpa_fuzz $(O)/fuzz/utf8_fuzz
+FUZZ_KERNEL_SRCS := $(wildcard kernel/arch/fake/*.c) kernel/core/log.c \
+	lib/format.c
+
+$(O)/fuzz/pgalloc_fuzz: tests/fuzz/pgalloc_fuzz.c kernel/mm/pgalloc.c \
+		kernel/mm/slab.c $(FUZZ_KERNEL_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Ikernel/arch/fake -o $@ $^
 
 $(O)/fuzz/igvm_parse_fuzz: tests/fuzz/igvm_parse_fuzz.c $(LIBIGVM_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $^ $(HOST_LDLIBS)
+
+# A small reservation table, so fuzz inputs can fill it.
+$(O)/fuzz/gpa_fuzz: tests/fuzz/gpa_fuzz.c kernel/mm/gpa.c $(FUZZ_KERNEL_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Ikernel/arch/fake -DGPA_MAX_RESERVED=24 \
+		-o $@ $^
+
+$(O)/fuzz/utf8_fuzz: tests/fuzz/utf8_fuzz.c lib/str.c kernel/mm/pgalloc.c \
+		kernel/mm/slab.c $(FUZZ_KERNEL_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Ikernel/arch/fake -o $@ $^
 
 $(O)/fuzz/igvm_seed: tests/fuzz/igvm_seed.c $(LIBIGVM_SRCS)
 	@mkdir -p $(dir $@)
@@ -54,6 +78,17 @@ fuzz: deps $(FUZZ_TARGETS) $(O)/fuzz/igvm_seed $(KERNEL_IGVM)
 	$(Q)cp $(KERNEL_IGVM) $(O)/fuzz/corpus/igvm_parse/svsm.igvm
 	$(O)/fuzz/igvm_parse_fuzz -max_total_time=$(FUZZ_SECONDS) \
 		-max_len=65536 -print_final_stats=1 $(O)/fuzz/corpus/igvm_parse
+	$(Q)for t in pgalloc gpa utf8; do \
+		mkdir -p $(O)/fuzz/corpus/$$t && \
+		$(O)/fuzz/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) \
+			-print_final_stats=1 $(O)/fuzz/corpus/$$t || exit 1; \
+	done
 
-bench: all
-	@echo "no benchmarks yet: see docs/testing.md"
+$(O)/bench/alloc_bench: bench/alloc_bench.c kernel/mm/pgalloc.c kernel/mm/slab.c \
+		$(wildcard kernel/arch/fake/*.c) kernel/core/log.c lib/format.c
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -Iinclude -Ikernel/arch/fake -o $@ $^
+
+bench: deps all $(O)/bench/alloc_bench
+	$(Q)$(PYTHON) bench/run.py --out $(O)

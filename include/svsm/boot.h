@@ -37,15 +37,16 @@ struct csvsm_boot_info;
 
 /*
  * Validates the boot-info page at `info` and the parameter areas it names,
- * and fills `out`. The caller maps the pages; `memmap`, `vp_count` and
- * `cmdline` point at the loader-filled areas.
+ * and fills `result`, which is written only when everything is valid.
+ * The caller maps the pages; `memmap`, `vp_count` and `cmdline` point at
+ * the loader-filled areas.
  */
 enum svsm_err __must_check boot_params_parse(const struct csvsm_boot_info *info,
 					     uint64_t expected_base,
 					     const void *memmap,
 					     const void *vp_count,
 					     const void *cmdline,
-					     struct boot_params *out);
+					     struct boot_params *result);
 
 /* The validated parameters (after kmain has parsed them). */
 const struct boot_params *boot_params(void);

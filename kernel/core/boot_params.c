@@ -75,13 +75,17 @@ static bool is_ram(const struct boot_params *p, uint64_t base, uint64_t size)
 enum svsm_err boot_params_parse(const struct csvsm_boot_info *info,
 				uint64_t expected_base, const void *memmap,
 				const void *vp_count, const void *cmdline,
-				struct boot_params *out)
+				struct boot_params *result)
 {
+	/* Validate into a private copy; *result changes only on success. */
+	static struct boot_params scratch;
+	struct boot_params *out = &scratch;
 	struct csvsm_boot_info bi;
 	uint32_t vcpus;
 	uint64_t region_end;
 	size_t len;
 
+	memset(out, 0, sizeof(*out));
 	memcpy(&bi, info, sizeof(bi));
 	if (bi.magic != CSVSM_BOOT_INFO_MAGIC ||
 	    bi.version != CSVSM_BOOT_INFO_VERSION ||
@@ -111,5 +115,6 @@ enum svsm_err boot_params_parse(const struct csvsm_boot_info *info,
 	memcpy(out->cmdline, cmdline, len);
 	if (strnlen(out->cmdline, len) == len)
 		return SVSM_E_INVAL; /* not terminated within the bound */
+	memcpy(result, out, sizeof(*result));
 	return SVSM_OK;
 }

@@ -79,6 +79,15 @@ uint64_t bootmem_alloc_pages(uint32_t count)
 	return pa;
 }
 
+uint64_t bootmem_take_rest(uint64_t *base)
+{
+	uint64_t size = bm_end - bm_next;
+
+	*base = bm_next;
+	bm_next = bm_end;
+	return size;
+}
+
 uint64_t bootmem_used(void)
 {
 	return bm_next - bm_start;

@@ -10,11 +10,16 @@
  *   5. boot_finish(): "ready" (or, in the test image, the in-kernel tests).
  */
 #define LOG_PREFIX ""
+#include "svsm/arch/cpu.h"
+
 #include "svsm/addr.h"
 #include "svsm/boot.h"
 #include "svsm/console.h"
 #include "svsm/layout.h"
 #include "svsm/log.h"
+#include "svsm/mm/gpa.h"
+#include "svsm/mm/heap.h"
+#include "svsm/mm/pgalloc.h"
 #include "svsm/mm/vm.h"
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
@@ -102,6 +107,24 @@ static void build_layout(void)
 	bootmem_init(p->free_base, p->region_base + p->region_size);
 }
 
+/* The rest of the region becomes the heap: page allocator, then slabs. */
+static void init_heap(void)
+{
+	uint64_t base = 0;
+	uint64_t size = bootmem_take_rest(&base);
+	uint64_t secret = 0;
+	enum svsm_err err;
+
+	if (!size || layout_add("heap", base, size) != SVSM_OK)
+		panic("no heap left in the SVSM region");
+	err = pgalloc_init(pa_init(base), size);
+	if (err != SVSM_OK)
+		panic("heap: %s", svsm_err_name(err));
+	if (!arch_hw_random(&secret))
+		panic("heap: no hardware randomness for the free-list secret");
+	heap_init(secret);
+}
+
 static void print_memory(void)
 {
 	const struct boot_params *p = &params;
@@ -116,11 +139,31 @@ static void print_memory(void)
 		 (unsigned long long)p->region_base,
 		 (unsigned long long)(p->region_base + p->region_size),
 		 (unsigned long long)(p->region_size / 1024));
-	if (layout_add("free", p->region_base + p->region_size - bootmem_left(),
-		       bootmem_left()) != SVSM_OK &&
-	    bootmem_left())
-		panic("layout: free space overlaps another part");
 	layout_print();
+	pgalloc_log_stats();
+}
+
+/* Guest addresses are checked against the loader's RAM and the region. */
+static void init_gpa_checks(void)
+{
+	if (gpa_set_ram(params.ram, params.ram_count) != SVSM_OK ||
+	    gpa_reserve(pa_init(params.region_base), params.region_size) !=
+		    SVSM_OK)
+		panic("boot: cannot register the memory map for gpa checks");
+}
+
+/* What the SVSM occupies at "ready": the region minus the free heap. */
+static void log_footprint(void)
+{
+	struct pgalloc_stats st;
+	unsigned long long free_kib;
+
+	pgalloc_get_stats(&st);
+	free_kib = (unsigned long long)st.free_pages * PAGE_SIZE / 1024;
+	log_info("memory at ready: %llu KiB in use, %llu KiB heap free, "
+		 "%llu KiB region",
+		 (unsigned long long)params.region_size / 1024 - free_kib,
+		 free_kib, (unsigned long long)params.region_size / 1024);
 }
 
 static void apply_cmdline(void)
@@ -144,13 +187,16 @@ void kmain(uint64_t boot_info_pa)
 	if (!stackprot_seeded())
 		panic("no RDSEED/RDRAND: cannot seed the stack protector");
 	load_params(boot_info_pa);
+	init_gpa_checks();
 	apply_cmdline();
 	log_info("command line: \"%s\"", params.cmdline);
 	build_layout();
 	percpu_init(params.vcpu_count);
 	vm_init(&params);
 	percpu_init_boot_cpu();
+	init_heap();
 	print_memory();
 	smp_start(params.vcpu_count);
+	log_footprint();
 	boot_finish();
 }

@@ -14,12 +14,14 @@
  * changes happen on the boot CPU under vm_lock.
  */
 #define LOG_PREFIX "vm: "
+#include "svsm/mm/vm.h"
+
 #include "svsm/arch/cpu.h"
+
 #include "svsm/boot.h"
 #include "svsm/layout.h"
 #include "svsm/log.h"
 #include "svsm/mm/pgtable.h"
-#include "svsm/mm/vm.h"
 #include "svsm/percpu.h"
 #include "svsm/plat/plat.h"
 #include "svsm/spinlock.h"
@@ -47,21 +49,21 @@ static enum svsm_err pool_alloc(void *ctx, paddr_t *out)
 /* Upper bound of the table pages vm_init() and later mappings use. */
 static uint64_t tables_needed(const struct boot_params *bp)
 {
-	uint64_t region_pts = ALIGN_UP(bp->region_size, PAGE_SIZE_2M) /
-			      PAGE_SIZE_2M;
+	uint64_t region_pts =
+		ALIGN_UP(bp->region_size, PAGE_SIZE_2M) / PAGE_SIZE_2M;
 
-	return 1 +			   /* PML4 */
-	       2 + region_pts +		   /* region: PDPT, PD, PTs */
-	       2 + bp->vcpu_count +	   /* per-CPU: PDPT, PD, a PT each */
-	       2 +			   /* MMIO window: PD, PT */
-	       3;			   /* AP trampoline: PDPT, PD, PT */
+	return 1 +		    /* PML4 */
+	       2 + region_pts +	    /* region: PDPT, PD, PTs */
+	       2 + bp->vcpu_count + /* per-CPU: PDPT, PD, a PT each */
+	       2 +		    /* MMIO window: PD, PT */
+	       3;		    /* AP trampoline: PDPT, PD, PT */
 }
 
 static void map_or_panic(uint64_t va, uint64_t pa, uint64_t size,
 			 unsigned int prot, const char *what)
 {
-	enum svsm_err err = pgtable_map(&kpt, va_init(va), pa_init(pa), size,
-					prot);
+	enum svsm_err err =
+		pgtable_map(&kpt, va_init(va), pa_init(pa), size, prot);
 
 	if (err != SVSM_OK)
 		panic("vm: cannot map %s: %s", what, svsm_err_name(err));
@@ -104,7 +106,8 @@ static void map_percpu(uint32_t count)
 			     VM_STACK_PAGES * PAGE_SIZE, PROT_WRITE, "stack");
 		for (uint32_t s = 0; s < IST_COUNT; s++)
 			map_or_panic(vm_percpu_va(i, VM_IST_OFF(s)),
-				     area + (1 + VM_STACK_PAGES + s) * PAGE_SIZE,
+				     area + (1 + VM_STACK_PAGES + s) *
+						     PAGE_SIZE,
 				     PAGE_SIZE, PROT_WRITE, "IST stack");
 	}
 }

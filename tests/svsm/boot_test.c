@@ -9,6 +9,8 @@
 #include "svsm/addr.h"
 #include "svsm/boot.h"
 #include "svsm/layout.h"
+#include "svsm/mm/heap.h"
+#include "svsm/mm/pgalloc.h"
 #include "svsm/percpu.h"
 #include "svsm/stackprot.h"
 
@@ -106,29 +108,62 @@ TEST(layout, overlapping_part_is_refused)
 	ASSERT_EQ(layout_add("empty", 0x1000, 0), SVSM_E_INVAL);
 }
 
-TEST(bootmem, exhaustion_returns_zero)
+TEST(bootmem, everything_went_to_the_heap)
 {
-	uint64_t left = bootmem_left();
-	uint32_t too_many = (uint32_t)(left / PAGE_SIZE) + 1;
-
-	ASSERT_EQ(bootmem_alloc_pages(too_many), 0);
+	/* After boot the heap owns the rest; the boot allocator says no. */
+	ASSERT_EQ(bootmem_left(), 0);
+	ASSERT_EQ(bootmem_alloc_pages(1), 0);
 	ASSERT_EQ(bootmem_alloc_pages(0), 0);
-	ASSERT_EQ(bootmem_left(), left); /* a failed call changes nothing */
 }
 
-TEST(bootmem, pages_are_zeroed_and_in_region)
+TEST(heap, pages_are_zeroed_and_in_region)
 {
 	const struct boot_params *p = boot_params();
-	uint64_t pa = bootmem_alloc_pages(1);
+	paddr_t pa;
 	const uint8_t *va;
+	uint8_t *obj;
 
-	ASSERT_NE(pa, 0);
-	ASSERT_GE(pa, p->free_base);
-	ASSERT_LE(pa + PAGE_SIZE, p->region_base + p->region_size);
-	va = arch_phys_to_virt(pa, PAGE_SIZE);
+	ASSERT_EQ(pgalloc_alloc(0, 0, &pa), SVSM_OK);
+	ASSERT_GE(pa_val(pa), p->free_base);
+	ASSERT_LE(pa_val(pa) + PAGE_SIZE, p->region_base + p->region_size);
+	va = arch_phys_to_virt(pa_val(pa), PAGE_SIZE);
 	ASSERT_TRUE(va != NULL);
 	for (unsigned int i = 0; i < PAGE_SIZE; i++)
 		ASSERT_EQ(va[i], 0);
+	pgalloc_free(pa, 0);
+	obj = kmalloc(64);
+	ASSERT_TRUE(obj != NULL);
+	for (unsigned int i = 0; i < 64; i++)
+		ASSERT_EQ(obj[i], 0);
+	kfree(obj);
+}
+
+TEST(heap, out_of_memory_is_an_error)
+{
+	static paddr_t pages[4096];
+	struct pgalloc_stats before;
+	struct pgalloc_stats after;
+	uint64_t n = 0;
+	enum svsm_err err = SVSM_OK;
+
+	pgalloc_get_stats(&before);
+	ASSERT_LE(before.free_pages, ARRAY_SIZE(pages));
+	/* Take every page: the one after the last is SVSM_E_NOMEM. */
+	while (n < ARRAY_SIZE(pages)) {
+		err = pgalloc_alloc(0, 0, &pages[n]);
+		if (err != SVSM_OK)
+			break;
+		n++;
+	}
+	EXPECT_EQ(err, SVSM_E_NOMEM);
+	EXPECT_EQ(n, before.free_pages);
+	EXPECT_TRUE(kmalloc(4096) == NULL);
+	while (n)
+		pgalloc_free(pages[--n], 0);
+	pgalloc_get_stats(&after);
+	ASSERT_EQ(after.free_pages, before.free_pages);
+	for (unsigned int o = 0; o <= PGALLOC_MAX_ORDER; o++)
+		EXPECT_EQ(after.free_blocks[o], before.free_blocks[o]);
 }
 
 TEST(mm, phys_to_virt_rejects_unmapped_and_wrapping)

@@ -4,11 +4,14 @@
  * protection is shown by actually faulting (arch_probe_call catches the
  * exception and reports it) and by walking the page tables.
  */
-#include "svsm/addr.h"
 #include "svsm/arch/cpu.h"
+
+#include "svsm/addr.h"
 #include "svsm/boot.h"
+#include "svsm/mm/pgalloc.h"
 #include "svsm/mm/vm.h"
 #include "svsm/percpu.h"
+
 #include "lib/string.h"
 #include "test.h"
 
@@ -23,8 +26,8 @@ static uint8_t data_code[16] __aligned(16) = {0xc3}; /* RET */
 static void write_rodata(void *arg)
 {
 	(void)arg;
-	/* Cast away const on purpose: the page is read-only. */
-	*(volatile uint64_t *)(uintptr_t)&rodata_value = 0;
+	/* SAFETY: writes a read-only page on purpose, to see it fault. */
+	*(volatile uint64_t *)ptr_from_va((uintptr_t)&rodata_value) = 0;
 }
 
 static void call_data(void *arg)
@@ -37,8 +40,10 @@ static void call_data(void *arg)
 	fn();
 }
 
+/* SAFETY: volatile keeps each frame real, so the stack really grows. */
 static void __attribute__((noinline)) recurse(volatile uint32_t depth)
 {
+	/* SAFETY: as above; the frames exist only to overflow the stack. */
 	volatile uint8_t pad[256];
 
 	pad[0] = (uint8_t)depth;
@@ -56,6 +61,7 @@ static void overflow_stack(void *arg)
 static void read_low_memory(void *arg)
 {
 	(void)arg;
+	/* SAFETY: reads an unmapped address on purpose, to see it fault. */
 	(void)*(volatile uint64_t *)ptr_from_va(0x8000);
 }
 
@@ -66,7 +72,8 @@ TEST(mm, writing_rodata_faults)
 	ASSERT_TRUE(arch_probe_call(write_rodata, NULL));
 	ASSERT_TRUE(arch_probe_last(&f));
 	ASSERT_EQ(f.vector, 14);
-	ASSERT_EQ(f.error_code & (PF_PRESENT | PF_WRITE), PF_PRESENT | PF_WRITE);
+	ASSERT_EQ(f.error_code & (PF_PRESENT | PF_WRITE),
+		  PF_PRESENT | PF_WRITE);
 	ASSERT_EQ(f.cr2, (uintptr_t)&rodata_value);
 	ASSERT_EQ(rodata_value, 0x1234);
 }
@@ -130,31 +137,35 @@ TEST(mm, every_stack_has_an_unmapped_guard)
 		for (uint32_t s = 0; s < IST_COUNT; s++) {
 			ASSERT_TRUE(vm_lookup(pc->ist_top[s] - 8, &e));
 			EXPECT_TRUE((e.pte & PTE_W) && (e.pte & PTE_NX));
-			EXPECT_FALSE(vm_lookup(pc->ist_top[s] - 2 * PAGE_SIZE, &e));
+			EXPECT_FALSE(
+				vm_lookup(pc->ist_top[s] - 2 * PAGE_SIZE, &e));
 		}
 		if (i == 0)
 			continue; /* the boot stack: checked above */
 		ASSERT_TRUE(vm_lookup(pc->stack_top - 8, &e));
-		EXPECT_FALSE(vm_lookup(pc->stack_top -
-					       (VM_STACK_PAGES + 1) * PAGE_SIZE,
-				       &e));
+		EXPECT_FALSE(vm_lookup(
+			pc->stack_top - (VM_STACK_PAGES + 1) * PAGE_SIZE, &e));
 	}
 }
 
 TEST(mm, temp_mapping_reaches_physical_page)
 {
-	const struct boot_params *p = boot_params();
-	volatile uint64_t *linear = arch_phys_to_virt(p->free_base, 8);
-	volatile uint64_t *temp;
-	uint64_t saved = *linear;
+	paddr_t pa;
+	uint64_t *linear;
+	uint64_t *temp;
 	struct pgtable_entry e;
 
-	temp = vm_temp_map(pa_init(p->free_base), VM_SLOT_TEST, PROT_WRITE);
-	*temp = 0x5eed5eed5eed5eedull;
-	ASSERT_EQ(*linear, 0x5eed5eed5eed5eedull);
-	*linear = saved;
+	ASSERT_EQ(pgalloc_alloc(0, 0, &pa), SVSM_OK);
+	linear = arch_phys_to_virt(pa_val(pa), PAGE_SIZE);
+	temp = vm_temp_map(pa, VM_SLOT_TEST, PROT_WRITE);
+	temp[3] = 0x5eed5eed5eed5eedull;
+	EXPECT_EQ(linear[3], 0x5eed5eed5eed5eedull);
+	ASSERT_TRUE(vm_lookup((uintptr_t)temp, &e));
+	EXPECT_EQ(pa_val(e.pa), pa_val(pa));
+	EXPECT_TRUE(e.pte & PTE_NX);
 	vm_temp_unmap(VM_SLOT_TEST);
-	ASSERT_FALSE(vm_lookup((uintptr_t)temp, &e));
+	EXPECT_FALSE(vm_lookup((uintptr_t)temp, &e));
+	pgalloc_free(pa, 0);
 }
 
 static void count_call(void *arg)

@@ -330,9 +330,31 @@ static int directive(struct walk *w, const struct igvm_vhdr *h)
 	}
 }
 
+/* Reads one byte of the native PAGE_DATA at gpa; -1 when no page holds it. */
+static int read_byte(const struct igvm_file *f, uint32_t mask, uint64_t gpa,
+		     uint8_t *out)
+{
+	uint64_t page = gpa & ~(uint64_t)(PAGE - 1);
+
+	for (size_t i = 0; i < f->header_count; i++) {
+		struct igvm_vhs_page_data pd;
+		const uint8_t *d;
+
+		if (f->headers[i].type != IGVM_VHT_PAGE_DATA ||
+		    igvm_vhdr_get(&f->headers[i], &pd, sizeof(pd)) ||
+		    !(pd.compatibility_mask & mask) || pd.gpa != page)
+			continue;
+		d = igvm_file_data(f, pd.file_offset, PAGE);
+		*out = d ? d[gpa - page] : 0;
+		return 0;
+	}
+	return -1;
+}
+
 int plan_read_gpa(const struct igvm_file *f, uint64_t gpa, void *buf,
 		  size_t len)
 {
+	uint8_t *b = buf;
 	uint32_t mask = 0;
 
 	for (size_t i = 0; i < f->header_count; i++) {
@@ -343,23 +365,12 @@ int plan_read_gpa(const struct igvm_file *f, uint64_t gpa, void *buf,
 		    sp.platform_type == IGVM_PLATFORM_NATIVE)
 			mask = sp.compatibility_mask;
 	}
-	for (size_t i = 0; i < f->header_count; i++) {
-		struct igvm_vhs_page_data pd;
-		const uint8_t *d;
-
-		if (f->headers[i].type != IGVM_VHT_PAGE_DATA ||
-		    igvm_vhdr_get(&f->headers[i], &pd, sizeof(pd)) ||
-		    !(pd.compatibility_mask & mask) || gpa < pd.gpa ||
-		    gpa - pd.gpa > PAGE - len || len > PAGE)
-			continue;
-		d = igvm_file_data(f, pd.file_offset, PAGE);
-		if (d)
-			memcpy(buf, d + (gpa - pd.gpa), len);
-		else
-			memset(buf, 0, len);
-		return 0;
+	/* Byte by byte, so a range may cross a page boundary (a GDT entry). */
+	for (size_t i = 0; i < len; i++) {
+		if (gpa + i < gpa || read_byte(f, mask, gpa + i, &b[i]))
+			return -1;
 	}
-	return -1;
+	return 0;
 }
 
 int plan_build(const struct igvm_file *f, const struct machine *m,

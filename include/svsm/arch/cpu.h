@@ -66,10 +66,11 @@ bool arch_probe_call(void (*fn)(void *), void *arg);
 bool arch_probe_last(struct arch_fault *out);
 
 /*
- * Copies len bytes; returns 0, or 1 if a page fault or #GP interrupted it
- * (part of dst may have been written). Only for memory the SVSM does not
- * control, reached through guestmem.
+ * Copies len bytes from or to memory the SVSM does not control; returns 0,
+ * or 1 if a page fault or #GP interrupted it (part of dst may have been
+ * written). Only kernel/guestmem calls these.
  */
-int arch_copy_fault_safe(void *dst, const void *src, size_t len);
+int arch_copy_from_guest(void *dst, const void __guest *src, size_t len);
+int arch_copy_to_guest(void __guest *dst, const void *src, size_t len);
 /* One 8-byte load from src into *out; 0, or 1 on a fault. */
-int arch_read_u64_fault_safe(const void *src, uint64_t *out);
+int arch_read_u64_guest(const void __guest *src, uint64_t *out);

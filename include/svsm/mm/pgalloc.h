@@ -4,8 +4,9 @@
  * PGALLOC_MAX_ORDER = 9, 2 MiB) from the heap part of the SVSM region.
  * Running out of memory returns SVSM_E_NOMEM; it never panics. Freeing a
  * block that is not allocated (double free, wrong order, foreign address)
- * is an SVSM bug and panics through CHECK, because carrying on would
- * corrupt the free lists.
+ * is an SVSM bug and panics with the reason, because carrying on would
+ * corrupt the free lists. The check comes before any change, so the
+ * allocator is intact if a hosted test catches the panic.
  *
  * Zeroing policy: every block is zeroed when it is freed, so all free
  * memory is zero and a fresh allocation never exposes an earlier user's

@@ -29,11 +29,11 @@
 #define VM_MMIO_SIZE	 (2ull << 20)
 
 /* Offsets in a CPU's window. */
-#define VM_STACK_OFF	 0x1000ull /* 4 pages, guard page below */
-#define VM_STACK_PAGES	 4u
-#define VM_IST_OFF(i)	 (0x6000ull + (uint64_t)(i) * 0x2000ull)
-#define VM_TEMP_OFF	 0x100000ull
-#define VM_TEMP_SLOTS	 16u
+#define VM_STACK_OFF   0x1000ull /* 4 pages, guard page below */
+#define VM_STACK_PAGES 4u
+#define VM_IST_OFF(i)  (0x6000ull + (uint64_t)(i)*0x2000ull)
+#define VM_TEMP_OFF    0x100000ull
+#define VM_TEMP_SLOTS  16u
 
 /* Temporary-mapping slots, so two users never share one. */
 enum vm_temp_slot {

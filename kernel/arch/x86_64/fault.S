@@ -2,12 +2,12 @@
 /*
  * Fault-tolerant primitives.
  *
- * arch_copy_fault_safe(dst, src, len) copies with REP MOVSB; if either side
- * faults, the exception table sends the CPU to the fixup, which returns 1
- * instead of 0. Used only by kernel/guestmem for memory the guest or the
- * host controls.
+ * arch_copy_from_guest(dst, src, len) and arch_copy_to_guest(dst, src, len)
+ * copy with REP MOVSB; if either side faults, the exception table sends the
+ * CPU to the fixup, which returns 1 instead of 0. Used only by
+ * kernel/guestmem for memory the guest or the host controls.
  *
- * arch_read_u64_fault_safe(src, out) does one 8-byte load (atomic when
+ * arch_read_u64_guest(src, out) does one 8-byte load (atomic when
  * aligned), for fields that must be read exactly once.
  *
  * arch_probe_call(fn, arg) calls fn(arg) with a recovery point armed (see
@@ -18,11 +18,12 @@
  *
  * Register use (SysV): rdi, rsi, rdx in; rax out.
  */
-#include "extable.h"
+#include "extable.inc"
 
 	.text
-	.globl arch_copy_fault_safe
-arch_copy_fault_safe:
+	.globl arch_copy_from_guest, arch_copy_to_guest
+arch_copy_from_guest:
+arch_copy_to_guest:
 	movq	%rdx, %rcx
 1:	rep movsb
 	xorl	%eax, %eax
@@ -31,8 +32,8 @@ arch_copy_fault_safe:
 	ret
 	EXTABLE 1b, 2b
 
-	.globl arch_read_u64_fault_safe
-arch_read_u64_fault_safe:
+	.globl arch_read_u64_guest
+arch_read_u64_guest:
 1:	movq	(%rdi), %rax
 	movq	%rax, (%rsi)
 	xorl	%eax, %eax

@@ -14,7 +14,7 @@ uint64_t arch_read_efer(void);
  * Broadcasts INIT-SIPI-SIPI to every other CPU, SIPI vector `vector`,
  * through the local APIC registers mapped at `apic` (see arch_apic_base()).
  */
-void arch_apic_start_aps(volatile void *apic, uint32_t vector);
+void arch_apic_start_aps(void *apic, uint32_t vector);
 
 extern const char ap_trampoline_start[];
 extern const char ap_trampoline_end[];

@@ -65,7 +65,7 @@ uint32_t plat_start_aps(const struct boot_params *bp)
 {
 	uint32_t vcpu_count = bp->vcpu_count;
 	uint64_t pa = bp->ap_trampoline_gpa;
-	volatile void *apic;
+	void *apic;
 	uint32_t online;
 	uint8_t *page;
 
