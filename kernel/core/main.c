@@ -80,13 +80,10 @@ static void load_params(uint64_t pa)
 		      svsm_err_name(err));
 }
 
-static void add_part(const char *name, const void *start, const void *end)
+static void set_part(enum layout_part part, uint64_t base, uint64_t end)
 {
-	uint64_t pa = arch_virt_to_phys(start);
-	uint64_t size = (uint64_t)((const char *)end - (const char *)start);
-
-	if (size && layout_add(name, pa, ALIGN_UP(size, PAGE_SIZE)) != SVSM_OK)
-		panic("layout: %s overlaps another part", name);
+	if (layout_set(part, base, ALIGN_UP(end, PAGE_SIZE) - base) != SVSM_OK)
+		panic("layout: part %d overlaps another", (int)part);
 }
 
 static void build_layout(void)
@@ -94,16 +91,17 @@ static void build_layout(void)
 	const struct boot_params *p = &params;
 
 	/* The text part starts at the region base: entry.S's boot code. */
-	if (layout_add("kernel text", p->region_base,
-		       ALIGN_UP(arch_virt_to_phys(__text_end), PAGE_SIZE) -
-			       p->region_base) != SVSM_OK)
-		panic("layout: kernel text overlaps another part");
-	add_part("kernel rodata", __rodata_start, __rodata_end);
-	add_part("kernel data", __data_start, __data_end);
-	add_part("kernel bss", __bss_start, __bss_end);
-	if (layout_add("boot info+params", p->image_end,
-		       p->free_base - p->image_end) != SVSM_OK)
-		panic("layout: boot info overlaps the image");
+	set_part(LAYOUT_KERNEL_TEXT, p->region_base,
+		 arch_virt_to_phys(__text_end));
+	set_part(LAYOUT_KERNEL_RODATA, arch_virt_to_phys(__rodata_start),
+		 arch_virt_to_phys(__rodata_end));
+	set_part(LAYOUT_KERNEL_DATA, arch_virt_to_phys(__data_start),
+		 arch_virt_to_phys(__data_end));
+	set_part(LAYOUT_KERNEL_BSS, arch_virt_to_phys(__bss_start),
+		 arch_virt_to_phys(__bss_end));
+	set_part(LAYOUT_HANDOFF, p->image_end, p->free_base);
+	/* No user mode yet: the part exists, empty, so the table is whole. */
+	set_part(LAYOUT_USER, p->free_base, p->free_base);
 	bootmem_init(p->free_base, p->region_base + p->region_size);
 }
 
@@ -115,7 +113,7 @@ static void init_heap(void)
 	uint64_t secret = 0;
 	enum svsm_err err;
 
-	if (!size || layout_add("heap", base, size) != SVSM_OK)
+	if (!size || layout_set(LAYOUT_HEAP, base, size) != SVSM_OK)
 		panic("no heap left in the SVSM region");
 	err = pgalloc_init(pa_init(base), size);
 	if (err != SVSM_OK)

@@ -52,7 +52,7 @@ void percpu_init(uint32_t count)
 		cpus[i] = pc;
 	}
 	cpu_count = count;
-	CHECK(layout_add("per-CPU areas", first,
+	CHECK(layout_set(LAYOUT_PERCPU, first,
 			 (uint64_t)count * AREA_PAGES * PAGE_SIZE) == SVSM_OK);
 }
 

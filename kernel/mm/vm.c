@@ -116,9 +116,10 @@ void vm_init(const struct boot_params *bp)
 {
 	uint64_t n = tables_needed(bp);
 	uint64_t pa = bootmem_alloc_pages((uint32_t)n);
+	unsigned int on;
 	enum svsm_err err;
 
-	if (!pa || layout_add("page tables", pa, n * PAGE_SIZE) != SVSM_OK)
+	if (!pa || layout_set(LAYOUT_PAGE_TABLES, pa, n * PAGE_SIZE) != SVSM_OK)
 		panic("vm: no room for %llu page-table pages",
 		      (unsigned long long)n);
 	pool_next = pa;
@@ -131,11 +132,14 @@ void vm_init(const struct boot_params *bp)
 		panic("vm: %s", svsm_err_name(err));
 	map_region(bp);
 	map_percpu(bp->vcpu_count);
-	arch_vm_activate(pa_val(kpt.root));
+	on = arch_vm_activate(pa_val(kpt.root));
 	arch_mm_drop_identity();
-	log_info("address space: %llu of %llu page-table pages used%s",
-		 (unsigned long long)kpt.table_pages, (unsigned long long)n,
-		 kpt.nx ? "" : " (no NX on this CPU)");
+	log_info(
+		"address space: %llu of %llu page-table pages; NX %s, SMEP %s, "
+		"SMAP %s",
+		(unsigned long long)kpt.table_pages, (unsigned long long)n,
+		kpt.nx ? "on" : "off", (on & ARCH_VM_SMEP) ? "on" : "off",
+		(on & ARCH_VM_SMAP) ? "on" : "off");
 }
 
 paddr_t vm_root(void)

@@ -46,7 +46,9 @@ def boot_ready(smp, memory="256M", accel="tcg"):
     expect(rc == 0, f"exit status {rc}", text)
     for needle in ["csvsm: ready", f"{smp} of {smp} CPUs started",
                    "region             start", "kernel text", "kernel bss",
-                   "boot info+params", "per-CPU areas", "free"]:
+                   "firmware hand-off", "per-CPU areas", "page tables",
+                   "heap", "user-mode area", "pgalloc:",
+                   "memory at ready:", "NX on, SMEP on, SMAP on"]:
         expect(needle in text, f"missing '{needle}'", text)
     expect(text.rstrip().endswith("csvsm: ready"), "ready is not last", text)
     return text

@@ -102,10 +102,37 @@ TEST(layout, overlapping_part_is_refused)
 	const struct boot_params *p = boot_params();
 
 	/* The kernel text part starts at the region base. */
-	ASSERT_EQ(layout_add("overlap", p->region_base, PAGE_SIZE),
+	uint64_t base = 0;
+	uint64_t size = 0;
+
+	/* Every part was set at boot: setting one again is refused. */
+	for (unsigned int i = 0; i < LAYOUT_PART_COUNT; i++) {
+		ASSERT_TRUE(layout_get((enum layout_part)i, &base, &size));
+		ASSERT_EQ(layout_set((enum layout_part)i, base, size),
+			  SVSM_E_INVAL);
+	}
+	ASSERT_EQ(layout_set(LAYOUT_PART_COUNT, p->region_base, PAGE_SIZE),
 		  SVSM_E_INVAL);
-	ASSERT_EQ(layout_add("wraps", ~0ull - 10, 100), SVSM_E_INVAL);
-	ASSERT_EQ(layout_add("empty", 0x1000, 0), SVSM_E_INVAL);
+}
+
+TEST(layout, parts_tile_the_region)
+{
+	const struct boot_params *p = boot_params();
+	uint64_t covered = 0;
+
+	for (unsigned int i = 0; i < LAYOUT_PART_COUNT; i++) {
+		uint64_t base = 0;
+		uint64_t size = 0;
+
+		ASSERT_TRUE(layout_get((enum layout_part)i, &base, &size));
+		if (!size)
+			continue;
+		ASSERT_GE(base, p->region_base);
+		ASSERT_LE(base + size, p->region_base + p->region_size);
+		covered += size;
+	}
+	/* Parts never overlap (layout_set), so full coverage means a tiling. */
+	ASSERT_EQ(covered, p->region_size);
 }
 
 TEST(bootmem, everything_went_to_the_heap)

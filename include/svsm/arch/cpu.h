@@ -37,11 +37,13 @@ void arch_udelay(uint32_t us);
 
 /* True when the CPU can mark pages no-execute (EFER.NXE is then on). */
 bool arch_has_nx(void);
+#define ARCH_VM_SMEP (1u << 0)
+#define ARCH_VM_SMAP (1u << 1)
 /*
  * Loads `root` as the page-table root and turns on SMEP and SMAP where the
- * CPU has them. Flushes the whole TLB.
+ * CPU has them (returns which). Flushes the whole TLB.
  */
-void arch_vm_activate(uint64_t root);
+unsigned int arch_vm_activate(uint64_t root);
 /* Invalidates this CPU's TLB entry for one page. */
 void arch_flush_tlb_page(uintptr_t va);
 /* The physical address of this CPU's local APIC registers. */

@@ -279,18 +279,23 @@ bool arch_has_nx(void)
 	return r[3] & (1u << 20);
 }
 
-void arch_vm_activate(uint64_t root)
+unsigned int arch_vm_activate(uint64_t root)
 {
+	unsigned int on = 0;
 	uint32_t r[4];
 	uint64_t cr4;
 
 	cpuid(7, 0, r);
 	/* SAFETY: reading CR4 has no side effects. */
 	__asm__ volatile("movq %%cr4, %0" : "=r"(cr4));
-	if (r[1] & (1u << 7))
+	if (r[1] & (1u << 7)) {
 		cr4 |= 1ull << 20; /* SMEP */
-	if (r[1] & (1u << 20))
+		on |= ARCH_VM_SMEP;
+	}
+	if (r[1] & (1u << 20)) {
 		cr4 |= 1ull << 21; /* SMAP */
+		on |= ARCH_VM_SMAP;
+	}
 	/*
 	 * SAFETY: `root` maps the running code, stack and data at the same
 	 * addresses as the tables being replaced (vm_init() built it so);
@@ -301,6 +306,7 @@ void arch_vm_activate(uint64_t root)
 			 :
 			 : "r"(root), "r"(cr4)
 			 : "memory");
+	return on;
 }
 
 void arch_flush_tlb_page(uintptr_t va)
