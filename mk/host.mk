@@ -9,24 +9,34 @@ HOST_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla
 HOST_CFLAGS := -std=gnu11 -O2 -g $(HOST_WARN) -D_FORTIFY_SOURCE=2 \
 	-fstack-protector-strong -ffile-prefix-map=$(CURDIR)=. \
-	-Iinclude -Itools/libigvm -Itools/common -MMD -MP
-HOST_LDLIBS := -lz
+	-Iinclude -Itools/libigvm -Itools/libmeasure -Itools/common -MMD -MP
+HOST_LDLIBS := -lz -lcrypto -lpthread
 
 LIBIGVM_SRCS := $(wildcard tools/libigvm/*.c)
+# Launch measurement (SNP digest, VMSA, OVMF, TDX MRTD, ID blocks).
+LIBMEASURE_SRCS := $(wildcard tools/libmeasure/*.c)
 TOOLS_COMMON_SRCS := tools/common/util.c
 CSVSM_IGVM_SRCS := $(wildcard tools/csvsm-igvm/*.c)
 CSVSM_RUN_SRCS := tools/csvsm-run/main.c tools/csvsm-run/plan.c \
 	tools/csvsm-run/vpctx.c
 
 hobj = $(patsubst %,$(O)/host-obj/%.o,$(1))
-HOST_TOOLS := $(O)/tools/csvsm-igvm $(O)/tools/csvsm-run
+HOST_TOOLS := $(O)/tools/csvsm-igvm $(O)/tools/csvsm-run \
+	$(if $(wildcard tools/csvsm-snp-measure/*.c),$(O)/tools/csvsm-snp-measure)
+
+# sev-snp-measure's command line, on libmeasure.
+CSVSM_SNP_MEASURE_SRCS := $(wildcard tools/csvsm-snp-measure/*.c)
+$(O)/tools/csvsm-snp-measure: $(call hobj,$(CSVSM_SNP_MEASURE_SRCS) $(LIBMEASURE_SRCS) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS))
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
 
 $(O)/host-obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itools/csvsm-run -c -o $@ $<
 
-$(O)/tools/csvsm-igvm: $(call hobj,$(CSVSM_IGVM_SRCS) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS))
+$(O)/tools/csvsm-igvm: $(call hobj,$(CSVSM_IGVM_SRCS) $(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) $(TOOLS_COMMON_SRCS))
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)

@@ -7,14 +7,15 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(HOST_WARN) $(SAN_FLAGS) \
 	-Iinclude -Itools/libigvm -Itools/common -Itools/csvsm-run \
-	-Itools/csvsm-igvm -Itests/harness -Ikernel/arch/fake \
+	-Itools/csvsm-igvm -Itools/libmeasure -Itests/harness -Ikernel/arch/fake \
 	-DSVSM_PHYS_BASE=$(SVSM_BASE) -MMD -MP
 
 # Kernel and tool sources that are plain C and run hosted under sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \
-	tests/harness/host_main.c $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS) \
+	tests/harness/host_main.c $(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) \
+	$(TOOLS_COMMON_SRCS) \
 	tools/csvsm-run/plan.c tools/csvsm-run/vpctx.c \
-	tools/csvsm-igvm/build.c tools/csvsm-igvm/elf_image.c \
+	$(filter-out tools/csvsm-igvm/main.c tools/csvsm-igvm/cmd_%.c,$(CSVSM_IGVM_SRCS)) \
 	kernel/core/boot_params.c kernel/core/cmdline.c lib/format.c \
 	kernel/core/log.c kernel/core/err.c \
 	$(filter-out kernel/mm/vm.c,$(wildcard kernel/mm/*.c)) lib/str.c \

@@ -6,8 +6,8 @@
 # otherwise it prints the one apt-get line to run and fails.
 set -eu
 
-PACKAGES="gcc make binutils libc6-dev zlib1g-dev git python3 \
-qemu-system-x86 clang clang-format clang-tidy libclang-rt-14-dev"
+PACKAGES="gcc make binutils libc6-dev zlib1g-dev libssl-dev openssl libgcrypt20-dev git \
+python3 qemu-system-x86 ovmf clang clang-format clang-tidy libclang-rt-14-dev"
 
 missing=""
 for p in $PACKAGES; do

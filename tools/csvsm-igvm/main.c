@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * csvsm-igvm: the IGVM host tool. Subcommands:
- *   build  --kernel ELF --region-base ADDR --region-size SIZE -o OUT
+ * csvsm-igvm: the IGVM host tool. Each subcommand registers itself with
+ * COMMAND() (command.h); this file holds `build` and the dispatcher.
  * Every error is one line on stderr and a non-zero exit status.
  */
 #include <getopt.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "build.h"
+#include "command.h"
 #include "util.h"
 
 #define MAX_KERNEL (64u << 20)
@@ -88,14 +89,33 @@ static int cmd_build(int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
+COMMAND(build, "build", "build csvsm's IGVM file from the kernel ELF",
+	cmd_build);
+
+extern const struct command __start_csvsm_cmds[];
+extern const struct command __stop_csvsm_cmds[];
+
+static int help(FILE *f, int rc)
+{
+	fprintf(f,
+		"usage: csvsm-igvm COMMAND [options]  (COMMAND --help for more)\n");
+	for (const struct command *c = __start_csvsm_cmds;
+	     c < __stop_csvsm_cmds; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage(stderr, 2);
-	if (strcmp(argv[1], "build") == 0)
-		return cmd_build(argc - 1, argv + 1);
+		return help(stderr, 2);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-		return usage(stdout, 0);
+		return help(stdout, 0);
+	for (const struct command *c = __start_csvsm_cmds;
+	     c < __stop_csvsm_cmds; c++) {
+		if (strcmp(argv[1], c->name) == 0)
+			return c->run(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "csvsm-igvm: unknown command '%s'\n", argv[1]);
-	return usage(stderr, 2);
+	return help(stderr, 2);
 }
