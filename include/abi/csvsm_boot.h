@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define CSVSM_BOOT_INFO_MAGIC	0x4d565343u /* "CSVM", little endian */
-#define CSVSM_BOOT_INFO_VERSION 1u
+#define CSVSM_BOOT_INFO_VERSION 2u
 
 /* Exit codes the SVSM writes to its platform's terminate path. */
 #define CSVSM_EXIT_SUCCESS 0x10u
@@ -43,7 +43,24 @@ struct csvsm_boot_info {
 	uint64_t cmdline_size;
 	/* Native platform only: a page below 1 MiB for the INIT-SIPI trampoline. */
 	uint64_t ap_trampoline_gpa;
+	/* SEV-SNP only: the secrets page and the CPUID page the PSP filled. */
+	uint64_t secrets_gpa;
+	uint64_t cpuid_gpa;
+	/* Guest firmware in the file (SNP only), or 0/0. */
+	uint64_t fw_gpa;
+	uint64_t fw_size;
+	/*
+	 * Version metadata, measured with this page: the same values go into
+	 * the SNP ID block when the file is signed, and into the reference
+	 * values the measure tool prints.
+	 */
+	uint32_t guest_svn;
+	uint32_t reserved;
+	uint8_t family_id[16];
+	uint8_t image_id[16];
 };
 
-_Static_assert(sizeof(struct csvsm_boot_info) == 88,
-	       "csvsm_boot_info layout is shared with tools/igvmbuild");
+_Static_assert(sizeof(struct csvsm_boot_info) == 160,
+	       "csvsm_boot_info layout is shared with tools/csvsm-igvm");
+_Static_assert(__builtin_offsetof(struct csvsm_boot_info, family_id) == 128,
+	       "csvsm_boot_info layout is shared with tools/csvsm-igvm");

@@ -27,6 +27,13 @@ struct boot_params {
 	uint64_t image_end;
 	uint64_t free_base;
 	uint64_t ap_trampoline_gpa;
+	uint64_t secrets_gpa; /* SEV-SNP */
+	uint64_t cpuid_gpa;   /* SEV-SNP */
+	uint64_t fw_gpa;      /* guest firmware in the file, or 0 */
+	uint64_t fw_size;
+	uint32_t guest_svn; /* version metadata, measured */
+	uint8_t family_id[16];
+	uint8_t image_id[16];
 	uint32_t vcpu_count;
 	uint32_t ram_count;
 	struct ram_range ram[BOOT_MAX_RAM_RANGES];

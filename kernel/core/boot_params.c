@@ -99,6 +99,13 @@ enum svsm_err boot_params_parse(const struct csvsm_boot_info *info,
 	out->image_end = bi.image_end;
 	out->free_base = bi.free_base;
 	out->ap_trampoline_gpa = bi.ap_trampoline_gpa;
+	out->secrets_gpa = bi.secrets_gpa;
+	out->cpuid_gpa = bi.cpuid_gpa;
+	out->fw_gpa = bi.fw_gpa;
+	out->fw_size = bi.fw_size;
+	out->guest_svn = bi.guest_svn;
+	memcpy(out->family_id, bi.family_id, sizeof(out->family_id));
+	memcpy(out->image_id, bi.image_id, sizeof(out->image_id));
 
 	memcpy(&vcpus, vp_count, sizeof(vcpus));
 	if (vcpus == 0 || vcpus > CFG_MAX_CPUS)

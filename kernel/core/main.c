@@ -141,6 +141,29 @@ static void print_memory(void)
 	pgalloc_log_stats();
 }
 
+static void hex16(const uint8_t id[16], char out[33])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (unsigned int i = 0; i < 16; i++) {
+		out[2 * i] = digits[id[i] >> 4];
+		out[2 * i + 1] = digits[id[i] & 0xf];
+	}
+	out[32] = '\0';
+}
+
+/* The measured version metadata the builder put in the boot info. */
+static void log_version(void)
+{
+	char family[33];
+	char image[33];
+
+	hex16(params.family_id, family);
+	hex16(params.image_id, image);
+	log_info("image: guest SVN %u, family ID %s, image ID %s",
+		 params.guest_svn, family, image);
+}
+
 /* Guest addresses are checked against the loader's RAM and the region. */
 static void init_gpa_checks(void)
 {
@@ -188,6 +211,7 @@ void kmain(uint64_t boot_info_pa)
 	init_gpa_checks();
 	apply_cmdline();
 	log_info("command line: \"%s\"", params.cmdline);
+	log_version();
 	build_layout();
 	percpu_init(params.vcpu_count);
 	vm_init(&params);

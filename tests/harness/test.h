@@ -74,3 +74,7 @@ unsigned int test_run_all(const char *filter);
 #define EXPECT_FALSE(c) TEST_CHECK_(!(c), (void)0)
 #define EXPECT_EQ(a, b) TEST_CMP_(a, ==, b, (void)0)
 #define EXPECT_NE(a, b) TEST_CMP_(a, !=, b, (void)0)
+#define EXPECT_LT(a, b) TEST_CMP_(a, <, b, (void)0)
+#define EXPECT_LE(a, b) TEST_CMP_(a, <=, b, (void)0)
+#define EXPECT_GT(a, b) TEST_CMP_(a, >, b, (void)0)
+#define EXPECT_GE(a, b) TEST_CMP_(a, >=, b, (void)0)

@@ -85,9 +85,9 @@ bool lfix_build_and_parse(const struct kernel_elf *k,
 	char perr[IGVM_ERR_LEN] = "";
 
 	memset(out, 0, sizeof(*out));
-	if (build_native(o, k->b, sizeof(k->b), &out->file, &out->len, err,
-			 sizeof(err))) {
-		test_fail(__FILE__, __LINE__, "build_native failed");
+	if (build_igvm(o, k->b, sizeof(k->b), &out->file, &out->len, err,
+		       sizeof(err))) {
+		test_fail(__FILE__, __LINE__, "build_igvm failed");
 		test_printf("  %s\n", err);
 		return false;
 	}
@@ -125,6 +125,8 @@ struct csvsm_boot_info lfix_expected_boot_info(void)
 		.cmdline_gpa = IMG_END + 3 * PG,
 		.cmdline_size = PG,
 		.ap_trampoline_gpa = AP_TRAMP,
+		.secrets_gpa = IMG_END + 4 * PG,
+		.cpuid_gpa = IMG_END + 5 * PG,
 	};
 }
 

@@ -2,7 +2,7 @@
 /*
  * Helpers shared by the launcher and vpctx tests ("lfix": launcher test
  * fixture): a synthetic ELF64 kernel made in memory, building it with
- * build_native() and parsing the result back, what its pages and boot VP
+ * build_igvm() and parsing the result back, what its pages and boot VP
  * context must hold, and reading a launcher plan. launcher_fixture.h is the
  * part the kernel-side tests can include.
  */
@@ -45,7 +45,7 @@
 #define GDT_OFF	    0x100 /* inside segment 1: null, code, data, code */
 #define IMG_END	    (IMG_BASE + 0x4000)
 #define BOOT_INFO   IMG_END
-#define FREE_BASE   (IMG_END + 4 * PG)
+#define FREE_BASE   (IMG_END + 6 * PG)
 #define CODE_DESC   0x00cf9b000000ffffull
 #define DATA_DESC   0x00cf93000000ffffull
 #define STUB_CANARY 0xee
@@ -72,13 +72,13 @@ struct build_options lfix_default_options(void);
 bool lfix_build_and_parse(const struct kernel_elf *k,
 			  const struct build_options *o, struct built *out);
 void lfix_built_free(struct built *b);
-/* The boot-info page build_native must emit for the synthetic kernel. */
+/* The boot-info page build_igvm must emit for the synthetic kernel. */
 struct csvsm_boot_info lfix_expected_boot_info(void);
 /* The bytes the image page at gpa (IMG_BASE..IMG_END) must hold. */
 void lfix_expected_image_page(const struct kernel_elf *k, uint64_t gpa,
 			      uint8_t *page);
 bool lfix_all_zero(const uint8_t *p, size_t len);
-/* The boot VP context build_native must emit (build.c). */
+/* The boot VP context build_igvm must emit (build.c). */
 struct igvm_native_vp_context_x64 lfix_builder_context(void);
 
 /* Pointer to [gpa, gpa+len) inside one blob of the plan, or NULL. */

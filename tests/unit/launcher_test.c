@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Hosted tests of the stock-QEMU path: the IGVM builder (tools/csvsm-igvm:
- * build_native, elf_parse) and the launcher's planning code (tools/csvsm-run:
+ * build_igvm, elf_parse) and the launcher's planning code (tools/csvsm-run:
  * machine_init, machine_is_ram, plan_build).
  *
  * The synthetic ELF64 kernel of launcher_helpers.h (two PT_LOAD segments at
@@ -29,7 +29,7 @@
 #include "resetstub.h"
 #include "test.h"
 
-/* Expects build_native to fail with a message containing `needle`. */
+/* Expects build_igvm to fail with a message containing `needle`. */
 static void expect_build_fails(const struct kernel_elf *k, size_t size,
 			       const struct build_options *o,
 			       const char *needle, int line)
@@ -38,13 +38,13 @@ static void expect_build_fails(const struct kernel_elf *k, size_t size,
 	uint8_t *file = NULL;
 	size_t len = 0;
 
-	if (!build_native(o, k->b, size, &file, &len, err, sizeof(err))) {
-		test_fail(__FILE__, line, "build_native accepted a bad input");
+	if (!build_igvm(o, k->b, size, &file, &len, err, sizeof(err))) {
+		test_fail(__FILE__, line, "build_igvm accepted a bad input");
 		free(file);
 		return;
 	}
 	if (!strstr(err, needle)) {
-		test_fail(__FILE__, line, "build_native: unexpected message");
+		test_fail(__FILE__, line, "build_igvm: unexpected message");
 		test_printf("  got \"%s\", want it to contain \"%s\"\n", err,
 			    needle);
 	}
@@ -157,7 +157,7 @@ TEST(launcher, elf_parse_segments)
 	EXPECT_TRUE(img.segments[1].data == k.b + SEG2_OFF);
 }
 
-TEST(launcher, build_native_layout)
+TEST(launcher, build_igvm_layout)
 {
 	const struct csvsm_boot_info want_bi = lfix_expected_boot_info();
 	const struct igvm_native_vp_context_x64 want_ctx =
@@ -310,7 +310,7 @@ TEST(launcher, build_native_layout)
 	lfix_built_free(&b);
 }
 
-TEST(launcher, build_native_is_reproducible)
+TEST(launcher, build_igvm_is_reproducible)
 {
 	struct kernel_elf k;
 	struct build_options o = lfix_default_options();
@@ -327,7 +327,7 @@ TEST(launcher, build_native_is_reproducible)
 	lfix_built_free(&b);
 }
 
-TEST(launcher, build_native_rejects_bad_elf)
+TEST(launcher, build_igvm_rejects_bad_elf)
 {
 	struct kernel_elf k;
 	struct build_options o = lfix_default_options();
@@ -348,7 +348,7 @@ TEST(launcher, build_native_rejects_bad_elf)
 	EXPECT_BUILD_FAILS(&k, sizeof(k.b), &o, "ELF64");
 }
 
-TEST(launcher, build_native_rejects_truncated_headers)
+TEST(launcher, build_igvm_rejects_truncated_headers)
 {
 	struct kernel_elf k;
 	struct build_options o = lfix_default_options();
@@ -376,7 +376,7 @@ TEST(launcher, build_native_rejects_truncated_headers)
 	EXPECT_BUILD_FAILS(&k, sizeof(k.b), &o, "outside the file");
 }
 
-TEST(launcher, build_native_rejects_bad_region)
+TEST(launcher, build_igvm_rejects_bad_region)
 {
 	struct kernel_elf k;
 	struct build_options o;
@@ -407,7 +407,7 @@ TEST(launcher, build_native_rejects_bad_region)
 	EXPECT_BUILD_FAILS(&k, sizeof(k.b), &o, "trampoline");
 }
 
-TEST(launcher, build_native_rejects_image_too_big)
+TEST(launcher, build_igvm_rejects_image_too_big)
 {
 	struct kernel_elf k;
 	struct build_options o = lfix_default_options();
@@ -421,9 +421,12 @@ TEST(launcher, build_native_rejects_image_too_big)
 	lfix_make_elf(&k);
 	k.ph[2].p_paddr = IMG_BASE + REG_SIZE;
 	EXPECT_BUILD_FAILS(&k, sizeof(k.b), &o, "does not fit");
-	/* Largest that fits: the areas and one free page after the image. */
+	/*
+	 * Largest that fits: boot info, three areas, the SNP secrets and
+	 * CPUID pages, and one free page after the image.
+	 */
 	lfix_make_elf(&k);
-	k.ph[2].p_memsz = IMG_BASE + REG_SIZE - 5 * PG - k.ph[2].p_paddr;
+	k.ph[2].p_memsz = IMG_BASE + REG_SIZE - 7 * PG - k.ph[2].p_paddr;
 	ASSERT_TRUE(lfix_build_and_parse(&k, &o, &b));
 	lfix_built_free(&b);
 }
@@ -452,13 +455,16 @@ TEST(launcher, plan_build_256m)
 	EXPECT_EQ(plan_build(&b.f, &m, cl, p), 0);
 	EXPECT_EQ(p->err[0], '\0');
 
-	/* Exactly the image, boot info and three areas: 8 pages, in RAM. */
+	/*
+	 * Exactly the image, boot info and three areas, in RAM; the secrets
+	 * and CPUID pages that follow are SNP-only, not loaded on native.
+	 */
 	for (size_t i = 0; i < p->blob_count; i++) {
 		EXPECT_TRUE(
 			machine_is_ram(&m, p->blobs[i].gpa, p->blobs[i].size));
 		total += p->blobs[i].size;
 	}
-	EXPECT_EQ(total, FREE_BASE - IMG_BASE);
+	EXPECT_EQ(total, IMG_END + 4 * PG - IMG_BASE);
 	for (uint64_t gpa = IMG_BASE; gpa < IMG_END; gpa += PG) {
 		lfix_expected_image_page(&k, gpa, page);
 		d = lfix_plan_at(p, gpa, PG);

@@ -16,3 +16,11 @@ int util_write_file(const char *path, const void *data, size_t size, char *err,
  * 1024). Returns -1 on garbage, overflow or trailing characters.
  */
 int util_parse_size(const char *s, uint64_t *out);
+
+/*
+ * Parses exactly 2 * len hex digits (an optional 0x prefix allowed) into
+ * out[0..len), first digit pair first. -1 on any other input.
+ */
+int util_parse_hex(const char *s, uint8_t *out, size_t len);
+/* Writes len bytes as 2 * len lowercase hex digits plus a NUL. */
+void util_format_hex(const uint8_t *in, size_t len, char *out);

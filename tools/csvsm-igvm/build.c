@@ -1,18 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `csvsm-igvm build`: turns the kernel ELF into the IGVM file for the native
- * platform. The SVSM region is laid out as
+ * `csvsm-igvm build`: turns the kernel ELF (and, optionally, guest firmware)
+ * into one IGVM file for the native and SEV-SNP platforms. The SVSM region
+ * is laid out as
  *
  *   region_base   kernel image (ELF load segments, bss as zero pages)
  *   image_end     boot-info page (measured; include/abi/csvsm_boot.h)
  *   +4 KiB        memory-map parameter area   (filled by the loader)
  *   +8 KiB        vCPU-count parameter area   (filled by the loader)
  *   +12 KiB       command-line parameter area (filled by the loader)
+ *   +16 KiB       SNP secrets page (filled by the PSP; native: unused)
+ *   +20 KiB       SNP CPUID page   (filled by the PSP; native: unused)
  *   free_base     the rest of the region: REQUIRED_MEMORY, run-time use
  *
- * plus one page below 1 MiB for the AP trampoline (native only). The boot
- * vCPU starts in 32-bit protected mode, paging off, at the ELF entry point,
- * with RSI = the boot-info page. The output depends only on the inputs.
+ * Directives shared by both platforms carry both mask bits, so the bytes
+ * and their measurement are the same wherever possible. Native only: one
+ * page below 1 MiB for the AP trampoline, and a native VP context. SNP
+ * only: the guest policy, the secrets and CPUID pages' types, the firmware
+ * (at the top of 4 GiB, where OVMF expects to run) and the launch VMSA at
+ * the GPA QEMU/KVM measure it. Both boot vCPUs start in 32-bit protected
+ * mode, paging off, at the ELF entry point, with RSI = the boot-info page.
+ * The output depends only on the inputs.
  */
 #include "build.h"
 
@@ -22,11 +30,15 @@
 
 #include "abi/csvsm_boot.h"
 #include "abi/igvm.h"
+#include "abi/snp_vmsa.h"
 
 #include "elf_image.h"
 #include "igvm.h"
 
-#define PAGE 4096ull
+#define PAGE   4096ull
+#define BOTH   (IGVM_MASK_NATIVE | IGVM_MASK_SNP)
+#define FW_TOP (1ull << 32) /* firmware ends at 4 GiB */
+#define MAX_FW (16ull << 20)
 
 static int fail(char *err, size_t errlen, const char *msg)
 {
@@ -76,17 +88,35 @@ static uint8_t *flatten(const struct elf_image *elf, uint64_t base,
 	return img;
 }
 
-static int add_platform(struct igvm_builder *b)
+static int add_platform(struct igvm_builder *b, uint32_t mask, uint8_t type,
+			uint8_t vtl)
 {
 	struct igvm_vhs_supported_platform p = {
-		.compatibility_mask = IGVM_MASK_NATIVE,
-		.highest_vtl = 0,
-		.platform_type = IGVM_PLATFORM_NATIVE,
+		.compatibility_mask = mask,
+		.highest_vtl = vtl,
+		.platform_type = type,
 		.platform_version = 1,
 		.shared_gpa_boundary = 0,
 	};
 
 	return igvm_builder_add(b, IGVM_VHT_SUPPORTED_PLATFORM, &p, sizeof(p));
+}
+
+static int add_platforms(struct igvm_builder *b, const struct build_options *o)
+{
+	struct igvm_vhs_guest_policy gp = {
+		.policy = o->policy,
+		.compatibility_mask = IGVM_MASK_SNP,
+	};
+
+	if (add_platform(b, IGVM_MASK_NATIVE, IGVM_PLATFORM_NATIVE, 0))
+		return -1;
+	if (!o->snp)
+		return 0;
+	/* VTL 2: the SVSM runs above the guest (VMPL0 vs the guest's VMPLs). */
+	if (add_platform(b, IGVM_MASK_SNP, IGVM_PLATFORM_SEV_SNP, 2))
+		return -1;
+	return igvm_builder_add(b, IGVM_VHT_GUEST_POLICY, &gp, sizeof(gp));
 }
 
 static int add_parameters(struct igvm_builder *b)
@@ -109,12 +139,13 @@ static int add_parameters(struct igvm_builder *b)
 	return 0;
 }
 
-static int add_inserts(struct igvm_builder *b, uint64_t first_gpa)
+static int add_inserts(struct igvm_builder *b, uint64_t first_gpa,
+		       uint32_t mask)
 {
 	for (uint32_t i = 0; i < 3; i++) {
 		struct igvm_vhs_parameter_insert ins = {
 			.gpa = first_gpa + i * PAGE,
-			.compatibility_mask = IGVM_MASK_NATIVE,
+			.compatibility_mask = mask,
 			.parameter_area_index = i,
 		};
 
@@ -125,11 +156,12 @@ static int add_inserts(struct igvm_builder *b, uint64_t first_gpa)
 	return 0;
 }
 
-static int add_required(struct igvm_builder *b, uint64_t gpa, uint64_t size)
+static int add_required(struct igvm_builder *b, uint64_t gpa, uint64_t size,
+			uint32_t mask)
 {
 	struct igvm_vhs_required_memory r = {
 		.gpa = gpa,
-		.compatibility_mask = IGVM_MASK_NATIVE,
+		.compatibility_mask = mask,
 		.number_of_bytes = (uint32_t)size,
 	};
 
@@ -159,31 +191,112 @@ static int add_vp_context(struct igvm_builder *b, uint64_t entry,
 				       sizeof(ctx));
 }
 
-static int add_image(struct igvm_builder *b, const uint8_t *img, uint64_t base,
-		     uint64_t end)
+static void put_u64(uint8_t *page, unsigned int off, uint64_t v)
+{
+	memcpy(page + off, &v, sizeof(v));
+}
+
+static void put_seg(uint8_t *page, unsigned int off, uint16_t sel,
+		    uint16_t attrib)
+{
+	struct snp_vmsa_seg seg = {sel, attrib, 0xffffffff, 0};
+
+	memcpy(page + off, &seg, sizeof(seg));
+}
+
+/*
+ * The SNP launch VMSA: the same 32-bit flat state as the native context
+ * (APM vol. 2, Table B-4 fields), plus what SEV-SNP requires: EFER.SVME,
+ * SEV_FEATURES = SNPActive (QEMU's IGVM loader accepts nothing else), the
+ * architectural reset values of PAT, XCR0, DR6/DR7, MXCSR and the x87 FCW.
+ */
+static int add_snp_vmsa(struct igvm_builder *b, uint64_t entry,
+			uint64_t boot_info)
+{
+	uint8_t vmsa[SNP_VMSA_SIZE] = {0};
+
+	put_seg(vmsa, SNP_VMSA_CS, 0x08, 0xc9b);
+	put_seg(vmsa, SNP_VMSA_DS, 0x10, 0xc93);
+	put_seg(vmsa, SNP_VMSA_ES, 0x10, 0xc93);
+	put_seg(vmsa, SNP_VMSA_SS, 0x10, 0xc93);
+	put_seg(vmsa, SNP_VMSA_FS, 0x10, 0xc93);
+	put_seg(vmsa, SNP_VMSA_GS, 0x10, 0xc93);
+	put_seg(vmsa, SNP_VMSA_LDTR, 0, 0x082);
+	put_seg(vmsa, SNP_VMSA_TR, 0, 0x08b);
+	put_u64(vmsa, SNP_VMSA_EFER, SNP_EFER_SVME);
+	put_u64(vmsa, SNP_VMSA_CR0, 0x11); /* PE | ET */
+	put_u64(vmsa, SNP_VMSA_DR7, 0x400);
+	put_u64(vmsa, SNP_VMSA_DR6, 0xffff0ff0);
+	put_u64(vmsa, SNP_VMSA_RFLAGS, 0x2);
+	put_u64(vmsa, SNP_VMSA_RIP, entry);
+	put_u64(vmsa, SNP_VMSA_RSI, boot_info);
+	put_u64(vmsa, SNP_VMSA_G_PAT, 0x0007040600070406ull);
+	put_u64(vmsa, SNP_VMSA_SEV_FEATURES, SNP_FEATURE_SNP_ACTIVE);
+	put_u64(vmsa, SNP_VMSA_XCR0, 0x1);
+	put_u64(vmsa, SNP_VMSA_MXCSR, 0x1f80);
+	put_u64(vmsa, SNP_VMSA_X87_FCW, 0x37f);
+	return igvm_builder_vp_context(b, SNP_LAUNCH_VMSA_GPA, IGVM_MASK_SNP, 0,
+				       vmsa, sizeof(vmsa));
+}
+
+static int add_pages(struct igvm_builder *b, const uint8_t *data, uint64_t base,
+		     uint64_t end, uint32_t mask)
 {
 	for (uint64_t gpa = base; gpa < end; gpa += PAGE) {
-		if (igvm_builder_page_data(b, gpa, IGVM_MASK_NATIVE, 0,
+		if (igvm_builder_page_data(b, gpa, mask, 0,
 					   IGVM_PAGE_DATA_TYPE_NORMAL,
-					   img + (gpa - base), PAGE))
+					   data + (gpa - base), PAGE))
 			return -1;
 	}
 	return 0;
 }
 
-int build_native(const struct build_options *o, const uint8_t *elf_buf,
-		 size_t elf_size, uint8_t **out, size_t *out_len, char *err,
-		 size_t errlen)
+/* The SNP-only pages: secrets and CPUID (contents from the PSP), firmware. */
+static int add_snp_pages(struct igvm_builder *b, const struct build_options *o,
+			 const struct csvsm_boot_info *bi)
 {
-	struct elf_image elf;
-	struct csvsm_boot_info bi = {0};
-	struct igvm_builder *b = NULL;
-	uint64_t image_end = 0;
-	uint8_t *img = NULL;
-	int rc = -1;
-
-	if (elf_parse(elf_buf, elf_size, &elf, err, errlen))
+	if (igvm_builder_page_data(b, bi->secrets_gpa, IGVM_MASK_SNP, 0,
+				   IGVM_PAGE_DATA_TYPE_SECRETS, NULL, 0) ||
+	    igvm_builder_page_data(b, bi->cpuid_gpa, IGVM_MASK_SNP, 0,
+				   IGVM_PAGE_DATA_TYPE_CPUID_DATA, NULL, 0))
 		return -1;
+	if (!o->fw_size)
+		return 0;
+	return add_pages(b, o->fw, bi->fw_gpa, bi->fw_gpa + bi->fw_size,
+			 IGVM_MASK_SNP);
+}
+
+static struct csvsm_boot_info boot_info_for(const struct build_options *o,
+					    uint64_t image_end)
+{
+	struct csvsm_boot_info bi = {
+		.magic = CSVSM_BOOT_INFO_MAGIC,
+		.version = CSVSM_BOOT_INFO_VERSION,
+		.region_base = o->region_base,
+		.region_size = o->region_size,
+		.image_end = image_end,
+		.memmap_gpa = image_end + PAGE,
+		.memmap_size = PAGE,
+		.vp_count_gpa = image_end + 2 * PAGE,
+		.cmdline_gpa = image_end + 3 * PAGE,
+		.cmdline_size = PAGE,
+		.ap_trampoline_gpa = o->ap_trampoline,
+		.secrets_gpa = image_end + 4 * PAGE,
+		.cpuid_gpa = image_end + 5 * PAGE,
+		.free_base = image_end + 6 * PAGE,
+		.fw_gpa = o->fw_size ? FW_TOP - o->fw_size : 0,
+		.fw_size = o->fw_size,
+		.guest_svn = o->guest_svn,
+	};
+
+	memcpy(bi.family_id, o->family_id, sizeof(bi.family_id));
+	memcpy(bi.image_id, o->image_id, sizeof(bi.image_id));
+	return bi;
+}
+
+static int check_options(const struct build_options *o, char *err,
+			 size_t errlen)
+{
 	if (o->region_base % (2ull << 20) || o->region_size % (2ull << 20) ||
 	    !o->region_size || o->region_size > (1ull << 30))
 		return fail(
@@ -192,45 +305,61 @@ int build_native(const struct build_options *o, const uint8_t *elf_buf,
 	if (o->ap_trampoline % PAGE || o->ap_trampoline >= 0x100000)
 		return fail(err, errlen,
 			    "AP trampoline must be a page below 1 MiB");
+	if (o->fw_size && (!o->snp || o->fw_size % PAGE || o->fw_size > MAX_FW))
+		return fail(
+			err, errlen,
+			"firmware needs the SNP platform and must be 4 KiB multiples, at most 16 MiB");
+	if (o->region_base + o->region_size > FW_TOP - o->fw_size)
+		return fail(
+			err, errlen,
+			"the SVSM region overlaps the firmware below 4 GiB");
+	return 0;
+}
+
+int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
+	       size_t elf_size, uint8_t **out, size_t *out_len, char *err,
+	       size_t errlen)
+{
+	struct elf_image elf;
+	struct csvsm_boot_info bi;
+	struct igvm_builder *b = NULL;
+	uint32_t shared = o->snp ? BOTH : IGVM_MASK_NATIVE;
+	uint64_t image_end = 0;
+	uint64_t region_end = o->region_base + o->region_size;
+	uint8_t *img = NULL;
+	int rc = -1;
+
+	if (check_options(o, err, errlen) ||
+	    elf_parse(elf_buf, elf_size, &elf, err, errlen))
+		return -1;
 	img = flatten(&elf, o->region_base, &image_end, err, errlen);
 	if (!img)
 		return -1;
-	bi = (struct csvsm_boot_info){
-		.magic = CSVSM_BOOT_INFO_MAGIC,
-		.version = CSVSM_BOOT_INFO_VERSION,
-		.region_base = o->region_base,
-		.region_size = o->region_size,
-		.image_end = image_end,
-		.free_base = image_end + 4 * PAGE,
-		.memmap_gpa = image_end + PAGE,
-		.memmap_size = PAGE,
-		.vp_count_gpa = image_end + 2 * PAGE,
-		.cmdline_gpa = image_end + 3 * PAGE,
-		.cmdline_size = PAGE,
-		.ap_trampoline_gpa = o->ap_trampoline,
-	};
-	if (bi.free_base >= o->region_base + o->region_size) {
+	bi = boot_info_for(o, image_end);
+	if (bi.free_base >= region_end) {
 		snprintf(err, errlen,
 			 "kernel image (%llu KiB) does not fit the region",
 			 (unsigned long long)((image_end - o->region_base) >>
 					      10));
 		goto out;
 	}
-	b = igvm_builder_new(2); /* the native platform needs IGVM v2 */
+	/* Native needs IGVM v2 (its VP context is a v2 definition). */
+	b = igvm_builder_new(2);
 	if (!b) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	if (add_platform(b) || add_parameters(b) ||
-	    add_image(b, img, o->region_base, image_end) ||
-	    igvm_builder_page_data(b, image_end, IGVM_MASK_NATIVE, 0,
+	if (add_platforms(b, o) || add_parameters(b) ||
+	    add_pages(b, img, o->region_base, image_end, shared) ||
+	    igvm_builder_page_data(b, image_end, shared, 0,
 				   IGVM_PAGE_DATA_TYPE_NORMAL, &bi,
 				   sizeof(bi)) ||
-	    add_inserts(b, image_end + PAGE) ||
-	    add_required(b, bi.free_base,
-			 o->region_base + o->region_size - bi.free_base) ||
-	    add_required(b, o->ap_trampoline, PAGE) ||
+	    (o->snp && add_snp_pages(b, o, &bi)) ||
+	    add_inserts(b, bi.memmap_gpa, shared) ||
+	    add_required(b, bi.free_base, region_end - bi.free_base, shared) ||
+	    add_required(b, o->ap_trampoline, PAGE, IGVM_MASK_NATIVE) ||
 	    add_vp_context(b, elf.entry, image_end) ||
+	    (o->snp && add_snp_vmsa(b, elf.entry, image_end)) ||
 	    igvm_builder_write(b, out, out_len)) {
 		snprintf(err, errlen, "%s", igvm_builder_error(b));
 		goto out;

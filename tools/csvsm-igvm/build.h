@@ -2,16 +2,26 @@
 /* Building csvsm's IGVM file from the kernel ELF (see build.c). */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#define BUILD_DEFAULT_POLICY 0x30000ull /* SMT allowed, bit 17 must be 1 */
 
 struct build_options {
 	uint64_t region_base; /* SVSM static region, 2 MiB aligned */
 	uint64_t region_size;
 	uint64_t ap_trampoline; /* native AP start page, below 1 MiB */
+	bool snp;		/* add the SEV-SNP platform */
+	uint64_t policy;	/* SNP guest policy (GUEST_POLICY) */
+	const uint8_t *fw;	/* guest firmware for SNP, or NULL */
+	uint64_t fw_size;
+	uint32_t guest_svn; /* version metadata (boot info, ID block) */
+	uint8_t family_id[16];
+	uint8_t image_id[16];
 };
 
 /* Builds the IGVM file into *out (malloc'ed); -1 with a message in err. */
-int build_native(const struct build_options *o, const uint8_t *elf,
-		 size_t elf_size, uint8_t **out, size_t *out_len, char *err,
-		 size_t errlen);
+int build_igvm(const struct build_options *o, const uint8_t *elf,
+	       size_t elf_size, uint8_t **out, size_t *out_len, char *err,
+	       size_t errlen);

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `csvsm-igvm build`: the command line of the IGVM builder (build.c).
+ * Every error is one line on stderr and a non-zero exit status.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build.h"
+#include "command.h"
+#include "util.h"
+
+#define MAX_KERNEL (64u << 20)
+#define MAX_FIRMWARE (16u << 20)
+
+static int usage(FILE *f, int rc)
+{
+	fprintf(f,
+		"usage: csvsm-igvm build --kernel ELF -o OUT.igvm [options]\n"
+		"  --region-base ADDR     SVSM region base (default 16M; the link address)\n"
+		"  --region-size SIZE     SVSM region size (default 4M)\n"
+		"  --ap-trampoline ADDR   native AP start page below 1 MiB (default 0x8000)\n"
+		"  --no-snp               native platform only\n"
+		"  --firmware FILE        guest firmware (e.g. OVMF) for SNP, below 4 GiB\n"
+		"  --policy HEX           SNP guest policy (default 0x30000)\n"
+		"  --guest-svn N          version metadata: guest SVN (default 0)\n"
+		"  --family-id HEX32      version metadata: 16-byte family ID\n"
+		"  --image-id HEX32       version metadata: 16-byte image ID\n");
+	return rc;
+}
+
+static int bad(const char *what, const char *arg)
+{
+	fprintf(stderr, "csvsm-igvm: bad %s '%s'\n", what, arg);
+	return 2;
+}
+
+/* Handles one option; 0, or an exit status. */
+static int option(int c, struct build_options *o, const char **paths)
+{
+	uint64_t v = 0;
+
+	switch (c) {
+	case 'k':
+		paths[0] = optarg;
+		return 0;
+	case 'o':
+		paths[1] = optarg;
+		return 0;
+	case 'f':
+		paths[2] = optarg;
+		return 0;
+	case 'n':
+		o->snp = false;
+		return 0;
+	case 'b':
+	case 's':
+	case 't':
+	case 'p':
+		if (util_parse_size(optarg, &v))
+			return bad("number", optarg);
+		*(c == 'b'   ? &o->region_base
+		  : c == 's' ? &o->region_size
+		  : c == 't' ? &o->ap_trampoline
+			     : &o->policy) = v;
+		return 0;
+	case 'v':
+		if (util_parse_size(optarg, &v) || v > UINT32_MAX)
+			return bad("guest SVN", optarg);
+		o->guest_svn = (uint32_t)v;
+		return 0;
+	case 'F':
+		return util_parse_hex(optarg, o->family_id, 16)
+			       ? bad("family ID (32 hex digits)", optarg)
+			       : 0;
+	case 'I':
+		return util_parse_hex(optarg, o->image_id, 16)
+			       ? bad("image ID (32 hex digits)", optarg)
+			       : 0;
+	case 'h':
+		return usage(stdout, 0) + 256; /* stop with status 0 */
+	default:
+		return usage(stderr, 2);
+	}
+}
+
+static int cmd_build(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"kernel", required_argument, NULL, 'k'},
+		{"output", required_argument, NULL, 'o'},
+		{"region-base", required_argument, NULL, 'b'},
+		{"region-size", required_argument, NULL, 's'},
+		{"ap-trampoline", required_argument, NULL, 't'},
+		{"no-snp", no_argument, NULL, 'n'},
+		{"firmware", required_argument, NULL, 'f'},
+		{"policy", required_argument, NULL, 'p'},
+		{"guest-svn", required_argument, NULL, 'v'},
+		{"family-id", required_argument, NULL, 'F'},
+		{"image-id", required_argument, NULL, 'I'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct build_options o = {
+		.region_base = 16u << 20,
+		.region_size = 4u << 20,
+		.ap_trampoline = 0x8000,
+		.snp = true,
+		.policy = BUILD_DEFAULT_POLICY,
+	};
+	const char *paths[3] = {NULL, NULL, NULL}; /* kernel, output, fw */
+	char err[512];
+	uint8_t *elf = NULL;
+	uint8_t *fw = NULL;
+	uint8_t *igvm = NULL;
+	size_t elf_size = 0;
+	size_t fw_size = 0;
+	size_t igvm_size = 0;
+	int rc = 1;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "k:o:h", opts, NULL)) != -1) {
+		int r = option(c, &o, paths);
+
+		if (r)
+			return r >= 256 ? 0 : r;
+	}
+	if (!paths[0] || !paths[1] || optind != argc)
+		return usage(stderr, 2);
+	elf = util_read_file(paths[0], MAX_KERNEL, &elf_size, err, sizeof(err));
+	if (!elf)
+		goto out;
+	if (paths[2]) {
+		fw = util_read_file(paths[2], MAX_FIRMWARE, &fw_size, err,
+				    sizeof(err));
+		if (!fw)
+			goto out;
+		o.fw = fw;
+		o.fw_size = fw_size;
+	}
+	rc = build_igvm(&o, elf, elf_size, &igvm, &igvm_size, err, sizeof(err));
+	if (!rc)
+		rc = util_write_file(paths[1], igvm, igvm_size, err,
+				     sizeof(err));
+out:
+	if (rc)
+		fprintf(stderr, "csvsm-igvm: %s\n", err);
+	free(elf);
+	free(fw);
+	free(igvm);
+	return rc ? 1 : 0;
+}
+
+COMMAND(build, "build", "build csvsm's IGVM file from the kernel ELF",
+	cmd_build);
