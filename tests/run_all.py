@@ -6,6 +6,7 @@ Suites:
   unit     hosted unit tests under ASan/UBSan (out/tests/unit_tests)
   kernel   the in-kernel tests, booted in QEMU with TCG (run_svtest.py)
   system   whole-system checks on the real binaries (tests/qemu/system.py)
+  *_cli    command-line checks of the host tools (tests/qemu/*_cli.py)
 """
 import argparse
 import os
@@ -43,7 +44,7 @@ def run_suite(name, cmd):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="out")
-    ap.add_argument("--only", choices=["unit", "kernel", "system"])
+    ap.add_argument("--only")
     args = ap.parse_args()
     o = args.out
     suites = {
@@ -54,6 +55,11 @@ def main():
         "system": [sys.executable, os.path.join(HERE, "qemu", "system.py"),
                    "--out", o],
     }
+    # Command-line checks of the host tools, one file per tool.
+    for name in ("tools_cli", "igvm_measure_cli", "measure_cli", "sign_cli"):
+        path = os.path.join(HERE, "qemu", name + ".py")
+        if os.path.exists(path):
+            suites[name] = [sys.executable, path, "--out", o]
     total_p = total_f = 0
     for name, cmd in suites.items():
         if args.only and name != args.only:

@@ -15,7 +15,8 @@
 /* A segment register in the VMSA: the VMCB segment format. */
 struct snp_vmsa_seg {
 	uint16_t selector;
-	uint16_t attrib; /* descriptor bits 8..15 and 20..23, packed to 12 bits */
+	uint16_t
+		attrib; /* descriptor bits 8..15 and 20..23, packed to 12 bits */
 	uint32_t limit;
 	uint64_t base;
 };

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "abi/snp_vmsa.h"
+
 #include "launcher_helpers.h"
 #include "test.h"
 
@@ -208,8 +209,9 @@ TEST(build_snp, firmware_ends_at_4g_and_metadata_is_measured)
 		fw_pages++;
 		EXPECT_EQ(pd.compatibility_mask, IGVM_MASK_SNP);
 		d = igvm_file_data(&b.f, pd.file_offset, PG);
-		EXPECT_TRUE(d && memcmp(d, fw + (pd.gpa - ((1ull << 32) - FW_SIZE)),
-					PG) == 0);
+		EXPECT_TRUE(d &&
+			    memcmp(d, fw + (pd.gpa - ((1ull << 32) - FW_SIZE)),
+				   PG) == 0);
 	}
 	EXPECT_EQ(fw_pages, FW_SIZE / PG);
 	/* The boot info records the firmware and the version metadata. */
@@ -246,16 +248,16 @@ TEST(build_snp, rejects_bad_firmware)
 	lfix_make_elf(&k);
 	o.fw = fw;
 	o.fw_size = sizeof(fw); /* not a page multiple */
-	EXPECT_NE(build_igvm(&o, k.b, sizeof(k.b), &out, &len, err,
-			     sizeof(err)),
-		  0);
+	EXPECT_NE(
+		build_igvm(&o, k.b, sizeof(k.b), &out, &len, err, sizeof(err)),
+		0);
 	EXPECT_TRUE(strstr(err, "firmware") != NULL);
 	o.fw_size = PG;
 	o.snp = false; /* firmware only makes sense with SNP */
 	err[0] = '\0';
-	EXPECT_NE(build_igvm(&o, k.b, sizeof(k.b), &out, &len, err,
-			     sizeof(err)),
-		  0);
+	EXPECT_NE(
+		build_igvm(&o, k.b, sizeof(k.b), &out, &len, err, sizeof(err)),
+		0);
 	EXPECT_TRUE(strstr(err, "firmware") != NULL);
 	EXPECT_TRUE(out == NULL);
 }

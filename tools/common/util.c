@@ -144,3 +144,40 @@ void util_format_hex(const uint8_t *in, size_t len, char *out)
 	}
 	out[2 * len] = '\0';
 }
+
+void util_format_base64(const uint8_t *in, size_t len, char *out,
+			size_t out_size)
+{
+	static const char a[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && o + 5 <= out_size; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16;
+
+		if (i + 1 < len)
+			v |= (uint32_t)in[i + 1] << 8;
+		if (i + 2 < len)
+			v |= in[i + 2];
+		out[o++] = a[v >> 18 & 63];
+		out[o++] = a[v >> 12 & 63];
+		out[o++] = i + 1 < len ? a[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < len ? a[v & 63] : '=';
+	}
+	if (out_size)
+		out[o < out_size ? o : out_size - 1] = '\0';
+}
+
+int util_print_digest(const uint8_t *d, size_t len, int base64)
+{
+	char out[2 * 128 + 1];
+
+	if (len > 128)
+		return 1;
+	if (base64)
+		util_format_base64(d, len, out, sizeof(out));
+	else
+		util_format_hex(d, len, out);
+	printf("%s\n", out);
+	return fflush(stdout) == 0 ? 0 : 1;
+}

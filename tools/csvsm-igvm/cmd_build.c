@@ -12,7 +12,7 @@
 #include "command.h"
 #include "util.h"
 
-#define MAX_KERNEL (64u << 20)
+#define MAX_KERNEL   (64u << 20)
 #define MAX_FIRMWARE (16u << 20)
 
 static int usage(FILE *f, int rc)

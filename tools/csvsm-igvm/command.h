@@ -13,7 +13,7 @@ struct command {
 	int (*run)(int argc, char **argv); /* argv[0] is the command name */
 };
 
-#define COMMAND(id, name_, summary_, fn)                                      \
-	static const struct command command_##id                              \
-		__attribute__((used, section("csvsm_cmds"), aligned(8))) = {  \
+#define COMMAND(id, name_, summary_, fn)                                     \
+	static const struct command command_##id                             \
+		__attribute__((used, section("csvsm_cmds"), aligned(8))) = { \
 			name_, summary_, fn}

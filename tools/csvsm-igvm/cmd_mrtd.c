@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `csvsm-igvm mrtd`: prints the TDX MRTD of a TDVF/OVMF image or of an IGVM
+ * file's TDX platform (tools/libmeasure/tdx.h). The switches select the page
+ * order and the IGVM loader semantics documented in
+ * shared/reference/igvm-and-measurement.md §3; the defaults reproduce
+ * td-shim's td_shim_tee_info_hash.py for images and the igvm crate for IGVM.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "igvm.h"
+#include "tdx.h"
+#include "util.h"
+
+#define MAX_IGVM ((size_t)UINT32_MAX) /* total_file_size is a u32 (§1.2) */
+
+static int usage(FILE *f, int rc)
+{
+	fprintf(f,
+		"usage: csvsm-igvm mrtd (--ovmf FILE | --igvm FILE) [--two-pass]\n"
+		"                       [--zero-page-add-only] [--ignore-parameter-areas]\n"
+		"                       [--output-format hex|base64]\n"
+		"  --two-pass                add all pages of a region, then extend\n"
+		"                            them (QEMU 8.x TDX stacks)\n"
+		"  --zero-page-add-only      IGVM: a zero page gets PAGE.ADD only (td-shim)\n"
+		"  --ignore-parameter-areas  IGVM: PARAMETER_INSERT is not measured (td-shim)\n");
+	return rc;
+}
+
+static int mrtd_of_igvm(const char *path, const struct tdx_igvm_options *o,
+			uint8_t m[TDX_MRTD_SIZE])
+{
+	char err[IGVM_ERR_LEN > TDX_ERR_LEN ? IGVM_ERR_LEN : TDX_ERR_LEN];
+	struct igvm_file f = {0};
+	size_t len = 0;
+	uint8_t *buf = util_read_file(path, MAX_IGVM, &len, err, sizeof(err));
+	int rc = -1;
+
+	if (!buf) {
+		fprintf(stderr, "csvsm-igvm: %s\n", err);
+		return -1;
+	}
+	if (igvm_parse(buf, len, &f, err) == 0)
+		rc = tdx_mrtd_igvm(&f, o, m, err);
+	if (rc)
+		fprintf(stderr, "csvsm-igvm: %s: %s\n", path, err);
+	igvm_file_free(&f);
+	free(buf);
+	return rc;
+}
+
+static int mrtd_of_ovmf(const char *path, enum tdx_order order,
+			uint8_t m[TDX_MRTD_SIZE])
+{
+	char err[TDX_ERR_LEN];
+	size_t len = 0;
+	uint8_t *buf = util_read_file(path, TDX_MAX_IMAGE_SIZE, &len, err,
+				      sizeof(err));
+	int rc;
+
+	if (!buf) {
+		fprintf(stderr, "csvsm-igvm: %s\n", err);
+		return -1;
+	}
+	rc = tdx_mrtd_ovmf(buf, len, order, m, err);
+	if (rc)
+		fprintf(stderr, "csvsm-igvm: %s: %s\n", path, err);
+	free(buf);
+	return rc;
+}
+
+static int cmd_mrtd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"ovmf", required_argument, NULL, 'o'},
+		{"igvm", required_argument, NULL, 'i'},
+		{"two-pass", no_argument, NULL, 't'},
+		{"zero-page-add-only", no_argument, NULL, 'z'},
+		{"ignore-parameter-areas", no_argument, NULL, 'p'},
+		{"output-format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct tdx_igvm_options o = {.order = TDX_ORDER_SINGLE_PASS};
+	const char *ovmf = NULL, *igvm = NULL;
+	uint8_t m[TDX_MRTD_SIZE];
+	bool base64 = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			ovmf = optarg;
+			break;
+		case 'i':
+			igvm = optarg;
+			break;
+		case 't':
+			o.order = TDX_ORDER_TWO_PASS;
+			break;
+		case 'z':
+			o.zero_page_add_only = true;
+			break;
+		case 'p':
+			o.ignore_parameter_areas = true;
+			break;
+		case 'f':
+			if (strcmp(optarg, "hex") != 0 &&
+			    strcmp(optarg, "base64") != 0) {
+				fprintf(stderr,
+					"csvsm-igvm: --output-format must be hex or base64\n");
+				return 2;
+			}
+			base64 = strcmp(optarg, "base64") == 0;
+			break;
+		case 'h':
+			return usage(stdout, 0);
+		default:
+			return usage(stderr, 2);
+		}
+	}
+	if (optind != argc || !ovmf == !igvm)
+		return usage(stderr, 2);
+	if (ovmf && (o.zero_page_add_only || o.ignore_parameter_areas)) {
+		fprintf(stderr,
+			"csvsm-igvm: --zero-page-add-only and --ignore-parameter-areas apply to --igvm only\n");
+		return 2;
+	}
+	if (ovmf ? mrtd_of_ovmf(ovmf, o.order, m) : mrtd_of_igvm(igvm, &o, m))
+		return 1;
+	return util_print_digest(m, TDX_MRTD_SIZE, base64);
+}
+
+COMMAND(mrtd, "mrtd", "print the TDX MRTD of a TDVF/OVMF image or IGVM file",
+	cmd_mrtd);
