@@ -10,7 +10,7 @@ HOST_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 HOST_CFLAGS := -std=gnu11 -O2 -g $(HOST_WARN) -D_FORTIFY_SOURCE=2 \
 	-fstack-protector-strong -ffile-prefix-map=$(CURDIR)=. \
 	-Iinclude -Itools/libigvm -Itools/libmeasure -Itools/common -MMD -MP
-HOST_LDLIBS := -lz -lcrypto -lpthread
+HOST_LDLIBS := -lz -lcrypto -lgcrypt -lpthread
 
 LIBIGVM_SRCS := $(wildcard tools/libigvm/*.c)
 # Launch measurement (SNP digest, VMSA, OVMF, TDX MRTD, ID blocks).

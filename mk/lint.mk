@@ -8,7 +8,7 @@
 LINT_C_FILES := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 TIDY_KERNEL_SRCS := $(filter %.c,$(KERNEL_SRCS) $(KERNEL_PROD_SRCS))
 TIDY_HOST_SRCS := $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS) $(CSVSM_IGVM_SRCS) \
-	$(CSVSM_RUN_SRCS)
+	$(CSVSM_RUN_SRCS) $(LIBMEASURE_SRCS) $(CSVSM_SNP_MEASURE_SRCS)
 # clang-tidy parses with clang: drop the gcc-only kernel flags.
 TIDY_KERNEL_FLAGS := $(filter-out -Wstack-usage=% -ftrivial-auto-var-init=% -fno-tree-loop-distribute-patterns -MMD -MP,$(KERNEL_CFLAGS))
 

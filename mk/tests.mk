@@ -91,5 +91,11 @@ $(O)/bench/alloc_bench: bench/alloc_bench.c kernel/mm/pgalloc.c kernel/mm/slab.c
 	@echo "  BENCH   $@"
 	$(Q)$(HOST_CC) -std=gnu11 -O2 -Iinclude -Ikernel/arch/fake -o $@ $^
 
-bench: deps all $(O)/bench/alloc_bench
+$(O)/bench/measure_bench: bench/measure_bench.c tools/libmeasure/snp.c
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -Iinclude -Itools/libmeasure -o $@ $^ \
+		-lcrypto -lpthread
+
+bench: deps all $(O)/bench/alloc_bench $(O)/bench/measure_bench
 	$(Q)$(PYTHON) bench/run.py --out $(O)

@@ -3,61 +3,108 @@
  * The SEV-ES/SEV-SNP VM save area (VMSA): the 4 KiB page that holds a
  * vCPU's state under SEV-ES and SEV-SNP. Layout: AMD64 Architecture
  * Programmer's Manual vol. 2, Table B-4 ("VMSA Layout, State Save Area for
- * SEV-ES"); offsets as listed in reference/igvm-and-measurement.md §2.3.
- * Only the fields csvsm sets are named; the rest is reserved space that
- * must be zero in a launch VMSA. Shared by the IGVM builder, the
- * measurement tools and (later) the SVSM's CREATE_VCPU checks.
+ * SEV-ES"), offsets as listed in reference/igvm-and-measurement.md §2.3.
+ * Only the fields csvsm sets or checks are named; the rest is reserved
+ * space that must be zero in a launch VMSA. Shared by the IGVM builder, the
+ * measurement library and (later) the SVSM's CREATE_VCPU checks.
  */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
-/* A segment register in the VMSA: the VMCB segment format. */
+#define SNP_VMSA_SIZE 4096u
+
+/* reference §2.3: a segment register slot, struct vmcb_seg. */
 struct snp_vmsa_seg {
 	uint16_t selector;
-	uint16_t
-		attrib; /* descriptor bits 8..15 and 20..23, packed to 12 bits */
+	uint16_t attrib;
 	uint32_t limit;
 	uint64_t base;
-};
+} __attribute__((packed));
+_Static_assert(sizeof(struct snp_vmsa_seg) == 16, "vmcb_seg, reference §2.3");
 
-_Static_assert(sizeof(struct snp_vmsa_seg) == 16, "APM vol. 2, Table B-4");
+/*
+ * reference §2.3, APM vol. 2 Table B-4: the save area. Only the fields the tools
+ * set or that readers look at are named; the rest is reserved here.
+ */
+struct snp_vmsa {
+	struct snp_vmsa_seg es, cs, ss, ds, fs, gs; /* 0x000 */
+	struct snp_vmsa_seg gdtr, ldtr, idtr, tr;   /* 0x060 */
+	uint8_t reserved_0a0[0x30]; /* VMPLn_SSP, U_CET, VMPL, CPL */
+	uint64_t efer;		    /* 0x0d0 */
+	uint8_t reserved_0d8[0x68];
+	uint64_t xss;		    /* 0x140 */
+	uint64_t cr4;		    /* 0x148 */
+	uint64_t cr3;		    /* 0x150 */
+	uint64_t cr0;		    /* 0x158 */
+	uint64_t dr7;		    /* 0x160 */
+	uint64_t dr6;		    /* 0x168 */
+	uint64_t rflags;	    /* 0x170 */
+	uint64_t rip;		    /* 0x178 */
+	uint8_t reserved_180[0x58]; /* DR0-3, address masks */
+	uint64_t rsp;		    /* 0x1d8 */
+	uint8_t reserved_1e0[0x18];
+	uint64_t rax;		    /* 0x1f8 */
+	uint8_t reserved_200[0x68]; /* STAR .. CR2 */
+	uint64_t g_pat;		    /* 0x268 */
+	uint8_t reserved_270[0x98];
+	uint64_t rcx; /* 0x308 */
+	uint64_t rdx; /* 0x310 */
+	uint64_t rbx; /* 0x318 */
+	uint64_t reserved_320;
+	uint64_t rbp, rsi, rdi;			       /* 0x328 */
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15; /* 0x340 */
+	uint8_t reserved_380[0x30]; /* guest exit info, NRIP */
+	uint64_t sev_features;	    /* 0x3b0 */
+	uint8_t reserved_3b8[0x30];
+	uint64_t xcr0; /* 0x3e8 */
+	uint8_t reserved_3f0[0x10];
+	uint64_t x87_dp; /* 0x400 */
+	uint32_t mxcsr;	 /* 0x408 */
+	uint16_t x87_ftw, x87_fsw;
+	uint16_t x87_fcw; /* 0x410 */
+	uint16_t x87_fop, x87_ds, x87_cs;
+	uint64_t x87_rip;			     /* 0x418 */
+	uint8_t reserved_420[SNP_VMSA_SIZE - 0x420]; /* FP registers, padding */
+} __attribute__((packed));
 
-/* Byte offsets of the VMSA fields csvsm sets (APM vol. 2, Table B-4). */
-#define SNP_VMSA_ES	      0x000
-#define SNP_VMSA_CS	      0x010
-#define SNP_VMSA_SS	      0x020
-#define SNP_VMSA_DS	      0x030
-#define SNP_VMSA_FS	      0x040
-#define SNP_VMSA_GS	      0x050
-#define SNP_VMSA_GDTR	      0x060
-#define SNP_VMSA_LDTR	      0x070
-#define SNP_VMSA_IDTR	      0x080
-#define SNP_VMSA_TR	      0x090
-#define SNP_VMSA_EFER	      0x0d0
-#define SNP_VMSA_XSS	      0x140
-#define SNP_VMSA_CR4	      0x148
-#define SNP_VMSA_CR3	      0x150
-#define SNP_VMSA_CR0	      0x158
-#define SNP_VMSA_DR7	      0x160
-#define SNP_VMSA_DR6	      0x168
-#define SNP_VMSA_RFLAGS	      0x170
-#define SNP_VMSA_RIP	      0x178
-#define SNP_VMSA_RSP	      0x1d8
-#define SNP_VMSA_RAX	      0x1f8
-#define SNP_VMSA_G_PAT	      0x268
-#define SNP_VMSA_RCX	      0x308
-#define SNP_VMSA_RDX	      0x310
-#define SNP_VMSA_RBX	      0x318
-#define SNP_VMSA_RBP	      0x328
-#define SNP_VMSA_RSI	      0x330
-#define SNP_VMSA_RDI	      0x338
-#define SNP_VMSA_SEV_FEATURES 0x3b0
-#define SNP_VMSA_XCR0	      0x3e8
-#define SNP_VMSA_X87_DP	      0x400
-#define SNP_VMSA_MXCSR	      0x408
-#define SNP_VMSA_X87_FCW      0x410
-#define SNP_VMSA_SIZE	      0x1000
+#define SNP_VMSA_ASSERT_(f, o)                              \
+	_Static_assert(offsetof(struct snp_vmsa, f) == (o), \
+		       "VMSA " #f ", APM Table B-4, reference §2.3")
+SNP_VMSA_ASSERT_(cs, 0x10);
+SNP_VMSA_ASSERT_(ss, 0x20);
+SNP_VMSA_ASSERT_(ds, 0x30);
+SNP_VMSA_ASSERT_(fs, 0x40);
+SNP_VMSA_ASSERT_(gs, 0x50);
+SNP_VMSA_ASSERT_(gdtr, 0x60);
+SNP_VMSA_ASSERT_(ldtr, 0x70);
+SNP_VMSA_ASSERT_(idtr, 0x80);
+SNP_VMSA_ASSERT_(tr, 0x90);
+SNP_VMSA_ASSERT_(efer, 0xd0);
+SNP_VMSA_ASSERT_(xss, 0x140);
+SNP_VMSA_ASSERT_(cr4, 0x148);
+SNP_VMSA_ASSERT_(cr3, 0x150);
+SNP_VMSA_ASSERT_(cr0, 0x158);
+SNP_VMSA_ASSERT_(dr7, 0x160);
+SNP_VMSA_ASSERT_(dr6, 0x168);
+SNP_VMSA_ASSERT_(rflags, 0x170);
+SNP_VMSA_ASSERT_(rip, 0x178);
+SNP_VMSA_ASSERT_(rsp, 0x1d8);
+SNP_VMSA_ASSERT_(rax, 0x1f8);
+SNP_VMSA_ASSERT_(g_pat, 0x268);
+SNP_VMSA_ASSERT_(rcx, 0x308);
+SNP_VMSA_ASSERT_(rdx, 0x310);
+SNP_VMSA_ASSERT_(rsi, 0x330);
+SNP_VMSA_ASSERT_(r15, 0x378);
+SNP_VMSA_ASSERT_(sev_features, 0x3b0);
+SNP_VMSA_ASSERT_(xcr0, 0x3e8);
+SNP_VMSA_ASSERT_(x87_dp, 0x400);
+SNP_VMSA_ASSERT_(mxcsr, 0x408);
+SNP_VMSA_ASSERT_(x87_fcw, 0x410);
+SNP_VMSA_ASSERT_(x87_rip, 0x418);
+_Static_assert(sizeof(struct snp_vmsa) == SNP_VMSA_SIZE, "reference §2.3");
+#undef SNP_VMSA_ASSERT_
 
 /* SEV_FEATURES bits (APM vol. 2, "SEV_FEATURES"). */
 #define SNP_FEATURE_SNP_ACTIVE (1ull << 0)

@@ -145,7 +145,7 @@ static void hex16(const uint8_t id[16], char out[33])
 {
 	static const char digits[] = "0123456789abcdef";
 
-	for (unsigned int i = 0; i < 16; i++) {
+	for (size_t i = 0; i < 16; i++) {
 		out[2 * i] = digits[id[i] >> 4];
 		out[2 * i + 1] = digits[id[i] & 0xf];
 	}

@@ -14,7 +14,8 @@
 #include "launcher_helpers.h"
 #include "test.h"
 
-#define FW_SIZE (64 * PG)
+#define FW_SIZE	     (64 * PG)
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct build_options snp_options(void)
 {
@@ -122,6 +123,7 @@ TEST(build_snp, vmsa_field_by_field)
 	struct igvm_vhs_vp_context vp;
 	const uint8_t *v;
 	struct built b;
+	struct snp_vmsa s;
 	uint8_t want[SNP_VMSA_SIZE] = {0};
 	int i;
 
@@ -135,46 +137,47 @@ TEST(build_snp, vmsa_field_by_field)
 	EXPECT_EQ(vp.compatibility_mask, IGVM_MASK_SNP);
 	v = igvm_file_data(&b.f, vp.file_offset, SNP_VMSA_SIZE);
 	ASSERT_TRUE(v != NULL);
+	memcpy(&s, v, sizeof(s));
 	/* Segments: selector, 12-bit attributes, limit, base. */
-	EXPECT_EQ(lfix_get16(v, SNP_VMSA_CS), 0x08);
-	EXPECT_EQ(lfix_get16(v, SNP_VMSA_CS + 2), 0xc9b);
-	EXPECT_EQ(lfix_get32(v, SNP_VMSA_CS + 4), 0xffffffff);
-	EXPECT_EQ(lfix_get64(v, SNP_VMSA_CS + 8), 0);
-	for (unsigned int s = SNP_VMSA_ES; s <= SNP_VMSA_GS; s += 0x10) {
-		if (s == SNP_VMSA_CS)
-			continue;
-		EXPECT_EQ(lfix_get16(v, s), 0x10);
-		EXPECT_EQ(lfix_get16(v, s + 2), 0xc93);
-		EXPECT_EQ(lfix_get32(v, s + 4), 0xffffffff);
+	EXPECT_EQ(s.cs.selector, 0x08);
+	EXPECT_EQ(s.cs.attrib, 0xc9b);
+	EXPECT_EQ(s.cs.limit, 0xffffffff);
+	EXPECT_EQ(s.cs.base, 0);
+	const struct snp_vmsa_seg *data_segs[] = {&s.es, &s.ss, &s.ds, &s.fs,
+						  &s.gs};
+
+	for (unsigned int i2 = 0; i2 < ARRAY_LEN(data_segs); i2++) {
+		const struct snp_vmsa_seg *d = data_segs[i2];
+
+		EXPECT_EQ(d->selector, 0x10);
+		EXPECT_EQ(d->attrib, 0xc93);
+		EXPECT_EQ(d->limit, 0xffffffff);
+		EXPECT_EQ(d->base, 0);
 	}
-	EXPECT_EQ(lfix_get16(v, SNP_VMSA_LDTR + 2), 0x82);
-	EXPECT_EQ(lfix_get16(v, SNP_VMSA_TR + 2), 0x8b);
-	EXPECT_EQ(lfix_get64(v, SNP_VMSA_EFER), SNP_EFER_SVME);
-	EXPECT_EQ(lfix_get64(v, SNP_VMSA_CR0), 0x11);
-	EXPECT_EQ(lfix_get64(v, SNP_VMSA_CR3), 0);
-	EXPECT_EQ(lfix_get64(v, SNP_VMSA_CR4), 0);
-	EXPECT_EQ(lfix_get64(v, SNP_VMSA_RFLAGS), 2);
-	EXPECT_EQ(lfix_get64(v, SNP_VMSA_RIP), ENTRY);
-	EXPECT_EQ(lfix_get64(v, SNP_VMSA_RSI), BOOT_INFO);
-	EXPECT_EQ(lfix_get64(v, SNP_VMSA_SEV_FEATURES), SNP_FEATURE_SNP_ACTIVE);
-	EXPECT_EQ(lfix_get64(v, SNP_VMSA_G_PAT), 0x0007040600070406ull);
-	EXPECT_EQ(lfix_get64(v, SNP_VMSA_XCR0), 1);
-	EXPECT_EQ(lfix_get64(v, SNP_VMSA_DR6), 0xffff0ff0);
-	EXPECT_EQ(lfix_get64(v, SNP_VMSA_DR7), 0x400);
-	EXPECT_EQ(lfix_get32(v, SNP_VMSA_MXCSR), 0x1f80);
-	EXPECT_EQ(lfix_get16(v, SNP_VMSA_X87_FCW), 0x37f);
-	/* Everything else is zero: rebuild the page from the fields above. */
-	memcpy(want, v, sizeof(want));
-	memset(want + SNP_VMSA_ES, 0, 0xa0);
-	memset(want + SNP_VMSA_EFER, 0, 8);
-	memset(want + SNP_VMSA_CR0, 0, 8);
-	memset(want + SNP_VMSA_DR7, 0, 0x20); /* dr7, dr6, rflags, rip */
-	memset(want + SNP_VMSA_RSI, 0, 8);
-	memset(want + SNP_VMSA_G_PAT, 0, 8);
-	memset(want + SNP_VMSA_SEV_FEATURES, 0, 8);
-	memset(want + SNP_VMSA_XCR0, 0, 8);
-	memset(want + SNP_VMSA_MXCSR, 0, 8);
-	memset(want + SNP_VMSA_X87_FCW, 0, 8);
+	EXPECT_EQ(s.ldtr.attrib, 0x82);
+	EXPECT_EQ(s.tr.attrib, 0x8b);
+	EXPECT_EQ(s.efer, SNP_EFER_SVME);
+	EXPECT_EQ(s.cr0, 0x11);
+	EXPECT_EQ(s.cr3, 0);
+	EXPECT_EQ(s.cr4, 0);
+	EXPECT_EQ(s.rflags, 2);
+	EXPECT_EQ(s.rip, ENTRY);
+	EXPECT_EQ(s.rsi, BOOT_INFO);
+	EXPECT_EQ(s.sev_features, SNP_FEATURE_SNP_ACTIVE);
+	EXPECT_EQ(s.g_pat, 0x0007040600070406ull);
+	EXPECT_EQ(s.xcr0, 1);
+	EXPECT_EQ(s.dr6, 0xffff0ff0);
+	EXPECT_EQ(s.dr7, 0x400);
+	EXPECT_EQ(s.mxcsr, 0x1f80);
+	EXPECT_EQ(s.x87_fcw, 0x37f);
+	/* Everything else is zero: clear the fields above, then compare. */
+	memset(&s.es, 0, 6 * sizeof(s.es));
+	s.ldtr = s.tr = (struct snp_vmsa_seg){0};
+	s.efer = s.cr0 = s.dr7 = s.dr6 = s.rflags = s.rip = s.rsi = 0;
+	s.g_pat = s.sev_features = s.xcr0 = 0;
+	s.mxcsr = 0;
+	s.x87_fcw = 0;
+	memcpy(want, &s, sizeof(want));
 	EXPECT_TRUE(lfix_all_zero(want, sizeof(want)));
 	lfix_built_free(&b);
 }

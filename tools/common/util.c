@@ -161,8 +161,8 @@ void util_format_base64(const uint8_t *in, size_t len, char *out,
 			v |= in[i + 2];
 		out[o++] = a[v >> 18 & 63];
 		out[o++] = a[v >> 12 & 63];
-		out[o++] = i + 1 < len ? a[v >> 6 & 63] : '=';
-		out[o++] = i + 2 < len ? a[v & 63] : '=';
+		out[o++] = (char)(i + 1 < len ? a[v >> 6 & 63] : '=');
+		out[o++] = (char)(i + 2 < len ? a[v & 63] : '=');
 	}
 	if (out_size)
 		out[o < out_size ? o : out_size - 1] = '\0';

@@ -191,17 +191,9 @@ static int add_vp_context(struct igvm_builder *b, uint64_t entry,
 				       sizeof(ctx));
 }
 
-static void put_u64(uint8_t *page, unsigned int off, uint64_t v)
+static struct snp_vmsa_seg flat(uint16_t selector, uint16_t attrib)
 {
-	memcpy(page + off, &v, sizeof(v));
-}
-
-static void put_seg(uint8_t *page, unsigned int off, uint16_t sel,
-		    uint16_t attrib)
-{
-	struct snp_vmsa_seg seg = {sel, attrib, 0xffffffff, 0};
-
-	memcpy(page + off, &seg, sizeof(seg));
+	return (struct snp_vmsa_seg){selector, attrib, 0xffffffff, 0};
 }
 
 /*
@@ -213,30 +205,31 @@ static void put_seg(uint8_t *page, unsigned int off, uint16_t sel,
 static int add_snp_vmsa(struct igvm_builder *b, uint64_t entry,
 			uint64_t boot_info)
 {
-	uint8_t vmsa[SNP_VMSA_SIZE] = {0};
+	struct snp_vmsa v = {
+		.cs = flat(0x08, 0xc9b),
+		.ds = flat(0x10, 0xc93),
+		.es = flat(0x10, 0xc93),
+		.ss = flat(0x10, 0xc93),
+		.fs = flat(0x10, 0xc93),
+		.gs = flat(0x10, 0xc93),
+		.ldtr = {.attrib = 0x082},
+		.tr = {.attrib = 0x08b},
+		.efer = SNP_EFER_SVME,
+		.cr0 = 0x11, /* PE | ET */
+		.dr7 = 0x400,
+		.dr6 = 0xffff0ff0,
+		.rflags = 0x2,
+		.rip = entry,
+		.rsi = boot_info,
+		.g_pat = 0x0007040600070406ull,
+		.sev_features = SNP_FEATURE_SNP_ACTIVE,
+		.xcr0 = 0x1,
+		.mxcsr = 0x1f80,
+		.x87_fcw = 0x37f,
+	};
 
-	put_seg(vmsa, SNP_VMSA_CS, 0x08, 0xc9b);
-	put_seg(vmsa, SNP_VMSA_DS, 0x10, 0xc93);
-	put_seg(vmsa, SNP_VMSA_ES, 0x10, 0xc93);
-	put_seg(vmsa, SNP_VMSA_SS, 0x10, 0xc93);
-	put_seg(vmsa, SNP_VMSA_FS, 0x10, 0xc93);
-	put_seg(vmsa, SNP_VMSA_GS, 0x10, 0xc93);
-	put_seg(vmsa, SNP_VMSA_LDTR, 0, 0x082);
-	put_seg(vmsa, SNP_VMSA_TR, 0, 0x08b);
-	put_u64(vmsa, SNP_VMSA_EFER, SNP_EFER_SVME);
-	put_u64(vmsa, SNP_VMSA_CR0, 0x11); /* PE | ET */
-	put_u64(vmsa, SNP_VMSA_DR7, 0x400);
-	put_u64(vmsa, SNP_VMSA_DR6, 0xffff0ff0);
-	put_u64(vmsa, SNP_VMSA_RFLAGS, 0x2);
-	put_u64(vmsa, SNP_VMSA_RIP, entry);
-	put_u64(vmsa, SNP_VMSA_RSI, boot_info);
-	put_u64(vmsa, SNP_VMSA_G_PAT, 0x0007040600070406ull);
-	put_u64(vmsa, SNP_VMSA_SEV_FEATURES, SNP_FEATURE_SNP_ACTIVE);
-	put_u64(vmsa, SNP_VMSA_XCR0, 0x1);
-	put_u64(vmsa, SNP_VMSA_MXCSR, 0x1f80);
-	put_u64(vmsa, SNP_VMSA_X87_FCW, 0x37f);
 	return igvm_builder_vp_context(b, SNP_LAUNCH_VMSA_GPA, IGVM_MASK_SNP, 0,
-				       vmsa, sizeof(vmsa));
+				       &v, sizeof(v));
 }
 
 static int add_pages(struct igvm_builder *b, const uint8_t *data, uint64_t base,

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Cross-checks `csvsm-igvm measure` against an independent implementation.
+
+This file re-reads the IGVM file and recomputes the SEV-SNP launch digest
+from the rules in reference/igvm-and-measurement.md (§1 format, §2.1
+PAGE_INFO chain, §2.2 directive mapping) with Python's hashlib, sharing no
+code with the C tools. It also checks the reference-values JSON and the
+errors. Functions named check_*; the last line is "N passed, N failed".
+"""
+import argparse
+import base64
+import hashlib
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = "out"
+PAGE = 4096
+VMSA_GPA = 0x0000FFFFFFFFF000
+SNP_MASK_TYPE = 2  # platform_type SEV_SNP
+NORMAL, VMSA, ZERO, UNMEASURED, SECRETS, CPUID = 1, 2, 3, 4, 5, 6
+
+
+def headers(data):
+    """Yields (type, body) of every variable header (§1.1)."""
+    magic, _ver, vh_off, vh_size = struct.unpack_from("<IIII", data, 0)
+    assert magic == 0x4D564749
+    pos = vh_off
+    while pos < vh_off + vh_size:
+        typ, length = struct.unpack_from("<II", data, pos)
+        yield typ, data[pos + 8:pos + 8 + length]
+        pos += 8 + ((length + 7) & ~7)
+
+
+def page_info(ld, contents, page_type, gpa):
+    """§2.1: LD = SHA-384(PAGE_INFO), PAGE_INFO is 0x70 bytes."""
+    info = ld + contents + struct.pack("<HBBBBBBQ", 0x70, page_type, 0,
+                                       0, 0, 0, 0, gpa)
+    assert len(info) == 0x70
+    return hashlib.sha384(info).digest()
+
+
+def snp_digest(data, vcpus=1, native_zero=False):
+    """The launch digest of the file's SNP platform (QEMU loader semantics)."""
+    mask = None
+    for typ, body in headers(data):
+        if typ == 0x001 and body[5] == SNP_MASK_TYPE:
+            mask = struct.unpack_from("<I", body, 0)[0]
+    assert mask is not None, "no SNP platform"
+    ld = bytes(48)
+    zero_hash = bytes(48)
+    areas = {}
+    vmsa = None
+    for typ, body in headers(data):
+        if typ == 0x301:  # PARAMETER_AREA
+            size, index, _off = struct.unpack_from("<QII", body, 0)
+            areas[index] = size
+        elif typ == 0x302:  # PAGE_DATA
+            gpa, m, off, flags, dtype = struct.unpack_from("<QIIIH", body, 0)
+            if not m & mask:
+                continue
+            if dtype == 1:
+                ld = page_info(ld, zero_hash, SECRETS, gpa)
+            elif dtype in (2, 3):
+                ld = page_info(ld, zero_hash, CPUID, gpa)
+            elif flags & 2:
+                ld = page_info(ld, zero_hash, UNMEASURED, gpa)
+            elif off == 0 and native_zero:
+                ld = page_info(ld, zero_hash, ZERO, gpa)
+            else:
+                page = data[off:off + PAGE] if off else bytes(PAGE)
+                ld = page_info(ld, hashlib.sha384(page).digest(), NORMAL, gpa)
+        elif typ == 0x303:  # PARAMETER_INSERT: every page UNMEASURED
+            gpa, m, index = struct.unpack_from("<QII", body, 0)
+            if m & mask:
+                for p in range(0, areas[index], PAGE):
+                    ld = page_info(ld, zero_hash, UNMEASURED, gpa + p)
+        elif typ == 0x304:  # VP_CONTEXT
+            _gpa, m, off = struct.unpack_from("<QII", body, 0)
+            if m & mask:
+                vmsa = data[off:off + PAGE]
+    assert vmsa is not None, "no VMSA"
+    for _ in range(vcpus):  # the VMSAs come last, one per vCPU
+        ld = page_info(ld, hashlib.sha384(vmsa).digest(), VMSA, VMSA_GPA)
+    return ld
+
+
+def tool(*args):
+    proc = subprocess.run([os.path.join(OUT, "tools", "csvsm-igvm"), *args],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          cwd=ROOT, check=False)
+    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+
+
+def expect(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+def igvm_bytes():
+    with open(os.path.join(ROOT, OUT, "svsm.igvm"), "rb") as f:
+        return f.read()
+
+
+def check_digest_matches_independent_model():
+    want = snp_digest(igvm_bytes()).hex()
+    rc, out, err = tool("measure", os.path.join(OUT, "svsm.igvm"))
+    expect(rc == 0, err)
+    expect(out.strip() == want, f"tool {out.strip()} model {want}")
+
+
+def check_digest_for_four_vcpus_and_native_zero():
+    data = igvm_bytes()
+    rc, out, err = tool("measure", "--vcpus", "4", os.path.join(OUT, "svsm.igvm"))
+    expect(rc == 0 and out.strip() == snp_digest(data, vcpus=4).hex(), out + err)
+    rc, out, err = tool("measure", "--native-zero", os.path.join(OUT, "svsm.igvm"))
+    expect(rc == 0 and out.strip() == snp_digest(data, native_zero=True).hex(),
+           out + err)
+    expect(snp_digest(data) != snp_digest(data, native_zero=True),
+           "the zero-page switch changes nothing: no zero pages?")
+
+
+def check_base64_output():
+    rc, out, err = tool("measure", "--output-format", "base64",
+                        os.path.join(OUT, "svsm.igvm"))
+    expect(rc == 0, err)
+    expect(base64.b64decode(out.strip()) == snp_digest(igvm_bytes()), out)
+
+
+def check_reference_values_json():
+    with tempfile.TemporaryDirectory() as d:
+        igvm = os.path.join(d, "v.igvm")
+        rc, _, err = tool("build", "--kernel", os.path.join(OUT, "svsm.elf"),
+                          "--guest-svn", "9", "--family-id", "11" * 16,
+                          "--image-id", "22" * 16, "--policy", "0x30000", "-o", igvm)
+        expect(rc == 0, err)
+        rc, out, err = tool("measure", "--json", "--vcpus", "2", igvm)
+        expect(rc == 0, err)
+        ref = json.loads(out)
+        with open(igvm, "rb") as f:
+            data = f.read()
+    expect(ref["snp"]["launch_digest"] == snp_digest(data, vcpus=2).hex(), out)
+    expect(ref["snp"]["vcpus"] == 2 and ref["snp"]["policy"] == "0x30000", out)
+    expect(ref["tdx"] is None, out)
+    expect(ref["guest_svn"] == 9 and ref["family_id"] == "11" * 16 and
+           ref["image_id"] == "22" * 16 and ref["metadata_source"] == "boot_info",
+           out)
+
+
+def check_metadata_changes_the_digest():
+    with tempfile.TemporaryDirectory() as d:
+        a, b = os.path.join(d, "a.igvm"), os.path.join(d, "b.igvm")
+        for path, svn in ((a, "1"), (b, "2")):
+            rc, _, err = tool("build", "--kernel", os.path.join(OUT, "svsm.elf"),
+                              "--guest-svn", svn, "-o", path)
+            expect(rc == 0, err)
+        _, da, _ = tool("measure", a)
+        _, db, _ = tool("measure", b)
+    expect(da.strip() != db.strip(), "the SVN is not measured")
+
+
+def check_errors_are_one_line():
+    with tempfile.TemporaryDirectory() as d:
+        junk = os.path.join(d, "junk.igvm")
+        with open(junk, "wb") as f:
+            f.write(b"IGVM" + bytes(60))
+        native = os.path.join(d, "native.igvm")
+        rc, _, err = tool("build", "--kernel", os.path.join(OUT, "svsm.elf"),
+                          "--no-snp", "-o", native)
+        expect(rc == 0, err)
+        for args in (["measure", junk], ["measure", native],
+                     ["measure", "/nonexistent.igvm"]):
+            rc, out, err = tool(*args)
+            expect(rc == 1 and out == "" and len(err.strip().splitlines()) == 1
+                   and err.startswith("csvsm-igvm: "), f"{args}: {rc} {err}")
+        rc, _, _ = tool("measure", "--vcpus", "0", junk)
+        expect(rc == 2, "bad option accepted")
+
+
+def main():
+    global OUT
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default="out")
+    args = ap.parse_args()
+    OUT = args.out
+    passed = failed = 0
+    for name, fn in sorted(globals().items()):
+        if not name.startswith("check_"):
+            continue
+        try:
+            fn()
+        except (AssertionError, OSError, KeyError, ValueError) as e:
+            failed += 1
+            print(f"FAIL {name}: {e}", flush=True)
+        else:
+            passed += 1
+            print(f"PASS {name}", flush=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `csvsm-igvm measure`: the launch measurements of an IGVM file, and the
+ * reference values a verifier needs (--json).
+ *
+ *   SEV-SNP  the launch digest (tools/libmeasure/igvm_snp.c), with the
+ *            loader choices that change it as switches
+ *   TDX      the MRTD (tools/libmeasure/tdx.c), when the file has a TDX
+ *            platform
+ *
+ * The JSON also carries the guest policy, and the version metadata: from
+ * the file's SNP ID block when it is signed, else from csvsm's boot-info
+ * page (found through RSI of the boot VP context, the builder's contract in
+ * include/abi/csvsm_boot.h).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abi/igvm.h"
+
+#include "command.h"
+#include "csvsm_meta.h"
+#include "dump_json.h"
+#include "igvm.h"
+#include "igvm_snp.h"
+#include "tdx.h"
+#include "util.h"
+
+#define MAX_IGVM (1024u << 20)
+
+struct metadata {
+	const char *source; /* "id_block", "boot_info" or NULL */
+	uint32_t guest_svn;
+	uint8_t family_id[16];
+	uint8_t image_id[16];
+};
+
+static int usage(FILE *f, int rc)
+{
+	fprintf(f,
+		"usage: csvsm-igvm measure FILE.igvm [options]\n"
+		"  --vcpus N                 VMSAs measured for N vCPUs (default 1)\n"
+		"  --bsp-only                measure only the boot vCPU's VMSA\n"
+		"  --native-zero             zero pages as SNP type ZERO (default NORMAL)\n"
+		"  --skip-shared             do not measure SHARED pages (igvm crate)\n"
+		"  --param-first-page-only   parameter areas: first page only (COCONUT)\n"
+		"  --vmsa-header-gpa         VMSAs at their header GPA, in file order\n"
+		"  --tdx-two-pass            TDX: add all pages, then extend\n"
+		"  --output-format hex|base64\n"
+		"  --json                    reference values for verifiers\n");
+	return rc;
+}
+
+static void find_metadata(const struct igvm_file *f, uint32_t snp,
+			  struct metadata *m, uint64_t *policy,
+			  bool *has_policy)
+{
+	memset(m, 0, sizeof(*m));
+	*has_policy = false;
+	for (size_t i = 0; i < f->header_count; i++) {
+		struct igvm_vhs_snp_id_block ib;
+		struct igvm_vhs_guest_policy gp;
+		const struct igvm_vhdr *h = &f->headers[i];
+
+		if (h->type == IGVM_VHT_GUEST_POLICY &&
+		    !igvm_vhdr_get(h, &gp, sizeof(gp)) &&
+		    (gp.compatibility_mask & snp)) {
+			*policy = gp.policy;
+			*has_policy = true;
+		} else if (h->type == IGVM_VHT_SNP_ID_BLOCK &&
+			   !igvm_vhdr_get(h, &ib, sizeof(ib)) &&
+			   (ib.compatibility_mask & snp)) {
+			m->source = "id_block";
+			m->guest_svn = ib.guest_svn;
+			memcpy(m->family_id, ib.family_id, 16);
+			memcpy(m->image_id, ib.image_id, 16);
+		}
+	}
+	if (!m->source && snp) {
+		struct csvsm_meta cm;
+
+		if (csvsm_meta_get(f, snp, &cm)) {
+			m->source = "boot_info";
+			m->guest_svn = cm.guest_svn;
+			memcpy(m->family_id, cm.family_id, 16);
+			memcpy(m->image_id, cm.image_id, 16);
+		}
+	}
+}
+
+struct measure_args {
+	struct igvm_snp_opts snp;
+	struct tdx_igvm_options tdx;
+	bool json;
+	bool base64;
+};
+
+static void emit_json(const char *path, const struct igvm_file *f,
+		      const struct measure_args *a, const uint8_t *ld,
+		      const uint8_t *mrtd)
+{
+	struct dump_out o = {.f = stdout, .json = true};
+	uint32_t snp = igvm_snp_platform_mask(f);
+	struct metadata m;
+	uint64_t policy = 0;
+	bool has_policy = false;
+
+	find_metadata(f, snp, &m, &policy, &has_policy);
+	dump_begin(&o, NULL, false, false);
+	dump_str(&o, "file", path, false);
+	if (ld) {
+		dump_begin(&o, "snp", false, false);
+		dump_bytes(&o, "launch_digest", ld, SNP_LD_SIZE);
+		dump_u64(&o, "vcpus", a->snp.vcpus);
+		dump_bool(&o, "bsp_only", a->snp.bsp_only);
+		if (has_policy)
+			dump_addr(&o, "policy", policy);
+		dump_begin(&o, "loader", false, true);
+		dump_bool(&o, "native_zero", a->snp.native_zero);
+		dump_bool(&o, "skip_shared", a->snp.skip_shared);
+		dump_bool(&o, "param_first_page_only",
+			  a->snp.param_first_page_only);
+		dump_bool(&o, "vmsa_header_gpa", a->snp.vmsa_header_gpa);
+		dump_end(&o);
+		dump_end(&o);
+	} else {
+		dump_null(&o, "snp");
+	}
+	if (mrtd) {
+		dump_begin(&o, "tdx", false, false);
+		dump_bytes(&o, "mrtd", mrtd, TDX_MRTD_SIZE);
+		dump_str(&o, "order",
+			 a->tdx.order == TDX_ORDER_TWO_PASS ? "two-pass"
+							    : "single-pass",
+			 false);
+		dump_end(&o);
+	} else {
+		dump_null(&o, "tdx");
+	}
+	if (m.source) {
+		dump_u64(&o, "guest_svn", m.guest_svn);
+		dump_bytes(&o, "family_id", m.family_id, 16);
+		dump_bytes(&o, "image_id", m.image_id, 16);
+		dump_str(&o, "metadata_source", m.source, false);
+	}
+	dump_end(&o);
+	fputc('\n', stdout);
+}
+
+static int parse_options(int argc, char **argv, struct measure_args *a)
+{
+	static const struct option opts[] = {
+		{"vcpus", required_argument, NULL, 'v'},
+		{"bsp-only", no_argument, NULL, 'b'},
+		{"native-zero", no_argument, NULL, 'z'},
+		{"skip-shared", no_argument, NULL, 's'},
+		{"param-first-page-only", no_argument, NULL, 'p'},
+		{"vmsa-header-gpa", no_argument, NULL, 'g'},
+		{"tdx-two-pass", no_argument, NULL, 't'},
+		{"output-format", required_argument, NULL, 'o'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	uint64_t v = 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			if (util_parse_size(optarg, &v) || v < 1 || v > 512) {
+				fprintf(stderr,
+					"csvsm-igvm: bad vCPU count '%s'\n",
+					optarg);
+				return 2;
+			}
+			a->snp.vcpus = (unsigned int)v;
+			break;
+		case 'b':
+			a->snp.bsp_only = true;
+			break;
+		case 'z':
+			a->snp.native_zero = true;
+			break;
+		case 's':
+			a->snp.skip_shared = true;
+			break;
+		case 'p':
+			a->snp.param_first_page_only = true;
+			break;
+		case 'g':
+			a->snp.vmsa_header_gpa = true;
+			break;
+		case 't':
+			a->tdx.order = TDX_ORDER_TWO_PASS;
+			break;
+		case 'o':
+			if (strcmp(optarg, "hex") != 0 &&
+			    strcmp(optarg, "base64") != 0)
+				return usage(stderr, 2);
+			a->base64 = strcmp(optarg, "base64") == 0;
+			break;
+		case 'j':
+			a->json = true;
+			break;
+		case 'h':
+			return usage(stdout, 0) + 256;
+		default:
+			return usage(stderr, 2);
+		}
+	}
+	return optind + 1 == argc ? 0 : usage(stderr, 2);
+}
+
+static int cmd_measure(int argc, char **argv)
+{
+	struct measure_args a = {.snp.vcpus = 1};
+	char err[512] = "";
+	uint8_t ld[SNP_LD_SIZE];
+	uint8_t mrtd[TDX_MRTD_SIZE];
+	bool have_ld = false;
+	bool have_mrtd = false;
+	struct igvm_file f;
+	size_t size = 0;
+	uint8_t *buf;
+	int rc = parse_options(argc, argv, &a);
+
+	if (rc)
+		return rc >= 256 ? 0 : rc;
+	buf = util_read_file(argv[optind], MAX_IGVM, &size, err, sizeof(err));
+	if (!buf) {
+		fprintf(stderr, "csvsm-igvm: %s\n", err);
+		return 1;
+	}
+	if (igvm_parse(buf, size, &f, err)) {
+		fprintf(stderr, "csvsm-igvm: %s: %s\n", argv[optind], err);
+		free(buf);
+		return 1;
+	}
+	rc = 1;
+	if (igvm_snp_platform_mask(&f)) {
+		if (igvm_snp_measure(&f, &a.snp, ld, err))
+			goto out;
+		have_ld = true;
+	}
+	for (size_t i = 0; i < f.header_count && !have_mrtd; i++) {
+		struct igvm_vhs_supported_platform sp;
+
+		if (f.headers[i].type == IGVM_VHT_SUPPORTED_PLATFORM &&
+		    !igvm_vhdr_get(&f.headers[i], &sp, sizeof(sp)) &&
+		    sp.platform_type == IGVM_PLATFORM_TDX) {
+			if (tdx_mrtd_igvm(&f, &a.tdx, mrtd, err))
+				goto out;
+			have_mrtd = true;
+		}
+	}
+	if (!have_ld && !have_mrtd) {
+		snprintf(err, sizeof(err),
+			 "no SEV-SNP or TDX platform: nothing is measured");
+		goto out;
+	}
+	rc = 0;
+	if (a.json) {
+		emit_json(argv[optind], &f, &a, have_ld ? ld : NULL,
+			  have_mrtd ? mrtd : NULL);
+	} else {
+		if (have_ld)
+			rc = util_print_digest(ld, sizeof(ld), a.base64);
+		if (have_mrtd && !rc)
+			rc = util_print_digest(mrtd, sizeof(mrtd), a.base64);
+		if (rc)
+			snprintf(err, sizeof(err), "cannot write the result");
+	}
+out:
+	if (rc)
+		fprintf(stderr, "csvsm-igvm: %s: %s\n", argv[optind], err);
+	igvm_file_free(&f);
+	free(buf);
+	return rc;
+}
+
+COMMAND(measure, "measure",
+	"SNP launch digest / TDX MRTD of an IGVM file; --json reference values",
+	cmd_measure);

@@ -1,0 +1,595 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `csvsm-igvm sign`: adds a signed SNP_ID_BLOCK directive to an IGVM file.
+ * The input is parsed, every header is copied in order into a new file with
+ * libigvm's builder, and the directive for the SEV-SNP platform is appended
+ * at the end of the directive section; the directive is not measured, so
+ * the launch digest does not change (ref §4). The rebuilt file is compared
+ * with the input, header by header and page by page, before it is written,
+ * so a header the builder cannot reproduce is an error, never a silent
+ * change. With --deterministic the output depends only on the inputs.
+ * Formats: shared/reference/igvm-and-measurement.md §1, §4 ("ref §x").
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "csvsm_meta.h"
+#include "idblock.h"
+#include "igvm.h"
+#include "igvm_snp.h"
+#include "util.h"
+
+#define MAX_IGVM ((size_t)UINT32_MAX) /* file offsets are u32 (ref §1.2) */
+#define ERR_LEN	 512
+#define RUN	 (-1) /* parse_args(): go on; other values are exit statuses */
+
+_Static_assert(IDBLOCK_ERR_LEN <= IGVM_ERR_LEN, "one message buffer");
+
+struct sign_args {
+	const char *in;
+	const char *out;
+	const char *id_key;
+	const char *author_key;
+	const char *export_block;
+	const char *export_auth;
+	bool have_ld;
+	bool have_family, have_image, have_svn;
+	unsigned int vcpus; /* for the launch digest */
+	bool have_policy;
+	bool deterministic;
+	uint64_t policy;
+	struct idblock_params p;
+};
+
+static int usage(FILE *f, int rc)
+{
+	fprintf(f,
+		"usage: csvsm-igvm sign IN.igvm -o OUT.igvm --id-key ID.pem\n"
+		"         [--author-key AUTHOR.pem] [--ld HEX48 | --vcpus N]\n"
+		"         [--family-id HEX16]\n"
+		"         [--image-id HEX16] [--guest-svn N] [--policy HEX]\n"
+		"         [--deterministic] [--export-id-block FILE]\n"
+		"         [--export-auth-info FILE]\n"
+		"Keys are PEM ECDSA P-384 private keys. The launch digest is the\n"
+		"file's own for --vcpus vCPUs (default 1), or --ld (96 hex\n"
+		"digits). The SVN and IDs default to csvsm's build metadata.\n"
+		"The policy must equal the file's\n"
+		"GUEST_POLICY for the SEV-SNP platform, which is the default.\n"
+		"--deterministic: RFC 6979 nonces, so the same inputs give the\n"
+		"same file. --export-id-block FILE writes the 96-byte ID block to\n"
+		"FILE and its signature (r then s, 72 bytes little endian each) to\n"
+		"FILE.sig; --export-auth-info FILE the 4 KiB SNP ID_AUTH_INFO.\n");
+	return rc;
+}
+
+/* A number (base 0: decimal or 0x-hex; base 16: hex) up to max. */
+static int parse_num(const char *s, int base, uint64_t max, uint64_t *out)
+{
+	char *end = NULL;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno || end == s || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* One option's value; -1 if it does not parse. */
+static int parse_value(int c, const char *v, struct sign_args *a)
+{
+	uint64_t n = 0;
+
+	switch (c) {
+	case 'l':
+		a->have_ld = true;
+		return util_parse_hex(v, a->p.ld, sizeof(a->p.ld));
+	case 'f':
+		a->have_family = true;
+		return util_parse_hex(v, a->p.family_id,
+				      sizeof(a->p.family_id));
+	case 'm':
+		a->have_image = true;
+		return util_parse_hex(v, a->p.image_id, sizeof(a->p.image_id));
+	case 's':
+		if (parse_num(v, 0, UINT32_MAX, &n))
+			return -1;
+		a->have_svn = true;
+		a->p.guest_svn = (uint32_t)n;
+		return 0;
+	case 'v':
+		if (parse_num(v, 10, 512, &n) || n == 0)
+			return -1;
+		a->vcpus = (unsigned int)n;
+		return 0;
+	case 'p':
+		a->have_policy = true;
+		return parse_num(v, 16, UINT64_MAX, &a->policy);
+	default:
+		return -1;
+	}
+}
+
+/* RUN when the command should run; otherwise the exit status. */
+static int parse_args(int argc, char **argv, struct sign_args *a)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"id-key", required_argument, NULL, 'i'},
+		{"author-key", required_argument, NULL, 'a'},
+		{"ld", required_argument, NULL, 'l'},
+		{"vcpus", required_argument, NULL, 'v'},
+		{"family-id", required_argument, NULL, 'f'},
+		{"image-id", required_argument, NULL, 'm'},
+		{"guest-svn", required_argument, NULL, 's'},
+		{"policy", required_argument, NULL, 'p'},
+		{"deterministic", no_argument, NULL, 'd'},
+		{"export-id-block", required_argument, NULL, 'x'},
+		{"export-auth-info", required_argument, NULL, 'X'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int idx = 0;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:h", opts, &idx)) != -1) {
+		if (c == 'o')
+			a->out = optarg;
+		else if (c == 'i')
+			a->id_key = optarg;
+		else if (c == 'a')
+			a->author_key = optarg;
+		else if (c == 'x')
+			a->export_block = optarg;
+		else if (c == 'X')
+			a->export_auth = optarg;
+		else if (c == 'd')
+			a->deterministic = true;
+		else if (c == 'h')
+			return usage(stdout, 0);
+		else if (c == '?')
+			return usage(stderr, 2);
+		else if (parse_value(c, optarg, a)) {
+			fprintf(stderr,
+				"csvsm-igvm: sign: bad value '%s' for --%s\n",
+				optarg, opts[idx].name);
+			return 2;
+		}
+	}
+	if (optind + 1 != argc || !a->out || !a->id_key)
+		return usage(stderr, 2);
+	a->in = argv[optind];
+	return RUN;
+}
+
+/*
+ * Where a header's file data is described: the offset of its u32
+ * file_offset in the body, and the data length (ref §1.4, §1.7). False for
+ * headers without file data.
+ */
+static bool data_field(const struct igvm_vhdr *h, size_t *fo_field,
+		       uint64_t *len)
+{
+	struct igvm_vhs_parameter_area pa;
+	struct igvm_vhs_corim_data cd;
+
+	switch (h->type & ~IGVM_VHT_OPTIONAL_BIT) {
+	case IGVM_VHT_PAGE_DATA:
+		*fo_field = offsetof(struct igvm_vhs_page_data, file_offset);
+		*len = IGVM_PAGE_SIZE_4K;
+		return true;
+	case IGVM_VHT_VP_CONTEXT:
+		*fo_field = offsetof(struct igvm_vhs_vp_context, file_offset);
+		*len = IGVM_PAGE_SIZE_4K;
+		return true;
+	case IGVM_VHT_PARAMETER_AREA:
+		if (igvm_vhdr_get(h, &pa, sizeof(pa)))
+			return false;
+		*fo_field =
+			offsetof(struct igvm_vhs_parameter_area, file_offset);
+		*len = pa.number_of_bytes;
+		return true;
+	case IGVM_VHT_CORIM_DOCUMENT:
+	case IGVM_VHT_CORIM_SIGNATURE:
+		if (igvm_vhdr_get(h, &cd, sizeof(cd)))
+			return false;
+		*fo_field = offsetof(struct igvm_vhs_corim_data, file_offset);
+		*len = cd.size_bytes;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The file data of h; NULL when file_offset is 0 (zeros, ref §1.4). */
+static const uint8_t *data_of(const struct igvm_file *f,
+			      const struct igvm_vhdr *h, size_t fo_field,
+			      uint64_t len)
+{
+	uint32_t fo;
+
+	memcpy(&fo, h->body + fo_field, sizeof(fo));
+	return igvm_file_data(f, fo, len);
+}
+
+/* Appends a copy of h (from f) to b; -1 with a message. */
+static int copy_header(struct igvm_builder *b, const struct igvm_file *f,
+		       const struct igvm_vhdr *h, char *err)
+{
+	struct igvm_vhs_page_data pd;
+	struct igvm_vhs_vp_context vp;
+	struct igvm_vhs_parameter_area pa;
+	const uint8_t *data;
+	int rc;
+
+	switch (h->type & ~IGVM_VHT_OPTIONAL_BIT) {
+	case IGVM_VHT_PAGE_DATA:
+		memcpy(&pd, h->body, sizeof(pd)); /* length: igvm_parse() */
+		data = igvm_file_data(f, pd.file_offset, IGVM_PAGE_SIZE_4K);
+		rc = igvm_builder_page_data(b, pd.gpa, pd.compatibility_mask,
+					    pd.flags, pd.data_type, data,
+					    data ? IGVM_PAGE_SIZE_4K : 0);
+		break;
+	case IGVM_VHT_VP_CONTEXT:
+		memcpy(&vp, h->body, sizeof(vp));
+		data = igvm_file_data(f, vp.file_offset, IGVM_PAGE_SIZE_4K);
+		rc = igvm_builder_vp_context(b, vp.gpa, vp.compatibility_mask,
+					     vp.vp_index, data,
+					     data ? IGVM_PAGE_SIZE_4K : 0);
+		break;
+	case IGVM_VHT_PARAMETER_AREA:
+		memcpy(&pa, h->body, sizeof(pa));
+		data = igvm_file_data(f, pa.file_offset, pa.number_of_bytes);
+		rc = igvm_builder_parameter_area(b, pa.parameter_area_index,
+						 pa.number_of_bytes, data);
+		break;
+	case IGVM_VHT_CORIM_DOCUMENT:
+	case IGVM_VHT_CORIM_SIGNATURE:
+		snprintf(
+			err, ERR_LEN,
+			"%s at 0x%x: libigvm's builder cannot write CoRIM headers yet",
+			igvm_type_name(h->type), h->file_pos);
+		return -1;
+	default:
+		rc = igvm_builder_add(b, h->type, h->body, h->length);
+		break;
+	}
+	if (rc)
+		snprintf(err, ERR_LEN, "copying %s at 0x%x: %s",
+			 igvm_type_name(h->type), h->file_pos,
+			 igvm_builder_error(b));
+	return rc;
+}
+
+/* NULL stands for zeros (ref §1.4: file_offset 0). */
+static bool same_data(const uint8_t *x, const uint8_t *y, uint64_t len)
+{
+	const uint8_t *p = x ? x : y;
+
+	if (x && y)
+		return !memcmp(x, y, len);
+	for (uint64_t i = 0; p && i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Header a (of file fa) and b (of fb) are the same up to file placement. */
+static bool same_header(const struct igvm_file *fa, const struct igvm_vhdr *a,
+			const struct igvm_file *fb, const struct igvm_vhdr *b)
+{
+	size_t fo = 0;
+	uint64_t len = 0;
+
+	if (a->type != b->type || a->length != b->length)
+		return false;
+	if (!data_field(a, &fo, &len))
+		return !memcmp(a->body, b->body, a->length);
+	return !memcmp(a->body, b->body, fo) &&
+	       !memcmp(a->body + fo + 4, b->body + fo + 4,
+		       a->length - fo - 4) &&
+	       same_data(data_of(fa, a, fo, len), data_of(fb, b, fo, len), len);
+}
+
+/*
+ * The rebuilt file must be the input plus the directive: same version, same
+ * headers in the same order with the same bodies (file offsets aside) and
+ * file data, and nothing else.
+ */
+static int check_copy(const struct igvm_file *in, const struct igvm_file *out,
+		      const struct igvm_vhs_snp_id_block *d, char *err)
+{
+	const struct igvm_vhdr *last;
+
+	if (out->format_version != in->format_version ||
+	    out->header_count != in->header_count + 1) {
+		snprintf(
+			err, ERR_LEN,
+			"internal error: the rebuilt file has %zu headers, version %u (want %zu, %u)",
+			out->header_count, out->format_version,
+			in->header_count + 1, in->format_version);
+		return -1;
+	}
+	for (size_t i = 0; i < in->header_count; i++) {
+		if (same_header(in, &in->headers[i], out, &out->headers[i]))
+			continue;
+		snprintf(err, ERR_LEN,
+			 "%s at 0x%x cannot be reproduced by libigvm's builder",
+			 igvm_type_name(in->headers[i].type),
+			 in->headers[i].file_pos);
+		return -1;
+	}
+	last = &out->headers[in->header_count];
+	if (last->type != IGVM_VHT_SNP_ID_BLOCK || last->length != sizeof(*d) ||
+	    memcmp(last->body, d, sizeof(*d)) != 0) {
+		snprintf(
+			err, ERR_LEN,
+			"internal error: the SNP_ID_BLOCK is not the last header");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Unknown optional headers are skipped by igvm_parse() (ref §1.1), so a
+ * copy of the listed headers would silently drop them: refuse such files.
+ */
+static int check_all_listed(const struct igvm_file *f, const char *name,
+			    char *err)
+{
+	struct igvm_fixed_header fh;
+	uint64_t listed = 0;
+
+	memcpy(&fh, f->buf, sizeof(fh));
+	for (size_t i = 0; i < f->header_count; i++)
+		listed +=
+			sizeof(struct igvm_vhs_variable_header) +
+			(((uint64_t)f->headers[i].length + IGVM_TLV_ALIGN - 1) &
+			 ~(uint64_t)(IGVM_TLV_ALIGN - 1));
+	if (listed == fh.variable_header_size)
+		return 0;
+	snprintf(
+		err, ERR_LEN,
+		"%s: has headers of unknown optional types, which a rebuilt file would lose",
+		name);
+	return -1;
+}
+
+/* The input's headers, then the directive, through the builder. */
+static int rebuild(const struct igvm_file *in,
+		   const struct igvm_vhs_snp_id_block *d, uint8_t **out,
+		   size_t *out_len, char *err)
+{
+	struct igvm_builder *b = igvm_builder_new(in->format_version);
+	struct igvm_file check;
+	char msg[IGVM_ERR_LEN];
+	int rc = -1;
+
+	*out = NULL;
+	if (!b) {
+		snprintf(err, ERR_LEN, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < in->header_count; i++)
+		if (copy_header(b, in, &in->headers[i], err))
+			goto out;
+	if (igvm_builder_add(b, IGVM_VHT_SNP_ID_BLOCK, d, sizeof(*d)) ||
+	    igvm_builder_write(b, out, out_len)) {
+		snprintf(err, ERR_LEN, "%s", igvm_builder_error(b));
+		goto out;
+	}
+	if (igvm_parse(*out, *out_len, &check, msg)) {
+		snprintf(err, ERR_LEN, "internal error: %s", msg);
+		goto out;
+	}
+	rc = check_copy(in, &check, d, err);
+	igvm_file_free(&check);
+out:
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
+	igvm_builder_free(b);
+	return rc;
+}
+
+/* ref §4: the policy is the GUEST_POLICY QEMU launches with. */
+static int resolve_policy(const struct sign_args *a,
+			  const struct idblock_igvm_snp *snp, uint64_t *policy,
+			  char *err)
+{
+	if (snp->has_policy && a->have_policy && a->policy != snp->policy) {
+		snprintf(
+			err, ERR_LEN,
+			"--policy 0x%llx is not the file's SEV-SNP GUEST_POLICY 0x%llx, which the loader launches with",
+			(unsigned long long)a->policy,
+			(unsigned long long)snp->policy);
+		return -1;
+	}
+	if (!snp->has_policy && !a->have_policy) {
+		snprintf(
+			err, ERR_LEN,
+			"%s: no GUEST_POLICY for the SEV-SNP platform; give --policy (the policy the VMM launches with)",
+			a->in);
+		return -1;
+	}
+	*policy = snp->has_policy ? snp->policy : a->policy;
+	return 0;
+}
+
+/*
+ * The launch digest to sign: --ld, or the file's own SNP digest for --vcpus
+ * vCPUs with the default (QEMU/KVM) loader semantics, as `measure`
+ * computes it. The SNP_ID_BLOCK directive is not measured, so the signed
+ * file has the same digest (sign_file checks it).
+ */
+static int launch_digest(struct sign_args *a, const struct igvm_file *in,
+			 char *err)
+{
+	struct igvm_snp_opts o = {.vcpus = a->vcpus ? a->vcpus : 1};
+	char msg[IGVM_SNP_ERR_LEN];
+
+	if (a->have_ld)
+		return 0;
+	if (igvm_snp_measure(in, &o, a->p.ld, msg)) {
+		snprintf(err, ERR_LEN, "%s: %s", a->in, msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Version metadata not given on the command line: csvsm's own, if any. */
+static void default_metadata(struct sign_args *a, const struct igvm_file *in,
+			     uint32_t mask)
+{
+	struct csvsm_meta m;
+
+	if (!csvsm_meta_get(in, mask, &m))
+		return;
+	if (!a->have_svn)
+		a->p.guest_svn = m.guest_svn;
+	if (!a->have_family)
+		memcpy(a->p.family_id, m.family_id, sizeof(a->p.family_id));
+	if (!a->have_image)
+		memcpy(a->p.image_id, m.image_id, sizeof(a->p.image_id));
+}
+
+/* The output must measure the same: the ID block is not measured. */
+static int check_same_digest(const struct sign_args *a, const uint8_t *out,
+			     size_t out_len, char *err)
+{
+	struct igvm_snp_opts o = {.vcpus = a->vcpus ? a->vcpus : 1};
+	uint8_t ld[SNP_LD_SIZE];
+	char msg[IGVM_SNP_ERR_LEN];
+
+	if (a->have_ld)
+		return 0;
+	if (igvm_snp_measure_buf(out, out_len, &o, ld, msg) ||
+	    memcmp(ld, a->p.ld, sizeof(ld)) != 0) {
+		snprintf(err, ERR_LEN,
+			 "%s: the signed file does not measure like the input",
+			 a->in);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_exports(const struct sign_args *a,
+			 const struct igvm_vhs_snp_id_block *d, char *err)
+{
+	struct idblock_snp_id_block block;
+	struct idblock_snp_id_auth_info auth;
+	char sig_path[4096];
+
+	if (a->export_block) {
+		if (snprintf(sig_path, sizeof(sig_path), "%s.sig",
+			     a->export_block) >= (int)sizeof(sig_path)) {
+			snprintf(err, ERR_LEN, "%s: path too long",
+				 a->export_block);
+			return -1;
+		}
+		idblock_block_from_directive(d, a->p.policy, &block);
+		if (util_write_file(a->export_block, &block, sizeof(block), err,
+				    ERR_LEN) ||
+		    util_write_file(sig_path, &d->id_key_signature,
+				    sizeof(d->id_key_signature), err, ERR_LEN))
+			return -1;
+	}
+	if (a->export_auth) {
+		idblock_auth_info(d, &auth);
+		if (util_write_file(a->export_auth, &auth, sizeof(auth), err,
+				    ERR_LEN))
+			return -1;
+	}
+	return 0;
+}
+
+/* Loads the keys and signs; the keys are freed before returning. */
+static int sign_directive(const struct sign_args *a, uint32_t mask,
+			  struct igvm_vhs_snp_id_block *d, char *err)
+{
+	struct idblock_key *id = NULL;
+	struct idblock_key *author = NULL;
+	int rc = -1;
+
+	if (idblock_key_load(a->id_key, &id, err) ||
+	    (a->author_key && idblock_key_load(a->author_key, &author, err)))
+		goto out;
+	rc = idblock_sign_directive(&a->p, mask, id, author, a->deterministic,
+				    d, err);
+out:
+	idblock_key_free(id);
+	idblock_key_free(author);
+	return rc;
+}
+
+static int sign_file(struct sign_args *a, char *err)
+{
+	struct igvm_file in = {0};
+	struct idblock_igvm_snp snp;
+	struct igvm_vhs_snp_id_block d;
+	char msg[IGVM_ERR_LEN];
+	uint8_t *buf;
+	uint8_t *out = NULL;
+	size_t size = 0;
+	size_t out_len = 0;
+	int rc = -1;
+
+	buf = util_read_file(a->in, MAX_IGVM, &size, err, ERR_LEN);
+	if (!buf)
+		return -1;
+	if (igvm_parse(buf, size, &in, msg) ||
+	    idblock_igvm_snp(&in, &snp, msg)) {
+		snprintf(err, ERR_LEN, "%s: %s", a->in, msg);
+		goto out;
+	}
+	if (snp.id_block) {
+		snprintf(
+			err, ERR_LEN,
+			"%s: already has an SNP_ID_BLOCK (at 0x%x) for the SEV-SNP platform",
+			a->in, snp.id_block->file_pos);
+		goto out;
+	}
+	if (check_all_listed(&in, a->in, err))
+		goto out;
+	default_metadata(a, &in, snp.mask);
+	if (resolve_policy(a, &snp, &a->p.policy, err) ||
+	    launch_digest(a, &in, err) ||
+	    sign_directive(a, snp.mask, &d, err) ||
+	    rebuild(&in, &d, &out, &out_len, err) ||
+	    check_same_digest(a, out, out_len, err) ||
+	    util_write_file(a->out, out, out_len, err, ERR_LEN) ||
+	    write_exports(a, &d, err))
+		goto out;
+	rc = 0;
+out:
+	igvm_file_free(&in);
+	free(buf);
+	free(out);
+	return rc;
+}
+
+static int cmd_sign(int argc, char **argv)
+{
+	struct sign_args a = {0};
+	char err[ERR_LEN];
+	int rc = parse_args(argc, argv, &a);
+
+	if (rc != RUN)
+		return rc;
+	if (sign_file(&a, err)) {
+		fprintf(stderr, "csvsm-igvm: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+COMMAND(sign, "sign", "add a signed SEV-SNP ID block to an IGVM file",
+	cmd_sign);

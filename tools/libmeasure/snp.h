@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SEV-SNP launch digest (LD): the 48-byte value the firmware extends for
+ * every page added by SNP_LAUNCH_UPDATE, LD = SHA-384(PAGE_INFO). A context
+ * starts from zeros (or a seed) and is updated page by page, in launch
+ * order. Source: shared/reference/igvm-and-measurement.md §2.1 ("ref
+ * §2.1"), which follows the SNP firmware ABI (AMD 56860, PAGE_INFO table)
+ * and virtee/sev-snp-measure's gctx.py.
+ *
+ * The chain is strictly serial; snp_update_normal_pages() hashes the page
+ * contents on every online CPU first and only chains serially.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi/snp_vmsa.h"
+
+#define SNP_LD_SIZE	 48u   /* SHA-384 digest, ref §2.1 */
+#define SNP_PAGE_SIZE	 4096u /* every PAGE_INFO covers one 4 KiB page */
+#define SNP_PAGE_MASK	 (SNP_PAGE_SIZE - 1)
+#define SNP_HASH256_SIZE 32u /* SHA-256, the SEV/SEV-ES digest, ref §2.5 */
+
+/*
+ * ref §2.1: the GPA KVM records for a VMSA page, (u64)-1 page-aligned with
+ * the bits above 51 cleared.
+ */
+
+/* ref §2.1 "Page types": PAGE_INFO.PAGE_TYPE. */
+enum snp_page_type {
+	SNP_PAGE_TYPE_NORMAL = 1,
+	SNP_PAGE_TYPE_VMSA = 2,
+	SNP_PAGE_TYPE_ZERO = 3,
+	SNP_PAGE_TYPE_UNMEASURED = 4,
+	SNP_PAGE_TYPE_SECRETS = 5,
+	SNP_PAGE_TYPE_CPUID = 6,
+};
+
+/* ref §2.1: PAGE_INFO, 0x70 bytes, hashed to give the next LD. */
+struct snp_page_info {
+	uint8_t digest_cur[SNP_LD_SIZE];
+	uint8_t contents[SNP_LD_SIZE];
+	uint16_t length;
+	uint8_t page_type;
+	uint8_t imi_page;
+	/* sev-snp-measure's order (SNP spec PAGE_INFO table), ref §2.1. */
+	uint8_t vmpl3_perms;
+	uint8_t vmpl2_perms;
+	uint8_t vmpl1_perms;
+	uint8_t reserved;
+	uint64_t gpa;
+} __attribute__((packed));
+_Static_assert(sizeof(struct snp_page_info) == 0x70, "PAGE_INFO, ref §2.1");
+_Static_assert(offsetof(struct snp_page_info, contents) == 0x30, "ref §2.1");
+_Static_assert(offsetof(struct snp_page_info, length) == 0x60, "ref §2.1");
+_Static_assert(offsetof(struct snp_page_info, page_type) == 0x62, "ref §2.1");
+_Static_assert(offsetof(struct snp_page_info, imi_page) == 0x63, "ref §2.1");
+_Static_assert(offsetof(struct snp_page_info, vmpl3_perms) == 0x64, "ref §2.1");
+_Static_assert(offsetof(struct snp_page_info, vmpl1_perms) == 0x66, "ref §2.1");
+_Static_assert(offsetof(struct snp_page_info, gpa) == 0x68, "ref §2.1");
+
+/* PAGE_INFO is little endian and is hashed as laid out in memory. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "libmeasure assumes a little-endian host (ref §2.1)");
+
+/* Errors: negative return values. */
+#define SNP_ERR_ARG    (-1) /* misaligned GPA or length, GPA overflow */
+#define SNP_ERR_CRYPTO (-2) /* OpenSSL failed */
+#define SNP_ERR_NOMEM  (-3) /* out of memory or no thread */
+
+struct snp_ctx {
+	uint8_t ld[SNP_LD_SIZE];
+	/*
+	 * Workers for snp_update_normal_pages(): 0 means one per online CPU,
+	 * 1 hashes in the calling thread only.
+	 */
+	unsigned int threads;
+};
+
+/* LD = 48 zero bytes (a fresh launch), threads = 0. */
+void snp_init(struct snp_ctx *ctx);
+/* Starts from a given LD, e.g. sev-snp-measure's --snp-ovmf-hash. */
+void snp_init_seed(struct snp_ctx *ctx, const uint8_t seed[SNP_LD_SIZE]);
+
+/*
+ * One PAGE_INFO step (ref §2.1): gpa must be page aligned; contents is the
+ * SHA-384 of the page for NORMAL and VMSA pages, NULL (= 48 zero bytes) for
+ * the others. 0 or SNP_ERR_*.
+ */
+int snp_update(struct snp_ctx *ctx, uint64_t gpa, enum snp_page_type type,
+	       const uint8_t contents[SNP_LD_SIZE])
+	__attribute__((warn_unused_result));
+
+/* One NORMAL page of 4096 bytes. */
+int snp_update_normal_page(struct snp_ctx *ctx, uint64_t gpa,
+			   const uint8_t page[SNP_PAGE_SIZE])
+	__attribute__((warn_unused_result));
+
+/*
+ * NORMAL pages for len bytes (a multiple of 4096) loaded at gpa, in
+ * ascending GPA order; the contents are hashed on ctx->threads workers.
+ */
+int snp_update_normal_pages(struct snp_ctx *ctx, uint64_t gpa,
+			    const uint8_t *data, size_t len)
+	__attribute__((warn_unused_result));
+
+/* Contents-less page types over len bytes (a multiple of 4096) at gpa. */
+int snp_update_zero_pages(struct snp_ctx *ctx, uint64_t gpa, uint64_t len)
+	__attribute__((warn_unused_result));
+int snp_update_unmeasured_pages(struct snp_ctx *ctx, uint64_t gpa, uint64_t len)
+	__attribute__((warn_unused_result));
+int snp_update_secrets_page(struct snp_ctx *ctx, uint64_t gpa)
+	__attribute__((warn_unused_result));
+int snp_update_cpuid_page(struct snp_ctx *ctx, uint64_t gpa)
+	__attribute__((warn_unused_result));
+
+/*
+ * A VMSA page at gpa; KVM measures every VMSA at SNP_LAUNCH_VMSA_GPA (ref §2.1,
+ * §2.3), an IGVM VP_CONTEXT may name another GPA.
+ */
+int snp_update_vmsa_page(struct snp_ctx *ctx, uint64_t gpa,
+			 const uint8_t page[SNP_PAGE_SIZE])
+	__attribute__((warn_unused_result));
+
+/* One-shot digests through OpenSSL EVP; 0 or SNP_ERR_CRYPTO. */
+int snp_sha384(const void *data, size_t len, uint8_t out[SNP_LD_SIZE])
+	__attribute__((warn_unused_result));
+int snp_sha256(const void *data, size_t len, uint8_t out[SNP_HASH256_SIZE])
+	__attribute__((warn_unused_result));
+
+/* Online CPUs (at least 1): the default worker count. */
+unsigned int snp_online_cpus(void);
+
+/* A short message for an SNP_ERR_* value. */
+const char *snp_strerror(int err);
