@@ -8,7 +8,6 @@ PAGE_INFO chain, §2.2 directive mapping) with Python's hashlib, sharing no
 code with the C tools. It also checks the reference-values JSON and the
 errors. Functions named check_*; the last line is "N passed, N failed".
 """
-import argparse
 import base64
 import hashlib
 import json
@@ -17,6 +16,8 @@ import struct
 import subprocess
 import sys
 import tempfile
+
+import checks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
@@ -183,25 +184,7 @@ def check_errors_are_one_line():
 
 
 def main():
-    global OUT
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default="out")
-    args = ap.parse_args()
-    OUT = args.out
-    passed = failed = 0
-    for name, fn in sorted(globals().items()):
-        if not name.startswith("check_"):
-            continue
-        try:
-            fn()
-        except (AssertionError, OSError, KeyError, ValueError) as e:
-            failed += 1
-            print(f"FAIL {name}: {e}", flush=True)
-        else:
-            passed += 1
-            print(f"PASS {name}", flush=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return checks.run(globals(), __doc__)
 
 
 if __name__ == "__main__":

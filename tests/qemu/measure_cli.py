@@ -15,13 +15,14 @@ compares the output with DIR/sev-snp-measure.py over an option matrix.
 Each check is a function named check_*; it raises AssertionError (with a
 message) to fail. The last line printed is "N passed, N failed".
 """
-import argparse
 import base64
 import hashlib
 import os
 import subprocess
 import sys
 import tempfile
+
+import checks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
@@ -337,30 +338,16 @@ def optional_check_same_output_as_sev_snp_measure():
 
 
 def main():
-    global OUT, SSM
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default="out")
-    ap.add_argument("--sev-snp-measure", metavar="DIR", default=None,
-                    help="a virtee/sev-snp-measure checkout (optional)")
-    ap.add_argument("filter", nargs="?", default="")
-    args = ap.parse_args()
-    OUT = args.out
-    SSM = args.sev_snp_measure
-    prefixes = ["check_"] + (["optional_check_"] if SSM else [])
-    checks = [(n, f) for n, f in sorted(globals().items())
-              if any(n.startswith(p) for p in prefixes) and args.filter in n]
-    passed = failed = 0
-    for name, fn in checks:
-        try:
-            fn()
-        except (AssertionError, subprocess.TimeoutExpired, OSError) as e:
-            failed += 1
-            print(f"FAIL {name}: {e}", flush=True)
-        else:
-            passed += 1
-            print(f"PASS {name}", flush=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    def extra(ap):
+        ap.add_argument("--sev-snp-measure", metavar="DIR", default=None,
+                        help="a virtee/sev-snp-measure checkout (optional)")
+
+    def configure(args):
+        global SSM
+        SSM = args.sev_snp_measure
+        return ["check_"] + (["optional_check_"] if SSM else [])
+
+    return checks.run(globals(), __doc__, extra, configure)
 
 
 if __name__ == "__main__":

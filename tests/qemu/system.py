@@ -5,12 +5,13 @@
 Each check is a function named check_*; it raises AssertionError (with a
 message) to fail. The last line printed is "N passed, N failed".
 """
-import argparse
 import filecmp
 import os
 import subprocess
 import sys
 import tempfile
+
+import checks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
@@ -218,26 +219,7 @@ def check_reproducible_build_from_clean_tree():
 
 
 def main():
-    global OUT
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default="out")
-    ap.add_argument("filter", nargs="?", default="")
-    args = ap.parse_args()
-    OUT = args.out
-    checks = [(n, f) for n, f in sorted(globals().items())
-              if n.startswith("check_") and args.filter in n]
-    passed = failed = 0
-    for name, fn in checks:
-        try:
-            fn()
-        except (AssertionError, subprocess.TimeoutExpired, OSError) as e:
-            failed += 1
-            print(f"FAIL {name}: {e}", flush=True)
-        else:
-            passed += 1
-            print(f"PASS {name}", flush=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return checks.run(globals(), __doc__)
 
 
 if __name__ == "__main__":

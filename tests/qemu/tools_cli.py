@@ -8,7 +8,6 @@ values: shared/reference/igvm-and-measurement.md §3, §5 ("ref §x"); the TDX
 IGVM check recomputes its MRTD here with hashlib, independently of the C code.
 Standard library only.
 """
-import argparse
 import base64
 import hashlib
 import json
@@ -18,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 import zlib
+
+import checks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
@@ -269,27 +270,7 @@ def check_dump_json_escapes_strings():
 
 
 def main():
-    global OUT
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", default="out")
-    ap.add_argument("filter", nargs="?", default="")
-    args = ap.parse_args()
-    OUT = args.out
-    checks = [(n, f) for n, f in sorted(globals().items())
-              if n.startswith("check_") and args.filter in n]
-    passed = failed = 0
-    for name, fn in checks:
-        try:
-            fn()
-        except (AssertionError, subprocess.TimeoutExpired, OSError,
-                ValueError, KeyError, IndexError) as e:
-            failed += 1
-            print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
-        else:
-            passed += 1
-            print(f"PASS {name}", flush=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return checks.run(globals(), __doc__)
 
 
 if __name__ == "__main__":

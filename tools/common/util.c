@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,4 +181,16 @@ int util_print_digest(const uint8_t *d, size_t len, int base64)
 		util_format_hex(d, len, out);
 	printf("%s\n", out);
 	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int util_errf(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && len) {
+		va_start(ap, fmt);
+		vsnprintf(err, len, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
 }

@@ -29,3 +29,9 @@ void util_format_base64(const uint8_t *in, size_t len, char *out,
 			size_t out_size);
 /* Prints a digest on its own line in hex or base64; 0, or 1 on a write error. */
 int util_print_digest(const uint8_t *d, size_t len, int base64);
+/*
+ * Formats a one-line error message into err[0..len) (err may be NULL) and
+ * returns -1, so failing paths read `return util_errf(err, n, "...", ...)`.
+ */
+int util_errf(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 _Static_assert(IGVM_SNP_ERR_LEN >= IGVM_ERR_LEN, "parse errors fit");
 
 #define VP_INDEX_COUNT 65536u /* vp_index is a u16 */
@@ -39,20 +41,8 @@ struct mstate {
 	char *err;
 };
 
-static int errf(char *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int errf(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err) {
-		va_start(ap, fmt);
-		vsnprintf(err, IGVM_SNP_ERR_LEN, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+/* One-line messages into err (util_errf). */
+#define errf(err, ...) util_errf((err), IGVM_SNP_ERR_LEN, __VA_ARGS__)
 
 static int fail(struct mstate *st, int rc)
 {

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
+
 /* EFI_GUID a-b-c-d0d1-d2..d7 in on-disk order: a, b, c little endian. */
 #define GUID_BYTES(a, b, c, d0, d1, d2, d3, d4, d5, d6, d7)                   \
 	{                                                                     \
@@ -79,20 +81,8 @@ _Static_assert(sizeof(struct sev_metadata_hdr) == 16, "OvmfSevMetadata");
 
 #define HDR_LEN ((uint32_t)sizeof(struct table_entry_hdr))
 
-static int errf(char *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int errf(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err) {
-		va_start(ap, fmt);
-		vsnprintf(err, OVMF_ERR_LEN, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+/* One-line messages into err (util_errf). */
+#define errf(err, ...) util_errf((err), OVMF_ERR_LEN, __VA_ARGS__)
 
 static void guid_str(const uint8_t g[OVMF_GUID_SIZE], char out[37])
 {

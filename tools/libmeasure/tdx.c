@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "igvm.h"
+#include "util.h"
 
 /* ref §3: the extension-buffer layout of both operations. */
 #define TDX_BLOCK_SIZE 128u
@@ -57,20 +58,8 @@ struct tdx_ctx {
 	bool failed; /* sticky: a hash update failed */
 };
 
-static int errf(char *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int errf(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err) {
-		va_start(ap, fmt);
-		vsnprintf(err, TDX_ERR_LEN, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+/* One-line messages into err (util_errf). */
+#define errf(err, ...) util_errf((err), TDX_ERR_LEN, __VA_ARGS__)
 
 static uint16_t le16(const uint8_t *p)
 {
