@@ -8,7 +8,10 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(HOST_WARN) $(SAN_FLAGS) \
 	-Iinclude -Itools/libigvm -Itools/common -Itools/csvsm-run \
 	-Itools/csvsm-igvm -Itools/libmeasure -Itests/harness -Ikernel/arch/fake \
-	-DSVSM_PHYS_BASE=$(SVSM_BASE) -MMD -MP
+	-Isim -DSVSM_PHYS_BASE=$(SVSM_BASE) -MMD -MP
+
+# The SEV-SNP machine model (sim/), hosted.
+SIM_SRCS := $(wildcard sim/*.c)
 
 # Kernel and tool sources that are plain C and run hosted under sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \
@@ -19,7 +22,9 @@ UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \
 	kernel/core/boot_params.c kernel/core/cmdline.c lib/format.c \
 	kernel/core/log.c kernel/core/err.c \
 	$(filter-out kernel/mm/vm.c,$(wildcard kernel/mm/*.c)) lib/str.c \
-	$(wildcard kernel/arch/fake/*.c)
+	$(wildcard kernel/arch/fake/*.c) $(SIM_SRCS) \
+	$(wildcard kernel/protocols/*.c) $(wildcard kernel/plat/snp/*.c) \
+	kernel/guestmem/guestmem.c
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
 $(O)/unit-obj/%.c.o: %.c
@@ -30,7 +35,7 @@ $(O)/unit-obj/%.c.o: %.c
 $(UNIT_TEST_BIN): $(patsubst %,$(O)/unit-obj/%.o,$(UNIT_SRCS))
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	$(Q)$(HOST_CC) $(SAN_FLAGS) -o $@ $^ $(HOST_LDLIBS)
+	$(Q)$(HOST_CC) $(SAN_FLAGS) -o $@ $^ $(HOST_LDLIBS) -lmbedcrypto
 
 test: deps all
 	$(Q)$(PYTHON) tests/run_all.py --out $(O)

@@ -6,7 +6,7 @@
 # otherwise it prints the one apt-get line to run and fails.
 set -eu
 
-PACKAGES="gcc make binutils libc6-dev zlib1g-dev libssl-dev openssl libgcrypt20-dev git \
+PACKAGES="gcc make binutils libc6-dev zlib1g-dev libssl-dev openssl libgcrypt20-dev libmbedtls-dev git \
 python3 qemu-system-x86 ovmf clang clang-format clang-tidy libclang-rt-14-dev"
 
 missing=""
@@ -33,4 +33,4 @@ echo "csvsm: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
-$SUDO $line -qq
+$SUDO $line -qq >&2

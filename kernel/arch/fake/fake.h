@@ -13,6 +13,7 @@
 
 #include <setjmp.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Fake physical memory starts here (not 0: a zero address must stay special). */
@@ -22,6 +23,16 @@
 uint64_t fake_mm_init(uint64_t size);
 /* Releases it. */
 void fake_mm_free(void);
+
+/*
+ * Guest-memory hooks (fake_guest.c): accesses to [base, base + size) fail
+ * like a faulting page; after_copy runs after every copy from guest memory
+ * (to flip bytes between two reads); copies counts them.
+ */
+extern uint64_t fake_guest_fault_base;
+extern uint64_t fake_guest_fault_size;
+extern void (*fake_guest_after_copy)(uint64_t gpa, size_t len);
+extern unsigned int fake_guest_copies;
 
 extern jmp_buf fake_panic_jmp;
 extern bool fake_panic_armed;

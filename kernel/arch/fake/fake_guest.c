@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fake arch's side of guest-memory access, so kernel/guestmem runs in
+ * hosted tests against fake physical memory (fake.h):
+ *
+ *   vm_temp_map/unmap     map by translating into fake memory
+ *   arch_copy_*_guest     memcpy, with two test hooks:
+ *     - fake_guest_fault_range: accesses touching it "fault" (return 1),
+ *       as an unvalidated or host-remapped page does on SEV-SNP;
+ *     - fake_guest_after_copy: called after every copy from guest memory,
+ *       so a test can change guest memory between two reads by the SVSM
+ *       and prove that each structure is read only once.
+ */
+#include <string.h>
+
+#include "svsm/arch/cpu.h"
+
+#include "svsm/mm/vm.h"
+
+#include "fake.h"
+
+uint64_t fake_guest_fault_base;
+uint64_t fake_guest_fault_size;
+void (*fake_guest_after_copy)(uint64_t gpa, size_t len);
+unsigned int fake_guest_copies;
+
+/* The fake physical address of the temporary slot's mapping, per slot. */
+static uint64_t slot_pa[VM_TEMP_SLOTS];
+
+void *vm_temp_map(paddr_t pa, enum vm_temp_slot slot, unsigned int prot)
+{
+	(void)prot;
+	CHECK((unsigned int)slot < VM_TEMP_SLOTS && !slot_pa[slot]);
+	slot_pa[slot] = pa_val(pa);
+	return arch_phys_to_virt(pa_val(pa), PAGE_SIZE);
+}
+
+void vm_temp_unmap(enum vm_temp_slot slot)
+{
+	CHECK((unsigned int)slot < VM_TEMP_SLOTS && slot_pa[slot]);
+	slot_pa[slot] = 0;
+}
+
+static uint64_t gpa_of(const void *p)
+{
+	return arch_virt_to_phys(p);
+}
+
+static bool faults(uint64_t gpa, size_t len)
+{
+	return fake_guest_fault_size &&
+	       gpa < fake_guest_fault_base + fake_guest_fault_size &&
+	       fake_guest_fault_base < gpa + len;
+}
+
+int arch_copy_from_guest(void *dst, const void *src, size_t len)
+{
+	uint64_t gpa = gpa_of(src);
+
+	if (!src || faults(gpa, len))
+		return 1;
+	memcpy(dst, src, len);
+	fake_guest_copies++;
+	if (fake_guest_after_copy)
+		fake_guest_after_copy(gpa, len);
+	return 0;
+}
+
+int arch_copy_to_guest(void *dst, const void *src, size_t len)
+{
+	if (!dst || faults(gpa_of(dst), len))
+		return 1;
+	memcpy(dst, src, len);
+	return 0;
+}
+
+int arch_read_u64_guest(const void *src, uint64_t *out)
+{
+	return arch_copy_from_guest(out, src, sizeof(*out));
+}

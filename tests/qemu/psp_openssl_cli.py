@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Checks of the model secure processor's reports with the openssl command line.
+
+Runs `out/tests/unit_tests sim_psp.export` with SIM_PSP_EXPORT_DIR set, so the
+unit test writes one signed attestation report (report.bin, 0x4A0 bytes),
+the model VCEK's public key (vcek.pem) and the REPORT_DATA inputs (nonce.bin,
+manifest.bin). This script reads the report with the standard library,
+turns its little-endian r/s into a DER ECDSA-Sig-Value itself and has
+`openssl dgst -sha384 -verify` check it over bytes 0x000..0x29F; then it
+flips bytes in the report and in the signature and expects openssl to
+refuse. Each check is a function named check_*; it raises AssertionError to
+fail. The last line is "N passed, N failed". Formats:
+shared/reference/svsm-protocols.md §2.4 (report), §1.4 (REPORT_DATA).
+"""
+import atexit
+import hashlib
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+import checks
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = "out"
+
+# ref §2.4: the report and its signature.
+REPORT_SIZE = 0x4A0
+SIGNED_SIZE = 0x2A0
+SIG_R, SIG_S, COMP = 0x2A0, 0x2E8, 72
+OFF_VERSION, OFF_VMPL, OFF_SIG_ALGO = 0x00, 0x30, 0x34
+OFF_REPORT_DATA = 0x50
+ECDSA_P384_SHA384 = 1
+
+_EXPORT = {}
+
+
+def sh(cmd, timeout=120, env=None):
+    """Runs cmd; returns (exit status, stdout+stderr text)."""
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          stdin=subprocess.DEVNULL, timeout=timeout, check=False,
+                          cwd=ROOT, env=env)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace")
+
+
+def expect(cond, msg, text=""):
+    if not cond:
+        raise AssertionError(msg + ("\n--- output ---\n" + text if text else ""))
+
+
+def exported():
+    """Runs the export once; returns {name: bytes} of the exported files."""
+    if _EXPORT:
+        return _EXPORT
+    d = tempfile.mkdtemp(prefix="psp_export_")
+    atexit.register(shutil.rmtree, d, True)
+    env = dict(os.environ, SIM_PSP_EXPORT_DIR=d)
+    rc, text = sh([os.path.join(OUT, "tests", "unit_tests"), "sim_psp.export"],
+                  env=env)
+    expect(rc == 0, f"unit_tests sim_psp.export: exit {rc}", text)
+    expect(text.rstrip().endswith("1 passed, 0 failed"),
+           "the export test did not run exactly once", text)
+    for name in ("report.bin", "vcek.pem", "nonce.bin", "manifest.bin"):
+        with open(os.path.join(d, name), "rb") as f:
+            _EXPORT[name] = f.read()
+    _EXPORT["dir"] = d
+    return _EXPORT
+
+
+def der_integer(le):
+    """A little-endian unsigned field -> DER INTEGER (minimal, positive)."""
+    b = le[::-1].lstrip(b"\0") or b"\0"
+    if b[0] & 0x80:
+        b = b"\0" + b
+    return b"\x02" + bytes([len(b)]) + b
+
+
+def der_sig(report):
+    """ref §2.4: r at 0x2A0, s at 0x2E8, 72 bytes each, little endian."""
+    body = (der_integer(report[SIG_R:SIG_R + COMP]) +
+            der_integer(report[SIG_S:SIG_S + COMP]))
+    expect(len(body) < 0x80, "DER body needs a long-form length")
+    return b"\x30" + bytes([len(body)]) + body
+
+
+def openssl_verify(report):
+    """True when `openssl dgst -sha384 -verify` accepts report's signature."""
+    e = exported()
+    with tempfile.TemporaryDirectory() as d:
+        pem, sig, msg = (os.path.join(d, n) for n in ("vcek.pem", "sig.der",
+                                                        "signed.bin"))
+        with open(pem, "wb") as f:
+            f.write(e["vcek.pem"])
+        with open(sig, "wb") as f:
+            f.write(der_sig(report))
+        with open(msg, "wb") as f:
+            f.write(report[:SIGNED_SIZE])
+        rc, text = sh(["openssl", "dgst", "-sha384", "-verify", pem,
+                       "-signature", sig, msg])
+    if rc == 0:
+        expect("Verified OK" in text, "exit 0 without 'Verified OK'", text)
+        return True
+    expect("Verification failure" in text,
+           f"openssl failed for another reason (exit {rc})", text)
+    return False
+
+
+def flipped(data, off, mask=0x01):
+    b = bytearray(data)
+    b[off] ^= mask
+    return bytes(b)
+
+
+def check_export_files():
+    e = exported()
+    expect(len(e["report.bin"]) == REPORT_SIZE,
+           f"report is {len(e['report.bin'])} bytes, want {REPORT_SIZE}")
+    expect(e["vcek.pem"].startswith(b"-----BEGIN PUBLIC KEY-----"),
+           "vcek.pem is not a PEM public key")
+    rc, text = sh(["openssl", "pkey", "-pubin", "-in",
+                   os.path.join(e["dir"], "vcek.pem"), "-noout", "-text"])
+    expect(rc == 0 and ("P-384" in text or "secp384r1" in text),
+           "the VCEK is not a P-384 key", text)
+
+
+def check_report_fields():
+    r = exported()["report.bin"]
+    version, = struct.unpack_from("<I", r, OFF_VERSION)
+    vmpl, algo = struct.unpack_from("<II", r, OFF_VMPL)
+    expect(version >= 2, f"report version {version}")
+    expect(vmpl == 0, f"VMPL {vmpl}, want 0 (the SVSM's reports)")
+    expect(algo == ECDSA_P384_SHA384, f"signature algorithm {algo}")
+    # r and s are 48-byte numbers in 72-byte fields; the rest is reserved.
+    expect(r[SIG_R + 48:SIG_R + COMP] == bytes(24), "r above 48 bytes")
+    expect(r[SIG_S + 48:SIG_S + COMP] == bytes(24), "s above 48 bytes")
+    expect(r[SIG_S + COMP:] == bytes(REPORT_SIZE - SIG_S - COMP),
+           "reserved signature bytes are not zero")
+
+
+def check_report_data_is_sha512_of_nonce_and_manifest():
+    e = exported()
+    want = hashlib.sha512(e["nonce.bin"] + e["manifest.bin"]).digest()
+    got = e["report.bin"][OFF_REPORT_DATA:OFF_REPORT_DATA + 64]
+    expect(got == want, f"REPORT_DATA {got.hex()} != {want.hex()}")
+
+
+def check_openssl_verifies_report():
+    expect(openssl_verify(exported()["report.bin"]),
+           "openssl refused the model's signature")
+
+
+def check_openssl_refuses_flipped_signed_byte():
+    r = exported()["report.bin"]
+    for off in (0x00, OFF_VMPL, OFF_REPORT_DATA, 0x90, 0x1A0, SIGNED_SIZE - 1):
+        expect(not openssl_verify(flipped(r, off)),
+               f"openssl accepted the report with byte 0x{off:x} flipped")
+
+
+def check_openssl_refuses_flipped_signature():
+    r = exported()["report.bin"]
+    for off in (SIG_R, SIG_R + 47, SIG_S, SIG_S + 20):
+        expect(not openssl_verify(flipped(r, off, 0x10)),
+               f"openssl accepted a signature with byte 0x{off:x} flipped")
+
+
+def check_unsigned_tail_is_not_covered():
+    # ref §2.4: only 0x000..0x29F is signed; reserved bytes after r/s are not.
+    r = exported()["report.bin"]
+    expect(openssl_verify(flipped(r, REPORT_SIZE - 1)),
+           "the byte after the signature changed the verification")
+
+
+def main():
+    return checks.run(globals(), __doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
