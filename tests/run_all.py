@@ -57,7 +57,7 @@ def main():
     }
     # Command-line checks of the host tools, one file per tool.
     for name in ("tools_cli", "igvm_measure_cli", "measure_cli", "sign_cli",
-                 "psp_openssl_cli"):
+                 "psp_openssl_cli", "attest_openssl_cli"):
         path = os.path.join(HERE, "qemu", name + ".py")
         if os.path.exists(path):
             suites[name] = [sys.executable, path, "--out", o]

@@ -34,6 +34,38 @@ extern uint64_t fake_guest_fault_size;
 extern void (*fake_guest_after_copy)(uint64_t gpa, size_t len);
 extern unsigned int fake_guest_copies;
 
+/*
+ * SEV-SNP instructions (fake_snp.c): arch_pvalidate and arch_rmpadjust run
+ * against this RMP model (sim/rmp.h; a test sets it up with sim_rmp_init
+ * over fake memory, whose fake physical addresses are the model's GPAs),
+ * executed at VMPL fake_snp_vmpl (0 unless a test models an SVSM that is
+ * not at VMPL0). The counters let a test prove that a refused request
+ * executed no instruction; fake_snp_tlb_flushes counts
+ * arch_snp_flush_tlb_global() calls, and fake_snp_last_op records which
+ * of the three ran last (FAKE_SNP_OP_*), so a test can check that a flush
+ * came between revoking permissions and PVALIDATE.
+ */
+struct sim_rmp;
+extern struct sim_rmp fake_snp_rmp;
+extern unsigned int fake_snp_vmpl;
+extern unsigned int fake_snp_pvalidates;
+extern unsigned int fake_snp_rmpadjusts;
+extern unsigned int fake_snp_tlb_flushes;
+enum fake_snp_op {
+	FAKE_SNP_OP_NONE,
+	FAKE_SNP_OP_PVALIDATE,
+	FAKE_SNP_OP_RMPADJUST,
+	FAKE_SNP_OP_FLUSH,
+};
+extern enum fake_snp_op fake_snp_last_op;
+/*
+ * Called after every fake PVALIDATE/RMPADJUST with the GPA it acted on,
+ * so a test can model a host that changes the RMP between two steps.
+ */
+extern void (*fake_snp_after_op)(enum fake_snp_op op, uint64_t gpa);
+/* Zeroes the counters and the hook; the RMP is left alone. */
+void fake_snp_reset_counters(void);
+
 extern jmp_buf fake_panic_jmp;
 extern bool fake_panic_armed;
 extern char fake_panic_msg[256];

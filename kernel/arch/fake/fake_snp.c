@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SEV-SNP instructions of the fake arch (include/svsm/arch/snp.h),
+ * executed against the RMP model of sim/rmp.h, so that the SVSM's SNP
+ * platform and protocol code runs unchanged in hosted tests and fuzzers.
+ *
+ * A virtual address from the SVSM is one of fake memory (the fake
+ * vm_temp_map returns pointers into it); arch_virt_to_phys() turns it back
+ * into the fake physical address, which is the model's GPA. The model
+ * checks everything else (alignment, range, sizes, permissions) exactly as
+ * hardware does, with the results of include/abi/snp.h.
+ */
+#include "svsm/arch/snp.h"
+
+#include "svsm/addr.h"
+
+#include "abi/snp.h"
+
+#include "fake.h"
+#include "rmp.h"
+
+struct sim_rmp fake_snp_rmp;
+unsigned int fake_snp_vmpl;
+unsigned int fake_snp_pvalidates;
+unsigned int fake_snp_rmpadjusts;
+unsigned int fake_snp_tlb_flushes;
+enum fake_snp_op fake_snp_last_op;
+void (*fake_snp_after_op)(enum fake_snp_op op, uint64_t gpa);
+
+void fake_snp_reset_counters(void)
+{
+	fake_snp_pvalidates = 0;
+	fake_snp_rmpadjusts = 0;
+	fake_snp_tlb_flushes = 0;
+	fake_snp_last_op = FAKE_SNP_OP_NONE;
+	fake_snp_after_op = NULL;
+}
+
+static void after(enum fake_snp_op op, uint64_t gpa)
+{
+	fake_snp_last_op = op;
+	if (fake_snp_after_op)
+		fake_snp_after_op(op, gpa);
+}
+
+int arch_pvalidate(uintptr_t va, bool huge, bool validate, bool *cf)
+{
+	uint64_t gpa = arch_virt_to_phys(ptr_from_va(va));
+	uint32_t rc;
+
+	fake_snp_pvalidates++;
+	rc = sim_pvalidate(&fake_snp_rmp, fake_snp_vmpl, gpa,
+			   huge ? SNP_RMP_PSIZE_2M : SNP_RMP_PSIZE_4K, validate,
+			   cf);
+	after(FAKE_SNP_OP_PVALIDATE, gpa);
+	return (int)rc;
+}
+
+int arch_rmpadjust(uintptr_t va, bool huge, uint64_t attrs)
+{
+	uint64_t gpa = arch_virt_to_phys(ptr_from_va(va));
+	uint32_t rc;
+
+	fake_snp_rmpadjusts++;
+	/* Reserved RDX bits: the hardware refuses the operand. */
+	if (attrs & SNP_RMPADJUST_RESERVED) {
+		rc = SNP_FAIL_INPUT;
+	} else {
+		rc = sim_rmpadjust(&fake_snp_rmp, fake_snp_vmpl, gpa,
+				   huge ? SNP_RMP_PSIZE_2M : SNP_RMP_PSIZE_4K,
+				   snp_rmpadjust_target_vmpl(attrs),
+				   snp_rmpadjust_perms(attrs),
+				   snp_rmpadjust_vmsa(attrs));
+	}
+	after(FAKE_SNP_OP_RMPADJUST, gpa);
+	return (int)rc;
+}
+
+void arch_snp_flush_tlb_global(void)
+{
+	fake_snp_tlb_flushes++;
+	after(FAKE_SNP_OP_FLUSH, 0);
+}

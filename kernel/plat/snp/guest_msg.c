@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SVSM's SNP guest-message client (include/svsm/guest_msg.h): builds
+ * MSG_REPORT_REQ, seals it with VMPCK0 (AES-256-GCM, IV = the sequence
+ * number in 8 little-endian bytes then 4 zero bytes, AAD = header bytes
+ * 0x30..0x5F, tag in header bytes 0..15, payload at 0x60), hands it to the
+ * host, and opens and checks MSG_REPORT_RSP. Rules: shared/reference/
+ * svsm-protocols.md §2.4 ("ref §2.4") and the pitfalls of §5.2 item 13
+ * (IV reuse, BUSY handling, wiping VMPCK0 on error, response validation,
+ * private staging).
+ *
+ * Memory: VMPCK0, the plaintexts and the staging copy of the answer live
+ * in this file's private state. The request and response pages are shared
+ * with the host (__shared); they are touched only by shared_write() and
+ * shared_read() below: the sealed request is written there, and the
+ * answer is copied out once, in full, before anything looks at it.
+ */
+#define LOG_PREFIX "guest_msg: "
+
+#include "svsm/guest_msg.h"
+
+#include "svsm/crypto.h"
+#include "svsm/log.h"
+#include "svsm/plat/guest_req.h"
+#include "svsm/spinlock.h"
+
+#include "lib/string.h"
+
+#define HDR_SIZE sizeof(struct snp_guest_msg_hdr)
+#define REQ_SIZE sizeof(struct snp_report_req)
+#define RSP_SIZE sizeof(struct snp_report_rsp)
+
+static_assert(HDR_SIZE + RSP_SIZE <= SNP_GUEST_MSG_PAGE_SIZE,
+	      "a report answer fits in the response page, ref §2.4");
+static_assert(SNP_GUEST_MSG_KEY_SIZE == CRYPTO_AES256_KEY_SIZE &&
+		      SNP_GUEST_MSG_TAG_SIZE == CRYPTO_GCM_TAG_SIZE &&
+		      SNP_GUEST_MSG_IV_SIZE == CRYPTO_GCM_IV_SIZE,
+	      "VMPCKs are AES-256-GCM keys, ref §2.4");
+
+static struct {
+	struct spinlock lock;
+	bool keyed;    /* a VMPCK0 was installed (ever) */
+	bool disabled; /* VMPCK0 was wiped after a failure */
+	uint8_t vmpck0[SNP_GUEST_MSG_KEY_SIZE];
+	/* ref §2.4: the number the next request carries; odd, from 1. */
+	uint64_t next_seqno;
+	paddr_t req_pa;
+	paddr_t resp_pa;
+	uint8_t __shared *req;
+	const uint8_t __shared *resp;
+	/* Private staging: the answer as copied out of the response page. */
+	uint8_t rsp_msg[HDR_SIZE + RSP_SIZE];
+	struct snp_report_rsp rsp;
+} gm;
+
+/*
+ * SAFETY: the only accesses to the shared pages. The pointers come from
+ * arch_phys_to_virt() of the two pages guest_msg_init() checked (aligned,
+ * mapped, one page each) and every length is a compile-time constant of
+ * at most one page. The host can write these pages at any time: the
+ * request page is only written, and the response page is only read, once
+ * per exchange, into private memory.
+ */
+static void shared_write(uint8_t __shared *dst, const void *src, size_t len)
+{
+	memcpy((uint8_t *)dst, src, len);
+}
+
+static void shared_read(void *dst, const uint8_t __shared *src, size_t len)
+{
+	memcpy(dst, (const uint8_t *)src, len);
+}
+
+static bool all_zero(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint8_t acc = 0;
+
+	for (size_t i = 0; i < len; i++)
+		acc |= b[i];
+	return acc == 0;
+}
+
+/* ref §2.4: the 96-bit IV is the sequence number (LE) and four zeros. */
+static void gcm_iv(uint64_t seqno, uint8_t iv[SNP_GUEST_MSG_IV_SIZE])
+{
+	for (unsigned int i = 0; i < 8; i++)
+		iv[i] = (uint8_t)(seqno >> (8 * i));
+	memset(iv + 8, 0, SNP_GUEST_MSG_IV_SIZE - 8);
+}
+
+static const uint8_t *hdr_aad(const struct snp_guest_msg_hdr *hdr)
+{
+	return (const uint8_t *)hdr + SNP_GUEST_MSG_AAD_OFFSET;
+}
+
+static bool ready_locked(void)
+{
+	return gm.keyed && !gm.disabled && gm.req && gm.resp;
+}
+
+/*
+ * ref §2.4, §5.2 item 13: once a request may have been consumed without
+ * an answer the client can trust, its sequence number can never be used
+ * again for another plaintext; the only safe state is no key at all.
+ */
+static void disable_locked(const char *why, uint64_t fw_err)
+{
+	crypto_wipe(gm.vmpck0, sizeof(gm.vmpck0));
+	gm.disabled = true;
+	log_warn("VMPCK0 disabled after seqno %llu: %s (host/firmware error "
+		 "0x%llx)",
+		 (unsigned long long)gm.next_seqno, why,
+		 (unsigned long long)fw_err);
+}
+
+enum svsm_err guest_msg_init(paddr_t req_page, paddr_t resp_page)
+{
+	void *req = arch_phys_to_virt(pa_val(req_page), PAGE_SIZE);
+	void *resp = arch_phys_to_virt(pa_val(resp_page), PAGE_SIZE);
+
+	if (!pa_is_aligned(req_page, PAGE_SIZE) ||
+	    !pa_is_aligned(resp_page, PAGE_SIZE) || !req || !resp ||
+	    pa_val(req_page) == pa_val(resp_page))
+		return SVSM_E_INVAL;
+	spin_lock(&gm.lock);
+	gm.req_pa = req_page;
+	gm.resp_pa = resp_page;
+	gm.req = (uint8_t __shared *)req;
+	gm.resp = (const uint8_t __shared *)resp;
+	spin_unlock(&gm.lock);
+	return SVSM_OK;
+}
+
+enum svsm_err guest_msg_set_vmpck0(const uint8_t key[SNP_GUEST_MSG_KEY_SIZE])
+{
+	enum svsm_err err = SVSM_OK;
+
+	if (all_zero(key, SNP_GUEST_MSG_KEY_SIZE))
+		return SVSM_E_INVAL;
+	spin_lock(&gm.lock);
+	if (gm.keyed) {
+		err = SVSM_E_BUSY;
+	} else {
+		memcpy(gm.vmpck0, key, sizeof(gm.vmpck0));
+		gm.keyed = true;
+		gm.disabled = false;
+		gm.next_seqno = 1; /* ref §2.4: numbering starts at 1 */
+	}
+	spin_unlock(&gm.lock);
+	return err;
+}
+
+bool guest_msg_ready(void)
+{
+	bool ready;
+
+	spin_lock(&gm.lock);
+	ready = ready_locked();
+	spin_unlock(&gm.lock);
+	return ready;
+}
+
+uint64_t guest_msg_next_seqno(void)
+{
+	uint64_t seqno;
+
+	spin_lock(&gm.lock);
+	seqno = ready_locked() ? gm.next_seqno : 0;
+	spin_unlock(&gm.lock);
+	return seqno;
+}
+
+#if __STDC_HOSTED__
+void guest_msg_reset(void)
+{
+	crypto_wipe(&gm, sizeof(gm));
+}
+#endif
+
+/* ref §2.4: the header of a request about to be sealed. */
+static void req_hdr_init(struct snp_guest_msg_hdr *hdr, uint64_t seqno)
+{
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->msg_seqno = seqno;
+	hdr->algo = SNP_GUEST_MSG_AEAD_AES_256_GCM;
+	hdr->hdr_version = SNP_GUEST_MSG_HDR_VERSION;
+	hdr->hdr_sz = SNP_GUEST_MSG_HDR_SIZE;
+	hdr->msg_type = SNP_MSG_REPORT_REQ;
+	hdr->msg_version = SNP_GUEST_MSG_VERSION;
+	hdr->msg_sz = REQ_SIZE;
+	hdr->msg_vmpck = 0;
+}
+
+/*
+ * ref §2.4 response validation, checked on the private copy before
+ * decrypting: everything psp.c's hdr_check() requires of a sender
+ * (algorithm, header version and size, reserved bytes, including the
+ * unused half of the tag field, zero), then that it answers this request:
+ * sequence number + 1, type + 1, the same version and VMPCK, and the
+ * exact size of a MSG_REPORT_RSP.
+ */
+static bool rsp_hdr_ok(const struct snp_guest_msg_hdr *hdr, uint64_t seqno)
+{
+	return hdr->algo == SNP_GUEST_MSG_AEAD_AES_256_GCM &&
+	       hdr->hdr_version == SNP_GUEST_MSG_HDR_VERSION &&
+	       hdr->hdr_sz == SNP_GUEST_MSG_HDR_SIZE &&
+	       all_zero(hdr->authtag + SNP_GUEST_MSG_TAG_SIZE,
+			sizeof(hdr->authtag) - SNP_GUEST_MSG_TAG_SIZE) &&
+	       hdr->reserved_28 == 0 && hdr->reserved_38 == 0 &&
+	       all_zero(hdr->reserved_3d, sizeof(hdr->reserved_3d)) &&
+	       hdr->msg_seqno == seqno + 1 &&
+	       hdr->msg_type == SNP_MSG_REPORT_RSP &&
+	       hdr->msg_version == SNP_GUEST_MSG_VERSION &&
+	       hdr->msg_vmpck == 0 && hdr->msg_sz == RSP_SIZE;
+}
+
+/*
+ * Sends the sealed request, writing the same bytes again before each
+ * retry (the host may have changed the page; a resend must be identical
+ * to be the same message). SVSM_E_BUSY when the host kept saying BUSY.
+ */
+static enum svsm_err send_locked(const struct snp_guest_msg_hdr *hdr,
+				 const uint8_t ct[REQ_SIZE], uint64_t *fw_err)
+{
+	enum svsm_err err = SVSM_E_BUSY;
+
+	for (unsigned int i = 0; i <= GUEST_MSG_BUSY_RETRIES; i++) {
+		shared_write(gm.req, hdr, HDR_SIZE);
+		shared_write(gm.req + HDR_SIZE, ct, REQ_SIZE);
+		err = plat_snp_guest_request(gm.req_pa, gm.resp_pa, fw_err);
+		if (err != SVSM_E_BUSY)
+			break;
+	}
+	return err;
+}
+
+/*
+ * Copies the answer out of the response page once, checks its header,
+ * and decrypts it into gm.rsp. False when it is not the authenticated
+ * answer to the request with this sequence number.
+ */
+static bool open_locked(uint64_t seqno)
+{
+	struct snp_guest_msg_hdr hdr;
+	uint8_t iv[SNP_GUEST_MSG_IV_SIZE];
+	struct crypto_gcm g;
+
+	shared_read(gm.rsp_msg, gm.resp, sizeof(gm.rsp_msg));
+	memcpy(&hdr, gm.rsp_msg, HDR_SIZE);
+	if (!rsp_hdr_ok(&hdr, seqno))
+		return false;
+	gcm_iv(hdr.msg_seqno, iv);
+	g.key = gm.vmpck0;
+	g.iv = iv;
+	g.aad = hdr_aad(&hdr);
+	g.aad_len = SNP_GUEST_MSG_AAD_SIZE;
+	return crypto_aes256gcm_open(&g, gm.rsp_msg + HDR_SIZE, RSP_SIZE,
+				     hdr.authtag, &gm.rsp) == SVSM_OK;
+}
+
+/* The exchange completed; is the answer a report? */
+static bool rsp_ok(uint32_t vmpl)
+{
+	return gm.rsp.status == SNP_REPORT_STATUS_SUCCESS &&
+	       gm.rsp.report_size == SNP_REPORT_SIZE &&
+	       all_zero(gm.rsp.reserved, sizeof(gm.rsp.reserved)) &&
+	       gm.rsp.report.vmpl == vmpl;
+}
+
+enum svsm_err guest_msg_report(const uint8_t report_data[64], uint32_t vmpl,
+			       struct snp_attestation_report *out,
+			       struct guest_msg_status *status)
+{
+	/*
+	 * TRUST: the host carries both messages and controls the shared
+	 * pages and the transport's result; the PSP is trusted once its
+	 * answer authenticates with VMPCK0 and carries our sequence number.
+	 * A hostile host can make this call fail (and disable the client)
+	 * but cannot make it return a report the PSP did not sign for this
+	 * request, nor make the client reuse an IV.
+	 */
+	struct snp_guest_msg_hdr hdr;
+	struct snp_report_req req;
+	uint8_t iv[SNP_GUEST_MSG_IV_SIZE];
+	uint8_t ct[REQ_SIZE];
+	struct crypto_gcm g;
+	enum svsm_err err;
+	uint64_t seqno;
+
+	memset(out, 0, sizeof(*out));
+	memset(status, 0, sizeof(*status));
+	spin_lock(&gm.lock);
+	if (!ready_locked()) {
+		err = SVSM_E_HW;
+		goto unlock;
+	}
+	seqno = gm.next_seqno;
+	/* The answer carries seqno + 1 and the next request seqno + 2. */
+	if (seqno > UINT64_MAX - 2) {
+		disable_locked("sequence numbers exhausted", 0);
+		err = SVSM_E_HW;
+		goto unlock;
+	}
+
+	memset(&req, 0, sizeof(req));
+	memcpy(req.report_data, report_data, sizeof(req.report_data));
+	req.vmpl = vmpl;
+	req.flags = SNP_REPORT_KEY_SEL_DEFAULT;
+	req_hdr_init(&hdr, seqno);
+	gcm_iv(seqno, iv);
+	g.key = gm.vmpck0;
+	g.iv = iv;
+	g.aad = hdr_aad(&hdr);
+	g.aad_len = SNP_GUEST_MSG_AAD_SIZE;
+	err = crypto_aes256gcm_seal(&g, &req, REQ_SIZE, ct, hdr.authtag);
+	crypto_wipe(&req, sizeof(req));
+	if (err != SVSM_OK) {
+		/* Nothing was shown to the host; the number is still unused. */
+		err = SVSM_E_HW;
+		goto unlock;
+	}
+
+	/* From here on the host has seen seqno: complete it or disable. */
+	err = send_locked(&hdr, ct, &status->fw_err);
+	if (err != SVSM_OK) {
+		disable_locked(err == SVSM_E_BUSY ? "host kept answering BUSY"
+						  : "host failed the request",
+			       status->fw_err);
+		err = SVSM_E_HW;
+		goto wipe;
+	}
+	if (!open_locked(seqno)) {
+		disable_locked("response failed validation", status->fw_err);
+		err = SVSM_E_HW;
+		goto wipe;
+	}
+
+	/* An authenticated answer to this request: the exchange completed. */
+	gm.next_seqno = seqno + 2;
+	status->report_status = gm.rsp.status;
+	if (!rsp_ok(vmpl)) {
+		log_warn("no report from the PSP: status 0x%x, size 0x%x",
+			 (unsigned int)gm.rsp.status,
+			 (unsigned int)gm.rsp.report_size);
+		err = SVSM_E_HW;
+		goto wipe;
+	}
+	memcpy(out, &gm.rsp.report, sizeof(*out));
+	err = SVSM_OK;
+wipe:
+	crypto_wipe(gm.rsp_msg, sizeof(gm.rsp_msg));
+	crypto_wipe(&gm.rsp, sizeof(gm.rsp));
+unlock:
+	spin_unlock(&gm.lock);
+	return err;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host's vCPU table in csvsm's SEV-SNP machine model: which VMSA the
+ * hypervisor would run for each (APIC ID, VMPL), as the GHCB SNP AP
+ * Creation NAE (ref §2.3; include/abi/ghcb.h) sets it. The SVSM's
+ * CREATE_VCPU/DELETE_VCPU notification (plat_snp_vcpu_notify) reaches it
+ * through the model hook that sim/guest.c installs, so tests can check
+ * what the host was told and make the host refuse.
+ *
+ * Host rules modelled (model choices, after KVM's handling of the NAE):
+ *  - create (GHCB_AP_CREATE_ON_INIT or GHCB_AP_CREATE): the page at
+ *    EXITINFO2 must be a VMSA in the RMP (assigned, validated, VMSA bit);
+ *    the VMPL must be 0..3; the entry for (APIC ID, VMPL) is replaced;
+ *  - destroy (GHCB_AP_DESTROY): the entry for (APIC ID, VMPL) must exist
+ *    and name the same VMSA (so a test sees an SVSM that destroys a VMSA
+ *    the host no longer runs); it is removed;
+ *  - anything else, or a full table: refused.
+ * A refusal returns GHCB_ERR_INVALID_INPUT, as EXITINFO1[31:0] would.
+ *
+ * Hosted only.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rmp.h"
+
+#define SIM_VCPU_MAX 64u
+
+struct sim_vcpu {
+	uint64_t vmsa_gpa;
+	uint64_t sev_features;
+	uint32_t apic_id;
+	uint8_t vmpl;
+	bool present;
+};
+
+struct sim_vcpu_table {
+	const struct sim_rmp *rmp;
+	struct sim_vcpu vcpus[SIM_VCPU_MAX];
+	unsigned int creates;  /* successful create requests */
+	unsigned int destroys; /* successful destroy requests */
+	/* Test knob: refuse the next `refuse` requests. */
+	unsigned int refuse;
+};
+
+/* An empty table whose create requests are checked against rmp. */
+void sim_vcpu_table_init(struct sim_vcpu_table *t, const struct sim_rmp *rmp);
+
+/*
+ * The host's side of the AP Creation NAE with its inputs: EXITINFO1
+ * (request | VMPL << 16 | APIC ID << 32), EXITINFO2 (VMSA GPA) and RAX
+ * (SEV_FEATURES). Returns what the host puts in EXITINFO1[31:0]: 0, or
+ * GHCB_ERR_INVALID_INPUT.
+ */
+uint32_t sim_vcpu_ap_creation(struct sim_vcpu_table *t, uint64_t exitinfo1,
+			      uint64_t exitinfo2, uint64_t rax);
+
+/* The entry for (apic_id, vmpl), or NULL. */
+const struct sim_vcpu *sim_vcpu_find(const struct sim_vcpu_table *t,
+				     uint32_t apic_id, unsigned int vmpl);
+/* Entries present. */
+unsigned int sim_vcpu_count(const struct sim_vcpu_table *t);
