@@ -115,5 +115,14 @@ $(O)/bench/measure_bench: bench/measure_bench.c tools/libmeasure/snp.c
 	$(Q)$(HOST_CC) -std=gnu11 -O2 -Iinclude -Itools/libmeasure -o $@ $^ \
 		-lcrypto -lpthread
 
-bench: deps all $(O)/bench/alloc_bench $(O)/bench/measure_bench
+# The SVSM's request path on the model, optimised, for callgrind.
+$(O)/bench/protocol_bench: bench/protocol_bench.c $(PROTOCOL_FUZZ_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -Iinclude -Ikernel/arch/fake -Isim \
+		-Itests/harness -DSVSM_PHYS_BASE=$(SVSM_BASE) -o $@ $^ \
+		-lmbedcrypto -lcrypto
+
+bench: deps all $(O)/bench/alloc_bench $(O)/bench/measure_bench \
+		$(O)/bench/protocol_bench
 	$(Q)$(PYTHON) bench/run.py --out $(O)

@@ -7,7 +7,7 @@
 set -eu
 
 PACKAGES="gcc make binutils libc6-dev zlib1g-dev libssl-dev openssl libgcrypt20-dev libmbedtls-dev git \
-python3 qemu-system-x86 ovmf clang clang-format clang-tidy libclang-rt-14-dev"
+python3 qemu-system-x86 ovmf valgrind clang clang-format clang-tidy libclang-rt-14-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -91,3 +91,49 @@ enum svsm_err guestmem_read_u64(gpa_t src, uint64_t *out)
 	vm_temp_unmap(VM_SLOT_GUESTMEM);
 	return fault ? SVSM_E_FAULT : SVSM_OK;
 }
+
+enum svsm_err guestmem_page_map(gpa_t gpa, size_t len, size_t align,
+				enum vm_temp_slot slot,
+				struct guestmem_page *gp)
+{
+	paddr_t pa;
+	uint64_t off = gpa_val(gpa) & (PAGE_SIZE - 1);
+	enum svsm_err err;
+
+	if (off + len > PAGE_SIZE)
+		return SVSM_E_INVAL;
+	err = gpa_validate(gpa, len, align, &pa);
+	if (err != SVSM_OK)
+		return err;
+	gp->base = (uint8_t __guest *)vm_temp_map(
+			   pa_init(ALIGN_DOWN(pa_val(pa), PAGE_SIZE)), slot,
+			   PROT_WRITE) +
+		   off;
+	gp->len = len;
+	gp->slot = slot;
+	return SVSM_OK;
+}
+
+void guestmem_page_unmap(struct guestmem_page *gp)
+{
+	vm_temp_unmap(gp->slot);
+	gp->base = NULL;
+}
+
+enum svsm_err guestmem_page_read_u64(const struct guestmem_page *gp, size_t off,
+				     uint64_t *out)
+{
+	if (off > gp->len || gp->len - off < sizeof(*out))
+		return SVSM_E_INVAL;
+	return arch_read_u64_guest(gp->base + off, out) ? SVSM_E_FAULT
+							: SVSM_OK;
+}
+
+enum svsm_err guestmem_page_write(const struct guestmem_page *gp, size_t off,
+				  const void *src, size_t len)
+{
+	if (off > gp->len || gp->len - off < len)
+		return SVSM_E_INVAL;
+	return arch_copy_to_guest(gp->base + off, src, len) ? SVSM_E_FAULT
+							    : SVSM_OK;
+}

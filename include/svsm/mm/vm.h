@@ -38,6 +38,10 @@
 /* Temporary-mapping slots, so two users never share one. */
 enum vm_temp_slot {
 	VM_SLOT_GUESTMEM = 0,
+	VM_SLOT_VMSA = 1,      /* a VMSA a protocol handler inspects */
+	VM_SLOT_PAGE = 2,      /* a page being validated or zeroed */
+	VM_SLOT_TURN_VMSA = 3, /* the caller's VMSA, for one request turn */
+	VM_SLOT_TURN_CA = 4,   /* the caller's calling area, likewise */
 	VM_SLOT_TEST = VM_TEMP_SLOTS - 1,
 };
 

@@ -43,8 +43,8 @@ struct svsm_call_regs;
  * RMPADJUST or zeroed as SVSM memory. Neither is held across a call into
  * kernel/guestmem, which uses VM_SLOT_GUESTMEM.
  */
-#define SNP_SLOT_VMSA ((enum vm_temp_slot)1)
-#define SNP_SLOT_PAGE ((enum vm_temp_slot)2)
+#define SNP_SLOT_VMSA VM_SLOT_VMSA
+#define SNP_SLOT_PAGE VM_SLOT_PAGE
 
 /* The SVSM runs at VMPL0 (ref §1.1). */
 #define SNP_SVSM_VMPL 0u
@@ -156,6 +156,18 @@ void snp_vmsa_write_call(paddr_t vmsa, const struct svsm_call_regs *in,
 /* EFER.SVME := 0 or 1 with one atomic operation; returns the old EFER. */
 uint64_t snp_vmsa_clear_svme(paddr_t vmsa);
 void snp_vmsa_set_svme(paddr_t vmsa);
+/*
+ * The same on a VMSA page the caller has mapped: the request turn maps the
+ * caller's VMSA once (snp_vmsa_map_turn, its own slot) and uses these.
+ */
+uint8_t *snp_vmsa_map_turn(paddr_t vmsa);
+void snp_vmsa_unmap_turn(void);
+void snp_vmsa_page_read_call(const uint8_t *page, struct svsm_call_regs *r,
+			     uint64_t *exit_code);
+void snp_vmsa_page_write_call(uint8_t *page, const struct svsm_call_regs *in,
+			      const struct svsm_call_regs *out);
+uint64_t snp_vmsa_page_clear_svme(uint8_t *page);
+void snp_vmsa_page_set_svme(uint8_t *page);
 /*
  * DELETE_VCPU's first step (ref §1.3): clears EFER.SVME so the host can no
  * longer run the VMSA, then checks that it is not running. SVSM_E_BUSY,

@@ -53,11 +53,18 @@ static void notice(const char *what, uint32_t apic_id)
 		log_verbose("snp: vCPU %u: %s", apic_id, what);
 }
 
-/* The end of every path that resumes the caller: SVME on, unpin. */
-static enum snp_request_status resume(struct svsm_vcpu *vcpu, paddr_t vmsa,
+/*
+ * The end of every path that resumes the caller: SVME on, the turn's
+ * mappings gone, unpin.
+ */
+static enum snp_request_status resume(struct svsm_vcpu *vcpu, uint8_t *vmsa,
+				      struct guestmem_page *ca,
 				      enum snp_request_status st)
 {
-	snp_vmsa_set_svme(vmsa);
+	snp_vmsa_page_set_svme(vmsa);
+	snp_vmsa_unmap_turn();
+	if (ca)
+		guestmem_page_unmap(ca);
 	snp_vcpu_unpin(vcpu);
 	return st;
 }
@@ -74,43 +81,49 @@ enum snp_request_status svsm_request_once(struct svsm_vcpu *vcpu)
 	 */
 	struct svsm_call_regs in;
 	struct svsm_call_regs out;
+	struct guestmem_page ca;
 	uint64_t header;
 	uint64_t exit_code;
 	uint8_t pending;
 	const uint8_t zero = 0;
-	paddr_t vmsa;
-	gpa_t caa;
+	uint8_t *vmsa;
 	uint32_t apic_id;
 
 	if (!snp_vcpu_pin(vcpu))
 		return SNP_REQUEST_NO_VCPU;
-	vmsa = vcpu->vmsa;
-	caa = vcpu->caa;
 	apic_id = vcpu->apic_id;
-
-	snp_vmsa_clear_svme(vmsa);
-	if (guestmem_read_u64(caa, &header) != SVSM_OK) {
+	/* Each is validated and mapped once for the turn (its own slots). */
+	vmsa = snp_vmsa_map_turn(vcpu->vmsa);
+	snp_vmsa_page_clear_svme(vmsa);
+	if (guestmem_page_map(vcpu->caa, sizeof(header), sizeof(header),
+			      VM_SLOT_TURN_CA, &ca) != SVSM_OK) {
+		notice("calling area unmappable, call not served", apic_id);
+		return resume(vcpu, vmsa, NULL, SNP_REQUEST_CA_FAULT);
+	}
+	if (guestmem_page_read_u64(&ca, 0, &header) != SVSM_OK) {
 		notice("calling area unreadable, call not served", apic_id);
-		return resume(vcpu, vmsa, SNP_REQUEST_CA_FAULT);
+		return resume(vcpu, vmsa, &ca, SNP_REQUEST_CA_FAULT);
 	}
 	pending = (uint8_t)header; /* byte 0, little endian */
 	if (pending == 0)
-		return resume(vcpu, vmsa, SNP_REQUEST_SPURIOUS);
-	snp_vmsa_read_call(vmsa, &in, &exit_code);
+		return resume(vcpu, vmsa, &ca, SNP_REQUEST_SPURIOUS);
+	snp_vmsa_page_read_call(vmsa, &in, &exit_code);
 	if (exit_code != SNP_EXITCODE_VMGEXIT)
-		return resume(vcpu, vmsa, SNP_REQUEST_SPURIOUS);
+		return resume(vcpu, vmsa, &ca, SNP_REQUEST_SPURIOUS);
 
 	out = in;
 	if (pending != 1) {
 		protocols_answer_bad_pending(&out);
 	} else if (protocols_handle(vcpu, &out) == PROTOCOL_CALLER_GONE) {
 		/* Its VMSA and CA are the guest's again: touch neither. */
+		snp_vmsa_unmap_turn();
+		guestmem_page_unmap(&ca);
 		return SNP_REQUEST_CALLER_GONE;
 	}
 
-	snp_vmsa_write_call(vmsa, &in, &out);
-	if (guestmem_copy_to(caa, &zero, sizeof(zero)) != SVSM_OK)
+	snp_vmsa_page_write_call(vmsa, &in, &out);
+	if (guestmem_page_write(&ca, 0, &zero, sizeof(zero)) != SVSM_OK)
 		notice("calling area unwritable, CALL_PENDING left set",
 		       apic_id);
-	return resume(vcpu, vmsa, SNP_REQUEST_DONE);
+	return resume(vcpu, vmsa, &ca, SNP_REQUEST_DONE);
 }

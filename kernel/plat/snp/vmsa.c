@@ -72,25 +72,27 @@ void snp_vmsa_read_facts(paddr_t vmsa, struct snp_vmsa_facts *out)
 	unmap();
 }
 
-void snp_vmsa_read_call(paddr_t vmsa, struct svsm_call_regs *r,
-			uint64_t *exit_code)
+void snp_vmsa_page_read_call(const uint8_t *p, struct svsm_call_regs *r,
+			     uint64_t *exit_code)
 {
-	uint8_t *p = map(vmsa);
-
 	r->rax = get_u64(p, offsetof(struct snp_vmsa, rax));
 	r->rcx = get_u64(p, offsetof(struct snp_vmsa, rcx));
 	r->rdx = get_u64(p, offsetof(struct snp_vmsa, rdx));
 	r->r8 = get_u64(p, offsetof(struct snp_vmsa, r8));
 	r->r9 = get_u64(p, offsetof(struct snp_vmsa, r9));
 	*exit_code = get_u64(p, SNP_VMSA_OFF_EXITCODE);
+}
+
+void snp_vmsa_read_call(paddr_t vmsa, struct svsm_call_regs *r,
+			uint64_t *exit_code)
+{
+	snp_vmsa_page_read_call(map(vmsa), r, exit_code);
 	unmap();
 }
 
-void snp_vmsa_write_call(paddr_t vmsa, const struct svsm_call_regs *in,
-			 const struct svsm_call_regs *out)
+void snp_vmsa_page_write_call(uint8_t *p, const struct svsm_call_regs *in,
+			      const struct svsm_call_regs *out)
 {
-	uint8_t *p = map(vmsa);
-
 	/* RAX always carries the result; the others only when defined. */
 	put_u64(p, offsetof(struct snp_vmsa, rax), out->rax);
 	if (out->rcx != in->rcx)
@@ -101,25 +103,49 @@ void snp_vmsa_write_call(paddr_t vmsa, const struct svsm_call_regs *in,
 		put_u64(p, offsetof(struct snp_vmsa, r8), out->r8);
 	if (out->r9 != in->r9)
 		put_u64(p, offsetof(struct snp_vmsa, r9), out->r9);
+}
+
+void snp_vmsa_write_call(paddr_t vmsa, const struct svsm_call_regs *in,
+			 const struct svsm_call_regs *out)
+{
+	snp_vmsa_page_write_call(map(vmsa), in, out);
 	unmap();
+}
+
+uint64_t snp_vmsa_page_clear_svme(uint8_t *p)
+{
+	return __atomic_fetch_and(efer_ptr(p), ~SNP_EFER_SVME,
+				  __ATOMIC_SEQ_CST);
 }
 
 uint64_t snp_vmsa_clear_svme(paddr_t vmsa)
 {
-	uint8_t *p = map(vmsa);
-	uint64_t old = __atomic_fetch_and(efer_ptr(p), ~SNP_EFER_SVME,
-					  __ATOMIC_SEQ_CST);
+	uint64_t old = snp_vmsa_page_clear_svme(map(vmsa));
 
 	unmap();
 	return old;
 }
 
+void snp_vmsa_page_set_svme(uint8_t *p)
+{
+	__atomic_fetch_or(efer_ptr(p), SNP_EFER_SVME, __ATOMIC_SEQ_CST);
+}
+
 void snp_vmsa_set_svme(paddr_t vmsa)
 {
-	uint8_t *p = map(vmsa);
-
-	__atomic_fetch_or(efer_ptr(p), SNP_EFER_SVME, __ATOMIC_SEQ_CST);
+	snp_vmsa_page_set_svme(map(vmsa));
 	unmap();
+}
+
+uint8_t *snp_vmsa_map_turn(paddr_t vmsa)
+{
+	CHECK(pa_is_aligned(vmsa, PAGE_SIZE));
+	return vm_temp_map(vmsa, VM_SLOT_TURN_VMSA, PROT_WRITE);
+}
+
+void snp_vmsa_unmap_turn(void)
+{
+	vm_temp_unmap(VM_SLOT_TURN_VMSA);
 }
 
 enum svsm_err snp_vmsa_disable(paddr_t vmsa, bool *was_enabled)
