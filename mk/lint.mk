@@ -8,10 +8,10 @@
 LINT_C_FILES := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 # The SEV-SNP platform and the protocols are not linked into the native
 # kernel yet; lint them with the kernel's flags all the same (not the
-# hosted-only model hook and the mbedTLS wrapper, which needs its headers).
-SNP_LINT_SRCS := $(filter-out kernel/plat/snp/guest_req_model.c \
-	kernel/plat/snp/crypto_mbedtls.c,$(wildcard kernel/plat/snp/*.c)) \
-	$(wildcard kernel/protocols/*.c) kernel/arch/x86_64/snp.c
+# mbedTLS wrapper, which needs mbedTLS's headers).
+SNP_LINT_SRCS := $(filter-out kernel/plat/snp/crypto_mbedtls.c,\
+	$(wildcard kernel/plat/snp/*.c)) $(wildcard kernel/protocols/*.c) \
+	kernel/arch/x86_64/snp.c kernel/arch/x86_64/ghcb.c
 TIDY_KERNEL_SRCS := $(filter %.c,$(KERNEL_SRCS) $(KERNEL_PROD_SRCS)) \
 	$(SNP_LINT_SRCS)
 TIDY_HOST_SRCS := $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS) $(CSVSM_IGVM_SRCS) \

@@ -46,7 +46,8 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all \
 	-Iinclude -Itools/libigvm -Itools/common
 FUZZ_TARGETS := $(O)/fuzz/igvm_parse_fuzz $(O)/fuzz/pgalloc_fuzz \
-	$(O)/fuzz/gpa_fuzz $(O)/fuzz/utf8_fuzz $(O)/fuzz/protocol_fuzz
+	$(O)/fuzz/gpa_fuzz $(O)/fuzz/utf8_fuzz $(O)/fuzz/protocol_fuzz \
+	$(O)/fuzz/ghcb_fuzz
 # The fake arch without its SNP instructions (those need the model, sim/).
 FAKE_CORE_SRCS := $(filter-out kernel/arch/fake/fake_snp.c,$(wildcard kernel/arch/fake/*.c))
 FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/core/log.c lib/format.c
@@ -58,6 +59,12 @@ PROTOCOL_FUZZ_SRCS := $(wildcard sim/*.c) $(wildcard kernel/protocols/*.c) \
 	lib/format.c lib/str.c
 
 $(O)/fuzz/protocol_fuzz: tests/fuzz/protocol_fuzz.c $(PROTOCOL_FUZZ_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Ikernel/arch/fake -Isim -Itests/harness \
+		-DSVSM_PHYS_BASE=$(SVSM_BASE) -o $@ $^ -lmbedcrypto -lcrypto
+
+$(O)/fuzz/ghcb_fuzz: tests/fuzz/ghcb_fuzz.c $(PROTOCOL_FUZZ_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Ikernel/arch/fake -Isim -Itests/harness \
@@ -97,7 +104,7 @@ fuzz: deps $(FUZZ_TARGETS) $(O)/fuzz/igvm_seed $(KERNEL_IGVM)
 	$(Q)cp $(KERNEL_IGVM) $(O)/fuzz/corpus/igvm_parse/svsm.igvm
 	$(O)/fuzz/igvm_parse_fuzz -max_total_time=$(FUZZ_SECONDS) \
 		-max_len=65536 -print_final_stats=1 $(O)/fuzz/corpus/igvm_parse
-	$(Q)for t in pgalloc gpa utf8 protocol; do \
+	$(Q)for t in pgalloc gpa utf8 protocol ghcb; do \
 		mkdir -p $(O)/fuzz/corpus/$$t && \
 		$(O)/fuzz/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) \
 			-print_final_stats=1 $(O)/fuzz/corpus/$$t || exit 1; \

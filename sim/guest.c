@@ -9,9 +9,12 @@
 
 #include <string.h>
 
+#include "svsm/arch/ghcb.h"
+
 #include "svsm/mm/gpa.h"
 #include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
+#include "svsm/plat/ghcb.h"
 #include "svsm/protocols.h"
 
 #include "abi/ghcb.h"
@@ -20,9 +23,7 @@
 #include "abi/svsm.h"
 
 #include "fake.h"
-
-/* The world whose host table the notification hook feeds. */
-static struct sim_guest *current;
+#include "hv.h"
 
 void *sim_guest_ptr(uint64_t gpa, size_t len)
 {
@@ -40,23 +41,6 @@ static uint64_t get_u64(uint64_t gpa)
 
 	memcpy(&v, sim_guest_ptr(gpa, sizeof(v)), sizeof(v));
 	return v;
-}
-
-/* The model hook of plat_snp_vcpu_notify: the GHCB AP Creation NAE. */
-static enum svsm_err notify_hook(enum snp_vcpu_op op, uint32_t apic_id,
-				 unsigned int vmpl, uint64_t vmsa_gpa,
-				 uint64_t sev_features)
-{
-	unsigned int request = op == SNP_VCPU_CREATE ? GHCB_AP_CREATE_ON_INIT
-						     : GHCB_AP_DESTROY;
-	uint32_t rc;
-
-	if (!current)
-		return SVSM_E_HW;
-	rc = sim_vcpu_ap_creation(
-		&current->host, ghcb_ap_creation_info1(request, vmpl, apic_id),
-		vmsa_gpa, sev_features);
-	return rc == 0 ? SVSM_OK : SVSM_E_HW;
 }
 
 bool sim_guest_page_valid(struct sim_guest *g, uint64_t gpa)
@@ -158,14 +142,31 @@ static bool setup_boot_vcpu(struct sim_guest *g)
 				   SIM_SEV_FEATURES, &g->boot) != SVSM_OK)
 		return false;
 	/* The host learns the boot VMSA (COCONUT: create-on-INIT). */
-	sim_vcpu_table_init(&g->host, &fake_snp_rmp);
-	if (sim_vcpu_ap_creation(
-		    &g->host,
-		    ghcb_ap_creation_info1(GHCB_AP_CREATE_ON_INIT, g->vmpl, 0),
-		    g->boot_vmsa, SIM_SEV_FEATURES))
+	if (ghcb_ap_create(GHCB_AP_CREATE_ON_INIT, 0, pa_init(g->boot_vmsa),
+			   g->vmpl, SIM_SEV_FEATURES) != SVSM_OK)
 		return false;
 	g->host.creates = 0;
 	return true;
+}
+
+/*
+ * What the SVSM's boot does for the boot CPU's GHCB (include/svsm/plat/
+ * ghcb.h): negotiate, take the page from the guest and reserve it, rescind
+ * it, make it shared over the MSR protocol, register it.
+ */
+static bool setup_ghcb(struct sim_guest *g)
+{
+	paddr_t pa = pa_init(g->ghcb);
+	bool cf;
+
+	ghcb_reset();
+	if (ghcb_negotiate(NULL) != SVSM_OK ||
+	    gpa_reserve(pa, PAGE_SIZE) != SVSM_OK ||
+	    snp_pvalidate(pa, false, false, &cf) != SNP_SUCCESS ||
+	    ghcb_msr_page_state_change(pa, GHCB_PSC_OP_SHARED) != SVSM_OK)
+		return false;
+	memset(sim_guest_ptr(g->ghcb, PAGE_SIZE), 0, PAGE_SIZE);
+	return ghcb_register(pa) == SVSM_OK;
 }
 
 bool sim_guest_init(struct sim_guest *g, unsigned int vmpl, uint64_t size)
@@ -189,6 +190,7 @@ bool sim_guest_init(struct sim_guest *g, unsigned int vmpl, uint64_t size)
 	g->svsm_size = SIM_SVSM_SIZE;
 	g->boot_vmsa = g->base + SIM_SVSM_SIZE + 0x1000;
 	g->boot_caa = g->base + SIM_SVSM_SIZE + 0x2000;
+	g->ghcb = g->base + SIM_SVSM_SIZE + 0x3000;
 	g->first_free = g->base + SIM_SVSM_SIZE + 0x10000;
 
 	fake_guest_fault_base = 0;
@@ -197,8 +199,11 @@ bool sim_guest_init(struct sim_guest *g, unsigned int vmpl, uint64_t size)
 	fake_guest_copies = 0;
 	fake_snp_vmpl = 0;
 	fake_snp_reset_counters();
-	plat_snp_vcpu_notify_model_hook = notify_hook;
-	current = g;
+	fake_ghcb_cpu = 0;
+	sim_hv_reset();
+	sim_hv.rmp = &fake_snp_rmp;
+	sim_hv.vcpus = &g->host;
+	sim_vcpu_table_init(&g->host, &fake_snp_rmp);
 
 	sim_rmp_fini(&fake_snp_rmp);
 	if (!sim_rmp_init(&fake_snp_rmp, g->base, size))
@@ -213,7 +218,7 @@ bool sim_guest_init(struct sim_guest *g, unsigned int vmpl, uint64_t size)
 		if (!sim_guest_page_valid(g, gpa))
 			return false;
 	}
-	if (!setup_boot_vcpu(g))
+	if (!setup_ghcb(g) || !setup_boot_vcpu(g))
 		return false;
 	fake_snp_reset_counters();
 	return true;
@@ -228,9 +233,10 @@ void sim_guest_fini(struct sim_guest *g)
 	fake_guest_after_copy = NULL;
 	fake_guest_fault_size = 0;
 	fake_snp_reset_counters();
-	plat_snp_vcpu_notify_model_hook = NULL;
-	if (current == g)
-		current = NULL;
+	ghcb_reset();
+	if (sim_hv.vcpus == &g->host)
+		sim_hv.vcpus = NULL;
+	sim_hv_detach();
 	fake_mm_free();
 }
 

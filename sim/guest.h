@@ -4,8 +4,9 @@
  * it runs on. sim_guest_init() builds one VM in fake memory (kernel/arch/
  * fake): the RMP (sim/rmp.h) behind the fake PVALIDATE/RMPADJUST, guest
  * RAM, the SVSM region, the boot vCPU's VMSA and calling area registered
- * with the SVSM, and the host's vCPU table (sim/vcpu.h) behind the SVSM's
- * vCPU notifications.
+ * with the SVSM, the model hypervisor (sim/hv.h) behind the SVSM's GHCB,
+ * with the host's vCPU table (sim/vcpu.h) that the SVSM's vCPU
+ * notifications reach through it.
  *
  * sim_guest_call() issues one SVSM call exactly by the calling convention
  * of AMD 58019 (ref §1.2), with the VMGEXIT / Run-VMPL world switch
@@ -22,6 +23,8 @@
  *                             second half is the SVSM's page allocator
  *   0x200000  + 0x1000        the boot vCPU's VMSA (not 2 MiB aligned)
  *   0x200000  + 0x2000        the boot vCPU's calling area
+ *   0x200000  + 0x3000        the SVSM's GHCB (boot CPU): reserved,
+ *                             shared with the host, registered
  *   0x200000  + 0x10000 ...   guest RAM for tests (sim_guest.first_free)
  *
  * Every guest page starts validated with full access for VMPL1..vmpl, as
@@ -50,6 +53,7 @@ struct sim_guest {
 	uint64_t svsm_size;
 	uint64_t boot_vmsa;
 	uint64_t boot_caa;
+	uint64_t ghcb;	     /* the boot CPU's GHCB page */
 	uint64_t first_free; /* first page tests may use */
 	unsigned int vmpl;   /* the guest's VMPL */
 	struct svsm_vcpu *boot;
@@ -60,8 +64,9 @@ struct sim_guest {
  * Builds the model VM with `size` bytes of memory (a 2 MiB multiple, at
  * least 8 MiB) and a guest at `vmpl` (1..3): fake memory, the RMP, the
  * SVSM's RAM map, reservations, page allocator and heap, its vCPU
- * registry (APIC IDs 0..SIM_APIC_COUNT-1, boot vCPU APIC ID 0), and the
- * host. Resets the fake guest-memory and SNP test hooks. False on error.
+ * registry (APIC IDs 0..SIM_APIC_COUNT-1, boot vCPU APIC ID 0), the host
+ * (sim_hv reset and attached) and the SVSM's GHCB registered with it.
+ * Resets the fake guest-memory and SNP test hooks. False on error.
  */
 bool sim_guest_init(struct sim_guest *g, unsigned int vmpl, uint64_t size);
 /* Releases the model's memory; *g may be initialised again. */

@@ -4,7 +4,7 @@
  * hypervisor would run for each (APIC ID, VMPL), as the GHCB SNP AP
  * Creation NAE (ref §2.3; include/abi/ghcb.h) sets it. The SVSM's
  * CREATE_VCPU/DELETE_VCPU notification (plat_snp_vcpu_notify) reaches it
- * through the model hook that sim/guest.c installs, so tests can check
+ * through its GHCB and the model hypervisor (sim/hv.c), so tests can check
  * what the host was told and make the host refuse.
  *
  * Host rules modelled (model choices, after KVM's handling of the NAE):

@@ -33,12 +33,13 @@
 #include "svsm/mm/gpa.h"
 #include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
-#include "svsm/plat/guest_req.h"
+#include "svsm/plat/ghcb.h"
 
 #include "abi/snp_guest_msg.h"
 #include "abi/svsm.h"
 
 #include "fake.h"
+#include "hv.h"
 #include "psp.h"
 #include "sim_psp_fixture.h"
 #include "test.h"
@@ -114,17 +115,20 @@ static void fill_guest(void)
 
 /*
  * Fresh memory: the SVSM region reserved (heap, shared guest-request
- * pages), the rest guest RAM; a model PSP behind the model transport and
- * the client keyed with its VMPCK0; no services; no fault hooks.
+ * pages, GHCB), the rest guest RAM; a model PSP behind the model
+ * hypervisor, the GHCB registered with it and the client keyed with its
+ * VMPCK0; no services; no fault hooks.
  */
 static bool setup(void)
 {
 	struct ram_range ram = {FAKE_PHYS_BASE, MEM_SIZE};
 	paddr_t req;
 	paddr_t resp;
+	paddr_t ghcb;
 
 	guest_msg_reset();
-	guest_req_model_reset();
+	sim_hv_reset();
+	ghcb_reset();
 	drop_services();
 	saved_log_level = log_get_level();
 	log_set_level(LOG_LEVEL_ERROR);
@@ -141,11 +145,15 @@ static bool setup(void)
 				    SVSM_OK,
 		    return false);
 	TEST_CHECK_(pgalloc_alloc(0, 0, &req) == SVSM_OK &&
-			    pgalloc_alloc(0, 0, &resp) == SVSM_OK,
+			    pgalloc_alloc(0, 0, &resp) == SVSM_OK &&
+			    pgalloc_alloc(0, 0, &ghcb) == SVSM_OK,
 		    return false);
 	psp = pfx_new_psp(&cfg);
 	TEST_CHECK_(psp != NULL, return false);
-	guest_req_model.psp = psp;
+	sim_hv.psp = psp;
+	TEST_CHECK_(ghcb_negotiate(NULL) == SVSM_OK &&
+			    ghcb_register(ghcb) == SVSM_OK,
+		    return false);
 	TEST_CHECK_(guest_msg_init(req, resp) == SVSM_OK &&
 			    guest_msg_set_vmpck0(cfg.vmpck[0]) == SVSM_OK,
 		    return false);
@@ -160,7 +168,8 @@ static void teardown(void)
 	fake_guest_after_copy = NULL;
 	fake_guest_fault_size = 0;
 	drop_services();
-	guest_req_model_reset();
+	sim_hv_detach();
+	ghcb_reset();
 	guest_msg_reset();
 	sim_psp_destroy(psp);
 	psp = NULL;
@@ -216,7 +225,7 @@ static bool guest_all(uint64_t gpa, size_t len, uint8_t v)
 static bool untouched(const struct attest_regs *regs)
 {
 	TEST_CHECK_(!regs->out_valid, return false);
-	TEST_CMP_(guest_req_model.calls, ==, 0, return false);
+	TEST_CMP_(sim_hv.greq.calls, ==, 0, return false);
 	TEST_CMP_(guest_msg_next_seqno(), ==, 1, return false);
 	TEST_CHECK_(guest_all(REPORT, 0x1000, GUEST_FILL), return false);
 	TEST_CHECK_(guest_all(MANIFEST, 0x1000, GUEST_FILL), return false);
@@ -321,7 +330,7 @@ TEST(attest, services_end_to_end)
 	/* The nonce and the operation are not written; one exchange. */
 	EXPECT_TRUE(!memcmp(gptr(OP), &op, sizeof(op)));
 	EXPECT_EQ(gptr(NONCE)[0], 0x40);
-	EXPECT_EQ(guest_req_model.calls, 1);
+	EXPECT_EQ(sim_hv.greq.calls, 1);
 	EXPECT_EQ(guest_msg_next_seqno(), 3);
 	EXPECT_EQ(sim_psp_next_seqno(psp, 0), 3);
 
@@ -419,7 +428,7 @@ TEST(attest, services_manifest_layout)
 	EXPECT_EQ(regs.rcx, total);
 	EXPECT_EQ(regs.rdx, 0);
 	EXPECT_EQ(regs.r8, SNP_REPORT_SIZE);
-	EXPECT_EQ(guest_req_model.calls, 1);
+	EXPECT_EQ(sim_hv.greq.calls, 1);
 	EXPECT_TRUE(guest_all(MANIFEST, 0x1000, GUEST_FILL));
 	teardown();
 }
@@ -640,7 +649,7 @@ TEST(attest, too_small_returns_sizes)
 		EXPECT_EQ(regs.rcx, MANIFEST_HDR);
 		EXPECT_EQ(regs.rdx, 0);
 		EXPECT_EQ(regs.r8, SNP_REPORT_SIZE);
-		EXPECT_EQ(guest_req_model.calls, 0);
+		EXPECT_EQ(sim_hv.greq.calls, 0);
 		EXPECT_TRUE(guest_all(REPORT, 0x1000, GUEST_FILL));
 		EXPECT_TRUE(guest_all(MANIFEST, 0x1000, GUEST_FILL));
 	}
@@ -743,7 +752,7 @@ TEST(attest, write_fault_after_report)
 	fake_guest_fault_size = 0x1000;
 	EXPECT_EQ(call(SVSM_ATTEST_SERVICES, OP, &regs), SVSM_E_FAULT);
 	EXPECT_FALSE(regs.out_valid);
-	EXPECT_EQ(guest_req_model.calls, 1);
+	EXPECT_EQ(sim_hv.greq.calls, 1);
 	EXPECT_EQ(guest_msg_next_seqno(), 3);
 	fake_guest_fault_size = 0;
 	EXPECT_EQ(call(SVSM_ATTEST_SERVICES, OP, &regs), SVSM_OK);
@@ -762,7 +771,7 @@ TEST(attest, no_report_channel)
 	default_op(&op);
 	put_op(&op);
 	/* A host that fails the request disables the channel. */
-	guest_req_model.fail_before = true;
+	sim_hv.greq.fail_before = true;
 	EXPECT_EQ(call(SVSM_ATTEST_SERVICES, OP, &regs), SVSM_E_HW);
 	EXPECT_FALSE(regs.out_valid);
 	EXPECT_FALSE(guest_msg_ready());
@@ -770,7 +779,7 @@ TEST(attest, no_report_channel)
 	EXPECT_TRUE(guest_all(MANIFEST, 0x1000, GUEST_FILL));
 	/* ... for good. */
 	EXPECT_EQ(call(SVSM_ATTEST_SERVICES, OP, &regs), SVSM_E_HW);
-	EXPECT_EQ(guest_req_model.calls, 1);
+	EXPECT_EQ(sim_hv.greq.calls, 1);
 	teardown();
 
 	/* No VMPCK0 was ever installed. */
@@ -779,7 +788,7 @@ TEST(attest, no_report_channel)
 	put_op(&op);
 	EXPECT_EQ(call(SVSM_ATTEST_SERVICES, OP, &regs), SVSM_E_HW);
 	EXPECT_FALSE(regs.out_valid);
-	EXPECT_EQ(guest_req_model.calls, 0);
+	EXPECT_EQ(sim_hv.greq.calls, 0);
 	teardown();
 }
 

@@ -3,7 +3,8 @@
  * Hosted tests of the SVSM's SNP guest-message client (kernel/plat/snp/
  * guest_msg.c), the secrets-page hand-over (secrets.c) and the mbedTLS
  * crypto wrapper (crypto_mbedtls.c), against the model PSP of sim/psp.h
- * reached through the model transport (guest_req_model.c).
+ * reached through the GHCB (kernel/plat/snp/ghcb.c) and the model
+ * hypervisor (sim/hv.c).
  *
  * Covered: a report round trip checked field by field; the request's
  * plaintext header as the host sees it; sequence numbers 1, 3, 5, ... in
@@ -30,12 +31,13 @@
 #include "svsm/log.h"
 #include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
-#include "svsm/plat/guest_req.h"
+#include "svsm/plat/ghcb.h"
 #include "svsm/secrets.h"
 
 #include "abi/snp_guest_msg.h"
 
 #include "fake.h"
+#include "hv.h"
 #include "psp.h"
 #include "sim_psp_fixture.h"
 #include "test.h"
@@ -50,6 +52,7 @@ struct fixture {
 	paddr_t req;
 	paddr_t resp;
 	paddr_t secrets;
+	paddr_t ghcb;
 	struct snp_secrets_page *page;
 	struct secrets_svsm_info info;
 };
@@ -67,15 +70,17 @@ static void default_info(struct secrets_svsm_info *info)
 }
 
 /*
- * Fresh fake memory, heap, model PSP and transport; the client gets its
- * pages and, when `take` is set, VMPCK0 through secrets_take().
+ * Fresh fake memory, heap, model PSP and hypervisor with the GHCB
+ * registered; the client gets its pages and, when `take` is set, VMPCK0
+ * through secrets_take().
  */
 static bool setup(bool take)
 {
 	uint64_t base;
 
 	guest_msg_reset();
-	guest_req_model_reset();
+	sim_hv_reset();
+	ghcb_reset();
 	memset(&fx, 0, sizeof(fx));
 	/* The client's warnings about hostile hosts are expected here. */
 	saved_log_level = log_get_level();
@@ -86,11 +91,15 @@ static bool setup(bool take)
 	heap_init(0x6d5a0c11u);
 	TEST_CHECK_(pgalloc_alloc(0, 0, &fx.req) == SVSM_OK &&
 			    pgalloc_alloc(0, 0, &fx.resp) == SVSM_OK &&
-			    pgalloc_alloc(0, 0, &fx.secrets) == SVSM_OK,
+			    pgalloc_alloc(0, 0, &fx.secrets) == SVSM_OK &&
+			    pgalloc_alloc(0, 0, &fx.ghcb) == SVSM_OK,
 		    return false);
 	fx.psp = pfx_new_psp(&fx.cfg);
 	TEST_CHECK_(fx.psp != NULL, return false);
-	guest_req_model.psp = fx.psp;
+	sim_hv.psp = fx.psp;
+	TEST_CHECK_(ghcb_negotiate(NULL) == SVSM_OK &&
+			    ghcb_register(fx.ghcb) == SVSM_OK,
+		    return false);
 	TEST_CHECK_(guest_msg_init(fx.req, fx.resp) == SVSM_OK, return false);
 	fx.page = arch_phys_to_virt(pa_val(fx.secrets), PAGE_SIZE);
 	sim_psp_fill_secrets_page(fx.psp, fx.page);
@@ -103,7 +112,8 @@ static bool setup(bool take)
 
 static void teardown(void)
 {
-	guest_req_model_reset();
+	sim_hv_detach();
+	ghcb_reset();
 	guest_msg_reset();
 	sim_psp_destroy(fx.psp);
 	fx.psp = NULL;
@@ -130,12 +140,12 @@ static bool disabled_for_good(void)
 {
 	static struct snp_attestation_report r;
 	struct guest_msg_status st;
-	unsigned int calls = guest_req_model.calls;
+	unsigned int calls = sim_hv.greq.calls;
 
 	TEST_CHECK_(!guest_msg_ready(), return false);
 	TEST_CMP_(guest_msg_next_seqno(), ==, 0, return false);
 	TEST_CMP_(get_report(&r, &st, 9), ==, SVSM_E_HW, return false);
-	TEST_CMP_(guest_req_model.calls, ==, calls, return false);
+	TEST_CMP_(sim_hv.greq.calls, ==, calls, return false);
 	TEST_CHECK_(pfx_all_byte((const uint8_t *)&r, sizeof(r), 0),
 		    return false);
 	return true;
@@ -190,8 +200,8 @@ TEST(guest_msg, request_header_on_the_wire)
 
 	ASSERT_TRUE(setup(true));
 	ASSERT_EQ(get_report(&r, &st, 1), SVSM_OK);
-	ASSERT_EQ(guest_req_model.seen_count, 1);
-	memcpy(&h, guest_req_model.seen[0].bytes, sizeof(h));
+	ASSERT_EQ(sim_hv.greq.seen_count, 1);
+	memcpy(&h, sim_hv.greq.seen[0].bytes, sizeof(h));
 	EXPECT_EQ(h.msg_seqno, 1);
 	EXPECT_EQ(h.algo, SNP_GUEST_MSG_AEAD_AES_256_GCM);
 	EXPECT_EQ(h.hdr_version, 1);
@@ -221,11 +231,11 @@ TEST(guest_msg, seqno_advances_by_two)
 		EXPECT_EQ(guest_msg_next_seqno(), want);
 		EXPECT_EQ(sim_psp_next_seqno(fx.psp, 0), want);
 		ASSERT_EQ(get_report(&r, &st, (uint8_t)i), SVSM_OK);
-		EXPECT_EQ(guest_req_model.seen[i].seqno, want);
+		EXPECT_EQ(sim_hv.greq.seen[i].seqno, want);
 	}
 	EXPECT_EQ(guest_msg_next_seqno(), 13);
 	EXPECT_EQ(sim_psp_next_seqno(fx.psp, 0), 13);
-	EXPECT_EQ(guest_req_model.calls, 6);
+	EXPECT_EQ(sim_hv.greq.calls, 6);
 	teardown();
 }
 
@@ -287,16 +297,16 @@ TEST(guest_msg, tampered_response_disables)
 
 		ASSERT_TRUE(setup(true));
 		tamper_off = offs[i];
-		guest_req_model.tamper = flip_byte;
+		sim_hv.greq.tamper = flip_byte;
 		EXPECT_EQ(get_report(&r, &st, 1), SVSM_E_HW);
 		if (guest_msg_ready())
 			test_printf("  offset 0x%zx accepted\n", offs[i]);
-		EXPECT_EQ(guest_req_model.forwarded, 1);
+		EXPECT_EQ(sim_hv.greq.forwarded, 1);
 		EXPECT_EQ(sim_psp_next_seqno(fx.psp, 0), 3);
 		EXPECT_TRUE(pfx_all_byte((const uint8_t *)&r, sizeof(r), 0));
 		EXPECT_TRUE(disabled_for_good());
 		/* Only seqno 1 was ever on the wire. */
-		EXPECT_EQ(guest_req_model.seen_count, 1);
+		EXPECT_EQ(sim_hv.greq.seen_count, 1);
 		teardown();
 	}
 }
@@ -380,7 +390,7 @@ static enum svsm_err forged(enum forge c, struct snp_attestation_report *r)
 	struct guest_msg_status st;
 
 	forge_case = c;
-	guest_req_model.tamper = forge;
+	sim_hv.greq.tamper = forge;
 	return get_report(r, &st, 3);
 }
 
@@ -423,7 +433,7 @@ TEST(guest_msg, forged_answers_checked)
 		EXPECT_TRUE(pfx_all_byte((const uint8_t *)&r, sizeof(r), 0));
 		EXPECT_TRUE(guest_msg_ready());
 		EXPECT_EQ(guest_msg_next_seqno(), 3);
-		guest_req_model.tamper = NULL;
+		sim_hv.greq.tamper = NULL;
 		EXPECT_EQ(get_report(&r, &st, 4), SVSM_OK);
 		teardown();
 	}
@@ -440,17 +450,17 @@ TEST(guest_msg, host_failure_disables)
 
 	/* Failed before the PSP saw it: the PSP still expects 1. */
 	ASSERT_TRUE(setup(true));
-	guest_req_model.fail_before = true;
+	sim_hv.greq.fail_before = true;
 	EXPECT_EQ(get_report(&r, &st, 1), SVSM_E_HW);
 	EXPECT_NE(st.fw_err, 0);
-	EXPECT_EQ(guest_req_model.forwarded, 0);
+	EXPECT_EQ(sim_hv.greq.forwarded, 0);
 	EXPECT_EQ(sim_psp_next_seqno(fx.psp, 0), 1);
 	EXPECT_TRUE(disabled_for_good());
 	teardown();
 
 	/* Processed by the PSP, then reported as failed. */
 	ASSERT_TRUE(setup(true));
-	guest_req_model.fail_after = true;
+	sim_hv.greq.fail_after = true;
 	EXPECT_EQ(get_report(&r, &st, 1), SVSM_E_HW);
 	EXPECT_EQ(sim_psp_next_seqno(fx.psp, 0), 3);
 	EXPECT_TRUE(disabled_for_good());
@@ -458,7 +468,7 @@ TEST(guest_msg, host_failure_disables)
 
 	/* No PSP behind the host. */
 	ASSERT_TRUE(setup(true));
-	guest_req_model.psp = NULL;
+	sim_hv.psp = NULL;
 	EXPECT_EQ(get_report(&r, &st, 1), SVSM_E_HW);
 	EXPECT_TRUE(disabled_for_good());
 	teardown();
@@ -490,16 +500,16 @@ TEST(guest_msg, busy_resends_identical_request)
 	struct guest_msg_status st;
 
 	ASSERT_TRUE(setup(true));
-	guest_req_model.busy = 3;
-	guest_req_model.busy_scribble = true;
+	sim_hv.greq.busy = 3;
+	sim_hv.greq.busy_scribble = true;
 	ASSERT_EQ(get_report(&r, &st, 1), SVSM_OK);
-	EXPECT_EQ(guest_req_model.calls, 4);
-	EXPECT_EQ(guest_req_model.forwarded, 1);
-	ASSERT_EQ(guest_req_model.seen_count, 4);
+	EXPECT_EQ(sim_hv.greq.calls, 4);
+	EXPECT_EQ(sim_hv.greq.forwarded, 1);
+	ASSERT_EQ(sim_hv.greq.seen_count, 4);
 	for (unsigned int i = 1; i < 4; i++)
-		EXPECT_TRUE(!memcmp(guest_req_model.seen[i].bytes,
-				    guest_req_model.seen[0].bytes,
-				    sizeof(guest_req_model.seen[0].bytes)));
+		EXPECT_TRUE(!memcmp(sim_hv.greq.seen[i].bytes,
+				    sim_hv.greq.seen[0].bytes,
+				    sizeof(sim_hv.greq.seen[0].bytes)));
 	EXPECT_EQ(guest_msg_next_seqno(), 3);
 	EXPECT_EQ(sim_psp_next_seqno(fx.psp, 0), 3);
 	teardown();
@@ -511,10 +521,10 @@ TEST(guest_msg, busy_forever_disables)
 	struct guest_msg_status st;
 
 	ASSERT_TRUE(setup(true));
-	guest_req_model.busy = GUEST_MSG_BUSY_RETRIES + 1;
+	sim_hv.greq.busy = GUEST_MSG_BUSY_RETRIES + 1;
 	EXPECT_EQ(get_report(&r, &st, 1), SVSM_E_HW);
-	EXPECT_EQ(guest_req_model.calls, GUEST_MSG_BUSY_RETRIES + 1);
-	EXPECT_EQ(guest_req_model.forwarded, 0);
+	EXPECT_EQ(sim_hv.greq.calls, GUEST_MSG_BUSY_RETRIES + 1);
+	EXPECT_EQ(sim_hv.greq.forwarded, 0);
 	EXPECT_EQ(sim_psp_next_seqno(fx.psp, 0), 1);
 	EXPECT_TRUE(disabled_for_good());
 	teardown();
@@ -529,13 +539,13 @@ TEST(guest_msg, needs_key_and_pages)
 	ASSERT_TRUE(setup(false));
 	EXPECT_FALSE(guest_msg_ready());
 	EXPECT_EQ(get_report(&r, &st, 1), SVSM_E_HW);
-	EXPECT_EQ(guest_req_model.calls, 0);
+	EXPECT_EQ(sim_hv.greq.calls, 0);
 	/* A key but no pages. */
 	guest_msg_reset();
 	EXPECT_EQ(guest_msg_set_vmpck0(fx.cfg.vmpck[0]), SVSM_OK);
 	EXPECT_FALSE(guest_msg_ready());
 	EXPECT_EQ(get_report(&r, &st, 1), SVSM_E_HW);
-	EXPECT_EQ(guest_req_model.calls, 0);
+	EXPECT_EQ(sim_hv.greq.calls, 0);
 	EXPECT_EQ(guest_msg_init(fx.req, fx.resp), SVSM_OK);
 	EXPECT_EQ(get_report(&r, &st, 1), SVSM_OK);
 	teardown();

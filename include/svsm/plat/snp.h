@@ -213,28 +213,15 @@ enum snp_vcpu_op {
  * Tells the host that a VMSA now exists (CREATE) or must never run again
  * (DESTROY). On hardware this is the GHCB SNP AP Creation NAE (0x80000013,
  * ref §2.3: request create-on-INIT or destroy, VMPL, APIC ID, VMSA GPA,
- * SEV_FEATURES in RAX); it is not wired yet and returns SVSM_E_UNSUPPORTED
- * (see kernel/plat/snp/vcpu_notify.c). Errors: SVSM_E_HW when the host
- * refuses.
+ * SEV_FEATURES in RAX), sent through this CPU's GHCB (include/svsm/plat/
+ * ghcb.h; kernel/plat/snp/vcpu_notify.c). Errors: SVSM_E_HW when the host
+ * refuses, answers malformed, or this CPU has no GHCB.
  */
 enum svsm_err __must_check plat_snp_vcpu_notify(enum snp_vcpu_op op,
 						uint32_t apic_id,
 						unsigned int vmpl,
 						paddr_t vmsa_pa,
 						uint64_t sev_features);
-
-#if __STDC_HOSTED__
-/*
- * MODEL HOOK, hosted builds only: plat_snp_vcpu_notify() calls this
- * instead of the GHCB. The SNP machine model (sim/guest.c) points it at
- * its host vCPU table. NULL makes the notification succeed silently.
- */
-extern enum svsm_err (*plat_snp_vcpu_notify_model_hook)(enum snp_vcpu_op op,
-							uint32_t apic_id,
-							unsigned int vmpl,
-							uint64_t vmsa_gpa,
-							uint64_t sev_features);
-#endif
 
 /* ---- The request path (kernel/plat/snp/request.c) ---------------------- */
 

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The model hypervisor of csvsm's SEV-SNP machine model: the host side of
+ * the GHCB protocol (AMD 56421; shared/reference/svsm-protocols.md
+ * §2.1-2.4, "ref §2.x"). The fake arch's VMGEXIT (kernel/arch/fake/
+ * fake_ghcb.c) calls it synchronously with the GHCB MSR and the page the
+ * MSR names, so the SVSM's GHCB client (kernel/plat/snp/ghcb.c) runs
+ * unchanged against it.
+ *
+ * What it serves:
+ *  - MSR protocol: SEV information, HV features, CPUID (a small table),
+ *    GHCB GPA registration (refused for a GFN outside the model or, with
+ *    an RMP, a page that is not shared), page-state change of one page,
+ *    termination (recorded; the vCPU stops);
+ *  - NAE events through a registered GHCB page (refused, with EXITINFO1
+ *    2 / NOT_REGISTERED, for any other GPA): page-state change (the RMP
+ *    updates of sim/rmp.h, with PSMASH where a 4 KiB change hits a 2 MiB
+ *    entry), SNP guest request and extended guest request (forwarded to
+ *    sim/psp.h; certificate buffer length rules), AP creation (into
+ *    sim/vcpu.h's table), Run VMPL (recorded).
+ * Malformed input is answered as 56421 says: EXITINFO1 = 2 and the reason
+ * in EXITINFO2 (ref §2.2). Model choices are marked "model:".
+ *
+ * Tests make it unlucky (the guest-request knobs) or hostile: the
+ * `hostile` callback runs after the honest handler of every VMGEXIT and
+ * may change anything the host controls (the MSR, any byte of the GHCB,
+ * the response page).
+ *
+ * One hypervisor per process (sim_hv), as the fake arch has one machine.
+ * Hosted only.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi/ghcb.h"
+
+struct sim_rmp;
+struct sim_psp;
+struct sim_vcpu_table;
+
+/* vCPUs whose GHCB registration the model tracks (fake_ghcb_cpu). */
+#define SIM_HV_CPUS 4u
+
+/*
+ * model: page-state change errors in EXITINFO2 (ref §2.3 only says
+ * nonzero is failure; these are KVM's values): a bad header, a bad entry,
+ * an RMP update that failed.
+ */
+#define SIM_HV_PSC_ERR_HDR     ((1ull << 32) | 1u)
+#define SIM_HV_PSC_ERR_ENTRY   ((1ull << 32) | 2u)
+#define SIM_HV_PSC_ERR_GENERIC (0x100ull << 32)
+
+/*
+ * model: what a failing host reports: in the error field of an MSR PSC
+ * response, and as the firmware status of a guest request it failed
+ * itself (fail_before, fail_after, no PSP).
+ */
+#define SIM_HV_HOST_FAILURE 0xbadull
+
+/* model: the largest certificate buffer the host accepts, in pages. */
+#define SIM_HV_CERTS_MAX_PAGES 64u
+
+/* One guest request as the host saw it (the header is plaintext). */
+#define SIM_HV_GREQ_LOG 16u
+struct sim_hv_greq_seen {
+	uint64_t seqno;
+	uint8_t bytes[0xC0]; /* header and the MSG_REPORT_REQ ciphertext */
+};
+
+/* The guest-request service, with the knobs of an unlucky host. */
+struct sim_hv_greq {
+	/* Answer this many requests with BUSY before forwarding any. */
+	unsigned int busy;
+	/* With each BUSY, also scribble over the request page. */
+	bool busy_scribble;
+	/* Fail the next request without forwarding it to the PSP. */
+	bool fail_before;
+	/* Forward the next request, then report a failure anyway. */
+	bool fail_after;
+	/* Called on the response page after the PSP answered. */
+	void (*tamper)(uint8_t *resp_page, const uint8_t *req_page);
+	/*
+	 * The certificate table of extended requests (NULL: none, the
+	 * host writes an empty table).
+	 */
+	const uint8_t *certs;
+	size_t certs_len;
+	/* Counters and the log of requests received (oldest first). */
+	unsigned int calls;	/* plain and extended */
+	unsigned int ext_calls; /* extended */
+	unsigned int forwarded; /* to the PSP */
+	struct sim_hv_greq_seen seen[SIM_HV_GREQ_LOG];
+	unsigned int seen_count;
+	uint64_t last_resp; /* GPA of the last response page */
+};
+
+/* A VMGEXIT as the hostile callback sees it. */
+struct sim_hv_exit {
+	unsigned int cpu;
+	uint64_t msr_in; /* the MSR at VMGEXIT */
+	uint64_t *msr;	 /* the MSR the vCPU reads back */
+	/* The page the MSR named, for a GHCB-page exit; else NULL. */
+	struct ghcb *ghcb;
+	/* The NAE event the honest handler served; 0 for the MSR protocol. */
+	uint64_t exit_code;
+	/* The vCPU stops (termination); the callback may clear it. */
+	bool stop;
+};
+
+struct sim_cpuid {
+	uint32_t fn;
+	uint32_t regs[4]; /* EAX, EBX, ECX, EDX */
+};
+
+#define SIM_HV_CPUID_MAX 8u
+
+struct sim_hv {
+	/* The machine (set by the test or sim_guest_init). NULL: refused. */
+	struct sim_rmp *rmp;	      /* PSC; page-state checks when set */
+	struct sim_vcpu_table *vcpus; /* AP creation */
+	struct sim_psp *psp;	      /* guest requests */
+
+	/* The answers to negotiation and CPUID. */
+	uint16_t min_version;
+	uint16_t max_version;
+	uint8_t cbit;
+	uint64_t features; /* GHCB_HV_FT_* */
+	struct sim_cpuid cpuid[SIM_HV_CPUID_MAX];
+	unsigned int cpuid_count;
+
+	/* Knobs. */
+	bool refuse_register;	       /* refuse GHCB registrations */
+	unsigned int psc_max_per_exit; /* entries per PSC exit; 0: all */
+
+	/* State and records. */
+	uint64_t ghcb_gpa[SIM_HV_CPUS]; /* registered GHCB, 0: none */
+	unsigned int exits;		/* every VMGEXIT */
+	unsigned int nae_exits;		/* served through a GHCB page */
+	unsigned int unregistered;	/* GHCB-page exits refused */
+	uint64_t last_exit_code;
+	unsigned int msr_pscs;	  /* MSR page-state changes applied */
+	unsigned int psc_entries; /* PSC NAE entries applied */
+	unsigned int psmashes;	  /* 2 MiB entries split for a change */
+	unsigned int vmpl_runs;	  /* Run VMPL events */
+	unsigned int last_vmpl;
+	bool terminated;
+	unsigned int term_set;
+	unsigned int term_code;
+	struct sim_hv_greq greq;
+
+	/* Runs after the honest handler of every VMGEXIT. */
+	void (*hostile)(struct sim_hv_exit *x, void *ctx);
+	void *hostile_ctx;
+};
+
+extern struct sim_hv sim_hv;
+
+/*
+ * Forgets everything (machine pointers included), sets the defaults
+ * (versions 1..2, C-bit 51, features SNP + AP creation + multi-VMPL +
+ * restricted injection, CPUID leaf 0x8000001F), and makes it the
+ * hypervisor behind the fake VMGEXIT, whose vCPU is CPU 0 with MSR 0.
+ */
+void sim_hv_reset(void);
+/* Detaches it from the fake VMGEXIT (which then changes nothing). */
+void sim_hv_detach(void);
