@@ -32,14 +32,13 @@ import tempfile
 import uuid
 
 import checks
+import snp_report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
 
 # ref §2.4: the report and its signature.
-REPORT_SIZE = 0x4A0
-SIGNED_SIZE = 0x2A0
-SIG_R, SIG_S, COMP = 0x2A0, 0x2E8, 72
+from snp_report import COMP, REPORT_SIZE, SIG_R, SIG_S, SIGNED_SIZE, flipped
 OFF_VERSION, OFF_VMPL, OFF_SIG_ALGO = 0x00, 0x30, 0x34
 OFF_REPORT_DATA = 0x50
 ECDSA_P384_SHA384 = 1
@@ -92,48 +91,9 @@ def exported():
     return _EXPORT
 
 
-def der_integer(le):
-    """A little-endian unsigned field -> DER INTEGER (minimal, positive)."""
-    b = le[::-1].lstrip(b"\0") or b"\0"
-    if b[0] & 0x80:
-        b = b"\0" + b
-    return b"\x02" + bytes([len(b)]) + b
-
-
-def der_sig(report):
-    """ref §2.4: r at 0x2A0, s at 0x2E8, 72 bytes each, little endian."""
-    body = (der_integer(report[SIG_R:SIG_R + COMP]) +
-            der_integer(report[SIG_S:SIG_S + COMP]))
-    expect(len(body) < 0x80, "DER body needs a long-form length")
-    return b"\x30" + bytes([len(body)]) + body
-
-
 def openssl_verify(report):
     """True when `openssl dgst -sha384 -verify` accepts report's signature."""
-    e = exported()
-    with tempfile.TemporaryDirectory() as d:
-        pem, sig, msg = (os.path.join(d, n) for n in ("vcek.pem", "sig.der",
-                                                        "signed.bin"))
-        with open(pem, "wb") as f:
-            f.write(e["vcek.pem"])
-        with open(sig, "wb") as f:
-            f.write(der_sig(report))
-        with open(msg, "wb") as f:
-            f.write(report[:SIGNED_SIZE])
-        rc, text = sh(["openssl", "dgst", "-sha384", "-verify", pem,
-                       "-signature", sig, msg])
-    if rc == 0:
-        expect("Verified OK" in text, "exit 0 without 'Verified OK'", text)
-        return True
-    expect("Verification failure" in text,
-           f"openssl failed for another reason (exit {rc})", text)
-    return False
-
-
-def flipped(data, off, mask=0x01):
-    b = bytearray(data)
-    b[off] ^= mask
-    return bytes(b)
+    return snp_report.openssl_verify(report, exported()["vcek.pem"])
 
 
 def report_data_ok(report, nonce, manifest):

@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: MIT
+"""Checking SEV-SNP attestation reports with the openssl command line.
+
+Shared by psp_openssl_cli.py (reports straight from the model PSP) and
+attest_openssl_cli.py (reports obtained through the SVSM). Layout from
+reference/svsm-protocols.md §2.4: a 0x4A0-byte report whose first 0x2A0
+bytes are signed with ECDSA P-384/SHA-384; r at 0x2A0 and s at 0x2E8, 72
+bytes each, little endian.
+"""
+import os
+import subprocess
+import tempfile
+
+REPORT_SIZE = 0x4A0
+SIGNED_SIZE = 0x2A0
+SIG_R, SIG_S, COMP = 0x2A0, 0x2E8, 72
+
+
+def der_integer(le):
+    """A little-endian unsigned field -> DER INTEGER (minimal, positive)."""
+    b = le[::-1].lstrip(b"\0") or b"\0"
+    if b[0] & 0x80:
+        b = b"\0" + b
+    return b"\x02" + bytes([len(b)]) + b
+
+
+def der_sig(report):
+    """The report's r and s as a DER ECDSA-Sig-Value."""
+    body = (der_integer(report[SIG_R:SIG_R + COMP]) +
+            der_integer(report[SIG_S:SIG_S + COMP]))
+    if len(body) >= 0x80:
+        raise AssertionError("DER body needs a long-form length")
+    return b"\x30" + bytes([len(body)]) + body
+
+
+def openssl_verify(report, vcek_pem):
+    """True when `openssl dgst -sha384 -verify` accepts the signature."""
+    with tempfile.TemporaryDirectory() as d:
+        pem, sig, msg = (os.path.join(d, n) for n in ("vcek.pem", "sig.der",
+                                                        "signed.bin"))
+        with open(pem, "wb") as f:
+            f.write(vcek_pem)
+        with open(sig, "wb") as f:
+            f.write(der_sig(report))
+        with open(msg, "wb") as f:
+            f.write(report[:SIGNED_SIZE])
+        proc = subprocess.run(["openssl", "dgst", "-sha384", "-verify", pem,
+                               "-signature", sig, msg],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL, timeout=60,
+                              check=False)
+    text = proc.stdout.decode("utf-8", "replace")
+    if proc.returncode == 0:
+        if "Verified OK" not in text:
+            raise AssertionError("exit 0 without 'Verified OK'\n" + text)
+        return True
+    if "Verification failure" not in text:
+        raise AssertionError(
+            f"openssl failed for another reason (exit {proc.returncode})\n"
+            + text)
+    return False
+
+
+def flipped(data, off, mask=0x01):
+    """data with bit(s) `mask` of byte `off` flipped."""
+    b = bytearray(data)
+    b[off] ^= mask
+    return bytes(b)
