@@ -26,12 +26,12 @@ import hashlib
 import os
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
 import uuid
 
 import checks
+from checks import expect, sh
 import snp_report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -55,19 +55,6 @@ SVC_A_DATA = b"csvsm test service A manifest"
 
 SETS = ("", "svc_")
 _EXPORT = {}
-
-
-def sh(cmd, timeout=120, env=None):
-    """Runs cmd; returns (exit status, stdout+stderr text)."""
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          stdin=subprocess.DEVNULL, timeout=timeout, check=False,
-                          cwd=ROOT, env=env)
-    return proc.returncode, proc.stdout.decode("utf-8", "replace")
-
-
-def expect(cond, msg, text=""):
-    if not cond:
-        raise AssertionError(msg + ("\n--- output ---\n" + text if text else ""))
 
 
 def exported():

@@ -3,16 +3,34 @@
 
 A test file defines functions named check_* that raise AssertionError (or
 fail a subprocess or file operation) to fail, and calls run(globals(),
-__doc__) from main(). run() parses `--out DIR` (the build directory, stored
+__doc__) from main(). sh() and expect() are the helpers they share. run() parses `--out DIR` (the build directory, stored
 as the module's OUT) and an optional name filter, runs the matching checks in
 name order, prints a PASS or FAIL line for each and the closing
 "N passed, N failed", and returns the exit status.
 """
 import argparse
+import os
 import subprocess
+
+# The repository's root: commands run from there.
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 FAILURES = (AssertionError, subprocess.TimeoutExpired, OSError, KeyError,
             ValueError)
+
+
+def sh(cmd, timeout=120, env=None):
+    """Runs cmd from ROOT; returns (exit status, stdout+stderr text)."""
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          stdin=subprocess.DEVNULL, timeout=timeout, check=False,
+                          cwd=ROOT, env=env)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace")
+
+
+def expect(cond, msg, text=""):
+    """Fails the check with msg (and the command output, if given)."""
+    if not cond:
+        raise AssertionError(msg + ("\n--- output ---\n" + text if text else ""))
 
 
 def run(namespace, doc, extra=None, configure=None):

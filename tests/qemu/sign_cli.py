@@ -13,12 +13,12 @@ Formats: shared/reference/igvm-and-measurement.md §1 and §4.
 import hashlib
 import os
 import struct
-import subprocess
 import sys
 import tempfile
 import zlib
 
 import checks
+from checks import expect, sh
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
@@ -34,21 +34,8 @@ POLICY = 0x30000
 ID_LD, ID_SVN, ID_SIG, ID_PUB, AU_SIG, AU_PUB = 0x8, 0x5C, 0x68, 0xF8, 0x190, 0x220
 
 
-def sh(cmd, timeout=120):
-    """Runs cmd; returns (exit status, stdout+stderr text)."""
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          stdin=subprocess.DEVNULL, timeout=timeout, check=False,
-                          cwd=ROOT)
-    return proc.returncode, proc.stdout.decode("utf-8", "replace")
-
-
 def tool(*args):
     return sh([os.path.join(OUT, "tools", "csvsm-igvm"), *args])
-
-
-def expect(cond, msg, text=""):
-    if not cond:
-        raise AssertionError(msg + ("\n--- output ---\n" + text if text else ""))
 
 
 def one_line_error(rc, text, needle):

@@ -7,22 +7,14 @@ message) to fail. The last line printed is "N passed, N failed".
 """
 import filecmp
 import os
-import subprocess
 import sys
 import tempfile
 
 import checks
+from checks import expect, sh
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
-
-
-def sh(cmd, timeout=120):
-    """Runs cmd; returns (exit status, stdout+stderr text)."""
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          stdin=subprocess.DEVNULL, timeout=timeout, check=False,
-                          cwd=ROOT)
-    return proc.returncode, proc.stdout.decode("utf-8", "replace")
 
 
 def launcher(*args):
@@ -33,11 +25,6 @@ def svtest(*args):
     return sh([sys.executable, os.path.join(ROOT, "tests", "qemu", "run_svtest.py"),
                "--launcher", os.path.join(OUT, "tools", "csvsm-run"),
                "--image", os.path.join(OUT, "svsm-test.igvm"), *args])
-
-
-def expect(cond, msg, text=""):
-    if not cond:
-        raise AssertionError(msg + ("\n--- output ---\n" + text if text else ""))
 
 
 def boot_ready(smp, memory="256M", accel="tcg"):

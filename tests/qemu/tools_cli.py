@@ -19,6 +19,7 @@ import tempfile
 import zlib
 
 import checks
+from checks import expect
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
@@ -43,11 +44,6 @@ def sh(cmd, timeout=120):
 
 def tool(*args):
     return sh([os.path.join(OUT, "tools", "csvsm-igvm"), *args])
-
-
-def expect(cond, msg, text=""):
-    if not cond:
-        raise AssertionError(msg + ("\n--- output ---\n" + text if text else ""))
 
 
 def expect_one_line_error(rc, out, err, want_rc=1):
