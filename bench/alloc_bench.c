@@ -11,7 +11,7 @@
  *
  * Build (plain -O2, no sanitizers) and run:
  *   gcc -std=gnu11 -O2 -Iinclude -Ikernel/arch/fake bench/alloc_bench.c \
- *     kernel/mm/pgalloc.c kernel/mm/slab.c kernel/arch/fake/[a-z]*.c \
+ *     kernel/mm/pgalloc.c kernel/mm/heap.c kernel/arch/fake/[a-z]*.c \
  *     kernel/core/log.c lib/format.c -o out/bench/alloc_bench
  */
 #include <stdio.h>
@@ -22,7 +22,7 @@
 #include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 
 #define BENCH_MEM     (64ull << 20)
 #define BENCH_SECONDS 0.3

@@ -3,7 +3,7 @@
  * The SVSM's own software cost per call, in instructions, measured under
  * callgrind (bench/run.py): the real request path (calling area, dispatch,
  * handlers; kernel/plat/snp, kernel/protocols) runs on the SNP machine
- * model, driven by its lower-VMPL guest (sim/guest.c). run.py counts only
+ * model, driven by its lower-VMPL guest (tests/model/guest.c). run.py counts only
  * instructions inside svsm_request_once and toggles collection off inside
  * the model's PVALIDATE/RMPADJUST emulation, so the figure is the SVSM's
  * code, not the model's. Two workloads, each a fixed number of calls:
@@ -22,7 +22,7 @@
 
 #include "abi/svsm.h"
 
-#include "guest.h"
+#include "model/guest.h"
 
 #define ENTRIES 510u
 #define PAGE	0x1000ull

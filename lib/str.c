@@ -9,9 +9,7 @@
  */
 #include "lib/str.h"
 
-#include "svsm/mm/heap.h"
-#include "svsm/panic.h"
-
+#include "lib/alloc.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -20,13 +18,13 @@
 
 void str_init(struct str *s, size_t max)
 {
-	CHECK(max <= STR_MAX_LIMIT);
+	LIB_CHECK(max <= STR_MAX_LIMIT);
 	*s = (struct str){.buf = NULL, .len = 0, .cap = 0, .max = max};
 }
 
 void str_free(struct str *s)
 {
-	kfree(s->buf);
+	lib_free(s->buf);
 	s->buf = NULL;
 	s->len = 0;
 	s->cap = 0;
@@ -74,7 +72,7 @@ enum svsm_err str_append(struct str *s, const void *bytes, size_t n)
 		return SVSM_OK;
 	if (s->len + n > cap) {
 		cap = grown_cap(s, s->len + n);
-		buf = kmalloc(cap + 1); /* zeroed: the NUL is there */
+		buf = lib_zalloc(cap + 1); /* zeroed: the NUL is there */
 		if (!buf)
 			return SVSM_E_NOMEM;
 		if (s->len)
@@ -87,7 +85,7 @@ enum svsm_err str_append(struct str *s, const void *bytes, size_t n)
 	s->buf = buf;
 	s->cap = cap;
 	s->len += n;
-	kfree(old);
+	lib_free(old);
 	return SVSM_OK;
 }
 
@@ -115,7 +113,7 @@ enum svsm_err str_vappendf(struct str *s, const char *fmt, va_list ap)
 	 * str_cstr(s) itself, which formatting in place would overwrite
 	 * while reading it.
 	 */
-	tmp = kmalloc((size_t)n + 1);
+	tmp = lib_zalloc((size_t)n + 1);
 	if (!tmp)
 		return SVSM_E_NOMEM;
 	/*
@@ -126,7 +124,7 @@ enum svsm_err str_vappendf(struct str *s, const char *fmt, va_list ap)
 	if (m < 0)
 		m = 0;
 	err = str_append(s, tmp, m < n ? (size_t)m : (size_t)n);
-	kfree(tmp);
+	lib_free(tmp);
 	return err;
 }
 
@@ -155,20 +153,20 @@ enum svsm_err str_from_untrusted(struct str *s, const uint8_t *bytes,
 	 * gets checked and kept, so changing them during the call does not
 	 * help (reference/svsm-protocols.md §5.2 item 3).
 	 */
-	CHECK(max <= STR_MAX_LIMIT);
+	LIB_CHECK(max <= STR_MAX_LIMIT);
 	if (len > max)
 		return SVSM_E_INVAL;
 	if (len == 0) {
 		str_init(s, max);
 		return SVSM_OK;
 	}
-	buf = kmalloc(len + 1); /* zeroed: the NUL is there */
+	buf = lib_zalloc(len + 1); /* zeroed: the NUL is there */
 	if (!buf)
 		return SVSM_E_NOMEM;
 	memcpy(buf, bytes, len);
 	if (strnlen(buf, len) != len ||
 	    !utf8_valid((const uint8_t *)buf, len)) {
-		kfree(buf);
+		lib_free(buf);
 		return SVSM_E_INVAL;
 	}
 	*s = (struct str){.buf = buf, .len = len, .cap = len, .max = max};

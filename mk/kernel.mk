@@ -6,6 +6,9 @@
 KCC := $(CC)
 KERNEL_ISYSTEM := $(shell $(KCC) -print-file-name=include)
 VERSION_H := $(O)/gen/version.h
+ASM_OFFSETS_H := $(O)/gen/asm_offsets.h
+# Headers the build generates; `make lint` makes them first, too.
+KERNEL_GEN_HEADERS := $(VERSION_H) $(ASM_OFFSETS_H)
 
 KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
 	-isystem $(KERNEL_ISYSTEM) -fno-common -fno-pic -fno-pie \
@@ -19,45 +22,38 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
 	-Wpointer-arith -Wnull-dereference -Wframe-larger-than=2048 \
 	-ffile-prefix-map=$(CURDIR)=. \
 	-DSVSM_PHYS_BASE=$(SVSM_BASE) -I$(O)/gen \
-	-Iinclude -Itests/harness -MMD -MP
+	-Iinclude -MMD -MP
 ifeq ($(findstring clang,$(KCC)),)
 KERNEL_CFLAGS += -Wstack-usage=2048 -ftrivial-auto-var-init=zero \
 	-fno-tree-loop-distribute-patterns
 else
 KERNEL_CFLAGS += -ftrivial-auto-var-init=pattern
 endif
-KERNEL_ASFLAGS := -DSVSM_PHYS_BASE=$(SVSM_BASE) -Iinclude -MMD -MP
+KERNEL_ASFLAGS := -DSVSM_PHYS_BASE=$(SVSM_BASE) -Iinclude -I$(O)/gen \
+	-Ikernel/arch/x86_64/include -MMD -MP
+
+# Private include paths, one per room: the x86 arch's own headers are for
+# the arch and the x86 platforms; the test vocabulary is for test code.
+X86_INC := -Ikernel/arch/x86_64/include
+$(O)/kernel-obj/kernel/arch/x86_64/%: KERNEL_ROOM_INC := $(X86_INC)
+$(O)/kernel-obj/kernel/plat/native/%: KERNEL_ROOM_INC := $(X86_INC)
+$(O)/kernel-obj/tests/%: KERNEL_ROOM_INC := -Itests/harness $(X86_INC)
 KERNEL_LDFLAGS := -static -nostdlib --gc-sections -z noexecstack \
 	-z max-page-size=4096 --build-id=none
 
+# One line per room: arch (the SNP instructions, snp.c and ghcb.c, join
+# the image with the SNP platform), platform, drivers, the boot sequence,
+# the ground floor, memory, guest memory, lib.
 KERNEL_SRCS := \
-	kernel/arch/x86_64/entry.S \
-	kernel/arch/x86_64/trap.S \
-	kernel/arch/x86_64/fault.S \
-	kernel/arch/x86_64/ap_trampoline.S \
-	kernel/arch/x86_64/cpu.c \
-	kernel/arch/x86_64/io.c \
-	kernel/arch/x86_64/mm.c \
-	kernel/arch/x86_64/apic.c \
-	kernel/arch/x86_64/trap.c \
-	kernel/plat/native/native.c \
-	kernel/plat/native/smp.c \
+	$(addprefix kernel/arch/x86_64/,entry.S trap.S fault.S ap_trampoline.S \
+		ap_boot.c cpu.c io.c mm.c apic.c trap.c) \
+	$(wildcard kernel/plat/native/*.c) \
 	kernel/drivers/uart16550.c \
-	kernel/core/main.c \
-	kernel/core/boot_params.c \
-	kernel/core/cmdline.c \
-	kernel/core/layout.c \
-	kernel/core/percpu.c \
-	kernel/core/smp.c \
-	kernel/core/log.c \
-	kernel/core/panic.c \
-	kernel/core/stackprot.c \
-	kernel/core/err.c \
+	$(filter-out kernel/core/ready.c,$(wildcard kernel/core/*.c)) \
+	$(wildcard kernel/base/*.c) \
 	$(wildcard kernel/mm/*.c) \
-	kernel/guestmem/guestmem.c \
-	lib/string.c \
-	lib/format.c \
-	lib/str.c
+	$(wildcard kernel/guestmem/*.c) \
+	$(wildcard lib/*.c)
 
 # The production image ends boot with "ready"; the test image runs tests.
 KERNEL_PROD_SRCS := kernel/core/ready.c
@@ -75,9 +71,9 @@ TEST_IGVM := $(O)/svsm-test.igvm
 $(O)/kernel-obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  KCC     $<"
-	$(Q)$(KCC) $(KERNEL_CFLAGS) -c -o $@ $<
+	$(Q)$(KCC) $(KERNEL_CFLAGS) $(KERNEL_ROOM_INC) -c -o $@ $<
 
-$(O)/kernel-obj/%.S.o: %.S
+$(O)/kernel-obj/%.S.o: %.S $(ASM_OFFSETS_H)
 	@mkdir -p $(dir $@)
 	@echo "  KAS     $<"
 	$(Q)$(KCC) $(KERNEL_ASFLAGS) -c -o $@ $<
@@ -87,10 +83,25 @@ $(VERSION_H): FORCE
 	$(Q)scripts/gen_version.sh $@
 
 $(O)/kernel-obj/kernel/core/main.c.o: $(VERSION_H)
+$(O)/kernel-obj/kernel/arch/x86_64/cpu.c.o: $(ASM_OFFSETS_H)
+$(O)/kernel-obj/kernel/arch/x86_64/ap_boot.c.o: $(ASM_OFFSETS_H)
 
-$(KERNEL_LDS): kernel/arch/x86_64/kernel.lds.S kernel/arch/x86_64/layout.h
+# Offsets shared by C and assembly, generated from the C structures
+# (kernel/arch/x86_64/asm_offsets.c): each "->NAME value" marker in the
+# compiler's assembly output becomes "#define NAME value".
+$(ASM_OFFSETS_H): kernel/arch/x86_64/asm_offsets.c
 	@mkdir -p $(dir $@)
-	$(Q)$(KCC) -E -P -x c -DSVSM_PHYS_BASE=$(SVSM_BASE) -o $@ $<
+	@echo "  GEN     $@"
+	$(Q)$(KCC) $(KERNEL_CFLAGS) $(X86_INC) -MF $(O)/gen/asm_offsets.d \
+		-MT $@ -S -o $(O)/gen/asm_offsets.s $<
+	$(Q){ echo "/* Generated from kernel/arch/x86_64/asm_offsets.c. */"; \
+		echo "#pragma once"; \
+		sed -n 's/.*->\([A-Z0-9_]*\) \$$\{0,1\}\([0-9]*\).*/#define \1 \2/p' \
+		$(O)/gen/asm_offsets.s; } > $@.tmp && mv $@.tmp $@
+
+$(KERNEL_LDS): kernel/arch/x86_64/kernel.lds.S kernel/arch/x86_64/include/x86/layout.h
+	@mkdir -p $(dir $@)
+	$(Q)$(KCC) -E -P -x c -DSVSM_PHYS_BASE=$(SVSM_BASE) $(X86_INC) -o $@ $<
 
 $(KERNEL_ELF): $(KERNEL_OBJS) $(call kobj,$(KERNEL_PROD_SRCS)) $(KERNEL_LDS)
 	@echo "  LD      $@"

@@ -16,10 +16,25 @@ TIDY_KERNEL_SRCS := $(filter %.c,$(KERNEL_SRCS) $(KERNEL_PROD_SRCS)) \
 	$(SNP_LINT_SRCS)
 TIDY_HOST_SRCS := $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS) $(CSVSM_IGVM_SRCS) \
 	$(CSVSM_RUN_SRCS) $(LIBMEASURE_SRCS) $(CSVSM_SNP_MEASURE_SRCS)
-# clang-tidy parses with clang: drop the gcc-only kernel flags.
-TIDY_KERNEL_FLAGS := $(filter-out -Wstack-usage=% -ftrivial-auto-var-init=% -fno-tree-loop-distribute-patterns -MMD -MP,$(KERNEL_CFLAGS))
+# clang-tidy parses with clang: drop the gcc-only kernel flags. The rooms'
+# private include paths are given to every file here; the build itself
+# gives each room only its own (mk/kernel.mk).
+TIDY_KERNEL_FLAGS := $(filter-out -Wstack-usage=% -ftrivial-auto-var-init=% -fno-tree-loop-distribute-patterns -MMD -MP,$(KERNEL_CFLAGS)) \
+	$(X86_INC) -Ikernel/plat/snp/include
 
-lint: deps
+# Comments cite documents a reader of the repository can find
+# (docs/references.md), never notes outside it.
+CITE_PATTERN := ref §|shared/(reference|design)|reference/[a-z-]+\.md
+
+# The generated headers come first, so that lint works on a fresh clone.
+lint: deps $(KERNEL_GEN_HEADERS)
+	@echo "  CITE    no citations of notes outside the repository"
+	$(Q)if git grep -nE '$(CITE_PATTERN)' -- ':!mk/lint.mk'; then \
+		echo "cite the primary document instead (docs/references.md)"; \
+		exit 1; fi
+	@echo "  LAYERS  no #include \"../ in kernel, lib, sim"
+	$(Q)if git grep -n '#include "\.\./' -- kernel lib sim include; then \
+		echo "use the room's include path instead"; exit 1; fi
 	@echo "  FORMAT  (clang-format --dry-run)"
 	$(Q)clang-format --dry-run -Werror $(LINT_C_FILES)
 	@echo "  TIDY    kernel"

@@ -5,13 +5,29 @@
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-UNIT_CFLAGS := -std=gnu11 -O1 -g $(HOST_WARN) $(SAN_FLAGS) \
-	-Iinclude -Itools/libigvm -Itools/common -Itools/csvsm-run \
-	-Itools/csvsm-igvm -Itools/libmeasure -Itests/harness -Ikernel/arch/fake \
-	-Isim -DSVSM_PHYS_BASE=$(SVSM_BASE) -MMD -MP
 
-# The SEV-SNP machine model (sim/), hosted.
-SIM_SRCS := $(wildcard sim/*.c)
+# Include paths of hosted code that runs kernel code: the public kernel
+# headers, the fake arch's and the SNP platform's own, the model (sim/),
+# and test code (the vocabulary, the model machine in tests/model).
+HOSTED_KERNEL_INC := -Iinclude -Ikernel/arch/fake/include \
+	-Ikernel/plat/snp/include -Isim -Itests -Itests/harness \
+	-DSVSM_PHYS_BASE=$(SVSM_BASE)
+
+UNIT_CFLAGS := -std=gnu11 -O1 -g $(HOST_WARN) $(SAN_FLAGS) \
+	$(HOSTED_KERNEL_INC) -Itools/libigvm -Itools/common -Itools/csvsm-run \
+	-Itools/csvsm-igvm -Itools/libmeasure -MMD -MP
+
+# The SEV-SNP machine model (sim/) and the machine the tests run it in.
+SIM_SRCS := $(wildcard sim/*.c) tests/model/guest.c
+# The fake arch; FAKE_CORE_SRCS is it without its adapter to the model.
+FAKE_SRCS := $(wildcard kernel/arch/fake/*.c)
+FAKE_CORE_SRCS := $(filter-out kernel/arch/fake/fake_snp.c,$(FAKE_SRCS))
+# The SVSM's SNP platform and protocols, with what they stand on, hosted.
+SNP_HOSTED_SRCS := $(wildcard kernel/protocols/*.c) \
+	$(wildcard kernel/plat/snp/*.c) kernel/guestmem/guestmem.c \
+	kernel/mm/gpa.c kernel/mm/pgalloc.c kernel/mm/heap.c kernel/mm/pgtable.c \
+	kernel/base/log.c kernel/base/err.c kernel/base/lib_check.c \
+	lib/format.c lib/str.c
 
 # Kernel and tool sources that are plain C and run hosted under sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \
@@ -19,12 +35,9 @@ UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \
 	$(TOOLS_COMMON_SRCS) \
 	tools/csvsm-run/plan.c tools/csvsm-run/vpctx.c \
 	$(filter-out tools/csvsm-igvm/main.c tools/csvsm-igvm/cmd_%.c,$(CSVSM_IGVM_SRCS)) \
-	kernel/core/boot_params.c kernel/core/cmdline.c lib/format.c \
-	kernel/core/log.c kernel/core/err.c \
-	$(filter-out kernel/mm/vm.c,$(wildcard kernel/mm/*.c)) lib/str.c \
-	$(wildcard kernel/arch/fake/*.c) $(SIM_SRCS) \
-	$(wildcard kernel/protocols/*.c) $(wildcard kernel/plat/snp/*.c) \
-	kernel/guestmem/guestmem.c
+	kernel/core/boot_params.c kernel/core/cmdline.c \
+	$(SNP_HOSTED_SRCS) \
+	$(FAKE_SRCS) $(SIM_SRCS)
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
 $(O)/unit-obj/%.c.o: %.c
@@ -40,81 +53,64 @@ $(UNIT_TEST_BIN): $(patsubst %,$(O)/unit-obj/%.o,$(UNIT_SRCS))
 test: deps all
 	$(Q)$(PYTHON) tests/run_all.py --out $(O)
 
-# libFuzzer targets: one per parser of untrusted bytes.
+# libFuzzer targets: one per parser of untrusted bytes. Each target's
+# sources are FUZZ_SRCS_<name> (its own file is added), its extra flags
+# FUZZ_FLAGS_<name> and libraries FUZZ_LIBS_<name>.
 FUZZ_SECONDS ?= 60
+# Corpora outside $(O), so that they survive `make clean` and grow run by run.
+FUZZ_CORPUS ?= .fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all \
-	-Iinclude -Itools/libigvm -Itools/common
-FUZZ_TARGETS := $(O)/fuzz/igvm_parse_fuzz $(O)/fuzz/pgalloc_fuzz \
-	$(O)/fuzz/gpa_fuzz $(O)/fuzz/utf8_fuzz $(O)/fuzz/protocol_fuzz \
-	$(O)/fuzz/ghcb_fuzz
-# The fake arch without its SNP instructions (those need the model, sim/).
-FAKE_CORE_SRCS := $(filter-out kernel/arch/fake/fake_snp.c,$(wildcard kernel/arch/fake/*.c))
-FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/core/log.c lib/format.c
-# The SVSM's SNP request path on the model, as the unit binary has it.
-PROTOCOL_FUZZ_SRCS := $(wildcard sim/*.c) $(wildcard kernel/protocols/*.c) \
-	$(wildcard kernel/plat/snp/*.c) kernel/guestmem/guestmem.c \
-	kernel/mm/gpa.c kernel/mm/pgalloc.c kernel/mm/slab.c kernel/mm/pgtable.c \
-	$(wildcard kernel/arch/fake/*.c) kernel/core/log.c kernel/core/err.c \
-	lib/format.c lib/str.c
+	-fno-sanitize-recover=all -Iinclude -Itools/libigvm -Itools/common
+FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb
+FUZZ_TARGETS := $(patsubst %,$(O)/fuzz/%_fuzz,$(FUZZ_NAMES))
+FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/base/log.c kernel/base/lib_check.c \
+	lib/format.c
 
-$(O)/fuzz/protocol_fuzz: tests/fuzz/protocol_fuzz.c $(PROTOCOL_FUZZ_SRCS)
-	@mkdir -p $(dir $@)
-	@echo "  FUZZ    $@"
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Ikernel/arch/fake -Isim -Itests/harness \
-		-DSVSM_PHYS_BASE=$(SVSM_BASE) -o $@ $^ -lmbedcrypto -lcrypto
-
-$(O)/fuzz/ghcb_fuzz: tests/fuzz/ghcb_fuzz.c $(PROTOCOL_FUZZ_SRCS)
-	@mkdir -p $(dir $@)
-	@echo "  FUZZ    $@"
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Ikernel/arch/fake -Isim -Itests/harness \
-		-DSVSM_PHYS_BASE=$(SVSM_BASE) -o $@ $^ -lmbedcrypto -lcrypto
-
-$(O)/fuzz/pgalloc_fuzz: tests/fuzz/pgalloc_fuzz.c kernel/mm/pgalloc.c \
-		kernel/mm/slab.c $(FUZZ_KERNEL_SRCS)
-	@mkdir -p $(dir $@)
-	@echo "  FUZZ    $@"
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Ikernel/arch/fake -o $@ $^
-
-$(O)/fuzz/igvm_parse_fuzz: tests/fuzz/igvm_parse_fuzz.c $(LIBIGVM_SRCS)
-	@mkdir -p $(dir $@)
-	@echo "  FUZZ    $@"
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $^ $(HOST_LDLIBS)
-
+FUZZ_SRCS_igvm_parse := $(LIBIGVM_SRCS)
+FUZZ_LIBS_igvm_parse := $(HOST_LDLIBS)
+FUZZ_SRCS_pgalloc := kernel/mm/pgalloc.c kernel/mm/heap.c $(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_pgalloc := $(HOSTED_KERNEL_INC)
 # A small reservation table, so fuzz inputs can fill it.
-$(O)/fuzz/gpa_fuzz: tests/fuzz/gpa_fuzz.c kernel/mm/gpa.c $(FUZZ_KERNEL_SRCS)
-	@mkdir -p $(dir $@)
-	@echo "  FUZZ    $@"
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Ikernel/arch/fake -DGPA_MAX_RESERVED=24 \
-		-o $@ $^
+FUZZ_SRCS_gpa := kernel/mm/gpa.c $(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_gpa := $(HOSTED_KERNEL_INC) -DGPA_MAX_RESERVED=24
+FUZZ_SRCS_utf8 := lib/str.c kernel/mm/pgalloc.c kernel/mm/heap.c \
+	$(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_utf8 := $(HOSTED_KERNEL_INC)
+# The SVSM's SNP request path on the model, as the unit binary has it.
+FUZZ_SRCS_protocol := $(SNP_HOSTED_SRCS) $(FAKE_SRCS) $(SIM_SRCS)
+FUZZ_FLAGS_protocol := $(HOSTED_KERNEL_INC)
+FUZZ_LIBS_protocol := -lmbedcrypto -lcrypto
+FUZZ_SRCS_ghcb := $(FUZZ_SRCS_protocol)
+FUZZ_FLAGS_ghcb := $(HOSTED_KERNEL_INC)
+FUZZ_LIBS_ghcb := $(FUZZ_LIBS_protocol)
 
-$(O)/fuzz/utf8_fuzz: tests/fuzz/utf8_fuzz.c lib/str.c kernel/mm/pgalloc.c \
-		kernel/mm/slab.c $(FUZZ_KERNEL_SRCS)
-	@mkdir -p $(dir $@)
-	@echo "  FUZZ    $@"
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -Ikernel/arch/fake -o $@ $^
+define fuzz_rule
+$(O)/fuzz/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(sort $$(FUZZ_SRCS_$(1)))
+	@mkdir -p $$(dir $$@)
+	@echo "  FUZZ    $$@"
+	$$(Q)$$(CLANG) $$(FUZZ_CFLAGS) $$(FUZZ_FLAGS_$(1)) -o $$@ $$^ \
+		$$(FUZZ_LIBS_$(1))
+endef
+$(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(t))))
 
 $(O)/fuzz/igvm_seed: tests/fuzz/igvm_seed.c $(LIBIGVM_SRCS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) -std=gnu11 -O1 -Iinclude -Itools/libigvm -o $@ $^ $(HOST_LDLIBS)
 
+# Seeds the IGVM corpus, then runs each target for FUZZ_SECONDS and prints
+# one summary line per target (scripts/fuzz.py; full logs in $(O)/fuzz/).
 fuzz: deps $(FUZZ_TARGETS) $(O)/fuzz/igvm_seed $(KERNEL_IGVM)
-	$(Q)mkdir -p $(O)/fuzz/corpus/igvm_parse
-	$(Q)$(O)/fuzz/igvm_seed $(O)/fuzz/corpus/igvm_parse
-	$(Q)cp $(KERNEL_IGVM) $(O)/fuzz/corpus/igvm_parse/svsm.igvm
-	$(O)/fuzz/igvm_parse_fuzz -max_total_time=$(FUZZ_SECONDS) \
-		-max_len=65536 -print_final_stats=1 $(O)/fuzz/corpus/igvm_parse
-	$(Q)for t in pgalloc gpa utf8 protocol ghcb; do \
-		mkdir -p $(O)/fuzz/corpus/$$t && \
-		$(O)/fuzz/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) \
-			-print_final_stats=1 $(O)/fuzz/corpus/$$t || exit 1; \
-	done
+	$(Q)mkdir -p $(FUZZ_CORPUS)/igvm_parse
+	$(Q)$(O)/fuzz/igvm_seed $(FUZZ_CORPUS)/igvm_parse
+	$(Q)cp $(KERNEL_IGVM) $(FUZZ_CORPUS)/igvm_parse/svsm.igvm
+	$(Q)$(PYTHON) scripts/fuzz.py --out $(O)/fuzz --corpus $(FUZZ_CORPUS) \
+		--seconds $(FUZZ_SECONDS) --max-len igvm_parse=65536 $(FUZZ_NAMES)
 
-$(O)/bench/alloc_bench: bench/alloc_bench.c kernel/mm/pgalloc.c kernel/mm/slab.c \
-		$(FAKE_CORE_SRCS) kernel/core/log.c lib/format.c
+$(O)/bench/alloc_bench: bench/alloc_bench.c kernel/mm/pgalloc.c kernel/mm/heap.c \
+		$(FAKE_CORE_SRCS) kernel/base/log.c lib/format.c
 	@mkdir -p $(dir $@)
 	@echo "  BENCH   $@"
-	$(Q)$(HOST_CC) -std=gnu11 -O2 -Iinclude -Ikernel/arch/fake -o $@ $^
+	$(Q)$(HOST_CC) -std=gnu11 -O2 $(HOSTED_KERNEL_INC) -o $@ $^
 
 $(O)/bench/measure_bench: bench/measure_bench.c tools/libmeasure/snp.c
 	@mkdir -p $(dir $@)
@@ -123,11 +119,10 @@ $(O)/bench/measure_bench: bench/measure_bench.c tools/libmeasure/snp.c
 		-lcrypto -lpthread
 
 # The SVSM's request path on the model, optimised, for callgrind.
-$(O)/bench/protocol_bench: bench/protocol_bench.c $(PROTOCOL_FUZZ_SRCS)
+$(O)/bench/protocol_bench: bench/protocol_bench.c $(FUZZ_SRCS_protocol)
 	@mkdir -p $(dir $@)
 	@echo "  BENCH   $@"
-	$(Q)$(HOST_CC) -std=gnu11 -O2 -g -Iinclude -Ikernel/arch/fake -Isim \
-		-Itests/harness -DSVSM_PHYS_BASE=$(SVSM_BASE) -o $@ $^ \
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -g $(HOSTED_KERNEL_INC) -o $@ $^ \
 		-lmbedcrypto -lcrypto
 
 bench: deps all $(O)/bench/alloc_bench $(O)/bench/measure_bench \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The model hypervisor (sim/hv.h): the host's side of every VMGEXIT of the
- * fake arch. One entry point, hv_vmgexit(), which fake_ghcb.c calls with
+ * fake arch. One entry point, sim_hv_vmgexit(), which the fake VMGEXIT calls with
  * the GHCB MSR and the page it names; the MSR protocol and each NAE event
  * have their own handler below. This is the host: it trusts nothing the
  * guest (the SVSM under test) writes, and checks it as KVM would, so that
@@ -11,13 +11,10 @@
 
 #include <string.h>
 
-#include "svsm/arch/ghcb.h"
-
-#include "svsm/addr.h"
-
 #include "abi/snp.h"
 #include "abi/snp_guest_msg.h"
 
+#include "mem.h"
 #include "psp.h"
 #include "rmp.h"
 #include "vcpu.h"
@@ -53,7 +50,7 @@ static uint8_t *page_at(uint64_t gpa)
 {
 	if (gpa & (SNP_PAGE_SIZE_4K - 1))
 		return NULL;
-	return arch_phys_to_virt(gpa, SNP_PAGE_SIZE_4K);
+	return sim_mem(gpa, SNP_PAGE_SIZE_4K);
 }
 
 /* Whether the host may use the page: shared in the RMP, when there is one. */
@@ -258,7 +255,7 @@ static bool greq_certs(struct sim_hv *hv, const struct ghcb *in, struct ghcb *g)
 			return false;
 		}
 	}
-	buf = arch_phys_to_virt(certs_gpa, npages * SNP_PAGE_SIZE_4K);
+	buf = sim_mem(certs_gpa, npages * SNP_PAGE_SIZE_4K);
 	if (!buf) {
 		malformed(g, GHCB_ERR_INVALID_INPUT);
 		return false;
@@ -418,7 +415,7 @@ static uint64_t ghcb_page_exit(struct sim_hv *hv, uint64_t gpa, struct ghcb *g)
 
 /* ---- Entry ------------------------------------------------------------- */
 
-static bool hv_vmgexit(unsigned int cpu, uint64_t *msr, void *page)
+bool sim_hv_vmgexit(unsigned int cpu, uint64_t *msr, void *page)
 {
 	/*
 	 * TRUST: this is the host; the guest controls the MSR and the page.
@@ -468,13 +465,4 @@ void sim_hv_reset(void)
 		.regs = {0x1bu, 51u | (1u << 6), 0, 0},
 	};
 	sim_hv.cpuid_count = 1;
-	fake_ghcb_msr = 0;
-	fake_ghcb_cpu = 0;
-	fake_vmgexit_hook = hv_vmgexit;
-}
-
-void sim_hv_detach(void)
-{
-	if (fake_vmgexit_hook == hv_vmgexit)
-		fake_vmgexit_hook = NULL;
 }

@@ -159,11 +159,14 @@ struct sim_hv {
 extern struct sim_hv sim_hv;
 
 /*
- * Forgets everything (machine pointers included), sets the defaults
+ * Forgets everything (machine pointers included) and sets the defaults
  * (versions 1..2, C-bit 51, features SNP + AP creation + multi-VMPL +
- * restricted injection, CPUID leaf 0x8000001F), and makes it the
- * hypervisor behind the fake VMGEXIT, whose vCPU is CPU 0 with MSR 0.
+ * restricted injection, CPUID leaf 0x8000001F).
  */
 void sim_hv_reset(void);
-/* Detaches it from the fake VMGEXIT (which then changes nothing). */
-void sim_hv_detach(void);
+/*
+ * One VMGEXIT of vCPU `cpu`: the GHCB MSR to read and answer in, and the
+ * page it names when it holds a GHCB GPA inside model memory (else NULL).
+ * True when the vCPU stops for good (a termination request).
+ */
+bool sim_hv_vmgexit(unsigned int cpu, uint64_t *msr, void *page);

@@ -106,6 +106,22 @@ SNP_VMSA_ASSERT_(x87_rip, 0x418);
 _Static_assert(sizeof(struct snp_vmsa) == SNP_VMSA_SIZE, "reference §2.3");
 #undef SNP_VMSA_ASSERT_
 
+/*
+ * Two fields the SVSM reads that struct snp_vmsa keeps inside reserved
+ * space (AMD64 APM vol. 2, Table B-4, VMSA layout of the state save area
+ * for SEV-ES/SNP): the VMPL byte and the guest exit code.
+ */
+#define SNP_VMSA_OFF_VMPL     0x0cau /* u8 */
+#define SNP_VMSA_OFF_EXITCODE 0x3c0u /* u64 */
+_Static_assert(SNP_VMSA_OFF_VMPL >= offsetof(struct snp_vmsa, reserved_0a0) &&
+		       SNP_VMSA_OFF_VMPL < offsetof(struct snp_vmsa, efer),
+	       "VMPL lies in reserved_0a0 (APM vol. 2, Table B-4)");
+_Static_assert(SNP_VMSA_OFF_EXITCODE >=
+			       offsetof(struct snp_vmsa, reserved_3b8) &&
+		       SNP_VMSA_OFF_EXITCODE + 8 <=
+			       offsetof(struct snp_vmsa, xcr0),
+	       "exit code lies in reserved_3b8 (APM vol. 2, Table B-4)");
+
 /* SEV_FEATURES bits (APM vol. 2, "SEV_FEATURES"). */
 #define SNP_FEATURE_SNP_ACTIVE (1ull << 0)
 #define SNP_FEATURE_DEBUG_SWAP (1ull << 5)

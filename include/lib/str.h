@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Bounded, length-carrying strings on the kernel heap, for code that would
+ * Bounded, length-carrying strings on the heap (lib_zalloc, lib/alloc.h:
+ * the SVSM's kmalloc), for code that would
  * otherwise use fixed char buffers and silently truncate. Each string has a
  * maximum length set at init; an append that would exceed it, or that
  * cannot get memory, fails and leaves the string exactly as it was (same
@@ -33,7 +34,7 @@
 /*
  * The largest `max` a string may have: the buffer (max + 1 bytes with the
  * NUL) must fit the largest kmalloc object, 2 MiB (svsm/mm/heap.h). A
- * larger max is an SVSM bug (CHECK).
+ * larger max is an SVSM bug (LIB_CHECK).
  */
 #define STR_MAX_LIMIT ((1ul << 21) - 1)
 

@@ -19,8 +19,9 @@
 #include "svsm/arch/cpu.h"
 
 #include "svsm/boot.h"
-#include "svsm/layout.h"
 #include "svsm/log.h"
+#include "svsm/mm/bootmem.h"
+#include "svsm/mm/layout.h"
 #include "svsm/mm/pgtable.h"
 #include "svsm/percpu.h"
 #include "svsm/plat/plat.h"

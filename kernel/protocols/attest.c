@@ -19,8 +19,6 @@
 #include <stdbool.h>
 
 #include "svsm/addr.h"
-#include "svsm/crypto.h"
-#include "svsm/guest_msg.h"
 #include "svsm/guestmem.h"
 #include "svsm/mm/gpa.h"
 #include "svsm/mm/heap.h"
@@ -30,6 +28,8 @@
 #include "abi/svsm.h"
 
 #include "lib/string.h"
+#include "snp/crypto.h"
+#include "snp/guest_msg.h"
 
 /* ref §1.4: the operation structures are read with 8-byte alignment. */
 #define OP_ALIGN 8u

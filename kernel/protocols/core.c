@@ -9,13 +9,13 @@
  */
 #include "svsm/guestmem.h"
 #include "svsm/mm/gpa.h"
-#include "svsm/plat/snp.h"
 
 #include "abi/snp_vmsa.h"
 #include "abi/svsm.h"
 
 #include "internal.h"
 #include "lib/string.h"
+#include "snp/snp.h"
 
 /* ---- Shared helpers --------------------------------------------------- */
 

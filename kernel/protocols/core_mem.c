@@ -32,13 +32,13 @@
 #include "svsm/guestmem.h"
 #include "svsm/log.h"
 #include "svsm/mm/gpa.h"
-#include "svsm/plat/snp.h"
 
 #include "abi/snp.h"
 #include "abi/svsm.h"
 
 #include "internal.h"
 #include "lib/string.h"
+#include "snp/snp.h"
 
 #define DEPOSIT_POOL_PAGES 64u
 

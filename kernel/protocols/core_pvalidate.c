@@ -26,12 +26,12 @@
  * 0xA0000-0xFFFFF; csvsm zeroes every page it validates.
  */
 #include "svsm/guestmem.h"
-#include "svsm/plat/snp.h"
 
 #include "abi/snp.h"
 #include "abi/svsm.h"
 
 #include "internal.h"
+#include "snp/snp.h"
 
 /* 4 KiB pages zeroed per call before INCOMPLETE (16 MiB). */
 #define PVALIDATE_BUDGET_PAGES 4096u

@@ -33,13 +33,13 @@
  */
 #include "svsm/log.h"
 #include "svsm/mm/gpa.h"
-#include "svsm/plat/snp.h"
 
 #include "abi/snp.h"
 #include "abi/snp_vmsa.h"
 #include "abi/svsm.h"
 
 #include "internal.h"
+#include "snp/snp.h"
 
 /* Undo of step 3: give the page back as the guest had it, unreserve. */
 static void release(paddr_t vmsa, unsigned int caller_vmpl)
@@ -144,8 +144,8 @@ enum svsm_err core_create_vcpu(struct protocol_call *c)
 		return SVSM_E_HW;
 	}
 	v = snp_vcpu_add(apic_id, vmsa, ca_gpa, f.vmpl, f.sev_features);
-	err = plat_snp_vcpu_notify(SNP_VCPU_CREATE, apic_id, f.vmpl, vmsa,
-				   f.sev_features);
+	err = snp_vcpu_notify(SNP_VCPU_CREATE, apic_id, f.vmpl, vmsa,
+			      f.sev_features);
 	if (err != SVSM_OK) {
 		snp_vcpu_remove(v);
 		(void)snp_rmpadjust(vmsa, false, f.vmpl, 0, false);
@@ -189,8 +189,8 @@ enum svsm_err core_delete_vcpu(struct protocol_call *c)
 	 * the host's, and destroying it there would stop the new one.
 	 */
 	if (snp_vcpu_current(v->apic_id) == v &&
-	    plat_snp_vcpu_notify(SNP_VCPU_DESTROY, v->apic_id, v->vmpl, vmsa,
-				 v->sev_features) != SVSM_OK) {
+	    snp_vcpu_notify(SNP_VCPU_DESTROY, v->apic_id, v->vmpl, vmsa,
+			    v->sev_features) != SVSM_OK) {
 		if (was_enabled)
 			snp_vmsa_set_svme(vmsa);
 		return SVSM_E_HW;

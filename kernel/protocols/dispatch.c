@@ -30,7 +30,6 @@
 
 #include "svsm/attest.h"
 #include "svsm/log.h"
-#include "svsm/plat/snp.h"
 #include "svsm/protocols.h"
 #include "svsm/spinlock.h"
 
@@ -38,6 +37,7 @@
 
 #include "internal.h"
 #include "lib/format.h"
+#include "snp/snp.h"
 
 struct protocol_desc {
 	uint32_t id;

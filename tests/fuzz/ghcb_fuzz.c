@@ -46,14 +46,14 @@
 #include "svsm/arch/ghcb.h"
 
 #include "svsm/log.h"
-#include "svsm/plat/ghcb.h"
 
 #include "abi/ghcb.h"
 #include "abi/snp.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 #include "hv.h"
 #include "rmp.h"
+#include "snp/ghcb.h"
 #include "vcpu.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -357,7 +357,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!sim_rmp_init(&fake_snp_rmp, BASE, MEM_SIZE) ||
 	    sim_rmp_launch_page(&fake_snp_rmp, VMSA, true) != SNP_SUCCESS)
 		abort();
-	sim_hv_reset();
+	fake_snp_hv_start();
 	sim_hv.rmp = &fake_snp_rmp;
 	sim_vcpu_table_init(&vcpus, &fake_snp_rmp);
 	sim_hv.vcpus = &vcpus;
@@ -375,6 +375,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ops = (byte() & 7) + 1;
 	for (unsigned int i = 0; i < ops; i++)
 		one_op();
-	sim_hv_detach();
+	fake_snp_hv_stop();
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the page allocator (kernel/mm/pgalloc.c) and the
- * heap (kernel/mm/slab.c) on fake physical memory. The first bytes choose
+ * heap (kernel/mm/heap.c) on fake physical memory. The first bytes choose
  * the range (an odd start and length); the rest is a program of
  * pgalloc_alloc(order) / pgalloc_free(index) / kmalloc(size) /
  * kfree(index) / heap_shrink operations. A model of the live blocks and
@@ -13,7 +13,7 @@
  * and the page allocator must coalesce back to its initial free blocks.
  *
  * Build with clang -fsanitize=fuzzer,address,undefined from
- * kernel/mm/pgalloc.c, kernel/mm/slab.c, every kernel/arch/fake source,
+ * kernel/mm/pgalloc.c, kernel/mm/heap.c, every kernel/arch/fake source,
  * kernel/core/log.c, lib/format.c and this file (-Iinclude
  * -Ikernel/arch/fake), then run it with -max_total_time=60.
  */
@@ -28,7 +28,7 @@
 #include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 
 #define MEM_PAGES 1024u /* 4 MiB of fake memory: room for 2 MiB blocks */
 #define LIVE_MAX  256u

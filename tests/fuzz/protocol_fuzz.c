@@ -19,7 +19,7 @@
  *     -Itests/harness -DSVSM_PHYS_BASE=0x1000000 \
  *     -o out/fuzz/protocol_fuzz tests/fuzz/protocol_fuzz.c sim/[a-z]*.c \
  *     kernel/protocols/[a-z]*.c kernel/plat/snp/[a-z]*.c kernel/guestmem/guestmem.c \
- *     kernel/mm/gpa.c kernel/mm/pgalloc.c kernel/mm/slab.c \
+ *     kernel/mm/gpa.c kernel/mm/pgalloc.c kernel/mm/heap.c \
  *     kernel/mm/pgtable.c kernel/arch/fake/[a-z]*.c kernel/core/log.c \
  *     kernel/core/err.c lib/format.c lib/str.c -lmbedcrypto -lcrypto
  *
@@ -56,16 +56,16 @@
 
 #include "svsm/log.h"
 #include "svsm/mm/gpa.h"
-#include "svsm/plat/snp.h"
 #include "svsm/protocols.h"
 
 #include "abi/snp.h"
 #include "abi/snp_vmsa.h"
 #include "abi/svsm.h"
 
-#include "fake.h"
-#include "guest.h"
+#include "fake/fake.h"
+#include "model/guest.h"
 #include "rmp.h"
+#include "snp/snp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

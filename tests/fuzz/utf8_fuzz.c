@@ -12,7 +12,7 @@
  * Build and run (the heap runs on fake physical memory):
  *   clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
  *     -fno-sanitize-recover=all -Iinclude -Ikernel/arch/fake \
- *     lib/str.c lib/format.c kernel/mm/pgalloc.c kernel/mm/slab.c \
+ *     lib/str.c lib/format.c kernel/mm/pgalloc.c kernel/mm/heap.c \
  *     kernel/arch/fake/fake_*.c kernel/core/log.c tests/fuzz/utf8_fuzz.c \
  *     -o utf8_fuzz
  *   ./utf8_fuzz -max_total_time=60
@@ -25,7 +25,7 @@
 #include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 #include "lib/str.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

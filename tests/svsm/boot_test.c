@@ -8,8 +8,9 @@
 
 #include "svsm/addr.h"
 #include "svsm/boot.h"
-#include "svsm/layout.h"
+#include "svsm/mm/bootmem.h"
 #include "svsm/mm/heap.h"
+#include "svsm/mm/layout.h"
 #include "svsm/mm/pgalloc.h"
 #include "svsm/percpu.h"
 #include "svsm/stackprot.h"

@@ -28,20 +28,20 @@
 #include "svsm/addr.h"
 #include "svsm/attest.h"
 #include "svsm/boot.h"
-#include "svsm/guest_msg.h"
 #include "svsm/log.h"
 #include "svsm/mm/gpa.h"
 #include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
-#include "svsm/plat/ghcb.h"
 
 #include "abi/snp_guest_msg.h"
 #include "abi/svsm.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 #include "hv.h"
 #include "psp.h"
 #include "sim_psp_fixture.h"
+#include "snp/ghcb.h"
+#include "snp/guest_msg.h"
 #include "test.h"
 
 /* Fake memory: the SVSM's 4 MiB, then 4 MiB of guest RAM. */
@@ -127,7 +127,7 @@ static bool setup(void)
 	paddr_t ghcb;
 
 	guest_msg_reset();
-	sim_hv_reset();
+	fake_snp_hv_start();
 	ghcb_reset();
 	drop_services();
 	saved_log_level = log_get_level();
@@ -168,7 +168,7 @@ static void teardown(void)
 	fake_guest_after_copy = NULL;
 	fake_guest_fault_size = 0;
 	drop_services();
-	sim_hv_detach();
+	fake_snp_hv_stop();
 	ghcb_reset();
 	guest_msg_reset();
 	sim_psp_destroy(psp);

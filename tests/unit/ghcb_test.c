@@ -29,17 +29,17 @@
 #include "svsm/arch/ghcb.h"
 
 #include "svsm/log.h"
-#include "svsm/plat/ghcb.h"
-#include "svsm/plat/guest_req.h"
-#include "svsm/plat/snp.h"
 
 #include "abi/ghcb.h"
 #include "abi/snp.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 #include "hv.h"
 #include "rmp.h"
 #include "sim_psp_fixture.h"
+#include "snp/ghcb.h"
+#include "snp/guest_req.h"
+#include "snp/snp.h"
 #include "test.h"
 #include "vcpu.h"
 
@@ -67,7 +67,7 @@ static bool setup(void)
 	sim_rmp_fini(&fake_snp_rmp);
 	TEST_CHECK_(sim_rmp_init(&fake_snp_rmp, BASE, MEM_SIZE), return false);
 	fake_snp_reset_counters();
-	sim_hv_reset();
+	fake_snp_hv_start();
 	sim_hv.rmp = &fake_snp_rmp;
 	sim_vcpu_table_init(&host_vcpus, &fake_snp_rmp);
 	sim_hv.vcpus = &host_vcpus;
@@ -85,7 +85,7 @@ static bool setup_registered(void)
 
 static void teardown(void)
 {
-	sim_hv_detach();
+	fake_snp_hv_stop();
 	ghcb_reset();
 	sim_rmp_fini(&fake_snp_rmp);
 	fake_mm_free();
@@ -720,9 +720,9 @@ TEST(ghcb, guest_request_error_split)
 	EXPECT_EQ(sim_psp_next_seqno(sim_hv.psp, 0), 3);
 	/* The transport passes BUSY on as BUSY, all else as HW. */
 	sim_hv.greq.busy = 1;
-	EXPECT_EQ(plat_snp_guest_request(pa_init(REQ), pa_init(RESP), &fw_err),
+	EXPECT_EQ(snp_guest_request(pa_init(REQ), pa_init(RESP), &fw_err),
 		  SVSM_E_BUSY);
-	EXPECT_EQ(plat_snp_guest_request(pa_init(REQ), pa_init(REQ), &fw_err),
+	EXPECT_EQ(snp_guest_request(pa_init(REQ), pa_init(REQ), &fw_err),
 		  SVSM_E_HW);
 
 	/* The firmware's error: the low half, no VMM error. */
@@ -882,8 +882,7 @@ TEST(ghcb, ap_create_recorded)
 	EXPECT_EQ(v->sev_features, 0x5);
 	EXPECT_EQ(host_vcpus.creates, 1);
 	/* Through the platform notification, as DELETE_VCPU sends it. */
-	EXPECT_EQ(plat_snp_vcpu_notify(SNP_VCPU_DESTROY, 3, 2, pa_init(VMSA),
-				       0x5),
+	EXPECT_EQ(snp_vcpu_notify(SNP_VCPU_DESTROY, 3, 2, pa_init(VMSA), 0x5),
 		  SVSM_OK);
 	EXPECT_TRUE(sim_vcpu_find(&host_vcpus, 3, 2) == NULL);
 	EXPECT_EQ(host_vcpus.destroys, 1);
@@ -892,9 +891,8 @@ TEST(ghcb, ap_create_recorded)
 	EXPECT_EQ(ghcb_ap_create(GHCB_AP_CREATE, 3, pa_init(PAGES), 2, 0x5),
 		  SVSM_E_HW);
 	host_vcpus.refuse = 1;
-	EXPECT_EQ(
-		plat_snp_vcpu_notify(SNP_VCPU_CREATE, 3, 2, pa_init(VMSA), 0x5),
-		SVSM_E_HW);
+	EXPECT_EQ(snp_vcpu_notify(SNP_VCPU_CREATE, 3, 2, pa_init(VMSA), 0x5),
+		  SVSM_E_HW);
 	EXPECT_EQ(sim_vcpu_count(&host_vcpus), 0);
 
 	/* Refused by the client without an exit. */

@@ -26,20 +26,20 @@
 #include <string.h>
 
 #include "svsm/addr.h"
-#include "svsm/crypto.h"
-#include "svsm/guest_msg.h"
 #include "svsm/log.h"
 #include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
-#include "svsm/plat/ghcb.h"
-#include "svsm/secrets.h"
 
 #include "abi/snp_guest_msg.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 #include "hv.h"
 #include "psp.h"
 #include "sim_psp_fixture.h"
+#include "snp/crypto.h"
+#include "snp/ghcb.h"
+#include "snp/guest_msg.h"
+#include "snp/secrets.h"
 #include "test.h"
 
 #define MEM_SIZE   (4ull << 20)
@@ -79,7 +79,7 @@ static bool setup(bool take)
 	uint64_t base;
 
 	guest_msg_reset();
-	sim_hv_reset();
+	fake_snp_hv_start();
 	ghcb_reset();
 	memset(&fx, 0, sizeof(fx));
 	/* The client's warnings about hostile hosts are expected here. */
@@ -112,7 +112,7 @@ static bool setup(bool take)
 
 static void teardown(void)
 {
-	sim_hv_detach();
+	fake_snp_hv_stop();
 	ghcb_reset();
 	guest_msg_reset();
 	sim_psp_destroy(fx.psp);

@@ -18,7 +18,7 @@
 #include "svsm/addr.h"
 #include "svsm/mm/pgalloc.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 #include "test.h"
 
 #define MIB (1ull << 20)

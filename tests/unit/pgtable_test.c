@@ -6,7 +6,7 @@
  */
 #include "svsm/mm/pgtable.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 #include "test.h"
 
 #define MEM_SIZE (8ull << 20)

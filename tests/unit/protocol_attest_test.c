@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Attestation end to end through the calling convention: the model guest
- * (sim/guest.c) writes an ATTEST_SERVICES operation and a nonce into its
+ * (tests/model/guest.c) writes an ATTEST_SERVICES operation and a nonce into its
  * memory and calls the SVSM by the spec's convention; the SVSM's request
  * turn dispatches to the attestation protocol, which asks the model PSP
  * for a report through its guest-message client and the GHCB to the model
@@ -11,15 +11,15 @@
  */
 #include <openssl/evp.h>
 
-#include "svsm/guest_msg.h"
 #include "svsm/mm/pgalloc.h"
-#include "svsm/plat/ghcb.h"
 
 #include "abi/snp_guest_msg.h"
 
 #include "hv.h"
 #include "protocol_fixture.h"
 #include "sim_psp_fixture.h"
+#include "snp/ghcb.h"
+#include "snp/guest_msg.h"
 
 #define NONCE_LEN 64u
 

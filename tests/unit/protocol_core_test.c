@@ -5,7 +5,7 @@
  * path and each documented error, with the 32-bit result code checked
  * exactly in the 64-bit RAX the guest reads back (zero-extended). The
  * calls go through the real request path (svsm_request_once) from the
- * model guest (sim/guest.c), so the calling convention is covered too:
+ * model guest (tests/model/guest.c), so the calling convention is covered too:
  * CALL_PENDING handling, spurious entries, EFER.SVME, and outputs written
  * only where defined. CREATE/DELETE_VCPU and DEPOSIT/WITHDRAW_MEM are in
  * protocol_vcpu_mem_test.c (same suite).

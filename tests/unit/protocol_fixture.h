@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The fixture the SVSM protocol tests share (protocol_fixture.c): one
- * model VM (sim/guest.h) with a guest at VMPL2, page and list builders,
+ * model VM (tests/model/guest.h) with a guest at VMPL2, page and list builders,
  * RMP expectations, and a snapshot of everything the SVSM owns (RMP,
  * reservations, the SVSM region's bytes, heap and page-allocator
  * statistics, vCPU registry, deposit pool, the host's vCPU table) so a
@@ -16,16 +16,16 @@
 #include "svsm/mm/gpa.h"
 #include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
-#include "svsm/plat/snp.h"
 #include "svsm/protocols.h"
 
 #include "abi/snp.h"
 #include "abi/snp_vmsa.h"
 #include "abi/svsm.h"
 
-#include "fake.h"
-#include "guest.h"
+#include "fake/fake.h"
+#include "model/guest.h"
 #include "rmp.h"
+#include "snp/snp.h"
 #include "test.h"
 
 #define PFX_MEM_SIZE (32ull << 20)
@@ -34,7 +34,7 @@
 #define SZ_2M	     0x200000ull
 
 /*
- * The model's layout is fixed (sim/guest.h), so these hold before
+ * The model's layout is fixed (tests/model/guest.h), so these hold before
  * pfx_setup() too and can initialise a test's variables.
  */
 #define PFX_BASE      FAKE_PHYS_BASE

@@ -19,7 +19,7 @@
 #include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 #include "lib/str.h"
 #include "test.h"
 

@@ -13,7 +13,7 @@
 #include "svsm/console.h"
 #include "svsm/panic.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 
 jmp_buf fake_panic_jmp;
 bool fake_panic_armed;

@@ -25,6 +25,8 @@
 
 #include "abi/ghcb.h"
 
+#include "fake/fake.h"
+
 uint64_t fake_ghcb_msr;
 unsigned int fake_ghcb_cpu;
 unsigned int fake_vmgexits;

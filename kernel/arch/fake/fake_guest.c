@@ -17,7 +17,7 @@
 
 #include "svsm/mm/vm.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 
 uint64_t fake_guest_fault_base;
 uint64_t fake_guest_fault_size;

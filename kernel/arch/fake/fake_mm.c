@@ -5,7 +5,7 @@
 
 #include "svsm/addr.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 
 static uint8_t *mem;
 static uint64_t mem_size;

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SEV-SNP instructions of the fake arch (include/svsm/arch/snp.h),
- * executed against the RMP model of sim/rmp.h, so that the SVSM's SNP
- * platform and protocol code runs unchanged in hosted tests and fuzzers.
+ * The adapter between the fake arch and the SEV-SNP machine model (sim/),
+ * and the only file of the fake arch that includes the model's headers:
+ * the SEV-SNP instructions (include/svsm/arch/snp.h) executed against the
+ * RMP model of sim/rmp.h, the model hypervisor put behind the fake
+ * VMGEXIT, and fake memory lent to the model (sim/mem.h). With it the
+ * SVSM's SNP platform and protocol code runs unchanged in hosted tests and
+ * fuzzers.
  *
  * A virtual address from the SVSM is one of fake memory (the fake
  * vm_temp_map returns pointers into it); arch_virt_to_phys() turns it back
@@ -16,7 +20,9 @@
 
 #include "abi/snp.h"
 
-#include "fake.h"
+#include "fake/fake.h"
+#include "hv.h"
+#include "mem.h"
 #include "rmp.h"
 
 struct sim_rmp fake_snp_rmp;
@@ -80,4 +86,23 @@ void arch_snp_flush_tlb_global(void)
 {
 	fake_snp_tlb_flushes++;
 	after(FAKE_SNP_OP_FLUSH, 0);
+}
+
+void *sim_mem(uint64_t gpa, uint64_t len)
+{
+	return arch_phys_to_virt(gpa, len);
+}
+
+void fake_snp_hv_start(void)
+{
+	sim_hv_reset();
+	fake_ghcb_msr = 0;
+	fake_ghcb_cpu = 0;
+	fake_vmgexit_hook = sim_hv_vmgexit;
+}
+
+void fake_snp_hv_stop(void)
+{
+	if (fake_vmgexit_hook == sim_hv_vmgexit)
+		fake_vmgexit_hook = NULL;
 }

@@ -8,9 +8,11 @@
  * with an atomic increment, refuses CPUs beyond the declared vCPU count
  * (halting them), and jumps to ap_entry(index) on that CPU's stack.
  *
- * The data block at TRAMP_DATA_OFF is filled by smp.c (see layout.h).
+ * The data block at TRAMP_DATA_OFF (struct ap_tramp_data, x86/trampoline.h)
+ * is filled by ap_boot.c; its offsets come from the generated asm_offsets.h.
  */
-#include "layout.h"
+#include "x86/layout.h"
+#include "asm_offsets.h" /* generated from asm_offsets.c */
 
 	.section .rodata
 	.balign 16

@@ -8,7 +8,7 @@
 
 #include "svsm/panic.h"
 
-#include "x86.h"
+#include "x86/x86.h"
 
 #define APIC_ICR_LOW   0x300
 #define APIC_ICR_HIGH  0x310

@@ -18,8 +18,9 @@
 
 #include "abi/csvsm_boot.h"
 
-#include "layout.h"
-#include "x86.h"
+#include "asm_offsets.h" /* generated from asm_offsets.c */
+#include "x86/layout.h"
+#include "x86/x86.h"
 
 static_assert(offsetof(struct csvsm_boot_info, region_size) ==
 		      BOOT_INFO_REGION_SIZE,

@@ -10,7 +10,8 @@
  * image): an identity map of the first 4 GiB with 2 MiB pages (the top GiB,
  * the MMIO hole, uncached) and the SVSM region mapped at KERNEL_VIRT_BASE.
  */
-#include "layout.h"
+#include "x86/layout.h"
+#include "asm_offsets.h" /* generated from asm_offsets.c */
 
 #define PTE_P	0x001
 #define PTE_W	0x002

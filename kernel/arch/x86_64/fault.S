@@ -18,7 +18,7 @@
  *
  * Register use (SysV): rdi, rsi, rdx in; rax out.
  */
-#include "extable.inc"
+#include "x86/extable.inc"
 
 	.text
 	.globl arch_copy_from_guest, arch_copy_to_guest

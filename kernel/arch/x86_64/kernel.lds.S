@@ -7,7 +7,7 @@
  * Each output section starts on a page so that the memory layer can give
  * text, rodata and data different protections.
  */
-#include "layout.h"
+#include "x86/layout.h"
 
 OUTPUT_FORMAT("elf64-x86-64")
 OUTPUT_ARCH(i386:x86-64)

@@ -9,8 +9,8 @@
 
 #include "svsm/addr.h"
 
-#include "layout.h"
-#include "x86.h"
+#include "x86/layout.h"
+#include "x86/x86.h"
 
 static bool range_ok(uint64_t pa, size_t len, uint64_t lo, uint64_t hi)
 {

@@ -18,7 +18,7 @@
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
 
-#include "x86.h"
+#include "x86/x86.h"
 
 struct trap_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * include/svsm/crypto.h on mbedTLS: AES-256-GCM (mbedtls_gcm_*), SHA-384
+ * include/snp/crypto.h on mbedTLS: AES-256-GCM (mbedtls_gcm_*), SHA-384
  * and SHA-512 (mbedtls_sha512_*), and mbedtls_platform_zeroize. This is
  * the only file in csvsm that includes mbedTLS headers, so replacing or
  * upgrading the library touches nothing else.
@@ -25,9 +25,8 @@
 #include <mbedtls/sha512.h>
 #include <mbedtls/version.h>
 
-#include "svsm/crypto.h"
-
 #include "lib/string.h"
+#include "snp/crypto.h"
 
 #if MBEDTLS_VERSION_MAJOR >= 3
 #define sha512_starts  mbedtls_sha512_starts

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SVSM's GHCB client (include/svsm/plat/ghcb.h): the MSR protocol
+ * The SVSM's GHCB client (include/snp/ghcb.h): the MSR protocol
  * (negotiation, GHCB registration, page-state change, termination) and
  * the NAE events an SVSM needs, through each CPU's registered GHCB page.
  * Reference: AMD 56421 as summarised in shared/reference/svsm-protocols.md
@@ -19,7 +19,7 @@
  */
 #define LOG_PREFIX "ghcb: "
 
-#include "svsm/plat/ghcb.h"
+#include "snp/ghcb.h"
 
 #include "svsm/arch/cpu.h"
 #include "svsm/arch/ghcb.h"

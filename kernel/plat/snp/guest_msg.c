@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SVSM's SNP guest-message client (include/svsm/guest_msg.h): builds
+ * The SVSM's SNP guest-message client (include/snp/guest_msg.h): builds
  * MSG_REPORT_REQ, seals it with VMPCK0 (AES-256-GCM, IV = the sequence
  * number in 8 little-endian bytes then 4 zero bytes, AAD = header bytes
  * 0x30..0x5F, tag in header bytes 0..15, payload at 0x60), hands it to the
@@ -17,14 +17,14 @@
  */
 #define LOG_PREFIX "guest_msg: "
 
-#include "svsm/guest_msg.h"
+#include "snp/guest_msg.h"
 
-#include "svsm/crypto.h"
 #include "svsm/log.h"
-#include "svsm/plat/guest_req.h"
 #include "svsm/spinlock.h"
 
 #include "lib/string.h"
+#include "snp/crypto.h"
+#include "snp/guest_req.h"
 
 #define HDR_SIZE sizeof(struct snp_guest_msg_hdr)
 #define REQ_SIZE sizeof(struct snp_report_req)
@@ -228,7 +228,7 @@ static enum svsm_err send_locked(const struct snp_guest_msg_hdr *hdr,
 	for (unsigned int i = 0; i <= GUEST_MSG_BUSY_RETRIES; i++) {
 		shared_write(gm.req, hdr, HDR_SIZE);
 		shared_write(gm.req + HDR_SIZE, ct, REQ_SIZE);
-		err = plat_snp_guest_request(gm.req_pa, gm.resp_pa, fw_err);
+		err = snp_guest_request(gm.req_pa, gm.resp_pa, fw_err);
 		if (err != SVSM_E_BUSY)
 			break;
 	}

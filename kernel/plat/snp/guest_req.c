@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The transport of an SNP guest request (include/svsm/plat/guest_req.h)
+ * The transport of an SNP guest request (include/snp/guest_req.h)
  * on SEV-SNP: the GHCB SNP Guest Request NAE event (ref §2.3, §2.4),
  * through the SVSM's GHCB client (kernel/plat/snp/ghcb.c), which splits
  * the host's EXITINFO2 into the VMM error and the firmware status. This
@@ -10,12 +10,12 @@
  * Hosted builds run the same code: the fake arch's VMGEXIT reaches the
  * model hypervisor (sim/hv.c), which forwards to the model PSP.
  */
-#include "svsm/plat/guest_req.h"
+#include "snp/guest_req.h"
 
-#include "svsm/plat/ghcb.h"
+#include "snp/ghcb.h"
 
-enum svsm_err plat_snp_guest_request(paddr_t req_page, paddr_t resp_page,
-				     uint64_t *fw_err)
+enum svsm_err snp_guest_request(paddr_t req_page, paddr_t resp_page,
+				uint64_t *fw_err)
 {
 	/*
 	 * TRUST: the host answers; ghcb_guest_request() checked the form of

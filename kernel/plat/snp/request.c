@@ -5,7 +5,7 @@
  * protocol dispatcher and back.
  *
  * On hardware the vCPU arrives here after the guest's VMGEXIT asked the
- * host to run VMPL0; in the model (sim/guest.c) a test harness plays the
+ * host to run VMPL0; in the model (tests/model/guest.c) a test harness plays the
  * guest and calls svsm_request_once() directly. Everything from here on is
  * the same code.
  *
@@ -31,11 +31,12 @@
  */
 #include "svsm/guestmem.h"
 #include "svsm/log.h"
-#include "svsm/plat/snp.h"
 #include "svsm/protocols.h"
 
 #include "abi/snp.h"
 #include "abi/svsm.h"
+
+#include "snp/snp.h"
 
 static_assert(offsetof(struct svsm_ca, call_pending) == 0,
 	      "CALL_PENDING is byte 0 of the first 8 bytes, ref §1.2");

@@ -18,11 +18,11 @@
 #include "svsm/arch/snp.h"
 
 #include "svsm/mm/pgtable.h"
-#include "svsm/plat/snp.h"
 
 #include "abi/snp.h"
 
 #include "lib/string.h"
+#include "snp/snp.h"
 
 static uintptr_t map(paddr_t pa, bool huge)
 {

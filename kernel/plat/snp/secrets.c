@@ -1,18 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Taking the SNP secrets page at boot (include/svsm/secrets.h): VMPCK0 to
+ * Taking the SNP secrets page at boot (include/snp/secrets.h): VMPCK0 to
  * the guest-message client, the VMPCKs below the guest's VMPL wiped, the
  * SVSM fields published. Reference: shared/reference/svsm-protocols.md
  * §1.1 (SVSM fields), §2.5 (layout), §5.2 item 14.
  */
-#include "svsm/secrets.h"
+#include "snp/secrets.h"
 
 #include <stdbool.h>
 
-#include "svsm/crypto.h"
-#include "svsm/guest_msg.h"
-
 #include "lib/string.h"
+#include "snp/crypto.h"
+#include "snp/guest_msg.h"
 
 /* The guest runs below the SVSM: VMPL 1, 2 or 3. */
 #define GUEST_VMPL_MIN 1u

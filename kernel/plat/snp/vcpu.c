@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The registry of lower-VMPL vCPUs (struct svsm_vcpu, include/svsm/plat/
- * snp.h): which pages are VMSAs the SVSM owns, which guest pages are
+ * The registry of lower-VMPL vCPUs (struct svsm_vcpu, snp/snp.h): which pages are VMSAs the SVSM owns, which guest pages are
  * calling areas, and which APIC IDs exist.
  *
  * Calling areas are tracked here and not with gpa_reserve(): a calling
@@ -13,12 +12,12 @@
  * SVSM-owned and reserved.
  */
 #include "svsm/mm/gpa.h"
-#include "svsm/plat/snp.h"
 #include "svsm/spinlock.h"
 
 #include "abi/snp.h"
 
 #include "lib/string.h"
+#include "snp/snp.h"
 
 static struct spinlock vcpu_lock;
 static struct svsm_vcpu vcpus[SNP_MAX_VMSAS];

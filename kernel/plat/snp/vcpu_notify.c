@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The host notification of CREATE_VCPU and DELETE_VCPU
- * (plat_snp_vcpu_notify, include/svsm/plat/snp.h): the GHCB SNP AP
+ * (snp_vcpu_notify, include/snp/snp.h): the GHCB SNP AP
  * Creation NAE (SW_EXITCODE 0x80000013, ref §2.3) through the SVSM's GHCB
  * client (kernel/plat/snp/ghcb.c). A new VMSA is announced with
  * GHCB_AP_CREATE_ON_INIT, so the host knows it without starting it (as
@@ -11,14 +11,14 @@
  * model hypervisor (sim/hv.c), which records the VMSA in the host's vCPU
  * table (sim/vcpu.c).
  */
-#include "svsm/plat/ghcb.h"
-#include "svsm/plat/snp.h"
-
 #include "abi/ghcb.h"
 
-enum svsm_err plat_snp_vcpu_notify(enum snp_vcpu_op op, uint32_t apic_id,
-				   unsigned int vmpl, paddr_t vmsa_pa,
-				   uint64_t sev_features)
+#include "snp/ghcb.h"
+#include "snp/snp.h"
+
+enum svsm_err snp_vcpu_notify(enum snp_vcpu_op op, uint32_t apic_id,
+			      unsigned int vmpl, paddr_t vmsa_pa,
+			      uint64_t sev_features)
 {
 	/*
 	 * TRUST: the host may refuse (SVSM_E_HW: CREATE_VCPU is undone) or

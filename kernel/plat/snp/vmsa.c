@@ -12,22 +12,14 @@
  * (ref §1.2 step 2, §1.3 DELETE_VCPU).
  */
 #include "svsm/mm/pgtable.h"
-#include "svsm/plat/snp.h"
 #include "svsm/protocols.h"
 
 #include "abi/snp.h"
 #include "abi/snp_vmsa.h"
 
 #include "lib/string.h"
+#include "snp/snp.h"
 
-static_assert(SNP_VMSA_OFF_VMPL >= offsetof(struct snp_vmsa, reserved_0a0) &&
-		      SNP_VMSA_OFF_VMPL < offsetof(struct snp_vmsa, efer),
-	      "VMPL lies in reserved_0a0, ref §4");
-static_assert(SNP_VMSA_OFF_EXITCODE >=
-			      offsetof(struct snp_vmsa, reserved_3b8) &&
-		      SNP_VMSA_OFF_EXITCODE + 8 <=
-			      offsetof(struct snp_vmsa, xcr0),
-	      "exit code lies in reserved_3b8, ref §4");
 static_assert(offsetof(struct snp_vmsa, efer) % 8 == 0,
 	      "EFER is naturally aligned for atomic access");
 

@@ -35,6 +35,6 @@
  * None of this is trusted: the caller authenticates the response and
  * treats any failure as "the sequence number may have been consumed".
  */
-enum svsm_err __must_check plat_snp_guest_request(paddr_t req_page,
-						  paddr_t resp_page,
-						  uint64_t *fw_err);
+enum svsm_err __must_check snp_guest_request(paddr_t req_page,
+					     paddr_t resp_page,
+					     uint64_t *fw_err);

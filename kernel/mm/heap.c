@@ -26,14 +26,16 @@
  * kmalloc zeroes again what it hands out. One spinlock protects the heap;
  * it is taken before the page allocator's lock, never after.
  */
+#include "svsm/mm/heap.h"
+
 #include <stdbool.h>
 
 #include "svsm/addr.h"
-#include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
 #include "svsm/panic.h"
 #include "svsm/spinlock.h"
 
+#include "lib/alloc.h"
 #include "lib/string.h"
 
 #define CLASS_MIN_SHIFT 4  /* 16 bytes */
@@ -421,4 +423,15 @@ void heap_get_stats(struct heap_stats *out)
 	spin_lock(&heap.lock);
 	*out = heap.stats;
 	spin_unlock(&heap.lock);
+}
+
+/* lib/'s allocation hooks (include/lib/alloc.h): kmalloc zeroes already. */
+void *lib_zalloc(size_t size)
+{
+	return kmalloc(size);
+}
+
+void lib_free(void *p)
+{
+	kfree(p);
 }

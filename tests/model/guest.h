@@ -38,8 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "svsm/plat/snp.h"
-
+#include "snp/snp.h"
 #include "vcpu.h"
 
 #define SIM_SVSM_SIZE	 0x200000ull

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The model guest and the model VM it runs in (sim/guest.h). This file is
+ * The model guest and the model VM it runs in (tests/model/guest.h). This file is
  * the "hardware and guest OS" side of the model: it writes VMSA pages and
  * calling areas directly in fake memory, as the CPU and the guest would,
  * and sets up the SVSM's state as the SVSM's boot would on SEV-SNP.
  */
-#include "guest.h"
+#include "model/guest.h"
 
 #include <string.h>
 
@@ -14,7 +14,6 @@
 #include "svsm/mm/gpa.h"
 #include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
-#include "svsm/plat/ghcb.h"
 #include "svsm/protocols.h"
 
 #include "abi/ghcb.h"
@@ -22,8 +21,9 @@
 #include "abi/snp_vmsa.h"
 #include "abi/svsm.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 #include "hv.h"
+#include "snp/ghcb.h"
 
 void *sim_guest_ptr(uint64_t gpa, size_t len)
 {
@@ -150,8 +150,7 @@ static bool setup_boot_vcpu(struct sim_guest *g)
 }
 
 /*
- * What the SVSM's boot does for the boot CPU's GHCB (include/svsm/plat/
- * ghcb.h): negotiate, take the page from the guest and reserve it, rescind
+ * What the SVSM's boot does for the boot CPU's GHCB (snp/ghcb.h): negotiate, take the page from the guest and reserve it, rescind
  * it, make it shared over the MSR protocol, register it.
  */
 static bool setup_ghcb(struct sim_guest *g)
@@ -200,7 +199,7 @@ bool sim_guest_init(struct sim_guest *g, unsigned int vmpl, uint64_t size)
 	fake_snp_vmpl = 0;
 	fake_snp_reset_counters();
 	fake_ghcb_cpu = 0;
-	sim_hv_reset();
+	fake_snp_hv_start();
 	sim_hv.rmp = &fake_snp_rmp;
 	sim_hv.vcpus = &g->host;
 	sim_vcpu_table_init(&g->host, &fake_snp_rmp);
@@ -236,7 +235,7 @@ void sim_guest_fini(struct sim_guest *g)
 	ghcb_reset();
 	if (sim_hv.vcpus == &g->host)
 		sim_hv.vcpus = NULL;
-	sim_hv_detach();
+	fake_snp_hv_stop();
 	fake_mm_free();
 }
 

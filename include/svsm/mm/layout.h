@@ -40,16 +40,3 @@ enum svsm_err __must_check layout_set(enum layout_part part, uint64_t base,
 bool layout_get(enum layout_part part, uint64_t *base, uint64_t *size);
 /* Prints the table, sorted by address, empty parts last. */
 void layout_print(void);
-
-/* Bump allocation of whole pages from the region's free part. */
-void bootmem_init(uint64_t base, uint64_t end);
-/* Physical address of `count` zeroed pages, or 0 when the region is full. */
-uint64_t bootmem_alloc_pages(uint32_t count);
-/*
- * Hands out everything not yet allocated, without zeroing it (the page
- * allocator that takes it zeroes it); returns its size, base in *base.
- */
-uint64_t bootmem_take_rest(uint64_t *base);
-/* Pages handed out so far, and pages left. */
-uint64_t bootmem_used(void);
-uint64_t bootmem_left(void);

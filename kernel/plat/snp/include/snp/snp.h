@@ -9,7 +9,7 @@
  *     calling area to protocols_handle() and back;
  *   - access to VMSA pages the SVSM owns, and the RMP operations on a
  *     trusted physical page (map, PVALIDATE/RMPADJUST, TLB flush);
- *   - plat_snp_vcpu_notify(), the host notification of CREATE_VCPU and
+ *   - snp_vcpu_notify(), the host notification of CREATE_VCPU and
  *     DELETE_VCPU.
  *
  * Locking: the registry has its own lock, so lookups are safe anywhere.
@@ -29,13 +29,6 @@
 #include "svsm/percpu.h"
 
 struct svsm_call_regs;
-
-/*
- * VMSA fields that include/abi/snp_vmsa.h keeps inside reserved space
- * (ref §4; APM vol. 2 Table B-4): the VMPL byte and the guest exit code.
- */
-#define SNP_VMSA_OFF_VMPL     0x0cau /* u8 */
-#define SNP_VMSA_OFF_EXITCODE 0x3c0u /* u64 */
 
 /*
  * Temporary-mapping slots of this platform (vm.h names only the first and
@@ -213,15 +206,13 @@ enum snp_vcpu_op {
  * Tells the host that a VMSA now exists (CREATE) or must never run again
  * (DESTROY). On hardware this is the GHCB SNP AP Creation NAE (0x80000013,
  * ref §2.3: request create-on-INIT or destroy, VMPL, APIC ID, VMSA GPA,
- * SEV_FEATURES in RAX), sent through this CPU's GHCB (include/svsm/plat/
- * ghcb.h; kernel/plat/snp/vcpu_notify.c). Errors: SVSM_E_HW when the host
+ * SEV_FEATURES in RAX), sent through this CPU's GHCB (snp/ghcb.h; kernel/plat/snp/vcpu_notify.c). Errors: SVSM_E_HW when the host
  * refuses, answers malformed, or this CPU has no GHCB.
  */
-enum svsm_err __must_check plat_snp_vcpu_notify(enum snp_vcpu_op op,
-						uint32_t apic_id,
-						unsigned int vmpl,
-						paddr_t vmsa_pa,
-						uint64_t sev_features);
+enum svsm_err __must_check snp_vcpu_notify(enum snp_vcpu_op op,
+					   uint32_t apic_id, unsigned int vmpl,
+					   paddr_t vmsa_pa,
+					   uint64_t sev_features);
 
 /* ---- The request path (kernel/plat/snp/request.c) ---------------------- */
 

@@ -2,7 +2,8 @@
 /*
  * Constants shared by the x86-64 entry assembly, the linker script and C:
  * where the kernel is linked and which selectors its GDTs use. Included from
- * assembly, so macros only.
+ * assembly, so macros only. Offsets into C structures are not kept here:
+ * they are generated (asm_offsets.c).
  */
 #pragma once
 
@@ -25,19 +26,3 @@
 #define KERNEL_TSS 0x18
 
 #define BOOT_STACK_SIZE 16384
-
-/* Offsets in struct csvsm_boot_info used by entry.S (checked in cpu.c). */
-#define BOOT_INFO_REGION_SIZE 16
-
-/* AP trampoline data block, at the end of the trampoline page. */
-#define TRAMP_DATA_OFF 0xf00
-#define TRAMP_CR3      (TRAMP_DATA_OFF + 0x00)
-#define TRAMP_ENTRY    (TRAMP_DATA_OFF + 0x08)
-#define TRAMP_STACKS   (TRAMP_DATA_OFF + 0x10)
-#define TRAMP_MAX_AP   (TRAMP_DATA_OFF + 0x18)
-#define TRAMP_COUNTER  (TRAMP_DATA_OFF + 0x1c)
-#define TRAMP_FAR32    (TRAMP_DATA_OFF + 0x20)
-#define TRAMP_FAR64    (TRAMP_DATA_OFF + 0x28)
-#define TRAMP_GDTR     (TRAMP_DATA_OFF + 0x30)
-#define TRAMP_EFER     (TRAMP_DATA_OFF + 0x38)
-#define TRAMP_GDT      (TRAMP_DATA_OFF + 0x40)

@@ -3,9 +3,9 @@
  * The SVSM's SNP guest-message client (kernel/plat/snp/guest_msg.c): talks
  * to the AMD secure processor (PSP) with VMPCK0, the key the SVSM alone
  * holds, to get attestation reports at VMPL0. It owns VMPCK0 (copied out
- * of the secrets page at boot, see include/svsm/secrets.h) and the
+ * of the secrets page at boot, see include/snp/secrets.h) and the
  * sequence number of the next message, seals requests with AES-256-GCM,
- * hands them to the host (include/svsm/plat/guest_req.h) and opens and
+ * hands them to the host (include/snp/guest_req.h) and opens and
  * checks the answers. Wire formats: include/abi/snp_guest_msg.h; rules:
  * shared/reference/svsm-protocols.md §2.4 and §5.2 item 13.
  *

@@ -66,6 +66,63 @@ extern void (*fake_snp_after_op)(enum fake_snp_op op, uint64_t gpa);
 /* Zeroes the counters and the hook; the RMP is left alone. */
 void fake_snp_reset_counters(void);
 
+/*
+ * The GHCB instructions (fake_ghcb.c): the machine behind
+ * include/svsm/arch/ghcb.h. No SVSM code uses these; the adapter to the
+ * model hypervisor (fake_snp.c) and tests do.
+ */
+
+/* The GHCB MSR of the fake CPU, and which CPU the code "runs" on. */
+extern uint64_t fake_ghcb_msr;
+extern unsigned int fake_ghcb_cpu;
+/* VMGEXITs executed. */
+extern unsigned int fake_vmgexits;
+
+/*
+ * The hypervisor VMGEXIT runs, synchronously: it gets the CPU index, the
+ * GHCB MSR (to read and answer in) and the page the MSR names when it
+ * holds a GHCB GPA inside fake memory (else NULL). It returns true to stop
+ * the vCPU for good (a termination). NULL: VMGEXIT changes nothing.
+ */
+extern bool (*fake_vmgexit_hook)(unsigned int cpu, uint64_t *msr,
+				 void *ghcb_page);
+
+/*
+ * A stopped vCPU never runs again: the fake long-jumps back to
+ * FAKE_EXPECT_VCPU_STOP() when a test armed it, and aborts otherwise.
+ * fake_vcpu_halted tells whether the SVSM itself halted
+ * (arch_halt_forever) rather than the hypervisor stopping it.
+ */
+extern jmp_buf fake_vcpu_stop_jmp;
+extern bool fake_vcpu_stop_armed;
+extern bool fake_vcpu_halted;
+
+/* Evaluates `stmt`; true when the vCPU stopped in it (which is caught). */
+#define FAKE_EXPECT_VCPU_STOP(stmt)                    \
+	({                                             \
+		bool fake_stopped_ = false;            \
+		fake_vcpu_halted = false;              \
+		fake_vcpu_stop_armed = true;           \
+		if (setjmp(fake_vcpu_stop_jmp) == 0) { \
+			stmt;                          \
+		} else {                               \
+			fake_stopped_ = true;          \
+		}                                      \
+		fake_vcpu_stop_armed = false;          \
+		fake_stopped_;                         \
+	})
+
+/*
+ * The adapter to the SEV-SNP machine model (fake_snp.c), the one place
+ * where the fake arch meets sim/: fake_snp_hv_start() resets the model
+ * hypervisor (sim_hv_reset) and puts it behind the fake VMGEXIT, on CPU 0
+ * with the GHCB MSR 0; fake_snp_hv_stop() takes it away again (VMGEXIT
+ * then changes nothing). The model reaches fake memory through sim_mem()
+ * (sim/mem.h), which the adapter defines.
+ */
+void fake_snp_hv_start(void);
+void fake_snp_hv_stop(void);
+
 extern jmp_buf fake_panic_jmp;
 extern bool fake_panic_armed;
 extern char fake_panic_msg[256];

@@ -12,7 +12,8 @@
 #include "svsm/arch/cpu.h"
 
 #include "svsm/addr.h"
-#include "svsm/layout.h"
+#include "svsm/mm/bootmem.h"
+#include "svsm/mm/layout.h"
 #include "svsm/mm/vm.h"
 #include "svsm/panic.h"
 

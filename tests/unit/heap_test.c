@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hosted tests of kernel/mm/slab.c (kmalloc, kfree, heap_shrink) on the
+ * Hosted tests of kernel/mm/heap.c (kmalloc, kfree, heap_shrink) on the
  * page allocator over fake physical memory. Covered: every size class and
  * its boundaries, requests above 2048 bytes up to 2 MiB and beyond,
  * alignment, zeroed memory (also after reuse), kmalloc(0) and kfree(NULL),
@@ -21,7 +21,7 @@
 #include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
 
-#include "fake.h"
+#include "fake/fake.h"
 #include "test.h"
 
 #define MIB		 (1ull << 20)
