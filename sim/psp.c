@@ -32,6 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/bytes.h"
+
 /* Wire structs are copied to and from the pages as they are. */
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "the PSP model runs on little-endian hosts only");
@@ -74,16 +76,6 @@ const char *sim_psp_err_name(enum sim_psp_err err)
 	    !err_names[err])
 		return "unknown error";
 	return err_names[err];
-}
-
-static bool all_zero(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < len; i++)
-		if (b[i])
-			return false;
-	return true;
 }
 
 /* ref §2.4: the 96-bit IV is the sequence number (LE) and four zeros. */
@@ -209,10 +201,10 @@ static enum sim_psp_err hdr_check(const struct snp_guest_msg_hdr *hdr,
 	    hdr->hdr_version != SNP_GUEST_MSG_HDR_VERSION ||
 	    hdr->hdr_sz != SNP_GUEST_MSG_HDR_SIZE)
 		return SIM_PSP_E_HDR;
-	if (!all_zero(hdr->authtag + TAG_SIZE,
-		      sizeof(hdr->authtag) - TAG_SIZE) ||
+	if (!mem_is_zero(hdr->authtag + TAG_SIZE,
+			 sizeof(hdr->authtag) - TAG_SIZE) ||
 	    hdr->reserved_28 || hdr->reserved_38 ||
-	    !all_zero(hdr->reserved_3d, sizeof(hdr->reserved_3d)))
+	    !mem_is_zero(hdr->reserved_3d, sizeof(hdr->reserved_3d)))
 		return SIM_PSP_E_HDR;
 	if (hdr->msg_vmpck != vmpck_id)
 		return SIM_PSP_E_VMPCK;
@@ -277,7 +269,7 @@ static uint32_t report_req_status(const struct snp_report_req *req,
 	uint32_t key_sel = req->flags & SNP_REPORT_REQ_KEY_SEL_MASK;
 
 	if ((req->flags & ~SNP_REPORT_REQ_KEY_SEL_MASK) ||
-	    !all_zero(req->reserved, sizeof(req->reserved)))
+	    !mem_is_zero(req->reserved, sizeof(req->reserved)))
 		return SNP_REPORT_STATUS_INVALID_PARAMS;
 	if (req->vmpl > MAX_VMPL || req->vmpl < vmpck_id)
 		return SNP_REPORT_STATUS_INVALID_PARAMS;

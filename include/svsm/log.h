@@ -47,3 +47,20 @@ unsigned int log_get_level(void);
 #define log_info(fmt, ...)   LOG_AT_(LOG_LEVEL_INFO, "I ", fmt, ##__VA_ARGS__)
 #define log_verbose(fmt, ...) \
 	LOG_AT_(LOG_LEVEL_VERBOSE, "V ", fmt, ##__VA_ARGS__)
+
+/*
+ * Lines about events an outsider (the guest, the host) can cause: at
+ * notice level while the budget lasts, at verbose level after, so that a
+ * misbehaving guest or host cannot flood the console. One budget per
+ * subject, e.g. static struct log_budget b = LOG_BUDGET(16);
+ */
+struct log_budget {
+	unsigned int used;
+	unsigned int limit;
+};
+#define LOG_BUDGET(n)                   \
+	{                               \
+		.used = 0, .limit = (n) \
+	}
+void log_limited(struct log_budget *b, const char *fmt, ...) __printf(2, 3);
+void log_vlimited(struct log_budget *b, const char *fmt, va_list ap);

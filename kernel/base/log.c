@@ -6,6 +6,8 @@
  */
 #include "svsm/log.h"
 
+#include <stdbool.h>
+
 #include "svsm/console.h"
 #include "svsm/spinlock.h"
 
@@ -44,4 +46,26 @@ void log_set_level(unsigned int level)
 unsigned int log_get_level(void)
 {
 	return run_level;
+}
+
+void log_vlimited(struct log_budget *b, const char *fmt, va_list ap)
+{
+	bool loud =
+		__atomic_fetch_add(&b->used, 1, __ATOMIC_RELAXED) < b->limit;
+	unsigned int level = loud ? LOG_LEVEL_NOTICE : LOG_LEVEL_VERBOSE;
+	char buf[200];
+
+	if (CFG_LOG_LEVEL < level || log_get_level() < level)
+		return;
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	log_printf("%s%s\n", loud ? "N " : "V ", buf);
+}
+
+void log_limited(struct log_budget *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vlimited(b, fmt, ap);
+	va_end(ap);
 }

@@ -27,6 +27,7 @@
 #include "abi/snp_guest_msg.h"
 #include "abi/svsm.h"
 
+#include "lib/bytes.h"
 #include "lib/string.h"
 #include "snp/crypto.h"
 #include "snp/guest_msg.h"
@@ -195,17 +196,6 @@ static enum svsm_err build_single_manifest(struct attest_work *w,
 
 /* ---- Validation --------------------------------------------------- */
 
-static bool all_zero(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < len; i++) {
-		if (b[i])
-			return false;
-	}
-	return true;
-}
-
 /*
  * ref §1.4, §5.2 item 12: the checks that need nothing but the operation
  * itself. All SVSM_E_INVAL.
@@ -213,7 +203,7 @@ static bool all_zero(const void *p, size_t len)
 static enum svsm_err check_op(const struct svsm_attest_services_op *op)
 {
 	if (op->reserved_0c ||
-	    !all_zero(op->reserved_1a, sizeof(op->reserved_1a)) ||
+	    !mem_is_zero(op->reserved_1a, sizeof(op->reserved_1a)) ||
 	    op->reserved_2c || op->reserved_3c)
 		return SVSM_E_INVAL;
 	if (!IS_ALIGNED(op->report_gpa, PAGE_SIZE) ||

@@ -81,24 +81,18 @@ static const struct protocol_desc protocol_table[] = {
 
 static struct spinlock protocol_lock;
 
-#define NOTICE_LIMIT 32u
-static unsigned int notice_count;
+/* A misbehaving guest gets a few lines, then silence by default. */
+static struct log_budget notices = LOG_BUDGET(32);
 
 void protocols_notice(const char *fmt, ...)
 {
 	char buf[160];
 	va_list ap;
-	bool loud = __atomic_fetch_add(&notice_count, 1, __ATOMIC_RELAXED) <
-		    NOTICE_LIMIT;
 
 	va_start(ap, fmt);
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	/* A misbehaving guest gets a few lines, then silence by default. */
-	if (loud)
-		log_notice("protocols: %s", buf);
-	else
-		log_verbose("protocols: %s", buf);
+	log_limited(&notices, "protocols: %s", buf);
 }
 
 static const struct protocol_desc *find(uint32_t protocol)

@@ -29,6 +29,7 @@
 #include "svsm/mm/pgalloc.h"
 
 #include "fake/fake.h"
+#include "lib/bytes.h"
 
 #define MEM_PAGES 1024u /* 4 MiB of fake memory: room for 2 MiB blocks */
 #define LIVE_MAX  256u
@@ -103,20 +104,6 @@ static bool intact(const struct item *it)
 	return true;
 }
 
-static bool all_zero(const uint8_t *p, uint64_t len)
-{
-	static const uint8_t zero[PAGE_SIZE];
-
-	/* memcmp, not a byte loop: blocks reach 2 MiB and speed matters. */
-	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-		uint64_t n = len - off < PAGE_SIZE ? len - off : PAGE_SIZE;
-
-		if (memcmp(p + off, zero, n) != 0)
-			return false;
-	}
-	return true;
-}
-
 /* A new item: in range, no overlap with a live one, zeroed; then kept. */
 static void add(struct item it)
 {
@@ -127,7 +114,7 @@ static void add(struct item it)
 	for (unsigned int i = 0; i < m.count; i++)
 		FUZZ_CHECK(it.p + it.len <= m.items[i].p ||
 			   m.items[i].p + m.items[i].len <= it.p);
-	FUZZ_CHECK(all_zero(it.p, it.size));
+	FUZZ_CHECK(mem_is_zero(it.p, it.size));
 	it.fill = (uint8_t)(in.pos | 1);
 	fill(&it);
 	m.items[m.count++] = it;

@@ -8,7 +8,10 @@
  * serial console in the kernel).
  *
  * ASSERT_* stops the current test on failure (it returns from the test
- * function); EXPECT_* records the failure and carries on.
+ * function); EXPECT_* records the failure and carries on; REQUIRE_* is for
+ * helpers that return bool: it records the failure and returns false, so
+ * the test can ASSERT_TRUE(helper(...)). The macros ending in "_" are the
+ * vocabulary's internals, not for test files.
  */
 #pragma once
 
@@ -62,19 +65,21 @@ unsigned int test_run_all(const char *filter);
 		}                                                            \
 	} while (0)
 
-#define ASSERT_TRUE(c)	TEST_CHECK_((c), return )
-#define ASSERT_FALSE(c) TEST_CHECK_(!(c), return )
-#define ASSERT_EQ(a, b) TEST_CMP_(a, ==, b, return )
-#define ASSERT_NE(a, b) TEST_CMP_(a, !=, b, return )
-#define ASSERT_LT(a, b) TEST_CMP_(a, <, b, return )
-#define ASSERT_LE(a, b) TEST_CMP_(a, <=, b, return )
-#define ASSERT_GT(a, b) TEST_CMP_(a, >, b, return )
-#define ASSERT_GE(a, b) TEST_CMP_(a, >=, b, return )
-#define EXPECT_TRUE(c)	TEST_CHECK_((c), (void)0)
-#define EXPECT_FALSE(c) TEST_CHECK_(!(c), (void)0)
-#define EXPECT_EQ(a, b) TEST_CMP_(a, ==, b, (void)0)
-#define EXPECT_NE(a, b) TEST_CMP_(a, !=, b, (void)0)
-#define EXPECT_LT(a, b) TEST_CMP_(a, <, b, (void)0)
-#define EXPECT_LE(a, b) TEST_CMP_(a, <=, b, (void)0)
-#define EXPECT_GT(a, b) TEST_CMP_(a, >, b, (void)0)
-#define EXPECT_GE(a, b) TEST_CMP_(a, >=, b, (void)0)
+#define ASSERT_TRUE(c)	 TEST_CHECK_((c), return )
+#define ASSERT_FALSE(c)	 TEST_CHECK_(!(c), return )
+#define ASSERT_EQ(a, b)	 TEST_CMP_(a, ==, b, return )
+#define ASSERT_NE(a, b)	 TEST_CMP_(a, !=, b, return )
+#define ASSERT_LT(a, b)	 TEST_CMP_(a, <, b, return )
+#define ASSERT_LE(a, b)	 TEST_CMP_(a, <=, b, return )
+#define ASSERT_GT(a, b)	 TEST_CMP_(a, >, b, return )
+#define ASSERT_GE(a, b)	 TEST_CMP_(a, >=, b, return )
+#define EXPECT_TRUE(c)	 TEST_CHECK_((c), (void)0)
+#define EXPECT_FALSE(c)	 TEST_CHECK_(!(c), (void)0)
+#define EXPECT_EQ(a, b)	 TEST_CMP_(a, ==, b, (void)0)
+#define EXPECT_NE(a, b)	 TEST_CMP_(a, !=, b, (void)0)
+#define EXPECT_LT(a, b)	 TEST_CMP_(a, <, b, (void)0)
+#define EXPECT_LE(a, b)	 TEST_CMP_(a, <=, b, (void)0)
+#define EXPECT_GT(a, b)	 TEST_CMP_(a, >, b, (void)0)
+#define EXPECT_GE(a, b)	 TEST_CMP_(a, >=, b, (void)0)
+#define REQUIRE_TRUE(c)	 TEST_CHECK_((c), return false)
+#define REQUIRE_EQ(a, b) TEST_CMP_(a, ==, b, return false)

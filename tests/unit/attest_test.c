@@ -136,27 +136,21 @@ static bool setup(void)
 	fake_guest_fault_size = 0;
 	fake_guest_after_copy = NULL;
 	fake_guest_copies = 0;
-	TEST_CHECK_(fake_mm_init(MEM_SIZE) == FAKE_PHYS_BASE, return false);
-	TEST_CHECK_(pgalloc_init(pa_init(SVSM_BASE), SVSM_SIZE) == SVSM_OK,
-		    return false);
+	REQUIRE_TRUE(fake_mm_init(MEM_SIZE) == FAKE_PHYS_BASE);
+	REQUIRE_TRUE(pgalloc_init(pa_init(SVSM_BASE), SVSM_SIZE) == SVSM_OK);
 	heap_init(0xa77e57a77e57ull);
-	TEST_CHECK_(clear_reserved() && gpa_set_ram(&ram, 1) == SVSM_OK &&
-			    gpa_reserve(pa_init(SVSM_BASE), SVSM_SIZE) ==
-				    SVSM_OK,
-		    return false);
-	TEST_CHECK_(pgalloc_alloc(0, 0, &req) == SVSM_OK &&
-			    pgalloc_alloc(0, 0, &resp) == SVSM_OK &&
-			    pgalloc_alloc(0, 0, &ghcb) == SVSM_OK,
-		    return false);
+	REQUIRE_TRUE(clear_reserved() && gpa_set_ram(&ram, 1) == SVSM_OK &&
+		     gpa_reserve(pa_init(SVSM_BASE), SVSM_SIZE) == SVSM_OK);
+	REQUIRE_TRUE(pgalloc_alloc(0, 0, &req) == SVSM_OK &&
+		     pgalloc_alloc(0, 0, &resp) == SVSM_OK &&
+		     pgalloc_alloc(0, 0, &ghcb) == SVSM_OK);
 	psp = pfx_new_psp(&cfg);
-	TEST_CHECK_(psp != NULL, return false);
+	REQUIRE_TRUE(psp != NULL);
 	sim_hv.psp = psp;
-	TEST_CHECK_(ghcb_negotiate(NULL) == SVSM_OK &&
-			    ghcb_register(ghcb) == SVSM_OK,
-		    return false);
-	TEST_CHECK_(guest_msg_init(req, resp) == SVSM_OK &&
-			    guest_msg_set_vmpck0(cfg.vmpck[0]) == SVSM_OK,
-		    return false);
+	REQUIRE_TRUE(ghcb_negotiate(NULL) == SVSM_OK &&
+		     ghcb_register(ghcb) == SVSM_OK);
+	REQUIRE_TRUE(guest_msg_init(req, resp) == SVSM_OK &&
+		     guest_msg_set_vmpck0(cfg.vmpck[0]) == SVSM_OK);
 	fill_guest();
 	return true;
 }
@@ -224,12 +218,12 @@ static bool guest_all(uint64_t gpa, size_t len, uint8_t v)
  */
 static bool untouched(const struct attest_regs *regs)
 {
-	TEST_CHECK_(!regs->out_valid, return false);
-	TEST_CMP_(sim_hv.greq.calls, ==, 0, return false);
-	TEST_CMP_(guest_msg_next_seqno(), ==, 1, return false);
-	TEST_CHECK_(guest_all(REPORT, 0x1000, GUEST_FILL), return false);
-	TEST_CHECK_(guest_all(MANIFEST, 0x1000, GUEST_FILL), return false);
-	TEST_CHECK_(guest_all(CERTS, CERTS_SIZE, GUEST_FILL), return false);
+	REQUIRE_TRUE(!regs->out_valid);
+	REQUIRE_EQ(sim_hv.greq.calls, 0);
+	REQUIRE_EQ(guest_msg_next_seqno(), 1);
+	REQUIRE_TRUE(guest_all(REPORT, 0x1000, GUEST_FILL));
+	REQUIRE_TRUE(guest_all(MANIFEST, 0x1000, GUEST_FILL));
+	REQUIRE_TRUE(guest_all(CERTS, CERTS_SIZE, GUEST_FILL));
 	return true;
 }
 
@@ -240,8 +234,7 @@ static bool refused(const struct svsm_attest_services_op *op,
 	struct attest_regs regs;
 
 	put_op(op);
-	TEST_CMP_(call(SVSM_ATTEST_SERVICES, OP, &regs), ==, want,
-		  return false);
+	REQUIRE_EQ(call(SVSM_ATTEST_SERVICES, OP, &regs), want);
 	return untouched(&regs);
 }
 
@@ -276,19 +269,16 @@ static bool report_binds(uint64_t report_gpa, const uint8_t *nonce,
 	bool ok;
 
 	memcpy(&r, gptr(report_gpa), sizeof(r));
-	TEST_CHECK_(sha512_two(nonce, nonce_len, gptr(manifest_gpa),
-			       manifest_len, want),
-		    return false);
-	TEST_CHECK_(!memcmp(r.report_data, want, 64), return false);
-	TEST_CMP_(r.vmpl, ==, 0, return false);
-	TEST_CMP_(r.signature_algo, ==, SNP_REPORT_SIG_ALGO_ECDSA_P384_SHA384,
-		  return false);
-	TEST_CHECK_(!memcmp(r.measurement, cfg.launch.measurement, 48),
-		    return false);
+	REQUIRE_TRUE(sha512_two(nonce, nonce_len, gptr(manifest_gpa),
+				manifest_len, want));
+	REQUIRE_TRUE(!memcmp(r.report_data, want, 64));
+	REQUIRE_EQ(r.vmpl, 0);
+	REQUIRE_EQ(r.signature_algo, SNP_REPORT_SIG_ALGO_ECDSA_P384_SHA384);
+	REQUIRE_TRUE(!memcmp(r.measurement, cfg.launch.measurement, 48));
 	pub = pfx_psp_pubkey(psp);
 	ok = pub && pfx_report_verifies(&r, pub);
 	EVP_PKEY_free(pub);
-	TEST_CHECK_(ok, return false);
+	REQUIRE_TRUE(ok);
 	return true;
 }
 
@@ -297,9 +287,9 @@ static bool empty_manifest_at(uint64_t gpa)
 	struct svsm_services_manifest_hdr h;
 
 	memcpy(&h, gptr(gpa), sizeof(h));
-	TEST_CHECK_(!memcmp(h.guid, services_guid, 16), return false);
-	TEST_CMP_(h.length, ==, MANIFEST_HDR, return false);
-	TEST_CMP_(h.service_count, ==, 0, return false);
+	REQUIRE_TRUE(!memcmp(h.guid, services_guid, 16));
+	REQUIRE_EQ(h.length, MANIFEST_HDR);
+	REQUIRE_EQ(h.service_count, 0);
 	return true;
 }
 
@@ -478,8 +468,7 @@ static bool single_refused(const struct svsm_attest_single_service_op *op,
 	struct attest_regs regs;
 
 	put_op(op);
-	TEST_CMP_(call(SVSM_ATTEST_SINGLE_SERVICE, OP, &regs), ==, want,
-		  return false);
+	REQUIRE_EQ(call(SVSM_ATTEST_SINGLE_SERVICE, OP, &regs), want);
 	return untouched(&regs);
 }
 
@@ -961,21 +950,17 @@ static bool export_one(const char *dir, const char *prefix)
 	fill_guest();
 	default_op(&op);
 	put_op(&op);
-	TEST_CMP_(call(SVSM_ATTEST_SERVICES, OP, &regs), ==, SVSM_OK,
-		  return false);
-	TEST_CHECK_(report_binds(REPORT, gptr(NONCE), NONCE_SIZE, MANIFEST,
-				 regs.rcx),
-		    return false);
+	REQUIRE_EQ(call(SVSM_ATTEST_SERVICES, OP, &regs), SVSM_OK);
+	REQUIRE_TRUE(report_binds(REPORT, gptr(NONCE), NONCE_SIZE, MANIFEST,
+				  regs.rcx));
 	if (!dir)
 		return true;
 	snprintf(name, sizeof(name), "%sreport.bin", prefix);
-	TEST_CHECK_(write_file(dir, name, gptr(REPORT), regs.r8), return false);
+	REQUIRE_TRUE(write_file(dir, name, gptr(REPORT), regs.r8));
 	snprintf(name, sizeof(name), "%smanifest.bin", prefix);
-	TEST_CHECK_(write_file(dir, name, gptr(MANIFEST), regs.rcx),
-		    return false);
+	REQUIRE_TRUE(write_file(dir, name, gptr(MANIFEST), regs.rcx));
 	snprintf(name, sizeof(name), "%snonce.bin", prefix);
-	TEST_CHECK_(write_file(dir, name, gptr(NONCE), NONCE_SIZE),
-		    return false);
+	REQUIRE_TRUE(write_file(dir, name, gptr(NONCE), NONCE_SIZE));
 	return true;
 }
 

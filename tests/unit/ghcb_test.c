@@ -63,9 +63,9 @@ static bool setup(void)
 {
 	saved_log_level = log_get_level();
 	log_set_level(LOG_LEVEL_ERROR);
-	TEST_CHECK_(fake_mm_init(MEM_SIZE) == BASE, return false);
+	REQUIRE_TRUE(fake_mm_init(MEM_SIZE) == BASE);
 	sim_rmp_fini(&fake_snp_rmp);
-	TEST_CHECK_(sim_rmp_init(&fake_snp_rmp, BASE, MEM_SIZE), return false);
+	REQUIRE_TRUE(sim_rmp_init(&fake_snp_rmp, BASE, MEM_SIZE));
 	fake_snp_reset_counters();
 	fake_snp_hv_start();
 	sim_hv.rmp = &fake_snp_rmp;
@@ -107,10 +107,10 @@ static bool still_usable(void)
 	unsigned int runs = sim_hv.vmpl_runs;
 
 	sim_hv.hostile = NULL;
-	TEST_CHECK_(ghcb_registered(), return false);
-	TEST_CMP_(ghcb_run_vmpl(1), ==, SVSM_OK, return false);
-	TEST_CMP_(sim_hv.vmpl_runs, ==, runs + 1, return false);
-	TEST_CMP_(sim_hv.ghcb_gpa[0], ==, GHCB_A, return false);
+	REQUIRE_TRUE(ghcb_registered());
+	REQUIRE_EQ(ghcb_run_vmpl(1), SVSM_OK);
+	REQUIRE_EQ(sim_hv.vmpl_runs, runs + 1);
+	REQUIRE_EQ(sim_hv.ghcb_gpa[0], GHCB_A);
 	return true;
 }
 
@@ -629,9 +629,9 @@ static void put_request(struct sim_psp_msg *m, struct snp_report_req *r,
 
 static bool setup_psp(void)
 {
-	TEST_CHECK_(setup_registered(), return false);
+	REQUIRE_TRUE(setup_registered());
 	sim_hv.psp = pfx_new_psp(&cfg);
-	TEST_CHECK_(sim_hv.psp != NULL, return false);
+	REQUIRE_TRUE(sim_hv.psp != NULL);
 	return true;
 }
 

@@ -22,13 +22,11 @@
 #include "svsm/mm/pgalloc.h"
 
 #include "fake/fake.h"
+#include "lib/bytes.h"
 #include "test.h"
 
 #define MIB		 (1ull << 20)
 #define HEAP_TEST_SECRET 0x5eed5eedc0ffee11ull
-
-#define REQUIRE(c)	 TEST_CHECK_((c), return false)
-#define REQUIRE_EQ(a, b) TEST_CMP_(a, ==, b, return false)
 
 static struct pgalloc_stats pg_initial;
 
@@ -39,15 +37,6 @@ static bool setup(uint64_t size)
 	REQUIRE_EQ(pgalloc_init(pa_init(base), size), SVSM_OK);
 	heap_init(HEAP_TEST_SECRET);
 	pgalloc_get_stats(&pg_initial);
-	return true;
-}
-
-static bool all_zero(const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		if (p[i])
-			return false;
-	}
 	return true;
 }
 
@@ -99,7 +88,7 @@ TEST(slab, every_size_class)
 		/* Aligned to the class: so at least 16 bytes. */
 		EXPECT_EQ((uintptr_t)p % cls, 0);
 		EXPECT_EQ((uintptr_t)q % cls, 0);
-		EXPECT_TRUE(all_zero(p, cls) && all_zero(q, cls));
+		EXPECT_TRUE(mem_is_zero(p, cls) && mem_is_zero(q, cls));
 		/* The two class-sized slots do not overlap. */
 		EXPECT_TRUE(p + cls <= q || q + cls <= p);
 		heap_get_stats(&hs);
@@ -132,9 +121,9 @@ TEST(slab, large_objects)
 	EXPECT_EQ((uintptr_t)a % PAGE_SIZE, 0);
 	EXPECT_EQ((uintptr_t)b % PAGE_SIZE, 0);
 	EXPECT_EQ((uintptr_t)c % PAGE_SIZE, 0);
-	EXPECT_TRUE(all_zero(a, PAGE_SIZE));
-	EXPECT_TRUE(all_zero(b, 2 * PAGE_SIZE));
-	EXPECT_TRUE(all_zero(c, 2 * MIB));
+	EXPECT_TRUE(mem_is_zero(a, 2049));
+	EXPECT_TRUE(mem_is_zero(b, 4097));
+	EXPECT_TRUE(mem_is_zero(c, 2 * MIB));
 	heap_get_stats(&hs);
 	EXPECT_EQ(hs.live_objects, 3);
 	EXPECT_EQ(hs.large_pages, 1 + 2 + 512);
@@ -144,7 +133,7 @@ TEST(slab, large_objects)
 	kfree(b);
 	b = kmalloc(8192);
 	ASSERT_TRUE(b != NULL);
-	EXPECT_TRUE(all_zero(b, 2 * PAGE_SIZE));
+	EXPECT_TRUE(mem_is_zero(b, 4097));
 
 	EXPECT_TRUE(kmalloc(2 * MIB + 1) == NULL);
 	EXPECT_TRUE(kmalloc(huge) == NULL);
@@ -169,10 +158,10 @@ TEST(slab, zero_size_null_and_reuse_zeroed)
 	memset(p, 0xff, 64);
 	kfree(p);
 	/* Scrubbed at once: nothing but the encoded link word remains. */
-	EXPECT_TRUE(all_zero(p + 8, 56));
+	EXPECT_TRUE(mem_is_zero(p + 8, 56));
 	q = kmalloc(64);
 	EXPECT_TRUE(q == p); /* last freed, first reused */
-	EXPECT_TRUE(all_zero(q, 64));
+	EXPECT_TRUE(mem_is_zero(q, 64));
 	kfree(q);
 	kfree(keep);
 	EXPECT_TRUE(heap_fully_returned());
@@ -309,7 +298,7 @@ TEST(slab, stress_against_model)
 			o.p = kmalloc(o.size);
 			ASSERT_TRUE(o.p != NULL);
 			ASSERT_EQ((uintptr_t)o.p % 16, 0);
-			ASSERT_TRUE(all_zero(o.p, o.size));
+			ASSERT_TRUE(mem_is_zero(o.p, o.size));
 			for (size_t i = 0; i < count; i++)
 				ASSERT_TRUE(o.p + o.rounded <= live[i].p ||
 					    live[i].p + live[i].rounded <= o.p);

@@ -19,14 +19,12 @@
 #include "svsm/mm/pgalloc.h"
 
 #include "fake/fake.h"
+#include "lib/bytes.h"
 #include "test.h"
 
 #define MIB (1ull << 20)
 
 /* Like ASSERT_*, for helpers that return bool. */
-#define REQUIRE(c)	 TEST_CHECK_((c), return false)
-#define REQUIRE_EQ(a, b) TEST_CMP_(a, ==, b, return false)
-
 static uint64_t rng_state;
 
 static uint64_t rng_next(void)
@@ -49,15 +47,6 @@ static bool setup(uint64_t size, uint64_t skip, paddr_t *base)
 static uint8_t *va(paddr_t pa, uint64_t len)
 {
 	return arch_phys_to_virt(pa_val(pa), len);
-}
-
-static bool all_zero(const uint8_t *p, uint64_t len)
-{
-	for (uint64_t i = 0; i < len; i++) {
-		if (p[i])
-			return false;
-	}
-	return true;
 }
 
 static bool stats_equal(const struct pgalloc_stats *a,
@@ -242,12 +231,12 @@ TEST(pgalloc, free_zeroes_and_zero_flag)
 	ASSERT_EQ(pgalloc_alloc(2, 0, &pa), SVSM_OK);
 	p = va(pa, 4 * PAGE_SIZE);
 	ASSERT_TRUE(p != NULL);
-	EXPECT_TRUE(all_zero(p, 4 * PAGE_SIZE));
+	EXPECT_TRUE(mem_is_zero(p, 4 * PAGE_SIZE));
 	memset(p, 0xa5, 4 * PAGE_SIZE);
 	pgalloc_free(pa, 2);
-	EXPECT_TRUE(all_zero(p, 4 * PAGE_SIZE));
+	EXPECT_TRUE(mem_is_zero(p, 4 * PAGE_SIZE));
 	ASSERT_EQ(pgalloc_alloc(2, 0, &pa), SVSM_OK);
-	EXPECT_TRUE(all_zero(va(pa, 4 * PAGE_SIZE), 4 * PAGE_SIZE));
+	EXPECT_TRUE(mem_is_zero(va(pa, 4 * PAGE_SIZE), 4 * PAGE_SIZE));
 	pgalloc_free(pa, 2);
 
 	/*
@@ -259,7 +248,7 @@ TEST(pgalloc, free_zeroes_and_zero_flag)
 	len = 2 * MIB - meta;
 	memset(va(pa_add(base, meta), len), 0x5a, len);
 	ASSERT_EQ(pgalloc_alloc(3, PGALLOC_ZERO, &pa), SVSM_OK);
-	EXPECT_TRUE(all_zero(va(pa, 8 * PAGE_SIZE), 8 * PAGE_SIZE));
+	EXPECT_TRUE(mem_is_zero(va(pa, 8 * PAGE_SIZE), 8 * PAGE_SIZE));
 	pgalloc_free(pa, 3);
 	memset(va(pa, 8 * PAGE_SIZE), 0x5a, 8 * PAGE_SIZE);
 	ASSERT_EQ(pgalloc_alloc(3, 0, &pa), SVSM_OK);
@@ -273,13 +262,13 @@ static bool free_panics(paddr_t pa, unsigned int order, const char *why)
 	struct pgalloc_stats after;
 
 	pgalloc_get_stats(&before);
-	REQUIRE(FAKE_EXPECT_PANIC(pgalloc_free(pa, order)));
+	REQUIRE_TRUE(FAKE_EXPECT_PANIC(pgalloc_free(pa, order)));
 	if (why && !strstr(fake_panic_msg, why)) {
 		test_fail(__FILE__, __LINE__, fake_panic_msg);
 		return false;
 	}
 	pgalloc_get_stats(&after);
-	REQUIRE(stats_equal(&before, &after));
+	REQUIRE_TRUE(stats_equal(&before, &after));
 	return true;
 }
 
@@ -392,16 +381,17 @@ static bool stress_alloc(struct stress *st, unsigned int order)
 			REQUIRE_EQ(s.free_blocks[k], 0);
 		return true;
 	}
-	REQUIRE(pa_is_aligned(pa, PAGE_SIZE << order));
-	REQUIRE(pa_val(pa) >= pa_val(st->base));
+	REQUIRE_TRUE(pa_is_aligned(pa, PAGE_SIZE << order));
+	REQUIRE_TRUE(pa_val(pa) >= pa_val(st->base));
 	first = page_of(st, pa);
-	REQUIRE(first >= st->meta_pages);
-	REQUIRE(first + (1ull << order) <= st->pages);
+	REQUIRE_TRUE(first >= st->meta_pages);
+	REQUIRE_TRUE(first + (1ull << order) <= st->pages);
 	for (uint64_t i = first; i < first + (1ull << order); i++) {
 		REQUIRE_EQ(st->owner[i], 0); /* overlap with a live block */
 		st->owner[i] = 1;
 	}
-	REQUIRE(all_zero(va(pa, PAGE_SIZE << order), PAGE_SIZE << order));
+	REQUIRE_TRUE(
+		mem_is_zero(va(pa, PAGE_SIZE << order), PAGE_SIZE << order));
 	tag_write(pa, order);
 	st->live_pa[st->live_count] = pa;
 	st->live_order[st->live_count] = order;
@@ -416,7 +406,7 @@ static bool stress_free(struct stress *st, uint64_t i)
 	unsigned int order = st->live_order[i];
 	uint64_t first = page_of(st, pa);
 
-	REQUIRE(tag_intact(pa, order));
+	REQUIRE_TRUE(tag_intact(pa, order));
 	pgalloc_free(pa, order);
 	for (uint64_t p = first; p < first + (1ull << order); p++)
 		st->owner[p] = 0;
@@ -461,8 +451,8 @@ static bool stress_check_pages(const struct stress *st)
 		} else if (st->owner[p]) {
 			REQUIRE_EQ(info.state, PGALLOC_PAGE_TAIL);
 		} else {
-			REQUIRE(info.state == PGALLOC_PAGE_FREE ||
-				info.state == PGALLOC_PAGE_TAIL);
+			REQUIRE_TRUE(info.state == PGALLOC_PAGE_FREE ||
+				     info.state == PGALLOC_PAGE_TAIL);
 		}
 	}
 	return true;
@@ -476,9 +466,9 @@ static bool stress_run(uint64_t seed, uint64_t size, uint64_t skip,
 
 	memset(&st, 0, sizeof(st));
 	rng_state = seed;
-	REQUIRE(setup(size, skip, &st.base));
+	REQUIRE_TRUE(setup(size, skip, &st.base));
 	st.pages = (size - skip) >> PAGE_SHIFT;
-	REQUIRE(st.pages <= ARRAY_SIZE(st.owner));
+	REQUIRE_TRUE(st.pages <= ARRAY_SIZE(st.owner));
 	st.meta_pages = pgalloc_meta_pages(size - skip);
 	pgalloc_get_stats(&st.initial);
 
@@ -489,29 +479,30 @@ static bool stress_run(uint64_t seed, uint64_t size, uint64_t skip,
 
 		if (st.live_count == STRESS_LIVE_MAX ||
 		    (!grow && st.live_count)) {
-			REQUIRE(stress_free(&st, (r >> 8) % st.live_count));
+			REQUIRE_TRUE(
+				stress_free(&st, (r >> 8) % st.live_count));
 		} else {
 			/* Mostly small orders, sometimes any order. */
 			unsigned int order = (r >> 8) % 8 == 0 ? (r >> 16) % 10
 							       : (r >> 16) % 4;
 
-			REQUIRE(stress_alloc(&st, order));
+			REQUIRE_TRUE(stress_alloc(&st, order));
 		}
-		REQUIRE(stress_check_stats(&st));
+		REQUIRE_TRUE(stress_check_stats(&st));
 		if (step % 256 == 0)
-			REQUIRE(stress_check_pages(&st));
+			REQUIRE_TRUE(stress_check_pages(&st));
 	}
 
 	while (st.live_count)
-		REQUIRE(stress_free(&st, st.live_count - 1));
+		REQUIRE_TRUE(stress_free(&st, st.live_count - 1));
 	pgalloc_get_stats(&s);
 	REQUIRE_EQ(s.free_pages, st.initial.free_pages);
 	for (unsigned int k = 0; k <= PGALLOC_MAX_ORDER; k++)
 		REQUIRE_EQ(s.free_blocks[k], st.initial.free_blocks[k]);
-	REQUIRE(stress_check_pages(&st));
-	REQUIRE(all_zero(va(pa_add(st.base, st.meta_pages * PAGE_SIZE),
-			    (st.pages - st.meta_pages) * PAGE_SIZE),
-			 (st.pages - st.meta_pages) * PAGE_SIZE));
+	REQUIRE_TRUE(stress_check_pages(&st));
+	REQUIRE_TRUE(mem_is_zero(va(pa_add(st.base, st.meta_pages * PAGE_SIZE),
+				    (st.pages - st.meta_pages) * PAGE_SIZE),
+				 (st.pages - st.meta_pages) * PAGE_SIZE));
 	return true;
 }
 

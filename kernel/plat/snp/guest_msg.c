@@ -22,6 +22,7 @@
 #include "svsm/log.h"
 #include "svsm/spinlock.h"
 
+#include "lib/bytes.h"
 #include "lib/string.h"
 #include "snp/crypto.h"
 #include "snp/guest_req.h"
@@ -69,16 +70,6 @@ static void shared_write(uint8_t __shared *dst, const void *src, size_t len)
 static void shared_read(void *dst, const uint8_t __shared *src, size_t len)
 {
 	memcpy(dst, (const uint8_t *)src, len);
-}
-
-static bool all_zero(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t acc = 0;
-
-	for (size_t i = 0; i < len; i++)
-		acc |= b[i];
-	return acc == 0;
 }
 
 /* ref §2.4: the 96-bit IV is the sequence number (LE) and four zeros. */
@@ -136,7 +127,7 @@ enum svsm_err guest_msg_set_vmpck0(const uint8_t key[SNP_GUEST_MSG_KEY_SIZE])
 {
 	enum svsm_err err = SVSM_OK;
 
-	if (all_zero(key, SNP_GUEST_MSG_KEY_SIZE))
+	if (mem_is_zero(key, SNP_GUEST_MSG_KEY_SIZE))
 		return SVSM_E_INVAL;
 	spin_lock(&gm.lock);
 	if (gm.keyed) {
@@ -205,10 +196,10 @@ static bool rsp_hdr_ok(const struct snp_guest_msg_hdr *hdr, uint64_t seqno)
 	return hdr->algo == SNP_GUEST_MSG_AEAD_AES_256_GCM &&
 	       hdr->hdr_version == SNP_GUEST_MSG_HDR_VERSION &&
 	       hdr->hdr_sz == SNP_GUEST_MSG_HDR_SIZE &&
-	       all_zero(hdr->authtag + SNP_GUEST_MSG_TAG_SIZE,
-			sizeof(hdr->authtag) - SNP_GUEST_MSG_TAG_SIZE) &&
+	       mem_is_zero(hdr->authtag + SNP_GUEST_MSG_TAG_SIZE,
+			   sizeof(hdr->authtag) - SNP_GUEST_MSG_TAG_SIZE) &&
 	       hdr->reserved_28 == 0 && hdr->reserved_38 == 0 &&
-	       all_zero(hdr->reserved_3d, sizeof(hdr->reserved_3d)) &&
+	       mem_is_zero(hdr->reserved_3d, sizeof(hdr->reserved_3d)) &&
 	       hdr->msg_seqno == seqno + 1 &&
 	       hdr->msg_type == SNP_MSG_REPORT_RSP &&
 	       hdr->msg_version == SNP_GUEST_MSG_VERSION &&
@@ -264,7 +255,7 @@ static bool rsp_ok(uint32_t vmpl)
 {
 	return gm.rsp.status == SNP_REPORT_STATUS_SUCCESS &&
 	       gm.rsp.report_size == SNP_REPORT_SIZE &&
-	       all_zero(gm.rsp.reserved, sizeof(gm.rsp.reserved)) &&
+	       mem_is_zero(gm.rsp.reserved, sizeof(gm.rsp.reserved)) &&
 	       gm.rsp.report.vmpl == vmpl;
 }
 

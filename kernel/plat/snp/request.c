@@ -42,16 +42,11 @@ static_assert(offsetof(struct svsm_ca, call_pending) == 0,
 	      "CALL_PENDING is byte 0 of the first 8 bytes, ref §1.2");
 
 /* Guest- or host-caused notices, limited so they cannot flood. */
-#define REQUEST_NOTICE_LIMIT 16u
-static unsigned int notices;
+static struct log_budget notices = LOG_BUDGET(16);
 
 static void notice(const char *what, uint32_t apic_id)
 {
-	if (__atomic_fetch_add(&notices, 1, __ATOMIC_RELAXED) <
-	    REQUEST_NOTICE_LIMIT)
-		log_notice("snp: vCPU %u: %s", apic_id, what);
-	else
-		log_verbose("snp: vCPU %u: %s", apic_id, what);
+	log_limited(&notices, "snp: vCPU %u: %s", apic_id, what);
 }
 
 /*
