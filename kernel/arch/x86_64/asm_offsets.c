@@ -13,11 +13,10 @@
 
 #include "x86/trampoline.h"
 
-/*
- * SAFETY: the asm statement only emits a marker string into the assembly
- * listing; this file is never assembled into the kernel or executed.
- */
-#define ASM_OFFSET(name, value) \
+/* Emits the marker "->name value" into the compiler's assembly output. */
+#define ASM_OFFSET(name, value)                                         \
+	/* SAFETY: emits a marker string into the assembly listing; */  \
+	/* this file is never assembled into the kernel or executed. */ \
 	__asm__ volatile("\n.ascii \"->" #name " %c0\"" : : "i"(value))
 
 void asm_offsets(void);
