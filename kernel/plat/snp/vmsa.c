@@ -9,7 +9,7 @@
  * it. It is reached through this CPU's SNP_SLOT_VMSA mapping of a trusted
  * paddr_t. The one other writer is the hardware of a running vCPU, which
  * is why SVME is changed with atomic read-modify-write operations
- * (ref §1.2 step 2, §1.3 DELETE_VCPU).
+ * (AMD 58019: the SVSM's entry steps, and DELETE_VCPU).
  */
 #include "svsm/mm/pgtable.h"
 #include "svsm/plat/snp.h"
@@ -22,12 +22,12 @@
 
 static_assert(SNP_VMSA_OFF_VMPL >= offsetof(struct snp_vmsa, reserved_0a0) &&
 		      SNP_VMSA_OFF_VMPL < offsetof(struct snp_vmsa, efer),
-	      "VMPL lies in reserved_0a0, ref §4");
+	      "VMPL lies in reserved_0a0, APM vol. 2 Table B-4");
 static_assert(SNP_VMSA_OFF_EXITCODE >=
 			      offsetof(struct snp_vmsa, reserved_3b8) &&
 		      SNP_VMSA_OFF_EXITCODE + 8 <=
 			      offsetof(struct snp_vmsa, xcr0),
-	      "exit code lies in reserved_3b8, ref §4");
+	      "exit code lies in reserved_3b8, APM vol. 2 Table B-4");
 static_assert(offsetof(struct snp_vmsa, efer) % 8 == 0,
 	      "EFER is naturally aligned for atomic access");
 
@@ -159,7 +159,7 @@ enum svsm_err snp_vmsa_disable(paddr_t vmsa, bool *was_enabled)
 	/*
 	 * With SVME clear the host can no longer start the VMSA; if the
 	 * hardware marked it busy before that, it is running now and the
-	 * delete must fail without a trace (ref §1.3: 0x80001003).
+	 * delete must fail without a trace (58019 DELETE_VCPU: 0x80001003).
 	 */
 	__atomic_load((uint64_t *)(void *)(p + SNP_VMSA_OFF_EXITCODE),
 		      &exit_code, __ATOMIC_SEQ_CST);
