@@ -168,12 +168,13 @@ enum svsm_err core_remap_ca(struct protocol_call *c)
 static enum svsm_err core_configure_vtom(struct protocol_call *c)
 {
 	/*
-	 * TRUST: RCX is any value. csvsm does not support vTOM (58019;
-	 * docs/protocols.md, unconfirmed details): the query form answers RCX =
-	 * 0 ("not supported"; RDX and R8 are undefined then and left alone);
-	 * any bit but bit 0 in a query is INVALID_PARAMETER. The configure form
-	 * checks its reserved bits 11:5 (INVALID_PARAMETER), then is refused as
-	 * a request this SVSM cannot carry out (INVALID_REQUEST).
+	 * TRUST: RCX is any value. csvsm does not support vTOM (58019; see
+	 * docs/protocols.md, unconfirmed details): the query form answers
+	 * RCX = 0 ("not supported"; RDX and R8 are undefined then and left
+	 * alone); any bit but bit 0 in a query is INVALID_PARAMETER. The
+	 * configure form checks its reserved bits 11:5 (INVALID_PARAMETER),
+	 * then is refused as a request this SVSM cannot carry out
+	 * (INVALID_REQUEST).
 	 */
 	uint64_t rcx = c->regs->rcx;
 
