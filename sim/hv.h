@@ -3,8 +3,8 @@
  * The model hypervisor of csvsm's SEV-SNP machine model: the host side of
  * the GHCB protocol (AMD 56421, docs/references.md). The fake arch's
  * VMGEXIT (kernel/arch/fake/fake_ghcb.c) calls it synchronously with the
- * GHCB MSR and the page the MSR names, so the SVSM's GHCB client (kernel/plat/snp/ghcb.c) runs
- * unchanged against it.
+ * GHCB MSR and the page the MSR names, so the SVSM's GHCB client
+ * (kernel/plat/snp/ghcb.c) runs unchanged against it.
  *
  * What it serves:
  *  - MSR protocol: SEV information, HV features, CPUID (a small table),
