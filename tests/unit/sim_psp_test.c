@@ -145,7 +145,7 @@ TEST(sim_psp, aead_matches_reference)
 	EXPECT_EQ(req[0x3C], 2);
 	EXPECT_TRUE(pfx_all_byte(req + 0x10, 16, 0));
 	EXPECT_TRUE(pfx_all_byte(req + 0x3D, 35, 0));
-	/* The guest helper's ciphertext opens with the reference rules. */
+	/* The guest helper's ciphertext opens with the second AES-GCM. */
 	EXPECT_TRUE(pfx_ref_gcm(false, cfg.vmpck[2], req, req + HDR, sizeof(in),
 				(uint8_t *)&out));
 	EXPECT_TRUE(!memcmp(&in, &out, sizeof(in)));
@@ -165,7 +165,7 @@ TEST(sim_psp, aead_matches_reference)
 	EXPECT_EQ(rsp.status, 0);
 	EXPECT_EQ(rsp.report.vmpl, 3);
 	EXPECT_TRUE(!memcmp(rsp.report.report_data, in.report_data, 64));
-	/* A request sealed by hand with the reference rules is served. */
+	/* A request sealed by hand with the second AES-GCM is served. */
 	{
 		struct snp_guest_msg_hdr h;
 
