@@ -250,8 +250,9 @@ _Static_assert(sizeof(struct ghcb) == GHCB_PAGE_SIZE,
 	       "GHCB, 56421 GHCB layout");
 
 /*
- * 56421 valid bitmap: the valid bit of the 8-byte field at byte offset `off` (<
- * 0x400) is bit (off / 8) of the bitmap. Use with offsetof(struct ghcb, field).
+ * 56421 valid bitmap: the valid bit of the 8-byte field at byte offset
+ * `off` (< 0x400) is bit (off / 8) of the bitmap. Use with
+ * offsetof(struct ghcb, field).
  */
 static inline bool ghcb_valid_index_ok(size_t off)
 {

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 /*
- * 58019, post-boot discovery: The #VC handler of a guest component
+ * 58019, post-boot discovery: the #VC handler of a guest component
  * answers RDMSR of this MSR with the current vCPU's calling-area GPA (it is
  * never implemented in hardware), and sets this bit in CPUID 0x8000001F EAX.
  */

@@ -124,8 +124,8 @@ enum svsm_err __must_check ghcb_guest_request(paddr_t req_pa, paddr_t resp_pa,
  * forwarding the request: SVSM_E_NOMEM, *npages = the pages it needs
  * (more than offered, at most GHCB_EXT_CERTS_MAX_PAGES; otherwise
  * SVSM_E_HW). Bug class 13 (docs/threat-model.md): the request was shown
- * to the host, so the caller
- * must send the same request again (extended, or plain).
+ * to the host, so the caller must send the same request again (extended,
+ * or plain).
  */
 enum svsm_err __must_check ghcb_ext_guest_request(paddr_t req_pa,
 						  paddr_t resp_pa,
