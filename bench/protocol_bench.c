@@ -48,7 +48,7 @@ static uint64_t pvalidate_all(uint64_t list, bool validate)
 	uint64_t *entries = hdr + 1;
 
 	memset(hdr, 0, PAGE);
-	/* Header: entries (u16), next (u16), reserved (ref §1.3). */
+	/* Header: entries (u16), next (u16), reserved (AMD 58019). */
 	hdr[0] = ENTRIES;
 	for (unsigned int i = 0; i < ENTRIES; i++)
 		entries[i] = svsm_pvalidate_entry(list + (1 + i) * PAGE,

@@ -151,7 +151,7 @@ enum svsm_err str_from_untrusted(struct str *s, const uint8_t *bytes,
 	 * that would cut the string short when printed. `max` is the SVSM's.
 	 * The bytes are copied once into private memory and the copy is what
 	 * gets checked and kept, so changing them during the call does not
-	 * help (reference/svsm-protocols.md §5.2 item 3).
+	 * help (docs/threat-model.md, bug class 3).
 	 */
 	LIB_CHECK(max <= STR_MAX_LIMIT);
 	if (len > max)

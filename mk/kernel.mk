@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 #
-# The freestanding kernel: flags (reference/model-codebases.md §7.9), the
+# The freestanding kernel: flags (docs/architecture.md, "Build flags"), the
 # source lists, the link, and the IGVM file built from the ELF.
 
 KCC := $(CC)

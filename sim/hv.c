@@ -38,7 +38,7 @@ static void set_out(struct ghcb *g, uint64_t *field, uint64_t v)
 			(size_t)((uint8_t *)field - (uint8_t *)g));
 }
 
-/* ref §2.2: EXITINFO1 = 2, EXITINFO2 = the reason. */
+/* 56421: EXITINFO1 = 2, EXITINFO2 = the reason. */
 static void malformed(struct ghcb *g, uint64_t reason)
 {
 	set_out(g, &g->sw_exit_info_1, GHCB_RESP_MALFORMED_INPUT);
@@ -92,7 +92,7 @@ static bool rmp_change(struct sim_hv *hv, uint64_t gpa, bool huge,
 	return rc == SNP_SUCCESS;
 }
 
-/* ---- MSR protocol (ref §2.1) ------------------------------------------- */
+/* ---- MSR protocol (AMD 56421) ----------------------------------------- */
 
 static uint32_t cpuid_value(const struct sim_hv *hv, uint32_t fn,
 			    unsigned int reg)
@@ -164,7 +164,7 @@ static bool msr_protocol(struct sim_hv *hv, unsigned int cpu, uint64_t *msr)
 	}
 }
 
-/* ---- NAE: page state change (ref §2.3) --------------------------------- */
+/* ---- NAE: page state change (AMD 56421) ------------------------------- */
 
 static void nae_psc(struct sim_hv *hv, uint64_t ghcb_gpa, const struct ghcb *in,
 		    struct ghcb *g)
@@ -205,7 +205,7 @@ static void nae_psc(struct sim_hv *hv, uint64_t ghcb_gpa, const struct ghcb *in,
 	}
 }
 
-/* ---- NAE: guest requests (ref §2.3, §2.4) ------------------------------ */
+/* ---- NAE: guest requests (AMD 56421) ---------------------------------- */
 
 static void greq_log(struct sim_hv_greq *q, const uint8_t *req)
 {
@@ -225,8 +225,8 @@ static void greq_log(struct sim_hv_greq *q, const uint8_t *req)
 /*
  * Extended request: the certificate table goes into the guest's buffer
  * when it fits; otherwise INVALID_LEN with the pages needed in RBX and
- * the request is not forwarded (ref §2.3, §2.4). False when the request
- * ends here.
+ * the request is not forwarded (56421 Extended Guest Request). False when the
+ * request ends here.
  */
 static bool greq_certs(struct sim_hv *hv, const struct ghcb *in, struct ghcb *g)
 {
@@ -263,7 +263,7 @@ static bool greq_certs(struct sim_hv *hv, const struct ghcb *in, struct ghcb *g)
 	if (hv->greq.certs_len)
 		memcpy(buf, hv->greq.certs, hv->greq.certs_len);
 	else
-		memset(buf, 0, 24); /* ref §2.4: an empty table */
+		memset(buf, 0, 24); /* 56421: an empty table */
 	return true;
 }
 
@@ -326,7 +326,7 @@ static void nae_guest_request(struct sim_hv *hv, const struct ghcb *in,
 	}
 }
 
-/* ---- NAE: AP creation, Run VMPL (ref §2.3) ----------------------------- */
+/* ---- NAE: AP creation, Run VMPL (AMD 56421) --------------------------- */
 
 static void nae_ap_creation(struct sim_hv *hv, const struct ghcb *in,
 			    struct ghcb *g)
@@ -363,7 +363,7 @@ static void nae_run_vmpl(struct sim_hv *hv, const struct ghcb *in,
 	hv->last_vmpl = (unsigned int)in->sw_exit_info_1;
 }
 
-/* ---- The GHCB page (ref §2.2) ------------------------------------------ */
+/* ---- The GHCB page (AMD 56421) ---------------------------------------- */
 
 /*
  * Serves the event in a registered GHCB page; returns its exit code. The
@@ -436,7 +436,7 @@ bool sim_hv_vmgexit(unsigned int cpu, uint64_t *msr, void *page)
 		x.ghcb = page;
 		x.exit_code = ghcb_page_exit(hv, *msr, page);
 	} else {
-		/* A GPA this vCPU did not register (ref §2.2 reason 1). */
+		/* A GPA this vCPU did not register (56421 reason 1). */
 		hv->unregistered++;
 		if (page && host_page(hv, *msr)) {
 			struct ghcb *g = page;

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The model hypervisor of csvsm's SEV-SNP machine model: the host side of
- * the GHCB protocol (AMD 56421; shared/reference/svsm-protocols.md
- * §2.1-2.4, "ref §2.x"). The fake arch's VMGEXIT (kernel/arch/fake/
- * fake_ghcb.c) calls it synchronously with the GHCB MSR and the page the
- * MSR names, so the SVSM's GHCB client (kernel/plat/snp/ghcb.c) runs
- * unchanged against it.
+ * the GHCB protocol (AMD 56421, docs/references.md). The fake arch's
+ * VMGEXIT (kernel/arch/fake/fake_ghcb.c) calls it synchronously with the
+ * GHCB MSR and the page the MSR names, so the SVSM's GHCB client
+ * (kernel/plat/snp/ghcb.c) runs unchanged against it.
  *
  * What it serves:
  *  - MSR protocol: SEV information, HV features, CPUID (a small table),
@@ -19,7 +18,7 @@
  *    sim/psp.h; certificate buffer length rules), AP creation (into
  *    sim/vcpu.h's table), Run VMPL (recorded).
  * Malformed input is answered as 56421 says: EXITINFO1 = 2 and the reason
- * in EXITINFO2 (ref §2.2). Model choices are marked "model:".
+ * in EXITINFO2. Model choices are marked "model:".
  *
  * Tests make it unlucky (the guest-request knobs) or hostile: the
  * `hostile` callback runs after the honest handler of every VMGEXIT and
@@ -45,7 +44,7 @@ struct sim_vcpu_table;
 #define SIM_HV_CPUS 4u
 
 /*
- * model: page-state change errors in EXITINFO2 (ref §2.3 only says
+ * model: page-state change errors in EXITINFO2 (56421 only says
  * nonzero is failure; these are KVM's values): a bad header, a bad entry,
  * an RMP update that failed.
  */

@@ -15,8 +15,8 @@
  * the VMPCKs (IV = sequence number, AAD = header 0x30..0x5F), per-VMPCK
  * sequence numbers, and MSG_REPORT_REQ answered with an attestation report
  * signed by a model VCEK (ECDSA P-384 with SHA-384, r and s as 72-byte
- * little-endian fields). Rules and layouts: shared/reference/
- * svsm-protocols.md §2.4 and §2.5 ("ref §x"). All cryptography is
+ * little-endian fields). Rules and layouts: AMD 56860 guest messages and
+ * secrets page ("56860" below). All cryptography is
  * OpenSSL libcrypto.
  */
 #include "psp.h"
@@ -47,7 +47,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 
 struct sim_psp {
 	uint8_t vmpck[VMPCKS][KEY_SIZE];
-	/* ref §2.4: the number the next request must carry, per VMPCK. */
+	/* 56860: the number the next request must carry, per VMPCK. */
 	uint64_t next_seqno[VMPCKS];
 	struct sim_psp_launch launch;
 	EVP_PKEY *vcek;
@@ -78,7 +78,7 @@ const char *sim_psp_err_name(enum sim_psp_err err)
 	return err_names[err];
 }
 
-/* ref §2.4: the 96-bit IV is the sequence number (LE) and four zeros. */
+/* 56860: the 96-bit IV is the sequence number (LE) and four zeros. */
 static void gcm_iv(uint64_t seqno, uint8_t iv[SNP_GUEST_MSG_IV_SIZE])
 {
 	memset(iv, 0, SNP_GUEST_MSG_IV_SIZE);
@@ -93,7 +93,7 @@ static const uint8_t *hdr_aad(const struct snp_guest_msg_hdr *hdr)
 
 /*
  * AES-256-GCM over len bytes, keyed by a VMPCK, IV and AAD from hdr
- * (ref §2.4); the tag goes to tag. len <= MAX_PAYLOAD, so it fits an int.
+ * (56860); the tag goes to tag. len <= MAX_PAYLOAD, so it fits an int.
  */
 static enum sim_psp_err gcm_seal(const uint8_t key[KEY_SIZE],
 				 const struct snp_guest_msg_hdr *hdr,
@@ -170,7 +170,7 @@ static enum sim_psp_err gcm_open(const uint8_t key[KEY_SIZE],
 	return SIM_PSP_OK;
 }
 
-/* ref §2.4: the header of a message about to be sealed. */
+/* 56860: the header of a message about to be sealed. */
 static void hdr_init(struct snp_guest_msg_hdr *hdr, uint64_t seqno,
 		     uint8_t type, uint8_t version, uint16_t size,
 		     uint8_t vmpck_id)
@@ -191,7 +191,7 @@ static void hdr_init(struct snp_guest_msg_hdr *hdr, uint64_t seqno,
  * decrypting: algorithm, header version and size, the VMPCK id, that msg_sz
  * fits the page and the bytes received (len >= HDR_SIZE here). Reserved
  * bytes, including the unused half of the tag field, must be zero: the
- * model is stricter than the reference states, because those bytes are
+ * model is stricter than the known spec text, because those bytes are
  * outside the AAD and a sender that sets them is broken.
  */
 static enum sim_psp_err hdr_check(const struct snp_guest_msg_hdr *hdr,
@@ -215,7 +215,7 @@ static enum sim_psp_err hdr_check(const struct snp_guest_msg_hdr *hdr,
 	return SIM_PSP_OK;
 }
 
-/* ECDSA P-384 with SHA-384 over the signed part (ref §2.4). */
+/* ECDSA P-384 with SHA-384 over the signed part (56860). */
 static enum sim_psp_err report_sign(EVP_PKEY *vcek,
 				    struct snp_attestation_report *r)
 {
@@ -258,7 +258,7 @@ static enum sim_psp_err report_sign(EVP_PKEY *vcek,
 }
 
 /*
- * ref §2.4: the status of a report request that authenticated. The VMPL
+ * 56860: the status of a report request that authenticated. The VMPL
  * asked for may not be more privileged than the VMPCK's own (VMPCKn belongs
  * to VMPLn); key select 0 means "VLEK if installed, else VCEK" and the
  * model has no VLEK, so 0 and 1 both sign with the VCEK and 2 is refused.
@@ -280,7 +280,7 @@ static uint32_t report_req_status(const struct snp_report_req *req,
 	return SNP_REPORT_STATUS_SUCCESS;
 }
 
-/* ref §2.4: the report for an accepted request, signed. */
+/* 56860: the report for an accepted request, signed. */
 static enum sim_psp_err report_build(const struct sim_psp *psp,
 				     const struct snp_report_req *req,
 				     struct snp_attestation_report *r)
@@ -369,7 +369,7 @@ enum sim_psp_err sim_psp_guest_request(struct sim_psp *psp,
 	if (resp_cap < HDR_SIZE + sizeof(struct snp_report_rsp))
 		return SIM_PSP_E_RESP_SPACE;
 	/*
-	 * ref §2.4, §5.2 item 13: exactly the next number, so a replay (an
+	 * 56860, bug class 13: exactly the next number, so a replay (an
 	 * old number) and a gap (a later one) are both refused. The answer
 	 * carries seqno + 1, which must not wrap to the invalid 0.
 	 */
@@ -530,7 +530,7 @@ enum sim_psp_err sim_psp_create(const struct sim_psp_config *cfg,
 	if (!psp)
 		return SIM_PSP_E_NOMEM;
 	for (unsigned int i = 0; i < VMPCKS; i++)
-		psp->next_seqno[i] = 1; /* ref §2.4: numbering starts at 1 */
+		psp->next_seqno[i] = 1; /* 56860: numbering starts at 1 */
 	if (cfg)
 		psp->launch = cfg->launch;
 	if (cfg && cfg->vmpck_given)
@@ -600,7 +600,7 @@ enum sim_psp_err sim_psp_guest_open(const struct sim_psp_msg *msg,
 	/*
 	 * TRUST: the response page is shared with the host, which may have
 	 * written anything into it; copied once, checked against the request
-	 * (ref §2.4 response validation), then authenticated.
+	 * (56860 response validation), then authenticated.
 	 */
 	struct snp_guest_msg_hdr hdr;
 	uint8_t ct[MAX_PAYLOAD];

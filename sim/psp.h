@@ -11,7 +11,7 @@
  * protocol (sim_psp_guest_seal/open), so that tests can play the guest, and
  * so that the SVSM's own guest-request client can be checked against an
  * independent peer. Wire formats: include/abi/snp_guest_msg.h; rules:
- * shared/reference/svsm-protocols.md §2.4 ("ref §2.4").
+ * AMD 56860 guest messages ("56860" below).
  *
  * Host-side model code on OpenSSL libcrypto; single-threaded (the machine
  * model serialises guest requests as the hypervisor does).
@@ -50,7 +50,7 @@ const char *sim_psp_err_name(enum sim_psp_err err);
 
 /*
  * The values the firmware fixes at launch and copies into every report
- * (ref §2.4, ATTESTATION_REPORT). TCB values are raw u64 as on the wire.
+ * (56860 ATTESTATION_REPORT). TCB values are raw u64 as on the wire.
  */
 struct sim_psp_launch {
 	uint32_t guest_svn;
@@ -74,7 +74,7 @@ struct sim_psp_launch {
 	uint8_t cpuid_fam_id, cpuid_mod_id, cpuid_step;
 	uint8_t current_build, current_minor, current_major;
 	uint8_t committed_build, committed_minor, committed_major;
-	/* Secrets-page header words (ref §2.5). */
+	/* Secrets-page header words (56860). */
 	uint32_t secrets_version;
 	uint32_t fms;
 };
@@ -93,7 +93,7 @@ struct sim_psp_config {
 
 struct sim_psp;
 
-/* The report version this model emits (ref §2.4: v3 adds CPUID at 0x188). */
+/* The report version this model emits (56860: v3 adds CPUID at 0x188). */
 #define SIM_PSP_REPORT_VERSION 3u
 
 /* Creates a PSP; *out is NULL on error. */
@@ -104,7 +104,7 @@ sim_psp_create(const struct sim_psp_config *cfg, struct sim_psp **out);
 void sim_psp_destroy(struct sim_psp *psp);
 
 /*
- * One SNP guest request (ref §2.4): decrypts and verifies the message in
+ * One SNP guest request (56860): decrypts and verifies the message in
  * req_page[0..req_len) with VMPCK vmpck_id, checks its sequence number
  * against the counter of that VMPCK, serves MSG_REPORT_REQ and writes the
  * encrypted MSG_REPORT_RSP to resp_page (*resp_len bytes). On success the
@@ -135,7 +135,7 @@ sim_psp_vmpck(const struct sim_psp *psp, unsigned int vmpck_id,
 	      uint8_t out[SNP_GUEST_MSG_KEY_SIZE]);
 
 /*
- * The secrets page as the firmware fills it at launch (ref §2.5): version,
+ * The secrets page as the firmware fills it at launch (56860): version,
  * FMS, all four VMPCKs; the OS area and the SVSM fields are zero.
  */
 void sim_psp_fill_secrets_page(const struct sim_psp *psp,
@@ -152,7 +152,7 @@ sim_psp_vcek_public_pem(const struct sim_psp *psp, char *buf, size_t cap,
 /*
  * The guest's side. One exchange is described by the request's key, VMPCK
  * id, sequence number, type and version; the response must carry seqno + 1,
- * type + 1, the same version and VMPCK id (ref §2.4, response validation).
+ * type + 1, the same version and VMPCK id (56860 response validation).
  */
 struct sim_psp_msg {
 	uint8_t key[SNP_GUEST_MSG_KEY_SIZE];

@@ -9,8 +9,8 @@
  * SVSM's SNP code runs against it through kernel/arch/fake, and tests use
  * the host operations to model a hostile host.
  *
- * Rules (shared/reference/svsm-protocols.md §4, "ref §4"; model choices
- * where the reference is silent are marked "model:"):
+ * Rules (AMD64 APM vol. 3, PVALIDATE and RMPADJUST; model choices where
+ * the sources are silent are marked "model:"):
  *  - An RMP entry covers 4 KiB or 2 MiB. A 2 MiB entry is represented by
  *    its 512 per-page entries, which always agree (same page_size,
  *    assigned, validated, vmsa and perms).

@@ -2,7 +2,7 @@
 /*
  * The host's vCPU table in csvsm's SEV-SNP machine model: which VMSA the
  * hypervisor would run for each (APIC ID, VMPL), as the GHCB SNP AP
- * Creation NAE (ref §2.3; include/abi/ghcb.h) sets it. The SVSM's
+ * Creation NAE (AMD 56421; include/abi/ghcb.h) sets it. The SVSM's
  * CREATE_VCPU/DELETE_VCPU notification (snp_vcpu_notify) reaches it
  * through its GHCB and the model hypervisor (sim/hv.c), so tests can check
  * what the host was told and make the host refuse.

@@ -7,9 +7,11 @@
  * descriptor. Shared by the SVSM's SNP platform code and by the model
  * hypervisor in sim/, which answers the same requests.
  *
- * Source: shared/reference/svsm-protocols.md §2.1-2.3 (cited as "ref §2.x"),
- * which takes the values from the Linux guest/KVM code and COCONUT (the
- * text of 56421 itself was not available). Everything is little endian.
+ * Source: the values are those of the Linux guest/KVM code
+ * (arch/x86/include/asm/sev-common.h, arch/x86/include/uapi/asm/svm.h) and
+ * COCONUT-SVSM, which implement 56421 (its text was not available, see
+ * docs/references.md); "56421" below names the spec's message or event.
+ * Everything is little endian.
  * The GHCB page and the PSC descriptor are host-writable at all times:
  * copy them into private memory once, then check the copy.
  *
@@ -21,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- MSR protocol (ref §2.1) ------------------------------------------- */
+/* ---- MSR protocol (56421, GHCB MSR protocol) --------------------------- */
 
 #define GHCB_MSR	   0xc0010130u
 #define GHCB_MSR_INFO_MASK 0xfffull /* GHCBInfo: request/response code */
@@ -169,7 +171,7 @@ static inline uint64_t ghcb_msr_term_req(unsigned int set, unsigned int code)
 #define GHCB_TERM_PROTOCOL_UNSUPPORTED 1u
 #define GHCB_TERM_SNP_UNSUPPORTED      2u
 
-/* ---- The GHCB page (ref §2.2) ------------------------------------------ */
+/* ---- The GHCB page (56421, GHCB layout) -------------------------------- */
 
 #define GHCB_PAGE_SIZE	       4096u
 #define GHCB_PROTOCOL_VERSION  2u /* the version an SVSM needs */
@@ -180,7 +182,7 @@ static inline uint64_t ghcb_msr_term_req(unsigned int set, unsigned int code)
 #define GHCB_VALID_BITMAP_AREA 0x400u
 
 /*
- * ref §2.2: the GHCB. Only the fields an SVSM uses are named; the save
+ * 56421: the GHCB. Only the fields an SVSM uses are named; the save
  * area's other slots are reserved here. Shared with the host: never read a
  * field twice, and after VMGEXIT trust only fields whose valid bit the host
  * set.
@@ -219,7 +221,7 @@ struct ghcb {
 
 #define GHCB_ASSERT_(f, o)                              \
 	_Static_assert(offsetof(struct ghcb, f) == (o), \
-		       "GHCB " #f ", 56421 GHCB layout, ref §2.2")
+		       "GHCB " #f ", 56421 GHCB layout")
 GHCB_ASSERT_(cpl, 0x0cb);
 GHCB_ASSERT_(xss, 0x140);
 GHCB_ASSERT_(dr7, 0x160);
@@ -244,11 +246,13 @@ GHCB_ASSERT_(shared_buffer, 0x800);
 GHCB_ASSERT_(protocol_version, 0xffa);
 GHCB_ASSERT_(ghcb_usage, 0xffc);
 #undef GHCB_ASSERT_
-_Static_assert(sizeof(struct ghcb) == GHCB_PAGE_SIZE, "GHCB, ref §2.2");
+_Static_assert(sizeof(struct ghcb) == GHCB_PAGE_SIZE,
+	       "GHCB, 56421 GHCB layout");
 
 /*
- * ref §2.2: the valid bit of the 8-byte field at byte offset `off` (< 0x400)
- * is bit (off / 8) of the bitmap. Use with offsetof(struct ghcb, field).
+ * 56421 valid bitmap: the valid bit of the 8-byte field at byte offset
+ * `off` (< 0x400) is bit (off / 8) of the bitmap. Use with
+ * offsetof(struct ghcb, field).
  */
 static inline bool ghcb_valid_index_ok(size_t off)
 {
@@ -272,7 +276,7 @@ static inline bool ghcb_bitmap_test(const uint64_t bitmap[2], size_t off)
 }
 
 /*
- * ref §2.2: SW_EXITINFO1[31:0] after VMGEXIT: 0 ok, 1 the host asks to
+ * 56421: SW_EXITINFO1[31:0] after VMGEXIT: 0 ok, 1 the host asks to
  * inject an exception (described in EXITINFO2), 2 error with the reason
  * in EXITINFO2.
  */
@@ -287,7 +291,7 @@ static inline bool ghcb_bitmap_test(const uint64_t bitmap[2], size_t off)
 #define GHCB_ERR_INVALID_INPUT	 5u
 #define GHCB_ERR_INVALID_EVENT	 6u
 
-/* ---- Exit codes (SW_EXITCODE, ref §2.3) -------------------------------- */
+/* ---- Exit codes (SW_EXITCODE, 56421 NAE events) ----------------------- */
 
 /* Automatic exits the SVSM's #VC handler forwards. */
 #define GHCB_EXIT_CPUID	     0x72ull
@@ -323,9 +327,9 @@ static inline bool ghcb_bitmap_test(const uint64_t bitmap[2], size_t off)
 /*
  * SNP AP Creation: EXITINFO1 = request | VMPL << 16 | APIC ID << 32,
  * EXITINFO2 = VMSA GPA, RAX = that VMSA's SEV_FEATURES. On return
- * EXITINFO1[31:0] != 0 is an error. ref §8 open point: the width of the
- * VMPL field is not confirmed against 56421; csvsm takes the [19:16] that
- * Linux and COCONUT use, and the request in the bits below it.
+ * EXITINFO1[31:0] != 0 is an error. Unconfirmed (docs/protocols.md): the
+ * width of the VMPL field is not checked against 56421; csvsm takes the
+ * [19:16] that Linux and COCONUT use, and the request in the bits below it.
  */
 #define GHCB_AP_CREATE_ON_INIT 0u
 #define GHCB_AP_CREATE	       1u
@@ -350,9 +354,9 @@ static inline uint64_t ghcb_ap_creation_info1(unsigned int request,
 #define GHCB_HV_DOORBELL_QUERY	       2u
 
 /*
- * SNP Run VMPL: EXITINFO1 = target VMPL, EXITINFO2 = 0. ref §8 open point:
- * 56421's exact EXITINFO1 format is unconfirmed (Linux only passes 0); csvsm
- * passes the VMPL as the whole value.
+ * SNP Run VMPL: EXITINFO1 = target VMPL, EXITINFO2 = 0. Unconfirmed
+ * (docs/protocols.md): 56421's exact EXITINFO1 format (Linux only passes 0);
+ * csvsm passes the VMPL as the whole value.
  */
 
 /* Termination NAE: EXITINFO1 [3:0] reason set, [11:4] reason code. */
@@ -361,7 +365,7 @@ static inline uint64_t ghcb_nae_term_info1(unsigned int set, unsigned int code)
 	return (set & 0xfu) | ((uint64_t)(code & 0xffu) << 4);
 }
 
-/* ---- Page state change descriptor (ref §2.3) --------------------------- */
+/* ---- Page state change descriptor (56421, SNP Page State Change) ------ */
 
 /*
  * The operation in a PSC entry and in the MSR PSC request (which knows
@@ -384,8 +388,8 @@ struct ghcb_psc_hdr {
 	uint32_t reserved;
 };
 _Static_assert(offsetof(struct ghcb_psc_hdr, end_entry) == 2,
-	       "PSC header, ref §2.3");
-_Static_assert(sizeof(struct ghcb_psc_hdr) == 8, "PSC header, ref §2.3");
+	       "PSC header, 56421");
+_Static_assert(sizeof(struct ghcb_psc_hdr) == 8, "PSC header, 56421");
 
 #define GHCB_PSC_MAX_ENTRIES 253u
 
@@ -393,9 +397,9 @@ struct ghcb_psc {
 	struct ghcb_psc_hdr hdr;
 	uint64_t entries[GHCB_PSC_MAX_ENTRIES];
 };
-_Static_assert(offsetof(struct ghcb_psc, entries) == 8, "PSC, ref §2.3");
+_Static_assert(offsetof(struct ghcb_psc, entries) == 8, "PSC, 56421");
 _Static_assert(sizeof(struct ghcb_psc) == GHCB_SHARED_BUF_SIZE,
-	       "PSC descriptor fills the shared buffer, ref §2.2, §2.3");
+	       "PSC descriptor fills the shared buffer, 56421");
 
 /*
  * A PSC entry: [11:0] current page (4 KiB pages of a 2 MiB entry already

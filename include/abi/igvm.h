@@ -5,8 +5,8 @@
  * (which reads its parameter pages), the host tools that build and measure
  * the file, and the tests. Everything is little endian.
  *
- * Source: igvm_defs 0.4.0 (microsoft/igvm e6c3ff1c), summarised in
- * shared/reference/igvm-and-measurement.md §1 (cited as "ref §1.x" below).
+ * Source: igvm_defs 0.4.0 (microsoft/igvm e6c3ff1c, igvm_defs/src/lib.rs;
+ * cited as "igvm_defs" below; docs/references.md).
  * Every struct below has exactly the wire layout without any packing except
  * struct igvm_vhs_vp_context, whose u64 is declared unaligned in igvm_defs.
  *
@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* ref §1.1, §1.2 */
+/* igvm_defs: the fixed header and the TLV alignment. */
 #define IGVM_MAGIC	      0x4D564749u /* "IGVM" as a LE u32 */
 #define IGVM_FORMAT_VERSION_1 1u
 #define IGVM_FORMAT_VERSION_2 2u
@@ -26,10 +26,10 @@
 #define IGVM_PAGE_SIZE_4K     4096u
 #define IGVM_TLV_ALIGN	      8u
 
-/* ref §1.3: "loader may ignore this header if it does not know the type". */
+/* igvm_defs: "loader may ignore this header if it does not know the type". */
 #define IGVM_VHT_OPTIONAL_BIT 0x80000000u
 
-/* ref §1.1: the three sections, in the order they must appear. */
+/* igvm_defs: the three sections, in the order they must appear. */
 #define IGVM_VHT_RANGE_PLATFORM_START  0x001u
 #define IGVM_VHT_RANGE_PLATFORM_END    0x100u
 #define IGVM_VHT_RANGE_INIT_START      0x101u
@@ -37,7 +37,7 @@
 #define IGVM_VHT_RANGE_DIRECTIVE_START 0x301u
 #define IGVM_VHT_RANGE_DIRECTIVE_END   0x400u
 
-/* ref §1.3: variable header type ids. */
+/* igvm_defs: variable header type ids. */
 #define IGVM_VHT_SUPPORTED_PLATFORM	      0x001u
 #define IGVM_VHT_GUEST_POLICY		      0x101u
 #define IGVM_VHT_RELOCATABLE_REGION	      0x102u
@@ -50,7 +50,7 @@
 #define IGVM_VHT_PARAMETER_INSERT	      0x303u
 #define IGVM_VHT_VP_CONTEXT		      0x304u
 #define IGVM_VHT_REQUIRED_MEMORY	      0x305u
-/* 0x306 was SHARED_BOUNDARY_GPA: reserved, never emitted (ref §1.3). */
+/* 0x306 was SHARED_BOUNDARY_GPA: reserved, never emitted (igvm_defs). */
 #define IGVM_VHT_VP_COUNT_PARAMETER	    0x307u
 #define IGVM_VHT_SRAT			    0x308u
 #define IGVM_VHT_MADT			    0x309u
@@ -65,7 +65,7 @@
 #define IGVM_VHT_DEVICE_TREE		    0x312u
 #define IGVM_VHT_ENVIRONMENT_INFO_PARAMETER 0x313u
 
-/* ref §1.4: platform_type of SUPPORTED_PLATFORM (4..6 are v2/unstable). */
+/* igvm_defs: platform_type of SUPPORTED_PLATFORM (4..6 are v2/unstable). */
 #define IGVM_PLATFORM_NATIVE	    0u
 #define IGVM_PLATFORM_VSM_ISOLATION 1u
 #define IGVM_PLATFORM_SEV_SNP	    2u
@@ -75,12 +75,12 @@
 #define IGVM_PLATFORM_CCA	    6u
 #define IGVM_PLATFORM_VERSION	    1u /* the only defined value */
 
-/* ref §1.5: the compatibility-mask bits csvsm assigns (as COCONUT does). */
+/* The compatibility-mask bits csvsm assigns (as COCONUT-SVSM's igvmbuilder). */
 #define IGVM_MASK_SNP	 (1u << 0)
 #define IGVM_MASK_NATIVE (1u << 1)
 #define IGVM_MASK_TDX	 (1u << 2)
 
-/* ref §1.4: PAGE_DATA flags and data types. */
+/* igvm_defs: PAGE_DATA flags and data types. */
 #define IGVM_PAGE_DATA_FLAG_IS_2MB_PAGE (1u << 0)
 #define IGVM_PAGE_DATA_FLAG_UNMEASURED	(1u << 1)
 #define IGVM_PAGE_DATA_FLAG_SHARED	(1u << 2)
@@ -89,13 +89,13 @@
 #define IGVM_PAGE_DATA_TYPE_CPUID_DATA	2u
 #define IGVM_PAGE_DATA_TYPE_CPUID_XF	3u
 
-/* ref §1.4: REQUIRED_MEMORY and RELOCATABLE_REGION flags. */
+/* igvm_defs: REQUIRED_MEMORY and RELOCATABLE_REGION flags. */
 #define IGVM_REQUIRED_MEMORY_FLAG_VTL2_PROTECTABLE (1u << 0)
 #define IGVM_RELOCATION_FLAG_IS_VTL2		   (1u << 0)
 #define IGVM_RELOCATION_FLAG_APPLY_RIP		   (1u << 1)
 #define IGVM_RELOCATION_FLAG_APPLY_GDTR		   (1u << 2)
 
-/* ref §1.4: MEMORY_MAP entry types (4 and 5 are v2). */
+/* igvm_defs: MEMORY_MAP entry types (4 and 5 are v2). */
 #define IGVM_MEMORY_MAP_MEMORY		  0u
 #define IGVM_MEMORY_MAP_PLATFORM_RESERVED 1u
 #define IGVM_MEMORY_MAP_PERSISTENT	  2u
@@ -103,7 +103,7 @@
 #define IGVM_MEMORY_MAP_SPECIFIC_PURPOSE  4u
 #define IGVM_MEMORY_MAP_HIDDEN		  5u
 
-/* ref §4: SNP ID block algorithms and curves. */
+/* AMD 56860 ID_AUTH_INFO: SNP ID block algorithms and curves. */
 #define IGVM_SNP_ID_KEY_ALGO_ECDSA_P384_SHA384 1u
 #define IGVM_SNP_ID_CURVE_P384		       2u
 
@@ -112,7 +112,7 @@
 #define IGVM_ABI_SIZE_(t, s, ref) \
 	_Static_assert(sizeof(struct t) == (s), "sizeof " #t " " ref)
 
-/* ref §1.2: IGVM_FIXED_HEADER (format_version 1). */
+/* igvm_defs: IGVM_FIXED_HEADER (format_version 1). */
 struct igvm_fixed_header {
 	uint32_t magic;
 	uint32_t format_version;
@@ -121,11 +121,11 @@ struct igvm_fixed_header {
 	uint32_t total_file_size;
 	uint32_t checksum;
 };
-IGVM_ABI_SIZE_(igvm_fixed_header, 24, "ref §1.2");
-IGVM_ABI_ASSERT_(igvm_fixed_header, total_file_size, 0x10, "ref §1.2");
-IGVM_ABI_ASSERT_(igvm_fixed_header, checksum, 0x14, "ref §1.2");
+IGVM_ABI_SIZE_(igvm_fixed_header, 24, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_fixed_header, total_file_size, 0x10, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_fixed_header, checksum, 0x14, "igvm_defs 0.4.0");
 
-/* ref §1.2: IGVM_FIXED_HEADER_V2 (format_version 2): v1 plus two fields. */
+/* igvm_defs: IGVM_FIXED_HEADER_V2 (format_version 2): v1 plus two fields. */
 struct igvm_fixed_header_v2 {
 	uint32_t magic;
 	uint32_t format_version;
@@ -136,19 +136,19 @@ struct igvm_fixed_header_v2 {
 	uint32_t architecture;
 	uint32_t page_size;
 };
-IGVM_ABI_SIZE_(igvm_fixed_header_v2, 32, "ref §1.2");
-IGVM_ABI_ASSERT_(igvm_fixed_header_v2, checksum, 0x14, "ref §1.2");
-IGVM_ABI_ASSERT_(igvm_fixed_header_v2, architecture, 0x18, "ref §1.2");
-IGVM_ABI_ASSERT_(igvm_fixed_header_v2, page_size, 0x1C, "ref §1.2");
+IGVM_ABI_SIZE_(igvm_fixed_header_v2, 32, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_fixed_header_v2, checksum, 0x14, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_fixed_header_v2, architecture, 0x18, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_fixed_header_v2, page_size, 0x1C, "igvm_defs 0.4.0");
 
-/* ref §1.1: the TLV header; length excludes this header and the padding. */
+/* igvm_defs: the TLV header; length excludes this header and the padding. */
 struct igvm_vhs_variable_header {
 	uint32_t type;
 	uint32_t length;
 };
-IGVM_ABI_SIZE_(igvm_vhs_variable_header, 8, "ref §1.1");
+IGVM_ABI_SIZE_(igvm_vhs_variable_header, 8, "igvm_defs 0.4.0");
 
-/* ref §1.4, §1.5: IGVM_VHS_SUPPORTED_PLATFORM. */
+/* igvm_defs: IGVM_VHS_SUPPORTED_PLATFORM. */
 struct igvm_vhs_supported_platform {
 	uint32_t compatibility_mask;
 	uint8_t highest_vtl;
@@ -156,22 +156,25 @@ struct igvm_vhs_supported_platform {
 	uint16_t platform_version;
 	uint64_t shared_gpa_boundary;
 };
-IGVM_ABI_SIZE_(igvm_vhs_supported_platform, 16, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_supported_platform, platform_type, 5, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_supported_platform, platform_version, 6, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_supported_platform, 16, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_supported_platform, platform_type, 5,
+		 "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_supported_platform, platform_version, 6,
+		 "igvm_defs 0.4.0");
 IGVM_ABI_ASSERT_(igvm_vhs_supported_platform, shared_gpa_boundary, 8,
-		 "ref §1.4");
+		 "igvm_defs 0.4.0");
 
-/* ref §1.4: IGVM_VHS_GUEST_POLICY (SNP or TDX policy bits). */
+/* igvm_defs: IGVM_VHS_GUEST_POLICY (SNP or TDX policy bits). */
 struct igvm_vhs_guest_policy {
 	uint64_t policy;
 	uint32_t compatibility_mask;
 	uint32_t reserved;
 };
-IGVM_ABI_SIZE_(igvm_vhs_guest_policy, 16, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_guest_policy, compatibility_mask, 8, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_guest_policy, 16, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_guest_policy, compatibility_mask, 8,
+		 "igvm_defs 0.4.0");
 
-/* ref §1.4: IGVM_VHS_RELOCATABLE_REGION. */
+/* igvm_defs: IGVM_VHS_RELOCATABLE_REGION. */
 struct igvm_vhs_relocatable_region {
 	uint32_t compatibility_mask;
 	uint16_t vp_index;
@@ -183,11 +186,11 @@ struct igvm_vhs_relocatable_region {
 	uint64_t minimum_relocation_gpa;
 	uint64_t maximum_relocation_gpa;
 };
-IGVM_ABI_SIZE_(igvm_vhs_relocatable_region, 48, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_relocatable_region, 48, "igvm_defs 0.4.0");
 IGVM_ABI_ASSERT_(igvm_vhs_relocatable_region, relocation_alignment, 8,
-		 "ref §1.4");
+		 "igvm_defs 0.4.0");
 
-/* ref §1.4: IGVM_VHS_PAGE_TABLE_RELOCATION. */
+/* igvm_defs: IGVM_VHS_PAGE_TABLE_RELOCATION. */
 struct igvm_vhs_page_table_relocation {
 	uint32_t compatibility_mask;
 	uint16_t vp_index;
@@ -197,19 +200,19 @@ struct igvm_vhs_page_table_relocation {
 	uint64_t size;
 	uint64_t used_size;
 };
-IGVM_ABI_SIZE_(igvm_vhs_page_table_relocation, 32, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_page_table_relocation, gpa, 8, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_page_table_relocation, 32, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_page_table_relocation, gpa, 8, "igvm_defs 0.4.0");
 
-/* ref §1.4: the body of CORIM_DOCUMENT and CORIM_SIGNATURE. */
+/* igvm_defs: the body of CORIM_DOCUMENT and CORIM_SIGNATURE. */
 struct igvm_vhs_corim_data {
 	uint32_t compatibility_mask;
 	uint32_t file_offset;
 	uint32_t size_bytes;
 	uint32_t reserved;
 };
-IGVM_ABI_SIZE_(igvm_vhs_corim_data, 16, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_corim_data, 16, "igvm_defs 0.4.0");
 
-/* ref §1.4: IGVM_VHS_CCA_POLICY (AArch64 only; listed for completeness). */
+/* igvm_defs: IGVM_VHS_CCA_POLICY (AArch64 only; listed for completeness). */
 struct igvm_vhs_cca_policy {
 	uint32_t compatibility_mask;
 	uint32_t reserved;
@@ -219,20 +222,21 @@ struct igvm_vhs_cca_policy {
 	uint8_t lfa_policy;
 	uint8_t reserved2[6];
 };
-IGVM_ABI_SIZE_(igvm_vhs_cca_policy, 32, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_cca_policy, hash_alg, 0x18, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_cca_policy, 32, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_cca_policy, hash_alg, 0x18, "igvm_defs 0.4.0");
 
-/* ref §1.4, §1.8: IGVM_VHS_PARAMETER_AREA; file_offset 0 = zero-filled. */
+/* igvm_defs: IGVM_VHS_PARAMETER_AREA; file_offset 0 = zero-filled. */
 struct igvm_vhs_parameter_area {
 	uint64_t number_of_bytes;
 	uint32_t parameter_area_index;
 	uint32_t file_offset;
 };
-IGVM_ABI_SIZE_(igvm_vhs_parameter_area, 16, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_parameter_area, parameter_area_index, 8, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_parameter_area, file_offset, 12, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_parameter_area, 16, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_parameter_area, parameter_area_index, 8,
+		 "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_parameter_area, file_offset, 12, "igvm_defs 0.4.0");
 
-/* ref §1.4, §1.7: IGVM_VHS_PAGE_DATA; file_offset 0 = a page of zeros. */
+/* igvm_defs: IGVM_VHS_PAGE_DATA; file_offset 0 = a page of zeros. */
 struct igvm_vhs_page_data {
 	uint64_t gpa;
 	uint32_t compatibility_mask;
@@ -241,33 +245,34 @@ struct igvm_vhs_page_data {
 	uint16_t data_type;
 	uint16_t reserved;
 };
-IGVM_ABI_SIZE_(igvm_vhs_page_data, 24, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_page_data, compatibility_mask, 0x8, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_page_data, file_offset, 0xC, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_page_data, flags, 0x10, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_page_data, data_type, 0x14, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_page_data, reserved, 0x16, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_page_data, 24, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_page_data, compatibility_mask, 0x8,
+		 "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_page_data, file_offset, 0xC, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_page_data, flags, 0x10, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_page_data, data_type, 0x14, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_page_data, reserved, 0x16, "igvm_defs 0.4.0");
 
-/* ref §1.4, §1.8: IGVM_VHS_PARAMETER_INSERT. */
+/* igvm_defs: IGVM_VHS_PARAMETER_INSERT. */
 struct igvm_vhs_parameter_insert {
 	uint64_t gpa;
 	uint32_t compatibility_mask;
 	uint32_t parameter_area_index;
 };
-IGVM_ABI_SIZE_(igvm_vhs_parameter_insert, 16, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_parameter_insert, 16, "igvm_defs 0.4.0");
 IGVM_ABI_ASSERT_(igvm_vhs_parameter_insert, parameter_area_index, 12,
-		 "ref §1.4");
+		 "igvm_defs 0.4.0");
 
-/* ref §1.3, §1.4: IGVM_VHS_PARAMETER, the body of 0x307..0x310, 0x312/3. */
+/* igvm_defs: IGVM_VHS_PARAMETER, the body of 0x307..0x310, 0x312/3. */
 struct igvm_vhs_parameter {
 	uint32_t parameter_area_index;
 	uint32_t byte_offset;
 };
-IGVM_ABI_SIZE_(igvm_vhs_parameter, 8, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_parameter, byte_offset, 4, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_parameter, 8, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_parameter, byte_offset, 4, "igvm_defs 0.4.0");
 
 /*
- * ref §1.4: IGVM_VHS_VP_CONTEXT. igvm_defs declares gpa as an unaligned
+ * igvm_defs: IGVM_VHS_VP_CONTEXT. igvm_defs declares gpa as an unaligned
  * u64, so the body is 20 bytes (TLV length 20, padded to 24 in the file).
  */
 struct igvm_vhs_vp_context {
@@ -277,13 +282,14 @@ struct igvm_vhs_vp_context {
 	uint16_t vp_index;
 	uint16_t reserved;
 } __attribute__((packed));
-IGVM_ABI_SIZE_(igvm_vhs_vp_context, 20, "ref §1.4 (length 20, not 24)");
-IGVM_ABI_ASSERT_(igvm_vhs_vp_context, compatibility_mask, 0x8, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_vp_context, file_offset, 0xC, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_vp_context, vp_index, 0x10, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_vp_context, reserved, 0x12, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_vp_context, 20, "igvm_defs 0.4.0 (length 20, not 24)");
+IGVM_ABI_ASSERT_(igvm_vhs_vp_context, compatibility_mask, 0x8,
+		 "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_vp_context, file_offset, 0xC, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_vp_context, vp_index, 0x10, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_vp_context, reserved, 0x12, "igvm_defs 0.4.0");
 
-/* ref §1.4: IGVM_VHS_REQUIRED_MEMORY. */
+/* igvm_defs: IGVM_VHS_REQUIRED_MEMORY. */
 struct igvm_vhs_required_memory {
 	uint64_t gpa;
 	uint32_t compatibility_mask;
@@ -291,30 +297,31 @@ struct igvm_vhs_required_memory {
 	uint32_t flags;
 	uint32_t reserved;
 };
-IGVM_ABI_SIZE_(igvm_vhs_required_memory, 24, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_required_memory, number_of_bytes, 12, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_required_memory, flags, 16, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_required_memory, 24, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_required_memory, number_of_bytes, 12,
+		 "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_required_memory, flags, 16, "igvm_defs 0.4.0");
 
-/* ref §1.4: IGVM_VHS_ERROR_RANGE. */
+/* igvm_defs: IGVM_VHS_ERROR_RANGE. */
 struct igvm_vhs_error_range {
 	uint64_t gpa;
 	uint32_t compatibility_mask;
 	uint32_t size_bytes;
 };
-IGVM_ABI_SIZE_(igvm_vhs_error_range, 16, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_error_range, size_bytes, 12, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_error_range, 16, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_error_range, size_bytes, 12, "igvm_defs 0.4.0");
 
-/* ref §1.4: MMIO_RANGES parameter payload. */
+/* igvm_defs: MMIO_RANGES parameter payload. */
 struct igvm_vhs_mmio_ranges {
 	struct {
 		uint64_t starting_gpa_page_number;
 		uint64_t number_of_pages;
 	} ranges[2];
 };
-IGVM_ABI_SIZE_(igvm_vhs_mmio_ranges, 32, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_mmio_ranges, 32, "igvm_defs 0.4.0");
 
 /*
- * ref §1.4: one MEMORY_MAP parameter entry; the list ends with an entry whose
+ * igvm_defs: one MEMORY_MAP parameter entry; the list ends with an entry whose
  * number_of_pages is 0.
  */
 struct igvm_vhs_memory_map_entry {
@@ -324,29 +331,29 @@ struct igvm_vhs_memory_map_entry {
 	uint16_t flags;
 	uint32_t reserved;
 };
-IGVM_ABI_SIZE_(igvm_vhs_memory_map_entry, 24, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_memory_map_entry, entry_type, 16, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_memory_map_entry, reserved, 20, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_memory_map_entry, 24, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_memory_map_entry, entry_type, 16, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_memory_map_entry, reserved, 20, "igvm_defs 0.4.0");
 
-/* ref §1.4, §4: ECDSA P-384 signature, R then S, little endian. */
+/* igvm_defs, AMD 56860: ECDSA P-384 signature, R then S, little endian. */
 struct igvm_vhs_snp_id_block_signature {
 	uint8_t r_comp[72];
 	uint8_t s_comp[72];
 };
-IGVM_ABI_SIZE_(igvm_vhs_snp_id_block_signature, 144, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_snp_id_block_signature, 144, "igvm_defs 0.4.0");
 
-/* ref §1.4, §4: public key; QEMU repacks it without the reserved word. */
+/* igvm_defs, 56860: public key; QEMU repacks it without the reserved word. */
 struct igvm_vhs_snp_id_block_public_key {
 	uint32_t curve;
 	uint32_t reserved;
 	uint8_t qx[72];
 	uint8_t qy[72];
 };
-IGVM_ABI_SIZE_(igvm_vhs_snp_id_block_public_key, 152, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block_public_key, qx, 8, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block_public_key, qy, 80, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_snp_id_block_public_key, 152, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block_public_key, qx, 8, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block_public_key, qy, 80, "igvm_defs 0.4.0");
 
-/* ref §1.4, §4: IGVM_VHS_SNP_ID_BLOCK; the policy comes from GUEST_POLICY. */
+/* igvm_defs: IGVM_VHS_SNP_ID_BLOCK; the policy comes from GUEST_POLICY. */
 struct igvm_vhs_snp_id_block {
 	uint32_t compatibility_mask;
 	uint8_t author_key_enabled;
@@ -363,22 +370,26 @@ struct igvm_vhs_snp_id_block {
 	struct igvm_vhs_snp_id_block_signature author_key_signature;
 	struct igvm_vhs_snp_id_block_public_key author_public_key;
 };
-IGVM_ABI_SIZE_(igvm_vhs_snp_id_block, 696, "ref §1.4 (0x2B8)");
-IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, ld, 0x008, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, family_id, 0x038, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, image_id, 0x048, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, version, 0x058, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, guest_svn, 0x05C, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, id_key_algorithm, 0x060, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_snp_id_block, 696, "igvm_defs 0.4.0 (0x2B8)");
+IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, ld, 0x008, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, family_id, 0x038, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, image_id, 0x048, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, version, 0x058, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, guest_svn, 0x05C, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, id_key_algorithm, 0x060,
+		 "igvm_defs 0.4.0");
 IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, author_key_algorithm, 0x064,
-		 "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, id_key_signature, 0x068, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, id_public_key, 0x0F8, "ref §1.4");
+		 "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, id_key_signature, 0x068,
+		 "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, id_public_key, 0x0F8,
+		 "igvm_defs 0.4.0");
 IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, author_key_signature, 0x190,
-		 "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, author_public_key, 0x220, "ref §1.4");
+		 "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_snp_id_block, author_public_key, 0x220,
+		 "igvm_defs 0.4.0");
 
-/* ref §1.4: IGVM_VHS_VBS_MEASUREMENT (Hyper-V VBS; listed for its size). */
+/* igvm_defs: IGVM_VHS_VBS_MEASUREMENT (Hyper-V VBS; listed for its size). */
 struct igvm_vhs_vbs_measurement {
 	uint32_t compatibility_mask;
 	uint32_t version;
@@ -392,12 +403,13 @@ struct igvm_vhs_vbs_measurement {
 	uint8_t signature[256];
 	uint8_t public_key[512];
 };
-IGVM_ABI_SIZE_(igvm_vhs_vbs_measurement, 864, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_vbs_measurement, signature, 0x60, "ref §1.4");
-IGVM_ABI_ASSERT_(igvm_vhs_vbs_measurement, public_key, 0x160, "ref §1.4");
+IGVM_ABI_SIZE_(igvm_vhs_vbs_measurement, 864, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_vbs_measurement, signature, 0x60, "igvm_defs 0.4.0");
+IGVM_ABI_ASSERT_(igvm_vhs_vbs_measurement, public_key, 0x160,
+		 "igvm_defs 0.4.0");
 
 /*
- * ref §1.4, §1.9: IgvmNativeVpContextX64 (igvm_defs 0.4.0, v2/unstable), the
+ * igvm_defs: IgvmNativeVpContextX64 (igvm_defs 0.4.0, v2/unstable), the
  * file data of a NATIVE VP_CONTEXT, zero-padded to 4 KiB; QEMU's
  * target/i386/igvm.c loads the same layout. The segment attributes are bits
  * 8..23 of the descriptor's high dword, e.g. flat 32-bit code 0xc09b and
@@ -432,9 +444,9 @@ struct igvm_native_vp_context_x64 {
 };
 #define IGVM_NATIVE_ASSERT_(f, o)                          \
 	IGVM_ABI_ASSERT_(igvm_native_vp_context_x64, f, o, \
-			 "IgvmNativeVpContextX64, ref §1.4")
+			 "IgvmNativeVpContextX64, igvm_defs 0.4.0")
 IGVM_ABI_SIZE_(igvm_native_vp_context_x64, 232,
-	       "IgvmNativeVpContextX64, ref §1.4");
+	       "IgvmNativeVpContextX64, igvm_defs 0.4.0");
 IGVM_NATIVE_ASSERT_(rax, 0);
 IGVM_NATIVE_ASSERT_(rdi, 56);
 IGVM_NATIVE_ASSERT_(r15, 120);

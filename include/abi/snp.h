@@ -6,9 +6,9 @@
  * page sizes, the VMPL count and the guest exit codes a VMSA carries.
  *
  * Source: AMD64 APM vol. 3 (PVALIDATE, RMPADJUST) and vol. 2 §15.36 (SEV-SNP),
- * as summarised in shared/reference/svsm-protocols.md §4 (cited as
- * "ref §4" below). Values here are exactly the reference's; where the
- * reference is silent the file says so.
+ * with the values cross-checked against Linux, COCONUT-SVSM and openvmm
+ * (docs/references.md); "APM vol. 3" below names the instruction page.
+ * Where these sources are silent the file says so.
  *
  * Hosted and freestanding: only <stdint.h> and <stdbool.h>.
  */
@@ -26,16 +26,16 @@
 #define SNP_PAGE_SHIFT_4K 12
 #define SNP_PAGE_SHIFT_2M 21
 
-/* ref §4: the page-size operand (RCX) of PVALIDATE and RMPADJUST. */
+/* APM vol. 3: the page-size operand (RCX) of PVALIDATE and RMPADJUST. */
 #define SNP_RMP_PSIZE_4K 0u
 #define SNP_RMP_PSIZE_2M 1u
 
-/* ref §4: the EDX operand of PVALIDATE. */
+/* APM vol. 3, PVALIDATE: the EDX operand. */
 #define SNP_PVALIDATE_RESCIND  0u
 #define SNP_PVALIDATE_VALIDATE 1u
 
 /*
- * ref §4, §7: EAX after PVALIDATE (0, 1, 6; plus rFLAGS.CF = 1 when the
+ * APM vol. 3: EAX after PVALIDATE (0, 1, 6; plus rFLAGS.CF = 1 when the
  * Validated bit already had the requested value) and RMPADJUST (0, 1, 2, 6).
  * FAIL_INUSE (3) is PSMASH's; the SVSM protocol reuses it for DELETE_VCPU.
  */
@@ -46,7 +46,7 @@
 #define SNP_FAIL_SIZEMISMATCH 6u
 
 /*
- * ref §4: the permission mask RMPADJUST grants a target VMPL, as the 4-bit
+ * APM vol. 3: the permission mask RMPADJUST grants a target VMPL, as the 4-bit
  * value in RDX[11:8]. VMPL0 always holds all four.
  */
 #define SNP_PERM_READ	    0x1u
@@ -55,7 +55,7 @@
 #define SNP_PERM_EXEC_SUPER 0x8u
 #define SNP_PERM_ALL	    0xfu
 
-/* ref §4: the RDX operand of RMPADJUST. All other bits are reserved. */
+/* APM vol. 3, RMPADJUST: the RDX operand. All other bits are reserved. */
 #define SNP_RMPADJUST_VMPL_MASK	 0xffull /* [7:0] target VMPL */
 #define SNP_RMPADJUST_PERM_SHIFT 8	 /* [11:8] permission mask */
 #define SNP_RMPADJUST_PERM_MASK	 (0xfull << SNP_RMPADJUST_PERM_SHIFT)
@@ -95,16 +95,18 @@ static inline bool snp_rmpadjust_vmsa(uint64_t attrs)
 }
 
 /*
- * ref §1.2, §4: the guest exit code in a VMSA (offset 0x3C0) after the
- * guest executed VMGEXIT, and the value that marks a VMSA as busy (running).
- * An SVSM acts on a call only when it reads SNP_EXITCODE_VMGEXIT there.
+ * 58019 calling convention, APM vol. 2: the guest exit code in a VMSA (offset
+ * 0x3C0) after the guest executed VMGEXIT, and the value that marks a VMSA as
+ * busy (running). An SVSM acts on a call only when it reads
+ * SNP_EXITCODE_VMGEXIT there.
  */
 #define SNP_EXITCODE_VMGEXIT   0x403ull
 #define SNP_EXITCODE_VMSA_BUSY 0xfffffffffffffffeull
 
 /*
- * ref §4 "Erratum": a page that becomes a VMSA must not be 2 MiB aligned.
- * The hardware does not refuse it; the SVSM must.
+ * SEV-SNP erratum: a page that becomes a VMSA must not be 2 MiB aligned (Linux
+ * works around it in snp_alloc_vmsa_page(), arch/x86/coco/sev/core.c). The
+ * hardware does not refuse it; the SVSM must.
  */
 static inline bool snp_vmsa_gpa_erratum(uint64_t gpa)
 {

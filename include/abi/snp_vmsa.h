@@ -3,7 +3,7 @@
  * The SEV-ES/SEV-SNP VM save area (VMSA): the 4 KiB page that holds a
  * vCPU's state under SEV-ES and SEV-SNP. Layout: AMD64 Architecture
  * Programmer's Manual vol. 2, Table B-4 ("VMSA Layout, State Save Area for
- * SEV-ES"), offsets as listed in reference/igvm-and-measurement.md §2.3.
+ * SEV-ES"), offsets cross-checked against sev-snp-measure v0.0.13.
  * Only the fields csvsm sets or checks are named; the rest is reserved
  * space that must be zero in a launch VMSA. Shared by the IGVM builder, the
  * measurement library and (later) the SVSM's CREATE_VCPU checks.
@@ -15,17 +15,18 @@
 
 #define SNP_VMSA_SIZE 4096u
 
-/* reference §2.3: a segment register slot, struct vmcb_seg. */
+/* APM vol. 2 Table B-4: a segment register slot, struct vmcb_seg. */
 struct snp_vmsa_seg {
 	uint16_t selector;
 	uint16_t attrib;
 	uint32_t limit;
 	uint64_t base;
 } __attribute__((packed));
-_Static_assert(sizeof(struct snp_vmsa_seg) == 16, "vmcb_seg, reference §2.3");
+_Static_assert(sizeof(struct snp_vmsa_seg) == 16,
+	       "vmcb_seg, APM vol. 2 Table B-4");
 
 /*
- * reference §2.3, APM vol. 2 Table B-4: the save area. Only the fields the tools
+ * APM vol. 2 Table B-4: the save area. Only the fields the tools
  * set or that readers look at are named; the rest is reserved here.
  */
 struct snp_vmsa {
@@ -71,7 +72,7 @@ struct snp_vmsa {
 
 #define SNP_VMSA_ASSERT_(f, o)                              \
 	_Static_assert(offsetof(struct snp_vmsa, f) == (o), \
-		       "VMSA " #f ", APM Table B-4, reference §2.3")
+		       "VMSA " #f ", APM vol. 2 Table B-4")
 SNP_VMSA_ASSERT_(cs, 0x10);
 SNP_VMSA_ASSERT_(ss, 0x20);
 SNP_VMSA_ASSERT_(ds, 0x30);
@@ -103,7 +104,8 @@ SNP_VMSA_ASSERT_(x87_dp, 0x400);
 SNP_VMSA_ASSERT_(mxcsr, 0x408);
 SNP_VMSA_ASSERT_(x87_fcw, 0x410);
 SNP_VMSA_ASSERT_(x87_rip, 0x418);
-_Static_assert(sizeof(struct snp_vmsa) == SNP_VMSA_SIZE, "reference §2.3");
+_Static_assert(sizeof(struct snp_vmsa) == SNP_VMSA_SIZE,
+	       "APM vol. 2 Table B-4");
 #undef SNP_VMSA_ASSERT_
 
 /*
@@ -129,5 +131,5 @@ _Static_assert(SNP_VMSA_OFF_EXITCODE >=
 /* EFER.SVME: must be set in every SEV-ES/SNP VMSA. */
 #define SNP_EFER_SVME (1ull << 12)
 
-/* The GPA at which QEMU/KVM place and measure the launch VMSA (§2.1). */
+/* The GPA where QEMU/KVM place and measure the launch VMSA (KVM's choice). */
 #define SNP_LAUNCH_VMSA_GPA 0x0000fffffffff000ull

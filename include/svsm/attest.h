@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SVSM attestation protocol (protocol 1, version 1; AMD 58019 as
- * reconstructed in shared/reference/svsm-protocols.md §1.4, "ref §1.4"):
+ * The SVSM attestation protocol (protocol 1, version 1; AMD 58019 rev
+ * 1.00, Tables 11-13; docs/references.md):
  * ATTEST_SERVICES and ATTEST_SINGLE_SERVICE. The handler reads the
  * guest's operation structure once, validates it, builds the services
  * manifest (or the one service's manifest), binds it and the guest's
@@ -18,11 +18,11 @@
  *   if (r.out_valid) { RCX := r.rcx; RDX := r.rdx; R8 := r.r8; }
  *
  * out_valid is true exactly on success and on a too-small buffer
- * (ref §1.4: the sizes are returned in both cases; Linux relies on it).
- * Otherwise RCX, RDX and R8 must be left as the caller had them (ref §5.2
- * item 15).
+ * (58019: the sizes are returned in both cases; Linux relies on it).
+ * Otherwise RCX, RDX and R8 must be left as the caller had them (bug
+ * class 15, docs/threat-model.md).
  *
- * ---- enum svsm_err -> SVSM result code (ref §1.2) -------------------
+ * ---- enum svsm_err -> SVSM result code (58019) ----------------------
  *
  *   SVSM_OK             SVSM_SUCCESS                 0x00000000
  *   SVSM_E_INVAL        SVSM_ERR_INVALID_PARAMETER   0x80000005
@@ -40,7 +40,7 @@
  *   SVSM_E_UNSUPPORTED  depends on the call id:
  *       ATTEST_SINGLE_SERVICE: the service GUID is not offered
  *           -> SVSM_ERR_UNSUPPORTED_PROTOCOL 0x80000001 (COCONUT's
- *           choice; the published text was not available, ref §8);
+ *           choice; unconfirmed, see docs/protocols.md);
  *       any call id other than 0 and 1
  *           -> SVSM_ERR_UNSUPPORTED_CALL     0x80000002.
  *   SVSM_E_HW           SVSM_ERR_INVALID_REQUEST     0x80000006
@@ -89,7 +89,7 @@ enum svsm_err __must_check attest_call(uint32_t call_id,
 				       struct attest_regs *regs);
 
 /*
- * A service that appears in the services manifest (ref §1.4, Table 12)
+ * A service that appears in the services manifest (58019 Table 12)
  * and can be attested alone (ATTEST_SINGLE_SERVICE). The vTPM will be the
  * first. manifest() writes the service's manifest in the given version
  * to buf[0..cap) and its size to *len; SVSM_E_INVAL when it does not

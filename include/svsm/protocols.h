@@ -3,7 +3,7 @@
  * The SVSM protocols (kernel/protocols/): the entry the platform's request
  * path calls with the caller's registers, and the protocol table behind
  * SVSM_CORE_QUERY_PROTOCOL. The dispatcher (dispatch.c) decodes RAX into
- * protocol and call (AMD 58019, ref §1.2), runs the handler under the
+ * protocol and call (AMD 58019 rev 1.00), runs the handler under the
  * protocol lock, and is the only place that turns internal errors and
  * PVALIDATE/RMPADJUST codes into SVSM result codes.
  */
@@ -17,11 +17,11 @@
 struct svsm_vcpu;
 
 /*
- * The registers of one call (ref §1.2). In: RAX = protocol << 32 | call,
- * arguments in RCX, RDX, R8, R9. Out: RAX = the 32-bit result,
- * zero-extended; RCX, RDX, R8 where the call defines outputs (the others
- * keep their input values, so the request path writes back only what
- * changed).
+ * The registers of one call (58019, calling convention). In: RAX =
+ * protocol << 32 | call, arguments in RCX, RDX, R8, R9. Out: RAX = the
+ * 32-bit result, zero-extended; RCX, RDX, R8 where the call defines
+ * outputs (the others keep their input values, so the request path writes
+ * back only what changed).
  */
 struct svsm_call_regs {
 	uint64_t rax, rcx, rdx, r8, r9;
@@ -43,13 +43,14 @@ enum protocol_resume protocols_handle(struct svsm_vcpu *vcpu,
 
 /*
  * Answers a call whose CALL_PENDING byte held a value other than 0 or 1
- * (SVSM_ERR_INVALID_FORMAT, ref §1.2 and §8), without running it.
+ * (SVSM_ERR_INVALID_FORMAT, 58019; unconfirmed, see docs/protocols.md),
+ * without running it.
  */
 void protocols_answer_bad_pending(struct svsm_call_regs *r);
 
 /*
  * Supported versions of a protocol: true and [*min, *max] when the SVSM
- * implements it (QUERY_PROTOCOL, ref §1.3).
+ * implements it (58019 SVSM_CORE_QUERY_PROTOCOL).
  */
 bool protocols_versions(uint32_t protocol, uint32_t *min, uint32_t *max);
 

@@ -2,8 +2,8 @@
 /*
  * The attestation protocol handlers (include/svsm/attest.h, which also
  * documents the result codes): ATTEST_SERVICES and ATTEST_SINGLE_SERVICE,
- * ref §1.4 of shared/reference/svsm-protocols.md, with the pitfalls of
- * §5.2 items 3, 4, 12 and 15.
+ * AMD 58019 rev 1.00, Tables 11-13 ("58019" below), with the bug classes
+ * 3, 4, 12 and 15 of docs/threat-model.md.
  *
  * Each call runs in three steps. Validate: the operation structure is
  * copied out of guest memory once and every check runs on that private
@@ -32,18 +32,18 @@
 #include "snp/crypto.h"
 #include "snp/guest_msg.h"
 
-/* ref §1.4: the operation structures are read with 8-byte alignment. */
+/* 58019: the operation structures are read with 8-byte alignment. */
 #define OP_ALIGN 8u
 /* Nonce bytes hashed per guest-memory read. */
 #define NONCE_CHUNK 256u
 /*
- * ref §1.4 (Table 12 and the GHCB certificate table): with no
+ * 58019 Table 12 and the 56421 certificate table: with no
  * certificates the table is a single all-zero entry, and RDX is 0.
  */
 #define CERT_TABLE_ENTRY_SIZE 24u
 
 static_assert(SVSM_ATTEST_REPORT_DATA_SIZE == CRYPTO_SHA512_SIZE,
-	      "REPORT_DATA is a SHA-512 digest, ref §1.4");
+	      "REPORT_DATA is a SHA-512 digest, 58019");
 static_assert(
 	sizeof(struct svsm_services_manifest_hdr) +
 			ATTEST_MAX_SERVICES *
@@ -129,7 +129,7 @@ static unsigned int services_snapshot(struct attest_service *out)
 /* ---- Manifests ---------------------------------------------------- */
 
 /*
- * ref §1.4, Table 12: header (GUID, total length, count), one entry per
+ * 58019 Table 12: header (GUID, total length, count), one entry per
  * service (GUID, offset from the manifest start, length), then the
  * services' data in entry order. Every service is listed, with length 0
  * when it has no data. SVSM_E_HW when a service cannot give its data.
@@ -166,7 +166,7 @@ static enum svsm_err build_services_manifest(struct attest_work *w)
 }
 
 /*
- * ref §1.4: ATTEST_SINGLE_SERVICE returns the service's own manifest,
+ * 58019: ATTEST_SINGLE_SERVICE returns the service's own manifest,
  * not wrapped in the services table. SVSM_E_UNSUPPORTED for a GUID no
  * service has, SVSM_E_INVAL for a version the service does not offer.
  */
@@ -197,7 +197,7 @@ static enum svsm_err build_single_manifest(struct attest_work *w,
 /* ---- Validation --------------------------------------------------- */
 
 /*
- * ref §1.4, §5.2 item 12: the checks that need nothing but the operation
+ * 58019, bug class 12: the checks that need nothing but the operation
  * itself. All SVSM_E_INVAL.
  */
 static enum svsm_err check_op(const struct svsm_attest_services_op *op)
@@ -230,9 +230,9 @@ static enum svsm_err check_range(uint64_t gpa, uint64_t size)
 }
 
 /*
- * ref §1.4: a buffer too small for its output is INVALID_PARAMETER with
+ * 58019: a buffer too small for its output is INVALID_PARAMETER with
  * the sizes needed; then every range must be guest RAM the SVSM does not
- * own (gPA + size overflow is INVALID_ADDRESS, §5.2 item 4).
+ * own (gPA + size overflow is INVALID_ADDRESS, bug class 4).
  */
 static enum svsm_err check_buffers(const struct svsm_attest_services_op *op,
 				   const struct attest_work *w,
@@ -261,7 +261,7 @@ static enum svsm_err check_buffers(const struct svsm_attest_services_op *op,
 /* ---- Report and results ------------------------------------------ */
 
 /*
- * ref §1.4: REPORT_DATA = SHA-512(nonce || manifest). Each nonce byte is
+ * 58019: REPORT_DATA = SHA-512(nonce || manifest). Each nonce byte is
  * read from the guest exactly once and hashed as read. SVSM_E_FAULT when
  * a read fails, SVSM_E_HW when the hash does.
  */
@@ -319,7 +319,7 @@ static enum svsm_err write_results(const struct svsm_attest_services_op *op,
 		err = guestmem_copy_to(gpa_init(op->manifest_gpa), w->manifest,
 				       w->manifest_len);
 	/*
-	 * ref §1.4: no certificates: the table's terminating all-zero entry
+	 * 58019: no certificates: the table's terminating all-zero entry
 	 * where it fits, and a certificate size of 0.
 	 */
 	if (err == SVSM_OK && op->certs_size >= sizeof(no_certs))
@@ -347,7 +347,7 @@ static enum svsm_err attest(const struct svsm_attest_services_op *op,
 	err = report_data(op, w);
 	if (err != SVSM_OK)
 		return err;
-	/* ref §1.4: the SVSM's report is at VMPL0, with VMPCK0. */
+	/* 58019: the SVSM's report is at VMPL0, with VMPCK0. */
 	if (guest_msg_report(w->report_data, 0, &w->report, &st) != SVSM_OK)
 		return SVSM_E_HW;
 	return write_results(op, w, regs);

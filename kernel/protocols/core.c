@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The SVSM core protocol (AMD 58019 rev 1.00, protocol 0, version 1;
- * ref §1.3): the call table, the small calls (REMAP_CA, QUERY_PROTOCOL,
+ * "58019" below): the call table, the small calls (REMAP_CA, QUERY_PROTOCOL,
  * CONFIGURE_VTOM), and the helpers the list-based calls share. PVALIDATE
  * is in core_pvalidate.c, CREATE/DELETE_VCPU in core_vcpu.c, DEPOSIT/
  * WITHDRAW_MEM in core_mem.c. All run under the protocol lock
@@ -31,7 +31,7 @@ enum svsm_err core_read_list(gpa_t gpa, struct core_list *out)
 	 * TRUST: the guest chooses gpa and every byte of the list, and can
 	 * change them at any time. The list is copied ONCE, header and all
 	 * entries together, and only the copy is used: from gpa to the end
-	 * of its page, because the list may not cross a page (ref §1.3) and
+	 * of its page, because the list may not cross a page (58019) and
 	 * its length is only known from the header. The header's reserved
 	 * field is ignored: Linux never writes it, and the CA buffer it
 	 * shares holds other calls' data.
@@ -75,7 +75,7 @@ enum svsm_err core_check_guest_range(gpa_t gpa, uint64_t len, paddr_t *out)
 	 * that merely contains one SVSM page is refused. Calling areas are
 	 * guest memory the SVSM tracks apart (kernel/plat/snp/vcpu.c), so
 	 * they are checked here, as is the launch VMSA page at a fixed GPA
-	 * (ref §4, COCONUT issue #22) in case RAM reaches it.
+	 * (KVM's launch VMSA; COCONUT-SVSM issue #22) in case RAM reaches it.
 	 */
 	paddr_t pa;
 	enum svsm_err err = gpa_validate(gpa, len, len, &pa);
@@ -97,7 +97,7 @@ void core_set_mem_available(bool available)
 	const uint8_t flag = available;
 	gpa_t at;
 
-	/* ref §1.3 WITHDRAW_MEM: the flag lives in the boot vCPU's CA. */
+	/* 58019 WITHDRAW_MEM: the flag lives in the boot vCPU's CA. */
 	if (!boot ||
 	    !gpa_add(boot->caa, offsetof(struct svsm_ca, mem_available), &at))
 		return;
@@ -111,7 +111,7 @@ static enum svsm_err core_query_protocol(struct protocol_call *c)
 {
 	/*
 	 * TRUST: RCX is any value. Always SUCCESS, never a memory request
-	 * (ref §1.3); RCX = max << 32 | min when the protocol exists and the
+	 * (58019); RCX = max << 32 | min when the protocol exists and the
 	 * requested version is in its range, else 0.
 	 */
 	uint32_t protocol = (uint32_t)(c->regs->rcx >> 32);
@@ -136,7 +136,7 @@ enum svsm_err core_remap_ca(struct protocol_call *c)
 	 * effects: 4 KiB aligned (INVALID_PARAMETER); guest RAM, not SVSM
 	 * memory, not a VMSA, not another vCPU's CA (INVALID_ADDRESS, by
 	 * core_check_guest_range). Then
-	 * the new CA's CALL_PENDING is written 0 (ref §1.3), which also
+	 * the new CA's CALL_PENDING is written 0 (58019), which also
 	 * proves the page is writable before anything changes, and only
 	 * then does the vCPU switch: the new CA is claimed before the old
 	 * one is released. The request path clears the old CA's
@@ -168,12 +168,13 @@ enum svsm_err core_remap_ca(struct protocol_call *c)
 static enum svsm_err core_configure_vtom(struct protocol_call *c)
 {
 	/*
-	 * TRUST: RCX is any value. csvsm does not support vTOM (ref §1.3,
-	 * §8): the query form answers RCX = 0 ("not supported"; RDX and R8
-	 * are undefined then and left alone); any bit but bit 0 in a query
-	 * is INVALID_PARAMETER. The configure form checks its reserved bits
-	 * 11:5 (INVALID_PARAMETER), then is refused as a request this SVSM
-	 * cannot carry out (INVALID_REQUEST).
+	 * TRUST: RCX is any value. csvsm does not support vTOM (58019; see
+	 * docs/protocols.md, unconfirmed details): the query form answers
+	 * RCX = 0 ("not supported"; RDX and R8 are undefined then and left
+	 * alone); any bit but bit 0 in a query is INVALID_PARAMETER. The
+	 * configure form checks its reserved bits 11:5 (INVALID_PARAMETER),
+	 * then is refused as a request this SVSM cannot carry out
+	 * (INVALID_REQUEST).
 	 */
 	uint64_t rcx = c->regs->rcx;
 

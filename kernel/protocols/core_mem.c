@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SVSM_CORE_DEPOSIT_MEM and SVSM_CORE_WITHDRAW_MEM (AMD 58019, ref §1.3):
+ * SVSM_CORE_DEPOSIT_MEM and SVSM_CORE_WITHDRAW_MEM (AMD 58019 rev 1.00):
  * the guest lends the SVSM private pages, and takes back what the SVSM
  * does not use.
  *

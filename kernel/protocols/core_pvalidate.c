@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SVSM_CORE_PVALIDATE (AMD 58019, ref §1.3): validate or rescind guest
+ * SVSM_CORE_PVALIDATE (AMD 58019 rev 1.00): validate or rescind guest
  * pages on behalf of a guest at a lower VMPL, from a list in guest memory.
  *
  * The list is read ONCE (core_read_list); each entry of the private copy
@@ -9,10 +9,11 @@
  * VMSA, a calling area or the launch VMSA) and only then acted on:
  *
  *   validate:  PVALIDATE(1); zero the page(s) through guestmem, so a page
- *              the host remapped cannot show VMPL0 data (ref §5.2 item
- *              6); then RMPADJUST full permissions to VMPL1..caller VMPL.
+ *              the host remapped cannot show VMPL0 data (bug class 6,
+ *              docs/threat-model.md); then RMPADJUST full permissions
+ *              to VMPL1..caller VMPL.
  *   rescind:   RMPADJUST all permissions of VMPL1..3 away and flush the
- *              TLBs (ref §5.2 item 7); then PVALIDATE(0).
+ *              TLBs (bug class 7); then PVALIDATE(0).
  *
  * Results: CF = 1 without the entry's ignore-CF bit is 0x80001010; an
  * instruction failure 0x80001000 + EAX (so a 2 MiB entry over 4 KiB RMP
@@ -20,7 +21,7 @@
  * `next` is written back on success (== entries) and on error (the
  * failing entry). Work is bounded: after PVALIDATE_BUDGET_PAGES zeroed
  * pages the call returns INCOMPLETE with `next` at the first entry not
- * done, and the guest calls again (ref §1.2).
+ * done, and the guest calls again (58019 SVSM_ERR_INCOMPLETE).
  *
  * Not zeroed: nothing. COCONUT and AMD's SVSM skip the ISA/ROM range
  * 0xA0000-0xFFFFF; csvsm zeroes every page it validates.

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SVSM_CORE_CREATE_VCPU and SVSM_CORE_DELETE_VCPU (AMD 58019, ref §1.3):
+ * SVSM_CORE_CREATE_VCPU (AMD 58019 rev 1.00, Table 10) and DELETE_VCPU:
  * turning a guest page into a VMSA for a lower VMPL, and back.
  *
- * CREATE_VCPU, in this order (ref §5.2 item 9: nothing becomes a VMSA
- * before every check passed):
+ * CREATE_VCPU, in this order (docs/threat-model.md bug class 9: nothing becomes
+ * a VMSA before every check passed):
  *   1. registers: both GPAs 4 KiB aligned, the VMSA not 2 MiB aligned
  *      (erratum, snp_vmsa_gpa_erratum), R8[63:32] zero, a known APIC ID
  *      -> INVALID_PARAMETER;
@@ -15,7 +15,7 @@
  *   3. gpa_reserve() the page, and take every lower VMPL's access away
  *      (RMPADJUST, which also fails for a page that is not a validated
  *      private page -> INVALID_ADDRESS), so the guest cannot change the
- *      VMSA while it is checked (ref §5.2 item 3);
+ *      VMSA while it is checked (bug class 3);
  *   4. the contents, read once: VMPL 1..3 and not more privileged than
  *      the caller, EFER.SVME set, SEV_FEATURES equal to the boot vCPU's
  *      -> INVALID_PARAMETER;
@@ -25,7 +25,7 @@
  * granted back (full access for VMPL1..caller VMPL, as PVALIDATE leaves
  * a page) and the reservation dropped.
  *
- * DELETE_VCPU undoes it in the safe order (ref §5.2 item 10): checks
+ * DELETE_VCPU undoes it in the safe order (bug class 10): checks
  * (known, not the boot VMSA, not more privileged than the caller, not
  * served on another CPU), SVME off and "not running" (else 0x80001003),
  * host notified (if it is the APIC ID's newest VMSA), then the RMP (VMSA bit off, access back to the caller),

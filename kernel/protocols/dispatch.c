@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The protocol dispatcher: decodes RAX into protocol and call (AMD 58019,
- * ref §1.2), runs the handler under the protocol lock, and turns its
+ * The protocol dispatcher: decodes RAX into protocol and call (AMD 58019
+ * rev 1.00), runs the handler under the protocol lock, and turns its
  * outcome into the 32-bit SVSM result code. This file is the ONLY place
  * where result codes are made; handlers return enum svsm_err plus a
  * detail (kernel/protocols/internal.h). The mapping:
@@ -24,7 +24,7 @@
  * The protocol lock serialises every call of every vCPU: REMAP_CA,
  * PVALIDATE, CREATE_VCPU, DELETE_VCPU and the memory calls are mutually
  * exclusive, so a check (gpa_validate, the vCPU registry) stays true
- * until the handler has acted on it (ref §5.2 item 8).
+ * until the handler has acted on it (docs/threat-model.md, bug class 8).
  */
 #include <stdarg.h>
 
@@ -158,7 +158,7 @@ enum protocol_resume protocols_handle(struct svsm_vcpu *vcpu,
 	 * numbers (any 32-bit values), and the arguments, which handlers
 	 * validate before acting. r is the request path's private copy, so
 	 * nothing here changes behind the handler's back. The result always
-	 * replaces RAX, zero-extended (ref §1.2: Linux compares the 64-bit
+	 * replaces RAX, zero-extended (58019; Linux compares the 64-bit
 	 * value).
 	 */
 	uint32_t protocol = svsm_call_protocol(r->rax);

@@ -86,7 +86,7 @@ struct core_list {
 /*
  * Reads the list at gpa with ONE copy from guest memory (from gpa to the
  * end of its page), then checks the copy: gpa 8-byte aligned, 1 <= count
- * <= 511, the entries inside the page, next < count (ref §1.3).
+ * <= 511, the entries inside the page, next < count (AMD 58019).
  * SVSM_E_INVAL for a malformed list, SVSM_E_FAULT for an address that is
  * not guest RAM or faults.
  */

@@ -267,7 +267,7 @@ void sim_guest_call(struct sim_guest *g, struct svsm_vcpu *v,
 
 	c->status = svsm_request_once(v);
 
-	/* ... and on return exchanges CALL_PENDING with 0 (ref §1.2). */
+	/* ... and on return exchanges CALL_PENDING with 0 (AMD 58019). */
 	c->pending_seen = __atomic_exchange_n(pending, 0, __ATOMIC_SEQ_CST);
 	if (c->status == SNP_REQUEST_CALLER_GONE)
 		return;

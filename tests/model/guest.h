@@ -9,7 +9,7 @@
  * notifications reach through it.
  *
  * sim_guest_call() issues one SVSM call exactly by the calling convention
- * of AMD 58019 (ref §1.2), with the VMGEXIT / Run-VMPL world switch
+ * of AMD 58019 rev 1.00, with the VMGEXIT / Run-VMPL world switch
  * replaced by a function call: what VMGEXIT saves, the registers and the
  * exit code, goes into the caller's VMSA page; the guest sets
  * CALL_PENDING in its calling area; the SVSM's svsm_request_once() runs;
@@ -102,7 +102,7 @@ struct sim_call {
 /* A call of protocol:call with CALL_PENDING 1 and exit code VMGEXIT. */
 void sim_call_init(struct sim_call *c, uint32_t protocol, uint32_t call);
 
-/* Issues c as vCPU v (ref §1.2); fills the outputs. */
+/* Issues c as vCPU v (58019 calling convention); fills the outputs. */
 void sim_guest_call(struct sim_guest *g, struct svsm_vcpu *v,
 		    struct sim_call *c);
 

@@ -15,8 +15,8 @@
  * nonce between the SVSM's reads (fake_guest_after_copy); the services
  * table. attest.export writes one call's outputs and the VCEK public key
  * to $ATTEST_EXPORT_DIR when set, for tests/qemu/attest_openssl_cli.py.
- * Reference: shared/reference/svsm-protocols.md §1.4, §5.2 items 3, 4,
- * 12, 15 ("ref §x").
+ * Reference: AMD 58019 rev 1.00, Tables 11-13 ("58019" below), and bug
+ * classes 3, 4, 12, 15 of docs/threat-model.md.
  */
 #include <openssl/evp.h>
 #include <stdbool.h>
@@ -314,7 +314,7 @@ TEST(attest, services_end_to_end)
 			      0x1000 - SNP_REPORT_SIZE, GUEST_FILL));
 	EXPECT_TRUE(guest_all(MANIFEST + MANIFEST_HDR, 0x1000 - MANIFEST_HDR,
 			      GUEST_FILL));
-	/* ref §1.4: no certificates: a terminating zero entry, RDX = 0. */
+	/* 58019: no certificates: a terminating zero entry, RDX = 0. */
 	EXPECT_TRUE(guest_all(CERTS, 24, 0));
 	EXPECT_TRUE(guest_all(CERTS + 24, CERTS_SIZE - 24, GUEST_FILL));
 	/* The nonce and the operation are not written; one exchange. */
@@ -374,7 +374,7 @@ static bool register_ab(void)
 	       attest_register_service(&b) == SVSM_OK;
 }
 
-/* ref §1.4, Table 12: header, one entry per service, data in order. */
+/* 58019 Table 12: header, one entry per service, data in order. */
 TEST(attest, services_manifest_layout)
 {
 	const size_t alen = sizeof(svc_a_data) - 1;
@@ -423,7 +423,7 @@ TEST(attest, services_manifest_layout)
 	teardown();
 }
 
-/* ref §1.4: one service's own manifest, not wrapped in the table. */
+/* 58019: one service's own manifest, not wrapped in the table. */
 TEST(attest, single_service)
 {
 	const size_t alen = sizeof(svc_a_data) - 1;
@@ -486,7 +486,7 @@ TEST(attest, single_service_errors)
 	EXPECT_TRUE(single_refused(&op, SVSM_E_UNSUPPORTED));
 	memset(op.service_guid, 0, 16);
 	EXPECT_TRUE(single_refused(&op, SVSM_E_UNSUPPORTED));
-	/* ref §1.4: only manifest version 0 exists. */
+	/* 58019: only manifest version 0 exists. */
 	default_single(&op, svc_a_guid);
 	op.manifest_version = 1;
 	EXPECT_TRUE(single_refused(&op, SVSM_E_INVAL));
@@ -527,7 +527,7 @@ TEST(attest, unknown_call)
 	teardown();
 }
 
-/* ref §1.4, §5.2 item 12: every reserved byte on its own. */
+/* 58019, bug class 12: every reserved byte on its own. */
 TEST(attest, reserved_fields)
 {
 	static const unsigned int offs[] = {
@@ -546,7 +546,7 @@ TEST(attest, reserved_fields)
 	teardown();
 }
 
-/* ref §1.4: buffers are 4 KiB aligned; the operation 8-byte aligned. */
+/* 58019: buffers are 4 KiB aligned; the operation 8-byte aligned. */
 TEST(attest, alignment)
 {
 	struct svsm_attest_services_op op;
@@ -604,7 +604,7 @@ TEST(attest, nonce_sizes)
 }
 
 /*
- * ref §1.4, §5.2 item 12: a buffer too small is INVALID_PARAMETER with
+ * 58019, bug class 12: a buffer too small is INVALID_PARAMETER with
  * RCX/RDX/R8 = the sizes needed, and nothing else happens (Linux grows
  * its buffers from these and calls again).
  */
@@ -654,7 +654,7 @@ TEST(attest, too_small_returns_sizes)
 }
 
 /*
- * ref §5.2 item 4: every address the guest names, at every kind of bad
+ * Bug class 4: every address the guest names, at every kind of bad
  * place: SVSM memory, outside RAM, wrapping, crossing the end of RAM,
  * faulting. INVALID_ADDRESS and no effect.
  */
@@ -855,7 +855,7 @@ TEST(attest, service_table_rules)
 }
 
 /*
- * ref §5.2 item 3: the guest rewrites the operation right after the SVSM
+ * Bug class 3: the guest rewrites the operation right after the SVSM
  * read it, and the nonce right after it was read. The SVSM must go on
  * with what it read: the report lands where the first operation said,
  * bound to the first nonce, and each structure was read exactly once.

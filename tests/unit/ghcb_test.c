@@ -19,8 +19,8 @@
  * buffer rules; AP creation recorded in the host's table; Run VMPL;
  * termination, also by a host that returns from it. Each hostile case
  * must fail (or stop the vCPU) and leave the client's state as it was.
- * Reference: shared/reference/svsm-protocols.md §2.1-2.4, §5.2
- * ("ref §x").
+ * Reference: AMD 56421 ("56421" below), AMD 56860 guest messages and the
+ * bug classes of docs/threat-model.md.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -114,7 +114,7 @@ static bool still_usable(void)
 	return true;
 }
 
-/* ---- Negotiation and registration (ref §2.1) --------------------------- */
+/* ---- Negotiation and registration (56421) ----------------------------- */
 
 TEST(ghcb, negotiate_versions_and_features)
 {
@@ -152,7 +152,7 @@ TEST(ghcb, negotiate_versions_and_features)
 		teardown();
 	}
 
-	/* Each feature an SVSM needs (ref §6). */
+	/* Each feature an SVSM needs (56421 HV features). */
 	for (unsigned int bit = 0; bit < 6; bit++) {
 		uint64_t f = 1ull << bit;
 
@@ -199,7 +199,7 @@ TEST(ghcb, register_good)
 	EXPECT_TRUE(ghcb_registered());
 	EXPECT_EQ(sim_hv.ghcb_gpa[0], GHCB_A);
 	EXPECT_TRUE(still_usable());
-	/* The page is left invalidated (ref §2.2): no exit code, no bits. */
+	/* The page is left invalidated (56421): no exit code, no bits. */
 	{
 		const struct ghcb *g = arch_phys_to_virt(GHCB_A, SZ_4K);
 
@@ -308,7 +308,7 @@ TEST(ghcb, per_cpu_pages_and_unregistered_gpa)
 	teardown();
 }
 
-/* CPUID over the MSR protocol, as the hypervisor's table says (ref §2.1). */
+/* CPUID over the MSR protocol, as the hypervisor's table says (56421). */
 TEST(ghcb, hv_cpuid_msr)
 {
 	uint64_t r;
@@ -330,7 +330,7 @@ TEST(ghcb, hv_cpuid_msr)
 	teardown();
 }
 
-/* ---- Page state change (ref §2.1, §2.3) -------------------------------- */
+/* ---- Page state change (56421) ---------------------------------------- */
 
 TEST(ghcb, msr_page_state_change)
 {
@@ -613,7 +613,7 @@ TEST(ghcb, psc_success_without_change_caught_by_pvalidate)
 	teardown();
 }
 
-/* ---- Guest requests (ref §2.3, §2.4) ----------------------------------- */
+/* ---- Guest requests (56421, 56860) ----------------------------------- */
 
 static struct sim_psp_config cfg;
 
@@ -690,7 +690,7 @@ static void info2_rewrite(struct sim_hv_exit *x, void *ctx)
 		x->ghcb->sw_exit_info_2 = info2_value;
 }
 
-/* ref §2.4: EXITINFO2 = VMM error << 32 | firmware status. */
+/* 56421: EXITINFO2 = VMM error << 32 | firmware status. */
 TEST(ghcb, guest_request_error_split)
 {
 	static const struct {
@@ -756,7 +756,7 @@ TEST(ghcb, guest_request_error_split)
 
 static uint8_t certs_blob[5000];
 
-/* ref §2.4: too small a buffer gets INVALID_LEN and the pages needed. */
+/* 56421: too small a buffer gets INVALID_LEN and the pages needed. */
 TEST(ghcb, ext_guest_request_certs)
 {
 	const uint8_t *buf;
@@ -865,7 +865,7 @@ TEST(ghcb, ext_guest_request_length_bounded)
 	}
 }
 
-/* ---- AP creation, Run VMPL, termination (ref §2.1, §2.3) --------------- */
+/* ---- AP creation, Run VMPL, termination (56421) ---------------------- */
 
 TEST(ghcb, ap_create_recorded)
 {

@@ -17,8 +17,8 @@
  * number again; BUSY retries resend byte-identical requests; key and page
  * set-up rules; the secrets page with VMPCK0 and VMPCK1 wiped and the SVSM
  * fields published, and every refusal leaving it untouched; AES-256-GCM
- * and SHA-384/512 against OpenSSL. Reference: shared/reference/
- * svsm-protocols.md §1.1, §2.4, §2.5, §5.2 items 13 and 14 ("ref §x").
+ * and SHA-384/512 against OpenSSL. Reference: AMD 56860 ("56860" below),
+ * 58019 rev 1.00 (SVSM fields), docs/threat-model.md bug classes 13, 14.
  */
 #include <openssl/evp.h>
 #include <stdbool.h>
@@ -186,7 +186,7 @@ TEST(guest_msg, report_round_trip)
 	teardown();
 }
 
-/* ref §2.4: the header the host sees is exactly a MSG_REPORT_REQ's. */
+/* 56860: the header the host sees is exactly a MSG_REPORT_REQ's. */
 TEST(guest_msg, request_header_on_the_wire)
 {
 	static struct snp_attestation_report r;
@@ -213,7 +213,7 @@ TEST(guest_msg, request_header_on_the_wire)
 	teardown();
 }
 
-/* ref §2.4: 1, 3, 5, ...: +2 per completed exchange, in step with the PSP. */
+/* 56860: 1, 3, 5, ...: +2 per completed exchange, in step with the PSP. */
 TEST(guest_msg, seqno_advances_by_two)
 {
 	static struct snp_attestation_report r;
@@ -271,7 +271,7 @@ static void flip_byte(uint8_t *resp, const uint8_t *req)
 }
 
 /*
- * ref §2.4, §5.2 item 13: whatever byte of the answer the host flips, in
+ * 56860, bug class 13: whatever byte of the answer the host flips, in
  * the tag, the sequence number, the AAD, the fields outside both, or the
  * ciphertext, the client refuses it and wipes VMPCK0, so the number the
  * PSP consumed is never sent again with another plaintext.
@@ -486,7 +486,7 @@ TEST(guest_msg, wrong_key_disables)
 }
 
 /*
- * ref §2.4: on BUSY the very same request is sent again, byte for byte,
+ * 56421: on BUSY the very same request is sent again, byte for byte,
  * even though the host scribbled over the shared page in between.
  */
 TEST(guest_msg, busy_resends_identical_request)
@@ -578,7 +578,7 @@ TEST(guest_msg, key_and_page_rules)
 /* ---- secrets.c ------------------------------------------------------ */
 
 /*
- * ref §1.1, §2.5, §5.2 item 14: VMPCK0 moves into the client; VMPCK0 and
+ * 58019, 56860, bug class 14: VMPCK0 moves into the client; VMPCK0 and
  * VMPCK1 (below the guest's VMPL 2) are wiped; VMPCK2/3 and everything
  * else the PSP wrote stay; the SVSM fields appear at 0x140.
  */

@@ -37,7 +37,7 @@ static bool sha512_two(const void *a, size_t alen, const void *b, size_t blen,
 	return ok;
 }
 
-/* Rescinds a private SVSM page and converts it to shared (ref §2.3). */
+/* Rescinds a private SVSM page and converts it to shared (AMD 56421). */
 static bool share_with_host(paddr_t pa)
 {
 	bool cf = false;

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Conformance of the SVSM core protocol (AMD 58019 rev 1.00 as ref §1.2
- * and §1.3 reconstruct it) on the SEV-SNP model: every call's success
- * path and each documented error, with the 32-bit result code checked
- * exactly in the 64-bit RAX the guest reads back (zero-extended). The
+ * Conformance of the SVSM core protocol (AMD 58019 rev 1.00, calling
+ * convention and core protocol; docs/protocols.md) on the SEV-SNP model: every
+ * call's success path and each documented error, with the 32-bit result code
+ * checked exactly in the 64-bit RAX the guest reads back (zero-extended). The
  * calls go through the real request path (svsm_request_once) from the
  * model guest (tests/model/guest.c), so the calling convention is covered too:
  * CALL_PENDING handling, spurious entries, EFER.SVME, and outputs written
@@ -12,7 +12,7 @@
  */
 #include "protocol_fixture.h"
 
-/* ---- Calling convention (ref §1.2) ------------------------------------ */
+/* ---- Calling convention (58019) --------------------------------------- */
 
 TEST(protocol_core, query_core_protocol)
 {
@@ -86,7 +86,7 @@ TEST(protocol_core, unknown_protocol_and_call)
 	sim_call_init(&c, 9, 0);
 	c.rcx = 0x1234;
 	sim_guest_call(&pfx, pfx.boot, &c);
-	/* Zero-extended: Linux compares all 64 bits (ref §1.2). */
+	/* Zero-extended: Linux compares all 64 bits (58019). */
 	EXPECT_EQ(c.rax, 0x0000000080000001ull);
 	EXPECT_EQ(c.rcx, 0x1234);
 	EXPECT_EQ(c.pending_seen, 0);
@@ -197,7 +197,7 @@ TEST(protocol_core, failed_call_leaves_output_registers)
 	EXPECT_EQ(c.r9, 0x9);
 }
 
-/* ---- REMAP_CA (ref §1.3, call 0) -------------------------------------- */
+/* ---- REMAP_CA (58019 Table 6, call 0) --------------------------------- */
 
 TEST(protocol_core, remap_ca_success)
 {
@@ -272,7 +272,7 @@ TEST(protocol_core, remap_ca_to_faulting_page_is_refused)
 	EXPECT_EQ(gpa_val(pfx.boot->caa), pfx.boot_caa);
 }
 
-/* ---- PVALIDATE (ref §1.3, call 1) ------------------------------------- */
+/* ---- PVALIDATE (58019, call 1) ---------------------------------------- */
 
 #define VAL   true
 #define RESC  false
@@ -584,7 +584,7 @@ TEST(protocol_core, pvalidate_long_list_is_incomplete_then_resumes)
 	EXPECT_TRUE(pfx_is_guest_page(pfx_2m(9)));
 }
 
-/* ---- CONFIGURE_VTOM (ref §1.3, call 7) -------------------------------- */
+/* ---- CONFIGURE_VTOM (58019, call 7) ----------------------------------- */
 
 TEST(protocol_core, configure_vtom)
 {

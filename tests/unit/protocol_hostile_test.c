@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The SVSM core protocol against a hostile guest OS (and, where the model
- * allows, a hostile host), one test per bug class of ref §5.2:
+ * allows, a hostile host), one test per bug class of docs/threat-model.md:
  *
  *   double fetch      the PVALIDATE and DEPOSIT lists and the calling area
  *                     are rewritten right after the SVSM's first read; the
@@ -327,7 +327,7 @@ TEST(protocol_hostile, overflow_of_ranges_and_counts)
 	expect_harmless(SVSM_CORE_DEPOSIT_MEM, list, 0, 0,
 			SVSM_ERR_INVALID_PARAMETER);
 
-	/* A host whose map reaches the launch VMSA page (ref §4). */
+	/* A host whose map reaches the launch VMSA page (bug class 5). */
 	ram[0] = (struct ram_range){pfx.base, pfx.size};
 	ram[1] = (struct ram_range){SNP_LAUNCH_VMSA_GPA - 0xf000, 0x10000};
 	ASSERT_EQ(gpa_set_ram(ram, 2), SVSM_OK);

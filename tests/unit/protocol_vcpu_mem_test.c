@@ -3,7 +3,7 @@
  * Conformance of the SVSM core protocol, part two (part one, with the
  * calling convention, REMAP_CA, PVALIDATE, QUERY_PROTOCOL and
  * CONFIGURE_VTOM, is protocol_core_test.c): CREATE_VCPU and DELETE_VCPU
- * (ref §1.3 calls 2 and 3) and DEPOSIT_MEM and WITHDRAW_MEM (calls 4 and
+ * (AMD 58019 calls 2 and 3) and DEPOSIT_MEM and WITHDRAW_MEM (calls 4 and
  * 5), each success path and each documented error with the exact result
  * code, on the SEV-SNP model through the real request path.
  */
@@ -14,7 +14,7 @@
 #define RESC false
 #define NOCF false
 
-/* ---- CREATE_VCPU / DELETE_VCPU (ref §1.3, calls 2 and 3) --------------- */
+/* ---- CREATE_VCPU / DELETE_VCPU (58019, calls 2 and 3) ----------------- */
 
 TEST(protocol_core, create_vcpu_success)
 {
@@ -297,7 +297,7 @@ TEST(protocol_core, delete_own_vcpu_never_returns)
 	EXPECT_TRUE(pfx_still_serving());
 }
 
-/* ---- DEPOSIT_MEM / WITHDRAW_MEM (ref §1.3, calls 4 and 5) -------------- */
+/* ---- DEPOSIT_MEM / WITHDRAW_MEM (58019, calls 4 and 5) ---------------- */
 
 #define D4K(gpa) ((gpa) | SVSM_DEPOSIT_ENTRY_SIZE_4K)
 

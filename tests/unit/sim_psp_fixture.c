@@ -190,7 +190,7 @@ EVP_PKEY *pfx_psp_pubkey(const struct sim_psp *psp)
 }
 
 /*
- * ref §2.4: ECDSA P-384/SHA-384 over bytes 0x000..0x29F; r and s are
+ * AMD 56860: ECDSA P-384/SHA-384 over bytes 0x000..0x29F; r and s are
  * 72-byte little-endian fields, of which only 48 bytes may be nonzero.
  */
 bool pfx_report_verifies(const struct snp_attestation_report *r, EVP_PKEY *pub)
@@ -230,7 +230,7 @@ out:
 }
 
 /*
- * A second AES-256-GCM of the guest-message rules, written from ref §2.4
+ * A second AES-256-GCM of the guest-message rules, written from AMD 56860
  * and not from sim/psp.c: IV = the 8 LE bytes of the sequence number at
  * header 0x20 followed by 4 zero bytes, AAD = header 0x30..0x5F, tag in
  * header 0x00..0x0F, payload at 0x60. Encrypts (tag written into page) or

@@ -530,7 +530,7 @@ TEST(sim_psp, guest_open_checks)
 	ASSERT_EQ(
 		sim_psp_guest_request(psp, 0, req, len, resp, PAGE, &resp_len),
 		SIM_PSP_OK);
-	/* ref §2.4: seqno + 1, type + 1, same version and VMPCK, tag. */
+	/* 56860: seqno + 1, type + 1, same version and VMPCK, tag. */
 	w = m;
 	w.seqno = 3;
 	EXPECT_EQ(open_as(&w, resp, resp_len, cap), SIM_PSP_E_SEQNO);

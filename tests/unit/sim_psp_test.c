@@ -4,7 +4,7 @@
  * round trip whose report is checked field by field and whose signature is
  * verified with OpenSSL here (r/s decoded independently of the model), the
  * AEAD rules checked against a second AES-GCM implementation written in this
- * file straight from the reference (IV = LE sequence number, AAD = header
+ * file straight from AMD 56860 (IV = LE sequence number, AAD = header
  * 0x30..0x5F), sequence numbers (replay, gap, per VMPCK, exhaustion), every
  * bit of a request and of a response flipped, wrong VMPCKs, malformed
  * headers, truncated and oversized messages, and the secrets-page layout.
@@ -12,8 +12,8 @@
  *
  * sim_psp.export additionally writes one signed report, the VCEK public key
  * and the REPORT_DATA inputs to $SIM_PSP_EXPORT_DIR when it is set, for
- * tests/qemu/psp_openssl_cli.py. Reference: shared/reference/
- * svsm-protocols.md §2.4, §2.5, §1.4 ("ref §x").
+ * tests/qemu/psp_openssl_cli.py. Reference: AMD 56860 ("56860" below) and
+ * AMD 58019 rev 1.00 (SVSM fields, attestation).
  */
 #include "sim_psp_fixture.h"
 #include "test.h"
@@ -133,7 +133,7 @@ TEST(sim_psp, aead_matches_reference)
 	pfx_report_req(&in, 0x33, 3, 0);
 	len = pfx_seal_req(&m, &in, req);
 	ASSERT_EQ(len, REQ_LEN);
-	/* ref §2.4: the header bytes at their offsets. */
+	/* 56860: the header bytes at their offsets. */
 	EXPECT_EQ(req[0x20], 0x09);
 	EXPECT_EQ(req[0x27], 0x01);
 	EXPECT_EQ(req[0x30], 1);
@@ -145,7 +145,7 @@ TEST(sim_psp, aead_matches_reference)
 	EXPECT_EQ(req[0x3C], 2);
 	EXPECT_TRUE(pfx_all_byte(req + 0x10, 16, 0));
 	EXPECT_TRUE(pfx_all_byte(req + 0x3D, 35, 0));
-	/* The guest helper's ciphertext opens with the reference rules. */
+	/* The guest helper's ciphertext opens with the second AES-GCM. */
 	EXPECT_TRUE(pfx_ref_gcm(false, cfg.vmpck[2], req, req + HDR, sizeof(in),
 				(uint8_t *)&out));
 	EXPECT_TRUE(!memcmp(&in, &out, sizeof(in)));
@@ -165,7 +165,7 @@ TEST(sim_psp, aead_matches_reference)
 	EXPECT_EQ(rsp.status, 0);
 	EXPECT_EQ(rsp.report.vmpl, 3);
 	EXPECT_TRUE(!memcmp(rsp.report.report_data, in.report_data, 64));
-	/* A request sealed by hand with the reference rules is served. */
+	/* A request sealed by hand with the second AES-GCM is served. */
 	{
 		struct snp_guest_msg_hdr h;
 
@@ -303,7 +303,7 @@ TEST(sim_psp, random_keys)
 	sim_psp_destroy(NULL);
 }
 
-/* ref §2.5, §1.1: the secrets page as bytes, from the PSP and a guest copy. */
+/* 56860, 58019: the secrets page as bytes, from the PSP and a guest copy. */
 TEST(sim_psp, secrets_page_layout)
 {
 	struct sim_psp_config cfg;
@@ -371,7 +371,7 @@ static bool write_file(const char *dir, const char *name, const void *data,
 
 /*
  * One report as the SVSM's attestation protocol would request it
- * (ref §1.4: REPORT_DATA = SHA-512(nonce || manifest), VMPL0, VMPCK0),
+ * (58019: REPORT_DATA = SHA-512(nonce || manifest), VMPL0, VMPCK0),
  * verified here and, when SIM_PSP_EXPORT_DIR is set, written out with the
  * VCEK public key for the openssl command-line check.
  */

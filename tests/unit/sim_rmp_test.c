@@ -246,7 +246,7 @@ TEST(sim_rmp, validate_2m_over_4k_entries_is_sizemismatch)
 	bool cf = true;
 
 	ASSERT_TRUE(setup());
-	/* 512 agreeing 4 KiB entries: still a mismatch (ref §4). */
+	/* 512 agreeing 4 KiB entries: still a mismatch (APM vol. 3). */
 	for (uint64_t i = 0; i < SNP_PAGES_PER_2M; i++)
 		ASSERT_EQ(sim_rmp_assign(&rmp, gpa + i * SZ_4K, PSZ_4K),
 			  SNP_SUCCESS);

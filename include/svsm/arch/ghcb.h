@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The instructions the GHCB protocol needs (AMD 56421; shared/reference/
- * svsm-protocols.md §2.1-2.2, "ref §2.x"): reading and writing the GHCB MSR
+ * The instructions the GHCB protocol needs (AMD 56421, MSR protocol and
+ * GHCB page; docs/references.md): reading and writing the GHCB MSR
  * (0xC001_0130), and VMGEXIT, which hands control to the hypervisor. What
  * goes into the MSR and the GHCB page is the platform's business
  * (kernel/plat/snp/ghcb.c); this layer only executes.
@@ -13,14 +13,14 @@
  *
  * Every call runs on the CPU whose GHCB it concerns, with interrupts
  * disabled (the SVSM does not enable them), so that nothing else can
- * write the MSR between the write and the VMGEXIT (ref §2.2).
+ * write the MSR between the write and the VMGEXIT (56421).
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Writes the GHCB MSR: a GHCB GPA, or an MSR-protocol request (ref §2.1). */
+/* Writes the GHCB MSR: a GHCB GPA, or an MSR-protocol request (56421). */
 void arch_ghcb_msr_write(uint64_t val);
 /* Reads the GHCB MSR: after VMGEXIT, the hypervisor's MSR-protocol answer. */
 uint64_t arch_ghcb_msr_read(void);

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 /*
- * PVALIDATE (AMD64 APM vol. 3; ref §4): sets (validate) or clears the
+ * PVALIDATE (AMD64 APM vol. 3, PVALIDATE): sets (validate) or clears the
  * Validated bit of the 4 KiB or 2 MiB (huge) page mapped at va. Returns
  * EAX; *cf is rFLAGS.CF, true when the bit already had the requested
  * value and nothing changed (only meaningful with SNP_SUCCESS). A fault
@@ -27,7 +27,7 @@
 int arch_pvalidate(uintptr_t va, bool huge, bool validate, bool *cf);
 
 /*
- * RMPADJUST (ref §4): attrs is the RDX operand built with
+ * RMPADJUST (AMD64 APM vol. 3, RMPADJUST): attrs is the RDX operand built with
  * snp_rmpadjust_attrs() (target VMPL, permission mask, VMSA bit). Returns
  * EAX. A fault during the instruction is reported as SNP_FAIL_INPUT.
  */
@@ -37,6 +37,7 @@ int arch_rmpadjust(uintptr_t va, bool huge, uint64_t attrs);
  * Invalidates the TLB entries of every CPU of the VM, global ones
  * included, and waits until that is done (INVLPGB + TLBSYNC on x86-64).
  * Required after RMPADJUST took permissions away from a lower VMPL and
- * before the page is used in a way that relies on it (ref §4, §6).
+ * before the page is used in a way that relies on it (APM vol. 3,
+ * RMPADJUST; docs/threat-model.md, bug class 7).
  */
 void arch_snp_flush_tlb_global(void);

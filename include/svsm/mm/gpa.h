@@ -9,8 +9,8 @@
  *
  * Errors: exactly one code per cause, so the protocol layer can map them to
  * the result codes of AMD 58019 rev 1.00, calling convention chapter
- * (reference/svsm-protocols.md §1.2: "misaligned input -> INVALID_PARAMETER",
- * an invalid gPA -> INVALID_ADDRESS):
+ * (misaligned input -> INVALID_PARAMETER, an invalid gPA ->
+ * INVALID_ADDRESS):
  *
  *   SVSM_E_INVAL  the request is malformed whatever the memory map says:
  *                 zero length, `align` not a power of two, `gpa` not
@@ -30,7 +30,7 @@
  * reserves. A successful gpa_validate() only stays true while nobody
  * reserves an overlapping range: handlers that validate and then act
  * (PVALIDATE against CREATE_VCPU, REMAP_CA) must hold the protocol lock
- * across both steps (reference/svsm-protocols.md §5.2 item 8).
+ * across both steps (docs/threat-model.md, bug class 8).
  */
 #pragma once
 
@@ -58,7 +58,7 @@
  * Replaces the RAM ranges with a private copy of in[0..count). Refused
  * with SVSM_E_INVAL, leaving the old ranges in place, when count exceeds
  * GPA_MAX_RAM_RANGES, a range is empty or wraps, or two ranges overlap (a
- * hostile memory map: reference/svsm-protocols.md §5.2 item 16). Order
+ * hostile memory map: docs/threat-model.md, bug class 16). Order
  * does not matter. Count 0 is allowed and makes every gpa_validate() fail,
  * which is also the state before the first call. Adjacent ranges are kept
  * apart: a guest range spanning two of them is refused.

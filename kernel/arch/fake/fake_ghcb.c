@@ -60,7 +60,7 @@ void arch_vmgexit(void)
 	fake_vmgexits++;
 	if (!fake_vmgexit_hook)
 		return;
-	/* GHCBInfo 0: the MSR holds the GPA of a GHCB page (ref §2.1). */
+	/* GHCBInfo 0: the MSR holds the GPA of a GHCB page (AMD 56421). */
 	if (ghcb_msr_info(fake_ghcb_msr) == 0)
 		page = arch_phys_to_virt(fake_ghcb_msr, GHCB_PAGE_SIZE);
 	if (fake_vmgexit_hook(fake_ghcb_cpu, &fake_ghcb_msr, page))

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The GHCB instructions (include/svsm/arch/ghcb.h) on x86-64: RDMSR and
- * WRMSR of the GHCB MSR 0xC001_0130 (AMD 56421; ref §2.1), and VMGEXIT,
+ * WRMSR of the GHCB MSR 0xC001_0130 (AMD 56421, MSR protocol), and VMGEXIT,
  * which is REP VMMCALL (F3 0F 01 D9, AMD64 APM vol. 3 "VMGEXIT"), emitted
  * as bytes so that any binutils assembles it.
  *

@@ -2,7 +2,7 @@
 /*
  * The SEV-SNP instructions (include/svsm/arch/snp.h) on x86-64: PVALIDATE,
  * RMPADJUST, and the INVLPGB/TLBSYNC pair for the broadcast TLB flush.
- * Opcodes from the AMD64 APM vol. 3 (ref §4): PVALIDATE F2 0F 01 FF,
+ * Opcodes from the AMD64 APM vol. 3 instruction pages: PVALIDATE F2 0F 01 FF,
  * RMPADJUST F3 0F 01 FE, INVLPGB 0F 01 FE, TLBSYNC 0F 01 FF. They are
  * emitted as bytes so that any binutils assembles them.
  *

@@ -3,8 +3,9 @@
  * The SVSM's GHCB client (include/snp/ghcb.h): the MSR protocol
  * (negotiation, GHCB registration, page-state change, termination) and
  * the NAE events an SVSM needs, through each CPU's registered GHCB page.
- * Reference: AMD 56421 as summarised in shared/reference/svsm-protocols.md
- * §2.1-2.4 and §5.2 ("ref §x"); wire formats in include/abi/ghcb.h.
+ * Reference: AMD 56421 (docs/references.md; "56421" below names the
+ * spec's message or event) and the bug classes of docs/threat-model.md;
+ * wire formats in include/abi/ghcb.h.
  *
  * The GHCB page is shared with the host, which can write any byte of it at
  * any time. Every access to it goes through the shared_* helpers below:
@@ -86,7 +87,7 @@ static uint64_t __shared *shared_buf_u64(struct ghcb __shared *g, size_t slot)
 	return (uint64_t __shared *)(void __shared *)b;
 }
 
-/* ---- The MSR protocol (ref §2.1) --------------------------------------- */
+/* ---- The MSR protocol (56421) ----------------------------------------- */
 
 /* One MSR-protocol exchange: the host's answer, read once. */
 static uint64_t msr_exchange(uint64_t request)
@@ -191,7 +192,7 @@ enum svsm_err ghcb_register(paddr_t page)
 {
 	/*
 	 * TRUST: the host must echo the GFN it registered (SNP requires
-	 * registration before use, ref §2.1). Any other answer means this
+	 * registration before use, 56421). Any other answer means this
 	 * page is not the CPU's GHCB as far as the host is concerned: the
 	 * CPU's record stays as it was.
 	 */
@@ -224,7 +225,7 @@ void ghcb_terminate(unsigned int reason_set, unsigned int reason_code)
 {
 	/*
 	 * TRUST: a host that resumes the vCPU after a termination request
-	 * gets nothing more from it (ref §2.1; Linux halts the same way).
+	 * gets nothing more from it (56421; Linux halts the same way).
 	 */
 	arch_ghcb_msr_write(ghcb_msr_term_req(reason_set, reason_code));
 	arch_vmgexit();
@@ -238,7 +239,7 @@ void ghcb_reset(void)
 }
 #endif
 
-/* ---- NAE events through the GHCB page (ref §2.2, §2.3) ----------------- */
+/* ---- NAE events through the GHCB page (56421) ------------------------- */
 
 /* The inputs of one event. */
 struct nae_in {
@@ -331,7 +332,7 @@ static enum svsm_err nae_call(struct ghcb_cpu *gc, const struct nae_in *in,
 	out->info2 = shared_get_u64(&g->sw_exit_info_2);
 	out->rax = shared_get_u64(&g->rax);
 	out->rbx = shared_get_u64(&g->rbx);
-	/* ref §2.2: invalidate the GHCB once the answer is out. */
+	/* 56421: invalidate the GHCB once the answer is out. */
 	shared_put_u64(&g->sw_exit_code, 0);
 	shared_put_u64(&g->valid_bitmap[0], 0);
 	shared_put_u64(&g->valid_bitmap[1], 0);
@@ -362,7 +363,7 @@ static enum svsm_err nae_call(struct ghcb_cpu *gc, const struct nae_in *in,
 	return SVSM_E_HW;
 }
 
-/* ---- Page state change (ref §2.3) -------------------------------------- */
+/* ---- Page state change (56421, SNP Page State Change NAE) ------------- */
 
 /* What the client sends: PRIVATE or SHARED of an aligned 4K or 2M page. */
 static bool psc_entry_ok(uint64_t e)
@@ -393,7 +394,7 @@ static enum svsm_err psc_batch(struct ghcb_cpu *gc, const uint64_t *entries,
 	 * TRUST: the host rewrites the descriptor's header to say how far it
 	 * got; the header is read once, as one 8-byte load, and must show
 	 * progress: cur_entry beyond the old one and at most end + 1,
-	 * end_entry unchanged, reserved zero (ref §2.3; Linux refuses
+	 * end_entry unchanged, reserved zero (56421; Linux refuses
 	 * backwards and growing indices, csvsm also a shrinking end, which
 	 * would end the loop with entries undone, and a round without
 	 * progress, which could loop forever). Each round makes progress,
@@ -408,7 +409,7 @@ static enum svsm_err psc_batch(struct ghcb_cpu *gc, const uint64_t *entries,
 	uint16_t cur = 0;
 
 	static_assert(offsetof(struct ghcb_psc, entries) == sizeof(uint64_t),
-		      "entry i is shared-buffer slot i + 1, ref §2.3");
+		      "entry i is shared-buffer slot i + 1, 56421");
 	for (;;) {
 		struct nae_out out;
 		enum svsm_err err;
@@ -472,10 +473,10 @@ enum svsm_err ghcb_page_state_change(const uint64_t *entries, size_t count)
 	return SVSM_OK;
 }
 
-/* ---- Guest requests (ref §2.3, §2.4) ----------------------------------- */
+/* ---- Guest requests (56421, SNP Guest Request NAE) -------------------- */
 
 /*
- * ref §2.4: EXITINFO2 = VMM error << 32 | firmware status. SVSM_OK only
+ * 56421: EXITINFO2 = VMM error << 32 | firmware status. SVSM_OK only
  * when both are zero; BUSY (with no firmware status) asks for a resend.
  * INVALID_LEN is the caller's to interpret (extended requests only).
  */
@@ -583,7 +584,7 @@ enum svsm_err ghcb_ext_guest_request(paddr_t req_pa, paddr_t resp_pa,
 	return SVSM_E_NOMEM;
 }
 
-/* ---- AP creation and Run VMPL (ref §2.3) ------------------------------- */
+/* ---- AP creation and Run VMPL (56421) -------------------------------- */
 
 enum svsm_err ghcb_ap_create(unsigned int op, uint32_t apic_id, paddr_t vmsa_pa,
 			     unsigned int vmpl, uint64_t sev_features)

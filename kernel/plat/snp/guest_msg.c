@@ -4,8 +4,8 @@
  * MSG_REPORT_REQ, seals it with VMPCK0 (AES-256-GCM, IV = the sequence
  * number in 8 little-endian bytes then 4 zero bytes, AAD = header bytes
  * 0x30..0x5F, tag in header bytes 0..15, payload at 0x60), hands it to the
- * host, and opens and checks MSG_REPORT_RSP. Rules: shared/reference/
- * svsm-protocols.md §2.4 ("ref §2.4") and the pitfalls of §5.2 item 13
+ * host, and opens and checks MSG_REPORT_RSP. Rules: AMD 56860 guest
+ * messages ("56860" below) and bug class 13 of docs/threat-model.md
  * (IV reuse, BUSY handling, wiping VMPCK0 on error, response validation,
  * private staging).
  *
@@ -32,18 +32,18 @@
 #define RSP_SIZE sizeof(struct snp_report_rsp)
 
 static_assert(HDR_SIZE + RSP_SIZE <= SNP_GUEST_MSG_PAGE_SIZE,
-	      "a report answer fits in the response page, ref §2.4");
+	      "a report answer fits in the response page, 56860");
 static_assert(SNP_GUEST_MSG_KEY_SIZE == CRYPTO_AES256_KEY_SIZE &&
 		      SNP_GUEST_MSG_TAG_SIZE == CRYPTO_GCM_TAG_SIZE &&
 		      SNP_GUEST_MSG_IV_SIZE == CRYPTO_GCM_IV_SIZE,
-	      "VMPCKs are AES-256-GCM keys, ref §2.4");
+	      "VMPCKs are AES-256-GCM keys, 56860");
 
 static struct {
 	struct spinlock lock;
 	bool keyed;    /* a VMPCK0 was installed (ever) */
 	bool disabled; /* VMPCK0 was wiped after a failure */
 	uint8_t vmpck0[SNP_GUEST_MSG_KEY_SIZE];
-	/* ref §2.4: the number the next request carries; odd, from 1. */
+	/* 56860: the number the next request carries; odd, from 1. */
 	uint64_t next_seqno;
 	paddr_t req_pa;
 	paddr_t resp_pa;
@@ -72,7 +72,7 @@ static void shared_read(void *dst, const uint8_t __shared *src, size_t len)
 	memcpy(dst, (const uint8_t *)src, len);
 }
 
-/* ref §2.4: the 96-bit IV is the sequence number (LE) and four zeros. */
+/* 56860: the 96-bit IV is the sequence number (LE) and four zeros. */
 static void gcm_iv(uint64_t seqno, uint8_t iv[SNP_GUEST_MSG_IV_SIZE])
 {
 	for (unsigned int i = 0; i < 8; i++)
@@ -91,7 +91,7 @@ static bool ready_locked(void)
 }
 
 /*
- * ref §2.4, §5.2 item 13: once a request may have been consumed without
+ * 56860, bug class 13: once a request may have been consumed without
  * an answer the client can trust, its sequence number can never be used
  * again for another plaintext; the only safe state is no key at all.
  */
@@ -136,7 +136,7 @@ enum svsm_err guest_msg_set_vmpck0(const uint8_t key[SNP_GUEST_MSG_KEY_SIZE])
 		memcpy(gm.vmpck0, key, sizeof(gm.vmpck0));
 		gm.keyed = true;
 		gm.disabled = false;
-		gm.next_seqno = 1; /* ref §2.4: numbering starts at 1 */
+		gm.next_seqno = 1; /* 56860: numbering starts at 1 */
 	}
 	spin_unlock(&gm.lock);
 	return err;
@@ -169,7 +169,7 @@ void guest_msg_reset(void)
 }
 #endif
 
-/* ref §2.4: the header of a request about to be sealed. */
+/* 56860: the header of a request about to be sealed. */
 static void req_hdr_init(struct snp_guest_msg_hdr *hdr, uint64_t seqno)
 {
 	memset(hdr, 0, sizeof(*hdr));
@@ -184,7 +184,7 @@ static void req_hdr_init(struct snp_guest_msg_hdr *hdr, uint64_t seqno)
 }
 
 /*
- * ref §2.4 response validation, checked on the private copy before
+ * 56860 response validation, checked on the private copy before
  * decrypting: everything psp.c's hdr_check() requires of a sender
  * (algorithm, header version and size, reserved bytes, including the
  * unused half of the tag field, zero), then that it answers this request:

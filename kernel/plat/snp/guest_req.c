@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The transport of an SNP guest request (include/snp/guest_req.h)
- * on SEV-SNP: the GHCB SNP Guest Request NAE event (ref §2.3, §2.4),
+ * The transport of an SNP guest request (snp/guest_req.h)
+ * on SEV-SNP: the GHCB SNP Guest Request NAE event (AMD 56421),
  * through the SVSM's GHCB client (kernel/plat/snp/ghcb.c), which splits
  * the host's EXITINFO2 into the VMM error and the firmware status. This
  * layer only narrows the client's errors to the three outcomes the

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One turn of the SEV-SNP request loop: the SVSM calling convention of
- * AMD 58019 (ref §1.2) from the caller's VMSA and calling area (CA) to the
+ * AMD 58019 rev 1.00 from the caller's VMSA and calling area (CA) to the
  * protocol dispatcher and back.
  *
  * On hardware the vCPU arrives here after the guest's VMGEXIT asked the
@@ -9,7 +9,7 @@
  * guest and calls svsm_request_once() directly. Everything from here on is
  * the same code.
  *
- * Order (ref §1.2, §5.2 items 1, 2, 15):
+ * Order (58019 calling convention; docs/threat-model.md bug classes 1, 2, 15):
  *   1. EFER.SVME := 0 in the caller's VMSA: the host cannot re-enter the
  *      caller while its call is served.
  *   2. Read the CA's first 8 bytes ONCE (one 8-byte load) and take
@@ -27,7 +27,8 @@
  * atomic exchange: the calling vCPU cannot run between them (SVME = 0),
  * the SVSM acts only on its copy, and another vCPU of the guest that
  * writes the byte meanwhile only confuses the guest itself, which then
- * sees "never ran" (ref §1.2 step 4) and retries or gives up.
+ * sees "never ran" (58019: the guest's exchange of CALL_PENDING) and
+ * retries or gives up.
  */
 #include "svsm/guestmem.h"
 #include "svsm/log.h"
@@ -39,7 +40,7 @@
 #include "snp/snp.h"
 
 static_assert(offsetof(struct svsm_ca, call_pending) == 0,
-	      "CALL_PENDING is byte 0 of the first 8 bytes, ref §1.2");
+	      "CALL_PENDING is byte 0 of the first 8 bytes, 58019");
 
 /* Guest- or host-caused notices, limited so they cannot flood. */
 static struct log_budget notices = LOG_BUDGET(16);

@@ -6,9 +6,9 @@
  * the SVSM's own bookkeeping); the result is the instruction's EAX, which
  * only the protocol dispatcher turns into an SVSM result code.
  *
- * Ordering rules of ref §4 and §5.2 that live here: every reduction of a
- * lower VMPL's permissions is followed by a global TLB flush before the
- * caller goes on (snp_revoke_lower).
+ * Ordering rules (APM vol. 3 RMPADJUST; docs/threat-model.md) that live here:
+ * every reduction of a lower VMPL's permissions is followed by a global TLB
+ * flush before the caller goes on (snp_revoke_lower).
  *
  * On hardware a 2 MiB operation needs a 2 MiB-aligned virtual address that
  * maps the whole 2 MiB page; vm.c's temporary slots map 4 KiB. The fake

@@ -2,8 +2,8 @@
 /*
  * Taking the SNP secrets page at boot (include/snp/secrets.h): VMPCK0 to
  * the guest-message client, the VMPCKs below the guest's VMPL wiped, the
- * SVSM fields published. Reference: shared/reference/svsm-protocols.md
- * §1.1 (SVSM fields), §2.5 (layout), §5.2 item 14.
+ * SVSM fields published. Reference: AMD 58019 rev 1.00 (SVSM fields),
+ * AMD 56860 (layout), docs/threat-model.md bug class 14.
  */
 #include "snp/secrets.h"
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The host notification of CREATE_VCPU and DELETE_VCPU
- * (snp_vcpu_notify, include/snp/snp.h): the GHCB SNP AP
- * Creation NAE (SW_EXITCODE 0x80000013, ref §2.3) through the SVSM's GHCB
+ * (snp_vcpu_notify, snp/snp.h): the GHCB SNP AP
+ * Creation NAE (SW_EXITCODE 0x80000013, AMD 56421) through the SVSM's GHCB
  * client (kernel/plat/snp/ghcb.c). A new VMSA is announced with
  * GHCB_AP_CREATE_ON_INIT, so the host knows it without starting it (as
  * COCONUT does); a deleted one with GHCB_AP_DESTROY.

@@ -9,7 +9,7 @@
  * it. It is reached through this CPU's SNP_SLOT_VMSA mapping of a trusted
  * paddr_t. The one other writer is the hardware of a running vCPU, which
  * is why SVME is changed with atomic read-modify-write operations
- * (ref §1.2 step 2, §1.3 DELETE_VCPU).
+ * (AMD 58019: the SVSM's entry steps, and DELETE_VCPU).
  */
 #include "svsm/mm/pgtable.h"
 #include "svsm/protocols.h"
@@ -151,7 +151,7 @@ enum svsm_err snp_vmsa_disable(paddr_t vmsa, bool *was_enabled)
 	/*
 	 * With SVME clear the host can no longer start the VMSA; if the
 	 * hardware marked it busy before that, it is running now and the
-	 * delete must fail without a trace (ref §1.3: 0x80001003).
+	 * delete must fail without a trace (58019 DELETE_VCPU: 0x80001003).
 	 */
 	__atomic_load((uint64_t *)(void *)(p + SNP_VMSA_OFF_EXITCODE),
 		      &exit_code, __ATOMIC_SEQ_CST);

@@ -2,8 +2,8 @@
 /*
  * The SVSM's GHCB client (kernel/plat/snp/ghcb.c): how the SVSM asks the
  * hypervisor for the things only the host can do on SEV-SNP, through the
- * GHCB protocol of AMD 56421 version 2 (shared/reference/svsm-protocols.md
- * §2.1-2.4, "ref §2.x"; wire formats in include/abi/ghcb.h):
+ * GHCB protocol of AMD 56421 version 2 (docs/references.md; wire formats
+ * in include/abi/ghcb.h):
  *
  *   - the MSR protocol: protocol negotiation (SEV information, HV
  *     features), registration of a CPU's GHCB page, page-state changes
@@ -19,7 +19,7 @@
  * Boot order on each CPU: ghcb_negotiate() (once, on the boot CPU), make
  * the page shared (PVALIDATE rescind, then ghcb_msr_page_state_change()),
  * ghcb_register(). A failure there is fatal for the SVSM: the caller ends
- * the VM with ghcb_terminate() (ref §2.1 reason set 0, or Linux's set 1
+ * the VM with ghcb_terminate() (56421 reason set 0, or Linux's set 1
  * codes). Calls run with interrupts disabled, on the calling CPU's GHCB.
  */
 #pragma once
@@ -34,7 +34,7 @@
 
 #include "abi/ghcb.h"
 
-/* The host's answers to the negotiation (ref §2.1), untrusted but checked. */
+/* The host's answers to the negotiation (56421), untrusted but checked. */
 struct ghcb_host_info {
 	uint16_t min_version;
 	uint16_t max_version;
@@ -43,8 +43,9 @@ struct ghcb_host_info {
 };
 
 /*
- * HV features the SVSM cannot work without (ref §6): SNP, AP creation
- * (CREATE_VCPU notifications) and multiple VMPLs.
+ * HV features the SVSM cannot work without (56421 HV features; COCONUT-SVSM
+ * asks for the same three): SNP, AP creation (CREATE_VCPU notifications)
+ * and multiple VMPLs.
  */
 #define GHCB_SVSM_HV_FEATURES                          \
 	(GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION | \
@@ -62,12 +63,12 @@ struct ghcb_host_info {
  * (min <= max), and the HV features must include GHCB_SVSM_HV_FEATURES.
  * *out (may be NULL) gets what the host said. Errors: SVSM_E_HW (answer
  * with the wrong response code), SVSM_E_UNSUPPORTED (version 2 or a
- * feature missing: ref §2.1 termination reason 1 / Linux set 1 code 3).
+ * feature missing: 56421 termination reason 1 / Linux set 1 code 3).
  */
 enum svsm_err __must_check ghcb_negotiate(struct ghcb_host_info *out);
 
 /*
- * Page-state change of one 4 KiB page over the MSR protocol (ref §2.1):
+ * Page-state change of one 4 KiB page over the MSR protocol (56421):
  * op GHCB_PSC_OP_PRIVATE or GHCB_PSC_OP_SHARED. For the GHCB page itself,
  * before any GHCB exists. A page made private must still be PVALIDATEd;
  * one made shared must have been rescinded first. Errors: SVSM_E_INVAL
@@ -77,8 +78,8 @@ enum svsm_err __must_check ghcb_msr_page_state_change(paddr_t pa,
 						      unsigned int op);
 
 /*
- * Registers `page` as this CPU's GHCB (MSR protocol 0x012/0x013, ref
- * §2.1): the host must echo the same GFN. The page is SVSM-owned, already
+ * Registers `page` as this CPU's GHCB (MSR protocol 0x012/0x013,
+ * 56421): the host must echo the same GFN. The page is SVSM-owned, already
  * shared with the host and mapped where arch_phys_to_virt() says. Needs a
  * successful ghcb_negotiate(). Errors: SVSM_E_INVAL (not negotiated,
  * misaligned or unmapped page, CPU index out of range), SVSM_E_HW (the
@@ -89,7 +90,7 @@ enum svsm_err __must_check ghcb_register(paddr_t page);
 bool ghcb_registered(void);
 
 /*
- * SNP Page State Change NAE (ref §2.3): `count` entries made with
+ * SNP Page State Change NAE (56421): `count` entries made with
  * ghcb_psc_entry() (op PRIVATE, SHARED or PSMASH; a 2 MiB entry
  * 2 MiB-aligned; current page and reserved bits zero), sent in batches of
  * GHCB_PSC_MAX_ENTRIES. The host may stop early; the client sends the
@@ -105,8 +106,8 @@ enum svsm_err __must_check ghcb_page_state_change(const uint64_t *entries,
 						  size_t count);
 
 /*
- * SNP Guest Request NAE (ref §2.3, §2.4): the sealed request in req_pa,
- * the answer in resp_pa (both SVSM pages shared with the host). *fw_err
+ * SNP Guest Request NAE (56421; message in 56860): the sealed request in
+ * req_pa, the answer in resp_pa (both SVSM pages shared with the host). *fw_err
  * gets EXITINFO2 as the host returned it (VMM error << 32 | firmware
  * status), 0 on success. Returns SVSM_OK (the host says the firmware
  * answered), SVSM_E_BUSY (VMM error BUSY: send the same request again;
@@ -122,8 +123,9 @@ enum svsm_err __must_check ghcb_guest_request(paddr_t req_pa, paddr_t resp_pa,
  * When they are too few, the host answers VMM error INVALID_LEN without
  * forwarding the request: SVSM_E_NOMEM, *npages = the pages it needs
  * (more than offered, at most GHCB_EXT_CERTS_MAX_PAGES; otherwise
- * SVSM_E_HW). ref §2.4: the request was shown to the host, so the caller
- * must send the same request again (extended, or plain).
+ * SVSM_E_HW). Bug class 13 (docs/threat-model.md): the request was shown
+ * to the host, so the caller must send the same request again (extended,
+ * or plain).
  */
 enum svsm_err __must_check ghcb_ext_guest_request(paddr_t req_pa,
 						  paddr_t resp_pa,
@@ -132,7 +134,7 @@ enum svsm_err __must_check ghcb_ext_guest_request(paddr_t req_pa,
 						  uint64_t *fw_err);
 
 /*
- * SNP AP Creation NAE (ref §2.3): op GHCB_AP_CREATE_ON_INIT, GHCB_AP_CREATE
+ * SNP AP Creation NAE (56421): op GHCB_AP_CREATE_ON_INIT, GHCB_AP_CREATE
  * or GHCB_AP_DESTROY for the VMSA at vmsa_pa, which runs at `vmpl` on the
  * vCPU with apic_id and has sev_features. Errors: SVSM_E_INVAL (op, VMPL,
  * misaligned VMSA), SVSM_E_HW (the host refused or answered malformed).
@@ -142,14 +144,14 @@ enum svsm_err __must_check ghcb_ap_create(unsigned int op, uint32_t apic_id,
 					  uint64_t sev_features);
 
 /*
- * SNP Run VMPL NAE (ref §2.3): asks the host to run this vCPU's VMSA of
+ * SNP Run VMPL NAE (56421): asks the host to run this vCPU's VMSA of
  * `vmpl`; returns when the host runs VMPL0 again. Errors: SVSM_E_INVAL
  * (VMPL >= 4), SVSM_E_HW.
  */
 enum svsm_err __must_check ghcb_run_vmpl(unsigned int vmpl);
 
 /*
- * Ends the VM through the MSR protocol termination request (ref §2.1):
+ * Ends the VM through the MSR protocol termination request (56421):
  * reason_set [3:0], reason_code [7:0]. Never returns: if the host resumes
  * the vCPU anyway, it halts for good.
  */

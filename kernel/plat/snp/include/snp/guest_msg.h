@@ -7,7 +7,7 @@
  * sequence number of the next message, seals requests with AES-256-GCM,
  * hands them to the host (include/snp/guest_req.h) and opens and
  * checks the answers. Wire formats: include/abi/snp_guest_msg.h; rules:
- * shared/reference/svsm-protocols.md §2.4 and §5.2 item 13.
+ * AMD 56860 guest messages and docs/threat-model.md, bug class 13.
  *
  * Sequence numbers: the first message carries 1, an answer carries its
  * request's number + 1, and the next request carries + 2. The number

@@ -9,8 +9,8 @@
  *
  * This is the GHCB "SNP Guest Request" NAE event (GHCB_NAE_SNP_GUEST_REQUEST:
  * EXITINFO1 = request page, EXITINFO2 = response page; EXITINFO2 on return
- * = VMM error << 32 | PSP status; ref shared/reference/svsm-protocols.md
- * §2.3, §2.4), implemented in kernel/plat/snp/guest_req.c on the GHCB
+ * = VMM error << 32 | PSP status; AMD 56421, SNP Guest Request NAE),
+ * implemented in kernel/plat/snp/guest_req.c on the GHCB
  * client. Hosted builds run the same code against the model hypervisor
  * (sim/hv.h), which forwards to the model PSP of sim/.
  */

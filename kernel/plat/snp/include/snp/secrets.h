@@ -5,7 +5,8 @@
  * VMPCKs the guest must not hold are wiped from the page, and the SVSM
  * announces itself in the fields at 0x140 that the guest reads to find
  * it. Layout: include/abi/snp_guest_msg.h, struct snp_secrets_page; rules:
- * shared/reference/svsm-protocols.md §1.1, §2.5 and §5.2 item 14.
+ * AMD 58019 rev 1.00 (SVSM fields), AMD 56860 (secrets page) and
+ * docs/threat-model.md, bug class 14.
  */
 #pragma once
 
@@ -17,7 +18,7 @@
 
 #include "abi/snp_guest_msg.h"
 
-/* What the SVSM publishes at 0x140 (ref §1.1). */
+/* What the SVSM publishes at 0x140 (58019 rev 1.00, SVSM discovery). */
 struct secrets_svsm_info {
 	paddr_t svsm_base;	   /* the SVSM region, 4 KiB aligned */
 	uint64_t svsm_size;	   /* its size, a nonzero 4 KiB multiple */
@@ -32,8 +33,8 @@ struct secrets_svsm_info {
  * see. In order, and only if every check passes (validate, then apply):
  *   1. VMPCK0 is copied into the guest-message client;
  *   2. VMPCK0 .. VMPCK(guest_vmpl - 1) are wiped from the page (the guest
- *      must not talk to the PSP as a more privileged VMPL, ref §5.2
- *      item 14; VMPCK0 at least);
+ *      must not talk to the PSP as a more privileged VMPL, bug class
+ *      14 in docs/threat-model.md; VMPCK0 at least);
  *   3. svsm_base, svsm_size, svsm_caa, svsm_max_version, svsm_guest_vmpl
  *      are written and the reserved bytes after them zeroed.
  * Errors, with the page and the client unchanged: SVSM_E_INVAL for info

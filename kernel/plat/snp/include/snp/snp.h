@@ -5,7 +5,7 @@
  *   - struct svsm_vcpu, one per lower-VMPL VMSA the SVSM serves (the boot
  *     vCPU's and every one CREATE_VCPU made), kept in one registry;
  *   - svsm_request_once(), one turn of the request loop: the calling
- *     convention of AMD 58019 (ref §1.2) from the caller's VMSA and
+ *     convention of AMD 58019 rev 1.00 from the caller's VMSA and
  *     calling area to protocols_handle() and back;
  *   - access to VMSA pages the SVSM owns, and the RMP operations on a
  *     trusted physical page (map, PVALIDATE/RMPADJUST, TLB flush);
@@ -15,7 +15,7 @@
  * Locking: the registry has its own lock, so lookups are safe anywhere.
  * Adding, removing and re-pointing (REMAP_CA) records happens only inside
  * a core-protocol call, under the protocol lock (kernel/protocols), which
- * serialises them with PVALIDATE (ref §5.2 item 8).
+ * serialises them with PVALIDATE (docs/threat-model.md, bug class 8).
  */
 #pragma once
 
@@ -39,11 +39,12 @@ struct svsm_call_regs;
 #define SNP_SLOT_VMSA VM_SLOT_VMSA
 #define SNP_SLOT_PAGE VM_SLOT_PAGE
 
-/* The SVSM runs at VMPL0 (ref §1.1). */
+/* The SVSM runs at VMPL0 (58019 rev 1.00). */
 #define SNP_SVSM_VMPL 0u
 
 /* VMSAs the registry can hold: two per CPU (Linux creates a new one
- * before it deletes the old when it wakes a CPU again, ref §1.3). */
+ * before it deletes the old when it wakes a CPU again, Linux
+ * arch/x86/coco/sev/core.c). */
 #define SNP_MAX_VMSAS (2u * CFG_MAX_CPUS)
 
 /*
@@ -162,7 +163,7 @@ void snp_vmsa_page_write_call(uint8_t *page, const struct svsm_call_regs *in,
 uint64_t snp_vmsa_page_clear_svme(uint8_t *page);
 void snp_vmsa_page_set_svme(uint8_t *page);
 /*
- * DELETE_VCPU's first step (ref §1.3): clears EFER.SVME so the host can no
+ * DELETE_VCPU's first step (58019): clears EFER.SVME so the host can no
  * longer run the VMSA, then checks that it is not running. SVSM_E_BUSY,
  * with SVME restored, when the exit code says it is (SNP_EXITCODE_VMSA_BUSY).
  * *was_enabled tells whether SVME was set before, so a later failure can
@@ -188,7 +189,7 @@ int snp_rmpadjust(paddr_t pa, bool huge, unsigned int target_vmpl,
 int snp_revoke_lower(paddr_t pa, bool huge);
 /*
  * Grants full permissions to VMPL1..vmpl: the caller's VMPL and the more
- * privileged lower ones (ref §1.3 PVALIDATE). Returns the first failing
+ * privileged lower ones (58019 SVSM_CORE_PVALIDATE). Returns the first failing
  * EAX or SNP_SUCCESS.
  */
 int snp_grant_guest(paddr_t pa, bool huge, unsigned int vmpl);
@@ -205,8 +206,9 @@ enum snp_vcpu_op {
 /*
  * Tells the host that a VMSA now exists (CREATE) or must never run again
  * (DESTROY). On hardware this is the GHCB SNP AP Creation NAE (0x80000013,
- * ref §2.3: request create-on-INIT or destroy, VMPL, APIC ID, VMSA GPA,
- * SEV_FEATURES in RAX), sent through this CPU's GHCB (snp/ghcb.h; kernel/plat/snp/vcpu_notify.c). Errors: SVSM_E_HW when the host
+ * 56421: request create-on-INIT or destroy, VMPL, APIC ID, VMSA GPA,
+ * SEV_FEATURES in RAX), sent through this CPU's GHCB (snp/ghcb.h;
+ * kernel/plat/snp/vcpu_notify.c). Errors: SVSM_E_HW when the host
  * refuses, answers malformed, or this CPU has no GHCB.
  */
 enum svsm_err __must_check snp_vcpu_notify(enum snp_vcpu_op op,
@@ -226,7 +228,7 @@ enum snp_request_status {
 
 /*
  * One entry of the vCPU into the SVSM, served by the calling convention
- * of ref §1.2: SVME off, CALL_PENDING and the exit code checked, the
+ * of 58019: SVME off, CALL_PENDING and the exit code checked, the
  * registers read once, the call dispatched, results written, CALL_PENDING
  * cleared, SVME on. Never fails: every guest error becomes a result code.
  */
