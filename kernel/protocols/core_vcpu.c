@@ -20,16 +20,19 @@
  *      the caller, EFER.SVME set, SEV_FEATURES equal to the boot vCPU's
  *      -> INVALID_PARAMETER;
  *   5. RMPADJUST with the VMSA bit (no lower-VMPL access), record the
- *      vCPU, notify the host.
+ *      vCPU, tell the host (a refusal is logged, not fatal: the guest
+ *      starts the vCPU itself).
  * Any failure after step 3 undoes what was done: the guest's access is
  * granted back (full access for VMPL1..caller VMPL, as PVALIDATE leaves
  * a page) and the reservation dropped.
  *
  * DELETE_VCPU undoes it in the safe order (bug class 10): checks
  * (known, not the boot VMSA, not more privileged than the caller, not
- * served on another CPU), SVME off and "not running" (else 0x80001003),
- * host notified (if it is the APIC ID's newest VMSA), then the RMP (VMSA bit off, access back to the caller),
- * and only then the registry and the reservation.
+ * served on another CPU, claimed in the same step so that no turn can
+ * start for it), SVME off and "not running" (else 0x80001003), host told
+ * (if it is the APIC ID's newest VMSA; a refusal is logged, not fatal),
+ * then the RMP (VMSA bit off, access back to the caller), and only then
+ * the registry and the reservation.
  */
 #include "svsm/log.h"
 #include "svsm/mm/gpa.h"
@@ -112,7 +115,6 @@ enum svsm_err core_create_vcpu(struct protocol_call *c)
 	uint32_t apic_id = (uint32_t)r->r8;
 	unsigned int caller_vmpl = c->caller->vmpl;
 	struct snp_vmsa_facts f;
-	struct svsm_vcpu *v;
 	paddr_t vmsa;
 	int rc;
 	enum svsm_err err = check_registers(r);
@@ -143,15 +145,14 @@ enum svsm_err core_create_vcpu(struct protocol_call *c)
 		release(vmsa, caller_vmpl);
 		return SVSM_E_HW;
 	}
-	v = snp_vcpu_add(apic_id, vmsa, ca_gpa, f.vmpl, f.sev_features);
-	err = snp_vcpu_notify(SNP_VCPU_CREATE, apic_id, f.vmpl, vmsa,
+	(void)snp_vcpu_add(apic_id, vmsa, ca_gpa, f.vmpl, f.sev_features);
+	/*
+	 * Telling the host is a courtesy (COCONUT does the same): the guest
+	 * starts the vCPU with its own AP Creation NAE. A refusal is logged
+	 * (vcpu_notify.c) and does not undo a VMSA that is correct.
+	 */
+	(void)snp_vcpu_notify(SNP_VCPU_CREATE, apic_id, f.vmpl, vmsa,
 			      f.sev_features);
-	if (err != SVSM_OK) {
-		snp_vcpu_remove(v);
-		(void)snp_rmpadjust(vmsa, false, f.vmpl, 0, false);
-		release(vmsa, caller_vmpl);
-		return SVSM_E_HW;
-	}
 	return SVSM_OK;
 }
 
@@ -174,12 +175,18 @@ enum svsm_err core_delete_vcpu(struct protocol_call *c)
 	if (!v || v->boot || v->vmpl < c->caller->vmpl)
 		return SVSM_E_INVAL;
 	self = v == c->caller;
-	if (!self && snp_vcpu_pinned(v)) {
+	/*
+	 * One step under the registry lock: "not served elsewhere" and
+	 * "being deleted". A turn on another CPU can neither be serving it
+	 * now nor start while the host's answer below is awaited.
+	 */
+	if (!snp_vcpu_claim(v, self)) {
 		c->detail = PROTOCOL_DETAIL_IN_USE;
 		return SVSM_E_BUSY;
 	}
 	vmsa = v->vmsa;
 	if (snp_vmsa_disable(vmsa, &was_enabled) != SVSM_OK) {
+		snp_vcpu_unclaim(v);
 		c->detail = PROTOCOL_DETAIL_IN_USE;
 		return SVSM_E_BUSY;
 	}
@@ -188,13 +195,13 @@ enum svsm_err core_delete_vcpu(struct protocol_call *c)
 	 * re-creates a woken CPU's VMSA before deleting the old) is no longer
 	 * the host's, and destroying it there would stop the new one.
 	 */
-	if (snp_vcpu_current(v->apic_id) == v &&
-	    snp_vcpu_notify(SNP_VCPU_DESTROY, v->apic_id, v->vmpl, vmsa,
-			    v->sev_features) != SVSM_OK) {
-		if (was_enabled)
-			snp_vmsa_set_svme(vmsa);
-		return SVSM_E_HW;
-	}
+	/*
+	 * A refusal does not stop the delete: with SVME off and the VMSA bit
+	 * cleared below, the page cannot run, whatever the host believes.
+	 */
+	if (snp_vcpu_current(v->apic_id) == v)
+		(void)snp_vcpu_notify(SNP_VCPU_DESTROY, v->apic_id, v->vmpl,
+				      vmsa, v->sev_features);
 
 	/* The RMP first: the page stops being a VMSA, then is the guest's. */
 	rc = snp_rmpadjust(vmsa, false, v->vmpl, 0, false);

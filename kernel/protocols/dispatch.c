@@ -176,6 +176,16 @@ enum protocol_resume protocols_handle(struct svsm_vcpu *vcpu,
 	}
 
 	spin_lock(&protocol_lock);
+	/*
+	 * The caller's record again, now that no other call can change the
+	 * registry: its turn pinned it, so it must still be live and pinned.
+	 * Anything else is an SVSM bug, but the call is then not served.
+	 */
+	if (!snp_vcpu_pinned(vcpu)) {
+		spin_unlock(&protocol_lock);
+		log_error("protocols: vCPU record changed during its turn");
+		return PROTOCOL_CALLER_GONE;
+	}
 	err = d->handle(&c);
 	spin_unlock(&protocol_lock);
 

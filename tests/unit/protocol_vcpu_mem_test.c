@@ -154,16 +154,34 @@ TEST(protocol_core, create_vcpu_contents_errors)
 	}
 }
 
-TEST(protocol_core, create_vcpu_host_refusal_is_undone)
+TEST(protocol_core, create_and_delete_vcpu_survive_a_host_refusal)
 {
+	/*
+	 * Only the boot VMSA needs the host to know it: the guest starts a
+	 * vCPU it created with its own AP Creation NAE (58019), and a
+	 * deleted VMSA cannot run whatever the host believes.
+	 */
 	uint64_t vmsa = pfx_page(10);
+	struct pfx_snapshot before;
+	struct pfx_snapshot after;
 
 	ASSERT_TRUE(pfx_setup());
-	sim_guest_write_vmsa(vmsa, PFX_VMPL, SNP_EFER_SVME, SIM_SEV_FEATURES);
+	pfx_snapshot(&before);
 	pfx.host.refuse = 1;
-	expect_create_refused(vmsa, pfx_page(11), 1, SVSM_ERR_INVALID_REQUEST);
+	ASSERT_EQ(pfx_create(vmsa, pfx_page(11), 1, PFX_VMPL), SVSM_SUCCESS);
+	EXPECT_EQ(pfx.host.refuse, 0u); /* the host was asked, and refused */
+	EXPECT_TRUE(pfx_rmp(vmsa).vmsa);
+	EXPECT_TRUE(snp_vcpu_by_vmsa(gpa_init(vmsa)) != NULL);
+	pfx.host.refuse = 1;
+	EXPECT_EQ(sim_guest_core(&pfx, SVSM_CORE_DELETE_VCPU, vmsa, 0, 0, NULL),
+		  SVSM_SUCCESS);
+	EXPECT_EQ(pfx.host.refuse, 0u);
 	EXPECT_TRUE(pfx_is_guest_page(vmsa));
 	EXPECT_FALSE(pfx_rmp(vmsa).vmsa);
+	EXPECT_TRUE(snp_vcpu_by_vmsa(gpa_init(vmsa)) == NULL);
+	pfx_snapshot(&after);
+	EXPECT_EQ(after.reserved_hash, before.reserved_hash);
+	EXPECT_EQ(after.vcpus, before.vcpus);
 }
 
 TEST(protocol_core, create_vcpu_again_for_a_woken_cpu_shares_its_ca)

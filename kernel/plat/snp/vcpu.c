@@ -211,7 +211,7 @@ struct svsm_vcpu *snp_vcpu_add(uint32_t apic_id, paddr_t vmsa, gpa_t caa,
 void snp_vcpu_remove(struct svsm_vcpu *v)
 {
 	spin_lock(&vcpu_lock);
-	CHECK(v->live && !v->boot);
+	CHECK(v->live && !v->boot && v->deleting);
 	*v = (struct svsm_vcpu){0};
 	spin_unlock(&vcpu_lock);
 }
@@ -240,11 +240,31 @@ bool snp_vcpu_pin(struct svsm_vcpu *v)
 	bool ok;
 
 	spin_lock(&vcpu_lock);
-	ok = v->live && !v->in_request;
+	ok = v->live && !v->in_request && !v->deleting;
 	if (ok)
 		v->in_request = true;
 	spin_unlock(&vcpu_lock);
 	return ok;
+}
+
+bool snp_vcpu_claim(struct svsm_vcpu *v, bool self)
+{
+	bool ok;
+
+	spin_lock(&vcpu_lock);
+	ok = v->live && !v->boot && !v->deleting && (self || !v->in_request);
+	if (ok)
+		v->deleting = true;
+	spin_unlock(&vcpu_lock);
+	return ok;
+}
+
+void snp_vcpu_unclaim(struct svsm_vcpu *v)
+{
+	spin_lock(&vcpu_lock);
+	CHECK(v->live && v->deleting);
+	v->deleting = false;
+	spin_unlock(&vcpu_lock);
 }
 
 void snp_vcpu_unpin(struct svsm_vcpu *v)

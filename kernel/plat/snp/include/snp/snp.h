@@ -61,6 +61,7 @@ struct svsm_vcpu {
 	bool live;
 	bool boot;	 /* the boot vCPU's: cannot be deleted */
 	bool in_request; /* svsm_request_once() is serving it */
+	bool deleting;	 /* DELETE_VCPU claimed it: never served again */
 };
 
 /*
@@ -115,20 +116,31 @@ bool snp_vcpu_has_room(void);
 struct svsm_vcpu *snp_vcpu_add(uint32_t apic_id, paddr_t vmsa, gpa_t caa,
 			       unsigned int vmpl, uint64_t sev_features);
 /* Forgets a record (DELETE_VCPU, after the RMP and the reservation). */
-void snp_vcpu_remove(struct svsm_vcpu *v);
+void snp_vcpu_remove(struct svsm_vcpu *v); /* v must be claimed */
 /* Points a vCPU at a new calling area (REMAP_CA). */
 void snp_vcpu_set_caa(struct svsm_vcpu *v, gpa_t caa);
 /* Live records, for tests and logs. */
 uint32_t snp_vcpu_count(void);
 /*
  * Marks v as being served by the request path; false (and nothing
- * marked) when v is not live or already being served. DELETE_VCPU refuses
- * a VMSA that another CPU is serving. snp_vcpu_unpin() undoes it.
+ * marked) when v is not live, already being served, or claimed by
+ * DELETE_VCPU. snp_vcpu_unpin() undoes it.
  */
 bool __must_check snp_vcpu_pin(struct svsm_vcpu *v);
 void snp_vcpu_unpin(struct svsm_vcpu *v);
-/* Whether v is pinned by the request path. */
+/* Whether v is live and pinned by the request path. */
 bool snp_vcpu_pinned(const struct svsm_vcpu *v);
+/*
+ * DELETE_VCPU's claim on v, in one step under the registry lock: false
+ * (and nothing marked) when v is not live, is already being deleted, or
+ * is being served by a turn other than the deleting caller's own (`self`:
+ * the caller deletes its own VMSA, which its own turn pins). From the
+ * claim on, no turn can pin v, so no call is ever served with a record
+ * that is being erased. snp_vcpu_unclaim() gives it back when the delete
+ * fails; snp_vcpu_remove() erases it.
+ */
+bool __must_check snp_vcpu_claim(struct svsm_vcpu *v, bool self);
+void snp_vcpu_unclaim(struct svsm_vcpu *v);
 
 /* ---- VMSA pages the SVSM owns (kernel/plat/snp/vmsa.c) ---------------- */
 
@@ -211,10 +223,9 @@ enum snp_vcpu_op {
  * kernel/plat/snp/vcpu_notify.c). Errors: SVSM_E_HW when the host
  * refuses, answers malformed, or this CPU has no GHCB.
  */
-enum svsm_err __must_check snp_vcpu_notify(enum snp_vcpu_op op,
-					   uint32_t apic_id, unsigned int vmpl,
-					   paddr_t vmsa_pa,
-					   uint64_t sev_features);
+enum svsm_err snp_vcpu_notify(enum snp_vcpu_op op, uint32_t apic_id,
+			      unsigned int vmpl, paddr_t vmsa_pa,
+			      uint64_t sev_features);
 
 /* ---- The request path (kernel/plat/snp/request.c) ---------------------- */
 
