@@ -313,3 +313,15 @@ bool sim_rmp_access_ok(const struct sim_rmp *rmp, unsigned int vmpl,
 		return false;
 	return e.assigned && e.validated && (e.perms[vmpl] & need) == need;
 }
+
+uint32_t sim_rmpquery(const struct sim_rmp *rmp, unsigned int caller_vmpl,
+		      uint64_t gpa, uint8_t perms[SNP_VMPL_COUNT])
+{
+	struct sim_rmp_entry e;
+
+	if (caller_vmpl >= SNP_VMPL_COUNT || !sim_rmp_entry(rmp, gpa, &e) ||
+	    !e.assigned || !e.validated)
+		return SNP_FAIL_INPUT;
+	memcpy(perms, e.perms, SNP_VMPL_COUNT);
+	return SNP_SUCCESS;
+}

@@ -101,6 +101,15 @@ uint32_t sim_rmpadjust(struct sim_rmp *rmp, unsigned int caller_vmpl,
  * SVSM must survive. A 4 KiB update inside a 2 MiB entry splits the entry
  * first. Returns SNP_SUCCESS or SNP_FAIL_INPUT (size, alignment, range).
  */
+/*
+ * RMPQUERY at caller_vmpl on the 4 KiB page at gpa: its permission masks
+ * for VMPL0..3 into perms. SNP_FAIL_INPUT unless the page is assigned and
+ * validated. model: any VMPL may query (the masks are the hardware's to
+ * enforce, not secrets).
+ */
+uint32_t sim_rmpquery(const struct sim_rmp *rmp, unsigned int caller_vmpl,
+		      uint64_t gpa, uint8_t perms[SNP_VMPL_COUNT]);
+
 uint32_t sim_rmp_assign(struct sim_rmp *rmp, uint64_t gpa,
 			unsigned int page_size);
 

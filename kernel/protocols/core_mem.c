@@ -59,6 +59,7 @@ static enum svsm_err deposit_one(struct protocol_call *c, uint64_t raw)
 {
 	uint64_t size = raw & SVSM_DEPOSIT_ENTRY_SIZE_MASK;
 	gpa_t gpa = gpa_init(raw & SVSM_DEPOSIT_ENTRY_GPA_MASK);
+	struct snp_rights saved;
 	paddr_t pa;
 	enum svsm_err err;
 
@@ -75,11 +76,15 @@ static enum svsm_err deposit_one(struct protocol_call *c, uint64_t raw)
 		return err;
 	if (pool_count == DEPOSIT_POOL_PAGES)
 		return SVSM_E_NOMEM;
+	/* Only a page the caller can use is the caller's to give. */
+	if (snp_rights_get(pa, &saved) != SNP_SUCCESS ||
+	    !snp_rights_allow(&saved, c->caller->vmpl))
+		return SVSM_E_FAULT;
 
 	if (gpa_reserve(pa, PAGE_SIZE) != SVSM_OK)
 		return SVSM_E_NOMEM;
 	if (snp_revoke_lower(pa, false) != SNP_SUCCESS) {
-		(void)snp_grant_guest(pa, false, c->caller->vmpl);
+		(void)snp_rights_restore(pa, false, &saved);
 		CHECK(gpa_unreserve(pa, PAGE_SIZE) == SVSM_OK);
 		return SVSM_E_FAULT;
 	}
@@ -133,14 +138,15 @@ enum svsm_err core_withdraw_mem(struct protocol_call *c)
 	room = (uint32_t)((PAGE_SIZE - off - sizeof(hdr)) / sizeof(uint64_t));
 	n = pool_count < room ? pool_count : room;
 
-	hdr.count = (uint16_t)n;
-	memcpy(&out[0], &hdr, sizeof(hdr));
-	for (uint32_t i = 0; i < n; i++)
-		out[1 + i] = pa_val(pool[pool_count - 1 - i]);
-	err = guestmem_copy_to(list, out, sizeof(hdr) + n * sizeof(uint64_t));
+	/*
+	 * An empty header first: a list page the guest cannot receive ends
+	 * the call with nothing withdrawn. Then each page is zeroed and
+	 * granted before it is listed, so the guest is told only of pages
+	 * that really are its own again; the list is written at the end.
+	 */
+	err = guestmem_copy_to(list, &hdr, sizeof(hdr));
 	if (err != SVSM_OK)
 		return err;
-
 	for (uint32_t i = 0; i < n; i++) {
 		paddr_t pa = pool[--pool_count];
 
@@ -154,7 +160,17 @@ enum svsm_err core_withdraw_mem(struct protocol_call *c)
 			continue;
 		}
 		CHECK(gpa_unreserve(pa, PAGE_SIZE) == SVSM_OK);
+		out[1 + hdr.count++] = pa_val(pa);
 	}
+	memcpy(&out[0], &hdr, sizeof(hdr));
 	core_set_mem_available(pool_count > 0);
+	/*
+	 * A guest that makes its list page fault after the header loses only
+	 * the list: the pages are its own again either way.
+	 */
+	err = guestmem_copy_to(list, out,
+			       sizeof(hdr) + hdr.count * sizeof(uint64_t));
+	if (err != SVSM_OK)
+		return err;
 	return SVSM_OK;
 }

@@ -113,9 +113,20 @@ static enum svsm_err validate_page(struct protocol_call *c,
 static enum svsm_err rescind_page(struct protocol_call *c,
 				  const struct pv_entry *e, paddr_t pa)
 {
+	struct snp_rights now;
 	bool cf;
-	int rc = snp_revoke_lower(pa, e->huge);
+	int rc;
 
+	/*
+	 * A validated page is rescinded only in the name of a caller that
+	 * can read and write it: a more privileged VMPL may have taken it
+	 * from the caller. Answered as RMPADJUST would answer the caller
+	 * itself (FAIL_PERMISSION), with nothing changed.
+	 */
+	if (snp_rights_get(pa, &now) == SNP_SUCCESS &&
+	    !snp_rights_allow(&now, c->caller->vmpl))
+		return protocol_insn_error(c, SNP_FAIL_PERMISSION);
+	rc = snp_revoke_lower(pa, e->huge);
 	/*
 	 * FAIL_INPUT from RMPADJUST: the page is not validated (or not the
 	 * guest's). PVALIDATE(0) then changes nothing and says which: CF = 1

@@ -22,9 +22,10 @@
  *   5. RMPADJUST with the VMSA bit (no lower-VMPL access), record the
  *      vCPU, tell the host (a refusal is logged, not fatal: the guest
  *      starts the vCPU itself).
- * Any failure after step 3 undoes what was done: the guest's access is
- * granted back (full access for VMPL1..caller VMPL, as PVALIDATE leaves
- * a page) and the reservation dropped.
+ * Before step 3 the caller must be able to read and write the page
+ * (RMPQUERY), else INVALID_ADDRESS. Any failure after step 3 undoes what
+ * was done: every lower VMPL's rights exactly as RMPQUERY reported them
+ * before, and the reservation dropped.
  *
  * DELETE_VCPU undoes it in the safe order (bug class 10): checks
  * (known, not the boot VMSA, not more privileged than the caller, not
@@ -44,11 +45,11 @@
 #include "internal.h"
 #include "snp/snp.h"
 
-/* Undo of step 3: give the page back as the guest had it, unreserve. */
-static void release(paddr_t vmsa, unsigned int caller_vmpl)
+/* Undo of step 3: every VMPL's rights exactly as they were, unreserve. */
+static void release(paddr_t vmsa, const struct snp_rights *saved)
 {
-	/* Fails harmlessly if the page never was a validated private page. */
-	(void)snp_grant_guest(vmsa, false, caller_vmpl);
+	/* Fails only if the host changed the RMP; the page is then unusable. */
+	(void)snp_rights_restore(vmsa, false, saved);
 	CHECK(gpa_unreserve(vmsa, PAGE_SIZE) == SVSM_OK);
 }
 
@@ -114,6 +115,7 @@ enum svsm_err core_create_vcpu(struct protocol_call *c)
 	gpa_t ca_gpa = gpa_init(r->rdx);
 	uint32_t apic_id = (uint32_t)r->r8;
 	unsigned int caller_vmpl = c->caller->vmpl;
+	struct snp_rights saved;
 	struct snp_vmsa_facts f;
 	paddr_t vmsa;
 	int rc;
@@ -125,24 +127,32 @@ enum svsm_err core_create_vcpu(struct protocol_call *c)
 	if (err != SVSM_OK)
 		return err;
 
+	/*
+	 * The caller may only turn a page it can use into a VMSA: not one a
+	 * more privileged VMPL took from it, nor one that is not a validated
+	 * private page. What every VMPL held is kept for an undo.
+	 */
+	if (snp_rights_get(vmsa, &saved) != SNP_SUCCESS ||
+	    !snp_rights_allow(&saved, caller_vmpl))
+		return SVSM_E_FAULT;
 	err = gpa_reserve(vmsa, PAGE_SIZE);
 	if (err != SVSM_OK)
 		return SVSM_E_NOMEM;
 	rc = snp_revoke_lower(vmsa, false);
 	if (rc != SNP_SUCCESS) {
-		release(vmsa, caller_vmpl);
+		release(vmsa, &saved);
 		return SVSM_E_FAULT;
 	}
 
 	snp_vmsa_read_facts(vmsa, &f);
 	if (!contents_ok(&f, c->caller)) {
-		release(vmsa, caller_vmpl);
+		release(vmsa, &saved);
 		return SVSM_E_INVAL;
 	}
 
 	rc = snp_rmpadjust(vmsa, false, f.vmpl, 0, true);
 	if (rc != SNP_SUCCESS) {
-		release(vmsa, caller_vmpl);
+		release(vmsa, &saved);
 		return SVSM_E_HW;
 	}
 	(void)snp_vcpu_add(apic_id, vmsa, ca_gpa, f.vmpl, f.sev_features);

@@ -325,12 +325,16 @@ TEST(protocol_core, pvalidate_rescind_4k_revokes_flushes_then_rescinds)
 	EXPECT_EQ(e.perms[1] | e.perms[2] | e.perms[3], 0);
 	/* Rescinding does not zero (the guest owns the data). */
 	EXPECT_TRUE(pfx_all(page, SZ_4K, 0x77));
-	/* RMPADJUST x3 (VMPL1..3), TLB flush, PVALIDATE: in that order. */
-	ASSERT_EQ(op_count, 5);
-	EXPECT_EQ(ops[0], FAKE_SNP_OP_RMPADJUST);
-	EXPECT_EQ(ops[2], FAKE_SNP_OP_RMPADJUST);
-	EXPECT_EQ(ops[3], FAKE_SNP_OP_FLUSH);
-	EXPECT_EQ(ops[4], FAKE_SNP_OP_PVALIDATE);
+	/*
+	 * RMPQUERY (the caller's rights, before anything changes),
+	 * RMPADJUST x3 (VMPL1..3), TLB flush, PVALIDATE: in that order.
+	 */
+	ASSERT_EQ(op_count, 6);
+	EXPECT_EQ(ops[0], FAKE_SNP_OP_RMPQUERY);
+	EXPECT_EQ(ops[1], FAKE_SNP_OP_RMPADJUST);
+	EXPECT_EQ(ops[3], FAKE_SNP_OP_RMPADJUST);
+	EXPECT_EQ(ops[4], FAKE_SNP_OP_FLUSH);
+	EXPECT_EQ(ops[5], FAKE_SNP_OP_PVALIDATE);
 }
 
 TEST(protocol_core, pvalidate_2m_validate_and_rescind)

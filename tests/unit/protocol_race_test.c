@@ -6,11 +6,10 @@
  * AP_DESTROY); the model's hostile hook runs exactly then, as another
  * CPU's turn would, and tries to get the vCPU being deleted served.
  */
-#include "protocol_fixture.h"
-
 #include "abi/ghcb.h"
 
 #include "hv.h"
+#include "protocol_fixture.h"
 
 struct race {
 	struct svsm_vcpu *victim;

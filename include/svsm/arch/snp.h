@@ -32,6 +32,13 @@ int arch_pvalidate(uintptr_t va, bool huge, bool validate, bool *cf);
  * EAX. A fault during the instruction is reported as SNP_FAIL_INPUT.
  */
 int arch_rmpadjust(uintptr_t va, bool huge, uint64_t attrs);
+/*
+ * RMPQUERY (AMD64 APM vol. 3, RMPQUERY; CPUID Fn8000_001F EAX[6]): the
+ * permission masks (SNP_PERM_*) of VMPL0..3 for the page mapped at va, in
+ * perms[0..3]. Returns EAX: SNP_SUCCESS, or SNP_FAIL_INPUT when the page
+ * is not a validated private page (or the instruction faulted).
+ */
+int arch_rmpquery(uintptr_t va, uint8_t perms[4]);
 
 /*
  * Invalidates the TLB entries of every CPU of the VM, global ones

@@ -62,6 +62,15 @@ int arch_pvalidate(uintptr_t va, bool huge, bool validate, bool *cf)
 	return (int)rc;
 }
 
+int arch_rmpquery(uintptr_t va, uint8_t perms[4])
+{
+	uint64_t gpa = arch_virt_to_phys(ptr_from_va(va));
+	uint32_t rc = sim_rmpquery(&fake_snp_rmp, fake_snp_vmpl, gpa, perms);
+
+	after(FAKE_SNP_OP_RMPQUERY, gpa);
+	return (int)rc;
+}
+
 int arch_rmpadjust(uintptr_t va, bool huge, uint64_t attrs)
 {
 	uint64_t gpa = arch_virt_to_phys(ptr_from_va(va));

@@ -77,6 +77,30 @@ int arch_rmpadjust(uintptr_t va, bool huge, uint64_t attrs)
 	return (int)(uint32_t)rax;
 }
 
+int arch_rmpquery(uintptr_t va, uint8_t perms[4])
+{
+	uint64_t rax = va;
+	uint64_t rdx = 0;
+	uint64_t rcx = 0;
+
+	/*
+	 * SAFETY: RMPQUERY reads RAX (va), writes EAX (status), RCX (page
+	 * size) and RDX (the permission masks, one byte per VMPL, VMPL0 in
+	 * RDX[7:0]) and rFLAGS; it changes nothing and accesses no memory
+	 * through va. A fault resumes at the fixup (SNP_FIXUP_), which
+	 * reports FAIL_INPUT. The encoding and the RDX layout are to be
+	 * confirmed on hardware (docs/protocols.md, "Page rights").
+	 */
+	__asm__ volatile("1:	.byte 0xf3, 0x0f, 0x01, 0xfd\n"
+			 "2:\n" SNP_FIXUP_
+			 : "+a"(rax), "+d"(rdx), "+c"(rcx)
+			 : [fail] "i"(SNP_FAIL_INPUT)
+			 : "cc", "memory");
+	for (unsigned int v = 0; v < 4; v++)
+		perms[v] = (uint8_t)(rdx >> (8 * v));
+	return (int)(uint32_t)rax;
+}
+
 void arch_snp_flush_tlb_global(void)
 {
 	/*

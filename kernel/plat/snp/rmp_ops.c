@@ -81,6 +81,42 @@ int snp_grant_guest(paddr_t pa, bool huge, unsigned int vmpl)
 	return SNP_SUCCESS;
 }
 
+int snp_rights_get(paddr_t pa, struct snp_rights *out)
+{
+	int rc = arch_rmpquery(map(pa, false), out->perms);
+
+	unmap();
+	if (rc != SNP_SUCCESS)
+		memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+bool snp_rights_allow(const struct snp_rights *r, unsigned int vmpl)
+{
+	unsigned int need = SNP_PERM_READ | SNP_PERM_WRITE;
+
+	return vmpl < SNP_VMPL_COUNT && (r->perms[vmpl] & need) == need;
+}
+
+int snp_rights_restore(paddr_t pa, bool huge, const struct snp_rights *r)
+{
+	struct snp_rights now;
+	bool shrank = false;
+	int rc = SNP_SUCCESS;
+
+	/* What the masks are now, to know whether any shrinks. */
+	if (snp_rights_get(pa, &now) != SNP_SUCCESS)
+		memset(&now, 0, sizeof(now));
+	for (unsigned int v = SNP_SVSM_VMPL + 1;
+	     v < SNP_VMPL_COUNT && rc == SNP_SUCCESS; v++) {
+		shrank |= (now.perms[v] & ~r->perms[v]) != 0;
+		rc = snp_rmpadjust(pa, huge, v, r->perms[v], false);
+	}
+	if (shrank)
+		arch_snp_flush_tlb_global();
+	return rc;
+}
+
 void snp_page_zero(paddr_t pa)
 {
 	CHECK(pa_is_aligned(pa, PAGE_SIZE));

@@ -56,6 +56,7 @@ enum fake_snp_op {
 	FAKE_SNP_OP_PVALIDATE,
 	FAKE_SNP_OP_RMPADJUST,
 	FAKE_SNP_OP_FLUSH,
+	FAKE_SNP_OP_RMPQUERY,
 };
 extern enum fake_snp_op fake_snp_last_op;
 /*

@@ -28,6 +28,8 @@
 #include "svsm/mm/vm.h"
 #include "svsm/percpu.h"
 
+#include "abi/snp.h"
+
 struct svsm_call_regs;
 
 /*
@@ -207,6 +209,26 @@ int snp_revoke_lower(paddr_t pa, bool huge);
 int snp_grant_guest(paddr_t pa, bool huge, unsigned int vmpl);
 /* Zeroes a 4 KiB page the SVSM owns (a deposited page), mapped for it. */
 void snp_page_zero(paddr_t pa);
+
+/*
+ * The RMP permission masks of VMPL0..3 on one page (4 KiB, or a 2 MiB
+ * entry, whose pages share them), as RMPQUERY reports them.
+ */
+struct snp_rights {
+	uint8_t perms[SNP_VMPL_COUNT];
+};
+/* RMPQUERY: SNP_SUCCESS, or SNP_FAIL_INPUT for a page that is not a
+ * validated private page. */
+int snp_rights_get(paddr_t pa, struct snp_rights *out);
+/* Whether `vmpl` may read and write the page: what a call that acts on a
+ * page in the caller's name requires of the caller. */
+bool snp_rights_allow(const struct snp_rights *r, unsigned int vmpl);
+/*
+ * Puts back exactly the lower VMPLs' masks in r (RMPADJUST for VMPL1..3,
+ * in that order, so that no VMPL is ever granted more than the one above
+ * it holds), then flushes the TLBs if any mask shrank.
+ */
+int snp_rights_restore(paddr_t pa, bool huge, const struct snp_rights *r);
 
 /* ---- Host notification of vCPU creation and deletion ------------------- */
 
