@@ -456,9 +456,11 @@ void sim_hv_reset(void)
 	sim_hv.min_version = 1;
 	sim_hv.max_version = GHCB_PROTOCOL_VERSION;
 	sim_hv.cbit = 51;
-	sim_hv.features = GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION |
-			  GHCB_HV_FT_SNP_MULTI_VMPL |
-			  GHCB_HV_FT_SNP_RESTRICTED_INJ;
+	/*
+	 * As upstream KVM advertises them (Linux arch/x86/kvm/svm/svm.h,
+	 * GHCB_HV_FT_SUPPORTED): SNP and AP creation, nothing else.
+	 */
+	sim_hv.features = GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION;
 	/* CPUID 0x8000001F: SME, SEV, SEV-ES, SNP; EBX C-bit 51, 1 bit lost. */
 	sim_hv.cpuid[0] = (struct sim_cpuid){
 		.fn = 0x8000001fu,

@@ -159,8 +159,8 @@ extern struct sim_hv sim_hv;
 
 /*
  * Forgets everything (machine pointers included) and sets the defaults
- * (versions 1..2, C-bit 51, features SNP + AP creation + multi-VMPL +
- * restricted injection, CPUID leaf 0x8000001F).
+ * (versions 1..2, C-bit 51, features SNP + AP creation as upstream KVM
+ * advertises them, CPUID leaf 0x8000001F).
  */
 void sim_hv_reset(void);
 /*

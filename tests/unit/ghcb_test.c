@@ -152,17 +152,32 @@ TEST(ghcb, negotiate_versions_and_features)
 		teardown();
 	}
 
-	/* Each feature an SVSM needs (56421 HV features). */
+	/* Each feature an SVSM needs (56421 HV features), on a host that
+	 * offers every one of the first six. */
 	for (unsigned int bit = 0; bit < 6; bit++) {
 		uint64_t f = 1ull << bit;
 
 		ASSERT_TRUE(setup());
-		sim_hv.features &= ~f;
+		sim_hv.features = 0x3full & ~f;
 		EXPECT_EQ(ghcb_negotiate(NULL), (f & GHCB_SVSM_HV_FEATURES)
 							? SVSM_E_UNSUPPORTED
 							: SVSM_OK);
 		teardown();
 	}
+}
+
+TEST(ghcb, negotiate_on_a_host_with_only_snp_and_ap_creation)
+{
+	/* What upstream KVM and today's SVSM-capable hosts advertise. */
+	struct ghcb_host_info info;
+
+	ASSERT_TRUE(setup());
+	sim_hv.features = GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION;
+	EXPECT_EQ(ghcb_negotiate(&info), SVSM_OK);
+	EXPECT_EQ(info.hv_features,
+		  GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION);
+	EXPECT_EQ(ghcb_register(pa_init(GHCB_A)), SVSM_OK);
+	teardown();
 }
 
 static uint64_t msr_value;

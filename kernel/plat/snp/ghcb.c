@@ -139,6 +139,11 @@ enum svsm_err ghcb_negotiate(struct ghcb_host_info *out)
 					      ~info.hv_features));
 		return SVSM_E_UNSUPPORTED;
 	}
+	if ((info.hv_features & GHCB_SVSM_HV_FEATURES_WANTED) !=
+	    GHCB_SVSM_HV_FEATURES_WANTED)
+		log_notice("host does not offer HV features 0x%llx (optional)",
+			   (unsigned long long)(GHCB_SVSM_HV_FEATURES_WANTED &
+						~info.hv_features));
 
 	gs.host = info;
 	gs.negotiated = true;

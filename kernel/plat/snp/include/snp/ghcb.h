@@ -43,13 +43,17 @@ struct ghcb_host_info {
 };
 
 /*
- * HV features the SVSM cannot work without (56421 HV features; COCONUT-SVSM
- * asks for the same three): SNP, AP creation (CREATE_VCPU notifications)
- * and multiple VMPLs.
+ * HV features the SVSM cannot work without (56421 HV features): SNP and
+ * AP creation (the SVSM starts its own APs and tells the host about the
+ * boot VMSA). Upstream KVM advertises exactly these two (Linux
+ * arch/x86/kvm/svm/svm.h, GHCB_HV_FT_SUPPORTED), and so does the host
+ * stack SVSMs run on today; the multi-VMPL bit, which no such host sets,
+ * is therefore not required. GHCB_SVSM_HV_FEATURES_WANTED are logged
+ * when missing (restricted injection is used where offered).
  */
-#define GHCB_SVSM_HV_FEATURES                          \
-	(GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION | \
-	 GHCB_HV_FT_SNP_MULTI_VMPL)
+#define GHCB_SVSM_HV_FEATURES (GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION)
+#define GHCB_SVSM_HV_FEATURES_WANTED \
+	(GHCB_HV_FT_SNP_MULTI_VMPL | GHCB_HV_FT_SNP_RESTRICTED_INJ)
 
 /*
  * The certificate buffer of an extended guest request is at most this
