@@ -292,8 +292,9 @@ static void nae_guest_request(struct sim_hv *hv, const struct ghcb *in,
 	q->ext_calls += ext;
 	q->last_resp = resp_gpa;
 	greq_log(q, req);
-	if (q->busy) {
-		q->busy--;
+	if (q->busy || sim_now_us() < q->busy_until_us) {
+		if (q->busy)
+			q->busy--;
 		if (q->busy_scribble)
 			memset(req, 0x6b, SNP_GUEST_MSG_PAGE_SIZE);
 		set_out(g, &g->sw_exit_info_2,

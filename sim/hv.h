@@ -73,6 +73,12 @@ struct sim_hv_greq_seen {
 struct sim_hv_greq {
 	/* Answer this many requests with BUSY before forwarding any. */
 	unsigned int busy;
+	/*
+	 * And answer BUSY until the model clock (sim_now_us) reaches this:
+	 * a host that throttles for a while (KVM: its guest-request rate
+	 * limit, Linux arch/x86/kvm/svm/sev.c snp_handle_guest_req).
+	 */
+	uint64_t busy_until_us;
 	/* With each BUSY, also scribble over the request page. */
 	bool busy_scribble;
 	/* Fail the next request without forwarding it to the PSP. */

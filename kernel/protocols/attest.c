@@ -348,8 +348,15 @@ static enum svsm_err attest(const struct svsm_attest_services_op *op,
 	if (err != SVSM_OK)
 		return err;
 	/* 58019: the SVSM's report is at VMPL0, with VMPCK0. */
-	if (guest_msg_report(w->report_data, 0, &w->report, &st) != SVSM_OK)
+	switch (guest_msg_report(w->report_data, 0, &w->report, &st)) {
+	case SVSM_OK:
+		break;
+	case SVSM_E_BUSY:
+		/* The host throttles: the guest may ask again (BUSY). */
+		return SVSM_E_BUSY;
+	default:
 		return SVSM_E_HW;
+	}
 	return write_results(op, w, regs);
 }
 

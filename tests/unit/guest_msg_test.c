@@ -510,18 +510,45 @@ TEST(guest_msg, busy_resends_identical_request)
 	teardown();
 }
 
-TEST(guest_msg, busy_forever_disables)
+TEST(guest_msg, busy_for_30_seconds_keeps_the_key)
 {
+	/*
+	 * A host that throttles for 30 s: each call waits out its budget
+	 * and says BUSY, keeping the sealed request; a later call resends
+	 * those bytes, then asks anew. The key survives; no number is used
+	 * for two plaintexts.
+	 */
 	static struct snp_attestation_report r;
 	struct guest_msg_status st;
+	uint64_t start;
+	unsigned int busy_calls = 0;
+	enum svsm_err err;
 
 	ASSERT_TRUE(setup(true));
-	sim_hv.greq.busy = GUEST_MSG_BUSY_RETRIES + 1;
-	EXPECT_EQ(get_report(&r, &st, 1), SVSM_E_HW);
-	EXPECT_EQ(sim_hv.greq.calls, GUEST_MSG_BUSY_RETRIES + 1);
-	EXPECT_EQ(sim_hv.greq.forwarded, 0);
-	EXPECT_EQ(sim_psp_next_seqno(fx.psp, 0), 1);
-	EXPECT_TRUE(disabled_for_good());
+	start = fake_time_us;
+	sim_hv.greq.busy_until_us = start + 30000000u;
+	while ((err = get_report(&r, &st, 1)) == SVSM_E_BUSY && busy_calls < 10)
+		busy_calls++;
+	EXPECT_EQ(err, SVSM_OK);
+	EXPECT_GE(busy_calls, 2u);
+	EXPECT_GE(fake_time_us - start, 30000000u);
+	/* Each call waited about one budget, not much more. */
+	EXPECT_LE(fake_time_us - start,
+		  (busy_calls + 1ull) * (GUEST_MSG_BUSY_BUDGET_US +
+					 GUEST_MSG_BUSY_DELAY_MAX_US));
+	EXPECT_TRUE(guest_msg_ready());
+	/* The pending request (seqno 1), then the new one (seqno 3). */
+	EXPECT_EQ(sim_hv.greq.forwarded, 2u);
+	EXPECT_EQ(guest_msg_next_seqno(), 5);
+	EXPECT_EQ(sim_psp_next_seqno(fx.psp, 0), 5);
+	/* Every request the host saw with seqno 1 carried the same bytes. */
+	for (unsigned int i = 1; i < sim_hv.greq.seen_count; i++) {
+		if (sim_hv.greq.seen[i].seqno == 1)
+			EXPECT_TRUE(!memcmp(sim_hv.greq.seen[i].bytes,
+					    sim_hv.greq.seen[0].bytes,
+					    sizeof(sim_hv.greq.seen[0].bytes)));
+	}
+	EXPECT_EQ(sim_hv.greq.seen[0].seqno, 1u);
 	teardown();
 }
 

@@ -36,6 +36,14 @@ void arch_cpu_relax(void)
 {
 }
 
+uint64_t fake_time_us;
+
+/* Time passes only when the SVSM waits: a model clock, not the host's. */
+void arch_udelay(uint32_t us)
+{
+	fake_time_us += us;
+}
+
 void console_write(const char *s, size_t len)
 {
 	fwrite(s, 1, len, stdout);

@@ -102,6 +102,11 @@ void *sim_mem(uint64_t gpa, uint64_t len)
 	return arch_phys_to_virt(gpa, len);
 }
 
+uint64_t sim_now_us(void)
+{
+	return fake_time_us;
+}
+
 void fake_snp_hv_start(void)
 {
 	sim_hv_reset();

@@ -19,6 +19,8 @@
 
 #include "snp/guest_msg.h"
 
+#include "svsm/arch/cpu.h"
+
 #include "svsm/log.h"
 #include "svsm/spinlock.h"
 
@@ -49,6 +51,13 @@ static struct {
 	paddr_t resp_pa;
 	uint8_t __shared *req;
 	const uint8_t __shared *resp;
+	/*
+	 * A request the host has seen but answered only with BUSY: resent,
+	 * byte for byte, before any new one (its sequence number is spent).
+	 */
+	bool pending;
+	struct snp_guest_msg_hdr pending_hdr;
+	uint8_t pending_ct[REQ_SIZE];
 	/* Private staging: the answer as copied out of the response page. */
 	uint8_t rsp_msg[HDR_SIZE + RSP_SIZE];
 	struct snp_report_rsp rsp;
@@ -209,21 +218,37 @@ static bool rsp_hdr_ok(const struct snp_guest_msg_hdr *hdr, uint64_t seqno)
 /*
  * Sends the sealed request, writing the same bytes again before each
  * retry (the host may have changed the page; a resend must be identical
- * to be the same message). SVSM_E_BUSY when the host kept saying BUSY.
+ * to be the same message), pausing longer after each BUSY. SVSM_E_BUSY
+ * when the host still said BUSY after GUEST_MSG_BUSY_BUDGET_US of pauses.
  */
 static enum svsm_err send_locked(const struct snp_guest_msg_hdr *hdr,
 				 const uint8_t ct[REQ_SIZE], uint64_t *fw_err)
 {
-	enum svsm_err err = SVSM_E_BUSY;
+	uint32_t delay = GUEST_MSG_BUSY_DELAY_MIN_US;
+	uint64_t waited = 0;
+	enum svsm_err err;
 
-	for (unsigned int i = 0; i <= GUEST_MSG_BUSY_RETRIES; i++) {
+	for (;;) {
 		shared_write(gm.req, hdr, HDR_SIZE);
 		shared_write(gm.req + HDR_SIZE, ct, REQ_SIZE);
 		err = snp_guest_request(gm.req_pa, gm.resp_pa, fw_err);
-		if (err != SVSM_E_BUSY)
-			break;
+		if (err != SVSM_E_BUSY || waited >= GUEST_MSG_BUSY_BUDGET_US)
+			return err;
+		arch_udelay(delay);
+		waited += delay;
+		delay = delay * 2 > GUEST_MSG_BUSY_DELAY_MAX_US
+				? GUEST_MSG_BUSY_DELAY_MAX_US
+				: delay * 2;
 	}
-	return err;
+}
+
+/* Keeps the sealed request for the next call (see send_locked). */
+static void keep_pending_locked(const struct snp_guest_msg_hdr *hdr,
+				const uint8_t ct[REQ_SIZE])
+{
+	gm.pending = true;
+	memcpy(&gm.pending_hdr, hdr, sizeof(*hdr));
+	memcpy(gm.pending_ct, ct, REQ_SIZE);
 }
 
 /*
@@ -259,6 +284,36 @@ static bool rsp_ok(uint32_t vmpl)
 	       gm.rsp.report.vmpl == vmpl;
 }
 
+/*
+ * Sends the pending request again. SVSM_E_BUSY: still throttled, still
+ * pending. SVSM_OK: its authenticated answer arrived (and is dropped: the
+ * caller who asked for it was told BUSY), the numbers move on. Anything
+ * else disables the client, as for any request.
+ */
+static enum svsm_err finish_pending_locked(struct guest_msg_status *status)
+{
+	uint64_t seqno = gm.pending_hdr.msg_seqno;
+	enum svsm_err err =
+		send_locked(&gm.pending_hdr, gm.pending_ct, &status->fw_err);
+
+	if (err == SVSM_E_BUSY)
+		return err;
+	gm.pending = false;
+	if (err != SVSM_OK) {
+		disable_locked("host failed a resent request", status->fw_err);
+		err = SVSM_E_HW;
+	} else if (!open_locked(seqno)) {
+		disable_locked("response failed validation", status->fw_err);
+		err = SVSM_E_HW;
+	} else {
+		gm.next_seqno = seqno + 2;
+	}
+	crypto_wipe(gm.pending_ct, sizeof(gm.pending_ct));
+	crypto_wipe(gm.rsp_msg, sizeof(gm.rsp_msg));
+	crypto_wipe(&gm.rsp, sizeof(gm.rsp));
+	return err;
+}
+
 enum svsm_err guest_msg_report(const uint8_t report_data[64], uint32_t vmpl,
 			       struct snp_attestation_report *out,
 			       struct guest_msg_status *status)
@@ -286,6 +341,11 @@ enum svsm_err guest_msg_report(const uint8_t report_data[64], uint32_t vmpl,
 		err = SVSM_E_HW;
 		goto unlock;
 	}
+	if (gm.pending) {
+		err = finish_pending_locked(status);
+		if (err != SVSM_OK)
+			goto unlock;
+	}
 	seqno = gm.next_seqno;
 	/* The answer carries seqno + 1 and the next request seqno + 2. */
 	if (seqno > UINT64_MAX - 2) {
@@ -312,8 +372,15 @@ enum svsm_err guest_msg_report(const uint8_t report_data[64], uint32_t vmpl,
 		goto unlock;
 	}
 
-	/* From here on the host has seen seqno: complete it or disable. */
+	/*
+	 * From here on the host has seen seqno: complete it, keep it for the
+	 * next call (BUSY), or disable.
+	 */
 	err = send_locked(&hdr, ct, &status->fw_err);
+	if (err == SVSM_E_BUSY) {
+		keep_pending_locked(&hdr, ct);
+		goto unlock;
+	}
 	if (err != SVSM_OK) {
 		disable_locked(err == SVSM_E_BUSY ? "host kept answering BUSY"
 						  : "host failed the request",

@@ -124,6 +124,13 @@ extern bool fake_vcpu_halted;
 void fake_snp_hv_start(void);
 void fake_snp_hv_stop(void);
 
+/*
+ * The fake clock, in microseconds: it moves only when the SVSM waits
+ * (arch_udelay), so tests of time budgets are exact and instant. The
+ * model reads it through sim_now_us().
+ */
+extern uint64_t fake_time_us;
+
 extern jmp_buf fake_panic_jmp;
 extern bool fake_panic_armed;
 extern char fake_panic_msg[256];

@@ -32,8 +32,20 @@
 
 #include "abi/snp_guest_msg.h"
 
-/* How many BUSY answers a request may get before the client gives up. */
-#define GUEST_MSG_BUSY_RETRIES 16u
+/*
+ * A host that throttles guest requests answers BUSY (56421 guest request
+ * NAE, SW_EXITINFO2 VMM error 2). The client resends the same bytes after
+ * a growing pause (GUEST_MSG_BUSY_DELAY_MIN_US doubling up to _MAX_US)
+ * for at most GUEST_MSG_BUSY_BUDGET_US per call; then the call ends with
+ * SVSM_E_BUSY and the sealed request stays pending: the next call sends
+ * those same bytes again before anything new, so a busy host never costs
+ * the key (Linux drivers/virt/coco/sev-guest retries every 2 s for 60 s,
+ * then gives the key up). Hosts throttle at about ten reports per ten
+ * seconds, which one budget covers.
+ */
+#define GUEST_MSG_BUSY_DELAY_MIN_US 50000u
+#define GUEST_MSG_BUSY_DELAY_MAX_US 2000000u
+#define GUEST_MSG_BUSY_BUDGET_US    10000000u
 
 /*
  * Sets the two 4 KiB pages that carry requests and responses. They are
