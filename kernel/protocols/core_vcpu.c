@@ -35,6 +35,7 @@
  * then the RMP (VMSA bit off, access back to the caller), and only then
  * the registry and the reservation.
  */
+#include "svsm/guestmem.h"
 #include "svsm/log.h"
 #include "svsm/mm/gpa.h"
 
@@ -70,6 +71,7 @@ static enum svsm_err check_addresses(gpa_t vmsa_gpa, gpa_t ca_gpa,
 				     uint32_t apic_id, paddr_t *vmsa)
 {
 	const struct svsm_vcpu *other;
+	uint64_t probe;
 	paddr_t ca_pa;
 	enum svsm_err err = core_check_guest_range(vmsa_gpa, PAGE_SIZE, vmsa);
 
@@ -88,6 +90,13 @@ static enum svsm_err check_addresses(gpa_t vmsa_gpa, gpa_t ca_gpa,
 	other = snp_vcpu_ca_user(ca_gpa, PAGE_SIZE, NULL);
 	if (other && other->apic_id != apic_id)
 		return SVSM_E_FAULT;
+	/*
+	 * The CA must be memory the SVSM can use: a page the guest rescinded
+	 * (or the host made shared) faults here, not at every later turn.
+	 */
+	err = guestmem_copy_from(ca_gpa, &probe, sizeof(probe));
+	if (err != SVSM_OK)
+		return err;
 	if (!snp_vcpu_has_room())
 		return SVSM_E_NOMEM;
 	return SVSM_OK;

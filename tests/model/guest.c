@@ -192,6 +192,7 @@ bool sim_guest_init(struct sim_guest *g, unsigned int vmpl, uint64_t size)
 	g->ghcb = g->base + SIM_SVSM_SIZE + 0x3000;
 	g->first_free = g->base + SIM_SVSM_SIZE + 0x10000;
 
+	fake_snp_rmp_guards_access(false);
 	fake_guest_fault_base = 0;
 	fake_guest_fault_size = 0;
 	fake_guest_after_copy = NULL;
@@ -220,11 +221,14 @@ bool sim_guest_init(struct sim_guest *g, unsigned int vmpl, uint64_t size)
 	if (!setup_ghcb(g) || !setup_boot_vcpu(g))
 		return false;
 	fake_snp_reset_counters();
+	/* From now on the SVSM's guest-memory accesses obey the RMP. */
+	fake_snp_rmp_guards_access(true);
 	return true;
 }
 
 void sim_guest_fini(struct sim_guest *g)
 {
+	fake_snp_rmp_guards_access(false);
 	(void)clear_reservations();
 	snp_vcpus_reset();
 	protocols_reset();

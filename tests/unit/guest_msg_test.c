@@ -653,14 +653,28 @@ TEST(secrets, take_at_vmpl1)
 	teardown();
 }
 
-static bool refused_unchanged(const struct secrets_svsm_info *info,
-			      enum svsm_err want)
+/*
+ * Refused, and yet the keys of the VMPLs at or above the guest's are gone
+ * (all but VMPCK3 when the guest's VMPL itself is bad): no error path
+ * leaves them in a page the guest may be given. Nothing else changes.
+ */
+static bool refused_keys_wiped(const struct secrets_svsm_info *info,
+			       enum svsm_err want)
 {
 	static struct snp_secrets_page before;
+	static struct snp_secrets_page expect;
+	unsigned int below = info->guest_vmpl >= 1 && info->guest_vmpl <= 3
+				     ? info->guest_vmpl
+				     : 3;
 
 	before = *fx.page;
+	expect = before;
+	for (unsigned int i = 0; i < below; i++)
+		memset(expect.vmpck[i], 0, sizeof(expect.vmpck[i]));
 	REQUIRE_EQ(secrets_take(fx.page, info), want);
-	REQUIRE_TRUE(!memcmp(&before, fx.page, sizeof(before)));
+	REQUIRE_TRUE(!memcmp(&expect, fx.page, sizeof(expect)));
+	/* Put the keys back for the next case. */
+	*fx.page = before;
 	return true;
 }
 
@@ -671,37 +685,37 @@ TEST(secrets, take_refuses_bad_input)
 	ASSERT_TRUE(setup(false));
 	bad = fx.info;
 	bad.svsm_base = pa_add(bad.svsm_base, 0x800);
-	EXPECT_TRUE(refused_unchanged(&bad, SVSM_E_INVAL));
+	EXPECT_TRUE(refused_keys_wiped(&bad, SVSM_E_INVAL));
 	bad = fx.info;
 	bad.svsm_size = 0;
-	EXPECT_TRUE(refused_unchanged(&bad, SVSM_E_INVAL));
+	EXPECT_TRUE(refused_keys_wiped(&bad, SVSM_E_INVAL));
 	bad = fx.info;
 	bad.svsm_size = 0x1000001;
-	EXPECT_TRUE(refused_unchanged(&bad, SVSM_E_INVAL));
+	EXPECT_TRUE(refused_keys_wiped(&bad, SVSM_E_INVAL));
 	bad = fx.info;
 	bad.svsm_base = pa_init(0xfffffffffffff000ull);
 	bad.svsm_size = 0x2000;
-	EXPECT_TRUE(refused_unchanged(&bad, SVSM_E_INVAL));
+	EXPECT_TRUE(refused_keys_wiped(&bad, SVSM_E_INVAL));
 	bad = fx.info;
 	bad.svsm_caa = pa_add(bad.svsm_caa, 8);
-	EXPECT_TRUE(refused_unchanged(&bad, SVSM_E_INVAL));
+	EXPECT_TRUE(refused_keys_wiped(&bad, SVSM_E_INVAL));
 	bad = fx.info;
 	bad.svsm_max_version = 0;
-	EXPECT_TRUE(refused_unchanged(&bad, SVSM_E_INVAL));
+	EXPECT_TRUE(refused_keys_wiped(&bad, SVSM_E_INVAL));
 	bad = fx.info;
 	bad.guest_vmpl = 0;
-	EXPECT_TRUE(refused_unchanged(&bad, SVSM_E_INVAL));
+	EXPECT_TRUE(refused_keys_wiped(&bad, SVSM_E_INVAL));
 	bad = fx.info;
 	bad.guest_vmpl = 4;
-	EXPECT_TRUE(refused_unchanged(&bad, SVSM_E_INVAL));
+	EXPECT_TRUE(refused_keys_wiped(&bad, SVSM_E_INVAL));
 	EXPECT_FALSE(guest_msg_ready());
 
 	/* Taken once; the same page again has no VMPCK0 left. */
 	ASSERT_EQ(secrets_take(fx.page, &fx.info), SVSM_OK);
-	EXPECT_TRUE(refused_unchanged(&fx.info, SVSM_E_INVAL));
+	EXPECT_TRUE(refused_keys_wiped(&fx.info, SVSM_E_INVAL));
 	/* A fresh page while the client holds a key: refused, untouched. */
 	sim_psp_fill_secrets_page(fx.psp, fx.page);
-	EXPECT_TRUE(refused_unchanged(&fx.info, SVSM_E_BUSY));
+	EXPECT_TRUE(refused_keys_wiped(&fx.info, SVSM_E_BUSY));
 	EXPECT_EQ(guest_msg_next_seqno(), 1);
 	teardown();
 }

@@ -7,6 +7,9 @@
  *   arch_copy_*_guest     memcpy, with two test hooks:
  *     - fake_guest_fault_range: accesses touching it "fault" (return 1),
  *       as an unvalidated or host-remapped page does on SEV-SNP;
+ *     - fake_guest_access_ok: when set (the SNP model's adapter sets it),
+ *       an access the RMP would not allow faults, as the #VC that
+ *       hardware raises for a page that is not validated;
  *     - fake_guest_after_copy: called after every copy from guest memory,
  *       so a test can change guest memory between two reads by the SVSM
  *       and prove that each structure is read only once.
@@ -22,6 +25,7 @@
 uint64_t fake_guest_fault_base;
 uint64_t fake_guest_fault_size;
 void (*fake_guest_after_copy)(uint64_t gpa, size_t len);
+bool (*fake_guest_access_ok)(uint64_t gpa, size_t len);
 unsigned int fake_guest_copies;
 
 /* The fake physical address of the temporary slot's mapping, per slot. */
@@ -48,6 +52,8 @@ static uint64_t gpa_of(const void *p)
 
 static bool faults(uint64_t gpa, size_t len)
 {
+	if (fake_guest_access_ok && !fake_guest_access_ok(gpa, len))
+		return true;
 	return fake_guest_fault_size &&
 	       gpa < fake_guest_fault_base + fake_guest_fault_size &&
 	       fake_guest_fault_base < gpa + len;

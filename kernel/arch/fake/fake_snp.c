@@ -107,6 +107,25 @@ uint64_t sim_now_us(void)
 	return fake_time_us;
 }
 
+static bool rmp_access_ok(uint64_t gpa, size_t len)
+{
+	uint64_t first = gpa & ~(SNP_PAGE_SIZE_4K - 1);
+
+	if (len == 0)
+		return true;
+	for (uint64_t p = first; p < gpa + len; p += SNP_PAGE_SIZE_4K) {
+		/* VMPL0 holds every permission on a validated private page. */
+		if (!sim_rmp_access_ok(&fake_snp_rmp, 0, p, SNP_PERM_READ))
+			return false;
+	}
+	return true;
+}
+
+void fake_snp_rmp_guards_access(bool on)
+{
+	fake_guest_access_ok = on ? rmp_access_ok : NULL;
+}
+
 void fake_snp_hv_start(void)
 {
 	sim_hv_reset();

@@ -19,6 +19,7 @@
 #include "abi/csvsm_boot.h"
 
 #include "asm_offsets.h" /* generated from asm_offsets.c */
+#include "lib/rng_check.h"
 #include "x86/layout.h"
 #include "x86/x86.h"
 
@@ -222,6 +223,10 @@ static __no_stack_prot bool rand_step(bool seed, uint64_t *out)
 	return ok;
 }
 
+/* The last sample handed out (all CPUs; a lost update only weakens the
+ * repeat check for one sample). */
+static uint64_t last_sample;
+
 __no_stack_prot bool arch_hw_random(uint64_t *out)
 {
 	uint32_t r[4];
@@ -236,13 +241,20 @@ __no_stack_prot bool arch_hw_random(uint64_t *out)
 	}
 	cpuid(1, 0, r);
 	has_rand = r[2] & (1u << 30);
-	/* Intel's DRNG guide advises up to 10 RDRAND retries. */
+	/*
+	 * Intel's DRNG guide advises up to 10 RDRAND retries. A sample that
+	 * reports success but is implausible (lib/rng_check.h) counts as a
+	 * failure.
+	 */
 	for (int i = 0; i < 10; i++) {
-		if (has_seed && rand_step(true, out))
+		if (has_seed && rand_step(true, out) &&
+		    rng_sample_plausible(*out, &last_sample))
 			return true;
-		if (has_rand && rand_step(false, out))
+		if (has_rand && rand_step(false, out) &&
+		    rng_sample_plausible(*out, &last_sample))
 			return true;
 	}
+	*out = 0;
 	return false;
 }
 

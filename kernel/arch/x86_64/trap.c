@@ -27,6 +27,13 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
+static bool trap_quiet;
+
+void arch_trap_set_quiet(bool quiet)
+{
+	trap_quiet = quiet;
+}
+
 void arch_trap(struct trap_frame *f);
 void arch_probe_arm(uint64_t frame_rsp);
 void arch_probe_disarm(void);
@@ -87,9 +94,23 @@ bool arch_probe_last(struct arch_fault *out)
 	return true;
 }
 
+/*
+ * #VC (vector 29) with this error code: the access touched a page that is
+ * not validated (AMD64 APM vol. 2, "#VC Exception", error code = the
+ * would-be exit code). A guest can cause it by rescinding a page and then
+ * naming it; the SVSM recovers it like a fault.
+ */
+#define VC_NOT_VALIDATED 0x404u
+
+static bool recoverable(const struct trap_frame *f)
+{
+	return f->vector == 14 || f->vector == 13 ||
+	       (f->vector == 29 && f->error_code == VC_NOT_VALIDATED);
+}
+
 static bool fixup(struct trap_frame *f)
 {
-	if (f->vector != 14 && f->vector != 13)
+	if (!recoverable(f))
 		return false;
 	for (const struct extable_entry *e = __start_extable;
 	     e < __stop_extable; e++) {
@@ -172,6 +193,18 @@ void arch_trap(struct trap_frame *f)
 	if (fixup(f) || recover_probe(f))
 		return;
 
+	/*
+	 * On a confidential platform the console is the host's: an
+	 * exception (which the host may have injected to provoke this dump)
+	 * shows only what it is and where, never register contents.
+	 */
+	if (trap_quiet) {
+		log_printf("\n*** CPU exception %s (vector %llu) at rip "
+			   "%016llx on APIC ID %u\n",
+			   name, (unsigned long long)f->vector,
+			   (unsigned long long)f->rip, cpu);
+		panic("unhandled CPU exception %s", name);
+	}
 	log_printf("\n*** CPU exception %s (vector %llu) on APIC ID %u\n", name,
 		   (unsigned long long)f->vector, cpu);
 	log_printf("  error code %016llx  cr2 %016llx  cr3 %016llx\n",

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "lib/bytes.h"
 #include "lib/string.h"
 #include "snp/crypto.h"
 #include "snp/guest_msg.h"
@@ -17,13 +18,21 @@
 #define GUEST_VMPL_MIN 1u
 #define GUEST_VMPL_MAX (SNP_GUEST_MSG_VMPCK_COUNT - 1u)
 
-static bool key_is_zero(const uint8_t *key)
+/*
+ * On any failure: the keys of every VMPL the guest might run at or above
+ * are wiped all the same (all but VMPCK3 when the guest's VMPL is not
+ * known), so that no error path leaves them in a page the guest may see.
+ */
+static void wipe_above_guest(struct snp_secrets_page *page,
+			     const struct secrets_svsm_info *info)
 {
-	uint8_t acc = 0;
+	unsigned int below = info->guest_vmpl >= GUEST_VMPL_MIN &&
+					     info->guest_vmpl <= GUEST_VMPL_MAX
+				     ? info->guest_vmpl
+				     : GUEST_VMPL_MAX;
 
-	for (unsigned int i = 0; i < SNP_GUEST_MSG_KEY_SIZE; i++)
-		acc |= key[i];
-	return acc == 0;
+	for (unsigned int i = 0; i < below; i++)
+		crypto_wipe(page->vmpck[i], sizeof(page->vmpck[i]));
 }
 
 static bool info_ok(const struct secrets_svsm_info *info)
@@ -50,11 +59,16 @@ enum svsm_err secrets_take(struct snp_secrets_page *page,
 	 */
 	enum svsm_err err;
 
-	if (!info_ok(info) || key_is_zero(page->vmpck[0]))
+	if (!info_ok(info) ||
+	    mem_is_zero(page->vmpck[0], sizeof(page->vmpck[0]))) {
+		wipe_above_guest(page, info);
 		return SVSM_E_INVAL;
+	}
 	err = guest_msg_set_vmpck0(page->vmpck[0]);
-	if (err != SVSM_OK)
+	if (err != SVSM_OK) {
+		wipe_above_guest(page, info);
 		return err;
+	}
 
 	/* Nothing below can fail. */
 	for (unsigned int i = 0; i < info->guest_vmpl; i++)

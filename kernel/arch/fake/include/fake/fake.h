@@ -32,6 +32,8 @@ void fake_mm_free(void);
 extern uint64_t fake_guest_fault_base;
 extern uint64_t fake_guest_fault_size;
 extern void (*fake_guest_after_copy)(uint64_t gpa, size_t len);
+/* When set, an access it refuses faults (fake_snp_rmp_guards_access). */
+extern bool (*fake_guest_access_ok)(uint64_t gpa, size_t len);
 extern unsigned int fake_guest_copies;
 
 /*
@@ -123,6 +125,15 @@ extern bool fake_vcpu_halted;
  */
 void fake_snp_hv_start(void);
 void fake_snp_hv_stop(void);
+/*
+ * From now on (on = true) a guest-memory copy of the SVSM's faults unless
+ * every page it touches is assigned and validated in the model's RMP: on
+ * hardware, touching a page that is not validated raises #VC (error code
+ * 0x404, AMD64 APM vol. 2, "#VC Exception"; the host converts a
+ * private access to a shared page into such a page), which the SVSM
+ * recovers like a fault.
+ */
+void fake_snp_rmp_guards_access(bool on);
 
 /*
  * The fake clock, in microseconds: it moves only when the SVSM waits
