@@ -166,6 +166,38 @@ static bool msr_protocol(struct sim_hv *hv, unsigned int cpu, uint64_t *msr)
 
 /* ---- NAE: page state change (AMD 56421) ------------------------------- */
 
+/*
+ * Up to psc_2m_pages_per_exit pages of the 2 MiB entry i from its
+ * cur_page on, each changed as a 4 KiB page (the 2 MiB RMP entry is
+ * split), and cur_page advanced: what KVM does when it stops partway
+ * through a large entry (Linux arch/x86/kvm/svm/sev.c, snp_begin_psc).
+ * False after an error (reported in EXITINFO2).
+ */
+static bool psc_partial_2m(struct sim_hv *hv, struct ghcb_psc *d, uint16_t i,
+			   struct ghcb *g)
+{
+	uint64_t e = d->entries[i];
+	uint64_t base = ghcb_psc_entry_gfn(e) << SNP_PAGE_SHIFT_4K;
+	unsigned int page = ghcb_psc_entry_cur_page(e);
+	unsigned int n = 0;
+
+	if (page >= SNP_PAGES_PER_2M) {
+		set_out(g, &g->sw_exit_info_2, SIM_HV_PSC_ERR_ENTRY);
+		return false;
+	}
+	for (; page < SNP_PAGES_PER_2M && n < hv->psc_2m_pages_per_exit;
+	     page++, n++) {
+		if (!rmp_change(hv, base + (uint64_t)page * SNP_PAGE_SIZE_4K,
+				false, ghcb_psc_entry_op(e))) {
+			set_out(g, &g->sw_exit_info_2, SIM_HV_PSC_ERR_GENERIC);
+			return false;
+		}
+	}
+	hv->psc_entries++;
+	d->entries[i] = (e & ~GHCB_PSC_ENTRY_CUR_PAGE_MASK) | page;
+	return true;
+}
+
 static void nae_psc(struct sim_hv *hv, uint64_t ghcb_gpa, const struct ghcb *in,
 		    struct ghcb *g)
 {
@@ -193,6 +225,17 @@ static void nae_psc(struct sim_hv *hv, uint64_t ghcb_gpa, const struct ghcb *in,
 		if (e & GHCB_PSC_ENTRY_RESERVED) {
 			set_out(g, &g->sw_exit_info_2, SIM_HV_PSC_ERR_ENTRY);
 			break;
+		}
+		if (ghcb_psc_entry_2m(e) && hv->psc_2m_pages_per_exit) {
+			/* Part of a 2 MiB entry, as KVM may do. */
+			if (!psc_partial_2m(hv, d, hdr.cur_entry, g))
+				break;
+			if (ghcb_psc_entry_cur_page(d->entries[hdr.cur_entry]) <
+			    SNP_PAGES_PER_2M)
+				break;
+			hdr.cur_entry++;
+			d->hdr.cur_entry = hdr.cur_entry;
+			continue;
 		}
 		if (!rmp_change(hv, gpa, ghcb_psc_entry_2m(e),
 				ghcb_psc_entry_op(e))) {

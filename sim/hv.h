@@ -139,6 +139,8 @@ struct sim_hv {
 	/* Knobs. */
 	bool refuse_register;	       /* refuse GHCB registrations */
 	unsigned int psc_max_per_exit; /* entries per PSC exit; 0: all */
+	/* 4 KiB pages of a 2 MiB PSC entry per exit (cur_page); 0: whole. */
+	unsigned int psc_2m_pages_per_exit;
 
 	/* State and records. */
 	uint64_t ghcb_gpa[SIM_HV_CPUS]; /* registered GHCB, 0: none */

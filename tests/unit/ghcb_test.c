@@ -463,6 +463,55 @@ TEST(ghcb, psc_many_entries_host_stops_early)
 	teardown();
 }
 
+/*
+ * A host that changes a 2 MiB entry 100 pages per exit, advancing only
+ * that entry's cur_page (KVM may): progress, not a stalled host.
+ */
+TEST(ghcb, psc_2m_entry_completed_in_partial_rounds)
+{
+	uint64_t e[2] = {
+		ghcb_psc_entry(BIG >> 12, GHCB_PSC_OP_PRIVATE, true),
+		ghcb_psc_entry(PAGES >> 12, GHCB_PSC_OP_PRIVATE, false),
+	};
+
+	ASSERT_TRUE(setup_registered());
+	sim_hv.psc_2m_pages_per_exit = 100;
+	fake_vmgexits = 0;
+	ASSERT_EQ(ghcb_page_state_change(e, 2), SVSM_OK);
+	/* 512 pages in rounds of 100: 6 exits, the last also doing e[1]. */
+	EXPECT_EQ(fake_vmgexits, 6u);
+	for (uint64_t off = 0; off < SNP_PAGE_SIZE_2M; off += SZ_4K)
+		EXPECT_TRUE(rmp(BIG + off).assigned);
+	EXPECT_TRUE(rmp(PAGES).assigned);
+	teardown();
+}
+
+static void rewind_cur_page(struct sim_hv_exit *x, void *ctx)
+{
+	struct ghcb_psc *d;
+
+	(void)ctx;
+	if (!x->ghcb || x->exit_code != GHCB_NAE_SNP_PSC)
+		return;
+	d = (struct ghcb_psc *)(void *)x->ghcb->shared_buffer;
+	/* No cur_entry progress, and cur_page not grown: a stalled host. */
+	d->entries[0] &= ~GHCB_PSC_ENTRY_CUR_PAGE_MASK;
+}
+
+TEST(ghcb, psc_2m_entry_without_progress_is_refused)
+{
+	uint64_t e = ghcb_psc_entry(BIG >> 12, GHCB_PSC_OP_PRIVATE, true);
+
+	ASSERT_TRUE(setup_registered());
+	sim_hv.psc_2m_pages_per_exit = 100;
+	sim_hv.hostile = rewind_cur_page;
+	fake_vmgexits = 0;
+	EXPECT_EQ(ghcb_page_state_change(&e, 1), SVSM_E_HW);
+	EXPECT_EQ(fake_vmgexits, 1u);
+	sim_hv.hostile = NULL;
+	teardown();
+}
+
 /* Entries the client refuses to send. */
 TEST(ghcb, psc_entry_rules)
 {

@@ -389,6 +389,25 @@ static uint64_t psc_hdr(uint16_t cur, uint16_t end)
 }
 
 /*
+ * Whether the host advanced entry `i` (sent as `sent` with *cur_page) by
+ * part of its pages: its cur_page grew, up to the entry's page count, and
+ * nothing else of the entry changed. Updates *cur_page when it did.
+ */
+static bool psc_partial_progress(struct ghcb_cpu *gc, uint64_t sent, uint16_t i,
+				 unsigned int *cur_page)
+{
+	uint64_t now = shared_get_u64(shared_buf_u64(gc->page, 1u + i));
+	unsigned int pages = ghcb_psc_entry_2m(sent) ? SNP_PAGES_PER_2M : 1u;
+	unsigned int page = ghcb_psc_entry_cur_page(now);
+
+	if ((now & ~GHCB_PSC_ENTRY_CUR_PAGE_MASK) != sent ||
+	    page <= *cur_page || page > pages)
+		return false;
+	*cur_page = page;
+	return true;
+}
+
+/*
  * One descriptor of n (1..GHCB_PSC_MAX_ENTRIES) entries, sent again from
  * the first entry not done until the host has done all of them.
  */
@@ -397,14 +416,19 @@ static enum svsm_err psc_batch(struct ghcb_cpu *gc, const uint64_t *entries,
 {
 	/*
 	 * TRUST: the host rewrites the descriptor's header to say how far it
-	 * got; the header is read once, as one 8-byte load, and must show
-	 * progress: cur_entry beyond the old one and at most end + 1,
-	 * end_entry unchanged, reserved zero (56421; Linux refuses
-	 * backwards and growing indices, csvsm also a shrinking end, which
-	 * would end the loop with entries undone, and a round without
-	 * progress, which could loop forever). Each round makes progress,
-	 * so there are at most n rounds. The entries are never read back:
-	 * every round rewrites them from the caller's private array.
+	 * got, and may stop partway through a 2 MiB entry, advancing only
+	 * that entry's cur_page (KVM does: Linux arch/x86/kvm/svm/sev.c,
+	 * snp_begin_psc). The header is read once, as one 8-byte load, and
+	 * must show progress: cur_entry beyond the old one and at most
+	 * end + 1, or the same cur_entry with its entry's cur_page grown
+	 * (read once; the rest of the entry as sent, cur_page at most the
+	 * entry's page count); end_entry unchanged, reserved zero (56421;
+	 * Linux refuses backwards and growing indices; csvsm also refuses a
+	 * shrinking end, which would end the loop with entries undone, and
+	 * a round without progress, which could loop forever). Each round
+	 * makes progress, so there are at most n * 513 rounds. Apart from
+	 * that one cur_page, nothing is read back: every round rewrites the
+	 * entries from the caller's private array.
 	 */
 	const struct nae_in in = {
 		.exit_code = GHCB_NAE_SNP_PSC,
@@ -412,6 +436,7 @@ static enum svsm_err psc_batch(struct ghcb_cpu *gc, const uint64_t *entries,
 	};
 	const uint16_t end = (uint16_t)(n - 1);
 	uint16_t cur = 0;
+	unsigned int cur_page = 0; /* of entry `cur`, as the host left it */
 
 	static_assert(offsetof(struct ghcb_psc, entries) == sizeof(uint64_t),
 		      "entry i is shared-buffer slot i + 1, 56421");
@@ -422,7 +447,9 @@ static enum svsm_err psc_batch(struct ghcb_cpu *gc, const uint64_t *entries,
 		uint16_t new_cur;
 
 		shared_put_u64(shared_buf_u64(gc->page, 0), psc_hdr(cur, end));
-		for (uint16_t i = cur; i < n; i++)
+		shared_put_u64(shared_buf_u64(gc->page, 1u + cur),
+			       entries[cur] | cur_page);
+		for (uint16_t i = cur + 1u; i < n; i++)
 			shared_put_u64(shared_buf_u64(gc->page, 1u + i),
 				       entries[i]);
 		err = nae_call(gc, &in, &out);
@@ -436,7 +463,9 @@ static enum svsm_err psc_batch(struct ghcb_cpu *gc, const uint64_t *entries,
 		hdr = shared_get_u64(shared_buf_u64(gc->page, 0));
 		new_cur = (uint16_t)hdr;
 		if ((hdr >> 32) != 0 || (uint16_t)(hdr >> 16) != end ||
-		    new_cur <= cur || new_cur > end + 1u) {
+		    new_cur < cur || new_cur > end + 1u ||
+		    (new_cur == cur &&
+		     !psc_partial_progress(gc, entries[cur], cur, &cur_page))) {
 			log_warn("page-state change: host header 0x%llx after "
 				 "entry %u of %u",
 				 (unsigned long long)hdr, cur, n);
@@ -444,6 +473,8 @@ static enum svsm_err psc_batch(struct ghcb_cpu *gc, const uint64_t *entries,
 		}
 		if (new_cur == end + 1u)
 			return SVSM_OK;
+		if (new_cur != cur)
+			cur_page = 0;
 		cur = new_cur;
 	}
 }

@@ -202,12 +202,16 @@ static void req_hdr_init(struct snp_guest_msg_hdr *hdr, uint64_t seqno)
  */
 static bool rsp_hdr_ok(const struct snp_guest_msg_hdr *hdr, uint64_t seqno)
 {
+	/*
+	 * Bytes neither authenticated nor meaningful (the tag's unused tail,
+	 * reserved_28, both before the AAD) are not looked at: the host can
+	 * set them, and refusing them would let it wipe VMPCK0 at will (Linux
+	 * drivers/virt/coco/sev-guest ignores them too). The sequence number
+	 * is checked; it is also bound through the IV.
+	 */
 	return hdr->algo == SNP_GUEST_MSG_AEAD_AES_256_GCM &&
 	       hdr->hdr_version == SNP_GUEST_MSG_HDR_VERSION &&
-	       hdr->hdr_sz == SNP_GUEST_MSG_HDR_SIZE &&
-	       mem_is_zero(hdr->authtag + SNP_GUEST_MSG_TAG_SIZE,
-			   sizeof(hdr->authtag) - SNP_GUEST_MSG_TAG_SIZE) &&
-	       hdr->reserved_28 == 0 && hdr->reserved_38 == 0 &&
+	       hdr->hdr_sz == SNP_GUEST_MSG_HDR_SIZE && hdr->reserved_38 == 0 &&
 	       mem_is_zero(hdr->reserved_3d, sizeof(hdr->reserved_3d)) &&
 	       hdr->msg_seqno == seqno + 1 &&
 	       hdr->msg_type == SNP_MSG_REPORT_RSP &&
