@@ -72,7 +72,17 @@ uint32_t sim_vcpu_ap_creation(struct sim_vcpu_table *t, uint64_t exitinfo1,
 		t->refuse--;
 		return GHCB_ERR_INVALID_INPUT;
 	}
-	if (vmpl >= SNP_VMPL_COUNT)
+	/*
+	 * As KVM refuses them (Linux arch/x86/kvm/svm/sev.c,
+	 * sev_snp_ap_creation): a VMPL out of range, an APIC ID with no vCPU
+	 * (kvm_get_vcpu_by_id), and a 2 MiB-aligned VMSA GPA (the SNP erratum
+	 * a large page colliding with a VMSA's RMP entry would hit).
+	 */
+	if (vmpl >= SNP_VMPL_COUNT ||
+	    (t->apic_count && apic_id >= t->apic_count))
+		return GHCB_ERR_INVALID_INPUT;
+	if (request != GHCB_AP_DESTROY &&
+	    (exitinfo2 & (SNP_PAGE_SIZE_2M - 1)) == 0)
 		return GHCB_ERR_INVALID_INPUT;
 	switch (request) {
 	case GHCB_AP_CREATE_ON_INIT:

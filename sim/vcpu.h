@@ -41,6 +41,11 @@ struct sim_vcpu_table {
 	struct sim_vcpu vcpus[SIM_VCPU_MAX];
 	unsigned int creates;  /* successful create requests */
 	unsigned int destroys; /* successful destroy requests */
+	/*
+	 * The VM's vCPUs have APIC IDs 0..apic_count-1 (0: any ID). KVM
+	 * refuses AP creation for an APIC ID it has no vCPU for.
+	 */
+	uint32_t apic_count;
 	/* Test knob: refuse the next `refuse` requests. */
 	unsigned int refuse;
 };

@@ -204,6 +204,7 @@ bool sim_guest_init(struct sim_guest *g, unsigned int vmpl, uint64_t size)
 	sim_hv.rmp = &fake_snp_rmp;
 	sim_hv.vcpus = &g->host;
 	sim_vcpu_table_init(&g->host, &fake_snp_rmp);
+	g->host.apic_count = SIM_APIC_COUNT;
 
 	sim_rmp_fini(&fake_snp_rmp);
 	if (!sim_rmp_init(&fake_snp_rmp, g->base, size))

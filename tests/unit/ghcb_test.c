@@ -958,6 +958,15 @@ TEST(ghcb, ap_create_recorded)
 	EXPECT_EQ(snp_vcpu_notify(SNP_VCPU_CREATE, 3, 2, pa_init(VMSA), 0x5),
 		  SVSM_E_HW);
 	EXPECT_EQ(sim_vcpu_count(&host_vcpus), 0);
+	/* As KVM refuses: an APIC ID without a vCPU, a 2 MiB-aligned VMSA. */
+	host_vcpus.apic_count = 4;
+	EXPECT_EQ(ghcb_ap_create(GHCB_AP_CREATE, 4, pa_init(VMSA), 2, 0x5),
+		  SVSM_E_HW);
+	ASSERT_EQ(sim_rmp_launch_page(&fake_snp_rmp, BIG, true), SNP_SUCCESS);
+	EXPECT_EQ(ghcb_ap_create(GHCB_AP_CREATE, 3, pa_init(BIG), 2, 0x5),
+		  SVSM_E_HW);
+	EXPECT_EQ(sim_vcpu_count(&host_vcpus), 0);
+	host_vcpus.apic_count = 0;
 
 	/* Refused by the client without an exit. */
 	fake_vmgexits = 0;
