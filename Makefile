@@ -25,6 +25,7 @@ PYTHON ?= python3
 .PHONY: all deps run test bench fuzz lint format clean
 
 include mk/kernel.mk
+include mk/mbedtls.mk
 include mk/host.mk
 include mk/tests.mk
 include mk/lint.mk

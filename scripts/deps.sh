@@ -1,13 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 #
-# Installs the Debian 12 packages csvsm needs to build, run and test.
-# As root it runs apt-get itself; with password-less sudo it uses sudo;
-# otherwise it prints the one apt-get line to run and fails.
+# Installs the Debian 12 packages csvsm needs to build, run and test, and
+# makes Debian's source packages reachable (a deb-src twin of each Debian
+# source), from which the kernel build takes mbedTLS
+# (scripts/fetch_mbedtls.sh). As root it runs apt-get itself; with
+# password-less sudo it uses sudo; otherwise it prints what to run and
+# fails.
 set -eu
 
 PACKAGES="gcc make binutils libc6-dev zlib1g-dev libssl-dev openssl libgcrypt20-dev libmbedtls-dev git \
-python3 qemu-system-x86 ovmf valgrind clang clang-format clang-tidy libclang-rt-14-dev"
+python3 qemu-system-x86 ovmf valgrind clang clang-format clang-tidy libclang-rt-14-dev \
+dpkg-dev"
+DEB_SOURCES=/etc/apt/sources.list.d/debian.sources
+DEB_SRC_TWIN=/etc/apt/sources.list.d/csvsm-deb-src.sources
 
 missing=""
 for p in $PACKAGES; do
@@ -17,7 +23,9 @@ for p in $PACKAGES; do
 	*) missing="$missing $p" ;;
 	esac
 done
-[ -z "$missing" ] && exit 0
+need_src=no
+apt-get source --print-uris -qq mbedtls >/dev/null 2>&1 || need_src=yes
+[ -z "$missing" ] && [ "$need_src" = no ] && exit 0
 
 line="apt-get install -y --no-install-recommends$missing"
 if [ "$(id -u)" = 0 ]; then
@@ -25,12 +33,27 @@ if [ "$(id -u)" = 0 ]; then
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
 	SUDO="sudo"
 else
-	echo "csvsm: missing packages:$missing" >&2
+	[ -n "$missing" ] && echo "csvsm: missing packages:$missing" >&2
+	[ "$need_src" = yes ] &&
+		echo "csvsm: no deb-src entry: add one (Types: deb-src) for" \
+			"Debian's archive" >&2
 	echo "csvsm: run: sudo apt-get update && sudo $line" >&2
 	exit 1
 fi
-echo "csvsm: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+if [ "$need_src" = yes ]; then
+	if [ ! -f "$DEB_SOURCES" ]; then
+		echo "csvsm: $DEB_SOURCES not found: add a deb-src entry for" \
+			"Debian's archive yourself" >&2
+		exit 1
+	fi
+	echo "csvsm: adding $DEB_SRC_TWIN (deb-src of $DEB_SOURCES)" >&2
+	sed 's/^Types: deb$/Types: deb-src/' "$DEB_SOURCES" |
+		$SUDO tee "$DEB_SRC_TWIN" >/dev/null
+fi
 $SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO $line -qq >&2
+if [ -n "$missing" ]; then
+	echo "csvsm: installing$missing" >&2
+	# shellcheck disable=SC2086
+	$SUDO $line -qq >&2
+fi

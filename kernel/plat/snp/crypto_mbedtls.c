@@ -5,16 +5,13 @@
  * the only file in csvsm that includes mbedTLS headers, so replacing or
  * upgrading the library touches nothing else.
  *
- * Build status: the hosted unit tests link Debian's libmbedcrypto (2.28,
- * package libmbedtls-dev). The freestanding SVSM kernel does not link
- * mbedTLS yet; that is the next step and needs the mbedTLS sources built
- * with the kernel's flags: no SSE/AES-NI (MBEDTLS_AESNI_C and
- * MBEDTLS_PADLOCK_C off, as the kernel is built with -mno-sse), no
- * platform entropy or file system (MBEDTLS_NO_PLATFORM_ENTROPY,
- * MBEDTLS_FS_IO off), no libc beyond lib/ (memcpy/memset), and only the
- * modules used here (AES, GCM, SHA-512, platform_util). How it is vendored
- * or built is the lead's decision. The code below works with the 2.28 API
- * (the *_ret functions) and with 3.x (their new names).
+ * Build: the hosted unit tests link Debian's libmbedcrypto (2.28, package
+ * libmbedtls-dev). The kernel compiles the same release from Debian's
+ * source package with its own flags (mk/mbedtls.mk, configuration in
+ * kernel/plat/snp/mbedtls/mbedtls_config.h: no SSE/AES-NI, no libc, only
+ * AES, GCM, SHA-512 and zeroize); tests/svsm/crypto_test.c checks known
+ * answers inside the kernel. The code below works with the 2.28 API (the
+ * *_ret functions) and with 3.x (their new names).
  *
  * The GCM tag check is mbedTLS's (constant time), and mbedTLS zeroes the
  * output when it fails; this file wipes it again on every error path so

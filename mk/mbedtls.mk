@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: MIT
+#
+# mbedTLS in the kernel: the few modules the SNP platform's crypto needs
+# (kernel/plat/snp/mbedtls/mbedtls_config.h), compiled from Debian's source
+# package with the kernel's code-generation flags (no SSE, no red zone,
+# -mcmodel=kernel, stack protector) and freestanding shims for the three
+# libc headers they include. Warnings are the library's business: they are
+# not the kernel's -Werror. The hosted tests link Debian's libmbedcrypto.
+
+MBEDTLS_SRC ?= .deps/mbedtls
+MBEDTLS_MODULES := aes gcm cipher cipher_wrap sha512 platform_util
+MBEDTLS_LIB_SRCS := $(patsubst %,$(MBEDTLS_SRC)/library/%.c,$(MBEDTLS_MODULES))
+MBEDTLS_INC := -Ikernel/plat/snp/mbedtls/include -Ikernel/plat/snp/mbedtls \
+	-I$(MBEDTLS_SRC)/include -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"'
+MBEDTLS_CFLAGS := $(filter-out -W% -Werror -MMD -MP,$(KERNEL_CFLAGS)) -w \
+	$(MBEDTLS_INC)
+MBEDTLS_OBJS := $(patsubst %,$(O)/mbedtls-obj/%.o,$(MBEDTLS_MODULES))
+
+# The SVSM's side: its crypto interface on mbedTLS, and the heap glue.
+KERNEL_CRYPTO_SRCS := kernel/plat/snp/crypto_mbedtls.c \
+	kernel/plat/snp/mbedtls/mbedtls_glue.c
+$(O)/kernel-obj/kernel/plat/snp/%: KERNEL_ROOM_INC := \
+	-Ikernel/plat/snp/include $(MBEDTLS_INC)
+
+$(MBEDTLS_LIB_SRCS) $(MBEDTLS_SRC)/include/mbedtls/gcm.h &:
+	$(Q)scripts/fetch_mbedtls.sh $(MBEDTLS_SRC)
+
+$(O)/mbedtls-obj/%.o: $(MBEDTLS_SRC)/library/%.c \
+		kernel/plat/snp/mbedtls/mbedtls_config.h
+	@mkdir -p $(dir $@)
+	@echo "  MBEDTLS $<"
+	$(Q)$(KCC) $(MBEDTLS_CFLAGS) -c -o $@ $<
+
+$(call kobj,$(KERNEL_CRYPTO_SRCS)): $(MBEDTLS_SRC)/include/mbedtls/gcm.h
+
+# The test image carries the crypto too, proven by known-answer tests
+# inside the kernel (tests/svsm/crypto_test.c); the production image will
+# once the SNP platform is linked into it.
+$(TEST_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS)) $(MBEDTLS_OBJS)
