@@ -13,6 +13,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "bytes.h"
 #include "igvm_internal.h"
 
 #define NO_BLOB	     SIZE_MAX
@@ -56,14 +57,6 @@ bld_fail(struct igvm_builder *b, const char *fmt, ...)
 	vsnprintf(b->err, sizeof(b->err), fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-static bool all_zero(const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i])
-			return false;
-	return true;
 }
 
 struct igvm_builder *igvm_builder_new(uint32_t format_version)
@@ -256,7 +249,7 @@ int igvm_builder_page_data(struct igvm_builder *b, uint64_t gpa, uint32_t mask,
 			"PAGE_DATA at 0x%llx: %zu bytes of data, at most 4096",
 			(unsigned long long)gpa, len);
 	/* ref §1.4: file_offset 0 is a page of zeros, without file data. */
-	if (data && all_zero(data, len))
+	if (data && util_all_zero(data, len))
 		data = NULL;
 	return push(b, IGVM_VHT_PAGE_DATA, &p, sizeof(p),
 		    &(struct push_data){
@@ -278,7 +271,7 @@ int igvm_builder_parameter_area(struct igvm_builder *b, uint32_t index,
 			b,
 			"PARAMETER_AREA %u: 0x%llx bytes is not a non-zero multiple of 4096 below 4 GiB",
 			index, (unsigned long long)bytes);
-	if (init && all_zero(init, bytes))
+	if (init && util_all_zero(init, bytes))
 		init = NULL;
 	return push(b, IGVM_VHT_PARAMETER_AREA, &p, sizeof(p),
 		    &(struct push_data){offsetof(struct igvm_vhs_parameter_area,
