@@ -15,54 +15,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/snp_page_info.h"
 #include "abi/snp_vmsa.h"
 
 #define SNP_LD_SIZE	 48u   /* SHA-384 digest, ref §2.1 */
 #define SNP_PAGE_SIZE	 4096u /* every PAGE_INFO covers one 4 KiB page */
 #define SNP_PAGE_MASK	 (SNP_PAGE_SIZE - 1)
 #define SNP_HASH256_SIZE 32u /* SHA-256, the SEV/SEV-ES digest, ref §2.5 */
-
-/*
- * ref §2.1: the GPA KVM records for a VMSA page, (u64)-1 page-aligned with
- * the bits above 51 cleared.
- */
-
-/* ref §2.1 "Page types": PAGE_INFO.PAGE_TYPE. */
-enum snp_page_type {
-	SNP_PAGE_TYPE_NORMAL = 1,
-	SNP_PAGE_TYPE_VMSA = 2,
-	SNP_PAGE_TYPE_ZERO = 3,
-	SNP_PAGE_TYPE_UNMEASURED = 4,
-	SNP_PAGE_TYPE_SECRETS = 5,
-	SNP_PAGE_TYPE_CPUID = 6,
-};
-
-/* ref §2.1: PAGE_INFO, 0x70 bytes, hashed to give the next LD. */
-struct snp_page_info {
-	uint8_t digest_cur[SNP_LD_SIZE];
-	uint8_t contents[SNP_LD_SIZE];
-	uint16_t length;
-	uint8_t page_type;
-	uint8_t imi_page;
-	/* sev-snp-measure's order (SNP spec PAGE_INFO table), ref §2.1. */
-	uint8_t vmpl3_perms;
-	uint8_t vmpl2_perms;
-	uint8_t vmpl1_perms;
-	uint8_t reserved;
-	uint64_t gpa;
-} __attribute__((packed));
-_Static_assert(sizeof(struct snp_page_info) == 0x70, "PAGE_INFO, ref §2.1");
-_Static_assert(offsetof(struct snp_page_info, contents) == 0x30, "ref §2.1");
-_Static_assert(offsetof(struct snp_page_info, length) == 0x60, "ref §2.1");
-_Static_assert(offsetof(struct snp_page_info, page_type) == 0x62, "ref §2.1");
-_Static_assert(offsetof(struct snp_page_info, imi_page) == 0x63, "ref §2.1");
-_Static_assert(offsetof(struct snp_page_info, vmpl3_perms) == 0x64, "ref §2.1");
-_Static_assert(offsetof(struct snp_page_info, vmpl1_perms) == 0x66, "ref §2.1");
-_Static_assert(offsetof(struct snp_page_info, gpa) == 0x68, "ref §2.1");
-
-/* PAGE_INFO is little endian and is hashed as laid out in memory. */
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-	       "libmeasure assumes a little-endian host (ref §2.1)");
 
 /* Errors: negative return values. */
 #define SNP_ERR_ARG    (-1) /* misaligned GPA or length, GPA overflow */
