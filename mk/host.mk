@@ -10,11 +10,19 @@ HOST_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 HOST_CFLAGS := -std=gnu11 -O2 -g $(HOST_WARN) -D_FORTIFY_SOURCE=2 \
 	-fstack-protector-strong -ffile-prefix-map=$(CURDIR)=. \
 	-Iinclude -Itools/libigvm -Itools/libmeasure -Itools/common -MMD -MP
+# Every library the host code can need (the unit tests and fuzzers link all
+# of it); each tool links only what it uses.
 HOST_LDLIBS := -lz -lcrypto -lgcrypt -lpthread
+CSVSM_IGVM_LDLIBS := -lz -lcrypto -lgcrypt -lpthread
+CSVSM_SNP_MEASURE_LDLIBS := -lz -lcrypto -lpthread
+CSVSM_RUN_LDLIBS := -lz
 
-LIBIGVM_SRCS := $(wildcard tools/libigvm/*.c)
+# The IGVM library, with the one tools/common file it needs.
+LIBIGVM_SRCS := $(wildcard tools/libigvm/*.c) tools/common/bytes.c
 # Launch measurement (SNP digest, VMSA, OVMF, TDX MRTD, ID blocks).
 LIBMEASURE_SRCS := $(wildcard tools/libmeasure/*.c)
+# ID blocks: signing and verifying; only csvsm-igvm needs them.
+IDBLOCK_SRCS := $(wildcard tools/libmeasure/idblock*.c)
 TOOLS_COMMON_SRCS := tools/common/util.c
 CSVSM_IGVM_SRCS := $(wildcard tools/csvsm-igvm/*.c)
 CSVSM_RUN_SRCS := tools/csvsm-run/main.c tools/csvsm-run/plan.c \
@@ -26,20 +34,23 @@ HOST_TOOLS := $(O)/tools/csvsm-igvm $(O)/tools/csvsm-run \
 
 # sev-snp-measure's command line, on libmeasure.
 CSVSM_SNP_MEASURE_SRCS := $(wildcard tools/csvsm-snp-measure/*.c)
-$(O)/tools/csvsm-snp-measure: $(call hobj,$(CSVSM_SNP_MEASURE_SRCS) $(LIBMEASURE_SRCS) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS))
+$(O)/tools/csvsm-snp-measure: $(call hobj,$(CSVSM_SNP_MEASURE_SRCS) $(filter-out $(IDBLOCK_SRCS),$(LIBMEASURE_SRCS)) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS))
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+	$(Q)$(HOST_CC) -o $@ $^ $(CSVSM_SNP_MEASURE_LDLIBS)
 
 $(O)/host-obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itools/csvsm-run -c -o $@ $<
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c -o $@ $<
+
+# The launcher's own headers (launch.h, resetstub.h) are for its objects only.
+$(call hobj,$(CSVSM_RUN_SRCS)): HOST_CFLAGS += -Itools/csvsm-run
 
 $(O)/tools/csvsm-igvm: $(call hobj,$(CSVSM_IGVM_SRCS) $(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) $(TOOLS_COMMON_SRCS))
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+	$(Q)$(HOST_CC) -o $@ $^ $(CSVSM_IGVM_LDLIBS)
 
 # The reset stub: assembled, linked at 0xffff0000, flattened to 64 KiB.
 RESETSTUB_BIN := $(O)/host-obj/resetstub.bin
@@ -57,4 +68,4 @@ $(O)/host-obj/stub_blob.o: tools/csvsm-run/stub_blob.S $(RESETSTUB_BIN)
 $(O)/tools/csvsm-run: $(call hobj,$(CSVSM_RUN_SRCS) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS)) $(O)/host-obj/stub_blob.o
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+	$(Q)$(HOST_CC) -o $@ $^ $(CSVSM_RUN_LDLIBS)
