@@ -18,10 +18,10 @@ import sys
 import tempfile
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
-from checks import expect
+from checks import ROOT, expect, sh_split
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
 OVMF = "/usr/share/ovmf/OVMF.fd"
 OVMF_NO_TDX = "/usr/share/OVMF/OVMF_CODE_4M.fd"
@@ -33,17 +33,8 @@ MRTD_TWO = ("acccbcc870a381adab0d3919d90a7f268ac3b0364771f202ed4bb4e892d045b3"
 BOOT_INFO_MAGIC = 0x4d565343  # include/abi/csvsm_boot.h
 
 
-def sh(cmd, timeout=120):
-    """Runs cmd; returns (exit status, stdout text, stderr text)."""
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          stdin=subprocess.DEVNULL, timeout=timeout, check=False,
-                          cwd=ROOT)
-    return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
-            proc.stderr.decode("utf-8", "replace"))
-
-
 def tool(*args):
-    return sh([os.path.join(OUT, "tools", "csvsm-igvm"), *args])
+    return sh_split([os.path.join(OUT, "tools", "csvsm-igvm"), *args])
 
 
 def expect_one_line_error(rc, out, err, want_rc=1):

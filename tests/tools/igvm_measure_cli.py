@@ -17,9 +17,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
+from checks import ROOT, expect, sh_split
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
 PAGE = 4096
 VMSA_GPA = 0x0000FFFFFFFFF000
@@ -92,15 +93,7 @@ def snp_digest(data, vcpus=1, native_zero=False):
 
 
 def tool(*args):
-    proc = subprocess.run([os.path.join(OUT, "tools", "csvsm-igvm"), *args],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          cwd=ROOT, check=False)
-    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
-
-
-def expect(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
+    return sh_split([os.path.join(OUT, "tools", "csvsm-igvm"), *args])
 
 
 def igvm_bytes():

@@ -17,10 +17,10 @@ import sys
 import tempfile
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
-from checks import expect, sh
+from checks import ROOT, expect, sh
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
 
 # ref §1.3 type ids, §1.4 enums.

@@ -30,11 +30,11 @@ import sys
 import tempfile
 import uuid
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
 from checks import expect, sh
 import snp_report
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
 
 # ref §2.4: the report and its signature.

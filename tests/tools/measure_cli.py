@@ -22,9 +22,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
+from checks import ROOT, expect, sh_split
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
 SSM = None  # --sev-snp-measure DIR
 
@@ -56,16 +57,7 @@ def tool():
 
 def run(*args, cwd=None, prog=None):
     """Runs the tool; returns (status, stdout, stderr)."""
-    proc = subprocess.run([prog or tool(), *args], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                          timeout=120, check=False, cwd=cwd or ROOT)
-    return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
-            proc.stderr.decode("utf-8", "replace"))
-
-
-def expect(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
+    return sh_split([prog or tool(), *args], cwd=cwd)
 
 
 def expect_output(args, want):
