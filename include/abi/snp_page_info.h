@@ -3,10 +3,11 @@
  * PAGE_INFO: the 0x70-byte structure the SEV-SNP firmware hashes for every
  * page added by SNP_LAUNCH_UPDATE, giving the next launch digest:
  * LD = SHA-384(PAGE_INFO). Layout: AMD 56860 (SEV Secure Nested Paging
- * Firmware ABI Specification) rev 1.51, §8.17.2, Table 67 "Layout of the
- * PAGE_INFO Structure", the table virtee sev-snp-measure 0.0.13 cites in
- * sevsnpmeasure/gctx.py. PAGE_TYPE values: the same section. Little endian,
- * hashed exactly as laid out here.
+ * Firmware ABI Specification) §8.17.2 (SNP_LAUNCH_UPDATE), Table 67 "Layout
+ * of the PAGE_INFO Structure": the numbers virtee sev-snp-measure 0.0.13
+ * cites in sevsnpmeasure/gctx.py, which are those of rev 1.51 (edk2 cites
+ * §8.17.2 of rev 1.51 for the same command). PAGE_TYPE values: the same
+ * section. Little endian, hashed exactly as laid out here.
  */
 #pragma once
 

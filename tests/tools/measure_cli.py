@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: MIT
 """Command-line checks of csvsm-snp-measure, the sev-snp-measure drop-in.
 
-Exact stdout for the Debian OVMF.fd values of
-shared/reference/igvm-and-measurement.md section 5 (hex and base64), the
-VMSA dumps against the section 6 page hashes, and the error lines and exit
+Exact stdout for the values sev-snp-measure 0.0.13 prints for Debian's
+OVMF.fd (ovmf 2022.11-6+deb12u2; hex and base64), the VMSA dumps against
+the page hashes sev-snp-measure 0.0.13 dumps for the same file, and the error lines and exit
 statuses for bad input. /usr/share/ovmf/OVMF.fd is installed by
 scripts/deps.sh; without it the checks fail.
 

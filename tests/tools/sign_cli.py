@@ -8,7 +8,8 @@ made by the `openssl` command line in a temporary directory; the exported ID
 block signature is verified by `openssl dgst` after this script converts the
 little-endian r/s back to DER itself. Each check is a function named check_*;
 it raises AssertionError to fail. The last line is "N passed, N failed".
-Formats: shared/reference/igvm-and-measurement.md §1 and §4.
+Formats: igvm_defs 0.4.0 (IGVM_VHS_SNP_ID_BLOCK) and AMD 56860,
+SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO).
 """
 import hashlib
 import os
@@ -23,14 +24,14 @@ from checks import ROOT, expect, sh
 
 OUT = "out"
 
-# ref §1.3 type ids, §1.4 enums.
+# igvm_defs 0.4.0, IgvmVariableHeaderType type ids; IGVM_VHS_* enums.
 SUPPORTED_PLATFORM, GUEST_POLICY = 0x001, 0x101
 PARAMETER_AREA, PAGE_DATA, PARAMETER_INSERT, VP_CONTEXT = 0x301, 0x302, 0x303, 0x304
 VP_COUNT, SNP_ID_BLOCK = 0x307, 0x30B
 SNP, NATIVE = 1, 2  # compatibility mask bits
 LD = bytes(range(0x30, 0x60))
 POLICY = 0x30000
-# Offsets in the 696-byte SNP_ID_BLOCK body (ref §1.4).
+# Offsets in the 696-byte SNP_ID_BLOCK body (igvm_defs 0.4.0, IGVM_VHS_*).
 ID_LD, ID_SVN, ID_SIG, ID_PUB, AU_SIG, AU_PUB = 0x8, 0x5C, 0x68, 0xF8, 0x190, 0x220
 
 
@@ -46,7 +47,7 @@ def one_line_error(rc, text, needle):
     expect(needle in text, f"missing '{needle}'", text)
 
 
-# --- an IGVM writer (ref §1.1, §1.2, §1.6, §1.7) -------------------------
+# --- an IGVM writer (igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers; IGVM_FIXED_HEADER; IGVM_FIXED_HEADER.checksum; file_offset) -------------------------
 
 def platform(mask, ptype):
     return (SUPPORTED_PLATFORM, struct.pack("<IBBHQ", mask, 0, ptype, 1, 0), None)
@@ -116,7 +117,7 @@ def read_igvm(path):
 
 
 def reseal(buf):
-    """Recomputes the checksum after an edit (ref §1.6)."""
+    """Recomputes the checksum after an edit (igvm_defs 0.4.0, IGVM_FIXED_HEADER.checksum)."""
     _, ver, off, size, _, _ = struct.unpack_from("<6I", buf)
     fixed = 24 if ver == 1 else 32
     head = bytearray(buf[:fixed])
@@ -168,7 +169,7 @@ def public_point(pem):
 
 
 def snp_key(pem):
-    """ref §4: the 0x404-byte SNP public key: curve 2, qx, qy (72 B LE)."""
+    """AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the 0x404-byte SNP public key: curve 2, qx, qy (72 B LE)."""
     x, y = public_point(pem)
     k = struct.pack("<I", 2) + x[::-1] + b"\0" * 24 + y[::-1] + b"\0" * 24
     return k + b"\0" * (0x404 - len(k))
@@ -252,7 +253,7 @@ def check_id_block_verifies_with_openssl_cli(fx):
         block = f.read()
     with open(blk + ".sig", "rb") as f:
         rs = f.read()
-    # ref §4: LD || family 0 || image 0 || VERSION 1 || SVN || POLICY.
+    # AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): LD || family 0 || image 0 || VERSION 1 || SVN || POLICY.
     want = LD + b"\0" * 32 + struct.pack("<IIQ", 1, 9, POLICY)
     expect(block == want, "exported block is not LD||IDs||1||svn||policy")
     expect(len(rs) == 144, f"signature file is {len(rs)} bytes, want 144")

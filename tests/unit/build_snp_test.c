@@ -35,7 +35,7 @@ static struct build_options snp_options(void)
  * The index of the first header of `type` (a platform, policy, page-data or
  * VP-context header) whose compatibility mask includes `mask`, or -1. The
  * mask is the first field of a platform header and at offset 8 in the
- * others (reference §1.4).
+ * others (igvm_defs 0.4.0, IGVM_VHS_*).
  */
 static int find(const struct igvm_file *f, uint32_t type, uint32_t mask,
 		int from)

@@ -5,7 +5,7 @@
  * validation rule. Invalid files are made two ways: by patching a valid file
  * and re-sealing its checksum with zlib (so the intended check fires, not the
  * checksum), and by laying out raw TLVs that the builder would refuse.
- * Format facts: shared/reference/igvm-and-measurement.md §1 ("ref §1.x").
+ * Format facts: the IGVM crate igvm_defs 0.4.0 (igvm_defs/src/lib.rs).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -193,7 +193,7 @@ static uint8_t *sample_file(uint32_t version, size_t *len)
 	return out;
 }
 
-/* Recomputes the ref §1.6 checksum with zlib directly (not libigvm). */
+/* Recomputes the igvm_defs 0.4.0, IGVM_FIXED_HEADER.checksum checksum with zlib directly (not libigvm). */
 static void reseal(uint8_t *buf, size_t len)
 {
 	struct igvm_fixed_header_v2 fh = {0};
@@ -262,7 +262,7 @@ static bool accepts(const uint8_t *buf, size_t len)
 	return true;
 }
 
-/* Every header and every data byte survives write -> parse (ref §1.1). */
+/* Every header and every data byte survives write -> parse (igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers). */
 static void check_round_trip(uint32_t version)
 {
 	struct sample s;
@@ -535,7 +535,7 @@ TEST(igvm, tlv_lengths)
 		  {IGVM_VHT_SUPPORTED_PLATFORM, 12, &plat_snp}, POLICY);
 	RAW_CHECK("length 24, want 16", PLAT,
 		  {IGVM_VHT_GUEST_POLICY, 24, pattern});
-	/* VP_CONTEXT is 20 bytes (ref §1.4); 24 is wrong. */
+	/* VP_CONTEXT is 20 bytes (igvm_defs 0.4.0, IGVM_VHS_*); 24 is wrong. */
 	RAW_CHECK("want 20", PLAT, {IGVM_VHT_VP_CONTEXT, 24, pattern});
 }
 

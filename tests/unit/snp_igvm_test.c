@@ -2,7 +2,7 @@
 /*
  * Hosted tests of tools/libmeasure/igvm_snp.c: the SNP launch digest of
  * IGVM files built here, the micro-vectors through the IGVM path, VMSA
- * placement, the loader switches (reference §2.2), and malformed files.
+ * placement, the loader switches (QEMU backends/igvm.c), and malformed files.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +73,7 @@ static int measure_igvm(const uint8_t *file, size_t len,
 	return rc;
 }
 
-/* One page per file, measured without VMSAs: the ref §6 micro-vectors. */
+/* One page per file, measured without VMSAs: the sev-snp-measure 0.0.13, tests/test_guest.py micro-vectors. */
 static bool igvm_page_is(uint64_t gpa, uint32_t flags, uint16_t type,
 			 const uint8_t *data, bool native_zero,
 			 const char *want)

@@ -8,7 +8,7 @@
  * parameter areas with the parameter directives that point into them, and
  * the SNP ID blocks. Only files that igvm_parse() accepts are dumped, so
  * every body has its exact struct length. Layouts and names: include/abi/
- * igvm.h, shared/reference/igvm-and-measurement.md §1 ("ref §1.x").
+ * igvm.h, which follows igvm_defs 0.4.0.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -19,10 +19,11 @@
 #include "igvm.h"
 #include "util.h"
 
-#define MAX_IGVM ((size_t)UINT32_MAX) /* total_file_size is a u32, ref §1.2 */
-#define PAGE	 4096ull
+#define MAX_IGVM \
+	((size_t)UINT32_MAX) /* total_file_size is a u32, igvm_defs 0.4.0, IGVM_FIXED_HEADER */
+#define PAGE 4096ull
 
-/* ref §1.4: platform_type and PAGE_DATA data_type names. */
+/* igvm_defs 0.4.0, IGVM_VHS_*: platform_type and PAGE_DATA data_type names. */
 static const char *const platform_names[] = {
 	"NATIVE", "VSM_ISOLATION", "SEV_SNP", "TDX", "SEV", "SEV_ES", "CCA"};
 static const char *const data_type_names[] = {"NORMAL", "SECRETS", "CPUID_DATA",
@@ -36,7 +37,7 @@ static uint32_t base_type(const struct igvm_vhdr *h)
 	return h->type & ~IGVM_VHT_OPTIONAL_BIT;
 }
 
-/* ref §1.4: flag names of PAGE_DATA, "" for none. */
+/* igvm_defs 0.4.0, IGVM_VHS_*: flag names of PAGE_DATA, "" for none. */
 static const char *page_flag_names(uint32_t flags)
 {
 	static const char *const names[8] = {"",
@@ -108,7 +109,7 @@ static void platforms(struct dump_out *o, const struct igvm_file *f)
 	dump_end(o);
 }
 
-/* ref §1.4: the fields of one header body, by type. */
+/* igvm_defs 0.4.0, IGVM_VHS_*: the fields of one header body, by type. */
 static void header_fields(struct dump_out *o, const struct igvm_vhdr *h)
 {
 	union {
@@ -215,7 +216,7 @@ static void header_fields(struct dump_out *o, const struct igvm_vhdr *h)
 		break;
 	case IGVM_VHT_CCA_POLICY:
 		break;
-	default: /* ref §1.3: the parameter directives */
+	default: /* igvm_defs 0.4.0, IgvmVariableHeaderType: the parameter directives */
 		if (h->length == sizeof(b.par)) {
 			dump_u64(o, "parameter_area_index",
 				 b.par.parameter_area_index);
@@ -243,7 +244,7 @@ static void headers(struct dump_out *o, const struct igvm_file *f)
 	dump_end(o);
 }
 
-/* One range of the memory map (ref §1.4, §1.8). */
+/* One range of the memory map (igvm_defs 0.4.0, IGVM_VHS_*; IGVM_VHS_PARAMETER_AREA). */
 struct mm_entry {
 	uint32_t mask; /* the platform's bit */
 	uint8_t platform_type;
@@ -268,7 +269,7 @@ static int mm_cmp(const void *x, const void *y)
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* Size of a parameter area (ref §1.8), 0 if unknown. */
+/* Size of a parameter area (igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA), 0 if unknown. */
 static uint64_t area_bytes(const struct igvm_file *f, uint32_t index)
 {
 	for (size_t i = 0; i < f->header_count; i++) {
@@ -417,7 +418,7 @@ static int memory_map(struct dump_out *o, const struct igvm_file *f)
 	return 0;
 }
 
-/* ref §1.8: where area index is inserted (once at most), or null. */
+/* igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: where area index is inserted (once at most), or null. */
 static void dump_insert(struct dump_out *o, const struct igvm_file *f,
 			uint32_t index)
 {
@@ -437,7 +438,7 @@ static void dump_insert(struct dump_out *o, const struct igvm_file *f,
 	dump_null(o, "insert_compatibility_mask");
 }
 
-/* ref §1.8: each area, the parameters written into it, where it goes. */
+/* igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: each area, the parameters written into it, where it goes. */
 static void parameter_areas(struct dump_out *o, const struct igvm_file *f)
 {
 	dump_begin(o, "parameter_areas", true, false);
@@ -462,7 +463,7 @@ static void parameter_areas(struct dump_out *o, const struct igvm_file *f)
 			    !igvm_vhdr_get(h, &in, sizeof(in)))
 				inserted = in.parameter_area_index ==
 					   a.parameter_area_index;
-			/* ref §1.3: only parameter directives are 8 bytes */
+			/* igvm_defs 0.4.0, IgvmVariableHeaderType: only parameter directives are 8 bytes */
 			else if (!igvm_vhdr_get(h, &p, sizeof(p)) &&
 				 p.parameter_area_index ==
 					 a.parameter_area_index) {

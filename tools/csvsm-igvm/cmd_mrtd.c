@@ -2,8 +2,9 @@
 /*
  * `csvsm-igvm mrtd`: prints the TDX MRTD of a TDVF/OVMF image or of an IGVM
  * file's TDX platform (tools/libmeasure/tdx.h). The switches select the page
- * order and the IGVM loader semantics documented in
- * shared/reference/igvm-and-measurement.md §3; the defaults reproduce
+ * order (single pass as upstream KVM, two pass as dstack-mr's QEMU 8.x mode)
+ * and the IGVM loader semantics (igvm 0.4.0 igvm/src/measurement/tdx.rs or
+ * td-shim td-shim-tools build_igvmmrtd); the defaults reproduce
  * td-shim's td_shim_tee_info_hash.py for images and the igvm crate for IGVM.
  */
 #include <getopt.h>
@@ -16,7 +17,8 @@
 #include "tdx.h"
 #include "util.h"
 
-#define MAX_IGVM ((size_t)UINT32_MAX) /* total_file_size is a u32 (§1.2) */
+#define MAX_IGVM \
+	((size_t)UINT32_MAX) /* total_file_size is a u32 (igvm_defs 0.4.0, IGVM_FIXED_HEADER) */
 
 static int usage(FILE *f, int rc)
 {

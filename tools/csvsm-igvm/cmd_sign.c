@@ -4,11 +4,12 @@
  * The input is parsed, every header is copied in order into a new file with
  * libigvm's builder, and the directive for the SEV-SNP platform is appended
  * at the end of the directive section; the directive is not measured, so
- * the launch digest does not change (ref §4). The rebuilt file is compared
+ * the launch digest does not change (AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)). The rebuilt file is compared
  * with the input, header by header and page by page, before it is written,
  * so a header the builder cannot reproduce is an error, never a silent
  * change. With --deterministic the output depends only on the inputs.
- * Formats: shared/reference/igvm-and-measurement.md §1, §4 ("ref §x").
+ * Formats: igvm_defs 0.4.0 (IGVM_VHS_SNP_ID_BLOCK); AMD 56860,
+ * SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,9 +24,10 @@
 #include "igvm_snp.h"
 #include "util.h"
 
-#define MAX_IGVM ((size_t)UINT32_MAX) /* file offsets are u32 (ref §1.2) */
-#define ERR_LEN	 512
-#define RUN	 (-1) /* parse_args(): go on; other values are exit statuses */
+#define MAX_IGVM \
+	((size_t)UINT32_MAX) /* file offsets are u32 (igvm_defs 0.4.0, IGVM_FIXED_HEADER) */
+#define ERR_LEN 512
+#define RUN	(-1) /* parse_args(): go on; other values are exit statuses */
 
 _Static_assert(IDBLOCK_ERR_LEN <= IGVM_ERR_LEN, "one message buffer");
 
@@ -171,7 +173,7 @@ static int parse_args(int argc, char **argv, struct sign_args *a)
 
 /*
  * Where a header's file data is described: the offset of its u32
- * file_offset in the body, and the data length (ref §1.4, §1.7). False for
+ * file_offset in the body, and the data length (igvm_defs 0.4.0, IGVM_VHS_*; file_offset). False for
  * headers without file data.
  */
 static bool data_field(const struct igvm_vhdr *h, size_t *fo_field,
@@ -208,7 +210,7 @@ static bool data_field(const struct igvm_vhdr *h, size_t *fo_field,
 	}
 }
 
-/* The file data of h; NULL when file_offset is 0 (zeros, ref §1.4). */
+/* The file data of h; NULL when file_offset is 0 (zeros, igvm_defs 0.4.0, IGVM_VHS_*). */
 static const uint8_t *data_of(const struct igvm_file *f,
 			      const struct igvm_vhdr *h, size_t fo_field,
 			      uint64_t len)
@@ -268,7 +270,7 @@ static int copy_header(struct igvm_builder *b, const struct igvm_file *f,
 	return rc;
 }
 
-/* NULL stands for zeros (ref §1.4: file_offset 0). */
+/* NULL stands for zeros (igvm_defs 0.4.0, IGVM_VHS_*: file_offset 0). */
 static bool same_data(const uint8_t *x, const uint8_t *y, uint64_t len)
 {
 	const uint8_t *p = x ? x : y;
@@ -338,7 +340,7 @@ static int check_copy(const struct igvm_file *in, const struct igvm_file *out,
 }
 
 /*
- * Unknown optional headers are skipped by igvm_parse() (ref §1.1), so a
+ * Unknown optional headers are skipped by igvm_parse() (igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers), so a
  * copy of the listed headers would silently drop them: refuse such files.
  */
 static int check_all_listed(const struct igvm_file *f, const char *name,
@@ -400,7 +402,7 @@ out:
 	return rc;
 }
 
-/* ref §4: the policy is the GUEST_POLICY QEMU launches with. */
+/* AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the policy is the GUEST_POLICY QEMU launches with. */
 static int resolve_policy(const struct sign_args *a,
 			  const struct idblock_igvm_snp *snp, uint64_t *policy,
 			  char *err)

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `csvsm-igvm verify`: checks the SNP_ID_BLOCK of an IGVM file as the
- * firmware will at SNP_LAUNCH_FINISH (ref §4): the ID-block signature over
+ * firmware will at SNP_LAUNCH_FINISH (AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)): the ID-block signature over
  * the 96-byte block rebuilt with the file's GUEST_POLICY and VERSION 1, the
  * author's signature over the ID key, and, when given, the launch digest and
  * the key digests a relying party expects. It prints what an attestation
  * report of such a launch shows (family and image ID, SVN, key digests).
  * Any failure is one line on stderr and exit status 1.
- * Formats: shared/reference/igvm-and-measurement.md §1.4, §4 ("ref §x").
+ * Formats: igvm_defs 0.4.0 (IGVM_VHS_SNP_ID_BLOCK); AMD 56860,
+ * SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,9 +22,10 @@
 #include "igvm_snp.h"
 #include "util.h"
 
-#define MAX_IGVM ((size_t)UINT32_MAX) /* file offsets are u32 (ref §1.2) */
-#define ERR_LEN	 512
-#define RUN	 (-1) /* parse_args(): go on; other values are exit statuses */
+#define MAX_IGVM \
+	((size_t)UINT32_MAX) /* file offsets are u32 (igvm_defs 0.4.0, IGVM_FIXED_HEADER) */
+#define ERR_LEN 512
+#define RUN	(-1) /* parse_args(): go on; other values are exit statuses */
 
 _Static_assert(IDBLOCK_ERR_LEN <= IGVM_ERR_LEN, "one message buffer");
 
@@ -126,7 +128,7 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 	return RUN;
 }
 
-/* ref §4: the loader launches with the SEV-SNP GUEST_POLICY. */
+/* AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the loader launches with the SEV-SNP GUEST_POLICY. */
 static int resolve_policy(const struct verify_args *a,
 			  const struct idblock_igvm_snp *snp, uint64_t *policy,
 			  char *err)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * csvsm-snp-measure: a drop-in for virtee/sev-snp-measure 0.0.13 (ref §5 of
- * shared/reference/igvm-and-measurement.md): the same modes, options,
+ * csvsm-snp-measure: a drop-in for virtee/sev-snp-measure 0.0.13
+ * (sev-snp-measure.py, sevsnpmeasure/cli.py): the same modes, options,
  * defaults and output, so a user switches by changing the command name.
  * This file parses and checks the command line in the order sev-snp-measure
  * does (argparse first, then its cli.py checks); run.c measures.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SEV-SNP ID blocks (ref §4): building the 96-byte block, the signed
+ * SEV-SNP ID blocks (AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)): building the 96-byte block, the signed
  * SNP_ID_BLOCK directive and the firmware's ID_AUTH_INFO page from it, and
  * verifying a directive. Keys: idblock_key.c; signatures: idblock_sig.c.
  *
@@ -33,7 +33,7 @@ void idblock_build(const struct idblock_params *p,
 void idblock_snp_key_from_igvm(const struct igvm_vhs_snp_id_block_public_key *k,
 			       struct idblock_snp_public_key *out)
 {
-	/* ref §4: QEMU drops the IGVM reserved word when it repacks. */
+	/* QEMU backends/igvm.c, qigvm_directive_snp_id_block(): QEMU drops the IGVM reserved word when it repacks. */
 	memset(out, 0, sizeof(*out));
 	out->curve = k->curve;
 	memcpy(out->qx, k->qx, sizeof(out->qx));
@@ -80,14 +80,14 @@ int idblock_sign_directive(const struct idblock_params *p,
 	out->id_key_algorithm = IGVM_SNP_ID_KEY_ALGO_ECDSA_P384_SHA384;
 	out->author_key_algorithm = IGVM_SNP_ID_KEY_ALGO_ECDSA_P384_SHA384;
 	idblock_key_public(id_key, &out->id_public_key);
-	/* ref §4 step 3: the ID key signs the 96-byte block. */
+	/* AMD 56860, SNP_LAUNCH_FINISH: the ID key signs the 96-byte block. */
 	if (idblock_sign(id_key, &block, sizeof(block), deterministic,
 			 &out->id_key_signature, why))
 		return util_errf(err, IDBLOCK_ERR_LEN,
 				 "signing the ID block: %s", why);
 	if (!author_key)
 		return 0;
-	/* ref §4 step 4: the author signs the SNP form of the ID key. */
+	/* AMD 56860, ID_AUTH_INFO: the author signs the SNP form of the ID key. */
 	idblock_snp_key_from_igvm(&out->id_public_key, &snp_id_key);
 	idblock_key_public(author_key, &out->author_public_key);
 	if (idblock_sign(author_key, &snp_id_key, sizeof(snp_id_key),
@@ -106,7 +106,7 @@ void idblock_block_from_directive(const struct igvm_vhs_snp_id_block *d,
 		.policy = policy,
 	};
 
-	/* ref §4: QEMU forces VERSION 1 and takes POLICY from GUEST_POLICY. */
+	/* QEMU backends/igvm.c, qigvm_directive_snp_id_block(): QEMU forces VERSION 1 and takes POLICY from GUEST_POLICY. */
 	memcpy(p.ld, d->ld, sizeof(p.ld));
 	memcpy(p.family_id, d->family_id, sizeof(p.family_id));
 	memcpy(p.image_id, d->image_id, sizeof(p.image_id));
@@ -124,7 +124,7 @@ static void snp_sig_from_igvm(const struct igvm_vhs_snp_id_block_signature *s,
 void idblock_auth_info(const struct igvm_vhs_snp_id_block *d,
 		       struct idblock_snp_id_auth_info *out)
 {
-	/* ref §4: what QEMU's qigvm_directive_snp_id_block() builds. */
+	/* AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): what QEMU's qigvm_directive_snp_id_block() builds. */
 	memset(out, 0, sizeof(*out));
 	out->id_key_algo = d->id_key_algorithm;
 	out->auth_key_algo = d->author_key_algorithm;
@@ -146,7 +146,7 @@ static int check_digest(const char *what, const uint8_t *got,
 			 "%s digest %s is not the expected one", what, g);
 }
 
-/* ref §1.4, §4: the fields a loader and the firmware take as they are. */
+/* igvm_defs 0.4.0, IGVM_VHS_*, AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the fields a loader and the firmware take as they are. */
 static int check_fixed_fields(const struct igvm_vhs_snp_id_block *d, char *err)
 {
 	if (d->version != IDBLOCK_VERSION)
@@ -252,7 +252,7 @@ int idblock_igvm_snp(const struct igvm_file *f, struct idblock_igvm_snp *out,
 		if (!igvm_vhdr_applies(h, out->mask))
 			continue;
 		if (type == IGVM_VHT_SNP_ID_BLOCK) {
-			/* The parser allows one per platform (ref §4). */
+			/* The parser allows one per platform (AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)). */
 			out->id_block = h;
 		} else if (type == IGVM_VHT_GUEST_POLICY &&
 			   !igvm_vhdr_get(h, &pol, sizeof(pol))) {

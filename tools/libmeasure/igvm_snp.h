@@ -2,7 +2,8 @@
 /*
  * The SEV-SNP launch digest of an IGVM file: the directives that apply to
  * the file's SEV-SNP platform, mapped to SNP page types as a loader adds
- * them (shared/reference/igvm-and-measurement.md §2.2, "ref §2.2"). The
+ * them (QEMU backends/igvm.c; igvm 0.4.0 igvm/src/measurement/snp.rs;
+ * COCONUT-SVSM tools/igvmmeasure). The
  * loaders disagree on a few points, so each is a switch; the defaults are
  * what QEMU's IGVM loader and KVM do:
  *
@@ -45,7 +46,7 @@ struct igvm_snp_opts {
 };
 
 /*
- * The compatibility mask of the file's SEV-SNP platform (ref §1.5), 0 if it
+ * The compatibility mask of the file's SEV-SNP platform (igvm_defs 0.4.0, compatibility masks), 0 if it
  * declares none.
  */
 uint32_t igvm_snp_platform_mask(const struct igvm_file *f);

@@ -3,9 +3,9 @@
  * The SEV-SNP launch digest (LD): the 48-byte value the firmware extends for
  * every page added by SNP_LAUNCH_UPDATE, LD = SHA-384(PAGE_INFO). A context
  * starts from zeros (or a seed) and is updated page by page, in launch
- * order. Source: shared/reference/igvm-and-measurement.md §2.1 ("ref
- * §2.1"), which follows the SNP firmware ABI (AMD 56860, PAGE_INFO table)
- * and virtee/sev-snp-measure's gctx.py.
+ * order. Source: AMD 56860, SNP_LAUNCH_UPDATE and Table 67 (PAGE_INFO,
+ * include/abi/snp_page_info.h), as sev-snp-measure 0.0.13's
+ * sevsnpmeasure/gctx.py implements it.
  *
  * The chain is strictly serial; snp_update_normal_pages() hashes the page
  * contents on every online CPU first and only chains serially.
@@ -18,10 +18,11 @@
 #include "abi/snp_page_info.h"
 #include "abi/snp_vmsa.h"
 
-#define SNP_LD_SIZE	 48u   /* SHA-384 digest, ref §2.1 */
-#define SNP_PAGE_SIZE	 4096u /* every PAGE_INFO covers one 4 KiB page */
-#define SNP_PAGE_MASK	 (SNP_PAGE_SIZE - 1)
-#define SNP_HASH256_SIZE 32u /* SHA-256, the SEV/SEV-ES digest, ref §2.5 */
+#define SNP_LD_SIZE   48u /* SHA-384 digest, AMD 56860, Table 67 (PAGE_INFO) */
+#define SNP_PAGE_SIZE 4096u /* every PAGE_INFO covers one 4 KiB page */
+#define SNP_PAGE_MASK (SNP_PAGE_SIZE - 1)
+#define SNP_HASH256_SIZE \
+	32u /* SHA-256, the SEV/SEV-ES digest, sev-snp-measure 0.0.13, sevsnpmeasure/guest.py */
 
 /* Errors: negative return values. */
 #define SNP_ERR_ARG    (-1) /* misaligned GPA or length, GPA overflow */
@@ -43,7 +44,7 @@ void snp_init(struct snp_ctx *ctx);
 void snp_init_seed(struct snp_ctx *ctx, const uint8_t seed[SNP_LD_SIZE]);
 
 /*
- * One PAGE_INFO step (ref §2.1): gpa must be page aligned; contents is the
+ * One PAGE_INFO step (AMD 56860, Table 67 (PAGE_INFO)): gpa must be page aligned; contents is the
  * SHA-384 of the page for NORMAL and VMSA pages, NULL (= 48 zero bytes) for
  * the others. 0 or SNP_ERR_*.
  */
@@ -75,8 +76,8 @@ int snp_update_cpuid_page(struct snp_ctx *ctx, uint64_t gpa)
 	__attribute__((warn_unused_result));
 
 /*
- * A VMSA page at gpa; KVM measures every VMSA at SNP_LAUNCH_VMSA_GPA (ref §2.1,
- * §2.3), an IGVM VP_CONTEXT may name another GPA.
+ * A VMSA page at gpa; KVM measures every VMSA at SNP_LAUNCH_VMSA_GPA (AMD 56860, Table 67 (PAGE_INFO),
+ * AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py), an IGVM VP_CONTEXT may name another GPA.
  */
 int snp_update_vmsa_page(struct snp_ctx *ctx, uint64_t gpa,
 			 const uint8_t page[SNP_PAGE_SIZE])
