@@ -19,8 +19,6 @@
 #include "igvm.h"
 #include "util.h"
 
-#define MAX_IGVM \
-	((size_t)UINT32_MAX) /* total_file_size is a u32, igvm_defs 0.4.0, IGVM_FIXED_HEADER */
 #define PAGE 4096ull
 
 /* igvm_defs 0.4.0, IGVM_VHS_*: platform_type and PAGE_DATA data_type names. */
@@ -537,7 +535,8 @@ static int cmd_dump(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return usage(stderr, 2);
-	buf = util_read_file(argv[optind], MAX_IGVM, &len, err, sizeof(err));
+	buf = util_read_file(argv[optind], IGVM_MAX_FILE_SIZE, &len, err,
+			     sizeof(err));
 	if (!buf) {
 		fprintf(stderr, "csvsm-igvm: %s\n", err);
 		return 1;

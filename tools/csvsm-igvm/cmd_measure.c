@@ -28,8 +28,6 @@
 #include "tdx.h"
 #include "util.h"
 
-#define MAX_IGVM (1024u << 20)
-
 struct metadata {
 	const char *source; /* "id_block", "boot_info" or NULL */
 	uint32_t guest_svn;
@@ -229,7 +227,8 @@ static int cmd_measure(int argc, char **argv)
 
 	if (rc)
 		return rc >= 256 ? 0 : rc;
-	buf = util_read_file(argv[optind], MAX_IGVM, &size, err, sizeof(err));
+	buf = util_read_file(argv[optind], IGVM_MAX_FILE_SIZE, &size, err,
+			     sizeof(err));
 	if (!buf) {
 		fprintf(stderr, "csvsm-igvm: %s\n", err);
 		return 1;

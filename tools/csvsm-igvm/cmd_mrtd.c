@@ -17,9 +17,6 @@
 #include "tdx.h"
 #include "util.h"
 
-#define MAX_IGVM \
-	((size_t)UINT32_MAX) /* total_file_size is a u32 (igvm_defs 0.4.0, IGVM_FIXED_HEADER) */
-
 static int usage(FILE *f, int rc)
 {
 	fprintf(f,
@@ -39,7 +36,8 @@ static int mrtd_of_igvm(const char *path, const struct tdx_igvm_options *o,
 	char err[IGVM_ERR_LEN > TDX_ERR_LEN ? IGVM_ERR_LEN : TDX_ERR_LEN];
 	struct igvm_file f = {0};
 	size_t len = 0;
-	uint8_t *buf = util_read_file(path, MAX_IGVM, &len, err, sizeof(err));
+	uint8_t *buf = util_read_file(path, IGVM_MAX_FILE_SIZE, &len, err,
+				      sizeof(err));
 	int rc = -1;
 
 	if (!buf) {

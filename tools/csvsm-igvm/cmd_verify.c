@@ -22,8 +22,6 @@
 #include "igvm_snp.h"
 #include "util.h"
 
-#define MAX_IGVM \
-	((size_t)UINT32_MAX) /* file offsets are u32 (igvm_defs 0.4.0, IGVM_FIXED_HEADER) */
 #define ERR_LEN 512
 #define RUN	(-1) /* parse_args(): go on; other values are exit statuses */
 
@@ -191,7 +189,7 @@ static int verify_file(const struct verify_args *a, char *err)
 	size_t size = 0;
 	int rc = -1;
 
-	buf = util_read_file(a->file, MAX_IGVM, &size, err, ERR_LEN);
+	buf = util_read_file(a->file, IGVM_MAX_FILE_SIZE, &size, err, ERR_LEN);
 	if (!buf)
 		return -1;
 	if (igvm_parse(buf, size, &f, msg) || idblock_igvm_snp(&f, &snp, msg)) {

@@ -27,7 +27,6 @@
 #include "launch.h"
 #include "util.h"
 
-#define MAX_IGVM  (256u << 20)
 #define MAX_ARGS  512
 #define MAX_EXTRA 64
 
@@ -374,7 +373,8 @@ int main(int argc, char **argv)
 		return usage(stderr, 2);
 	if (strcmp(o.accel, "auto") == 0)
 		o.accel = kvm_works() ? "kvm" : "tcg";
-	buf = util_read_file(o.igvm, MAX_IGVM, &size, err, sizeof(err));
+	buf = util_read_file(o.igvm, IGVM_MAX_FILE_SIZE, &size, err,
+			     sizeof(err));
 	if (!buf) {
 		fprintf(stderr, "csvsm-run: %s\n", err);
 		return 2;

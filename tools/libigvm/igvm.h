@@ -22,6 +22,23 @@ _Static_assert(
 
 #define IGVM_ERR_LEN 256
 
+/*
+ * Bounds every tool applies through igvm_parse(), so a file is judged the
+ * same by dump, measure, sign, verify and the launcher:
+ *  - a file is at most 1 GiB (the format allows 4 GiB; no SVSM or
+ *    firmware image comes near 1 GiB, and every tool reads it whole);
+ *  - a parameter area is at most 64 MiB, and all of a file's areas
+ *    together at most 256 MiB (a memory map, ACPI tables or a command
+ *    line fill a few pages; a loader allocates and a measurement walks
+ *    every page of them);
+ *  - every GPA range ends at or below 2^52, the architectural limit of a
+ *    physical address (AMD APM vol. 2, "Physical address size").
+ */
+#define IGVM_MAX_FILE_SIZE	 (1u << 30)
+#define IGVM_MAX_PARAMETER_AREA	 (64ull << 20)
+#define IGVM_MAX_PARAMETER_TOTAL (256ull << 20)
+#define IGVM_MAX_GPA		 (1ull << 52)
+
 struct igvm_vhdr {	     /* one variable header, a view into the file */
 	uint32_t type;	     /* as in the file, including the optional bit */
 	uint32_t length;     /* body length */

@@ -243,9 +243,10 @@ int igvm_parse(const uint8_t *buf, size_t size, struct igvm_file *out,
 	memset(out, 0, sizeof(*out));
 	if (!buf)
 		return igvm_errf(err, "no input buffer");
-	/* All file offsets are u32 (igvm_defs 0.4.0, IGVM_FIXED_HEADER); this keeps them in range. */
-	if (size > UINT32_MAX)
-		return igvm_errf(err, "file is larger than 4 GiB");
+	/* The tools' bound (igvm.h); also keeps u32 file offsets in range. */
+	if (size > IGVM_MAX_FILE_SIZE)
+		return igvm_errf(err, "%zu bytes, more than the %u accepted",
+				 size, IGVM_MAX_FILE_SIZE);
 	if (parse_fixed(&f, &vh_off, &vh_end, err) ||
 	    walk_tlvs(&f, vh_off, vh_end, err) || igvm_validate(&f, err)) {
 		free(f.headers);

@@ -31,6 +31,7 @@ struct vstate {
 	struct area *areas;
 	size_t area_count;
 	size_t area_cap;
+	uint64_t area_total; /* bytes of all parameter areas */
 };
 
 #define FAIL(st, fmt, ...)                                           \
@@ -40,6 +41,17 @@ struct vstate {
 static bool page_aligned(uint64_t v)
 {
 	return (v & IGVM_PAGE_MASK) == 0;
+}
+
+/* [gpa, gpa + bytes) is a physical range: it ends at or below 2^52. */
+static int check_range(struct vstate *st, uint64_t gpa, uint64_t bytes)
+{
+	if (gpa > IGVM_MAX_GPA || bytes > IGVM_MAX_GPA - gpa)
+		return FAIL(st,
+			    "gpa 0x%llx + 0x%llx bytes ends above 2^52, the "
+			    "largest physical address",
+			    (unsigned long long)gpa, (unsigned long long)bytes);
+	return 0;
 }
 
 /* igvm_defs 0.4.0, IGVM_VHS_*; compatibility masks: one bit and one header per platform. */
@@ -93,6 +105,8 @@ static int check_page_data(struct vstate *st)
 	if (!page_aligned(p.gpa))
 		return FAIL(st, "gpa 0x%llx is not 4 KiB aligned",
 			    (unsigned long long)p.gpa);
+	if (check_range(st, p.gpa, IGVM_PAGE_SIZE_4K))
+		return -1;
 	if (p.reserved)
 		return FAIL(st, "reserved is 0x%x, want 0", p.reserved);
 	/* igvm_defs 0.4.0, file_offset: no loader reads more than 4 KiB for a 2 MB page. */
@@ -147,6 +161,14 @@ static int check_parameter_area(struct vstate *st)
 			st,
 			"number_of_bytes 0x%llx is not a non-zero multiple of 4096",
 			(unsigned long long)p.number_of_bytes);
+	if (p.number_of_bytes > IGVM_MAX_PARAMETER_AREA)
+		return FAIL(st,
+			    "number_of_bytes 0x%llx is larger than the 64 MiB "
+			    "a parameter area may have",
+			    (unsigned long long)p.number_of_bytes);
+	if (p.number_of_bytes > IGVM_MAX_PARAMETER_TOTAL - st->area_total)
+		return FAIL(st,
+			    "the parameter areas add up to more than 256 MiB");
 	if (find_area(st, p.parameter_area_index))
 		return FAIL(st, "parameter_area_index %u is declared twice",
 			    p.parameter_area_index);
@@ -167,6 +189,7 @@ static int check_parameter_area(struct vstate *st)
 		st->areas = n;
 		st->area_cap = cap;
 	}
+	st->area_total += p.number_of_bytes;
 	st->areas[st->area_count++] = (struct area){
 		.index = p.parameter_area_index,
 		.bytes = p.number_of_bytes,
@@ -217,7 +240,7 @@ static int check_parameter_insert(struct vstate *st)
 		return FAIL(st, "gpa 0x%llx is not 4 KiB aligned",
 			    (unsigned long long)p.gpa);
 	a = live_area(st, p.parameter_area_index);
-	if (!a)
+	if (!a || check_range(st, p.gpa, a->bytes))
 		return -1;
 	a->inserted = true;
 	return 0;
@@ -234,7 +257,7 @@ static int check_required_memory(struct vstate *st)
 			st,
 			"gpa 0x%llx, size 0x%x: want 4 KiB aligned and a non-zero size",
 			(unsigned long long)r.gpa, r.number_of_bytes);
-	return 0;
+	return check_range(st, r.gpa, r.number_of_bytes);
 }
 
 /* QEMU backends/igvm.c, qigvm_directive_snp_id_block(): QEMU accepts one ID block per selected platform. */
