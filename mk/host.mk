@@ -24,6 +24,8 @@ LIBMEASURE_SRCS := $(wildcard tools/libmeasure/*.c)
 # ID blocks: signing and verifying; only csvsm-igvm needs them.
 IDBLOCK_SRCS := $(wildcard tools/libmeasure/idblock*.c)
 TOOLS_COMMON_SRCS := tools/common/util.c
+# --version: needs the generated version header, so not in the unit tests.
+TOOLS_VERSION_SRC := tools/common/version.c
 CSVSM_IGVM_SRCS := $(wildcard tools/csvsm-igvm/*.c)
 CSVSM_RUN_SRCS := tools/csvsm-run/main.c tools/csvsm-run/plan.c \
 	tools/csvsm-run/vpctx.c
@@ -34,7 +36,7 @@ HOST_TOOLS := $(O)/tools/csvsm-igvm $(O)/tools/csvsm-run \
 
 # sev-snp-measure's command line, on libmeasure.
 CSVSM_SNP_MEASURE_SRCS := $(wildcard tools/csvsm-snp-measure/*.c)
-$(O)/tools/csvsm-snp-measure: $(call hobj,$(CSVSM_SNP_MEASURE_SRCS) $(filter-out $(IDBLOCK_SRCS),$(LIBMEASURE_SRCS)) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS))
+$(O)/tools/csvsm-snp-measure: $(call hobj,$(CSVSM_SNP_MEASURE_SRCS) $(filter-out $(IDBLOCK_SRCS),$(LIBMEASURE_SRCS)) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC))
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	$(Q)$(HOST_CC) -o $@ $^ $(CSVSM_SNP_MEASURE_LDLIBS)
@@ -46,8 +48,10 @@ $(O)/host-obj/%.c.o: %.c
 
 # The launcher's own headers (launch.h, resetstub.h) are for its objects only.
 $(call hobj,$(CSVSM_RUN_SRCS)): HOST_CFLAGS += -Itools/csvsm-run
+$(call hobj,$(TOOLS_VERSION_SRC)): HOST_CFLAGS += -I$(dir $(VERSION_H))
+$(call hobj,$(TOOLS_VERSION_SRC)): $(VERSION_H)
 
-$(O)/tools/csvsm-igvm: $(call hobj,$(CSVSM_IGVM_SRCS) $(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) $(TOOLS_COMMON_SRCS))
+$(O)/tools/csvsm-igvm: $(call hobj,$(CSVSM_IGVM_SRCS) $(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC))
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	$(Q)$(HOST_CC) -o $@ $^ $(CSVSM_IGVM_LDLIBS)
@@ -65,7 +69,7 @@ $(RESETSTUB_BIN): tools/csvsm-run/resetstub.S tools/csvsm-run/resetstub.h tools/
 $(O)/host-obj/stub_blob.o: tools/csvsm-run/stub_blob.S $(RESETSTUB_BIN)
 	$(Q)$(HOST_CC) -c -DRESETSTUB_BIN='"$(RESETSTUB_BIN)"' -o $@ $<
 
-$(O)/tools/csvsm-run: $(call hobj,$(CSVSM_RUN_SRCS) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS)) $(O)/host-obj/stub_blob.o
+$(O)/tools/csvsm-run: $(call hobj,$(CSVSM_RUN_SRCS) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC)) $(O)/host-obj/stub_blob.o
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	$(Q)$(HOST_CC) -o $@ $^ $(CSVSM_RUN_LDLIBS)

@@ -53,12 +53,16 @@ def platform(mask, ptype):
     return (SUPPORTED_PLATFORM, struct.pack("<IBBHQ", mask, 0, ptype, 1, 0), None)
 
 
-def page(gpa, mask, data=None, dtype=0):
+def page(gpa, mask, data=None, dtype=0, flags=0):
     """PAGE_DATA; the file_offset at body offset 12 is filled in later."""
-    return (PAGE_DATA, struct.pack("<QIIIHH", gpa, mask, 0, 0, dtype, 0), data)
+    return (PAGE_DATA, struct.pack("<QIIIHH", gpa, mask, 0, flags, dtype, 0), data)
 
 
-def make_igvm(path, policy=POLICY, snp=True, native=True):
+UNMEASURED_FLAG = 2  # PAGE_DATA flags bit 1
+
+
+def make_igvm(path, policy=POLICY, snp=True, native=True, unmeasured=None):
+    """unmeasured: data for an SNP PAGE_DATA page with the UNMEASURED flag."""
     hdrs = []
     if snp:
         hdrs.append(platform(SNP, 2))
@@ -75,6 +79,8 @@ def make_igvm(path, policy=POLICY, snp=True, native=True):
     if snp:
         hdrs.append(page(0x3000, SNP, dtype=1))      # SECRETS
         hdrs.append(page(0x4000, SNP, b"\x42" * 4096))
+        if unmeasured is not None:
+            hdrs.append(page(0x6000, SNP, unmeasured, flags=UNMEASURED_FLAG))
         hdrs.append((VP_CONTEXT, struct.pack("<QIIHH", 0xFFFFFFFFF000, SNP, 0, 0, 0),
                      bytes((i * 3) & 0xff for i in range(4096))))
     if native:
@@ -210,9 +216,14 @@ class Fixture:
     def path(self, name):
         return os.path.join(self.d, name)
 
-    def sign(self, out, *extra, key="id", author="author", src=None):
+    def sign(self, out, *extra, key="id", author="author", src=None, meta=True):
+        """meta: give the SVN and IDs sign requires, unless extra has them."""
         args = ["sign", src or self.unsigned, "-o", out, "--id-key", self.keys[key],
                 "--ld", LD.hex(), *extra]
+        for opt, value in (("--guest-svn", "0"), ("--family-id", "00" * 16),
+                           ("--image-id", "00" * 16)):
+            if meta and opt not in extra:
+                args += [opt, value]
         if author:
             args += ["--author-key", self.keys[author]]
         return tool(*args)
@@ -233,7 +244,10 @@ def check_sign_then_verify(fx):
     out = fx.path("signed.igvm")
     rc, text = fx.sign(out, "--family-id", "00112233445566778899aabbccddeeff",
                        "--image-id", "ff" * 16, "--guest-svn", "5")
-    expect(rc == 0 and text == "", f"sign: exit {rc}", text)
+    expect(rc == 0 and text.startswith(f"signed {out}: launch digest {LD.hex()}, "
+                                       "guest SVN 5, family ID "
+                                       "00112233445566778899aabbccddeeff"),
+           f"sign: exit {rc}, or no line saying what was signed", text)
     id_digest = hashlib.sha384(snp_key(fx.keys["id"])).hexdigest()
     au_digest = hashlib.sha384(snp_key(fx.keys["author"])).hexdigest()
     rc, text = tool("verify", out, "--ld", LD.hex(), "--id-key-digest", id_digest,
@@ -438,6 +452,63 @@ def check_without_author_key(fx):
     au_digest = hashlib.sha384(snp_key(fx.keys["author"])).hexdigest()
     rc, text = tool("verify", out, "--author-key-digest", au_digest)
     one_line_error(rc, text, "author key")
+
+
+@with_fixture
+def check_sign_requires_svn_and_ids(fx):
+    """The signer names what its key endorses; the file being signed does not."""
+    out = fx.path("x.igvm")
+    full = ["--guest-svn", "3", "--family-id", "11" * 16, "--image-id", "22" * 16]
+    for drop in ("--guest-svn", "--family-id", "--image-id"):
+        i = full.index(drop)
+        rc, text = fx.sign(out, *(full[:i] + full[i + 2:]), meta=False)
+        expect(rc == 2, f"sign without {drop}: exit {rc}, want 2", text)
+        lines = text.strip().splitlines()
+        expect(len(lines) == 1 and "--guest-svn, --family-id and --image-id"
+               in lines[0], f"sign without {drop}: no one-line reason", text)
+        expect(not os.path.exists(out), f"sign without {drop} wrote a file")
+    # csvsm's own file: the message shows the values its boot-info page holds.
+    rc, text = fx.sign(out, src=os.path.join(ROOT, OUT, "svsm.igvm"), meta=False)
+    expect(rc == 2 and "the file records --guest-svn 0 --family-id " + "0" * 32
+           in text, f"csvsm file without SVN/IDs: exit {rc}", text)
+    rc, text = fx.sign(out, *full, meta=False)
+    expect(rc == 0, f"sign with all three: exit {rc}", text)
+    body, _ = id_block_of(out)
+    expect(struct.unpack_from("<I", body, ID_SVN)[0] == 3
+           and body[0x38:0x48] == b"\x11" * 16 and body[0x48:0x58] == b"\x22" * 16,
+           "the ID block does not carry the signer's SVN and IDs")
+
+
+@with_fixture
+def check_sign_refuses_unmeasured_data(fx):
+    """Two files differing only in an UNMEASURED page measure the same."""
+    a, b = fx.path("a.igvm"), fx.path("b.igvm")
+    make_igvm(a, unmeasured=b"\x11" * 4096)
+    make_igvm(b, unmeasured=b"\x99" * 4096)
+    digests = []
+    for src in (a, b):
+        rc, text = tool("measure", src)
+        expect(rc == 0, f"measure {src}: exit {rc}", text)
+        digests.append(text.strip())
+    expect(digests[0] == digests[1],
+           "UNMEASURED page data changed the digest; the premise is wrong")
+    for src in (a, b):
+        out = src + ".signed"
+        rc, text = fx.sign(out, src=src)
+        one_line_error(rc, text, "--allow-unmeasured-data")
+        expect("1 page(s) with data are loaded UNMEASURED" in text,
+               "the refusal does not say what is unmeasured", text)
+        expect(not os.path.exists(out), "a refused file was written")
+    rc, text = fx.sign(a + ".signed", "--allow-unmeasured-data", src=a)
+    expect(rc == 0 and "warning: 1 page(s) with data" in text
+           and "not covered by the signature" in text,
+           f"--allow-unmeasured-data: exit {rc}, or no warning", text)
+    # A file whose UNMEASURED page has no data is signed without a word.
+    c = fx.path("c.igvm")
+    make_igvm(c, unmeasured=bytes(4096))
+    rc, text = fx.sign(c + ".signed", src=c)
+    expect(rc == 0 and "warning" not in text, f"zero UNMEASURED page: exit {rc}",
+           text)
 
 
 def main():

@@ -24,10 +24,9 @@
 #include "igvm_snp.h"
 #include "util.h"
 
-#define MAX_IGVM \
-	((size_t)UINT32_MAX) /* file offsets are u32 (igvm_defs 0.4.0, IGVM_FIXED_HEADER) */
-#define ERR_LEN 512
-#define RUN	(-1) /* parse_args(): go on; other values are exit statuses */
+#define ERR_LEN		  512
+#define RUN		  (-1) /* parse_args(): go on; other values are exit statuses */
+#define RUN_NEED_METADATA (-2) /* go on only to name the missing values */
 
 _Static_assert(IDBLOCK_ERR_LEN <= IGVM_ERR_LEN, "one message buffer");
 
@@ -43,6 +42,7 @@ struct sign_args {
 	unsigned int vcpus; /* for the launch digest */
 	bool have_policy;
 	bool deterministic;
+	bool allow_unmeasured; /* sign a file with unmeasured data pages */
 	uint64_t policy;
 	struct idblock_params p;
 };
@@ -51,20 +51,32 @@ static int usage(FILE *f, int rc)
 {
 	fprintf(f,
 		"usage: csvsm-igvm sign IN.igvm -o OUT.igvm --id-key ID.pem\n"
-		"         [--author-key AUTHOR.pem] [--ld HEX48 | --vcpus N]\n"
-		"         [--family-id HEX16]\n"
-		"         [--image-id HEX16] [--guest-svn N] [--policy HEX]\n"
-		"         [--deterministic] [--export-id-block FILE]\n"
-		"         [--export-auth-info FILE]\n"
-		"Keys are PEM ECDSA P-384 private keys. The launch digest is the\n"
-		"file's own for --vcpus vCPUs (default 1), or --ld (96 hex\n"
-		"digits). The SVN and IDs default to csvsm's build metadata.\n"
-		"The policy must equal the file's\n"
-		"GUEST_POLICY for the SEV-SNP platform, which is the default.\n"
-		"--deterministic: RFC 6979 nonces, so the same inputs give the\n"
-		"same file. --export-id-block FILE writes the 96-byte ID block to\n"
-		"FILE and its signature (r then s, 72 bytes little endian each) to\n"
-		"FILE.sig; --export-auth-info FILE the 4 KiB SNP ID_AUTH_INFO.\n");
+		"         --guest-svn N --family-id HEX32 --image-id HEX32\n"
+		"         [options]\n"
+		"Adds an SNP ID block, signed with the ID key, to IN.igvm.\n"
+		"  -o, --output FILE          the signed file (required)\n"
+		"  --id-key FILE              PEM ECDSA P-384 private key (required)\n"
+		"  --guest-svn N              the guest SVN the signature endorses\n"
+		"                             (required, 0..4294967295)\n"
+		"  --family-id HEX32          family ID, 32 hex digits (required)\n"
+		"  --image-id HEX32           image ID, 32 hex digits (required)\n"
+		"  --author-key FILE          PEM ECDSA P-384 key that signs the ID key\n"
+		"  --vcpus N                  sign the file's own launch digest for N\n"
+		"                             vCPUs (1..%u, default 1)\n"
+		"  --ld HEX96                 sign this launch digest instead\n"
+		"  --policy HEX               must equal the file's SEV-SNP GUEST_POLICY\n"
+		"                             (the default); needed when it has none\n"
+		"  --allow-unmeasured-data    sign even though the file has pages with\n"
+		"                             data that are not measured (and so not\n"
+		"                             covered by the signature)\n"
+		"  --deterministic            RFC 6979 nonces: the same inputs give\n"
+		"                             the same file\n"
+		"  --export-id-block FILE     the 96-byte ID block to FILE, its\n"
+		"                             signature (r, s: 72 bytes LE each) to\n"
+		"                             FILE.sig\n"
+		"  --export-auth-info FILE    the 4 KiB SNP ID_AUTH_INFO to FILE\n"
+		"  -h, --help                 this text\n",
+		SNP_MAX_VCPUS);
 	return rc;
 }
 
@@ -107,7 +119,7 @@ static int parse_value(int c, const char *v, struct sign_args *a)
 		a->p.guest_svn = (uint32_t)n;
 		return 0;
 	case 'v':
-		if (parse_num(v, 10, 512, &n) || n == 0)
+		if (parse_num(v, 10, SNP_MAX_VCPUS, &n) || n == 0)
 			return -1;
 		a->vcpus = (unsigned int)n;
 		return 0;
@@ -133,6 +145,7 @@ static int parse_args(int argc, char **argv, struct sign_args *a)
 		{"guest-svn", required_argument, NULL, 's'},
 		{"policy", required_argument, NULL, 'p'},
 		{"deterministic", no_argument, NULL, 'd'},
+		{"allow-unmeasured-data", no_argument, NULL, 'U'},
 		{"export-id-block", required_argument, NULL, 'x'},
 		{"export-auth-info", required_argument, NULL, 'X'},
 		{"help", no_argument, NULL, 'h'},
@@ -154,20 +167,33 @@ static int parse_args(int argc, char **argv, struct sign_args *a)
 			a->export_auth = optarg;
 		else if (c == 'd')
 			a->deterministic = true;
+		else if (c == 'U')
+			a->allow_unmeasured = true;
 		else if (c == 'h')
 			return usage(stdout, 0);
 		else if (c == '?')
 			return usage(stderr, 2);
 		else if (parse_value(c, optarg, a)) {
 			fprintf(stderr,
-				"csvsm-igvm: sign: bad value '%s' for --%s\n",
-				optarg, opts[idx].name);
+				"csvsm-igvm: sign: bad value '%s' for --%s%s\n",
+				optarg, opts[idx].name,
+				c == 'v' ? " (want 1.." SNP_MAX_VCPUS_STR ")"
+					 : "");
 			return 2;
 		}
 	}
-	if (optind + 1 != argc || !a->out || !a->id_key)
-		return usage(stderr, 2);
+	if (optind >= argc)
+		return cmd_usage_error("no input file");
+	if (optind + 1 < argc)
+		return cmd_usage_error("unexpected argument '%s'",
+				       argv[optind + 1]);
+	if (!a->out)
+		return cmd_usage_error("no output file (-o FILE)");
+	if (!a->id_key)
+		return cmd_usage_error("no ID key (--id-key FILE)");
 	a->in = argv[optind];
+	if (!a->have_svn || !a->have_family || !a->have_image)
+		return RUN_NEED_METADATA;
 	return RUN;
 }
 
@@ -447,20 +473,60 @@ static int launch_digest(struct sign_args *a, const struct igvm_file *in,
 	return 0;
 }
 
-/* Version metadata not given on the command line: csvsm's own, if any. */
-static void default_metadata(struct sign_args *a, const struct igvm_file *in,
-			     uint32_t mask)
+/*
+ * The guest SVN, family ID and image ID are what the signer's key endorses,
+ * so they come from the signer, never from the file being signed. When one
+ * is missing, the message shows what the file's boot-info page records, so
+ * the signer can confirm those values by passing them.
+ */
+static int missing_metadata(const struct sign_args *a,
+			    const struct igvm_file *in, uint32_t mask,
+			    char *err)
 {
 	struct csvsm_meta m;
+	char fam[33], img[33];
+	int n;
 
-	if (!csvsm_meta_get(in, mask, &m))
-		return;
-	if (!a->have_svn)
-		a->p.guest_svn = m.guest_svn;
-	if (!a->have_family)
-		memcpy(a->p.family_id, m.family_id, sizeof(a->p.family_id));
-	if (!a->have_image)
-		memcpy(a->p.image_id, m.image_id, sizeof(a->p.image_id));
+	n = snprintf(err, ERR_LEN,
+		     "%s: give --guest-svn, --family-id and --image-id: the "
+		     "signature endorses them",
+		     a->in);
+	if (!csvsm_meta_get(in, mask, &m) || n < 0 || n >= ERR_LEN)
+		return -1;
+	util_format_hex(m.family_id, sizeof(m.family_id), fam);
+	util_format_hex(m.image_id, sizeof(m.image_id), img);
+	snprintf(err + n, ERR_LEN - (size_t)n,
+		 " (the file records --guest-svn %u --family-id %s "
+		 "--image-id %s)",
+		 m.guest_svn, fam, img);
+	return -1;
+}
+
+/*
+ * Pages with data that the launch digest does not cover: two files that
+ * differ only there measure the same, so the signature would endorse both.
+ */
+static int check_unmeasured(const struct sign_args *a,
+			    const struct igvm_file *in, char *err)
+{
+	size_t n = igvm_snp_unmeasured_data_pages(in);
+
+	if (!n)
+		return 0;
+	if (!a->allow_unmeasured) {
+		snprintf(
+			err, ERR_LEN,
+			"%s: %zu page(s) with data are loaded UNMEASURED, so the "
+			"signature would not cover them; give "
+			"--allow-unmeasured-data to sign anyway",
+			a->in, n);
+		return -1;
+	}
+	fprintf(stderr,
+		"csvsm-igvm: sign: warning: %zu page(s) with data in %s are "
+		"not measured and not covered by the signature\n",
+		n, a->in);
+	return 0;
 }
 
 /* The output must measure the same: the ID block is not measured. */
@@ -532,7 +598,21 @@ out:
 	return rc;
 }
 
-static int sign_file(struct sign_args *a, char *err)
+/* One line on stdout: what was signed, and where it went. */
+static void report(const struct sign_args *a)
+{
+	char ld[2 * SNP_LD_SIZE + 1], fam[33], img[33];
+
+	util_format_hex(a->p.ld, sizeof(a->p.ld), ld);
+	util_format_hex(a->p.family_id, sizeof(a->p.family_id), fam);
+	util_format_hex(a->p.image_id, sizeof(a->p.image_id), img);
+	printf("signed %s: launch digest %s, guest SVN %u, family ID %s, "
+	       "image ID %s, policy 0x%llx\n",
+	       a->out, ld, a->p.guest_svn, fam, img,
+	       (unsigned long long)a->p.policy);
+}
+
+static int sign_file(struct sign_args *a, bool need_metadata, char *err)
 {
 	struct igvm_file in = {0};
 	struct idblock_igvm_snp snp;
@@ -544,7 +624,7 @@ static int sign_file(struct sign_args *a, char *err)
 	size_t out_len = 0;
 	int rc = -1;
 
-	buf = util_read_file(a->in, MAX_IGVM, &size, err, ERR_LEN);
+	buf = util_read_file(a->in, IGVM_MAX_FILE_SIZE, &size, err, ERR_LEN);
 	if (!buf)
 		return -1;
 	if (igvm_parse(buf, size, &in, msg) ||
@@ -559,9 +639,12 @@ static int sign_file(struct sign_args *a, char *err)
 			a->in, snp.id_block->file_pos);
 		goto out;
 	}
-	if (check_all_listed(&in, a->in, err))
+	if (need_metadata) {
+		missing_metadata(a, &in, snp.mask, err);
 		goto out;
-	default_metadata(a, &in, snp.mask);
+	}
+	if (check_all_listed(&in, a->in, err) || check_unmeasured(a, &in, err))
+		goto out;
 	if (resolve_policy(a, &snp, &a->p.policy, err) ||
 	    launch_digest(a, &in, err) ||
 	    sign_directive(a, snp.mask, &d, err) ||
@@ -570,6 +653,7 @@ static int sign_file(struct sign_args *a, char *err)
 	    util_write_file(a->out, out, out_len, err, ERR_LEN) ||
 	    write_exports(a, &d, err))
 		goto out;
+	report(a);
 	rc = 0;
 out:
 	igvm_file_free(&in);
@@ -584,13 +668,13 @@ static int cmd_sign(int argc, char **argv)
 	char err[ERR_LEN];
 	int rc = parse_args(argc, argv, &a);
 
-	if (rc != RUN)
+	if (rc != RUN && rc != RUN_NEED_METADATA)
 		return rc;
-	if (sign_file(&a, err)) {
-		fprintf(stderr, "csvsm-igvm: %s\n", err);
-		return 1;
+	if (sign_file(&a, rc == RUN_NEED_METADATA, err)) {
+		fprintf(stderr, "csvsm-igvm: sign: %s\n", err);
+		return rc == RUN_NEED_METADATA ? 2 : 1;
 	}
-	return 0;
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 COMMAND(sign, "sign", "add a signed SEV-SNP ID block to an IGVM file",

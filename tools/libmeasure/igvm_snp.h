@@ -64,3 +64,11 @@ int igvm_snp_measure_buf(const uint8_t *buf, size_t size,
 			 const struct igvm_snp_opts *o, uint8_t ld[SNP_LD_SIZE],
 			 char err[IGVM_SNP_ERR_LEN])
 	__attribute__((warn_unused_result));
+
+/*
+ * Pages of the SEV-SNP platform that carry non-zero data from the file but
+ * are added UNMEASURED (PAGE_DATA with the UNMEASURED flag, parameter areas
+ * with initial data): their contents are not in the launch digest. 0 when
+ * the file has none, or no SEV-SNP platform.
+ */
+size_t igvm_snp_unmeasured_data_pages(const struct igvm_file *f);

@@ -24,6 +24,14 @@
 #define SNP_HASH256_SIZE \
 	32u /* SHA-256, the SEV/SEV-ES digest, sev-snp-measure 0.0.13, sevsnpmeasure/guest.py */
 
+/*
+ * vCPUs a launch measurement can cover (one VMSA each): 1..65536, the
+ * range of an IGVM VP_CONTEXT's u16 vp_index. One rule for `measure`,
+ * `sign`, `verify` and csvsm-snp-measure --vcpus.
+ */
+#define SNP_MAX_VCPUS	  65536u
+#define SNP_MAX_VCPUS_STR "65536"
+
 /* Errors: negative return values. */
 #define SNP_ERR_ARG    (-1) /* misaligned GPA or length, GPA overflow */
 #define SNP_ERR_CRYPTO (-2) /* OpenSSL failed */
