@@ -7,6 +7,9 @@ message) to fail. The last line printed is "N passed, N failed".
 """
 import filecmp
 import os
+import signal
+import subprocess
+import time
 import sys
 import tempfile
 
@@ -142,6 +145,87 @@ def check_launcher_rejects_bad_options():
         expect(rc == 2, f"{args}: exit {rc}", text)
     rc, text = launcher("/nonexistent.igvm")
     expect(rc == 2 and "No such file" in text, "missing file", text)
+
+
+def children(pid):
+    """The pids of pid's child processes (from /proc)."""
+    kids = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                kids += [int(x) for x in f.read().split()]
+        except OSError:
+            pass
+    return kids
+
+
+def alive(pid):
+    """True while pid exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def launcher_killed_by(sig):
+    """Starts the launcher, sends it sig once QEMU runs; returns (rc, text)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, TMPDIR=tmp)
+        proc = subprocess.Popen(
+            [os.path.join(OUT, "tools", "csvsm-run"), "--accel", "tcg",
+             os.path.join(OUT, "svsm.igvm")], cwd=ROOT, env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT)
+        try:
+            qemu = []
+            for _ in range(200):
+                qemu = children(proc.pid)
+                if qemu and os.listdir(tmp):
+                    break
+                time.sleep(0.05)
+            expect(qemu and os.listdir(tmp), "QEMU or its folder never appeared")
+            time.sleep(0.5)
+            proc.send_signal(sig)
+            out, _ = proc.communicate(timeout=20)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        text = out.decode("utf-8", "replace")
+        for q in qemu:
+            expect(not alive(q), f"{sig.name}: QEMU (pid {q}) still runs", text)
+        expect(os.listdir(tmp) == [], f"{sig.name}: left in TMPDIR: "
+               f"{os.listdir(tmp)}", text)
+        return proc.returncode, text
+
+
+def check_launcher_sigterm_takes_qemu_and_files():
+    rc, text = launcher_killed_by(signal.SIGTERM)
+    expect(rc == 128 + signal.SIGTERM, f"exit {rc}, want 143", text)
+
+
+def check_launcher_sighup_takes_qemu_and_files():
+    rc, text = launcher_killed_by(signal.SIGHUP)
+    expect(rc == 128 + signal.SIGHUP, f"exit {rc}, want 129", text)
+
+
+def check_launcher_sigint_alone_ends_it():
+    # SIGINT to the launcher only (not to QEMU, as a terminal would).
+    rc, text = launcher_killed_by(signal.SIGINT)
+    expect(rc == 130, f"exit {rc}, want 130", text)
+
+
+def check_launcher_says_it_waits_for_gdb():
+    rc, text = launcher("--gdb", "--timeout", "2", "--accel", "tcg",
+                        os.path.join(OUT, "svsm.igvm"))
+    expect("waiting for gdb on :1234" in text, "no gdb line", text)
+    expect(rc in (124, 3), f"exit {rc}", text)
+
+
+def check_launcher_version():
+    rc, text = launcher("--version")
+    expect(rc == 0 and text.startswith("csvsm-run (csvsm "), f"exit {rc}", text)
 
 
 def check_launcher_rejects_memory_below_region():

@@ -8,18 +8,28 @@
  * tells how the SVSM ended:
  *   0 the SVSM reported success     1 the SVSM panicked or faulted
  *   2 usage or file error           3 QEMU failed or the VM stopped silently
- *   124 timeout                     130 interrupted (Ctrl-C)
+ *   124 timeout                     129, 130, 143: ended by SIGHUP, SIGINT
+ *                                   or SIGTERM (128 + the signal)
+ *
+ * However it ends, QEMU and the temporary folder go with it: the launcher
+ * blocks the signals that end it and waits for them with sigwaitinfo(),
+ * passes each on to QEMU (SIGKILL after a grace period), removes the
+ * folder and only then exits; QEMU gets PR_SET_PDEATHSIG, so even a
+ * SIGKILLed launcher takes QEMU along (only the folder stays then).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/kvm.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "abi/csvsm_boot.h"
@@ -48,22 +58,28 @@ struct options {
 	char *extra[MAX_EXTRA];
 };
 
-static volatile sig_atomic_t timed_out;
-static volatile sig_atomic_t interrupted;
-static volatile pid_t child;
+#define GRACE_SECONDS 5 /* QEMU's time to exit after a passed-on signal */
 
-static void on_alarm(int sig)
+/* The signals that end the launcher; blocked, and taken with sigwait. */
+static void ending_signals(sigset_t *set)
 {
-	(void)sig;
-	timed_out = 1;
-	if (child > 0)
-		kill(child, SIGKILL);
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
 }
 
-static void on_interrupt(int sig)
+/* 128 + sig for a pending ending signal, else 0 (the signal is taken). */
+static int pending_end(void)
 {
-	(void)sig;
-	interrupted = 1; /* the terminal sent Ctrl-C to QEMU as well */
+	struct timespec zero = {0, 0};
+	sigset_t set;
+	int sig;
+
+	ending_signals(&set);
+	sig = sigtimedwait(&set, NULL, &zero);
+	return sig > 0 ? 128 + sig : 0;
 }
 
 static int usage(FILE *f, int rc)
@@ -79,7 +95,12 @@ static int usage(FILE *f, int rc)
 		"  -g, --gdb             wait for gdb on tcp::1234 before starting\n"
 		"  -q, --qemu PATH       QEMU binary (default qemu-system-x86_64)\n"
 		"      --cpu MODEL       QEMU CPU model (default max)\n"
-		"  -n, --dry-run         print the QEMU command line and exit\n");
+		"  -n, --dry-run         print the QEMU command line and exit\n"
+		"  -h, --help            this text\n"
+		"      --version         the csvsm version\n"
+		"Exit status: 0 success, 1 the SVSM failed, 2 usage or file error,\n"
+		"3 QEMU failed, 124 timeout, 128+N ended by signal N (QEMU and\n"
+		"the temporary files are removed first).\n");
 	return rc;
 }
 
@@ -120,6 +141,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"cpu", required_argument, NULL, 'C'},
 		{"dry-run", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	uint64_t v;
@@ -190,6 +212,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'h':
 			exit(usage(stdout, 0));
+		case 'V':
+			exit(util_print_version("csvsm-run", NULL));
 		default:
 			return -1;
 		}
@@ -280,38 +304,92 @@ fail:
 	return -1;
 }
 
-static int run_qemu(char **argv, unsigned int timeout)
+/* The QEMU child: default signals, dies with the launcher, then exec. */
+static void exec_qemu(char **argv, pid_t parent, const sigset_t *blocked)
 {
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	sigprocmask(SIG_UNBLOCK, blocked, NULL);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(127); /* the launcher is already gone */
+	execvp(argv[0], argv);
+	fprintf(stderr, "csvsm-run: cannot run %s: %s\n", argv[0],
+		strerror(errno));
+	_exit(127);
+}
+
+/*
+ * Waits for QEMU, the timeout or an ending signal. A signal is passed on
+ * to QEMU; after GRACE_SECONDS QEMU is killed. Returns 0 when QEMU ended
+ * by itself (its status in *status), else the launcher's exit status.
+ */
+static int wait_qemu(pid_t pid, unsigned int timeout, int *status)
+{
+	struct timespec deadline, now, left;
+	sigset_t set;
+	int verdict = 0;
+	int sig;
+
+	ending_signals(&set);
+	sigaddset(&set, SIGCHLD);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout ? timeout : 0;
+	for (;;) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return verdict;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((timeout || verdict) &&
+		    (now.tv_sec > deadline.tv_sec ||
+		     (now.tv_sec == deadline.tv_sec &&
+		      now.tv_nsec >= deadline.tv_nsec))) {
+			if (!verdict) {
+				fprintf(stderr,
+					"csvsm-run: timed out after %u s\n",
+					timeout);
+				verdict = 124;
+			}
+			kill(pid, SIGKILL);
+			while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+				;
+			return verdict;
+		}
+		left.tv_sec = 1; /* wake up now and then: SIGCHLD may merge */
+		left.tv_nsec = 0;
+		sig = sigtimedwait(&set, NULL, &left);
+		if (sig <= 0 || sig == SIGCHLD || verdict)
+			continue;
+		/* SIGINT/TERM/HUP/QUIT: pass it on, give QEMU a grace period. */
+		verdict = 128 + sig;
+		kill(pid, sig);
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_sec += GRACE_SECONDS;
+	}
+}
+
+static int run_qemu(char **argv, unsigned int timeout, bool gdb)
+{
+	sigset_t set;
 	int status = 0;
+	int verdict;
 	pid_t pid;
 
-	signal(SIGALRM, on_alarm);
-	/* The terminal's Ctrl-C reaches QEMU too; wait for it to finish. */
-	signal(SIGINT, on_interrupt);
+	ending_signals(&set);
+	if (gdb)
+		fprintf(stderr, "csvsm-run: waiting for gdb on :1234 "
+				"(target remote :1234)\n");
+	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		perror("csvsm-run: fork");
 		return 3;
 	}
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		execvp(argv[0], argv);
-		fprintf(stderr, "csvsm-run: cannot run %s: %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	child = pid;
-	if (timeout)
-		alarm(timeout);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	alarm(0);
-	if (timed_out) {
-		fprintf(stderr, "csvsm-run: timed out after %u s\n", timeout);
-		return 124;
-	}
-	if (interrupted)
-		return 130; /* stopped by the user: no verdict to give */
+	if (pid == 0)
+		exec_qemu(argv, getppid(), &set);
+	verdict = wait_qemu(pid, timeout, &status);
+	if (verdict)
+		return verdict;
 	if (!WIFEXITED(status)) {
 		fprintf(stderr, "csvsm-run: QEMU ended by signal %d\n",
 			WTERMSIG(status));
@@ -360,7 +438,9 @@ int main(int argc, char **argv)
 	static struct load_plan plan;
 	static char store[64 * 1024];
 	char *qargv[MAX_ARGS];
-	char dir[] = "/tmp/csvsm-run.XXXXXX";
+	char dir[2048];
+	const char *tmp = getenv("TMPDIR");
+	sigset_t ending;
 	char err[IGVM_ERR_LEN];
 	struct igvm_file f;
 	struct machine m;
@@ -369,8 +449,22 @@ int main(int argc, char **argv)
 	int rc = 2;
 	int n;
 
+	/*
+	 * Ending signals wait until the launcher can act on them: from here
+	 * on, no exit leaves QEMU or the temporary folder behind.
+	 */
+	ending_signals(&ending);
+	sigaddset(&ending, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &ending, NULL);
 	if (parse_args(argc, argv, &o))
 		return usage(stderr, 2);
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	if (snprintf(dir, sizeof(dir), "%s/csvsm-run.XXXXXX", tmp) >=
+	    (int)sizeof(dir)) {
+		fprintf(stderr, "csvsm-run: TMPDIR is too long\n");
+		return 2;
+	}
 	if (strcmp(o.accel, "auto") == 0)
 		o.accel = kvm_works() ? "kvm" : "tcg";
 	buf = util_read_file(o.igvm, IGVM_MAX_FILE_SIZE, &size, err,
@@ -395,11 +489,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (!mkdtemp(dir)) {
-		perror("csvsm-run: mkdtemp");
+		fprintf(stderr, "csvsm-run: cannot create a folder in %s: %s\n",
+			tmp, strerror(errno));
 		goto out;
 	}
 	n = write_and_build_argv(&o, &plan, dir, qargv, store, sizeof(store));
-	if (n < 0) {
+	if (n >= 0 && !o.dry_run && (rc = pending_end()) != 0) {
+		/* Ended before QEMU started: nothing to pass the signal on to. */
+	} else if (n < 0) {
 		fprintf(stderr, "csvsm-run: too many QEMU arguments\n");
 	} else if (o.dry_run) {
 		for (int i = 0; i < n; i++)
@@ -408,12 +505,19 @@ int main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	} else {
-		rc = run_qemu(qargv, o.timeout);
+		rc = run_qemu(qargv, o.timeout, o.gdb);
 	}
 	remove_dir(dir, &plan);
 out:
 	plan_free(&plan);
 	igvm_file_free(&f);
 	free(buf);
+	/* A signal that arrived while nothing was running still ends us so. */
+	if (!rc || rc == 1 || rc == 2 || rc == 3) {
+		int end = pending_end();
+
+		if (end)
+			rc = end;
+	}
 	return rc;
 }
