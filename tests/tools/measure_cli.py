@@ -221,7 +221,7 @@ def check_input_errors():
         for args, needle in [
                 (["--mode", "snp", "--ovmf", "/nonexistent.fd"] + s,
                  "No such file"),
-                (["--mode", "snp", "--ovmf", d] + s, "Is a directory"),
+                (["--mode", "snp", "--ovmf", d] + s, "is a folder, not a file"),
                 (["--mode", "snp", "--ovmf", OVMF_4M] + s, "no SEV metadata"),
                 (["--mode", "snp", "--ovmf", short] + s, "multiple of 4096"),
                 (["--mode", "snp:ovmf-hash", "--ovmf", short],

@@ -38,15 +38,8 @@ static int dump_vmsa(void *arg, unsigned int vcpu,
 	return util_write_file(name, page, VMSA_SIZE, d->err, sizeof(d->err));
 }
 
-/* util_read_file() with a clear message for a directory. */
 static uint8_t *read_input(const char *path, size_t *size, char *err)
 {
-	struct stat st;
-
-	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
-		snprintf(err, ERR_LEN, "%s: %s", path, strerror(EISDIR));
-		return NULL;
-	}
 	return util_read_file(path, MAX_IMAGE, size, err, ERR_LEN);
 }
 
@@ -64,7 +57,7 @@ static int sha256_file(const char *path, uint8_t out[SNP_HASH256_SIZE])
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		cli_fail(CLI_EXIT_FAIL, "%s: %s", path, strerror(EISDIR));
+		cli_fail(CLI_EXIT_FAIL, "%s: is a folder, not a file", path);
 		goto out;
 	}
 	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
