@@ -12,6 +12,7 @@ Formats: igvm_defs 0.4.0 (IGVM_VHS_SNP_ID_BLOCK) and AMD 56860,
 SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO).
 """
 import hashlib
+import json
 import os
 import struct
 import sys
@@ -421,6 +422,48 @@ def check_sign_refuses_unmeasured_data(fx):
     rc, text = fx.sign(c + ".signed", src=c)
     expect(rc == 0 and "warning" not in text, f"zero UNMEASURED page: exit {rc}",
            text)
+
+
+def measure_json(path, *args):
+    rc, text = tool("measure", "--json", *args, path)
+    expect(rc == 0, f"measure --json {path}: exit {rc}", text)
+    return json.loads(text)
+
+
+@with_fixture
+def check_measure_json_says_how_metadata_is_vouched_for(fx):
+    src = os.path.join(ROOT, OUT, "svsm.igvm")
+    j = measure_json(src)
+    expect(j["metadata_source"] == "boot_info"
+           and j["metadata_trust"] == "measured", "csvsm file", json.dumps(j))
+    # Signed over the file's own digest for 1 vCPU: signed.
+    out = fx.path("own.igvm")
+    rc, text = tool("sign", src, "-o", out, "--id-key", fx.keys["id"],
+                    "--guest-svn", "7", "--family-id", "11" * 16,
+                    "--image-id", "22" * 16)
+    expect(rc == 0, f"sign: exit {rc}", text)
+    j = measure_json(out)
+    expect(j["metadata_source"] == "id_block" and j["metadata_trust"] == "signed"
+           and j["guest_svn"] == 7 and "metadata_problem" not in j,
+           "an ID block over the file's digest is not reported as signed",
+           json.dumps(j))
+    # The same block judged for 4 vCPUs: another digest, so unverified.
+    j = measure_json(out, "--vcpus", "4")
+    expect(j["metadata_trust"] == "unverified"
+           and "launch digest" in j["metadata_problem"],
+           "an ID block over another digest is not labelled", json.dumps(j))
+    # A forged SVN (signature no longer matches): unverified.
+    buf, _ = read_igvm(out)
+    _, at = id_block_of(out)
+    bad = bytearray(buf)
+    bad[at + ID_SVN] = 99
+    forged = fx.path("forged.igvm")
+    with open(forged, "wb") as f:
+        f.write(reseal(bytes(bad)))
+    j = measure_json(forged)
+    expect(j["guest_svn"] == 99 and j["metadata_trust"] == "unverified"
+           and "signature" in j["metadata_problem"],
+           "a forged SVN is reported without a label", json.dumps(j))
 
 
 def main():

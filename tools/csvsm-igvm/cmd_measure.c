@@ -11,7 +11,11 @@
  * The JSON also carries the guest policy, and the version metadata: from
  * the file's SNP ID block when it is signed, else from csvsm's boot-info
  * page (found through RSI of the boot VP context, the builder's contract in
- * include/abi/csvsm_boot.h).
+ * include/abi/csvsm_boot.h). "metadata_trust" says why a verifier may
+ * believe them: "signed" (the ID block verifies and carries the digest
+ * just computed), "measured" (the boot-info page is part of the digest),
+ * or "unverified" (an ID block that does not verify for this measurement;
+ * "metadata_problem" says why).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -23,6 +27,7 @@
 #include "command.h"
 #include "csvsm_meta.h"
 #include "dump_json.h"
+#include "idblock.h"
 #include "igvm.h"
 #include "igvm_snp.h"
 #include "tdx.h"
@@ -30,6 +35,8 @@
 
 struct metadata {
 	const char *source; /* "id_block", "boot_info" or NULL */
+	const char *trust;  /* "signed", "measured" or "unverified" */
+	char problem[IDBLOCK_ERR_LEN]; /* why "unverified" */
 	uint32_t guest_svn;
 	uint8_t family_id[16];
 	uint8_t image_id[16];
@@ -46,19 +53,46 @@ static int usage(FILE *f, int rc)
 		"  --param-first-page-only   parameter areas: first page only (COCONUT)\n"
 		"  --vmsa-header-gpa         VMSAs at their header GPA, in file order\n"
 		"  --tdx-two-pass            TDX: add all pages, then extend\n"
-		"  --output-format hex|base64\n"
-		"  --json                    reference values for verifiers\n");
+		"  --output-format hex|base64  how digests are printed (default hex)\n"
+		"  --json                    reference values for verifiers: digests,\n"
+		"                            policy, SVN and IDs with how they are\n"
+		"                            vouched for (signed, measured, unverified)\n"
+		"  -h, --help                this text\n"
+		"vCPU counts: 1..%u.\n",
+		SNP_MAX_VCPUS);
 	return rc;
 }
 
-static void find_metadata(const struct igvm_file *f, uint32_t snp,
-			  struct metadata *m, uint64_t *policy,
-			  bool *has_policy)
+/*
+ * The ID block's values count only once its signatures verify over the
+ * launch digest just computed and the file's policy.
+ */
+static void check_id_block(const struct igvm_vhs_snp_id_block *ib,
+			   const uint8_t *ld, uint64_t policy, bool has_policy,
+			   struct metadata *m)
 {
+	struct idblock_expect e = {.ld = ld, .policy = policy};
+
+	m->trust = "unverified";
+	if (!ld)
+		snprintf(m->problem, sizeof(m->problem), "no launch digest");
+	else if (!has_policy)
+		snprintf(m->problem, sizeof(m->problem),
+			 "no GUEST_POLICY for the SEV-SNP platform");
+	else if (!idblock_verify(ib, &e, NULL, m->problem))
+		m->trust = "signed";
+}
+
+static void find_metadata(const struct igvm_file *f, uint32_t snp,
+			  const uint8_t *ld, struct metadata *m,
+			  uint64_t *policy, bool *has_policy)
+{
+	struct igvm_vhs_snp_id_block ib;
+	bool have_ib = false;
+
 	memset(m, 0, sizeof(*m));
 	*has_policy = false;
 	for (size_t i = 0; i < f->header_count; i++) {
-		struct igvm_vhs_snp_id_block ib;
 		struct igvm_vhs_guest_policy gp;
 		const struct igvm_vhdr *h = &f->headers[i];
 
@@ -74,13 +108,17 @@ static void find_metadata(const struct igvm_file *f, uint32_t snp,
 			m->guest_svn = ib.guest_svn;
 			memcpy(m->family_id, ib.family_id, 16);
 			memcpy(m->image_id, ib.image_id, 16);
+			have_ib = true;
 		}
 	}
+	if (have_ib)
+		check_id_block(&ib, ld, *policy, *has_policy, m);
 	if (!m->source && snp) {
 		struct csvsm_meta cm;
 
 		if (csvsm_meta_get(f, snp, &cm)) {
 			m->source = "boot_info";
+			m->trust = "measured";
 			m->guest_svn = cm.guest_svn;
 			memcpy(m->family_id, cm.family_id, 16);
 			memcpy(m->image_id, cm.image_id, 16);
@@ -105,7 +143,7 @@ static void emit_json(const char *path, const struct igvm_file *f,
 	uint64_t policy = 0;
 	bool has_policy = false;
 
-	find_metadata(f, snp, &m, &policy, &has_policy);
+	find_metadata(f, snp, ld, &m, &policy, &has_policy);
 	dump_begin(&o, NULL, false, false);
 	dump_str(&o, "file", path, false);
 	if (ld) {
@@ -142,6 +180,9 @@ static void emit_json(const char *path, const struct igvm_file *f,
 		dump_bytes(&o, "family_id", m.family_id, 16);
 		dump_bytes(&o, "image_id", m.image_id, 16);
 		dump_str(&o, "metadata_source", m.source, false);
+		dump_str(&o, "metadata_trust", m.trust, false);
+		if (m.problem[0])
+			dump_str(&o, "metadata_problem", m.problem, false);
 	}
 	dump_end(&o);
 	fputc('\n', stdout);
@@ -168,12 +209,11 @@ static int parse_options(int argc, char **argv, struct measure_args *a)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
-			if (util_parse_size(optarg, &v) || v < 1 || v > 512) {
-				fprintf(stderr,
-					"csvsm-igvm: bad vCPU count '%s'\n",
-					optarg);
-				return 2;
-			}
+			if (util_parse_size(optarg, &v) || v < 1 ||
+			    v > SNP_MAX_VCPUS)
+				return cmd_usage_error(
+					"bad vCPU count '%s' (want 1..%u)",
+					optarg, SNP_MAX_VCPUS);
 			a->snp.vcpus = (unsigned int)v;
 			break;
 		case 'b':
@@ -209,7 +249,12 @@ static int parse_options(int argc, char **argv, struct measure_args *a)
 			return usage(stderr, 2);
 		}
 	}
-	return optind + 1 == argc ? 0 : usage(stderr, 2);
+	if (optind >= argc)
+		return cmd_usage_error("no input file");
+	if (optind + 1 < argc)
+		return cmd_usage_error("unexpected argument '%s'",
+				       argv[optind + 1]);
+	return 0;
 }
 
 static int cmd_measure(int argc, char **argv)
