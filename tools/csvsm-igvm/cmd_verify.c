@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "dump_json.h"
 #include "idblock.h"
 #include "igvm.h"
 #include "igvm_snp.h"
@@ -35,18 +36,25 @@ struct verify_args {
 	uint8_t author_digest[IDBLOCK_DIGEST_SIZE];
 	uint64_t policy;
 	unsigned int vcpus; /* recompute the LD for this many vCPUs */
+	bool json;
 };
 
 static int usage(FILE *f, int rc)
 {
 	fprintf(f,
-		"usage: csvsm-igvm verify FILE [--ld HEX48 | --vcpus N] [--policy HEX]\n"
-		"         [--id-key-digest HEX48] [--author-key-digest HEX48]\n"
-		"Checks the SEV-SNP ID block's signatures. --ld: the launch\n"
-		"digest the block must carry; --vcpus N: it must be this file's\n"
-		"own digest for N vCPUs; --policy: the launch policy when\n"
-		"the file has no GUEST_POLICY; the digests: SHA-384 of the keys as\n"
-		"an attestation report shows them (96 hex digits each).\n");
+		"usage: csvsm-igvm verify FILE [options]\n"
+		"Checks the signatures of the file's SEV-SNP ID block and prints\n"
+		"what an attestation report of the launch shows.\n"
+		"  --vcpus N                 the block must carry this file's own\n"
+		"                            launch digest for N vCPUs (1..%u)\n"
+		"  --ld HEX96                the block must carry this launch digest\n"
+		"  --policy HEX              the launch policy, when the file has no\n"
+		"                            GUEST_POLICY (else it must equal it)\n"
+		"  --id-key-digest HEX96     SHA-384 of the ID key the report must show\n"
+		"  --author-key-digest HEX96 SHA-384 of the author key likewise\n"
+		"  --json                    the result as one JSON object\n"
+		"  -h, --help                this text\n",
+		SNP_MAX_VCPUS);
 	return rc;
 }
 
@@ -69,7 +77,7 @@ static int parse_value(int c, const char *v, struct verify_args *a)
 	case 'v': {
 		unsigned long n = strtoul(v, &end, 10);
 
-		if (*v < '1' || *v > '9' || *end || n > 512)
+		if (*v < '1' || *v > '9' || *end || n > SNP_MAX_VCPUS)
 			return -1;
 		a->vcpus = (unsigned int)n;
 		return 0;
@@ -102,6 +110,7 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 		{"policy", required_argument, NULL, 'p'},
 		{"id-key-digest", required_argument, NULL, 'i'},
 		{"author-key-digest", required_argument, NULL, 'a'},
+		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -113,15 +122,24 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 			return usage(stdout, 0);
 		if (c == '?')
 			return usage(stderr, 2);
-		if (parse_value(c, optarg, a)) {
-			fprintf(stderr,
-				"csvsm-igvm: verify: bad value '%s' for --%s\n",
-				optarg, opts[idx].name);
-			return 2;
+		if (c == 'j') {
+			a->json = true;
+			continue;
 		}
+		if (parse_value(c, optarg, a))
+			return cmd_usage_error(
+				"bad value '%s' for --%s%s", optarg,
+				opts[idx].name,
+				c == 'v' ? " (want 1.." SNP_MAX_VCPUS_STR ")"
+					 : "");
 	}
-	if (optind + 1 != argc)
-		return usage(stderr, 2);
+	if (optind >= argc)
+		return cmd_usage_error("no input file");
+	if (optind + 1 < argc)
+		return cmd_usage_error("unexpected argument '%s'",
+				       argv[optind + 1]);
+	if (a->have_ld && a->vcpus)
+		return cmd_usage_error("--ld and --vcpus exclude each other");
 	a->file = argv[optind];
 	return RUN;
 }
@@ -150,9 +168,41 @@ static int resolve_policy(const struct verify_args *a,
 	return 0;
 }
 
+static void print_json(const struct verify_args *a, uint32_t mask,
+		       const struct idblock_report *r)
+{
+	struct dump_out o = {.f = stdout, .json = true};
+
+	dump_begin(&o, NULL, false, false);
+	dump_str(&o, "file", a->file, false);
+	dump_bool(&o, "verified", true);
+	dump_hex(&o, "compatibility_mask", mask);
+	dump_bytes(&o, "ld", r->block.ld, sizeof(r->block.ld));
+	dump_bool(&o, "ld_checked", a->have_ld || a->vcpus);
+	dump_bytes(&o, "family_id", r->block.family_id,
+		   sizeof(r->block.family_id));
+	dump_bytes(&o, "image_id", r->block.image_id,
+		   sizeof(r->block.image_id));
+	dump_u64(&o, "guest_svn", r->block.guest_svn);
+	dump_addr(&o, "policy", r->block.policy);
+	dump_bytes(&o, "id_key_digest", r->id_key_digest,
+		   sizeof(r->id_key_digest));
+	if (r->author_key_enabled)
+		dump_bytes(&o, "author_key_digest", r->author_key_digest,
+			   sizeof(r->author_key_digest));
+	else
+		dump_null(&o, "author_key_digest");
+	dump_end(&o);
+	fputc('\n', stdout);
+}
+
 static void print_report(const struct verify_args *a, uint32_t mask,
 			 const struct idblock_report *r)
 {
+	if (a->json) {
+		print_json(a, mask, r);
+		return;
+	}
 	printf("%s: SEV-SNP ID block (mask 0x%x) verifies\n", a->file, mask);
 	print_hex(a->have_ld || a->vcpus ? "ld (as expected)"
 					 : "ld (not recomputed)",
@@ -242,7 +292,7 @@ static int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "csvsm-igvm: %s\n", err);
 		return 1;
 	}
-	return 0;
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 COMMAND(verify, "verify", "check the signatures of an IGVM file's SNP ID block",

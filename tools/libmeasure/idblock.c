@@ -138,12 +138,14 @@ static int check_digest(const char *what, const uint8_t *got,
 			const uint8_t *want, char *err)
 {
 	char g[2 * IDBLOCK_DIGEST_SIZE + 1];
+	char w[2 * IDBLOCK_DIGEST_SIZE + 1];
 
 	if (!want || !memcmp(got, want, IDBLOCK_DIGEST_SIZE))
 		return 0;
 	util_format_hex(got, IDBLOCK_DIGEST_SIZE, g);
-	return util_errf(err, IDBLOCK_ERR_LEN,
-			 "%s digest %s is not the expected one", what, g);
+	util_format_hex(want, IDBLOCK_DIGEST_SIZE, w);
+	return util_errf(err, IDBLOCK_ERR_LEN, "%s digest %s, expected %s",
+			 what, g, w);
 }
 
 /* igvm_defs 0.4.0, IGVM_VHS_*, AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the fields a loader and the firmware take as they are. */
@@ -181,13 +183,15 @@ int idblock_verify(const struct igvm_vhs_snp_id_block *d,
 	struct idblock_snp_public_key snp_id_key;
 	char why[IDBLOCK_ERR_LEN];
 	char g[2 * IDBLOCK_LD_SIZE + 1];
+	char w[2 * IDBLOCK_LD_SIZE + 1];
 
 	if (check_fixed_fields(d, err))
 		return -1;
 	if (e->ld && memcmp(d->ld, e->ld, IDBLOCK_LD_SIZE) != 0) {
 		util_format_hex(d->ld, IDBLOCK_LD_SIZE, g);
+		util_format_hex(e->ld, IDBLOCK_LD_SIZE, w);
 		return util_errf(err, IDBLOCK_ERR_LEN,
-				 "ld %s is not the expected launch digest", g);
+				 "launch digest %s, expected %s", g, w);
 	}
 	idblock_block_from_directive(d, e->policy, &r.block);
 	if (idblock_verify_signature(&d->id_public_key, &r.block,
