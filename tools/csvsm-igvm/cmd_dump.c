@@ -508,7 +508,13 @@ static void id_blocks(struct dump_out *o, const struct igvm_file *f)
 
 static int usage(FILE *f, int rc)
 {
-	fprintf(f, "usage: csvsm-igvm dump FILE [--json]\n");
+	fprintf(f,
+		"usage: csvsm-igvm dump FILE [options]\n"
+		"Lists an IGVM file: the fixed header (checksum checked), the\n"
+		"platforms, every header in file order, a memory map per platform,\n"
+		"the parameter areas and the SNP ID blocks.\n"
+		"  --json       the same as one JSON object\n"
+		"  -h, --help   this text\n");
 	return rc;
 }
 
@@ -533,8 +539,11 @@ static int cmd_dump(int argc, char **argv)
 			return usage(c == 'h' ? stdout : stderr,
 				     c == 'h' ? 0 : 2);
 	}
-	if (optind != argc - 1)
-		return usage(stderr, 2);
+	if (optind >= argc)
+		return cmd_usage_error("no input file");
+	if (optind + 1 < argc)
+		return cmd_usage_error("unexpected argument '%s'",
+				       argv[optind + 1]);
 	buf = util_read_file(argv[optind], IGVM_MAX_FILE_SIZE, &len, err,
 			     sizeof(err));
 	if (!buf) {

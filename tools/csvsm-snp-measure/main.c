@@ -20,9 +20,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "snp.h"
 #include "util.h"
 
-#define MAX_VCPUS 65536u
+#define MAX_VCPUS SNP_MAX_VCPUS /* one rule: snp.h */
 
 int cli_fail(int status, const char *fmt, ...)
 {
@@ -54,7 +55,32 @@ static void usage(FILE *f)
 	      f);
 	for (size_t i = 0; vmsa_cpu_type_name(i); i++)
 		fprintf(f, "%s %s", i % 6 ? "" : "\n ", vmsa_cpu_type_name(i));
-	fputc('\n', f);
+	fputs("\n\noptions:\n"
+	      "  -h, --help            show this help message and exit\n"
+	      "  --version             the version, and the sev-snp-measure\n"
+	      "                        release it matches\n"
+	      "  -v, --verbose         print the measurement with a label\n"
+	      "  --mode MODE           sev, seves, snp, snp:ovmf-hash or snp:svsm\n"
+	      "  --vcpus N             vCPUs: one VMSA each (1.." SNP_MAX_VCPUS_STR
+	      ")\n"
+	      "  --vcpu-type CPUTYPE   a CPU type above (sets the signature)\n"
+	      "  --vcpu-sig VALUE      the CPUID(1).EAX signature instead\n"
+	      "  --vcpu-family FAMILY, --vcpu-model MODEL, --vcpu-stepping STEPPING\n"
+	      "                        the signature from its three parts\n"
+	      "  --vmm-type VMMTYPE    QEMU (default), ec2 or gce\n"
+	      "  --ovmf PATH           the OVMF image (required)\n"
+	      "  --kernel PATH, --initrd PATH, --append CMDLINE\n"
+	      "                        the direct-boot hashes table (snp, sev,\n"
+	      "                        seves)\n"
+	      "  --guest-features VALUE  SEV_FEATURES of the VMSAs (default 0x1)\n"
+	      "  --output-format {hex,base64}  how the digest is printed\n"
+	      "  --snp-ovmf-hash HASH  snp: start from this OVMF hash (96 hex)\n"
+	      "  --dump-vmsa           snp, seves: write vmsaN.bin in the\n"
+	      "                        working folder\n"
+	      "  --svsm PATH           snp:svsm: the SVSM binary\n"
+	      "  --vars-size SIZE      snp:svsm: the OVMF variable store's size\n"
+	      "  --vars-file PATH      snp:svsm: ... taken from this file\n",
+	      f);
 }
 
 /* Python int(s): decimal digits only (no sign, no spaces). */
@@ -213,7 +239,10 @@ static int parse_options(int argc, char **argv, struct cli_args *a,
 			usage(stdout);
 			exit(CLI_EXIT_OK);
 		case OPT_VERSION:
-			printf(CLI_PROG " " CLI_VERSION "\n");
+			util_print_version(
+				CLI_PROG " " CLI_VERSION,
+				"matches sev-snp-measure " CLI_VERSION
+				"; the differences are listed in docs/tools.md");
 			exit(CLI_EXIT_OK);
 		case 'v':
 			a->verbose = true;
@@ -275,7 +304,9 @@ static int check_values(struct cli_args *a, struct raw *r)
 	a->mode_name = mode_names[m];
 	if (r->vcpus) {
 		if (parse_dec(r->vcpus, MAX_VCPUS, &v) || !v)
-			return bad_value("vcpus", "vCPU count (1..65536)",
+			return bad_value("vcpus",
+					 "vCPU count (1.." SNP_MAX_VCPUS_STR
+					 ")",
 					 r->vcpus);
 		a->vcpus = (unsigned int)v;
 	}
