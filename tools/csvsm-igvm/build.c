@@ -302,6 +302,16 @@ static int check_options(const struct build_options *o, char *err,
 		return fail(
 			err, errlen,
 			"firmware needs the SNP platform and must be 4 KiB multiples, at most 16 MiB");
+	if (o->snp && !(o->policy & BUILD_POLICY_RSVD_MBO))
+		return fail(
+			err, errlen,
+			"SNP guest policy: bit 17 is reserved and must be 1 "
+			"(e.g. 0x30000)");
+	if (o->snp && (o->policy & ~BUILD_POLICY_DEFINED))
+		return fail(
+			err, errlen,
+			"SNP guest policy: bits 26-63 are reserved and must "
+			"be 0");
 	if (o->region_base + o->region_size > FW_TOP - o->fw_size)
 		return fail(
 			err, errlen,

@@ -7,6 +7,13 @@
 #include <stdint.h>
 
 #define BUILD_DEFAULT_POLICY 0x30000ull /* SMT allowed, bit 17 must be 1 */
+/*
+ * SNP guest policy bits (AMD 56860, "Guest Policy"): bit 17 is reserved and
+ * must be one; bits 0-25 are defined (Linux include/linux/psp-sev.h,
+ * SNP_POLICY_MASK_*, up to PAGE_SWAP_DISABLE); the rest are reserved, zero.
+ */
+#define BUILD_POLICY_RSVD_MBO (1ull << 17)
+#define BUILD_POLICY_DEFINED  ((1ull << 26) - 1)
 
 struct build_options {
 	uint64_t region_base; /* SVSM static region, 2 MiB aligned */
