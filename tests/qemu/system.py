@@ -223,6 +223,24 @@ def check_launcher_says_it_waits_for_gdb():
     expect(rc in (124, 3), f"exit {rc}", text)
 
 
+def check_launcher_checks_loglevel_and_arguments():
+    image = os.path.join(OUT, "svsm.igvm")
+    for word in ("loglevel=abc", "loglevel=5", "loglevel=51", "loglevel=",
+                 "loglevel=100"):
+        rc, text = launcher("--cmdline", word, "--dry-run", image)
+        expect(rc == 2 and word in text and "10..50" in text
+               and len(text.strip().splitlines()) == 1,
+               f"--cmdline {word}: exit {rc}", text)
+    rc, text = launcher(image, "stray")
+    expect(rc == 2 and "'stray'" in text and "--" in text,
+           f"extra argument: exit {rc}", text)
+    rc, text = launcher("--cmdline", "loglevel=50", "--exit-on-ready",
+                        "--accel", "tcg", "--timeout", "60", image, "--",
+                        "-name", "csvsm-test")
+    expect(rc == 0, f"loglevel=50 with QEMU arguments after --: exit {rc}",
+           text)
+
+
 def check_launcher_version():
     rc, text = launcher("--version")
     expect(rc == 0 and text.startswith("csvsm-run (csvsm "), f"exit {rc}", text)

@@ -127,8 +127,47 @@ static int append_cmdline(struct options *o, const char *word)
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct options *o)
+/*
+ * The SVSM's command-line words the launcher can check (docs/boot.md):
+ * loglevel=N takes a TF-A level, 10..50. 0, or -1 with a message.
+ */
+static int check_cmdline_words(const char *s)
 {
+	while (*s) {
+		size_t len = strcspn(s, " ");
+
+		if (len > 9 && strncmp(s, "loglevel=", 9) == 0) {
+			const char *v = s + 9;
+			size_t vlen = len - 9;
+			unsigned int level = 0;
+			bool digits = vlen > 0 && vlen <= 2;
+
+			for (size_t i = 0; digits && i < vlen; i++) {
+				digits = v[i] >= '0' && v[i] <= '9';
+				level = level * 10 + (unsigned int)(v[i] - '0');
+			}
+			if (!digits || level < 10 || level > 50) {
+				fprintf(stderr,
+					"csvsm-run: bad '%.*s': loglevel is "
+					"10..50 (error 10, notice 20, warn 30, "
+					"info 40, verbose 50)\n",
+					(int)len, s);
+				return -1;
+			}
+		} else if (len == 9 && strncmp(s, "loglevel=", 9) == 0) {
+			fprintf(stderr,
+				"csvsm-run: 'loglevel=' needs a value, 10..50\n");
+			return -1;
+		}
+		s += len;
+		s += strspn(s, " ");
+	}
+	return 0;
+}
+
+static int parse_args(int full_argc, char **argv, struct options *o)
+{
+	int argc = full_argc; /* the launcher's own: up to a "--" */
 	static const struct option opts[] = {
 		{"memory", required_argument, NULL, 'm'},
 		{"smp", required_argument, NULL, 's'},
@@ -147,6 +186,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 	uint64_t v;
 	int c;
 
+	for (int i = 1; i < full_argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			argc = i;
+			break;
+		}
+	}
 	while ((c = getopt_long(argc, argv, "m:s:a:c:et:gq:C:nh", opts,
 				NULL)) != -1) {
 		switch (c) {
@@ -180,6 +225,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->accel = optarg;
 			break;
 		case 'c':
+			if (check_cmdline_words(optarg))
+				return -1;
 			if (append_cmdline(o, optarg)) {
 				fprintf(stderr,
 					"csvsm-run: command line over 255 bytes\n");
@@ -215,18 +262,29 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'V':
 			exit(util_print_version("csvsm-run", NULL));
 		default:
-			return -1;
+			return -1; /* getopt named the option */
 		}
 	}
-	if (optind >= argc)
+	if (optind >= argc) {
+		fprintf(stderr, "csvsm-run: no IGVM file given\n");
 		return -1;
+	}
 	o->igvm = argv[optind++];
-	for (; optind < argc; optind++) {
-		if (strcmp(argv[optind], "--") == 0)
-			continue;
-		if (o->extra_count == MAX_EXTRA)
+	if (optind < argc) {
+		fprintf(stderr,
+			"csvsm-run: unexpected argument '%s' (QEMU arguments "
+			"go after --)\n",
+			argv[optind]);
+		return -1;
+	}
+	for (int i = argc + 1; i < full_argc; i++) {
+		if (o->extra_count == MAX_EXTRA) {
+			fprintf(stderr,
+				"csvsm-run: more than %d QEMU arguments\n",
+				MAX_EXTRA);
 			return -1;
-		o->extra[o->extra_count++] = argv[optind];
+		}
+		o->extra[o->extra_count++] = argv[i];
 	}
 	return 0;
 }
@@ -457,7 +515,7 @@ int main(int argc, char **argv)
 	sigaddset(&ending, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &ending, NULL);
 	if (parse_args(argc, argv, &o))
-		return usage(stderr, 2);
+		return 2; /* the message is out: one line */
 	if (!tmp || !*tmp)
 		tmp = "/tmp";
 	if (snprintf(dir, sizeof(dir), "%s/csvsm-run.XXXXXX", tmp) >=
