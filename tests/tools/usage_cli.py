@@ -20,6 +20,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
 from checks import ROOT, expect, sh_split
+from igvm_file import make_igvm
 
 OUT = "out"
 OVMF = "/usr/share/ovmf/OVMF.fd"
@@ -112,6 +113,37 @@ def check_vcpu_limits_are_one_rule():
     expect(rc == 0, f"measure --vcpus 65536: exit {rc}", out + err)
     rc, out, err = run("csvsm-run", "--smp", "65", "out/svsm.igvm")
     expect(rc == 2 and "1-64" in err, f"csvsm-run --smp 65: exit {rc}", err)
+
+
+def check_options_that_do_not_apply_are_refused():
+    igvm = os.path.join(OUT, "svsm.igvm")
+    with tempfile.TemporaryDirectory() as d:
+        native = os.path.join(d, "native.igvm")
+        make_igvm(native, snp=False)
+        cases = [
+            (["measure", "--json", "--output-format", "base64", igvm],
+             "--output-format"),
+            (["measure", "--tdx-two-pass", igvm], "--tdx-two-pass"),
+            (["measure", "--vcpus", "2", native], "--vcpus"),
+            (["measure", "--native-zero", native], "switches"),
+            (["verify", "--vcpus", "1", "--ld", "00" * 48, igvm], "--ld"),
+            (["sign", igvm, "-o", os.path.join(d, "s.igvm"), "--id-key", "k",
+              "--vcpus", "2", "--ld", "00" * 48, "--guest-svn", "0",
+              "--family-id", "00" * 16, "--image-id", "00" * 16], "--ld"),
+            (["mrtd", "--ovmf", OVMF, "--zero-page-add-only"], "--igvm only"),
+            (["build", "--kernel", os.path.join(OUT, "svsm.elf"), "-o",
+              os.path.join(d, "b.igvm"), "--no-snp", "--policy", "0x30000"],
+             "--policy"),
+        ]
+        for args, needle in cases:
+            rc, out, err = run("csvsm-igvm", *args)
+            expect(rc == 2 and needle in err and out == ""
+                   and len(err.strip().splitlines()) == 1,
+                   f"{' '.join(args[:2])}: exit {rc}, want 2 naming {needle}",
+                   out + err)
+        expect(not os.path.exists(os.path.join(d, "b.igvm"))
+               and not os.path.exists(os.path.join(d, "s.igvm")),
+               "a refused command wrote a file")
 
 
 def build(*args):

@@ -174,6 +174,7 @@ static int cmd_build(int argc, char **argv)
 		.policy = BUILD_DEFAULT_POLICY,
 	};
 	const char *paths[3] = {NULL, NULL, NULL}; /* kernel, output, fw */
+	bool have_policy = false;
 	char err[512];
 	uint8_t *elf = NULL;
 	uint8_t *fw = NULL;
@@ -189,6 +190,7 @@ static int cmd_build(int argc, char **argv)
 
 		if (r)
 			return r >= 256 ? 0 : r;
+		have_policy |= c == 'p';
 	}
 	if (optind != argc)
 		return cmd_usage_error("unexpected argument '%s'",
@@ -197,6 +199,10 @@ static int cmd_build(int argc, char **argv)
 		return cmd_usage_error("no kernel (--kernel ELF)");
 	if (!paths[1])
 		return cmd_usage_error("no output file (-o FILE)");
+	if (!o.snp && (have_policy || paths[2]))
+		return cmd_usage_error("--%s applies to the SEV-SNP platform, "
+				       "which --no-snp leaves out",
+				       have_policy ? "policy" : "firmware");
 	elf = util_read_file(paths[0], MAX_KERNEL, &elf_size, err, sizeof(err));
 	if (!elf)
 		goto out;

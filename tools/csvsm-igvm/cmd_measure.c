@@ -131,6 +131,8 @@ struct measure_args {
 	struct tdx_igvm_options tdx;
 	bool json;
 	bool base64;
+	bool output_format_given;
+	bool snp_switch; /* a switch that changes only the SNP digest */
 };
 
 static void emit_json(const char *path, const struct igvm_file *f,
@@ -215,21 +217,27 @@ static int parse_options(int argc, char **argv, struct measure_args *a)
 					"bad vCPU count '%s' (want 1..%u)",
 					optarg, SNP_MAX_VCPUS);
 			a->snp.vcpus = (unsigned int)v;
+			a->snp_switch = true;
 			break;
 		case 'b':
 			a->snp.bsp_only = true;
+			a->snp_switch = true;
 			break;
 		case 'z':
 			a->snp.native_zero = true;
+			a->snp_switch = true;
 			break;
 		case 's':
 			a->snp.skip_shared = true;
+			a->snp_switch = true;
 			break;
 		case 'p':
 			a->snp.param_first_page_only = true;
+			a->snp_switch = true;
 			break;
 		case 'g':
 			a->snp.vmsa_header_gpa = true;
+			a->snp_switch = true;
 			break;
 		case 't':
 			a->tdx.order = TDX_ORDER_TWO_PASS;
@@ -239,6 +247,7 @@ static int parse_options(int argc, char **argv, struct measure_args *a)
 			    strcmp(optarg, "base64") != 0)
 				return usage(stderr, 2);
 			a->base64 = strcmp(optarg, "base64") == 0;
+			a->output_format_given = true;
 			break;
 		case 'j':
 			a->json = true;
@@ -249,6 +258,9 @@ static int parse_options(int argc, char **argv, struct measure_args *a)
 			return usage(stderr, 2);
 		}
 	}
+	if (a->json && a->output_format_given)
+		return cmd_usage_error(
+			"--json prints hex; drop --output-format");
 	if (optind >= argc)
 		return cmd_usage_error("no input file");
 	if (optind + 1 < argc)
@@ -299,6 +311,19 @@ static int cmd_measure(int argc, char **argv)
 				goto out;
 			have_mrtd = true;
 		}
+	}
+	if (!have_ld && a.snp_switch) {
+		rc = 2;
+		snprintf(err, sizeof(err),
+			 "no SEV-SNP platform: --vcpus and the SNP loader "
+			 "switches do not apply");
+		goto out;
+	}
+	if (!have_mrtd && a.tdx.order == TDX_ORDER_TWO_PASS) {
+		rc = 2;
+		snprintf(err, sizeof(err),
+			 "no TDX platform: --tdx-two-pass does not apply");
+		goto out;
 	}
 	if (!have_ld && !have_mrtd) {
 		snprintf(err, sizeof(err),

@@ -191,6 +191,9 @@ static int parse_args(int argc, char **argv, struct sign_args *a)
 		return cmd_usage_error("no output file (-o FILE)");
 	if (!a->id_key)
 		return cmd_usage_error("no ID key (--id-key FILE)");
+	if (a->have_ld && a->vcpus)
+		return cmd_usage_error("--ld and --vcpus exclude each other "
+				       "(--vcpus only chooses the digest)");
 	a->in = argv[optind];
 	if (!a->have_svn || !a->have_family || !a->have_image)
 		return RUN_NEED_METADATA;
