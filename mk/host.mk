@@ -23,7 +23,7 @@ LIBIGVM_SRCS := $(wildcard tools/libigvm/*.c) tools/common/bytes.c
 LIBMEASURE_SRCS := $(wildcard tools/libmeasure/*.c)
 # ID blocks: signing and verifying; only csvsm-igvm needs them.
 IDBLOCK_SRCS := $(wildcard tools/libmeasure/idblock*.c)
-TOOLS_COMMON_SRCS := tools/common/util.c
+TOOLS_COMMON_SRCS := tools/common/util.c tools/common/progress.c
 # --version: needs the generated version header, so not in the unit tests.
 TOOLS_VERSION_SRC := tools/common/version.c
 CSVSM_IGVM_SRCS := $(wildcard tools/csvsm-igvm/*.c)

@@ -336,6 +336,28 @@ def optional_check_same_output_as_sev_snp_measure():
         expect(got[:2] == want, f"{spec}: {got[:2]} vs sev-snp-measure {want}")
 
 
+def check_progress_only_on_a_terminal():
+    """A 66 MiB image: progress on a terminal (script(1)), none in a pipe."""
+    with tempfile.TemporaryDirectory() as d:
+        big = os.path.join(d, "big.fd")
+        with open(OVMF, "rb") as f, open(big, "wb") as g:
+            g.write(bytes(64 << 20) + f.read())
+        args = ["--mode", "snp", "--vcpus", "1", "--vcpu-type", "EPYC-v4",
+                "--ovmf", big]
+        rc, out, err = run(*args)
+        expect(rc == 0 and err == "" and len(out.strip()) == 96,
+               f"in a pipe: status {rc}, stderr {err!r}")
+        cmd = " ".join(shlex.quote(x) for x in [tool(), *args])
+        proc = subprocess.run(["script", "-qec", cmd, "/dev/null"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, timeout=120,
+                              check=False)
+        text = proc.stdout.decode("utf-8", "replace")
+        expect(proc.returncode == 0 and f"measuring {big}: " in text
+               and "%" in text and "\x1b[K" in text and out.strip() in text,
+               f"on a terminal: status {proc.returncode}: {text!r}")
+
+
 # --- the compatibility table of docs/tools.md --------------------------------
 
 def compat_rows():

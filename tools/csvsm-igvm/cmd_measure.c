@@ -30,6 +30,7 @@
 #include "idblock.h"
 #include "igvm.h"
 #include "igvm_snp.h"
+#include "progress.h"
 #include "tdx.h"
 #include "util.h"
 
@@ -297,9 +298,15 @@ static int cmd_measure(int argc, char **argv)
 	}
 	rc = 1;
 	if (igvm_snp_platform_mask(&f)) {
-		if (igvm_snp_measure(&f, &a.snp, ld, err))
+		struct util_progress progress;
+
+		util_progress_init(&progress, argv[optind], size);
+		a.snp.progress.fn = util_progress_pages;
+		a.snp.progress.arg = &progress;
+		have_ld = !igvm_snp_measure(&f, &a.snp, ld, err);
+		util_progress_done(&progress);
+		if (!have_ld)
 			goto out;
-		have_ld = true;
 	}
 	for (size_t i = 0; i < f.header_count && !have_mrtd; i++) {
 		struct igvm_vhs_supported_platform sp;

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "ovmf.h"
+#include "progress.h"
 #include "snp.h"
 #include "util.h"
 
@@ -218,6 +219,7 @@ static int measure(const struct cli_args *a, const struct ovmf_image *img)
 {
 	struct dump_state d = {{0}};
 	struct ovmf_sev_hashes h;
+	struct util_progress progress;
 	struct ovmf_snp_opts o = {
 		.vmm = a->vmm,
 		.vcpus = a->vcpus,
@@ -226,6 +228,7 @@ static int measure(const struct cli_args *a, const struct ovmf_image *img)
 		.ovmf_hash = a->have_ovmf_hash ? a->ovmf_hash : NULL,
 		.vmsa_out = a->dump_vmsa ? dump_vmsa : NULL,
 		.vmsa_arg = &d,
+		.progress = {.fn = util_progress_pages, .arg = &progress},
 	};
 	uint8_t digest[SNP_LD_SIZE];
 	size_t len = SNP_LD_SIZE;
@@ -235,6 +238,7 @@ static int measure(const struct cli_args *a, const struct ovmf_image *img)
 
 	if (kernel && kernel_hashes(a, &h))
 		return CLI_EXIT_FAIL;
+	util_progress_init(&progress, a->ovmf, img->size);
 	o.hashes = kernel ? &h : NULL;
 	switch (a->mode) {
 	case CLI_MODE_SNP:
@@ -250,6 +254,7 @@ static int measure(const struct cli_args *a, const struct ovmf_image *img)
 		rc = sev_digest(a, img, o.hashes, &d, digest, err);
 		break;
 	}
+	util_progress_done(&progress);
 	if (rc)
 		return cli_fail(CLI_EXIT_FAIL, "%s: %s",
 				d.err[0] ? "--dump-vmsa" : a->ovmf,

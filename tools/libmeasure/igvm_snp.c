@@ -311,6 +311,7 @@ int igvm_snp_measure(const struct igvm_file *f, const struct igvm_snp_opts *o,
 	}
 	snp_init(&st.ctx);
 	st.ctx.threads = o->threads;
+	st.ctx.progress = o->progress;
 	st.mask = igvm_snp_platform_mask(f);
 	if (!st.mask)
 		return errf(

@@ -42,7 +42,8 @@ struct igvm_snp_opts {
 	 */
 	unsigned int vcpus;
 	bool bsp_only; /* only vCPU 0's VMSA (SVSM "measure the BSP" flag) */
-	unsigned int threads; /* see struct snp_ctx */
+	unsigned int threads;	      /* see struct snp_ctx */
+	struct snp_progress progress; /* optional */
 };
 
 /*

@@ -520,6 +520,7 @@ int ovmf_snp_measure(const struct ovmf_image *img,
 	else
 		snp_init(&ctx);
 	ctx.threads = o->threads;
+	ctx.progress = o->progress;
 	if (!o->ovmf_hash) {
 		rc = snp_update_normal_pages(&ctx, img->gpa, img->data,
 					     img->size);
@@ -561,6 +562,7 @@ int ovmf_snp_svsm_measure(const struct ovmf_image *ovmf,
 		return -1;
 	snp_init(&ctx);
 	ctx.threads = o->threads;
+	ctx.progress = o->progress;
 	rc = snp_update_normal_pages(&ctx, ovmf->gpa, ovmf->data, ovmf->size);
 	if (!rc)
 		rc = snp_update_normal_pages(&ctx, svsm->gpa, svsm->data,

@@ -148,6 +148,7 @@ struct ovmf_snp_opts {
 	const uint8_t *ovmf_hash; /* NULL, or the LD after the OVMF pages */
 	const struct ovmf_sev_hashes *hashes; /* NULL: no --kernel */
 	unsigned int threads;		      /* see struct snp_ctx */
+	struct snp_progress progress;	      /* optional */
 	/* Called with each measured VMSA (--dump-vmsa); non-zero aborts. */
 	int (*vmsa_out)(void *arg, unsigned int vcpu,
 			const uint8_t page[VMSA_SIZE]);

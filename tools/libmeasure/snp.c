@@ -333,6 +333,8 @@ int snp_update_normal_pages(struct snp_ctx *ctx, uint64_t gpa,
 		if (!rc)
 			rc = chain(ctx, &h, gpa + p * SNP_PAGE_SIZE,
 				   SNP_PAGE_TYPE_NORMAL, digests, n);
+		if (!rc && ctx->progress.fn)
+			ctx->progress.fn(ctx->progress.arg, n);
 	}
 	hasher_close(&h);
 	free(digests);

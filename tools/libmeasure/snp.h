@@ -37,6 +37,12 @@
 #define SNP_ERR_CRYPTO (-2) /* OpenSSL failed */
 #define SNP_ERR_NOMEM  (-3) /* out of memory or no thread */
 
+/* A long measurement's progress: fn(arg, pages) after each batch. */
+struct snp_progress {
+	void (*fn)(void *arg, uint64_t pages);
+	void *arg;
+};
+
 struct snp_ctx {
 	uint8_t ld[SNP_LD_SIZE];
 	/*
@@ -44,6 +50,7 @@ struct snp_ctx {
 	 * 1 hashes in the calling thread only.
 	 */
 	unsigned int threads;
+	struct snp_progress progress; /* optional, for NORMAL page runs */
 };
 
 /* LD = 48 zero bytes (a fresh launch), threads = 0. */
