@@ -187,8 +187,7 @@ static void emit_json(const char *path, const struct igvm_file *f,
 		if (m.problem[0])
 			dump_str(&o, "metadata_problem", m.problem, false);
 	}
-	dump_end(&o);
-	fputc('\n', stdout);
+	dump_end(&o); /* ends the line */
 }
 
 static int parse_options(int argc, char **argv, struct measure_args *a)

@@ -95,8 +95,7 @@ static int print_json(const char *path, bool ovmf,
 		dump_bool(&d, "ignore_parameter_areas",
 			  o->ignore_parameter_areas);
 	}
-	dump_end(&d);
-	fputc('\n', stdout);
+	dump_end(&d); /* ends the line */
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 

@@ -192,8 +192,7 @@ static void print_json(const struct verify_args *a, uint32_t mask,
 			   sizeof(r->author_key_digest));
 	else
 		dump_null(&o, "author_key_digest");
-	dump_end(&o);
-	fputc('\n', stdout);
+	dump_end(&o); /* ends the line */
 }
 
 static void print_report(const struct verify_args *a, uint32_t mask,
