@@ -241,6 +241,17 @@ def check_devices_are_written_never_replaced():
     for_each_writer(case)
 
 
+def check_stdout_as_output():
+    """-o /dev/stdout: the file on stdout, the "wrote" line on stderr."""
+    proc = subprocess.run(w_build("/dev/stdout")[0], cwd=ROOT,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          stdin=subprocess.DEVNULL, timeout=120, check=False)
+    err = proc.stderr.decode("utf-8", "replace")
+    expect(proc.returncode == 0 and proc.stdout == reference(w_build, "x")
+           and err.startswith("wrote /dev/stdout: "),
+           f"exit {proc.returncode}, {len(proc.stdout)} bytes on stdout", err)
+
+
 def check_writable_file_in_unwritable_folder():
     """The temporary file cannot be made: the file is rewritten in place."""
     user = NOBODY if os.geteuid() == 0 else None

@@ -225,33 +225,28 @@ int util_write_file(const char *path, const void *data, size_t size, char *err,
 		    size_t errlen)
 {
 	char target[PATH_MAX];
-	struct stat st;
+	struct stat lst, st;
+	bool link;
 	int rc;
 
 	if (!*path) {
 		snprintf(err, errlen, "an empty output path");
 		return -1;
 	}
-	/* A symbolic link is followed: its target is what gets written. */
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		if (!realpath(path, target)) {
-			snprintf(err, errlen,
-				 "%s: a symbolic link whose target cannot be "
-				 "resolved (%s); not replacing the link",
-				 path, strerror(errno));
-			return -1;
-		}
-	} else if (snprintf(target, sizeof(target), "%s", path) >=
-		   (int)sizeof(target)) {
-		snprintf(err, errlen, "%s: path too long", path);
-		return -1;
-	}
-	if (stat(target, &st) != 0) {
+	link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+	if (stat(path, &st) != 0) {
 		if (errno != ENOENT) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			return -1;
 		}
-		rc = replace_file(path, target, NULL, data, size, err, errlen);
+		if (link) {
+			snprintf(err, errlen,
+				 "%s: a symbolic link to a missing file; not "
+				 "replacing the link",
+				 path);
+			return -1;
+		}
+		rc = replace_file(path, path, NULL, data, size, err, errlen);
 		if (rc == 1)
 			snprintf(err, errlen,
 				 "%s: cannot create it: its folder is not "
@@ -263,7 +258,7 @@ int util_write_file(const char *path, const void *data, size_t size, char *err,
 		snprintf(err, errlen, "%s: is a folder, not a file", path);
 		return -1;
 	}
-	/* Devices and FIFOs are written, never replaced. */
+	/* Devices and FIFOs (also /dev/stdout) are written, never replaced. */
 	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode))
 		return write_in_place(path, false, data, size, err, errlen);
 	if (!S_ISREG(st.st_mode)) {
@@ -273,11 +268,31 @@ int util_write_file(const char *path, const void *data, size_t size, char *err,
 			 path);
 		return -1;
 	}
+	/* A link to a regular file: its target is replaced, not the link. */
+	if (link && !realpath(path, target)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!link && snprintf(target, sizeof(target), "%s", path) >=
+			     (int)sizeof(target)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
 	rc = replace_file(path, target, &st, data, size, err, errlen);
 	if (rc ==
 	    1) /* An unwritable folder: the file itself may be writable. */
 		return write_in_place(target, true, data, size, err, errlen);
 	return rc;
+}
+
+FILE *util_report_stream(const char *path)
+{
+	struct stat out, file;
+
+	if (fstat(STDOUT_FILENO, &out) == 0 && stat(path, &file) == 0 &&
+	    out.st_dev == file.st_dev && out.st_ino == file.st_ino)
+		return stderr;
+	return stdout;
 }
 
 int util_parse_size(const char *s, uint64_t *out)

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /*
  * Reads a whole file, a pipe or a device (at most max bytes) with read(2),
@@ -28,6 +29,11 @@ int util_write_file(const char *path, const void *data, size_t size, char *err,
  * second line with it; returns 0, or 1 on a write error.
  */
 int util_print_version(const char *name, const char *compat);
+/*
+ * Where a command's "wrote FILE" line goes: stdout, unless FILE is stdout
+ * itself (-o /dev/stdout), which the line would corrupt; then stderr.
+ */
+FILE *util_report_stream(const char *path);
 /* Zeroes len bytes in a way the compiler keeps (explicit_bzero). */
 void util_wipe(void *p, size_t len);
 /* util_wipe(p, len), then free(p); p may be NULL. */

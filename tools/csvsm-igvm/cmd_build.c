@@ -141,11 +141,13 @@ static void report(const char *path, const uint8_t *igvm, size_t size, bool snp)
 
 	if (snp && !igvm_snp_measure_buf(igvm, size, &m, ld, why)) {
 		util_format_hex(ld, sizeof(ld), hex);
-		printf("wrote %s: %zu bytes, SEV-SNP launch digest (1 vCPU) "
-		       "%s\n",
-		       path, size, hex);
+		fprintf(util_report_stream(path),
+			"wrote %s: %zu bytes, SEV-SNP launch digest (1 vCPU) "
+			"%s\n",
+			path, size, hex);
 	} else {
-		printf("wrote %s: %zu bytes\n", path, size);
+		fprintf(util_report_stream(path), "wrote %s: %zu bytes\n", path,
+			size);
 	}
 }
 

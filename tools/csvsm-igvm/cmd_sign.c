@@ -609,10 +609,11 @@ static void report(const struct sign_args *a)
 	util_format_hex(a->p.ld, sizeof(a->p.ld), ld);
 	util_format_hex(a->p.family_id, sizeof(a->p.family_id), fam);
 	util_format_hex(a->p.image_id, sizeof(a->p.image_id), img);
-	printf("signed %s: launch digest %s, guest SVN %u, family ID %s, "
-	       "image ID %s, policy 0x%llx\n",
-	       a->out, ld, a->p.guest_svn, fam, img,
-	       (unsigned long long)a->p.policy);
+	fprintf(util_report_stream(a->out),
+		"signed %s: launch digest %s, guest SVN %u, family ID %s, "
+		"image ID %s, policy 0x%llx\n",
+		a->out, ld, a->p.guest_svn, fam, img,
+		(unsigned long long)a->p.policy);
 }
 
 static int sign_file(struct sign_args *a, bool need_metadata, char *err)
