@@ -165,6 +165,37 @@ static int check_cmdline_words(const char *s)
 	return 0;
 }
 
+/*
+ * After the options: exactly one IGVM file, then, after "--" (argv[argc]),
+ * the QEMU arguments. 0, or -1 with a message.
+ */
+static int take_operands(int argc, int full_argc, char **argv,
+			 struct options *o)
+{
+	if (optind >= argc) {
+		fprintf(stderr, "csvsm-run: no IGVM file given\n");
+		return -1;
+	}
+	o->igvm = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr,
+			"csvsm-run: unexpected argument '%s' (QEMU arguments "
+			"go after --)\n",
+			argv[optind]);
+		return -1;
+	}
+	for (int i = argc + 1; i < full_argc; i++) {
+		if (o->extra_count == MAX_EXTRA) {
+			fprintf(stderr,
+				"csvsm-run: more than %d QEMU arguments\n",
+				MAX_EXTRA);
+			return -1;
+		}
+		o->extra[o->extra_count++] = argv[i];
+	}
+	return 0;
+}
+
 static int parse_args(int full_argc, char **argv, struct options *o)
 {
 	int argc = full_argc; /* the launcher's own: up to a "--" */
@@ -265,28 +296,7 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 			return -1; /* getopt named the option */
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "csvsm-run: no IGVM file given\n");
-		return -1;
-	}
-	o->igvm = argv[optind++];
-	if (optind < argc) {
-		fprintf(stderr,
-			"csvsm-run: unexpected argument '%s' (QEMU arguments "
-			"go after --)\n",
-			argv[optind]);
-		return -1;
-	}
-	for (int i = argc + 1; i < full_argc; i++) {
-		if (o->extra_count == MAX_EXTRA) {
-			fprintf(stderr,
-				"csvsm-run: more than %d QEMU arguments\n",
-				MAX_EXTRA);
-			return -1;
-		}
-		o->extra[o->extra_count++] = argv[i];
-	}
-	return 0;
+	return take_operands(argc, full_argc, argv, o);
 }
 
 /* Writes the stub and blobs under dir and builds QEMU's argument vector. */
