@@ -702,6 +702,44 @@ TEST(igvm, parameter_areas)
 #undef INSERT
 }
 
+/* The bounds of igvm.h, checked once by the parser for every tool. */
+TEST(igvm, size_bounds)
+{
+	struct igvm_vhs_parameter_area big = {IGVM_MAX_PARAMETER_AREA, 0, 0};
+	struct igvm_vhs_parameter_area a1 = {IGVM_MAX_PARAMETER_AREA, 1, 0};
+	struct igvm_vhs_parameter_area a2 = {IGVM_MAX_PARAMETER_AREA, 2, 0};
+	struct igvm_vhs_parameter_area a3 = {IGVM_MAX_PARAMETER_AREA, 3, 0};
+	struct igvm_vhs_parameter_area a4 = {PAGE, 4, 0};
+	struct igvm_vhs_parameter_insert ins = {IGVM_MAX_GPA - PAGE, 1, 4};
+	struct igvm_vhs_page_data top = {.gpa = IGVM_MAX_GPA - PAGE,
+					 .compatibility_mask = 1};
+	struct igvm_vhs_required_memory r = {IGVM_MAX_GPA, 1, PAGE, 0, 0};
+#define AREA(a) {IGVM_VHT_PARAMETER_AREA, 16, &(a)}
+
+	RAW_CHECK(OK, PLAT, AREA(big));
+	big.number_of_bytes = IGVM_MAX_PARAMETER_AREA + PAGE;
+	RAW_CHECK("larger than the 64 MiB", PLAT, AREA(big));
+	big.number_of_bytes = 1ull << 52; /* made measure spin for minutes */
+	RAW_CHECK("larger than the 64 MiB", PLAT, AREA(big));
+	big.number_of_bytes = IGVM_MAX_PARAMETER_AREA;
+	/* Four areas of 64 MiB are the 256 MiB total; one page more is not. */
+	RAW_CHECK(OK, PLAT, AREA(big), AREA(a1), AREA(a2), AREA(a3));
+	RAW_CHECK("add up to more than 256 MiB", PLAT, AREA(big), AREA(a1),
+		  AREA(a2), AREA(a3), AREA(a4));
+	/* GPA ranges end at or below 2^52. */
+	RAW_CHECK(OK, PLAT, AREA(a4), {IGVM_VHT_PARAMETER_INSERT, 16, &ins});
+	ins.gpa = IGVM_MAX_GPA;
+	RAW_CHECK("2^52", PLAT, AREA(a4),
+		  {IGVM_VHT_PARAMETER_INSERT, 16, &ins});
+	RAW_CHECK(OK, PLAT, {IGVM_VHT_PAGE_DATA, sizeof(top), &top});
+	top.gpa = IGVM_MAX_GPA;
+	RAW_CHECK("2^52", PLAT, {IGVM_VHT_PAGE_DATA, sizeof(top), &top});
+	top.gpa = ~0ull & ~(uint64_t)(PAGE - 1); /* would wrap */
+	RAW_CHECK("2^52", PLAT, {IGVM_VHT_PAGE_DATA, sizeof(top), &top});
+	RAW_CHECK("2^52", PLAT, {IGVM_VHT_REQUIRED_MEMORY, 24, &r});
+#undef AREA
+}
+
 TEST(igvm, required_memory_and_id_block)
 {
 	struct igvm_vhs_required_memory r = {0x1000, 1, 0, 0, 0};
