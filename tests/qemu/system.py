@@ -268,12 +268,14 @@ def check_builder_rejects_bad_input():
         junk = os.path.join(d, "junk")
         with open(junk, "wb") as f:
             f.write(b"\x7fELF" + b"\0" * 100)
-        for args in (["--kernel", junk], ["--kernel", os.path.join(OUT, "svsm.elf"),
-                                          "--region-base", "0x2000000"],
-                     ["--kernel", os.path.join(OUT, "svsm.elf"),
-                      "--region-size", "0x1000"]):
+        # A bad kernel fails (1); a bad option value is a usage error (2).
+        for want, args in ((1, ["--kernel", junk]),
+                           (1, ["--kernel", os.path.join(OUT, "svsm.elf"),
+                                "--region-base", "0x2000000"]),
+                           (2, ["--kernel", os.path.join(OUT, "svsm.elf"),
+                                "--region-size", "0x1000"])):
             rc, text = sh([tool, "build", *args, "-o", os.path.join(d, "x.igvm")])
-            expect(rc == 1 and len(text.strip().splitlines()) == 1 and
+            expect(rc == want and len(text.strip().splitlines()) == 1 and
                    text.startswith("csvsm-igvm: "), f"{args}: exit {rc}", text)
             expect(not os.path.exists(os.path.join(d, "x.igvm")),
                    "output written on error")

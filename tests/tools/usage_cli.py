@@ -156,13 +156,27 @@ def check_build_refuses_reserved_policy_bits():
         out = os.path.join(d, "x.igvm")
         for policy in ("0x10000", "0", "0xffffffffffffffff", "0x4030000"):
             rc, o, err = build("--policy", policy, "-o", out)
-            expect(rc == 1 and "policy" in err and "bit" in err,
+            expect(rc == 2 and "policy" in err and "bit" in err,
                    f"--policy {policy}: exit {rc}", o + err)
             expect(not os.path.exists(out), f"--policy {policy} wrote a file")
         rc, o, err = build("--policy", "0x30000", "-o", out)
         expect(rc == 0 and o.startswith(f"wrote {out}: ")
                and "launch digest" in o, f"--policy 0x30000: exit {rc}",
                o + err)
+
+
+def check_build_errors_name_their_file():
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "x.igvm")
+        junk = os.path.join(d, "junk.elf")
+        with open(junk, "wb") as f:
+            f.write(b"\x7fELF" + bytes(200))
+        rc, o, err = run("csvsm-igvm", "build", "--kernel", junk, "-o", out)
+        expect(rc == 1 and err.startswith(f"csvsm-igvm: {junk}: "),
+               f"a bad kernel: exit {rc}", err)
+        rc, o, err = build("--region-base", "0x1234", "-o", out)
+        expect(rc == 2 and "region" in err and "2 MiB" in err,
+               f"a bad region: exit {rc}", err)
 
 
 def check_build_refuses_what_is_not_a_firmware():

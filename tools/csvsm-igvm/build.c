@@ -287,8 +287,7 @@ static struct csvsm_boot_info boot_info_for(const struct build_options *o,
 	return bi;
 }
 
-static int check_options(const struct build_options *o, char *err,
-			 size_t errlen)
+int build_check_options(const struct build_options *o, char *err, size_t errlen)
 {
 	if (o->region_base % (2ull << 20) || o->region_size % (2ull << 20) ||
 	    !o->region_size || o->region_size > (1ull << 30))
@@ -332,7 +331,7 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 	uint8_t *img = NULL;
 	int rc = -1;
 
-	if (check_options(o, err, errlen) ||
+	if (build_check_options(o, err, errlen) ||
 	    elf_parse(elf_buf, elf_size, &elf, err, errlen))
 		return -1;
 	img = flatten(&elf, o->region_base, &image_end, err, errlen);

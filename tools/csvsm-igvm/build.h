@@ -29,6 +29,13 @@ struct build_options {
 };
 
 /* Builds the IGVM file into *out (malloc'ed); -1 with a message in err. */
+/*
+ * The checks of the options alone (region, trampoline, firmware size,
+ * policy), which build_igvm() applies first: 0, or -1 with a message.
+ */
+int build_check_options(const struct build_options *o, char *err,
+			size_t errlen);
+
 int build_igvm(const struct build_options *o, const uint8_t *elf,
 	       size_t elf_size, uint8_t **out, size_t *out_len, char *err,
 	       size_t errlen);

@@ -178,6 +178,7 @@ static int cmd_build(int argc, char **argv)
 	const char *paths[3] = {NULL, NULL, NULL}; /* kernel, output, fw */
 	bool have_policy = false;
 	char err[512];
+	char msg[400];
 	uint8_t *elf = NULL;
 	uint8_t *fw = NULL;
 	uint8_t *igvm = NULL;
@@ -205,6 +206,11 @@ static int cmd_build(int argc, char **argv)
 		return cmd_usage_error("--%s applies to the SEV-SNP platform, "
 				       "which --no-snp leaves out",
 				       have_policy ? "policy" : "firmware");
+	o.fw_size = 0; /* the firmware's own checks come with its file */
+	if (build_check_options(&o, err, sizeof(err))) {
+		fprintf(stderr, "csvsm-igvm: build: %s\n", err);
+		return 2;
+	}
 	elf = util_read_file(paths[0], MAX_KERNEL, &elf_size, err, sizeof(err));
 	if (!elf)
 		goto out;
@@ -216,8 +222,15 @@ static int cmd_build(int argc, char **argv)
 			goto out;
 		o.fw = fw;
 		o.fw_size = fw_size;
+		if (build_check_options(&o, msg, sizeof(msg))) {
+			snprintf(err, sizeof(err), "%s: %s", paths[2], msg);
+			goto out;
+		}
 	}
-	rc = build_igvm(&o, elf, elf_size, &igvm, &igvm_size, err, sizeof(err));
+	/* The options passed: what build_igvm() refuses is the kernel. */
+	rc = build_igvm(&o, elf, elf_size, &igvm, &igvm_size, msg, sizeof(msg));
+	if (rc)
+		snprintf(err, sizeof(err), "%s: %s", paths[0], msg);
 	if (!rc)
 		rc = util_write_file(paths[1], igvm, igvm_size, err,
 				     sizeof(err));
