@@ -373,13 +373,17 @@ fail:
 }
 
 /* The QEMU child: default signals, dies with the launcher, then exec. */
-static void exec_qemu(char **argv, pid_t parent, const sigset_t *blocked)
+static void exec_qemu(char **argv, pid_t parent)
 {
+	sigset_t none;
+
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
-	sigprocmask(SIG_UNBLOCK, blocked, NULL);
+	/* Nothing blocked, SIGCHLD included: QEMU starts as from a shell. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
 		_exit(127); /* the launcher is already gone */
 	execvp(argv[0], argv);
@@ -438,12 +442,11 @@ static int wait_qemu(pid_t pid, unsigned int timeout, int *status)
 
 static int run_qemu(char **argv, unsigned int timeout, bool gdb)
 {
-	sigset_t set;
+	pid_t self = getpid();
 	int status = 0;
 	int verdict;
 	pid_t pid;
 
-	ending_signals(&set);
 	if (gdb)
 		fprintf(stderr, "csvsm-run: waiting for gdb on :1234 "
 				"(target remote :1234)\n");
@@ -454,7 +457,7 @@ static int run_qemu(char **argv, unsigned int timeout, bool gdb)
 		return 3;
 	}
 	if (pid == 0)
-		exec_qemu(argv, getppid(), &set);
+		exec_qemu(argv, self);
 	verdict = wait_qemu(pid, timeout, &status);
 	if (verdict)
 		return verdict;
