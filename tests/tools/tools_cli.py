@@ -122,7 +122,7 @@ def tdx_igvm():
     hdr = struct.pack("<6I", 0x4D564749, 1, 24, len(var), total, 0)
     crc = zlib.crc32(hdr + var)
     blob = struct.pack("<6I", 0x4D564749, 1, 24, len(var), total, crc) + var + page
-    # The igvm crate's semantics, td-shim td-shim-tools/src/tee_info_hash.rs (the tool's defaults).
+    # The igvm crate's semantics, igvm 0.4.0 igvm/src/measurement/tdx.rs (the tool's defaults).
     ops = [page_add(0x100000), extend_page(0x100000, page),
            page_add(0x101000), extend_page(0x101000, bytes(4096)),
            page_add(0x102000), page_add(0x200000), page_add(0x201000)]

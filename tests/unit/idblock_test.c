@@ -25,7 +25,7 @@
 
 #define P384 IDBLOCK_P384_SIZE
 
-/* sev-snp-measure 0.0.13, tests/test_guest.py, sev-snp-measure tests/test_id_block.py: the LD and the block. */
+/* sev-snp-measure 0.0.13, tests/test_id_block.py: the LD and the block. */
 static const char vector_ld_b64[] =
 	"B28FLQi9p6cAqipgjFyqawDrrSl7bWioWkWx5mmlWLZ+G5HShKMB/mPE+gdQRn7t";
 static const char vector_block_b64[] =
@@ -249,7 +249,7 @@ static const struct idblock_params sample_params = {
 	.policy = 0x30000,
 };
 
-/* sev-snp-measure 0.0.13, tests/test_guest.py: sev-snp-measure's ID block vector, byte for byte. */
+/* sev-snp-measure 0.0.13, tests/test_id_block.py: its ID block vector, byte for byte. */
 TEST(idblock, block_matches_sev_snp_measure_vector)
 {
 	struct idblock_params p = {.policy = 0x30000};

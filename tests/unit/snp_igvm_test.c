@@ -73,7 +73,7 @@ static int measure_igvm(const uint8_t *file, size_t len,
 	return rc;
 }
 
-/* One page per file, measured without VMSAs: the sev-snp-measure 0.0.13, tests/test_guest.py micro-vectors. */
+/* One page per file, measured without VMSAs: the sev-snp-measure 0.0.13 GCTX micro-vectors. */
 static bool igvm_page_is(uint64_t gpa, uint32_t flags, uint16_t type,
 			 const uint8_t *data, bool native_zero,
 			 const char *want)

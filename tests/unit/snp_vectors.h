@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the SNP measurement tests share: the published vectors
- * (sev-snp-measure 0.0.13 on Debian OVMF.fd, sev-snp-measure 0.0.13, tests/test_guest.py), Debian's OVMF paths, and two helpers defined in
+ * (sev-snp-measure 0.0.13: its GCTX micro-vectors, tests/test_guest.py, and
+ * what it prints for Debian's OVMF.fd), Debian's OVMF paths, and two
+ * helpers defined in
  * snp_measure_test.c. The tests are split by subject: snp_measure_test.c
  * (PAGE_INFO chain, VMSAs), snp_ovmf_test.c (OVMF images),
  * snp_igvm_test.c (IGVM files).
@@ -19,7 +21,7 @@
 #define EPYC_V4	  0x800f12u
 #define VMSA_GPA_ 0xFFFFFFFFF000ull
 
-/* sev-snp-measure 0.0.13, tests/test_guest.py micro-vectors, LD from zeros. */
+/* Computed with sev-snp-measure 0.0.13's GCTX (gctx.py), LD from zeros. */
 #define LD_NORMAL_ZERO \
 	"9d13634b6014bb21cf059b2dc694e7bff01a8a7137041100cd2b695f3d10fb687267b97808b27f8f471d943bc6f53a20"
 #define LD_ZERO \

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Hosted tests of the TDX MRTD calculator (tools/libmeasure/tdx.c): the
- * micro-vectors of sev-snp-measure 0.0.13, tests/test_guest.py, Debian's OVMF.fd in both page-add orders (sev-snp-measure 0.0.13 on Debian OVMF.fd;
+ * micro-vectors computed with td-shim's algorithm
+ * (td-shim-tools/src/tee_info_hash.rs), Debian's OVMF.fd in both page-add
+ * orders (td_shim_tee_info_hash.py single pass, dstack-mr's two-pass order;
  * the file is a build dependency, so its absence fails), IGVM files built
  * here with expectations replayed from the primitives, and malformed TDVF
  * images (truncations, a corrupted descriptor, a missing TDX entry).
@@ -92,11 +94,10 @@ static uint8_t pattern[PAGE];
 static void init_pattern(void)
 {
 	for (unsigned int i = 0; i < PAGE; i++)
-		pattern[i] = (uint8_t)
-			i; /* sev-snp-measure 0.0.13, tests/test_guest.py: 0..255 repeated x16 */
+		pattern[i] = (uint8_t)i; /* 0..255 repeated x16 */
 }
 
-/* sev-snp-measure 0.0.13, tests/test_guest.py micro-vectors. */
+/* Micro-vectors of td-shim's algorithm (td-shim-tools/src/tee_info_hash.rs). */
 TEST(tdx, micro_page_add_only)
 {
 	struct op ops[] = {{ADD, 0, NULL}};

@@ -371,7 +371,7 @@ int tdx_mrtd_ovmf(const uint8_t *image, size_t len, enum tdx_order order,
 	return rc ? errf(err, "SHA-384 failed") : 0;
 }
 
-/* What one pass over the IGVM directives hashes (td-shim td-shim-tools/src/tee_info_hash.rs, two-pass order). */
+/* What one pass over the IGVM directives hashes (two passes: dstack-mr's order). */
 #define WALK_ADD    (1u << 0)
 #define WALK_EXTEND (1u << 1)
 
@@ -418,7 +418,7 @@ static int area_size(const struct igvm_file *f, size_t upto, uint32_t index,
 	return -1;
 }
 
-/* td-shim td-shim-tools/src/tee_info_hash.rs: PAGE_DATA; SHARED pages are not part of the TD's private memory. */
+/* igvm 0.4.0 igvm/src/measurement/tdx.rs: PAGE_DATA; SHARED pages are not part of the TD's private memory. */
 static int walk_page(struct igvm_walk *w, const struct igvm_vhdr *h,
 		     unsigned int ops)
 {
@@ -453,7 +453,7 @@ static int walk_page(struct igvm_walk *w, const struct igvm_vhdr *h,
 	return 0;
 }
 
-/* igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA, td-shim td-shim-tools/src/tee_info_hash.rs: every page of an inserted area is added, never extended. */
+/* igvm 0.4.0 igvm/src/measurement/tdx.rs: every page of an inserted parameter area is added, never extended. */
 static int walk_insert(struct igvm_walk *w, size_t idx, unsigned int ops)
 {
 	const struct igvm_vhdr *h = &w->f->headers[idx];
@@ -499,7 +499,7 @@ static int walk(struct igvm_walk *w, unsigned int ops)
 		case IGVM_VHT_PARAMETER_INSERT:
 			rc = walk_insert(w, i, ops);
 			break;
-		default: /* td-shim td-shim-tools/src/tee_info_hash.rs: no VP context on TDX, the rest unmeasured */
+		default: /* igvm_defs 0.4.0: no VP context on TDX; the rest is not measured */
 			break;
 		}
 		if (rc)

@@ -29,9 +29,10 @@ struct igvm_file;
 #define TDX_MAX_REGION_SIZE (1ull << 32)
 
 /*
- * td-shim td-shim-tools/src/tee_info_hash.rs: the order of PAGE.ADD and MR.EXTEND. Single pass (upstream KVM,
- * QEMU >= 9): each page is added, then extended. Two pass (QEMU 8.x TDX
- * stacks): all pages of a region are added, then all of them are extended.
+ * The order of PAGE.ADD and MR.EXTEND. Single pass (upstream KVM, QEMU >= 9;
+ * td-shim's tee_info_hash.rs): each page is added, then extended. Two pass
+ * (QEMU 8.x TDX stacks, as Dstack-TEE dstack-mr computes them): all pages
+ * of a region are added, then all of them are extended.
  * For a TDVF image a region is one metadata section; an IGVM file is one
  * region (every PAGE.ADD in directive order, then every EXTEND).
  */
@@ -82,7 +83,8 @@ int tdx_mrtd_ovmf(const uint8_t *image, size_t len, enum tdx_order order,
 
 /*
  * How an IGVM file becomes TD memory. The defaults follow the igvm crate's
- * generate_tdx_measurement (td-shim td-shim-tools/src/tee_info_hash.rs); the two switches give td-shim's
+ * generate_tdx_measurement (igvm 0.4.0, igvm/src/measurement/tdx.rs); the
+ * two switches give td-shim's
  * build_igvmmrtd. Which one a real TDX IGVM loader matches is unconfirmed.
  */
 struct tdx_igvm_options {
