@@ -61,13 +61,21 @@ struct options {
 #define GRACE_SECONDS 5 /* QEMU's time to exit after a passed-on signal */
 
 /* The signals that end the launcher; blocked, and taken with sigwait. */
+/*
+ * A signal the launcher was started with ignored (nohup, a background job
+ * of a non-interactive shell) stays ignored: a blocked signal is queued
+ * even when ignored, so such signals are left out of the set.
+ */
 static void ending_signals(sigset_t *set)
 {
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+	struct sigaction old;
+
 	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGQUIT);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &old) != 0 ||
+		    old.sa_handler != SIG_IGN)
+			sigaddset(set, sigs[i]);
 }
 
 /* 128 + sig for a pending ending signal, else 0 (the signal is taken). */
@@ -377,11 +385,10 @@ static void exec_qemu(char **argv, pid_t parent)
 {
 	sigset_t none;
 
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
-	/* Nothing blocked, SIGCHLD included: QEMU starts as from a shell. */
+	/*
+	 * The launcher installs no handlers, so QEMU inherits the dispositions
+	 * it was started with; nothing blocked, SIGCHLD included.
+	 */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
