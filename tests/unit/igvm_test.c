@@ -193,7 +193,10 @@ static uint8_t *sample_file(uint32_t version, size_t *len)
 	return out;
 }
 
-/* Recomputes the igvm_defs 0.4.0, IGVM_FIXED_HEADER.checksum checksum with zlib directly (not libigvm). */
+/*
+ * Recomputes the igvm_defs 0.4.0, IGVM_FIXED_HEADER.checksum checksum with zlib
+ * directly (not libigvm).
+ */
 static void reseal(uint8_t *buf, size_t len)
 {
 	struct igvm_fixed_header_v2 fh = {0};
@@ -262,7 +265,10 @@ static bool accepts(const uint8_t *buf, size_t len)
 	return true;
 }
 
-/* Every header and every data byte survives write -> parse (igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers). */
+/*
+ * Every header and every data byte survives write -> parse (igvm_defs 0.4.0,
+ * IGVM_FIXED_HEADER and the variable headers).
+ */
 static void check_round_trip(uint32_t version)
 {
 	struct sample s;

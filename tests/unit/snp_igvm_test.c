@@ -73,7 +73,10 @@ static int measure_igvm(const uint8_t *file, size_t len,
 	return rc;
 }
 
-/* One page per file, measured without VMSAs: the sev-snp-measure 0.0.13 GCTX micro-vectors. */
+/*
+ * One page per file, measured without VMSAs: the sev-snp-measure 0.0.13 GCTX
+ * micro-vectors.
+ */
 static bool igvm_page_is(uint64_t gpa, uint32_t flags, uint16_t type,
 			 const uint8_t *data, bool native_zero,
 			 const char *want)
@@ -394,7 +397,9 @@ TEST(snp_igvm, contiguous_run_equals_page_by_page)
 	free(data);
 }
 
-/* Parses f and counts its unmeasured pages with data; -1 if it does not parse. */
+/*
+ * Parses f and counts its unmeasured pages with data; -1 if it does not parse.
+ */
 static long unmeasured_pages(const uint8_t *f, size_t len)
 {
 	struct igvm_file p;

@@ -21,7 +21,9 @@
 #define DEBIAN_OVMF   "/usr/share/ovmf/OVMF.fd"
 #define DEBIAN_NO_TDX "/usr/share/OVMF/OVMF_CODE_4M.fd"
 
-/* td-shim td_shim_tee_info_hash.py on Debian OVMF.fd, and the two-pass order. */
+/*
+ * td-shim td_shim_tee_info_hash.py on Debian OVMF.fd, and the two-pass order.
+ */
 #define OVMF_SINGLE                                                        \
 	"4c7206f0f483c524f12c366c711e9049030a8d47c471ee5aa9c4999a08de4057" \
 	"fb887fed0744d5631a212967fb231c47"
@@ -217,7 +219,8 @@ TEST(tdx, truncated_ovmf_fails_cleanly)
 }
 
 /*
- * A small synthetic TDVF image (td-shim td-shim-tools/src/tee_info_hash.rs): IMG bytes, descriptor at DESC, the
+ * A small synthetic TDVF image (td-shim td-shim-tools/src/tee_info_hash.rs):
+ * IMG bytes, descriptor at DESC, the
  * GUID table {TDX entry, footer} ending 32 bytes before the end.
  */
 #define IMG  0x4000u

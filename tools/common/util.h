@@ -51,10 +51,15 @@ int util_parse_size(const char *s, uint64_t *out);
 int util_parse_hex(const char *s, uint8_t *out, size_t len);
 /* Writes len bytes as 2 * len lowercase hex digits plus a NUL. */
 void util_format_hex(const uint8_t *in, size_t len, char *out);
-/* Standard base64 (RFC 4648, with padding) of len bytes; out needs 4*ceil(len/3)+1. */
+/*
+ * Standard base64 (RFC 4648, with padding) of len bytes; out needs
+ * 4*ceil(len/3)+1.
+ */
 void util_format_base64(const uint8_t *in, size_t len, char *out,
 			size_t out_size);
-/* Prints a digest on its own line in hex or base64; 0, or 1 on a write error. */
+/*
+ * Prints a digest on its own line in hex or base64; 0, or 1 on a write error.
+ */
 int util_print_digest(const uint8_t *d, size_t len, int base64);
 /*
  * Formats a one-line error message into err[0..len) (err may be NULL) and

@@ -242,7 +242,10 @@ static void headers(struct dump_out *o, const struct igvm_file *f)
 	dump_end(o);
 }
 
-/* One range of the memory map (igvm_defs 0.4.0, IGVM_VHS_*; IGVM_VHS_PARAMETER_AREA). */
+/*
+ * One range of the memory map (igvm_defs 0.4.0, IGVM_VHS_*;
+ * IGVM_VHS_PARAMETER_AREA).
+ */
 struct mm_entry {
 	uint32_t mask; /* the platform's bit */
 	uint8_t platform_type;
@@ -267,7 +270,10 @@ static int mm_cmp(const void *x, const void *y)
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* Size of a parameter area (igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA), 0 if unknown. */
+/*
+ * Size of a parameter area (igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA), 0 if
+ * unknown.
+ */
 static uint64_t area_bytes(const struct igvm_file *f, uint32_t index)
 {
 	for (size_t i = 0; i < f->header_count; i++) {
@@ -416,7 +422,10 @@ static int memory_map(struct dump_out *o, const struct igvm_file *f)
 	return 0;
 }
 
-/* igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: where area index is inserted (once at most), or null. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: where area index is inserted (once
+ * at most), or null.
+ */
 static void dump_insert(struct dump_out *o, const struct igvm_file *f,
 			uint32_t index)
 {
@@ -436,7 +445,10 @@ static void dump_insert(struct dump_out *o, const struct igvm_file *f,
 	dump_null(o, "insert_compatibility_mask");
 }
 
-/* igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: each area, the parameters written into it, where it goes. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: each area, the parameters written
+ * into it, where it goes.
+ */
 static void parameter_areas(struct dump_out *o, const struct igvm_file *f)
 {
 	dump_begin(o, "parameter_areas", true, false);
@@ -461,7 +473,10 @@ static void parameter_areas(struct dump_out *o, const struct igvm_file *f)
 			    !igvm_vhdr_get(h, &in, sizeof(in)))
 				inserted = in.parameter_area_index ==
 					   a.parameter_area_index;
-			/* igvm_defs 0.4.0, IgvmVariableHeaderType: only parameter directives are 8 bytes */
+			/*
+			 * igvm_defs 0.4.0, IgvmVariableHeaderType: only
+			 * parameter directives are 8 bytes
+			 */
 			else if (!igvm_vhdr_get(h, &p, sizeof(p)) &&
 				 p.parameter_area_index ==
 					 a.parameter_area_index) {

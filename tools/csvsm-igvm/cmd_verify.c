@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `csvsm-igvm verify`: checks the SNP_ID_BLOCK of an IGVM file as the
- * firmware will at SNP_LAUNCH_FINISH (AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)): the ID-block signature over
+ * firmware will at SNP_LAUNCH_FINISH (AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK,
+ * ID_AUTH_INFO)): the ID-block signature over
  * the 96-byte block rebuilt with the file's GUEST_POLICY and VERSION 1, the
  * author's signature over the ID key, and, when given, the launch digest and
  * the key digests a relying party expects. It prints what an attestation
@@ -144,7 +145,10 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 	return RUN;
 }
 
-/* AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the loader launches with the SEV-SNP GUEST_POLICY. */
+/*
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the loader launches
+ * with the SEV-SNP GUEST_POLICY.
+ */
 static int resolve_policy(const struct verify_args *a,
 			  const struct idblock_igvm_snp *snp, uint64_t *policy,
 			  char *err)
@@ -253,7 +257,9 @@ static int verify_file(const struct verify_args *a, char *err)
 	}
 	if (resolve_policy(a, &snp, &e.policy, err))
 		goto out;
-	/* --vcpus: the LD must be this file's own digest (measure's default). */
+	/*
+	 * --vcpus: the LD must be this file's own digest (measure's default).
+	 */
 	if (a->vcpus && !a->have_ld) {
 		struct igvm_snp_opts o = {.vcpus = a->vcpus};
 

@@ -439,7 +439,9 @@ static int wait_qemu(pid_t pid, unsigned int timeout, int *status)
 		sig = sigtimedwait(&set, NULL, &left);
 		if (sig <= 0 || sig == SIGCHLD || verdict)
 			continue;
-		/* SIGINT/TERM/HUP/QUIT: pass it on, give QEMU a grace period. */
+		/*
+		 * SIGINT/TERM/HUP/QUIT: pass it on, give QEMU a grace period.
+		 */
 		verdict = 128 + sig;
 		kill(pid, sig);
 		clock_gettime(CLOCK_MONOTONIC, &deadline);
@@ -573,7 +575,9 @@ int main(int argc, char **argv)
 	}
 	n = write_and_build_argv(&o, &plan, dir, qargv, store, sizeof(store));
 	if (n >= 0 && !o.dry_run && (rc = pending_end()) != 0) {
-		/* Ended before QEMU started: nothing to pass the signal on to. */
+		/*
+		 * Ended before QEMU started: nothing to pass the signal on to.
+		 */
 	} else if (n < 0) {
 		fprintf(stderr, "csvsm-run: too many QEMU arguments\n");
 	} else if (o.dry_run) {

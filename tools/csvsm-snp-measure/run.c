@@ -5,7 +5,8 @@
  * digest in lowercase hex or base64 on one line, prefixed with
  * "Calculated <MODE> guest measurement: " under --verbose; `snp:ovmf-hash`
  * always prints bare hex. The SNP modes are ovmf.c's flows; SEV and SEV-ES
- * (sev-snp-measure 0.0.13, sevsnpmeasure/guest.py) are a SHA-256 over the image, the hashes table and, for
+ * (sev-snp-measure 0.0.13, sevsnpmeasure/guest.py) are a SHA-256 over the
+ * image, the hashes table and, for
  * SEV-ES, the VMSAs (built with sev_features 0, as sev-snp-measure does).
  */
 #include <errno.h>
@@ -124,7 +125,10 @@ static void print_measurement(const struct cli_args *a, const uint8_t *d,
 		printf("%s\n", text);
 }
 
-/* sev-snp-measure 0.0.13, sevsnpmeasure/guest.py: SHA-256(image [+ hashes table] [+ VMSAs for SEV-ES]). */
+/*
+ * sev-snp-measure 0.0.13, sevsnpmeasure/guest.py: SHA-256(image [+ hashes
+ * table] [+ VMSAs for SEV-ES]).
+ */
 static int sev_digest(const struct cli_args *a, const struct ovmf_image *img,
 		      const struct ovmf_sev_hashes *h, struct dump_state *d,
 		      uint8_t out[SNP_HASH256_SIZE], char *err)

@@ -93,12 +93,14 @@ uint32_t igvm_type_body_size(uint32_t type);
 /*
  * Whether a loader that selected the platforms in platform_mask processes h:
  * headers without a compatibility mask (PARAMETER_AREA, the parameter
- * directives) apply to every platform (igvm_defs 0.4.0, IgvmVariableHeaderType; compatibility masks).
+ * directives) apply to every platform (igvm_defs 0.4.0, IgvmVariableHeaderType;
+ * compatibility masks).
  */
 bool igvm_vhdr_applies(const struct igvm_vhdr *h, uint32_t platform_mask);
 
 /*
- * The CRC-32 of igvm_defs 0.4.0, IGVM_FIXED_HEADER.checksum over a fixed header of fixed_size bytes (checksum
+ * The CRC-32 of igvm_defs 0.4.0, IGVM_FIXED_HEADER.checksum over a fixed header
+ * of fixed_size bytes (checksum
  * field treated as 0) followed by the vh_size bytes at vh_offset. Returns 0
  * without reading anything when a range is outside buf.
  */

@@ -3,7 +3,9 @@
  * The semantic rules of an IGVM file, applied after igvm_parse.c has checked
  * the framing: section order, the platform headers, compatibility masks,
  * file-data ranges and the life cycle of parameter areas (declared, used,
- * inserted). Rules: igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers; IGVM_VHS_*; compatibility masks; file_offset; IGVM_VHS_PARAMETER_AREA.
+ * inserted). Rules: igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable
+ * headers; IGVM_VHS_*; compatibility masks; file_offset;
+ * IGVM_VHS_PARAMETER_AREA.
  *
  * TRUST: the headers come from an untrusted file. Every listed header has its
  * exact struct length (checked by the parser), so bodies are copied into the
@@ -54,7 +56,10 @@ static int check_range(struct vstate *st, uint64_t gpa, uint64_t bytes)
 	return 0;
 }
 
-/* igvm_defs 0.4.0, IGVM_VHS_*; compatibility masks: one bit and one header per platform. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_*; compatibility masks: one bit and one header per
+ * platform.
+ */
 static int check_platform(struct vstate *st)
 {
 	struct igvm_vhs_supported_platform p;
@@ -93,7 +98,10 @@ static int check_platform(struct vstate *st)
 	return 0;
 }
 
-/* igvm_defs 0.4.0, IGVM_VHS_*; file_offset: one 4 KiB page, inline zeros or 4096 bytes of data. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_*; file_offset: one 4 KiB page, inline zeros or
+ * 4096 bytes of data.
+ */
 static int check_page_data(struct vstate *st)
 {
 	const uint32_t known = IGVM_PAGE_DATA_FLAG_IS_2MB_PAGE |
@@ -109,7 +117,10 @@ static int check_page_data(struct vstate *st)
 		return -1;
 	if (p.reserved)
 		return FAIL(st, "reserved is 0x%x, want 0", p.reserved);
-	/* igvm_defs 0.4.0, file_offset: no loader reads more than 4 KiB for a 2 MB page. */
+	/*
+	 * igvm_defs 0.4.0, file_offset: no loader reads more than 4 KiB for a 2
+	 * MB page.
+	 */
 	if (p.flags & IGVM_PAGE_DATA_FLAG_IS_2MB_PAGE)
 		return FAIL(
 			st,
@@ -127,7 +138,10 @@ static int check_page_data(struct vstate *st)
 	return 0;
 }
 
-/* igvm_defs 0.4.0, IGVM_VHS_*; file_offset: a VMSA or native context, always 4 KiB of file data. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_*; file_offset: a VMSA or native context, always 4
+ * KiB of file data.
+ */
 static int check_vp_context(struct vstate *st)
 {
 	struct igvm_vhs_vp_context v;
@@ -149,7 +163,10 @@ static struct area *find_area(struct vstate *st, uint32_t index)
 	return NULL;
 }
 
-/* igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: each index is declared once, in whole pages. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: each index is declared once, in
+ * whole pages.
+ */
 static int check_parameter_area(struct vstate *st)
 {
 	struct igvm_vhs_parameter_area p;
@@ -197,7 +214,10 @@ static int check_parameter_area(struct vstate *st)
 	return 0;
 }
 
-/* igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: an area is usable from its declaration until its insertion. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: an area is usable from its
+ * declaration until its insertion.
+ */
 static struct area *live_area(struct vstate *st, uint32_t index)
 {
 	struct area *a = find_area(st, index);
@@ -260,7 +280,10 @@ static int check_required_memory(struct vstate *st)
 	return check_range(st, r.gpa, r.number_of_bytes);
 }
 
-/* QEMU backends/igvm.c, qigvm_directive_snp_id_block(): QEMU accepts one ID block per selected platform. */
+/*
+ * QEMU backends/igvm.c, qigvm_directive_snp_id_block(): QEMU accepts one ID
+ * block per selected platform.
+ */
 static int check_snp_id_block(struct vstate *st, uint32_t mask)
 {
 	if (mask & st->id_block_masks)
@@ -284,7 +307,10 @@ static int check_corim(struct vstate *st)
 	return 0;
 }
 
-/* igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers; compatibility masks: section order and masks, common to every type. */
+/*
+ * igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers; compatibility
+ * masks: section order and masks, common to every type.
+ */
 static int check_common(struct vstate *st, uint32_t *mask)
 {
 	enum igvm_section sec = igvm_type_section(st->h->type);
@@ -342,7 +368,10 @@ static int check_header(struct vstate *st)
 	default:
 		break;
 	}
-	/* igvm_defs 0.4.0, IgvmVariableHeaderType: the remaining mask-less types are parameter directives. */
+	/*
+	 * igvm_defs 0.4.0, IgvmVariableHeaderType: the remaining mask-less
+	 * types are parameter directives.
+	 */
 	if (!igvm_vhdr_mask(st->h, &mask))
 		return check_parameter(st);
 	return 0;

@@ -4,8 +4,10 @@
  * serialises them into one file. The output is a function of the calls only
  * (no pointers, times or hash-table order leak into it), because the file's
  * bytes are what the hardware measures and builds must be reproducible.
- * Identical file-data blobs are stored once (legal, igvm_defs 0.4.0, file_offset). Layout: fixed
- * header, TLVs (igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers), file data in order of first use.
+ * Identical file-data blobs are stored once (legal, igvm_defs 0.4.0,
+ * file_offset). Layout: fixed
+ * header, TLVs (igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers),
+ * file data in order of first use.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -248,7 +250,10 @@ int igvm_builder_page_data(struct igvm_builder *b, uint64_t gpa, uint32_t mask,
 			b,
 			"PAGE_DATA at 0x%llx: %zu bytes of data, at most 4096",
 			(unsigned long long)gpa, len);
-	/* igvm_defs 0.4.0, IGVM_VHS_*: file_offset 0 is a page of zeros, without file data. */
+	/*
+	 * igvm_defs 0.4.0, IGVM_VHS_*: file_offset 0 is a page of zeros,
+	 * without file data.
+	 */
 	if (data && util_all_zero(data, len))
 		data = NULL;
 	return push(b, IGVM_VHT_PAGE_DATA, &p, sizeof(p),
@@ -265,7 +270,10 @@ int igvm_builder_parameter_area(struct igvm_builder *b, uint32_t index,
 		.parameter_area_index = index,
 	};
 
-	/* igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA, and the whole file (with this data) must fit in u32. */
+	/*
+	 * igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA, and the whole file (with
+	 * this data) must fit in u32.
+	 */
 	if (!bytes || bytes % IGVM_PAGE_SIZE_4K || bytes > UINT32_MAX)
 		return bld_fail(
 			b,
@@ -293,7 +301,10 @@ int igvm_builder_vp_context(struct igvm_builder *b, uint64_t gpa, uint32_t mask,
 		return bld_fail(
 			b, "VP_CONTEXT %u: %zu bytes of context, at most 4096",
 			vp_index, len);
-	/* igvm_defs 0.4.0, file_offset: a VP context always has 4 KiB of file data. */
+	/*
+	 * igvm_defs 0.4.0, file_offset: a VP context always has 4 KiB of file
+	 * data.
+	 */
 	if (!ctx) {
 		ctx = none;
 		len = 0;
@@ -363,7 +374,8 @@ int igvm_builder_write(struct igvm_builder *b, uint8_t **out, size_t *out_len)
 		total += b->blobs[i].len;
 	}
 	/*
-	 * igvm_defs 0.4.0, file_offset: loaders reject an empty data section, so a file without
+	 * igvm_defs 0.4.0, file_offset: loaders reject an empty data section,
+	 * so a file without
 	 * any file data gets 8 zero bytes that nothing references.
 	 */
 	if (!b->blob_count)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SEV-SNP ID blocks (AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)): building the 96-byte block, the signed
+ * SEV-SNP ID blocks (AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)):
+ * building the 96-byte block, the signed
  * SNP_ID_BLOCK directive and the firmware's ID_AUTH_INFO page from it, and
  * verifying a directive. Keys: idblock_key.c; signatures: idblock_sig.c.
  *
@@ -33,7 +34,10 @@ void idblock_build(const struct idblock_params *p,
 void idblock_snp_key_from_igvm(const struct igvm_vhs_snp_id_block_public_key *k,
 			       struct idblock_snp_public_key *out)
 {
-	/* QEMU backends/igvm.c, qigvm_directive_snp_id_block(): QEMU drops the IGVM reserved word when it repacks. */
+	/*
+	 * QEMU backends/igvm.c, qigvm_directive_snp_id_block(): QEMU drops the
+	 * IGVM reserved word when it repacks.
+	 */
 	memset(out, 0, sizeof(*out));
 	out->curve = k->curve;
 	memcpy(out->qx, k->qx, sizeof(out->qx));
@@ -87,7 +91,9 @@ int idblock_sign_directive(const struct idblock_params *p,
 				 "signing the ID block: %s", why);
 	if (!author_key)
 		return 0;
-	/* AMD 56860, ID_AUTH_INFO: the author signs the SNP form of the ID key. */
+	/*
+	 * AMD 56860, ID_AUTH_INFO: the author signs the SNP form of the ID key.
+	 */
 	idblock_snp_key_from_igvm(&out->id_public_key, &snp_id_key);
 	idblock_key_public(author_key, &out->author_public_key);
 	if (idblock_sign(author_key, &snp_id_key, sizeof(snp_id_key),
@@ -106,7 +112,10 @@ void idblock_block_from_directive(const struct igvm_vhs_snp_id_block *d,
 		.policy = policy,
 	};
 
-	/* QEMU backends/igvm.c, qigvm_directive_snp_id_block(): QEMU forces VERSION 1 and takes POLICY from GUEST_POLICY. */
+	/*
+	 * QEMU backends/igvm.c, qigvm_directive_snp_id_block(): QEMU forces
+	 * VERSION 1 and takes POLICY from GUEST_POLICY.
+	 */
 	memcpy(p.ld, d->ld, sizeof(p.ld));
 	memcpy(p.family_id, d->family_id, sizeof(p.family_id));
 	memcpy(p.image_id, d->image_id, sizeof(p.image_id));
@@ -124,7 +133,10 @@ static void snp_sig_from_igvm(const struct igvm_vhs_snp_id_block_signature *s,
 void idblock_auth_info(const struct igvm_vhs_snp_id_block *d,
 		       struct idblock_snp_id_auth_info *out)
 {
-	/* AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): what QEMU's qigvm_directive_snp_id_block() builds. */
+	/*
+	 * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): what QEMU's
+	 * qigvm_directive_snp_id_block() builds.
+	 */
 	memset(out, 0, sizeof(*out));
 	out->id_key_algo = d->id_key_algorithm;
 	out->auth_key_algo = d->author_key_algorithm;
@@ -148,7 +160,10 @@ static int check_digest(const char *what, const uint8_t *got,
 			 what, g, w);
 }
 
-/* igvm_defs 0.4.0, IGVM_VHS_*, AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the fields a loader and the firmware take as they are. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_*, AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK,
+ * ID_AUTH_INFO): the fields a loader and the firmware take as they are.
+ */
 static int check_fixed_fields(const struct igvm_vhs_snp_id_block *d, char *err)
 {
 	if (d->version != IDBLOCK_VERSION)
@@ -256,7 +271,10 @@ int idblock_igvm_snp(const struct igvm_file *f, struct idblock_igvm_snp *out,
 		if (!igvm_vhdr_applies(h, out->mask))
 			continue;
 		if (type == IGVM_VHT_SNP_ID_BLOCK) {
-			/* The parser allows one per platform (AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)). */
+			/*
+			 * The parser allows one per platform (AMD 56860,
+			 * SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)).
+			 */
 			out->id_block = h;
 		} else if (type == IGVM_VHT_GUEST_POLICY &&
 			   !igvm_vhdr_get(h, &pol, sizeof(pol))) {

@@ -26,7 +26,10 @@ int idblock_ossl_fail(char *err, const char *what);
 /* Copies len bytes in reverse order (big endian <-> little endian). */
 void idblock_reverse_copy(uint8_t *dst, const uint8_t *src, size_t len);
 
-/* AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): a 72-byte LE field may only use its low 48 bytes on P-384. */
+/*
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): a 72-byte LE field may
+ * only use its low 48 bytes on P-384.
+ */
 bool idblock_fits_p384(const uint8_t field[IDBLOCK_COMP_SIZE]);
 
 /* RFC 6979 deterministic ECDSA P-384/SHA-384 (libgcrypt); 0 or -1. */

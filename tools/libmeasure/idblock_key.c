@@ -2,7 +2,8 @@
 /*
  * ID and author keys: an ECDSA P-384 private key read from an unencrypted
  * PEM file, and its public point in the 72-byte little-endian form of the
- * IGVM SNP_ID_BLOCK directive (igvm_defs 0.4.0, IGVM_VHS_*, AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)).
+ * IGVM SNP_ID_BLOCK directive (igvm_defs 0.4.0, IGVM_VHS_*, AMD 56860,
+ * SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)).
  *
  * TRUST: the PEM file comes from the user; anything but an unencrypted
  * P-384 key is refused with a message naming the file.
@@ -88,7 +89,10 @@ static int check_p384(EVP_PKEY *pkey, const char *name, char *err)
 	return 0;
 }
 
-/* igvm_defs 0.4.0, IGVM_VHS_*, AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): curve 2, qx and qy as 72-byte LE values. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_*, AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK,
+ * ID_AUTH_INFO): curve 2, qx and qy as 72-byte LE values.
+ */
 static int public_of(EVP_PKEY *pkey,
 		     struct igvm_vhs_snp_id_block_public_key *out, char *err)
 {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ECDSA P-384/SHA-384 signatures in the SNP form: r and s as 72-byte
- * little-endian fields (AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)), converted to and from DER for OpenSSL;
+ * little-endian fields (AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)),
+ * converted to and from DER for OpenSSL;
  * verification against an IGVM-form public key, and signing (random nonce
  * with OpenSSL, or RFC 6979 in idblock_rfc6979.c). A new signature is
  * checked with OpenSSL before it leaves this file.

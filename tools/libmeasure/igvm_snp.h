@@ -11,8 +11,10 @@
  *   PAGE_DATA, file_offset 0     NORMAL, zero contents    native_zero: ZERO
  *   PAGE_DATA flag SHARED        measured as private      skip_shared
  *   PARAMETER_INSERT             every page UNMEASURED    param_first_page_only
- *   VP_CONTEXT (VMSA)            at SNP_LAUNCH_VMSA_GPA, after   vmsa_header_gpa:
- *                                every page, vCPU order   header GPA, file order
+ *   VP_CONTEXT (VMSA)            at SNP_LAUNCH_VMSA_GPA, after
+ * vmsa_header_gpa:
+ *                                every page, vCPU order   header GPA, file
+ * order
  *
  * COCONUT igvmmeasure = {param_first_page_only, vmsa_header_gpa} (plus
  * native_zero with --native-zero); the igvm crate's measurement =
@@ -47,7 +49,8 @@ struct igvm_snp_opts {
 };
 
 /*
- * The compatibility mask of the file's SEV-SNP platform (igvm_defs 0.4.0, compatibility masks), 0 if it
+ * The compatibility mask of the file's SEV-SNP platform (igvm_defs 0.4.0,
+ * compatibility masks), 0 if it
  * declares none.
  */
 uint32_t igvm_snp_platform_mask(const struct igvm_file *f);

@@ -35,7 +35,10 @@ extern const uint8_t ovmf_guid_sev_es_reset_block[OVMF_GUID_SIZE];
 extern const uint8_t ovmf_guid_sev_hash_table_rv[OVMF_GUID_SIZE];
 extern const uint8_t ovmf_guid_svsm_info[OVMF_GUID_SIZE];
 
-/* OvmfSevMetadata.asm: section types (sev-snp-measure 0.0.13, sevsnpmeasure/guest.py). */
+/*
+ * OvmfSevMetadata.asm: section types (sev-snp-measure 0.0.13,
+ * sevsnpmeasure/guest.py).
+ */
 enum ovmf_sev_section_type {
 	OVMF_SEV_SNP_SEC_MEM = 1,
 	OVMF_SEV_SNP_SECRETS = 2,
@@ -161,7 +164,8 @@ int ovmf_snp_ovmf_hash(const struct ovmf_image *img, unsigned int threads,
 	__attribute__((warn_unused_result));
 
 /*
- * The SEV metadata pages of sev-snp-measure 0.0.13, sevsnpmeasure/guest.py step 2 (GCE: SNP_SEC_MEM unmeasured;
+ * The SEV metadata pages of sev-snp-measure 0.0.13, sevsnpmeasure/guest.py step
+ * 2 (GCE: SNP_SEC_MEM unmeasured;
  * EC2: CPUID pages last), with the hashes page if hashes is not NULL.
  */
 int ovmf_snp_update_metadata(struct snp_ctx *ctx, const struct ovmf_image *img,
@@ -170,7 +174,8 @@ int ovmf_snp_update_metadata(struct snp_ctx *ctx, const struct ovmf_image *img,
 	__attribute__((warn_unused_result));
 
 /*
- * sev-snp-measure `snp` (sev-snp-measure 0.0.13, sevsnpmeasure/guest.py): image pages (or the ovmf_hash seed),
+ * sev-snp-measure `snp` (sev-snp-measure 0.0.13, sevsnpmeasure/guest.py): image
+ * pages (or the ovmf_hash seed),
  * metadata, then one VMSA per vCPU. The image must have SEV metadata and a
  * SEV-ES reset block: QEMU cannot launch it as an SNP guest otherwise.
  */

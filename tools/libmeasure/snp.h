@@ -59,7 +59,8 @@ void snp_init(struct snp_ctx *ctx);
 void snp_init_seed(struct snp_ctx *ctx, const uint8_t seed[SNP_LD_SIZE]);
 
 /*
- * One PAGE_INFO step (AMD 56860, Table 67 (PAGE_INFO)): gpa must be page aligned; contents is the
+ * One PAGE_INFO step (AMD 56860, Table 67 (PAGE_INFO)): gpa must be page
+ * aligned; contents is the
  * SHA-384 of the page for NORMAL and VMSA pages, NULL (= 48 zero bytes) for
  * the others. 0 or SNP_ERR_*.
  */
@@ -91,8 +92,10 @@ int snp_update_cpuid_page(struct snp_ctx *ctx, uint64_t gpa)
 	__attribute__((warn_unused_result));
 
 /*
- * A VMSA page at gpa; KVM measures every VMSA at SNP_LAUNCH_VMSA_GPA (AMD 56860, Table 67 (PAGE_INFO),
- * AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py), an IGVM VP_CONTEXT may name another GPA.
+ * A VMSA page at gpa; KVM measures every VMSA at SNP_LAUNCH_VMSA_GPA (AMD
+ * 56860, Table 67 (PAGE_INFO),
+ * AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py), an
+ * IGVM VP_CONTEXT may name another GPA.
  */
 int snp_update_vmsa_page(struct snp_ctx *ctx, uint64_t gpa,
 			 const uint8_t page[SNP_PAGE_SIZE])

@@ -26,13 +26,17 @@
 #include "igvm.h"
 #include "util.h"
 
-/* td-shim td-shim-tools/src/tee_info_hash.rs: the extension-buffer layout of both operations. */
+/*
+ * td-shim td-shim-tools/src/tee_info_hash.rs: the extension-buffer layout of
+ * both operations.
+ */
 #define TDX_BLOCK_SIZE 128u
 #define TDX_BLOCK_GPA  16u
 #define TDX_OP_SIZE    16u
 
 /*
- * td-shim td-shim-tools/src/tee_info_hash.rs and OVMF's ResetVector: the footer GUID table ends 32 bytes before
+ * td-shim td-shim-tools/src/tee_info_hash.rs and OVMF's ResetVector: the footer
+ * GUID table ends 32 bytes before
  * the end of the image; each entry is {data, u16 length, GUID} read backward,
  * the last one is the footer itself, whose length covers the whole table.
  */
@@ -46,12 +50,18 @@
 static const uint8_t ovmf_footer_guid[16] = {0xde, 0x82, 0xb5, 0x96, 0xb2, 0x1f,
 					     0xf7, 0x45, 0xba, 0xea, 0xa3, 0x66,
 					     0xc5, 0x5a, 0x08, 0x2d};
-/* td-shim td-shim-tools/src/tee_info_hash.rs: e47a6535-984a-4798-865e-4685a7bf8ec2, the TDX metadata offset. */
+/*
+ * td-shim td-shim-tools/src/tee_info_hash.rs:
+ * e47a6535-984a-4798-865e-4685a7bf8ec2, the TDX metadata offset.
+ */
 static const uint8_t tdx_metadata_guid[16] = {
 	0x35, 0x65, 0x7a, 0xe4, 0x4a, 0x98, 0x98, 0x47,
 	0x86, 0x5e, 0x46, 0x85, 0xa7, 0xbf, 0x8e, 0xc2};
 
-/* td-shim td-shim-tools/src/tee_info_hash.rs: the operation names, zero-padded to 16 bytes. */
+/*
+ * td-shim td-shim-tools/src/tee_info_hash.rs: the operation names, zero-padded
+ * to 16 bytes.
+ */
 static const uint8_t op_page_add[TDX_OP_SIZE] = "MEM.PAGE.ADD";
 static const uint8_t op_mr_extend[TDX_OP_SIZE] = "MR.EXTEND";
 
@@ -107,7 +117,10 @@ static void update(struct tdx_ctx *c, const void *p, size_t n)
 		c->failed = true;
 }
 
-/* td-shim td-shim-tools/src/tee_info_hash.rs: op string at 0, zero to 16, the GPA (LE) at 16..23, zero to 128. */
+/*
+ * td-shim td-shim-tools/src/tee_info_hash.rs: op string at 0, zero to 16, the
+ * GPA (LE) at 16..23, zero to 128.
+ */
 static void block(struct tdx_ctx *c, const uint8_t op[TDX_OP_SIZE],
 		  uint64_t gpa)
 {
@@ -371,7 +384,10 @@ int tdx_mrtd_ovmf(const uint8_t *image, size_t len, enum tdx_order order,
 	return rc ? errf(err, "SHA-384 failed") : 0;
 }
 
-/* What one pass over the IGVM directives hashes (two passes: dstack-mr's order). */
+/*
+ * What one pass over the IGVM directives hashes (two passes: dstack-mr's
+ * order).
+ */
 #define WALK_ADD    (1u << 0)
 #define WALK_EXTEND (1u << 1)
 
@@ -383,7 +399,10 @@ struct igvm_walk {
 	char *err;
 };
 
-/* The TDX platform's mask bit, or 0 (igvm_defs 0.4.0, IGVM_VHS_*: platform_type 3). */
+/*
+ * The TDX platform's mask bit, or 0 (igvm_defs 0.4.0, IGVM_VHS_*: platform_type
+ * 3).
+ */
 static uint32_t tdx_platform_mask(const struct igvm_file *f)
 {
 	for (size_t i = 0; i < f->header_count; i++) {
@@ -399,7 +418,10 @@ static uint32_t tdx_platform_mask(const struct igvm_file *f)
 	return 0;
 }
 
-/* igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: the size of the area that headers[0..upto) declared as index. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: the size of the area that
+ * headers[0..upto) declared as index.
+ */
 static int area_size(const struct igvm_file *f, size_t upto, uint32_t index,
 		     uint64_t *bytes)
 {
@@ -418,7 +440,10 @@ static int area_size(const struct igvm_file *f, size_t upto, uint32_t index,
 	return -1;
 }
 
-/* igvm 0.4.0 igvm/src/measurement/tdx.rs: PAGE_DATA; SHARED pages are not part of the TD's private memory. */
+/*
+ * igvm 0.4.0 igvm/src/measurement/tdx.rs: PAGE_DATA; SHARED pages are not part
+ * of the TD's private memory.
+ */
 static int walk_page(struct igvm_walk *w, const struct igvm_vhdr *h,
 		     unsigned int ops)
 {
@@ -453,7 +478,10 @@ static int walk_page(struct igvm_walk *w, const struct igvm_vhdr *h,
 	return 0;
 }
 
-/* igvm 0.4.0 igvm/src/measurement/tdx.rs: every page of an inserted parameter area is added, never extended. */
+/*
+ * igvm 0.4.0 igvm/src/measurement/tdx.rs: every page of an inserted parameter
+ * area is added, never extended.
+ */
 static int walk_insert(struct igvm_walk *w, size_t idx, unsigned int ops)
 {
 	const struct igvm_vhdr *h = &w->f->headers[idx];

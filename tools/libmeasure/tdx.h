@@ -48,15 +48,22 @@ struct tdx_ctx;
 struct tdx_ctx *tdx_ctx_new(void);
 void tdx_ctx_free(struct tdx_ctx *c);
 
-/* td-shim td-shim-tools/src/tee_info_hash.rs: one TDH.MEM.PAGE.ADD of the 4 KiB page at gpa. */
+/*
+ * td-shim td-shim-tools/src/tee_info_hash.rs: one TDH.MEM.PAGE.ADD of the 4 KiB
+ * page at gpa.
+ */
 void tdx_page_add(struct tdx_ctx *c, uint64_t gpa);
 
-/* td-shim td-shim-tools/src/tee_info_hash.rs: one TDH.MR.EXTEND of the 256 bytes at gpa. */
+/*
+ * td-shim td-shim-tools/src/tee_info_hash.rs: one TDH.MR.EXTEND of the 256
+ * bytes at gpa.
+ */
 void tdx_mr_extend(struct tdx_ctx *c, uint64_t gpa,
 		   const uint8_t data[TDX_EXTEND_CHUNK]);
 
 /*
- * td-shim td-shim-tools/src/tee_info_hash.rs: the 16 MR.EXTENDs of the 4 KiB page at gpa; data4k NULL means a
+ * td-shim td-shim-tools/src/tee_info_hash.rs: the 16 MR.EXTENDs of the 4 KiB
+ * page at gpa; data4k NULL means a
  * page of zeros.
  */
 void tdx_extend_page(struct tdx_ctx *c, uint64_t gpa, const uint8_t *data4k);
@@ -70,7 +77,8 @@ int tdx_ctx_final(struct tdx_ctx *c, uint8_t out[TDX_MRTD_SIZE])
 	__attribute__((warn_unused_result));
 
 /*
- * MRTD of a TDVF/OVMF image from its TDX metadata (td-shim td-shim-tools/src/tee_info_hash.rs): for each section,
+ * MRTD of a TDVF/OVMF image from its TDX metadata (td-shim
+ * td-shim-tools/src/tee_info_hash.rs): for each section,
  * PAGE.ADD every page unless attribute bit1 (PAGE.AUG) is set, and
  * MR.EXTEND every page if bit0 (MR.EXTEND) is set; page contents are the
  * image bytes [data_offset, data_offset + raw_size) followed by zeros up to
@@ -107,7 +115,8 @@ int tdx_mrtd_igvm(const struct igvm_file *f, const struct tdx_igvm_options *o,
 	__attribute__((warn_unused_result));
 
 /*
- * td-shim td-shim-tools/src/tee_info_hash.rs: one section of the TDVF metadata, as in the image (little endian).
+ * td-shim td-shim-tools/src/tee_info_hash.rs: one section of the TDVF metadata,
+ * as in the image (little endian).
  * Exported for dumps and tests.
  */
 struct tdx_tdvf_section {
@@ -121,7 +130,9 @@ struct tdx_tdvf_section {
 _Static_assert(sizeof(struct tdx_tdvf_section) == 32,
 	       "td-shim td-shim-tools/src/tee_info_hash.rs: 32 bytes");
 
-/* td-shim td-shim-tools/src/tee_info_hash.rs: section types and attribute bits. */
+/*
+ * td-shim td-shim-tools/src/tee_info_hash.rs: section types and attribute bits.
+ */
 #define TDX_TDVF_SECTION_BFV	       0u
 #define TDX_TDVF_SECTION_CFV	       1u
 #define TDX_TDVF_SECTION_TD_HOB	       2u

@@ -25,7 +25,10 @@ _Static_assert(
 	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	"libmeasure assumes a little-endian host (AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py)");
 
-/* AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py: the VMMs whose reset state sev-snp-measure knows. */
+/*
+ * AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py: the
+ * VMMs whose reset state sev-snp-measure knows.
+ */
 enum vmsa_vmm_type {
 	VMSA_VMM_QEMU = 1,
 	VMSA_VMM_EC2 = 2,
@@ -34,7 +37,8 @@ enum vmsa_vmm_type {
 
 /*
  * The reset-vector VMSA of one vCPU (sev-snp-measure `snp` and `seves`
- * modes, AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py): eip is VMSA_BSP_EIP for the BSP and the OVMF SEV-ES
+ * modes, AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13,
+ * sevsnpmeasure/vmsa.py): eip is VMSA_BSP_EIP for the BSP and the OVMF SEV-ES
  * reset-block address for APs; vcpu_sig is the CPUID(1).EAX value that QEMU
  * passes in RDX (EC2 and GCE use 0x600 and ignore it); sev_features are the
  * guest features (SEV-ES: 0). -1 for an unknown vmm, else 0.
@@ -44,7 +48,8 @@ int vmsa_build(uint8_t page[VMSA_SIZE], enum vmsa_vmm_type vmm, uint32_t eip,
 	__attribute__((warn_unused_result));
 
 /*
- * The `snp:svsm` VMSA (old COCONUT-SVSM flow with a QEMU fork, AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py):
+ * The `snp:svsm` VMSA (old COCONUT-SVSM flow with a QEMU fork, AMD APM vol. 2,
+ * Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py):
  * flat 32-bit segments, CR0.PE, rip = the SVSM entry, sev_features (1 in
  * sev-snp-measure), and x87_fcw left 0 as the hardware-derived vectors need.
  */
