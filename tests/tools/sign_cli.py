@@ -175,7 +175,8 @@ def check_sign_then_verify(fx):
 def check_id_block_verifies_with_openssl_cli(fx):
     out, blk = fx.path("signed.igvm"), fx.path("block.bin")
     rc, text = fx.sign(out, "--guest-svn", "9", "--export-id-block", blk)
-    expect(rc == 0, f"sign: exit {rc}", text)
+    expect(rc == 0 and f"wrote {blk} (the 96-byte ID block) and {blk}.sig"
+           in text, f"sign: exit {rc}, or no line naming the export", text)
     with open(blk, "rb") as f:
         block = f.read()
     with open(blk + ".sig", "rb") as f:

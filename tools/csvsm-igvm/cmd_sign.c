@@ -387,6 +387,13 @@ static void report(const struct sign_args *a)
 		"image ID %s, policy 0x%llx\n",
 		a->out, ld, a->p.guest_svn, fam, img,
 		(unsigned long long)a->p.policy);
+	if (a->export_block)
+		fprintf(util_report_stream(a->export_block),
+			"wrote %s (the 96-byte ID block) and %s.sig (r, s)\n",
+			a->export_block, a->export_block);
+	if (a->export_auth)
+		fprintf(util_report_stream(a->export_auth),
+			"wrote %s (ID_AUTH_INFO)\n", a->export_auth);
 }
 
 static int sign_file(struct sign_args *a, bool need_metadata, char *err)
