@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Benchmark (not a test) of SEV-SNP launch-digest speed over a 256 MiB
- * image of NORMAL pages, shared/reference/igvm-and-measurement.md §2.1
- * "Speed" and §7 item 10:
+ * image of NORMAL pages (the PAGE_INFO chain of AMD 56860, Table 67, is
+ * serial; only the page hashes can run in parallel):
  *   (a) OpenSSL SHA-384 of 4 KiB blocks on one core: one core's limit;
  *   (b) snp_update_normal_pages(), one worker per online CPU;
  *   (c) the same forced to one thread.

@@ -5,9 +5,13 @@
   1. allocator throughput (bench/alloc_bench.c, hosted, -O2): alloc+free
      pairs per second for 4 KiB pages and 64-byte objects, next to glibc;
   2. the SNP launch measurement of a 256 MiB image (bench/measure_bench.c)
-     against OpenSSL's single-core SHA-384 throughput on 4 KiB blocks;
+     against OpenSSL's single-core SHA-384 throughput on 4 KiB blocks, and
+     csvsm-snp-measure end to end on Debian's OVMF.fd and a 256 MiB image,
+     next to sev-snp-measure 0.0.13 when SEV_SNP_MEASURE names a checkout
+     (these are the figures docs/tools.md quotes);
   3. the SVSM's own software cost per call in instructions (callgrind):
-     QUERY_PROTOCOL and a 510-entry PVALIDATE, next to a VMPL round trip;
+     QUERY_PROTOCOL and a 510-entry PVALIDATE, per call and per page, next
+     to the VMPL round trip that carries each call;
   4. the SVSM's static memory footprint at "ready" (booted in QEMU with
      TCG): what it occupies of its region for 1, 4 and 64 vCPUs, next to the
      16 MiB minimum that the leading Rust SVSM (COCONUT) reserves for itself.
@@ -18,9 +22,10 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
-COCONUT_MIN_KIB = 16 * 1024  # reference/coconut-svsm.md: 16 MiB minimum
-ROUND_TRIP_CYCLES = 32000    # reference/peers-and-users.md: VMPL switch
+COCONUT_MIN_KIB = 16 * 1024  # COCONUT-SVSM tools/igvmbuilder/src/gpa_map.rs: a 16 MiB kernel region
+ROUND_TRIP_CYCLES = 32000    # NestedSGX (arXiv 2402.11438): a VMPL switch costs 32,000-34,000 cycles
 TARGET_KIB = 4 * 1024
 FOOTPRINT = re.compile(r"memory at ready: (\d+) KiB in use, (\d+) KiB heap free, (\d+) KiB region")
 
@@ -63,6 +68,62 @@ def callgrind_per_call(out, workload, iters, calls):
     return (total - model) / calls
 
 
+OVMF = "/usr/share/ovmf/OVMF.fd"
+SNP_ARGS = ["--mode", "snp", "--vcpus", "1", "--vcpu-type", "EPYC-v4", "--ovmf"]
+
+
+def best_time(cmd, runs=3):
+    """Best wall time of runs runs of cmd, or None if it fails."""
+    best = None
+    for _ in range(runs):
+        t = time.monotonic()
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, check=False)
+        t = time.monotonic() - t
+        if proc.returncode != 0:
+            return None
+        best = t if best is None else min(best, t)
+    return best
+
+
+def table(header, rows, note=None):
+    """Prints rows under header, each column as wide as its widest cell;
+    the first column left-aligned, the others right-aligned."""
+    cells = [header] + rows
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    for r in cells:
+        print("  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i])
+                        for i, c in enumerate(r)).rstrip())
+    if note:
+        print(note)
+
+
+def tool_speed(out):
+    """csvsm-snp-measure against sev-snp-measure, end to end."""
+    ours = os.path.join(out, "tools", "csvsm-snp-measure")
+    ref_dir = os.environ.get("SEV_SNP_MEASURE")
+    ref = os.path.join(ref_dir, "sev-snp-measure.py") if ref_dir else None
+    rows = []
+    with tempfile.TemporaryDirectory() as d:
+        big = os.path.join(d, "ovmf-256m.fd")
+        with open(OVMF, "rb") as f:
+            ovmf = f.read()
+        with open(big, "wb") as f:
+            f.write(bytes((256 << 20) - len(ovmf)) + ovmf)
+        for label, image in (("OVMF.fd (2 MiB), snp, 1 vCPU", OVMF),
+                             ("256 MiB image, snp, 1 vCPU", big)):
+            a = best_time([ours, *SNP_ARGS, image])
+            b = best_time([sys.executable, ref, *SNP_ARGS, image]) if ref else None
+            rows.append([label, f"{a:.3f}" if a else "failed",
+                         f"{b:.3f}" if b else "-",
+                         f"{b / a:.1f}x" if a and b else "-"])
+    table(["input", "csvsm-snp-measure s", "sev-snp-measure 0.0.13 s",
+           "speed-up"], rows,
+          "(best of 3, wall time; set SEV_SNP_MEASURE=DIR, a sev-snp-measure "
+          "0.0.13 checkout, for its column)" if not ref else
+          "(best of 3, wall time, both tools on this machine in this run)")
+
+
 def footprint(out, vcpus):
     mem = "1G" if vcpus > 16 else "256M"
     proc = subprocess.run([os.path.join(out, "tools", "csvsm-run"), "--accel", "tcg",
@@ -87,33 +148,50 @@ def main():
     print("\n== SNP launch measurement of a 256 MiB image (hosted, one run)")
     sys.stdout.flush()
     subprocess.run([os.path.join(args.out, "bench", "measure_bench")], check=False)
+    print()
+    tool_speed(args.out)
 
     print("\n== SVSM software cost per call (instructions, callgrind)")
-    print(f"{'call':<36} {'instructions':>12} {'vs 32,000-cycle round trip':>28}")
-    for label, workload, calls, iters in (
-            ("QUERY_PROTOCOL", "query", 1000, 1000),
-            ("PVALIDATE, 510 x 4 KiB (avg of validate and rescind)",
-             "pvalidate", 4, 2)):
+    rows = []
+    for label, workload, calls, iters, pages in (
+            ("QUERY_PROTOCOL", "query", 1000, 1000, 0),
+            ("PVALIDATE, 510 x 4 KiB", "pvalidate", 4, 2, 510)):
         ins = callgrind_per_call(args.out, workload, iters, calls)
         if ins is None:
-            print(f"{label:<36} {'failed':>12}")
+            rows.append([label, "failed", "-", "-", "-"])
             continue
-        print(f"{label:<36} {ins:>12.0f} {100.0 * ins / ROUND_TRIP_CYCLES:>27.2f}%")
-    print("(a VMPL round trip costs about 32,000-34,000 cycles on hardware, "
-          "NestedSGX; target for a simple call: under 2%, i.e. 640 instructions)")
+        per_page = ins / pages if pages else None
+        rows.append([label, f"{ins:.0f}",
+                     f"{100.0 * ins / ROUND_TRIP_CYCLES:.2f}%",
+                     f"{per_page:.0f}" if pages else "-",
+                     f"{100.0 * per_page / ROUND_TRIP_CYCLES:.2f}%"
+                     if pages else "-"])
+    table(["call", "instr/call", "call / round trip", "instr/page",
+           "page / round trip"], rows,
+          "(round trip: the VMPL switch into the SVSM and back, about 32,000 "
+          "cycles on hardware (NestedSGX);\n call / round trip: the SVSM's "
+          "software cost of one call next to the switch that carries it, "
+          "target under 2% for a simple call;\n page / round trip: for a "
+          "batched call, the software cost per page next to one switch, the "
+          "price of validating pages one call at a time.\n PVALIDATE is the "
+          "average of validating and rescinding; the model's emulation of "
+          "the instruction is excluded.)")
 
     print("\n== static memory footprint at \"ready\" (SVSM alone)")
-    print(f"{'vCPUs':>5} {'in use KiB':>11} {'region KiB':>11} "
-          f"{'vs COCONUT 16 MiB':>18} {'vs 4 MiB target':>16}")
+    rows = []
     for vcpus in (1, 4, 64):
         r = footprint(args.out, vcpus)
         if r is None:
-            print(f"{vcpus:>5} boot failed")
+            rows.append([str(vcpus), "boot failed", "-", "-", "-"])
             continue
         used, region = r
-        print(f"{vcpus:>5} {used:>11} {region:>11} {used / COCONUT_MIN_KIB:>17.3f}x "
-              f"{used / TARGET_KIB:>15.3f}x")
-    print("(region KiB is what the IGVM file reserves: SVSM_SIZE, sized for 64 vCPUs)")
+        rows.append([str(vcpus), str(used), str(region),
+                     f"{used / COCONUT_MIN_KIB:.3f}x",
+                     f"{used / TARGET_KIB:.3f}x"])
+    table(["vCPUs", "in use KiB", "region KiB", "vs COCONUT 16 MiB",
+           "vs 4 MiB target"], rows,
+          "(region KiB is what the IGVM file reserves: SVSM_SIZE, sized for "
+          "64 vCPUs)")
     return 0
 
 

@@ -10,15 +10,28 @@ HOST_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 HOST_CFLAGS := -std=gnu11 -O2 -g $(HOST_WARN) -D_FORTIFY_SOURCE=2 \
 	-fstack-protector-strong -ffile-prefix-map=$(CURDIR)=. \
 	-Iinclude -Itools/libigvm -Itools/libmeasure -Itools/common -MMD -MP
+# Every library the host code can need (the unit tests and fuzzers link all
+# of it); each tool links only what it uses.
 HOST_LDLIBS := -lz -lcrypto -lgcrypt -lpthread
+CSVSM_IGVM_LDLIBS := -lz -lcrypto -lgcrypt -lpthread
+CSVSM_SNP_MEASURE_LDLIBS := -lz -lcrypto -lpthread
+CSVSM_RUN_LDLIBS := -lz
 
-LIBIGVM_SRCS := $(wildcard tools/libigvm/*.c)
+# The IGVM library, with the one tools/common file it needs.
+LIBIGVM_SRCS := $(wildcard tools/libigvm/*.c) tools/common/bytes.c
+# libigvm includes tools/common/bytes.h; the fuzz seed generator's rule
+# (mk/tests.mk) compiles it without -Itools/common, so add it here.
+$(O)/fuzz/igvm_seed: HOST_CC += -Itools/common
 # Launch measurement (SNP digest, VMSA, OVMF, TDX MRTD, ID blocks).
 LIBMEASURE_SRCS := $(wildcard tools/libmeasure/*.c)
-TOOLS_COMMON_SRCS := tools/common/util.c
+# ID blocks: signing and verifying; only csvsm-igvm needs them.
+IDBLOCK_SRCS := $(wildcard tools/libmeasure/idblock*.c)
+TOOLS_COMMON_SRCS := tools/common/util.c tools/common/progress.c
+# --version: needs the generated version header, so not in the unit tests.
+TOOLS_VERSION_SRC := tools/common/version.c
 CSVSM_IGVM_SRCS := $(wildcard tools/csvsm-igvm/*.c)
 CSVSM_RUN_SRCS := tools/csvsm-run/main.c tools/csvsm-run/plan.c \
-	tools/csvsm-run/vpctx.c
+	tools/csvsm-run/vpctx.c tools/csvsm-run/qemu.c
 
 hobj = $(patsubst %,$(O)/host-obj/%.o,$(1))
 HOST_TOOLS := $(O)/tools/csvsm-igvm $(O)/tools/csvsm-run \
@@ -26,20 +39,25 @@ HOST_TOOLS := $(O)/tools/csvsm-igvm $(O)/tools/csvsm-run \
 
 # sev-snp-measure's command line, on libmeasure.
 CSVSM_SNP_MEASURE_SRCS := $(wildcard tools/csvsm-snp-measure/*.c)
-$(O)/tools/csvsm-snp-measure: $(call hobj,$(CSVSM_SNP_MEASURE_SRCS) $(LIBMEASURE_SRCS) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS))
+$(O)/tools/csvsm-snp-measure: $(call hobj,$(CSVSM_SNP_MEASURE_SRCS) $(filter-out $(IDBLOCK_SRCS),$(LIBMEASURE_SRCS)) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC))
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+	$(Q)$(HOST_CC) -o $@ $^ $(CSVSM_SNP_MEASURE_LDLIBS)
 
 $(O)/host-obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itools/csvsm-run -c -o $@ $<
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c -o $@ $<
 
-$(O)/tools/csvsm-igvm: $(call hobj,$(CSVSM_IGVM_SRCS) $(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) $(TOOLS_COMMON_SRCS))
+# The launcher's own headers (launch.h, resetstub.h) are for its objects only.
+$(call hobj,$(CSVSM_RUN_SRCS)): HOST_CFLAGS += -Itools/csvsm-run
+$(call hobj,$(TOOLS_VERSION_SRC)): HOST_CFLAGS += -I$(dir $(VERSION_H))
+$(call hobj,$(TOOLS_VERSION_SRC)): $(VERSION_H)
+
+$(O)/tools/csvsm-igvm: $(call hobj,$(CSVSM_IGVM_SRCS) $(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC))
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+	$(Q)$(HOST_CC) -o $@ $^ $(CSVSM_IGVM_LDLIBS)
 
 # The reset stub: assembled, linked at 0xffff0000, flattened to 64 KiB.
 RESETSTUB_BIN := $(O)/host-obj/resetstub.bin
@@ -54,7 +72,7 @@ $(RESETSTUB_BIN): tools/csvsm-run/resetstub.S tools/csvsm-run/resetstub.h tools/
 $(O)/host-obj/stub_blob.o: tools/csvsm-run/stub_blob.S $(RESETSTUB_BIN)
 	$(Q)$(HOST_CC) -c -DRESETSTUB_BIN='"$(RESETSTUB_BIN)"' -o $@ $<
 
-$(O)/tools/csvsm-run: $(call hobj,$(CSVSM_RUN_SRCS) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS)) $(O)/host-obj/stub_blob.o
+$(O)/tools/csvsm-run: $(call hobj,$(CSVSM_RUN_SRCS) $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC)) $(O)/host-obj/stub_blob.o
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
-	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+	$(Q)$(HOST_CC) -o $@ $^ $(CSVSM_RUN_LDLIBS)

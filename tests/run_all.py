@@ -6,7 +6,7 @@ Suites:
   unit     hosted unit tests under ASan/UBSan (out/tests/unit_tests)
   kernel   the in-kernel tests, booted in QEMU with TCG (run_svtest.py)
   system   whole-system checks on the real binaries (tests/qemu/system.py)
-  *_cli    command-line checks of the host tools (tests/qemu/*_cli.py)
+  *_cli    command-line checks of the host tools, no QEMU (tests/tools/*_cli.py)
 """
 import argparse
 import os
@@ -55,12 +55,12 @@ def main():
         "system": [sys.executable, os.path.join(HERE, "qemu", "system.py"),
                    "--out", o],
     }
-    # Command-line checks of the host tools, one file per tool.
-    for name in ("tools_cli", "igvm_measure_cli", "measure_cli", "sign_cli",
-                 "psp_openssl_cli", "attest_openssl_cli"):
-        path = os.path.join(HERE, "qemu", name + ".py")
-        if os.path.exists(path):
-            suites[name] = [sys.executable, path, "--out", o]
+    # Command-line checks of the host tools: every tests/tools/*_cli.py.
+    tools_dir = os.path.join(HERE, "tools")
+    for fname in sorted(os.listdir(tools_dir)):
+        if fname.endswith("_cli.py"):
+            suites[fname[:-3]] = [sys.executable,
+                                  os.path.join(tools_dir, fname), "--out", o]
     total_p = total_f = 0
     for name, cmd in suites.items():
         if args.only and name != args.only:

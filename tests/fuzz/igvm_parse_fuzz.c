@@ -2,7 +2,8 @@
 /*
  * libFuzzer target for igvm_parse(): an IGVM file is untrusted input to the
  * host tools, so parsing must be total. Each input is parsed twice: as given,
- * and with total_file_size and the checksum repaired (igvm_defs 0.4.0), so
+ * and with total_file_size and the checksum repaired (igvm_defs 0.4.0,
+ * IGVM_FIXED_HEADER), so
  * that mutations reach the TLV walk and the semantic checks instead of
  * stopping at the checksum. When a file parses, every header body and every
  * file-data range it names is read, so ASan sees any view that the parser

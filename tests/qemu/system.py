@@ -7,13 +7,16 @@ message) to fail. The last line printed is "N passed, N failed".
 """
 import filecmp
 import os
+import signal
+import subprocess
+import time
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
-from checks import expect, sh
+from checks import ROOT, expect, sh
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
 
 
@@ -144,6 +147,105 @@ def check_launcher_rejects_bad_options():
     expect(rc == 2 and "No such file" in text, "missing file", text)
 
 
+def children(pid):
+    """The pids of pid's child processes (from /proc)."""
+    kids = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                kids += [int(x) for x in f.read().split()]
+        except OSError:
+            pass
+    return kids
+
+
+def alive(pid):
+    """True while pid exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def launcher_killed_by(sig):
+    """Starts the launcher, sends it sig once QEMU runs; returns (rc, text)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, TMPDIR=tmp)
+        proc = subprocess.Popen(
+            [os.path.join(OUT, "tools", "csvsm-run"), "--accel", "tcg",
+             os.path.join(OUT, "svsm.igvm")], cwd=ROOT, env=env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT)
+        try:
+            qemu = []
+            for _ in range(200):
+                qemu = children(proc.pid)
+                if qemu and os.listdir(tmp):
+                    break
+                time.sleep(0.05)
+            expect(qemu and os.listdir(tmp), "QEMU or its folder never appeared")
+            time.sleep(0.5)
+            proc.send_signal(sig)
+            out, _ = proc.communicate(timeout=20)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        text = out.decode("utf-8", "replace")
+        for q in qemu:
+            expect(not alive(q), f"{sig.name}: QEMU (pid {q}) still runs", text)
+        expect(os.listdir(tmp) == [], f"{sig.name}: left in TMPDIR: "
+               f"{os.listdir(tmp)}", text)
+        return proc.returncode, text
+
+
+def check_launcher_sigterm_takes_qemu_and_files():
+    rc, text = launcher_killed_by(signal.SIGTERM)
+    expect(rc == 128 + signal.SIGTERM, f"exit {rc}, want 143", text)
+
+
+def check_launcher_sighup_takes_qemu_and_files():
+    rc, text = launcher_killed_by(signal.SIGHUP)
+    expect(rc == 128 + signal.SIGHUP, f"exit {rc}, want 129", text)
+
+
+def check_launcher_sigint_alone_ends_it():
+    # SIGINT to the launcher only (not to QEMU, as a terminal would).
+    rc, text = launcher_killed_by(signal.SIGINT)
+    expect(rc == 130, f"exit {rc}, want 130", text)
+
+
+def check_launcher_says_it_waits_for_gdb():
+    rc, text = launcher("--gdb", "--timeout", "2", "--accel", "tcg",
+                        os.path.join(OUT, "svsm.igvm"))
+    expect("waiting for gdb on :1234" in text, "no gdb line", text)
+    expect(rc in (124, 3), f"exit {rc}", text)
+
+
+def check_launcher_checks_loglevel_and_arguments():
+    image = os.path.join(OUT, "svsm.igvm")
+    for word in ("loglevel=abc", "loglevel=5", "loglevel=51", "loglevel=",
+                 "loglevel=100"):
+        rc, text = launcher("--cmdline", word, "--dry-run", image)
+        expect(rc == 2 and word in text and "10..50" in text
+               and len(text.strip().splitlines()) == 1,
+               f"--cmdline {word}: exit {rc}", text)
+    rc, text = launcher(image, "stray")
+    expect(rc == 2 and "'stray'" in text and "--" in text,
+           f"extra argument: exit {rc}", text)
+    rc, text = launcher("--cmdline", "loglevel=50", "--exit-on-ready",
+                        "--accel", "tcg", "--timeout", "60", image, "--",
+                        "-name", "csvsm-test")
+    expect(rc == 0, f"loglevel=50 with QEMU arguments after --: exit {rc}",
+           text)
+
+
+def check_launcher_version():
+    rc, text = launcher("--version")
+    expect(rc == 0 and text.startswith("csvsm-run (csvsm "), f"exit {rc}", text)
+
+
 def check_launcher_rejects_memory_below_region():
     # 32 MiB of RAM holds the 16-20 MiB region; the trampoline page is low.
     rc, text = launcher("--memory", "32M", "--exit-on-ready", "--accel", "tcg",
@@ -166,12 +268,14 @@ def check_builder_rejects_bad_input():
         junk = os.path.join(d, "junk")
         with open(junk, "wb") as f:
             f.write(b"\x7fELF" + b"\0" * 100)
-        for args in (["--kernel", junk], ["--kernel", os.path.join(OUT, "svsm.elf"),
-                                          "--region-base", "0x2000000"],
-                     ["--kernel", os.path.join(OUT, "svsm.elf"),
-                      "--region-size", "0x1000"]):
+        # A bad kernel fails (1); a bad option value is a usage error (2).
+        for want, args in ((1, ["--kernel", junk]),
+                           (1, ["--kernel", os.path.join(OUT, "svsm.elf"),
+                                "--region-base", "0x2000000"]),
+                           (2, ["--kernel", os.path.join(OUT, "svsm.elf"),
+                                "--region-size", "0x1000"])):
             rc, text = sh([tool, "build", *args, "-o", os.path.join(d, "x.igvm")])
-            expect(rc == 1 and len(text.strip().splitlines()) == 1 and
+            expect(rc == want and len(text.strip().splitlines()) == 1 and
                    text.startswith("csvsm-igvm: "), f"{args}: exit {rc}", text)
             expect(not os.path.exists(os.path.join(d, "x.igvm")),
                    "output written on error")

@@ -35,7 +35,7 @@ static struct build_options snp_options(void)
  * The index of the first header of `type` (a platform, policy, page-data or
  * VP-context header) whose compatibility mask includes `mask`, or -1. The
  * mask is the first field of a platform header and at offset 8 in the
- * others (reference §1.4).
+ * others (igvm_defs 0.4.0, IGVM_VHS_*).
  */
 static int find(const struct igvm_file *f, uint32_t type, uint32_t mask,
 		int from)
@@ -237,6 +237,35 @@ TEST(build_snp, firmware_ends_at_4g_and_metadata_is_measured)
 	}
 	lfix_built_free(&b);
 	free(fw);
+}
+
+TEST(build_snp, rejects_reserved_policy_bits)
+{
+	static const uint64_t bad[] = {0, 0x10000, ~0ull,
+				       0x30000 | (1ull << 26),
+				       0x30000 | (1ull << 63)};
+	struct kernel_elf k;
+	struct build_options o = snp_options();
+	uint8_t *out = NULL;
+	size_t len = 0;
+	char err[256];
+
+	lfix_make_elf(&k);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o.policy = bad[i];
+		err[0] = '\0';
+		EXPECT_NE(build_igvm(&o, k.b, sizeof(k.b), &out, &len, err,
+				     sizeof(err)),
+			  0);
+		EXPECT_TRUE(strstr(err, "policy") != NULL);
+		EXPECT_TRUE(out == NULL);
+	}
+	/* Every defined bit with bit 17 set is accepted. */
+	o.policy = (1ull << 26) - 1;
+	EXPECT_EQ(
+		build_igvm(&o, k.b, sizeof(k.b), &out, &len, err, sizeof(err)),
+		0);
+	free(out);
 }
 
 TEST(build_snp, rejects_bad_firmware)

@@ -6,8 +6,9 @@
  * DER and point encodings (decoded here, independently of the library),
  * RFC 6979 A.2.6 for the deterministic mode, sign -> verify round trips and
  * one rejection per field that verification must cover. Keys are generated
- * at test time; no key file is committed. Formats: shared/reference/
- * igvm-and-measurement.md §1.4, §4; vectors: §6 ("ref §x").
+ * at test time; no key file is committed. Formats: igvm_defs
+ * 0.4.0 (IGVM_VHS_SNP_ID_BLOCK), AMD 56860 SNP_LAUNCH_FINISH (ID_BLOCK,
+ * ID_AUTH_INFO); vectors: sev-snp-measure 0.0.13, tests/test_id_block.py.
  */
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -24,7 +25,7 @@
 
 #define P384 IDBLOCK_P384_SIZE
 
-/* ref §6, sev-snp-measure tests/test_id_block.py: the LD and the block. */
+/* sev-snp-measure 0.0.13, tests/test_id_block.py: the LD and the block. */
 static const char vector_ld_b64[] =
 	"B28FLQi9p6cAqipgjFyqawDrrSl7bWioWkWx5mmlWLZ+G5HShKMB/mPE+gdQRn7t";
 static const char vector_block_b64[] =
@@ -149,7 +150,10 @@ static bool point_of(EVP_PKEY *pkey, uint8_t pt[1 + 2 * P384])
 	       len == 1 + 2 * P384 && pt[0] == 4;
 }
 
-/* ref §4: the 0x404-byte SNP key built by hand from OpenSSL's point. */
+/*
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the 0x404-byte SNP key
+ * built by hand from OpenSSL's point.
+ */
 static bool snp_key_digest_of(EVP_PKEY *pkey, uint8_t out[48])
 {
 	uint8_t buf[0x404] = {0};
@@ -248,7 +252,10 @@ static const struct idblock_params sample_params = {
 	.policy = 0x30000,
 };
 
-/* ref §6: sev-snp-measure's ID block vector, byte for byte. */
+/*
+ * sev-snp-measure 0.0.13, tests/test_id_block.py: its ID block vector, byte for
+ * byte.
+ */
 TEST(idblock, block_matches_sev_snp_measure_vector)
 {
 	struct idblock_params p = {.policy = 0x30000};
@@ -262,7 +269,10 @@ TEST(idblock, block_matches_sev_snp_measure_vector)
 	EXPECT_TRUE(!memcmp(&block, want, 96));
 }
 
-/* ref §4 table: where each field of the 96-byte block lands. */
+/*
+ * AMD 56860, the ID_BLOCK structure: where each field of the 96-byte block
+ * lands.
+ */
 TEST(idblock, block_field_offsets)
 {
 	struct idblock_snp_id_block block;
@@ -282,7 +292,10 @@ TEST(idblock, block_field_offsets)
 	EXPECT_EQ(b[0x58] | b[0x59] | b[0x5B], 0);
 }
 
-/* ref §4 ID_AUTH_INFO table, at the byte offsets of the firmware ABI. */
+/*
+ * AMD 56860, the ID_AUTH_INFO structure, at the byte offsets of the firmware
+ * ABI.
+ */
 TEST(idblock, auth_info_layout)
 {
 	struct igvm_vhs_snp_id_block d = {0};
@@ -586,7 +599,10 @@ TEST(idblock, round_trip_with_author_key)
 	EXPECT_EQ(rep.block.guest_svn, 7);
 	EXPECT_EQ(rep.block.policy, 0x30000);
 	EXPECT_TRUE(!memcmp(rep.block.family_id, sample_params.family_id, 16));
-	/* ref §4: the author signs the SNP form of the ID key. */
+	/*
+	 * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the author
+	 * signs the SNP form of the ID key.
+	 */
 	idblock_snp_key_from_igvm(&d.id_public_key, &snp);
 	EXPECT_TRUE(openssl_verifies(au.pkey, &snp, sizeof(snp),
 				     &d.author_key_signature));

@@ -5,7 +5,7 @@
  * validation rule. Invalid files are made two ways: by patching a valid file
  * and re-sealing its checksum with zlib (so the intended check fires, not the
  * checksum), and by laying out raw TLVs that the builder would refuse.
- * Format facts: shared/reference/igvm-and-measurement.md §1 ("ref §1.x").
+ * Format facts: the IGVM crate igvm_defs 0.4.0 (igvm_defs/src/lib.rs).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -193,7 +193,10 @@ static uint8_t *sample_file(uint32_t version, size_t *len)
 	return out;
 }
 
-/* Recomputes the ref §1.6 checksum with zlib directly (not libigvm). */
+/*
+ * Recomputes the igvm_defs 0.4.0, IGVM_FIXED_HEADER.checksum checksum with zlib
+ * directly (not libigvm).
+ */
 static void reseal(uint8_t *buf, size_t len)
 {
 	struct igvm_fixed_header_v2 fh = {0};
@@ -262,7 +265,10 @@ static bool accepts(const uint8_t *buf, size_t len)
 	return true;
 }
 
-/* Every header and every data byte survives write -> parse (ref §1.1). */
+/*
+ * Every header and every data byte survives write -> parse (igvm_defs 0.4.0,
+ * IGVM_FIXED_HEADER and the variable headers).
+ */
 static void check_round_trip(uint32_t version)
 {
 	struct sample s;
@@ -535,7 +541,7 @@ TEST(igvm, tlv_lengths)
 		  {IGVM_VHT_SUPPORTED_PLATFORM, 12, &plat_snp}, POLICY);
 	RAW_CHECK("length 24, want 16", PLAT,
 		  {IGVM_VHT_GUEST_POLICY, 24, pattern});
-	/* VP_CONTEXT is 20 bytes (ref §1.4); 24 is wrong. */
+	/* VP_CONTEXT is 20 bytes (igvm_defs 0.4.0, IGVM_VHS_*); 24 is wrong. */
 	RAW_CHECK("want 20", PLAT, {IGVM_VHT_VP_CONTEXT, 24, pattern});
 }
 
@@ -700,6 +706,44 @@ TEST(igvm, parameter_areas)
 #undef AREA
 #undef USE
 #undef INSERT
+}
+
+/* The bounds of igvm.h, checked once by the parser for every tool. */
+TEST(igvm, size_bounds)
+{
+	struct igvm_vhs_parameter_area big = {IGVM_MAX_PARAMETER_AREA, 0, 0};
+	struct igvm_vhs_parameter_area a1 = {IGVM_MAX_PARAMETER_AREA, 1, 0};
+	struct igvm_vhs_parameter_area a2 = {IGVM_MAX_PARAMETER_AREA, 2, 0};
+	struct igvm_vhs_parameter_area a3 = {IGVM_MAX_PARAMETER_AREA, 3, 0};
+	struct igvm_vhs_parameter_area a4 = {PAGE, 4, 0};
+	struct igvm_vhs_parameter_insert ins = {IGVM_MAX_GPA - PAGE, 1, 4};
+	struct igvm_vhs_page_data top = {.gpa = IGVM_MAX_GPA - PAGE,
+					 .compatibility_mask = 1};
+	struct igvm_vhs_required_memory r = {IGVM_MAX_GPA, 1, PAGE, 0, 0};
+#define AREA(a) {IGVM_VHT_PARAMETER_AREA, 16, &(a)}
+
+	RAW_CHECK(OK, PLAT, AREA(big));
+	big.number_of_bytes = IGVM_MAX_PARAMETER_AREA + PAGE;
+	RAW_CHECK("larger than the 64 MiB", PLAT, AREA(big));
+	big.number_of_bytes = 1ull << 52; /* made measure spin for minutes */
+	RAW_CHECK("larger than the 64 MiB", PLAT, AREA(big));
+	big.number_of_bytes = IGVM_MAX_PARAMETER_AREA;
+	/* Four areas of 64 MiB are the 256 MiB total; one page more is not. */
+	RAW_CHECK(OK, PLAT, AREA(big), AREA(a1), AREA(a2), AREA(a3));
+	RAW_CHECK("add up to more than 256 MiB", PLAT, AREA(big), AREA(a1),
+		  AREA(a2), AREA(a3), AREA(a4));
+	/* GPA ranges end at or below 2^52. */
+	RAW_CHECK(OK, PLAT, AREA(a4), {IGVM_VHT_PARAMETER_INSERT, 16, &ins});
+	ins.gpa = IGVM_MAX_GPA;
+	RAW_CHECK("2^52", PLAT, AREA(a4),
+		  {IGVM_VHT_PARAMETER_INSERT, 16, &ins});
+	RAW_CHECK(OK, PLAT, {IGVM_VHT_PAGE_DATA, sizeof(top), &top});
+	top.gpa = IGVM_MAX_GPA;
+	RAW_CHECK("2^52", PLAT, {IGVM_VHT_PAGE_DATA, sizeof(top), &top});
+	top.gpa = ~0ull & ~(uint64_t)(PAGE - 1); /* would wrap */
+	RAW_CHECK("2^52", PLAT, {IGVM_VHT_PAGE_DATA, sizeof(top), &top});
+	RAW_CHECK("2^52", PLAT, {IGVM_VHT_REQUIRED_MEMORY, 24, &r});
+#undef AREA
 }
 
 TEST(igvm, required_memory_and_id_block)

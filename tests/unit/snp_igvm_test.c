@@ -2,7 +2,7 @@
 /*
  * Hosted tests of tools/libmeasure/igvm_snp.c: the SNP launch digest of
  * IGVM files built here, the micro-vectors through the IGVM path, VMSA
- * placement, the loader switches (reference §2.2), and malformed files.
+ * placement, the loader switches (QEMU backends/igvm.c), and malformed files.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +73,10 @@ static int measure_igvm(const uint8_t *file, size_t len,
 	return rc;
 }
 
-/* One page per file, measured without VMSAs: the ref §6 micro-vectors. */
+/*
+ * One page per file, measured without VMSAs: the sev-snp-measure 0.0.13 GCTX
+ * micro-vectors.
+ */
 static bool igvm_page_is(uint64_t gpa, uint32_t flags, uint16_t type,
 			 const uint8_t *data, bool native_zero,
 			 const char *want)
@@ -392,4 +395,82 @@ TEST(snp_igvm, contiguous_run_equals_page_by_page)
 	EXPECT_EQ(memcmp(ld, c.ld, SNP_LD_SIZE), 0);
 	free(f);
 	free(data);
+}
+
+/*
+ * Parses f and counts its unmeasured pages with data; -1 if it does not parse.
+ */
+static long unmeasured_pages(const uint8_t *f, size_t len)
+{
+	struct igvm_file p;
+	char err[IGVM_ERR_LEN];
+	long n;
+
+	if (!f || igvm_parse(f, len, &p, err))
+		return -1;
+	n = (long)igvm_snp_unmeasured_data_pages(&p);
+	igvm_file_free(&p);
+	return n;
+}
+
+/*
+ * The data `sign` refuses to endorse: UNMEASURED pages and inserted
+ * parameter areas that carry non-zero data for the SEV-SNP platform.
+ */
+TEST(snp_igvm, unmeasured_data_pages)
+{
+	static uint8_t data[2 * PAGE];
+	struct igvm_vhs_parameter_insert ins = {0x20000, SNP_MASK, 0};
+	struct igvm_builder *b;
+	uint8_t *f;
+	size_t len = 0;
+	int rc;
+
+	fill_pattern(data, sizeof(data), 7);
+	/* Data on an UNMEASURED page, on each platform. */
+	b = ib_new(true, true);
+	rc = b ? igvm_builder_page_data(b, 0x1000, SNP_MASK,
+					IGVM_PAGE_DATA_FLAG_UNMEASURED, 0, data,
+					PAGE)
+	       : -1;
+	f = ib_write(b, rc, &len);
+	EXPECT_EQ(unmeasured_pages(f, len), 1);
+	free(f);
+	b = ib_new(true, true);
+	rc = b ? igvm_builder_page_data(b, 0x1000, NATIVE_MASK,
+					IGVM_PAGE_DATA_FLAG_UNMEASURED, 0, data,
+					PAGE)
+	       : -1;
+	f = ib_write(b, rc, &len);
+	EXPECT_EQ(unmeasured_pages(f, len), 0); /* not the SNP platform */
+	free(f);
+	/* An UNMEASURED page without data, and measured pages: nothing. */
+	b = ib_new(true, false);
+	rc = b ? igvm_builder_page_data(b, 0x1000, SNP_MASK,
+					IGVM_PAGE_DATA_FLAG_UNMEASURED, 0, NULL,
+					0) |
+			     igvm_builder_page_data(b, 0x2000, SNP_MASK, 0, 0,
+						    data, PAGE)
+	       : -1;
+	f = ib_write(b, rc, &len);
+	EXPECT_EQ(unmeasured_pages(f, len), 0);
+	free(f);
+	/* A two-page parameter area with initial data, inserted. */
+	b = ib_new(true, false);
+	rc = b ? igvm_builder_parameter_area(b, 0, 2 * PAGE, data) |
+			     igvm_builder_add(b, IGVM_VHT_PARAMETER_INSERT,
+					      &ins, sizeof(ins))
+	       : -1;
+	f = ib_write(b, rc, &len);
+	EXPECT_EQ(unmeasured_pages(f, len), 2);
+	free(f);
+	/* The same area without data: nothing. */
+	b = ib_new(true, false);
+	rc = b ? igvm_builder_parameter_area(b, 0, 2 * PAGE, NULL) |
+			     igvm_builder_add(b, IGVM_VHT_PARAMETER_INSERT,
+					      &ins, sizeof(ins))
+	       : -1;
+	f = ib_write(b, rc, &len);
+	EXPECT_EQ(unmeasured_pages(f, len), 0);
+	free(f);
 }

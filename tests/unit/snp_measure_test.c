@@ -2,10 +2,12 @@
 /*
  * Hosted tests of the SEV-SNP measurement library (tools/libmeasure: snp,
  * vmsa, ovmf, igvm_snp) against published values, byte for byte:
- * the micro-vectors and VMSA hashes of shared/reference/
- * igvm-and-measurement.md §6, the Debian OVMF.fd digests of §5 (the file is
+ * micro-vectors and VMSA hashes computed with sev-snp-measure 0.0.13's
+ * GCTX and vmsa.py, its tests/test_guest.py vectors, the digests it
+ * prints for Debian's OVMF.fd (the file is
  * installed by scripts/deps.sh, so its absence is a failure), every VMSA
- * field at its §2.3 offset for every vCPU model and VMM, and malformed
+ * field at its offset (AMD APM vol. 2, Table B-4) for every vCPU model and VMM,
+ * and malformed
  * OVMF and IGVM input, which must give errors and never a crash (ASan).
  * Suites here: snp, snp_vmsa; snp_ovmf_test.c and snp_igvm_test.c hold the
  * others (`unit_tests snp` runs all).
@@ -155,7 +157,10 @@ TEST(snp, normal_pages_parallel_equals_serial)
 	EXPECT_GE(snp_online_cpus(), 1);
 }
 
-/* ---- snp_vmsa: the VMSA page, field by field (ref §2.3) ---- */
+/*
+ * ---- snp_vmsa: the VMSA page, field by field (AMD APM vol. 2, Table B-4;
+ * sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py) ----
+ */
 
 struct field {
 	uint16_t off;
@@ -173,7 +178,10 @@ static void put(struct fields *fs, uint16_t off, uint8_t size, uint64_t val)
 	fs->f[fs->n++] = (struct field){off, size, val};
 }
 
-/* ref §2.3: a segment slot {u16 selector, u16 attrib, u32 limit, u64 base} */
+/*
+ * AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py: a
+ * segment slot {u16 selector, u16 attrib, u32 limit, u64 base}
+ */
 static void put_seg(struct fields *fs, uint16_t off, uint16_t sel,
 		    uint16_t attr, uint32_t limit, uint64_t base)
 {
@@ -212,7 +220,10 @@ static bool vmsa_matches(const uint8_t *page, const struct fields *fs)
 	return ok;
 }
 
-/* The registers every VMSA flavour sets (ref §2.3 offsets). */
+/*
+ * The registers every VMSA flavour sets (AMD APM vol. 2, Table B-4;
+ * sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py offsets).
+ */
 static void put_common(struct fields *fs, uint64_t cr0, uint64_t rip,
 		       uint64_t g_pat, uint64_t rdx, uint64_t features,
 		       uint32_t mxcsr, uint16_t fcw)
@@ -345,7 +356,11 @@ TEST(snp_vmsa, svsm_flavour_fields)
 	put_seg(&fs, 0x70, 0, 0x82, 0xffff, 0);
 	put_seg(&fs, 0x80, 0, 0, 0xffff, 0);
 	put_seg(&fs, 0x90, 0, 0x8b, 0xffff, 0);
-	/* ref §2.3: cr0 0x11, sev_features 1, x87_fcw 0 (the quirk). */
+	/*
+	 * AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13,
+	 * sevsnpmeasure/vmsa.py: cr0 0x11, sev_features 1, x87_fcw 0 (the
+	 * quirk).
+	 */
 	put_common(&fs, 0x11, 0xffd00000ull, 0x0007040600070406ull, EPYC_V4, 1,
 		   0x1f80, 0);
 	EXPECT_TRUE(vmsa_matches(page, &fs));
@@ -365,6 +380,9 @@ TEST(snp_vmsa, vmm_names)
 	EXPECT_EQ(vmsa_vmm_type_by_name("", &t), -1);
 }
 
-/* ---- snp_ovmf: Debian's OVMF.fd (ref §5) and malformed images ---- */
+/*
+ * ---- snp_ovmf: Debian's OVMF.fd (sev-snp-measure 0.0.13 on Debian OVMF.fd)
+ * and malformed images ----
+ */
 
 /* Reads a file into an exact-size buffer (so ASan sees any overrun). */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Hosted tests of tools/libmeasure/ovmf.c: the SNP launch digests of
- * Debian's OVMF.fd (reference §5), its structure, and images that are
+ * Debian's OVMF.fd (sev-snp-measure 0.0.13 on Debian OVMF.fd), its structure,
+ * and images that are
  * truncated, corrupt or without SEV metadata, which must give an error and
  * never a crash.
  */

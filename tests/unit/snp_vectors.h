@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the SNP measurement tests share: the published vectors
- * (reference §5, §6), Debian's OVMF paths, and two helpers defined in
+ * (sev-snp-measure 0.0.13: its GCTX micro-vectors, tests/test_guest.py, and
+ * what it prints for Debian's OVMF.fd), Debian's OVMF paths, and two
+ * helpers defined in
  * snp_measure_test.c. The tests are split by subject: snp_measure_test.c
  * (PAGE_INFO chain, VMSAs), snp_ovmf_test.c (OVMF images),
  * snp_igvm_test.c (IGVM files).
@@ -19,7 +21,7 @@
 #define EPYC_V4	  0x800f12u
 #define VMSA_GPA_ 0xFFFFFFFFF000ull
 
-/* ref §6 micro-vectors, LD from zeros. */
+/* Computed with sev-snp-measure 0.0.13's GCTX (gctx.py), LD from zeros. */
 #define LD_NORMAL_ZERO \
 	"9d13634b6014bb21cf059b2dc694e7bff01a8a7137041100cd2b695f3d10fb687267b97808b27f8f471d943bc6f53a20"
 #define LD_ZERO \
@@ -36,7 +38,7 @@
 	"77920c4c629ff47e90c0e174fc1ad0eb6fa664f88cd4739488058a8c6cb1a77b3856f55378e9518d0da99452d51c553a"
 #define VMSA_AP_HASH \
 	"8413b852790765a310d95867a8b00bfca3a802b5a80830044b45e253fe96222657e11e53fcf63eb0e0afd722385bf7b4"
-/* ref §5: Debian OVMF.fd (2022.11-6+deb12u2). */
+/* sev-snp-measure 0.0.13 on Debian OVMF.fd (2022.11-6+deb12u2). */
 #define LD_DEB_SNP \
 	"11570979c77a0adb515761a702527c8b9e11554e730552621d950988613a3a75c6ff1703f540bd22a9beede8fe7a97e3"
 #define LD_DEB_HASH \

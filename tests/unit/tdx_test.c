@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Hosted tests of the TDX MRTD calculator (tools/libmeasure/tdx.c): the
- * micro-vectors of ref §6, Debian's OVMF.fd in both page-add orders (ref §5;
+ * micro-vectors computed with td-shim's algorithm
+ * (td-shim-tools/src/tee_info_hash.rs), Debian's OVMF.fd in both page-add
+ * orders (td_shim_tee_info_hash.py single pass, dstack-mr's two-pass order;
  * the file is a build dependency, so its absence fails), IGVM files built
  * here with expectations replayed from the primitives, and malformed TDVF
  * images (truncations, a corrupted descriptor, a missing TDX entry).
- * "ref §x" = shared/reference/igvm-and-measurement.md.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,9 @@
 #define DEBIAN_OVMF   "/usr/share/ovmf/OVMF.fd"
 #define DEBIAN_NO_TDX "/usr/share/OVMF/OVMF_CODE_4M.fd"
 
-/* ref §5: td_shim_tee_info_hash.py, and the two-pass order. */
+/*
+ * td-shim td_shim_tee_info_hash.py on Debian OVMF.fd, and the two-pass order.
+ */
 #define OVMF_SINGLE                                                        \
 	"4c7206f0f483c524f12c366c711e9049030a8d47c471ee5aa9c4999a08de4057" \
 	"fb887fed0744d5631a212967fb231c47"
@@ -93,10 +96,10 @@ static uint8_t pattern[PAGE];
 static void init_pattern(void)
 {
 	for (unsigned int i = 0; i < PAGE; i++)
-		pattern[i] = (uint8_t)i; /* ref §6: 0..255 repeated x16 */
+		pattern[i] = (uint8_t)i; /* 0..255 repeated x16 */
 }
 
-/* ref §6 micro-vectors. */
+/* Micro-vectors of td-shim's algorithm (td-shim-tools/src/tee_info_hash.rs). */
 TEST(tdx, micro_page_add_only)
 {
 	struct op ops[] = {{ADD, 0, NULL}};
@@ -216,7 +219,8 @@ TEST(tdx, truncated_ovmf_fails_cleanly)
 }
 
 /*
- * A small synthetic TDVF image (ref §3): IMG bytes, descriptor at DESC, the
+ * A small synthetic TDVF image (td-shim td-shim-tools/src/tee_info_hash.rs):
+ * IMG bytes, descriptor at DESC, the
  * GUID table {TDX entry, footer} ending 32 bytes before the end.
  */
 #define IMG  0x4000u

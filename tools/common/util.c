@@ -7,76 +7,292 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+/* Grows *buf to cap bytes; the old copy is wiped, as it may hold a key. */
+static int grow(uint8_t **buf, size_t used, size_t cap)
+{
+	uint8_t *n = malloc(cap);
+
+	if (!n)
+		return -1;
+	if (*buf) {
+		memcpy(n, *buf, used);
+		util_wipe(*buf, used);
+		free(*buf);
+	}
+	*buf = n;
+	return 0;
+}
 
 uint8_t *util_read_file(const char *path, size_t max, size_t *size, char *err,
 			size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	uint8_t *buf = NULL;
-	long len;
+	size_t used = 0;
+	size_t cap;
+	struct stat st;
+	int fd;
 
-	if (!f) {
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		snprintf(err, errlen, "%s: cannot determine size", path);
-		goto out;
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
 	}
-	if ((unsigned long)len > max) {
-		snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
-		goto out;
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a folder, not a file", path);
+		goto fail;
 	}
-	buf = malloc(len ? (size_t)len : 1);
-	if (!buf) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
+		snprintf(err, errlen,
+			 "%s: %llu bytes, more than the %zu bytes accepted",
+			 path, (unsigned long long)st.st_size, max);
+		goto fail;
 	}
-	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
-		snprintf(err, errlen, "%s: read error", path);
-		free(buf);
-		buf = NULL;
-		goto out;
+	/* A regular file is read at its size; a pipe or device up to max. */
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 64u << 10;
+	if (grow(&buf, 0, cap))
+		goto nomem;
+	for (;;) {
+		ssize_t n;
+
+		if (used == cap) {
+			size_t next = cap > max / 2 ? max + 1 : cap * 2;
+
+			if (used > max) {
+				snprintf(err, errlen,
+					 "%s: more than the %zu bytes accepted",
+					 path, max);
+				goto fail;
+			}
+			if (grow(&buf, used, next))
+				goto nomem;
+			cap = next;
+		}
+		n = read(fd, buf + used, cap - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
 	}
-	*size = (size_t)len;
-out:
-	fclose(f);
+	if (used > max) {
+		snprintf(err, errlen, "%s: more than the %zu bytes accepted",
+			 path, max);
+		goto fail;
+	}
+	close(fd);
+	*size = used;
 	return buf;
+nomem:
+	snprintf(err, errlen, "%s: out of memory", path);
+fail:
+	if (buf) {
+		util_wipe(buf, used);
+		free(buf);
+	}
+	close(fd);
+	return NULL;
+}
+
+void util_free_secret(void *p, size_t len)
+{
+	if (!p)
+		return;
+	util_wipe(p, len);
+	free(p);
+}
+
+void util_wipe(void *p, size_t len)
+{
+	if (p && len)
+		explicit_bzero(p, len);
+}
+
+/* Writes all of data to fd; -1 with errno set on failure. */
+static int write_all(int fd, const uint8_t *data, size_t size)
+{
+	while (size) {
+		ssize_t n = write(fd, data, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		data += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Writes in place: a device, a FIFO, or a file in a folder we cannot write. */
+static int write_in_place(const char *path, bool truncate, const void *data,
+			  size_t size, char *err, size_t errlen)
+{
+	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY | (truncate ? O_TRUNC : 0);
+	int fd = open(path, flags);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (write_all(fd, data, size) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (close(fd) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Replaces (or creates) the regular file target atomically: a temporary
+ * file made with mkstemp() next to it, written, synced, given the old
+ * file's mode (or 0666 & ~umask), then renamed over it. user is the path
+ * the user gave, for messages. Returns 1 when the folder refuses the
+ * temporary file, so the caller can fall back to writing in place.
+ */
+static int replace_file(const char *user, const char *target,
+			const struct stat *old, const void *data, size_t size,
+			char *err, size_t errlen)
+{
+	char tmp[PATH_MAX];
+	const char *slash = strrchr(target, '/');
+	int dir_len = slash ? (int)(slash - target + 1) : 0;
+	mode_t mode;
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%.*s.%s.XXXXXX", dir_len, target,
+		     slash ? slash + 1 : target) >= (int)sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", user);
+		return -1;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		if (errno == EACCES || errno == EPERM || errno == EROFS)
+			return 1;
+		snprintf(err, errlen, "%s: cannot create a file next to it: %s",
+			 user, strerror(errno));
+		return -1;
+	}
+	if (old) {
+		mode = old->st_mode & 07777;
+	} else {
+		mode_t mask = umask(0);
+
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	if (write_all(fd, data, size) != 0 || fchmod(fd, mode) != 0 ||
+	    fsync(fd) != 0) {
+		snprintf(err, errlen, "%s: %s", user, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd) != 0 || rename(tmp, target) != 0) {
+		snprintf(err, errlen, "%s: %s", user, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
 }
 
 int util_write_file(const char *path, const void *data, size_t size, char *err,
 		    size_t errlen)
 {
-	char tmp[4096];
-	FILE *f;
+	char target[PATH_MAX];
+	struct stat lst, st;
+	bool link;
+	int rc;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >=
-	    (int)sizeof(tmp)) {
+	if (!*path) {
+		snprintf(err, errlen, "an empty output path");
+		return -1;
+	}
+	link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		if (link) {
+			snprintf(err, errlen,
+				 "%s: a symbolic link to a missing file; not "
+				 "replacing the link",
+				 path);
+			return -1;
+		}
+		rc = replace_file(path, path, NULL, data, size, err, errlen);
+		if (rc == 1)
+			snprintf(err, errlen,
+				 "%s: cannot create it: its folder is not "
+				 "writable",
+				 path);
+		return rc ? -1 : 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a folder, not a file", path);
+		return -1;
+	}
+	/* Devices and FIFOs (also /dev/stdout) are written, never replaced. */
+	if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode))
+		return write_in_place(path, false, data, size, err, errlen);
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen,
+			 "%s: not a regular file, a device or a FIFO; "
+			 "refusing to write it",
+			 path);
+		return -1;
+	}
+	/* A link to a regular file: its target is replaced, not the link. */
+	if (link && !realpath(path, target)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!link && snprintf(target, sizeof(target), "%s", path) >=
+			     (int)sizeof(target)) {
 		snprintf(err, errlen, "%s: path too long", path);
 		return -1;
 	}
-	f = fopen(tmp, "wb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	if (fwrite(data, 1, size, f) != size || fclose(f) != 0) {
-		snprintf(err, errlen, "%s: write error", tmp);
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	rc = replace_file(path, target, &st, data, size, err, errlen);
+	if (rc ==
+	    1) /* An unwritable folder: the file itself may be writable. */
+		return write_in_place(target, true, data, size, err, errlen);
+	return rc;
+}
+
+FILE *util_report_stream(const char *path)
+{
+	struct stat out, file;
+
+	if (fstat(STDOUT_FILENO, &out) == 0 && stat(path, &file) == 0 &&
+	    out.st_dev == file.st_dev && out.st_ino == file.st_ino)
+		return stderr;
+	return stdout;
 }
 
 int util_parse_size(const char *s, uint64_t *out)

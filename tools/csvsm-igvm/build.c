@@ -287,8 +287,7 @@ static struct csvsm_boot_info boot_info_for(const struct build_options *o,
 	return bi;
 }
 
-static int check_options(const struct build_options *o, char *err,
-			 size_t errlen)
+int build_check_options(const struct build_options *o, char *err, size_t errlen)
 {
 	if (o->region_base % (2ull << 20) || o->region_size % (2ull << 20) ||
 	    !o->region_size || o->region_size > (1ull << 30))
@@ -302,6 +301,16 @@ static int check_options(const struct build_options *o, char *err,
 		return fail(
 			err, errlen,
 			"firmware needs the SNP platform and must be 4 KiB multiples, at most 16 MiB");
+	if (o->snp && !(o->policy & BUILD_POLICY_RSVD_MBO))
+		return fail(
+			err, errlen,
+			"SNP guest policy: bit 17 is reserved and must be 1 "
+			"(e.g. 0x30000)");
+	if (o->snp && (o->policy & ~BUILD_POLICY_DEFINED))
+		return fail(
+			err, errlen,
+			"SNP guest policy: bits 26-63 are reserved and must "
+			"be 0");
 	if (o->region_base + o->region_size > FW_TOP - o->fw_size)
 		return fail(
 			err, errlen,
@@ -322,7 +331,7 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 	uint8_t *img = NULL;
 	int rc = -1;
 
-	if (check_options(o, err, errlen) ||
+	if (build_check_options(o, err, errlen) ||
 	    elf_parse(elf_buf, elf_size, &elf, err, errlen))
 		return -1;
 	img = flatten(&elf, o->region_base, &image_end, err, errlen);

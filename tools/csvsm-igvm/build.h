@@ -7,6 +7,13 @@
 #include <stdint.h>
 
 #define BUILD_DEFAULT_POLICY 0x30000ull /* SMT allowed, bit 17 must be 1 */
+/*
+ * SNP guest policy bits (AMD 56860, "Guest Policy"): bit 17 is reserved and
+ * must be one; bits 0-25 are defined (Linux include/linux/psp-sev.h,
+ * SNP_POLICY_MASK_*, up to PAGE_SWAP_DISABLE); the rest are reserved, zero.
+ */
+#define BUILD_POLICY_RSVD_MBO (1ull << 17)
+#define BUILD_POLICY_DEFINED  ((1ull << 26) - 1)
 
 struct build_options {
 	uint64_t region_base; /* SVSM static region, 2 MiB aligned */
@@ -22,6 +29,13 @@ struct build_options {
 };
 
 /* Builds the IGVM file into *out (malloc'ed); -1 with a message in err. */
+/*
+ * The checks of the options alone (region, trampoline, firmware size,
+ * policy), which build_igvm() applies first: 0, or -1 with a message.
+ */
+int build_check_options(const struct build_options *o, char *err,
+			size_t errlen);
+
 int build_igvm(const struct build_options *o, const uint8_t *elf,
 	       size_t elf_size, uint8_t **out, size_t *out_len, char *err,
 	       size_t errlen);

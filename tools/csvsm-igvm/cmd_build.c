@@ -10,6 +10,8 @@
 
 #include "build.h"
 #include "command.h"
+#include "igvm_snp.h"
+#include "ovmf.h"
 #include "util.h"
 
 #define MAX_KERNEL   (64u << 20)
@@ -19,22 +21,65 @@ static int usage(FILE *f, int rc)
 {
 	fprintf(f,
 		"usage: csvsm-igvm build --kernel ELF -o OUT.igvm [options]\n"
+		"  --kernel ELF           the SVSM kernel (required)\n"
+		"  -o, --output FILE      the IGVM file to write (required)\n"
 		"  --region-base ADDR     SVSM region base (default 16M; the link address)\n"
 		"  --region-size SIZE     SVSM region size (default 4M)\n"
 		"  --ap-trampoline ADDR   native AP start page below 1 MiB (default 0x8000)\n"
 		"  --no-snp               native platform only\n"
-		"  --firmware FILE        guest firmware (e.g. OVMF) for SNP, below 4 GiB\n"
-		"  --policy HEX           SNP guest policy (default 0x30000)\n"
+		"  --firmware FILE        guest firmware for SNP, placed to end at 4 GiB:\n"
+		"                         an OVMF image (firmware volume, footer table)\n"
+		"  --policy HEX           SNP guest policy (default 0x30000; bit 17 set,\n"
+		"                         bits 26-63 clear)\n"
 		"  --guest-svn N          version metadata: guest SVN (default 0)\n"
 		"  --family-id HEX32      version metadata: 16-byte family ID\n"
-		"  --image-id HEX32       version metadata: 16-byte image ID\n");
+		"  --image-id HEX32       version metadata: 16-byte image ID\n"
+		"  -h, --help             this text\n"
+		"Sizes and addresses: decimal or 0x hex, with an optional K, M or G.\n");
 	return rc;
+}
+
+/*
+ * A guest firmware must look like one before it is built in and signed:
+ * not empty, starting with a UEFI firmware volume header ("_FVH" at 0x28,
+ * UEFI PI spec vol. 3, EFI_FIRMWARE_VOLUME_HEADER) and ending with OVMF's
+ * footer GUID table in front of the reset vector (edk2
+ * OvmfPkg/ResetVector). A variable store (OVMF_VARS) or a truncated image
+ * fails the second test.
+ */
+static int check_firmware(const char *path, const uint8_t *fw, size_t size,
+			  char *err, size_t errlen)
+{
+	struct ovmf_image img;
+	char why[OVMF_ERR_LEN];
+
+	if (!size)
+		return util_errf(err, errlen, "%s: the firmware file is empty",
+				 path);
+	if (size % 4096)
+		return util_errf(err, errlen,
+				 "%s: %zu bytes, not a multiple of 4096: not a "
+				 "firmware image",
+				 path, size);
+	if (size < 0x2c || memcmp(fw + 0x28, "_FVH", 4) != 0)
+		return util_errf(err, errlen,
+				 "%s: not a firmware volume (no _FVH signature "
+				 "at 0x28)",
+				 path);
+	if (ovmf_parse(fw, size, OVMF_FOUR_GB, &img, why))
+		return util_errf(err, errlen, "%s: %s", path, why);
+	if (!img.has_table)
+		return util_errf(err, errlen,
+				 "%s: no OVMF footer GUID table before the "
+				 "reset vector: a variable store or a "
+				 "truncated image, not a bootable firmware",
+				 path);
+	return 0;
 }
 
 static int bad(const char *what, const char *arg)
 {
-	fprintf(stderr, "csvsm-igvm: bad %s '%s'\n", what, arg);
-	return 2;
+	return cmd_usage_error("bad %s '%s'", what, arg);
 }
 
 /* Handles one option; 0, or an exit status. */
@@ -86,6 +131,26 @@ static int option(int c, struct build_options *o, const char **paths)
 	}
 }
 
+/* One line: what was written, and its SEV-SNP launch digest for 1 vCPU. */
+static void report(const char *path, const uint8_t *igvm, size_t size, bool snp)
+{
+	struct igvm_snp_opts m = {.vcpus = 1};
+	uint8_t ld[SNP_LD_SIZE];
+	char hex[2 * SNP_LD_SIZE + 1];
+	char why[IGVM_SNP_ERR_LEN];
+
+	if (snp && !igvm_snp_measure_buf(igvm, size, &m, ld, why)) {
+		util_format_hex(ld, sizeof(ld), hex);
+		fprintf(util_report_stream(path),
+			"wrote %s: %zu bytes, SEV-SNP launch digest (1 vCPU) "
+			"%s\n",
+			path, size, hex);
+	} else {
+		fprintf(util_report_stream(path), "wrote %s: %zu bytes\n", path,
+			size);
+	}
+}
+
 static int cmd_build(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -111,7 +176,9 @@ static int cmd_build(int argc, char **argv)
 		.policy = BUILD_DEFAULT_POLICY,
 	};
 	const char *paths[3] = {NULL, NULL, NULL}; /* kernel, output, fw */
+	bool have_policy = false;
 	char err[512];
+	char msg[400];
 	uint8_t *elf = NULL;
 	uint8_t *fw = NULL;
 	uint8_t *igvm = NULL;
@@ -126,24 +193,49 @@ static int cmd_build(int argc, char **argv)
 
 		if (r)
 			return r >= 256 ? 0 : r;
+		have_policy |= c == 'p';
 	}
-	if (!paths[0] || !paths[1] || optind != argc)
-		return usage(stderr, 2);
+	if (optind != argc)
+		return cmd_usage_error("unexpected argument '%s'",
+				       argv[optind]);
+	if (!paths[0])
+		return cmd_usage_error("no kernel (--kernel ELF)");
+	if (!paths[1])
+		return cmd_usage_error("no output file (-o FILE)");
+	if (!o.snp && (have_policy || paths[2]))
+		return cmd_usage_error("--%s applies to the SEV-SNP platform, "
+				       "which --no-snp leaves out",
+				       have_policy ? "policy" : "firmware");
+	o.fw_size = 0; /* the firmware's own checks come with its file */
+	if (build_check_options(&o, err, sizeof(err))) {
+		fprintf(stderr, "csvsm-igvm: build: %s\n", err);
+		return 2;
+	}
 	elf = util_read_file(paths[0], MAX_KERNEL, &elf_size, err, sizeof(err));
 	if (!elf)
 		goto out;
 	if (paths[2]) {
 		fw = util_read_file(paths[2], MAX_FIRMWARE, &fw_size, err,
 				    sizeof(err));
-		if (!fw)
+		if (!fw ||
+		    check_firmware(paths[2], fw, fw_size, err, sizeof(err)))
 			goto out;
 		o.fw = fw;
 		o.fw_size = fw_size;
+		if (build_check_options(&o, msg, sizeof(msg))) {
+			snprintf(err, sizeof(err), "%s: %s", paths[2], msg);
+			goto out;
+		}
 	}
-	rc = build_igvm(&o, elf, elf_size, &igvm, &igvm_size, err, sizeof(err));
+	/* The options passed: what build_igvm() refuses is the kernel. */
+	rc = build_igvm(&o, elf, elf_size, &igvm, &igvm_size, msg, sizeof(msg));
+	if (rc)
+		snprintf(err, sizeof(err), "%s: %s", paths[0], msg);
 	if (!rc)
 		rc = util_write_file(paths[1], igvm, igvm_size, err,
 				     sizeof(err));
+	if (!rc)
+		report(paths[1], igvm, igvm_size, o.snp);
 out:
 	if (rc)
 		fprintf(stderr, "csvsm-igvm: %s\n", err);

@@ -8,7 +8,7 @@
  * parameter areas with the parameter directives that point into them, and
  * the SNP ID blocks. Only files that igvm_parse() accepts are dumped, so
  * every body has its exact struct length. Layouts and names: include/abi/
- * igvm.h, shared/reference/igvm-and-measurement.md §1 ("ref §1.x").
+ * igvm.h, which follows igvm_defs 0.4.0.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -19,10 +19,9 @@
 #include "igvm.h"
 #include "util.h"
 
-#define MAX_IGVM ((size_t)UINT32_MAX) /* total_file_size is a u32, ref §1.2 */
-#define PAGE	 4096ull
+#define PAGE 4096ull
 
-/* ref §1.4: platform_type and PAGE_DATA data_type names. */
+/* igvm_defs 0.4.0, IGVM_VHS_*: platform_type and PAGE_DATA data_type names. */
 static const char *const platform_names[] = {
 	"NATIVE", "VSM_ISOLATION", "SEV_SNP", "TDX", "SEV", "SEV_ES", "CCA"};
 static const char *const data_type_names[] = {"NORMAL", "SECRETS", "CPUID_DATA",
@@ -36,7 +35,7 @@ static uint32_t base_type(const struct igvm_vhdr *h)
 	return h->type & ~IGVM_VHT_OPTIONAL_BIT;
 }
 
-/* ref §1.4: flag names of PAGE_DATA, "" for none. */
+/* igvm_defs 0.4.0, IGVM_VHS_*: flag names of PAGE_DATA, "" for none. */
 static const char *page_flag_names(uint32_t flags)
 {
 	static const char *const names[8] = {"",
@@ -108,7 +107,7 @@ static void platforms(struct dump_out *o, const struct igvm_file *f)
 	dump_end(o);
 }
 
-/* ref §1.4: the fields of one header body, by type. */
+/* igvm_defs 0.4.0, IGVM_VHS_*: the fields of one header body, by type. */
 static void header_fields(struct dump_out *o, const struct igvm_vhdr *h)
 {
 	union {
@@ -215,7 +214,7 @@ static void header_fields(struct dump_out *o, const struct igvm_vhdr *h)
 		break;
 	case IGVM_VHT_CCA_POLICY:
 		break;
-	default: /* ref §1.3: the parameter directives */
+	default: /* igvm_defs 0.4.0, IgvmVariableHeaderType: the parameter directives */
 		if (h->length == sizeof(b.par)) {
 			dump_u64(o, "parameter_area_index",
 				 b.par.parameter_area_index);
@@ -243,7 +242,10 @@ static void headers(struct dump_out *o, const struct igvm_file *f)
 	dump_end(o);
 }
 
-/* One range of the memory map (ref §1.4, §1.8). */
+/*
+ * One range of the memory map (igvm_defs 0.4.0, IGVM_VHS_*;
+ * IGVM_VHS_PARAMETER_AREA).
+ */
 struct mm_entry {
 	uint32_t mask; /* the platform's bit */
 	uint8_t platform_type;
@@ -268,7 +270,10 @@ static int mm_cmp(const void *x, const void *y)
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-/* Size of a parameter area (ref §1.8), 0 if unknown. */
+/*
+ * Size of a parameter area (igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA), 0 if
+ * unknown.
+ */
 static uint64_t area_bytes(const struct igvm_file *f, uint32_t index)
 {
 	for (size_t i = 0; i < f->header_count; i++) {
@@ -417,7 +422,10 @@ static int memory_map(struct dump_out *o, const struct igvm_file *f)
 	return 0;
 }
 
-/* ref §1.8: where area index is inserted (once at most), or null. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: where area index is inserted (once
+ * at most), or null.
+ */
 static void dump_insert(struct dump_out *o, const struct igvm_file *f,
 			uint32_t index)
 {
@@ -437,7 +445,10 @@ static void dump_insert(struct dump_out *o, const struct igvm_file *f,
 	dump_null(o, "insert_compatibility_mask");
 }
 
-/* ref §1.8: each area, the parameters written into it, where it goes. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: each area, the parameters written
+ * into it, where it goes.
+ */
 static void parameter_areas(struct dump_out *o, const struct igvm_file *f)
 {
 	dump_begin(o, "parameter_areas", true, false);
@@ -462,7 +473,10 @@ static void parameter_areas(struct dump_out *o, const struct igvm_file *f)
 			    !igvm_vhdr_get(h, &in, sizeof(in)))
 				inserted = in.parameter_area_index ==
 					   a.parameter_area_index;
-			/* ref §1.3: only parameter directives are 8 bytes */
+			/*
+			 * igvm_defs 0.4.0, IgvmVariableHeaderType: only
+			 * parameter directives are 8 bytes
+			 */
 			else if (!igvm_vhdr_get(h, &p, sizeof(p)) &&
 				 p.parameter_area_index ==
 					 a.parameter_area_index) {
@@ -509,7 +523,13 @@ static void id_blocks(struct dump_out *o, const struct igvm_file *f)
 
 static int usage(FILE *f, int rc)
 {
-	fprintf(f, "usage: csvsm-igvm dump FILE [--json]\n");
+	fprintf(f,
+		"usage: csvsm-igvm dump FILE [options]\n"
+		"Lists an IGVM file: the fixed header (checksum checked), the\n"
+		"platforms, every header in file order, a memory map per platform,\n"
+		"the parameter areas and the SNP ID blocks.\n"
+		"  --json       the same as one JSON object\n"
+		"  -h, --help   this text\n");
 	return rc;
 }
 
@@ -534,9 +554,13 @@ static int cmd_dump(int argc, char **argv)
 			return usage(c == 'h' ? stdout : stderr,
 				     c == 'h' ? 0 : 2);
 	}
-	if (optind != argc - 1)
-		return usage(stderr, 2);
-	buf = util_read_file(argv[optind], MAX_IGVM, &len, err, sizeof(err));
+	if (optind >= argc)
+		return cmd_usage_error("no input file");
+	if (optind + 1 < argc)
+		return cmd_usage_error("unexpected argument '%s'",
+				       argv[optind + 1]);
+	buf = util_read_file(argv[optind], IGVM_MAX_FILE_SIZE, &len, err,
+			     sizeof(err));
 	if (!buf) {
 		fprintf(stderr, "csvsm-igvm: %s\n", err);
 		return 1;

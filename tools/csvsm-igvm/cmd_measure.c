@@ -11,7 +11,11 @@
  * The JSON also carries the guest policy, and the version metadata: from
  * the file's SNP ID block when it is signed, else from csvsm's boot-info
  * page (found through RSI of the boot VP context, the builder's contract in
- * include/abi/csvsm_boot.h).
+ * include/abi/csvsm_boot.h). "metadata_trust" says why a verifier may
+ * believe them: "signed" (the ID block verifies and carries the digest
+ * just computed), "measured" (the boot-info page is part of the digest),
+ * or "unverified" (an ID block that does not verify for this measurement;
+ * "metadata_problem" says why).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -23,15 +27,17 @@
 #include "command.h"
 #include "csvsm_meta.h"
 #include "dump_json.h"
+#include "idblock.h"
 #include "igvm.h"
 #include "igvm_snp.h"
+#include "progress.h"
 #include "tdx.h"
 #include "util.h"
 
-#define MAX_IGVM (1024u << 20)
-
 struct metadata {
 	const char *source; /* "id_block", "boot_info" or NULL */
+	const char *trust;  /* "signed", "measured" or "unverified" */
+	char problem[IDBLOCK_ERR_LEN]; /* why "unverified" */
 	uint32_t guest_svn;
 	uint8_t family_id[16];
 	uint8_t image_id[16];
@@ -48,19 +54,46 @@ static int usage(FILE *f, int rc)
 		"  --param-first-page-only   parameter areas: first page only (COCONUT)\n"
 		"  --vmsa-header-gpa         VMSAs at their header GPA, in file order\n"
 		"  --tdx-two-pass            TDX: add all pages, then extend\n"
-		"  --output-format hex|base64\n"
-		"  --json                    reference values for verifiers\n");
+		"  --output-format hex|base64  how digests are printed (default hex)\n"
+		"  --json                    reference values for verifiers: digests,\n"
+		"                            policy, SVN and IDs with how they are\n"
+		"                            vouched for (signed, measured, unverified)\n"
+		"  -h, --help                this text\n"
+		"vCPU counts: 1..%u.\n",
+		SNP_MAX_VCPUS);
 	return rc;
 }
 
-static void find_metadata(const struct igvm_file *f, uint32_t snp,
-			  struct metadata *m, uint64_t *policy,
-			  bool *has_policy)
+/*
+ * The ID block's values count only once its signatures verify over the
+ * launch digest just computed and the file's policy.
+ */
+static void check_id_block(const struct igvm_vhs_snp_id_block *ib,
+			   const uint8_t *ld, uint64_t policy, bool has_policy,
+			   struct metadata *m)
 {
+	struct idblock_expect e = {.ld = ld, .policy = policy};
+
+	m->trust = "unverified";
+	if (!ld)
+		snprintf(m->problem, sizeof(m->problem), "no launch digest");
+	else if (!has_policy)
+		snprintf(m->problem, sizeof(m->problem),
+			 "no GUEST_POLICY for the SEV-SNP platform");
+	else if (!idblock_verify(ib, &e, NULL, m->problem))
+		m->trust = "signed";
+}
+
+static void find_metadata(const struct igvm_file *f, uint32_t snp,
+			  const uint8_t *ld, struct metadata *m,
+			  uint64_t *policy, bool *has_policy)
+{
+	struct igvm_vhs_snp_id_block ib;
+	bool have_ib = false;
+
 	memset(m, 0, sizeof(*m));
 	*has_policy = false;
 	for (size_t i = 0; i < f->header_count; i++) {
-		struct igvm_vhs_snp_id_block ib;
 		struct igvm_vhs_guest_policy gp;
 		const struct igvm_vhdr *h = &f->headers[i];
 
@@ -76,13 +109,17 @@ static void find_metadata(const struct igvm_file *f, uint32_t snp,
 			m->guest_svn = ib.guest_svn;
 			memcpy(m->family_id, ib.family_id, 16);
 			memcpy(m->image_id, ib.image_id, 16);
+			have_ib = true;
 		}
 	}
+	if (have_ib)
+		check_id_block(&ib, ld, *policy, *has_policy, m);
 	if (!m->source && snp) {
 		struct csvsm_meta cm;
 
 		if (csvsm_meta_get(f, snp, &cm)) {
 			m->source = "boot_info";
+			m->trust = "measured";
 			m->guest_svn = cm.guest_svn;
 			memcpy(m->family_id, cm.family_id, 16);
 			memcpy(m->image_id, cm.image_id, 16);
@@ -95,6 +132,8 @@ struct measure_args {
 	struct tdx_igvm_options tdx;
 	bool json;
 	bool base64;
+	bool output_format_given;
+	bool snp_switch; /* a switch that changes only the SNP digest */
 };
 
 static void emit_json(const char *path, const struct igvm_file *f,
@@ -107,7 +146,7 @@ static void emit_json(const char *path, const struct igvm_file *f,
 	uint64_t policy = 0;
 	bool has_policy = false;
 
-	find_metadata(f, snp, &m, &policy, &has_policy);
+	find_metadata(f, snp, ld, &m, &policy, &has_policy);
 	dump_begin(&o, NULL, false, false);
 	dump_str(&o, "file", path, false);
 	if (ld) {
@@ -144,9 +183,11 @@ static void emit_json(const char *path, const struct igvm_file *f,
 		dump_bytes(&o, "family_id", m.family_id, 16);
 		dump_bytes(&o, "image_id", m.image_id, 16);
 		dump_str(&o, "metadata_source", m.source, false);
+		dump_str(&o, "metadata_trust", m.trust, false);
+		if (m.problem[0])
+			dump_str(&o, "metadata_problem", m.problem, false);
 	}
-	dump_end(&o);
-	fputc('\n', stdout);
+	dump_end(&o); /* ends the line */
 }
 
 static int parse_options(int argc, char **argv, struct measure_args *a)
@@ -170,28 +211,33 @@ static int parse_options(int argc, char **argv, struct measure_args *a)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
-			if (util_parse_size(optarg, &v) || v < 1 || v > 512) {
-				fprintf(stderr,
-					"csvsm-igvm: bad vCPU count '%s'\n",
-					optarg);
-				return 2;
-			}
+			if (util_parse_size(optarg, &v) || v < 1 ||
+			    v > SNP_MAX_VCPUS)
+				return cmd_usage_error(
+					"bad vCPU count '%s' (want 1..%u)",
+					optarg, SNP_MAX_VCPUS);
 			a->snp.vcpus = (unsigned int)v;
+			a->snp_switch = true;
 			break;
 		case 'b':
 			a->snp.bsp_only = true;
+			a->snp_switch = true;
 			break;
 		case 'z':
 			a->snp.native_zero = true;
+			a->snp_switch = true;
 			break;
 		case 's':
 			a->snp.skip_shared = true;
+			a->snp_switch = true;
 			break;
 		case 'p':
 			a->snp.param_first_page_only = true;
+			a->snp_switch = true;
 			break;
 		case 'g':
 			a->snp.vmsa_header_gpa = true;
+			a->snp_switch = true;
 			break;
 		case 't':
 			a->tdx.order = TDX_ORDER_TWO_PASS;
@@ -201,6 +247,7 @@ static int parse_options(int argc, char **argv, struct measure_args *a)
 			    strcmp(optarg, "base64") != 0)
 				return usage(stderr, 2);
 			a->base64 = strcmp(optarg, "base64") == 0;
+			a->output_format_given = true;
 			break;
 		case 'j':
 			a->json = true;
@@ -211,7 +258,15 @@ static int parse_options(int argc, char **argv, struct measure_args *a)
 			return usage(stderr, 2);
 		}
 	}
-	return optind + 1 == argc ? 0 : usage(stderr, 2);
+	if (a->json && a->output_format_given)
+		return cmd_usage_error(
+			"--json prints hex; drop --output-format");
+	if (optind >= argc)
+		return cmd_usage_error("no input file");
+	if (optind + 1 < argc)
+		return cmd_usage_error("unexpected argument '%s'",
+				       argv[optind + 1]);
+	return 0;
 }
 
 static int cmd_measure(int argc, char **argv)
@@ -229,7 +284,8 @@ static int cmd_measure(int argc, char **argv)
 
 	if (rc)
 		return rc >= 256 ? 0 : rc;
-	buf = util_read_file(argv[optind], MAX_IGVM, &size, err, sizeof(err));
+	buf = util_read_file(argv[optind], IGVM_MAX_FILE_SIZE, &size, err,
+			     sizeof(err));
 	if (!buf) {
 		fprintf(stderr, "csvsm-igvm: %s\n", err);
 		return 1;
@@ -241,9 +297,15 @@ static int cmd_measure(int argc, char **argv)
 	}
 	rc = 1;
 	if (igvm_snp_platform_mask(&f)) {
-		if (igvm_snp_measure(&f, &a.snp, ld, err))
+		struct util_progress progress;
+
+		util_progress_init(&progress, argv[optind], size);
+		a.snp.progress.fn = util_progress_pages;
+		a.snp.progress.arg = &progress;
+		have_ld = !igvm_snp_measure(&f, &a.snp, ld, err);
+		util_progress_done(&progress);
+		if (!have_ld)
 			goto out;
-		have_ld = true;
 	}
 	for (size_t i = 0; i < f.header_count && !have_mrtd; i++) {
 		struct igvm_vhs_supported_platform sp;
@@ -255,6 +317,19 @@ static int cmd_measure(int argc, char **argv)
 				goto out;
 			have_mrtd = true;
 		}
+	}
+	if (!have_ld && a.snp_switch) {
+		rc = 2;
+		snprintf(err, sizeof(err),
+			 "no SEV-SNP platform: --vcpus and the SNP loader "
+			 "switches do not apply");
+		goto out;
+	}
+	if (!have_mrtd && a.tdx.order == TDX_ORDER_TWO_PASS) {
+		rc = 2;
+		snprintf(err, sizeof(err),
+			 "no TDX platform: --tdx-two-pass does not apply");
+		goto out;
 	}
 	if (!have_ld && !have_mrtd) {
 		snprintf(err, sizeof(err),

@@ -4,11 +4,12 @@
  * The input is parsed, every header is copied in order into a new file with
  * libigvm's builder, and the directive for the SEV-SNP platform is appended
  * at the end of the directive section; the directive is not measured, so
- * the launch digest does not change (ref §4). The rebuilt file is compared
- * with the input, header by header and page by page, before it is written,
- * so a header the builder cannot reproduce is an error, never a silent
- * change. With --deterministic the output depends only on the inputs.
- * Formats: shared/reference/igvm-and-measurement.md §1, §4 ("ref §x").
+ * the launch digest does not change (AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK,
+ * ID_AUTH_INFO)). The rebuilt file is checked against the input before it
+ * is written (sign_rebuild.c). With --deterministic the output depends
+ * only on the inputs.
+ * Formats: igvm_defs 0.4.0 (IGVM_VHS_SNP_ID_BLOCK); AMD 56860,
+ * SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,11 +22,12 @@
 #include "idblock.h"
 #include "igvm.h"
 #include "igvm_snp.h"
+#include "sign_rebuild.h"
 #include "util.h"
 
-#define MAX_IGVM ((size_t)UINT32_MAX) /* file offsets are u32 (ref §1.2) */
-#define ERR_LEN	 512
-#define RUN	 (-1) /* parse_args(): go on; other values are exit statuses */
+#define ERR_LEN		  512
+#define RUN		  (-1) /* parse_args(): go on; other values are exit statuses */
+#define RUN_NEED_METADATA (-2) /* go on only to name the missing values */
 
 _Static_assert(IDBLOCK_ERR_LEN <= IGVM_ERR_LEN, "one message buffer");
 
@@ -41,6 +43,7 @@ struct sign_args {
 	unsigned int vcpus; /* for the launch digest */
 	bool have_policy;
 	bool deterministic;
+	bool allow_unmeasured; /* sign a file with unmeasured data pages */
 	uint64_t policy;
 	struct idblock_params p;
 };
@@ -49,20 +52,32 @@ static int usage(FILE *f, int rc)
 {
 	fprintf(f,
 		"usage: csvsm-igvm sign IN.igvm -o OUT.igvm --id-key ID.pem\n"
-		"         [--author-key AUTHOR.pem] [--ld HEX48 | --vcpus N]\n"
-		"         [--family-id HEX16]\n"
-		"         [--image-id HEX16] [--guest-svn N] [--policy HEX]\n"
-		"         [--deterministic] [--export-id-block FILE]\n"
-		"         [--export-auth-info FILE]\n"
-		"Keys are PEM ECDSA P-384 private keys. The launch digest is the\n"
-		"file's own for --vcpus vCPUs (default 1), or --ld (96 hex\n"
-		"digits). The SVN and IDs default to csvsm's build metadata.\n"
-		"The policy must equal the file's\n"
-		"GUEST_POLICY for the SEV-SNP platform, which is the default.\n"
-		"--deterministic: RFC 6979 nonces, so the same inputs give the\n"
-		"same file. --export-id-block FILE writes the 96-byte ID block to\n"
-		"FILE and its signature (r then s, 72 bytes little endian each) to\n"
-		"FILE.sig; --export-auth-info FILE the 4 KiB SNP ID_AUTH_INFO.\n");
+		"         --guest-svn N --family-id HEX32 --image-id HEX32\n"
+		"         [options]\n"
+		"Adds an SNP ID block, signed with the ID key, to IN.igvm.\n"
+		"  -o, --output FILE          the signed file (required)\n"
+		"  --id-key FILE              PEM ECDSA P-384 private key (required)\n"
+		"  --guest-svn N              the guest SVN the signature endorses\n"
+		"                             (required, 0..4294967295)\n"
+		"  --family-id HEX32          family ID, 32 hex digits (required)\n"
+		"  --image-id HEX32           image ID, 32 hex digits (required)\n"
+		"  --author-key FILE          PEM ECDSA P-384 key that signs the ID key\n"
+		"  --vcpus N                  sign the file's own launch digest for N\n"
+		"                             vCPUs (1..%u, default 1)\n"
+		"  --ld HEX96                 sign this launch digest instead\n"
+		"  --policy HEX               must equal the file's SEV-SNP GUEST_POLICY\n"
+		"                             (the default); needed when it has none\n"
+		"  --allow-unmeasured-data    sign even though the file has pages with\n"
+		"                             data that are not measured (and so not\n"
+		"                             covered by the signature)\n"
+		"  --deterministic            RFC 6979 nonces: the same inputs give\n"
+		"                             the same file\n"
+		"  --export-id-block FILE     the 96-byte ID block to FILE, its\n"
+		"                             signature (r, s: 72 bytes LE each) to\n"
+		"                             FILE.sig\n"
+		"  --export-auth-info FILE    the 4 KiB SNP ID_AUTH_INFO to FILE\n"
+		"  -h, --help                 this text\n",
+		SNP_MAX_VCPUS);
 	return rc;
 }
 
@@ -105,7 +120,7 @@ static int parse_value(int c, const char *v, struct sign_args *a)
 		a->p.guest_svn = (uint32_t)n;
 		return 0;
 	case 'v':
-		if (parse_num(v, 10, 512, &n) || n == 0)
+		if (parse_num(v, 10, SNP_MAX_VCPUS, &n) || n == 0)
 			return -1;
 		a->vcpus = (unsigned int)n;
 		return 0;
@@ -131,6 +146,7 @@ static int parse_args(int argc, char **argv, struct sign_args *a)
 		{"guest-svn", required_argument, NULL, 's'},
 		{"policy", required_argument, NULL, 'p'},
 		{"deterministic", no_argument, NULL, 'd'},
+		{"allow-unmeasured-data", no_argument, NULL, 'U'},
 		{"export-id-block", required_argument, NULL, 'x'},
 		{"export-auth-info", required_argument, NULL, 'X'},
 		{"help", no_argument, NULL, 'h'},
@@ -152,255 +168,43 @@ static int parse_args(int argc, char **argv, struct sign_args *a)
 			a->export_auth = optarg;
 		else if (c == 'd')
 			a->deterministic = true;
+		else if (c == 'U')
+			a->allow_unmeasured = true;
 		else if (c == 'h')
 			return usage(stdout, 0);
 		else if (c == '?')
 			return usage(stderr, 2);
 		else if (parse_value(c, optarg, a)) {
 			fprintf(stderr,
-				"csvsm-igvm: sign: bad value '%s' for --%s\n",
-				optarg, opts[idx].name);
+				"csvsm-igvm: sign: bad value '%s' for --%s%s\n",
+				optarg, opts[idx].name,
+				c == 'v' ? " (want 1.." SNP_MAX_VCPUS_STR ")"
+					 : "");
 			return 2;
 		}
 	}
-	if (optind + 1 != argc || !a->out || !a->id_key)
-		return usage(stderr, 2);
+	if (optind >= argc)
+		return cmd_usage_error("no input file");
+	if (optind + 1 < argc)
+		return cmd_usage_error("unexpected argument '%s'",
+				       argv[optind + 1]);
+	if (!a->out)
+		return cmd_usage_error("no output file (-o FILE)");
+	if (!a->id_key)
+		return cmd_usage_error("no ID key (--id-key FILE)");
+	if (a->have_ld && a->vcpus)
+		return cmd_usage_error("--ld and --vcpus exclude each other "
+				       "(--vcpus only chooses the digest)");
 	a->in = argv[optind];
+	if (!a->have_svn || !a->have_family || !a->have_image)
+		return RUN_NEED_METADATA;
 	return RUN;
 }
 
 /*
- * Where a header's file data is described: the offset of its u32
- * file_offset in the body, and the data length (ref §1.4, §1.7). False for
- * headers without file data.
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the policy is the
+ * GUEST_POLICY QEMU launches with.
  */
-static bool data_field(const struct igvm_vhdr *h, size_t *fo_field,
-		       uint64_t *len)
-{
-	struct igvm_vhs_parameter_area pa;
-	struct igvm_vhs_corim_data cd;
-
-	switch (h->type & ~IGVM_VHT_OPTIONAL_BIT) {
-	case IGVM_VHT_PAGE_DATA:
-		*fo_field = offsetof(struct igvm_vhs_page_data, file_offset);
-		*len = IGVM_PAGE_SIZE_4K;
-		return true;
-	case IGVM_VHT_VP_CONTEXT:
-		*fo_field = offsetof(struct igvm_vhs_vp_context, file_offset);
-		*len = IGVM_PAGE_SIZE_4K;
-		return true;
-	case IGVM_VHT_PARAMETER_AREA:
-		if (igvm_vhdr_get(h, &pa, sizeof(pa)))
-			return false;
-		*fo_field =
-			offsetof(struct igvm_vhs_parameter_area, file_offset);
-		*len = pa.number_of_bytes;
-		return true;
-	case IGVM_VHT_CORIM_DOCUMENT:
-	case IGVM_VHT_CORIM_SIGNATURE:
-		if (igvm_vhdr_get(h, &cd, sizeof(cd)))
-			return false;
-		*fo_field = offsetof(struct igvm_vhs_corim_data, file_offset);
-		*len = cd.size_bytes;
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* The file data of h; NULL when file_offset is 0 (zeros, ref §1.4). */
-static const uint8_t *data_of(const struct igvm_file *f,
-			      const struct igvm_vhdr *h, size_t fo_field,
-			      uint64_t len)
-{
-	uint32_t fo;
-
-	memcpy(&fo, h->body + fo_field, sizeof(fo));
-	return igvm_file_data(f, fo, len);
-}
-
-/* Appends a copy of h (from f) to b; -1 with a message. */
-static int copy_header(struct igvm_builder *b, const struct igvm_file *f,
-		       const struct igvm_vhdr *h, char *err)
-{
-	struct igvm_vhs_page_data pd;
-	struct igvm_vhs_vp_context vp;
-	struct igvm_vhs_parameter_area pa;
-	const uint8_t *data;
-	int rc;
-
-	switch (h->type & ~IGVM_VHT_OPTIONAL_BIT) {
-	case IGVM_VHT_PAGE_DATA:
-		memcpy(&pd, h->body, sizeof(pd)); /* length: igvm_parse() */
-		data = igvm_file_data(f, pd.file_offset, IGVM_PAGE_SIZE_4K);
-		rc = igvm_builder_page_data(b, pd.gpa, pd.compatibility_mask,
-					    pd.flags, pd.data_type, data,
-					    data ? IGVM_PAGE_SIZE_4K : 0);
-		break;
-	case IGVM_VHT_VP_CONTEXT:
-		memcpy(&vp, h->body, sizeof(vp));
-		data = igvm_file_data(f, vp.file_offset, IGVM_PAGE_SIZE_4K);
-		rc = igvm_builder_vp_context(b, vp.gpa, vp.compatibility_mask,
-					     vp.vp_index, data,
-					     data ? IGVM_PAGE_SIZE_4K : 0);
-		break;
-	case IGVM_VHT_PARAMETER_AREA:
-		memcpy(&pa, h->body, sizeof(pa));
-		data = igvm_file_data(f, pa.file_offset, pa.number_of_bytes);
-		rc = igvm_builder_parameter_area(b, pa.parameter_area_index,
-						 pa.number_of_bytes, data);
-		break;
-	case IGVM_VHT_CORIM_DOCUMENT:
-	case IGVM_VHT_CORIM_SIGNATURE:
-		snprintf(
-			err, ERR_LEN,
-			"%s at 0x%x: libigvm's builder cannot write CoRIM headers yet",
-			igvm_type_name(h->type), h->file_pos);
-		return -1;
-	default:
-		rc = igvm_builder_add(b, h->type, h->body, h->length);
-		break;
-	}
-	if (rc)
-		snprintf(err, ERR_LEN, "copying %s at 0x%x: %s",
-			 igvm_type_name(h->type), h->file_pos,
-			 igvm_builder_error(b));
-	return rc;
-}
-
-/* NULL stands for zeros (ref §1.4: file_offset 0). */
-static bool same_data(const uint8_t *x, const uint8_t *y, uint64_t len)
-{
-	const uint8_t *p = x ? x : y;
-
-	if (x && y)
-		return !memcmp(x, y, len);
-	for (uint64_t i = 0; p && i < len; i++)
-		if (p[i])
-			return false;
-	return true;
-}
-
-/* Header a (of file fa) and b (of fb) are the same up to file placement. */
-static bool same_header(const struct igvm_file *fa, const struct igvm_vhdr *a,
-			const struct igvm_file *fb, const struct igvm_vhdr *b)
-{
-	size_t fo = 0;
-	uint64_t len = 0;
-
-	if (a->type != b->type || a->length != b->length)
-		return false;
-	if (!data_field(a, &fo, &len))
-		return !memcmp(a->body, b->body, a->length);
-	return !memcmp(a->body, b->body, fo) &&
-	       !memcmp(a->body + fo + 4, b->body + fo + 4,
-		       a->length - fo - 4) &&
-	       same_data(data_of(fa, a, fo, len), data_of(fb, b, fo, len), len);
-}
-
-/*
- * The rebuilt file must be the input plus the directive: same version, same
- * headers in the same order with the same bodies (file offsets aside) and
- * file data, and nothing else.
- */
-static int check_copy(const struct igvm_file *in, const struct igvm_file *out,
-		      const struct igvm_vhs_snp_id_block *d, char *err)
-{
-	const struct igvm_vhdr *last;
-
-	if (out->format_version != in->format_version ||
-	    out->header_count != in->header_count + 1) {
-		snprintf(
-			err, ERR_LEN,
-			"internal error: the rebuilt file has %zu headers, version %u (want %zu, %u)",
-			out->header_count, out->format_version,
-			in->header_count + 1, in->format_version);
-		return -1;
-	}
-	for (size_t i = 0; i < in->header_count; i++) {
-		if (same_header(in, &in->headers[i], out, &out->headers[i]))
-			continue;
-		snprintf(err, ERR_LEN,
-			 "%s at 0x%x cannot be reproduced by libigvm's builder",
-			 igvm_type_name(in->headers[i].type),
-			 in->headers[i].file_pos);
-		return -1;
-	}
-	last = &out->headers[in->header_count];
-	if (last->type != IGVM_VHT_SNP_ID_BLOCK || last->length != sizeof(*d) ||
-	    memcmp(last->body, d, sizeof(*d)) != 0) {
-		snprintf(
-			err, ERR_LEN,
-			"internal error: the SNP_ID_BLOCK is not the last header");
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Unknown optional headers are skipped by igvm_parse() (ref §1.1), so a
- * copy of the listed headers would silently drop them: refuse such files.
- */
-static int check_all_listed(const struct igvm_file *f, const char *name,
-			    char *err)
-{
-	struct igvm_fixed_header fh;
-	uint64_t listed = 0;
-
-	memcpy(&fh, f->buf, sizeof(fh));
-	for (size_t i = 0; i < f->header_count; i++)
-		listed +=
-			sizeof(struct igvm_vhs_variable_header) +
-			(((uint64_t)f->headers[i].length + IGVM_TLV_ALIGN - 1) &
-			 ~(uint64_t)(IGVM_TLV_ALIGN - 1));
-	if (listed == fh.variable_header_size)
-		return 0;
-	snprintf(
-		err, ERR_LEN,
-		"%s: has headers of unknown optional types, which a rebuilt file would lose",
-		name);
-	return -1;
-}
-
-/* The input's headers, then the directive, through the builder. */
-static int rebuild(const struct igvm_file *in,
-		   const struct igvm_vhs_snp_id_block *d, uint8_t **out,
-		   size_t *out_len, char *err)
-{
-	struct igvm_builder *b = igvm_builder_new(in->format_version);
-	struct igvm_file check;
-	char msg[IGVM_ERR_LEN];
-	int rc = -1;
-
-	*out = NULL;
-	if (!b) {
-		snprintf(err, ERR_LEN, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < in->header_count; i++)
-		if (copy_header(b, in, &in->headers[i], err))
-			goto out;
-	if (igvm_builder_add(b, IGVM_VHT_SNP_ID_BLOCK, d, sizeof(*d)) ||
-	    igvm_builder_write(b, out, out_len)) {
-		snprintf(err, ERR_LEN, "%s", igvm_builder_error(b));
-		goto out;
-	}
-	if (igvm_parse(*out, *out_len, &check, msg)) {
-		snprintf(err, ERR_LEN, "internal error: %s", msg);
-		goto out;
-	}
-	rc = check_copy(in, &check, d, err);
-	igvm_file_free(&check);
-out:
-	if (rc) {
-		free(*out);
-		*out = NULL;
-	}
-	igvm_builder_free(b);
-	return rc;
-}
-
-/* ref §4: the policy is the GUEST_POLICY QEMU launches with. */
 static int resolve_policy(const struct sign_args *a,
 			  const struct idblock_igvm_snp *snp, uint64_t *policy,
 			  char *err)
@@ -445,20 +249,60 @@ static int launch_digest(struct sign_args *a, const struct igvm_file *in,
 	return 0;
 }
 
-/* Version metadata not given on the command line: csvsm's own, if any. */
-static void default_metadata(struct sign_args *a, const struct igvm_file *in,
-			     uint32_t mask)
+/*
+ * The guest SVN, family ID and image ID are what the signer's key endorses,
+ * so they come from the signer, never from the file being signed. When one
+ * is missing, the message shows what the file's boot-info page records, so
+ * the signer can confirm those values by passing them.
+ */
+static int missing_metadata(const struct sign_args *a,
+			    const struct igvm_file *in, uint32_t mask,
+			    char *err)
 {
 	struct csvsm_meta m;
+	char fam[33], img[33];
+	int n;
 
-	if (!csvsm_meta_get(in, mask, &m))
-		return;
-	if (!a->have_svn)
-		a->p.guest_svn = m.guest_svn;
-	if (!a->have_family)
-		memcpy(a->p.family_id, m.family_id, sizeof(a->p.family_id));
-	if (!a->have_image)
-		memcpy(a->p.image_id, m.image_id, sizeof(a->p.image_id));
+	n = snprintf(err, ERR_LEN,
+		     "%s: give --guest-svn, --family-id and --image-id: the "
+		     "signature endorses them",
+		     a->in);
+	if (!csvsm_meta_get(in, mask, &m) || n < 0 || n >= ERR_LEN)
+		return -1;
+	util_format_hex(m.family_id, sizeof(m.family_id), fam);
+	util_format_hex(m.image_id, sizeof(m.image_id), img);
+	snprintf(err + n, ERR_LEN - (size_t)n,
+		 " (the file records --guest-svn %u --family-id %s "
+		 "--image-id %s)",
+		 m.guest_svn, fam, img);
+	return -1;
+}
+
+/*
+ * Pages with data that the launch digest does not cover: two files that
+ * differ only there measure the same, so the signature would endorse both.
+ */
+static int check_unmeasured(const struct sign_args *a,
+			    const struct igvm_file *in, char *err)
+{
+	size_t n = igvm_snp_unmeasured_data_pages(in);
+
+	if (!n)
+		return 0;
+	if (!a->allow_unmeasured) {
+		snprintf(
+			err, ERR_LEN,
+			"%s: %zu page(s) with data are loaded UNMEASURED, so the "
+			"signature would not cover them; give "
+			"--allow-unmeasured-data to sign anyway",
+			a->in, n);
+		return -1;
+	}
+	fprintf(stderr,
+		"csvsm-igvm: sign: warning: %zu page(s) with data in %s are "
+		"not measured and not covered by the signature\n",
+		n, a->in);
+	return 0;
 }
 
 /* The output must measure the same: the ID block is not measured. */
@@ -530,7 +374,29 @@ out:
 	return rc;
 }
 
-static int sign_file(struct sign_args *a, char *err)
+/* One line on stdout: what was signed, and where it went. */
+static void report(const struct sign_args *a)
+{
+	char ld[2 * SNP_LD_SIZE + 1], fam[33], img[33];
+
+	util_format_hex(a->p.ld, sizeof(a->p.ld), ld);
+	util_format_hex(a->p.family_id, sizeof(a->p.family_id), fam);
+	util_format_hex(a->p.image_id, sizeof(a->p.image_id), img);
+	fprintf(util_report_stream(a->out),
+		"signed %s: launch digest %s, guest SVN %u, family ID %s, "
+		"image ID %s, policy 0x%llx\n",
+		a->out, ld, a->p.guest_svn, fam, img,
+		(unsigned long long)a->p.policy);
+	if (a->export_block)
+		fprintf(util_report_stream(a->export_block),
+			"wrote %s (the 96-byte ID block) and %s.sig (r, s)\n",
+			a->export_block, a->export_block);
+	if (a->export_auth)
+		fprintf(util_report_stream(a->export_auth),
+			"wrote %s (ID_AUTH_INFO)\n", a->export_auth);
+}
+
+static int sign_file(struct sign_args *a, bool need_metadata, char *err)
 {
 	struct igvm_file in = {0};
 	struct idblock_igvm_snp snp;
@@ -542,7 +408,7 @@ static int sign_file(struct sign_args *a, char *err)
 	size_t out_len = 0;
 	int rc = -1;
 
-	buf = util_read_file(a->in, MAX_IGVM, &size, err, ERR_LEN);
+	buf = util_read_file(a->in, IGVM_MAX_FILE_SIZE, &size, err, ERR_LEN);
 	if (!buf)
 		return -1;
 	if (igvm_parse(buf, size, &in, msg) ||
@@ -557,17 +423,22 @@ static int sign_file(struct sign_args *a, char *err)
 			a->in, snp.id_block->file_pos);
 		goto out;
 	}
-	if (check_all_listed(&in, a->in, err))
+	if (need_metadata) {
+		missing_metadata(a, &in, snp.mask, err);
 		goto out;
-	default_metadata(a, &in, snp.mask);
+	}
+	if (sign_check_all_listed(&in, a->in, err) ||
+	    check_unmeasured(a, &in, err))
+		goto out;
 	if (resolve_policy(a, &snp, &a->p.policy, err) ||
 	    launch_digest(a, &in, err) ||
 	    sign_directive(a, snp.mask, &d, err) ||
-	    rebuild(&in, &d, &out, &out_len, err) ||
+	    sign_rebuild(&in, &d, &out, &out_len, err) ||
 	    check_same_digest(a, out, out_len, err) ||
 	    util_write_file(a->out, out, out_len, err, ERR_LEN) ||
 	    write_exports(a, &d, err))
 		goto out;
+	report(a);
 	rc = 0;
 out:
 	igvm_file_free(&in);
@@ -582,13 +453,13 @@ static int cmd_sign(int argc, char **argv)
 	char err[ERR_LEN];
 	int rc = parse_args(argc, argv, &a);
 
-	if (rc != RUN)
+	if (rc != RUN && rc != RUN_NEED_METADATA)
 		return rc;
-	if (sign_file(&a, err)) {
-		fprintf(stderr, "csvsm-igvm: %s\n", err);
-		return 1;
+	if (sign_file(&a, rc == RUN_NEED_METADATA, err)) {
+		fprintf(stderr, "csvsm-igvm: sign: %s\n", err);
+		return rc == RUN_NEED_METADATA ? 2 : 1;
 	}
-	return 0;
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 COMMAND(sign, "sign", "add a signed SEV-SNP ID block to an IGVM file",

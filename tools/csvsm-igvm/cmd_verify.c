@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `csvsm-igvm verify`: checks the SNP_ID_BLOCK of an IGVM file as the
- * firmware will at SNP_LAUNCH_FINISH (ref §4): the ID-block signature over
+ * firmware will at SNP_LAUNCH_FINISH (AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK,
+ * ID_AUTH_INFO)): the ID-block signature over
  * the 96-byte block rebuilt with the file's GUEST_POLICY and VERSION 1, the
  * author's signature over the ID key, and, when given, the launch digest and
  * the key digests a relying party expects. It prints what an attestation
  * report of such a launch shows (family and image ID, SVN, key digests).
  * Any failure is one line on stderr and exit status 1.
- * Formats: shared/reference/igvm-and-measurement.md §1.4, §4 ("ref §x").
+ * Formats: igvm_defs 0.4.0 (IGVM_VHS_SNP_ID_BLOCK); AMD 56860,
+ * SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,14 +18,14 @@
 #include <string.h>
 
 #include "command.h"
+#include "dump_json.h"
 #include "idblock.h"
 #include "igvm.h"
 #include "igvm_snp.h"
 #include "util.h"
 
-#define MAX_IGVM ((size_t)UINT32_MAX) /* file offsets are u32 (ref §1.2) */
-#define ERR_LEN	 512
-#define RUN	 (-1) /* parse_args(): go on; other values are exit statuses */
+#define ERR_LEN 512
+#define RUN	(-1) /* parse_args(): go on; other values are exit statuses */
 
 _Static_assert(IDBLOCK_ERR_LEN <= IGVM_ERR_LEN, "one message buffer");
 
@@ -35,18 +37,25 @@ struct verify_args {
 	uint8_t author_digest[IDBLOCK_DIGEST_SIZE];
 	uint64_t policy;
 	unsigned int vcpus; /* recompute the LD for this many vCPUs */
+	bool json;
 };
 
 static int usage(FILE *f, int rc)
 {
 	fprintf(f,
-		"usage: csvsm-igvm verify FILE [--ld HEX48 | --vcpus N] [--policy HEX]\n"
-		"         [--id-key-digest HEX48] [--author-key-digest HEX48]\n"
-		"Checks the SEV-SNP ID block's signatures. --ld: the launch\n"
-		"digest the block must carry; --vcpus N: it must be this file's\n"
-		"own digest for N vCPUs; --policy: the launch policy when\n"
-		"the file has no GUEST_POLICY; the digests: SHA-384 of the keys as\n"
-		"an attestation report shows them (96 hex digits each).\n");
+		"usage: csvsm-igvm verify FILE [options]\n"
+		"Checks the signatures of the file's SEV-SNP ID block and prints\n"
+		"what an attestation report of the launch shows.\n"
+		"  --vcpus N                 the block must carry this file's own\n"
+		"                            launch digest for N vCPUs (1..%u)\n"
+		"  --ld HEX96                the block must carry this launch digest\n"
+		"  --policy HEX              the launch policy, when the file has no\n"
+		"                            GUEST_POLICY (else it must equal it)\n"
+		"  --id-key-digest HEX96     SHA-384 of the ID key the report must show\n"
+		"  --author-key-digest HEX96 SHA-384 of the author key likewise\n"
+		"  --json                    the result as one JSON object\n"
+		"  -h, --help                this text\n",
+		SNP_MAX_VCPUS);
 	return rc;
 }
 
@@ -69,7 +78,7 @@ static int parse_value(int c, const char *v, struct verify_args *a)
 	case 'v': {
 		unsigned long n = strtoul(v, &end, 10);
 
-		if (*v < '1' || *v > '9' || *end || n > 512)
+		if (*v < '1' || *v > '9' || *end || n > SNP_MAX_VCPUS)
 			return -1;
 		a->vcpus = (unsigned int)n;
 		return 0;
@@ -102,6 +111,7 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 		{"policy", required_argument, NULL, 'p'},
 		{"id-key-digest", required_argument, NULL, 'i'},
 		{"author-key-digest", required_argument, NULL, 'a'},
+		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -113,20 +123,32 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 			return usage(stdout, 0);
 		if (c == '?')
 			return usage(stderr, 2);
-		if (parse_value(c, optarg, a)) {
-			fprintf(stderr,
-				"csvsm-igvm: verify: bad value '%s' for --%s\n",
-				optarg, opts[idx].name);
-			return 2;
+		if (c == 'j') {
+			a->json = true;
+			continue;
 		}
+		if (parse_value(c, optarg, a))
+			return cmd_usage_error(
+				"bad value '%s' for --%s%s", optarg,
+				opts[idx].name,
+				c == 'v' ? " (want 1.." SNP_MAX_VCPUS_STR ")"
+					 : "");
 	}
-	if (optind + 1 != argc)
-		return usage(stderr, 2);
+	if (optind >= argc)
+		return cmd_usage_error("no input file");
+	if (optind + 1 < argc)
+		return cmd_usage_error("unexpected argument '%s'",
+				       argv[optind + 1]);
+	if (a->have_ld && a->vcpus)
+		return cmd_usage_error("--ld and --vcpus exclude each other");
 	a->file = argv[optind];
 	return RUN;
 }
 
-/* ref §4: the loader launches with the SEV-SNP GUEST_POLICY. */
+/*
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the loader launches
+ * with the SEV-SNP GUEST_POLICY.
+ */
 static int resolve_policy(const struct verify_args *a,
 			  const struct idblock_igvm_snp *snp, uint64_t *policy,
 			  char *err)
@@ -150,9 +172,40 @@ static int resolve_policy(const struct verify_args *a,
 	return 0;
 }
 
+static void print_json(const struct verify_args *a, uint32_t mask,
+		       const struct idblock_report *r)
+{
+	struct dump_out o = {.f = stdout, .json = true};
+
+	dump_begin(&o, NULL, false, false);
+	dump_str(&o, "file", a->file, false);
+	dump_bool(&o, "verified", true);
+	dump_hex(&o, "compatibility_mask", mask);
+	dump_bytes(&o, "ld", r->block.ld, sizeof(r->block.ld));
+	dump_bool(&o, "ld_checked", a->have_ld || a->vcpus);
+	dump_bytes(&o, "family_id", r->block.family_id,
+		   sizeof(r->block.family_id));
+	dump_bytes(&o, "image_id", r->block.image_id,
+		   sizeof(r->block.image_id));
+	dump_u64(&o, "guest_svn", r->block.guest_svn);
+	dump_addr(&o, "policy", r->block.policy);
+	dump_bytes(&o, "id_key_digest", r->id_key_digest,
+		   sizeof(r->id_key_digest));
+	if (r->author_key_enabled)
+		dump_bytes(&o, "author_key_digest", r->author_key_digest,
+			   sizeof(r->author_key_digest));
+	else
+		dump_null(&o, "author_key_digest");
+	dump_end(&o); /* ends the line */
+}
+
 static void print_report(const struct verify_args *a, uint32_t mask,
 			 const struct idblock_report *r)
 {
+	if (a->json) {
+		print_json(a, mask, r);
+		return;
+	}
 	printf("%s: SEV-SNP ID block (mask 0x%x) verifies\n", a->file, mask);
 	print_hex(a->have_ld || a->vcpus ? "ld (as expected)"
 					 : "ld (not recomputed)",
@@ -189,7 +242,7 @@ static int verify_file(const struct verify_args *a, char *err)
 	size_t size = 0;
 	int rc = -1;
 
-	buf = util_read_file(a->file, MAX_IGVM, &size, err, ERR_LEN);
+	buf = util_read_file(a->file, IGVM_MAX_FILE_SIZE, &size, err, ERR_LEN);
 	if (!buf)
 		return -1;
 	if (igvm_parse(buf, size, &f, msg) || idblock_igvm_snp(&f, &snp, msg)) {
@@ -204,7 +257,9 @@ static int verify_file(const struct verify_args *a, char *err)
 	}
 	if (resolve_policy(a, &snp, &e.policy, err))
 		goto out;
-	/* --vcpus: the LD must be this file's own digest (measure's default). */
+	/*
+	 * --vcpus: the LD must be this file's own digest (measure's default).
+	 */
 	if (a->vcpus && !a->have_ld) {
 		struct igvm_snp_opts o = {.vcpus = a->vcpus};
 
@@ -242,7 +297,7 @@ static int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "csvsm-igvm: %s\n", err);
 		return 1;
 	}
-	return 0;
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 COMMAND(verify, "verify", "check the signatures of an IGVM file's SNP ID block",

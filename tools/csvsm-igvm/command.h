@@ -13,6 +13,12 @@ struct command {
 	int (*run)(int argc, char **argv); /* argv[0] is the command name */
 };
 
+/*
+ * A usage error of the running command: prints "csvsm-igvm: COMMAND:
+ * message (COMMAND --help for usage)" on stderr and returns 2.
+ */
+int cmd_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #define COMMAND(id, name_, summary_, fn)                                     \
 	static const struct command command_##id                             \
 		__attribute__((used, section("csvsm_cmds"), aligned(8))) = { \

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -60,3 +61,17 @@ int vpctx_to_stub(const uint8_t *ctx, size_t len, const struct igvm_file *f,
 /* Reads guest-physical bytes from the file's native PAGE_DATA; -1 if absent. */
 int plan_read_gpa(const struct igvm_file *f, uint64_t gpa, void *buf,
 		  size_t len);
+
+/*
+ * Process control (qemu.c). The signals that end the launcher (SIGINT,
+ * SIGTERM, SIGHUP, SIGQUIT, unless started ignored): main() blocks them
+ * first, so none can end it before QEMU and the folder are cleaned up.
+ */
+void launch_ending_signals(sigset_t *set);
+/* 128 + the signal if one of them is pending (it is taken), else 0. */
+int launch_pending_end(void);
+/*
+ * Runs QEMU with argv and waits for it, the timeout or an ending signal.
+ * Returns the launcher's exit status (see main.c).
+ */
+int launch_run_qemu(char **argv, unsigned int timeout, bool gdb);

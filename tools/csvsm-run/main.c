@@ -8,26 +8,27 @@
  * tells how the SVSM ended:
  *   0 the SVSM reported success     1 the SVSM panicked or faulted
  *   2 usage or file error           3 QEMU failed or the VM stopped silently
- *   124 timeout                     130 interrupted (Ctrl-C)
+ *   124 timeout                     129, 130, 143: ended by SIGHUP, SIGINT
+ *                                   or SIGTERM (128 + the signal)
+ *
+ * However it ends, QEMU and the temporary folder go with it (qemu.c); only
+ * a SIGKILLed launcher leaves the folder behind.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/kvm.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-#include "abi/csvsm_boot.h"
 
 #include "launch.h"
 #include "util.h"
 
-#define MAX_IGVM  (256u << 20)
 #define MAX_ARGS  512
 #define MAX_EXTRA 64
 
@@ -49,24 +50,6 @@ struct options {
 	char *extra[MAX_EXTRA];
 };
 
-static volatile sig_atomic_t timed_out;
-static volatile sig_atomic_t interrupted;
-static volatile pid_t child;
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	timed_out = 1;
-	if (child > 0)
-		kill(child, SIGKILL);
-}
-
-static void on_interrupt(int sig)
-{
-	(void)sig;
-	interrupted = 1; /* the terminal sent Ctrl-C to QEMU as well */
-}
-
 static int usage(FILE *f, int rc)
 {
 	fprintf(f,
@@ -80,7 +63,12 @@ static int usage(FILE *f, int rc)
 		"  -g, --gdb             wait for gdb on tcp::1234 before starting\n"
 		"  -q, --qemu PATH       QEMU binary (default qemu-system-x86_64)\n"
 		"      --cpu MODEL       QEMU CPU model (default max)\n"
-		"  -n, --dry-run         print the QEMU command line and exit\n");
+		"  -n, --dry-run         print the QEMU command line and exit\n"
+		"  -h, --help            this text\n"
+		"      --version         the csvsm version\n"
+		"Exit status: 0 success, 1 the SVSM failed, 2 usage or file error,\n"
+		"3 QEMU failed, 124 timeout, 128+N ended by signal N (QEMU and\n"
+		"the temporary files are removed first).\n");
 	return rc;
 }
 
@@ -107,8 +95,78 @@ static int append_cmdline(struct options *o, const char *word)
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct options *o)
+/*
+ * The SVSM's command-line words the launcher can check (docs/boot.md):
+ * loglevel=N takes a TF-A level, 10..50. 0, or -1 with a message.
+ */
+static int check_cmdline_words(const char *s)
 {
+	while (*s) {
+		size_t len = strcspn(s, " ");
+
+		if (len > 9 && strncmp(s, "loglevel=", 9) == 0) {
+			const char *v = s + 9;
+			size_t vlen = len - 9;
+			unsigned int level = 0;
+			bool digits = vlen > 0 && vlen <= 2;
+
+			for (size_t i = 0; digits && i < vlen; i++) {
+				digits = v[i] >= '0' && v[i] <= '9';
+				level = level * 10 + (unsigned int)(v[i] - '0');
+			}
+			if (!digits || level < 10 || level > 50) {
+				fprintf(stderr,
+					"csvsm-run: bad '%.*s': loglevel is "
+					"10..50 (error 10, notice 20, warn 30, "
+					"info 40, verbose 50)\n",
+					(int)len, s);
+				return -1;
+			}
+		} else if (len == 9 && strncmp(s, "loglevel=", 9) == 0) {
+			fprintf(stderr,
+				"csvsm-run: 'loglevel=' needs a value, 10..50\n");
+			return -1;
+		}
+		s += len;
+		s += strspn(s, " ");
+	}
+	return 0;
+}
+
+/*
+ * After the options: exactly one IGVM file, then, after "--" (argv[argc]),
+ * the QEMU arguments. 0, or -1 with a message.
+ */
+static int take_operands(int argc, int full_argc, char **argv,
+			 struct options *o)
+{
+	if (optind >= argc) {
+		fprintf(stderr, "csvsm-run: no IGVM file given\n");
+		return -1;
+	}
+	o->igvm = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr,
+			"csvsm-run: unexpected argument '%s' (QEMU arguments "
+			"go after --)\n",
+			argv[optind]);
+		return -1;
+	}
+	for (int i = argc + 1; i < full_argc; i++) {
+		if (o->extra_count == MAX_EXTRA) {
+			fprintf(stderr,
+				"csvsm-run: more than %d QEMU arguments\n",
+				MAX_EXTRA);
+			return -1;
+		}
+		o->extra[o->extra_count++] = argv[i];
+	}
+	return 0;
+}
+
+static int parse_args(int full_argc, char **argv, struct options *o)
+{
+	int argc = full_argc; /* the launcher's own: up to a "--" */
 	static const struct option opts[] = {
 		{"memory", required_argument, NULL, 'm'},
 		{"smp", required_argument, NULL, 's'},
@@ -121,11 +179,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{"cpu", required_argument, NULL, 'C'},
 		{"dry-run", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
 	uint64_t v;
 	int c;
 
+	for (int i = 1; i < full_argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			argc = i;
+			break;
+		}
+	}
 	while ((c = getopt_long(argc, argv, "m:s:a:c:et:gq:C:nh", opts,
 				NULL)) != -1) {
 		switch (c) {
@@ -159,6 +224,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->accel = optarg;
 			break;
 		case 'c':
+			if (check_cmdline_words(optarg))
+				return -1;
 			if (append_cmdline(o, optarg)) {
 				fprintf(stderr,
 					"csvsm-run: command line over 255 bytes\n");
@@ -191,21 +258,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'h':
 			exit(usage(stdout, 0));
+		case 'V':
+			exit(util_print_version("csvsm-run", NULL));
 		default:
-			return -1;
+			return -1; /* getopt named the option */
 		}
 	}
-	if (optind >= argc)
-		return -1;
-	o->igvm = argv[optind++];
-	for (; optind < argc; optind++) {
-		if (strcmp(argv[optind], "--") == 0)
-			continue;
-		if (o->extra_count == MAX_EXTRA)
-			return -1;
-		o->extra[o->extra_count++] = argv[optind];
-	}
-	return 0;
+	return take_operands(argc, full_argc, argv, o);
 }
 
 /* Writes the stub and blobs under dir and builds QEMU's argument vector. */
@@ -281,64 +340,6 @@ fail:
 	return -1;
 }
 
-static int run_qemu(char **argv, unsigned int timeout)
-{
-	int status = 0;
-	pid_t pid;
-
-	signal(SIGALRM, on_alarm);
-	/* The terminal's Ctrl-C reaches QEMU too; wait for it to finish. */
-	signal(SIGINT, on_interrupt);
-	pid = fork();
-	if (pid < 0) {
-		perror("csvsm-run: fork");
-		return 3;
-	}
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		execvp(argv[0], argv);
-		fprintf(stderr, "csvsm-run: cannot run %s: %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	child = pid;
-	if (timeout)
-		alarm(timeout);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	alarm(0);
-	if (timed_out) {
-		fprintf(stderr, "csvsm-run: timed out after %u s\n", timeout);
-		return 124;
-	}
-	if (interrupted)
-		return 130; /* stopped by the user: no verdict to give */
-	if (!WIFEXITED(status)) {
-		fprintf(stderr, "csvsm-run: QEMU ended by signal %d\n",
-			WTERMSIG(status));
-		return 3;
-	}
-	/* isa-debug-exit: QEMU exits with (code << 1) | 1. */
-	switch (WEXITSTATUS(status)) {
-	case (CSVSM_EXIT_SUCCESS << 1) | 1:
-		return 0;
-	case (CSVSM_EXIT_PANIC << 1) | 1:
-		fprintf(stderr, "csvsm-run: the SVSM panicked\n");
-		return 1;
-	case (CSVSM_EXIT_FAILURE << 1) | 1:
-		fprintf(stderr, "csvsm-run: the SVSM reported failure\n");
-		return 1;
-	case 0:
-		fprintf(stderr, "csvsm-run: the VM stopped without a status "
-				"(triple fault or shutdown)\n");
-		return 3;
-	default:
-		fprintf(stderr, "csvsm-run: QEMU exited with status %d\n",
-			WEXITSTATUS(status));
-		return 3;
-	}
-}
-
 static void remove_dir(const char *dir, const struct load_plan *plan)
 {
 	char path[4096];
@@ -361,7 +362,9 @@ int main(int argc, char **argv)
 	static struct load_plan plan;
 	static char store[64 * 1024];
 	char *qargv[MAX_ARGS];
-	char dir[] = "/tmp/csvsm-run.XXXXXX";
+	char dir[2048];
+	const char *tmp = getenv("TMPDIR");
+	sigset_t ending;
 	char err[IGVM_ERR_LEN];
 	struct igvm_file f;
 	struct machine m;
@@ -370,11 +373,26 @@ int main(int argc, char **argv)
 	int rc = 2;
 	int n;
 
+	/*
+	 * Ending signals wait until the launcher can act on them: from here
+	 * on, no exit leaves QEMU or the temporary folder behind.
+	 */
+	launch_ending_signals(&ending);
+	sigaddset(&ending, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &ending, NULL);
 	if (parse_args(argc, argv, &o))
-		return usage(stderr, 2);
+		return 2; /* the message is out: one line */
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	if (snprintf(dir, sizeof(dir), "%s/csvsm-run.XXXXXX", tmp) >=
+	    (int)sizeof(dir)) {
+		fprintf(stderr, "csvsm-run: TMPDIR is too long\n");
+		return 2;
+	}
 	if (strcmp(o.accel, "auto") == 0)
 		o.accel = kvm_works() ? "kvm" : "tcg";
-	buf = util_read_file(o.igvm, MAX_IGVM, &size, err, sizeof(err));
+	buf = util_read_file(o.igvm, IGVM_MAX_FILE_SIZE, &size, err,
+			     sizeof(err));
 	if (!buf) {
 		fprintf(stderr, "csvsm-run: %s\n", err);
 		return 2;
@@ -395,11 +413,16 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (!mkdtemp(dir)) {
-		perror("csvsm-run: mkdtemp");
+		fprintf(stderr, "csvsm-run: cannot create a folder in %s: %s\n",
+			tmp, strerror(errno));
 		goto out;
 	}
 	n = write_and_build_argv(&o, &plan, dir, qargv, store, sizeof(store));
-	if (n < 0) {
+	if (n >= 0 && !o.dry_run && (rc = launch_pending_end()) != 0) {
+		/*
+		 * Ended before QEMU started: nothing to pass the signal on to.
+		 */
+	} else if (n < 0) {
 		fprintf(stderr, "csvsm-run: too many QEMU arguments\n");
 	} else if (o.dry_run) {
 		for (int i = 0; i < n; i++)
@@ -408,12 +431,19 @@ int main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	} else {
-		rc = run_qemu(qargv, o.timeout);
+		rc = launch_run_qemu(qargv, o.timeout, o.gdb);
 	}
 	remove_dir(dir, &plan);
 out:
 	plan_free(&plan);
 	igvm_file_free(&f);
 	free(buf);
+	/* A signal that arrived while nothing was running still ends us so. */
+	if (!rc || rc == 1 || rc == 2 || rc == 3) {
+		int end = launch_pending_end();
+
+		if (end)
+			rc = end;
+	}
 	return rc;
 }

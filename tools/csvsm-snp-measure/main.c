@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * csvsm-snp-measure: a drop-in for virtee/sev-snp-measure 0.0.13 (ref §5 of
- * shared/reference/igvm-and-measurement.md): the same modes, options,
+ * csvsm-snp-measure: a drop-in for virtee/sev-snp-measure 0.0.13
+ * (sev-snp-measure.py, sevsnpmeasure/cli.py): the same modes, options,
  * defaults and output, so a user switches by changing the command name.
  * This file parses and checks the command line in the order sev-snp-measure
  * does (argparse first, then its cli.py checks); run.c measures.
@@ -20,9 +20,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "snp.h"
 #include "util.h"
 
-#define MAX_VCPUS 65536u
+#define MAX_VCPUS SNP_MAX_VCPUS /* one rule: snp.h */
 
 int cli_fail(int status, const char *fmt, ...)
 {
@@ -54,7 +55,32 @@ static void usage(FILE *f)
 	      f);
 	for (size_t i = 0; vmsa_cpu_type_name(i); i++)
 		fprintf(f, "%s %s", i % 6 ? "" : "\n ", vmsa_cpu_type_name(i));
-	fputc('\n', f);
+	fputs("\n\noptions:\n"
+	      "  -h, --help            show this help message and exit\n"
+	      "  --version             the version, and the sev-snp-measure\n"
+	      "                        release it matches\n"
+	      "  -v, --verbose         print the measurement with a label\n"
+	      "  --mode MODE           sev, seves, snp, snp:ovmf-hash or snp:svsm\n"
+	      "  --vcpus N             vCPUs: one VMSA each (1.." SNP_MAX_VCPUS_STR
+	      ")\n"
+	      "  --vcpu-type CPUTYPE   a CPU type above (sets the signature)\n"
+	      "  --vcpu-sig VALUE      the CPUID(1).EAX signature instead\n"
+	      "  --vcpu-family FAMILY, --vcpu-model MODEL, --vcpu-stepping STEPPING\n"
+	      "                        the signature from its three parts\n"
+	      "  --vmm-type VMMTYPE    QEMU (default), ec2 or gce\n"
+	      "  --ovmf PATH           the OVMF image (required)\n"
+	      "  --kernel PATH, --initrd PATH, --append CMDLINE\n"
+	      "                        the direct-boot hashes table (snp, sev,\n"
+	      "                        seves)\n"
+	      "  --guest-features VALUE  SEV_FEATURES of the VMSAs (default 0x1)\n"
+	      "  --output-format {hex,base64}  how the digest is printed\n"
+	      "  --snp-ovmf-hash HASH  snp: start from this OVMF hash (96 hex)\n"
+	      "  --dump-vmsa           snp, seves: write vmsaN.bin in the\n"
+	      "                        working folder\n"
+	      "  --svsm PATH           snp:svsm: the SVSM binary\n"
+	      "  --vars-size SIZE      snp:svsm: the OVMF variable store's size\n"
+	      "  --vars-file PATH      snp:svsm: ... taken from this file\n",
+	      f);
 }
 
 /* Python int(s): decimal digits only (no sign, no spaces). */
@@ -213,7 +239,10 @@ static int parse_options(int argc, char **argv, struct cli_args *a,
 			usage(stdout);
 			exit(CLI_EXIT_OK);
 		case OPT_VERSION:
-			printf(CLI_PROG " " CLI_VERSION "\n");
+			util_print_version(
+				CLI_PROG " " CLI_VERSION,
+				"matches sev-snp-measure " CLI_VERSION
+				"; the differences are listed in docs/tools.md");
 			exit(CLI_EXIT_OK);
 		case 'v':
 			a->verbose = true;
@@ -275,7 +304,9 @@ static int check_values(struct cli_args *a, struct raw *r)
 	a->mode_name = mode_names[m];
 	if (r->vcpus) {
 		if (parse_dec(r->vcpus, MAX_VCPUS, &v) || !v)
-			return bad_value("vcpus", "vCPU count (1..65536)",
+			return bad_value("vcpus",
+					 "vCPU count (1.." SNP_MAX_VCPUS_STR
+					 ")",
 					 r->vcpus);
 		a->vcpus = (unsigned int)v;
 	}
@@ -307,28 +338,37 @@ static int check_values(struct cli_args *a, struct raw *r)
 	return 0;
 }
 
-/* cli.py get_vcpu_sig(): family, then sig, then type; QEMU needs one. */
+/*
+ * cli.py get_vcpu_sig() of 0.0.13: family, then sig, then type; QEMU needs
+ * one. 0.0.13 tests the values for truth (`elif args.vcpu_family:`), so a
+ * family or signature of 0 counts as not given and the next source is
+ * used; later upstream releases (commit 8f2b337, "Allow zero as value for
+ * vcpu sig & family") test `is not None` instead. This follows 0.0.13.
+ */
 static int resolve_sig(struct cli_args *a, const struct raw *r)
 {
-	uint64_t f, m, s;
+	uint64_t f = 0, m, s, sigv = 0;
 	uint32_t sig = 0;
 
 	if (a->mode == CLI_MODE_SEV)
 		return 0;
-	if (r->family) {
+	if (r->family && parse_dec(r->family, UINT32_MAX, &f))
+		return cli_fail(CLI_EXIT_USAGE, "bad --vcpu-family");
+	if (r->sig && parse_auto(r->sig, &sigv))
+		return cli_fail(CLI_EXIT_USAGE, "bad --vcpu-sig");
+	if (f) {
 		if (!r->model || !r->stepping)
 			return cli_fail(
 				CLI_EXIT_USAGE,
 				"--vcpu-family needs --vcpu-model and --vcpu-stepping");
-		if (parse_dec(r->family, UINT32_MAX, &f) ||
-		    parse_dec(r->model, UINT32_MAX, &m) ||
+		if (parse_dec(r->model, UINT32_MAX, &m) ||
 		    parse_dec(r->stepping, UINT32_MAX, &s))
 			return cli_fail(CLI_EXIT_USAGE,
-					"bad --vcpu-family/model/stepping");
+					"bad --vcpu-model or --vcpu-stepping");
 		a->vcpu_sig =
 			vmsa_cpu_sig((uint32_t)f, (uint32_t)m, (uint32_t)s);
-	} else if (r->sig) {
-		return parse_auto(r->sig, &a->vcpu_sig);
+	} else if (sigv) {
+		a->vcpu_sig = sigv;
 	} else if (r->vcpu_type) {
 		if (vmsa_cpu_sig_by_name(r->vcpu_type, &sig))
 			return cli_fail(CLI_EXIT_USAGE, "unknown --vcpu-type");
@@ -392,6 +432,52 @@ static int check_combination(struct cli_args *a, const struct raw *r)
 	return 0;
 }
 
+#define M(mode)	     (1u << (mode))
+#define GUEST_MODES  (M(CLI_MODE_SEVES) | M(CLI_MODE_SNP) | M(CLI_MODE_SNP_SVSM))
+#define ALL_BUT_HASH (GUEST_MODES | M(CLI_MODE_SEV))
+
+/*
+ * Options sev-snp-measure 0.0.13 accepts in a mode but does not use
+ * (sevsnpmeasure/cli.py, guest.py): the result is the same as without
+ * them, and a warning on stderr says so instead of ignoring them silently.
+ */
+static void warn_ignored(const struct cli_args *a, const struct raw *r)
+{
+	const struct {
+		const char *name;
+		bool given;
+		unsigned int used; /* M(mode) bits */
+	} opts[] = {
+		{"--vcpus", r->vcpus, GUEST_MODES},
+		{"--vcpu-type", r->vcpu_type, GUEST_MODES},
+		{"--vcpu-sig", r->sig, GUEST_MODES},
+		{"--vcpu-family", r->family, GUEST_MODES},
+		{"--vcpu-model", r->model, GUEST_MODES},
+		{"--vcpu-stepping", r->stepping, GUEST_MODES},
+		{"--vmm-type", r->vmm_type, GUEST_MODES},
+		{"--kernel", a->kernel, ALL_BUT_HASH & ~M(CLI_MODE_SNP_SVSM)},
+		{"--initrd", a->initrd, ALL_BUT_HASH & ~M(CLI_MODE_SNP_SVSM)},
+		{"--append", a->append, ALL_BUT_HASH & ~M(CLI_MODE_SNP_SVSM)},
+		{"--guest-features", r->features,
+		 M(CLI_MODE_SEVES) | M(CLI_MODE_SNP)},
+		{"--output-format", r->output_format, ALL_BUT_HASH},
+		{"--verbose", a->verbose, ALL_BUT_HASH},
+		{"--snp-ovmf-hash", r->snp_ovmf_hash, M(CLI_MODE_SNP)},
+		{"--dump-vmsa", a->dump_vmsa, GUEST_MODES},
+		{"--svsm", a->svsm, M(CLI_MODE_SNP_SVSM)},
+		{"--vars-size", r->vars_size, M(CLI_MODE_SNP_SVSM)},
+		{"--vars-file", a->vars_file, M(CLI_MODE_SNP_SVSM)},
+	};
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (opts[i].given && !(opts[i].used & M(a->mode)))
+			fprintf(stderr,
+				CLI_PROG ": warning: %s has no effect with "
+					 "--mode %s (ignored, as by "
+					 "sev-snp-measure " CLI_VERSION ")\n",
+				opts[i].name, a->mode_name);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_args a = {0};
@@ -403,11 +489,15 @@ int main(int argc, char **argv)
 		rc = check_values(&a, &r);
 	if (rc)
 		return rc;
+	/* 0.0.13 tests --snp-ovmf-hash for truth: '' is no hash. */
+	if (r.snp_ovmf_hash && !*r.snp_ovmf_hash)
+		r.snp_ovmf_hash = NULL;
 	/* cli.py: the OVMF hash needs nothing but --ovmf, always in hex. */
 	if (a.mode != CLI_MODE_SNP_OVMF_HASH) {
 		rc = check_combination(&a, &r);
 		if (rc)
 			return rc;
 	}
+	warn_ignored(&a, &r);
 	return cli_run(&a);
 }

@@ -5,7 +5,8 @@
  * digest in lowercase hex or base64 on one line, prefixed with
  * "Calculated <MODE> guest measurement: " under --verbose; `snp:ovmf-hash`
  * always prints bare hex. The SNP modes are ovmf.c's flows; SEV and SEV-ES
- * (ref §2.5) are a SHA-256 over the image, the hashes table and, for
+ * (sev-snp-measure 0.0.13, sevsnpmeasure/guest.py) are a SHA-256 over the
+ * image, the hashes table and, for
  * SEV-ES, the VMSAs (built with sev_features 0, as sev-snp-measure does).
  */
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 #include "cli.h"
 #include "ovmf.h"
+#include "progress.h"
 #include "snp.h"
 #include "util.h"
 
@@ -38,15 +40,8 @@ static int dump_vmsa(void *arg, unsigned int vcpu,
 	return util_write_file(name, page, VMSA_SIZE, d->err, sizeof(d->err));
 }
 
-/* util_read_file() with a clear message for a directory. */
 static uint8_t *read_input(const char *path, size_t *size, char *err)
 {
-	struct stat st;
-
-	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
-		snprintf(err, ERR_LEN, "%s: %s", path, strerror(EISDIR));
-		return NULL;
-	}
 	return util_read_file(path, MAX_IMAGE, size, err, ERR_LEN);
 }
 
@@ -64,7 +59,7 @@ static int sha256_file(const char *path, uint8_t out[SNP_HASH256_SIZE])
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		cli_fail(CLI_EXIT_FAIL, "%s: %s", path, strerror(EISDIR));
+		cli_fail(CLI_EXIT_FAIL, "%s: is a folder, not a file", path);
 		goto out;
 	}
 	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
@@ -130,7 +125,10 @@ static void print_measurement(const struct cli_args *a, const uint8_t *d,
 		printf("%s\n", text);
 }
 
-/* ref §2.5: SHA-256(image [+ hashes table] [+ VMSAs for SEV-ES]). */
+/*
+ * sev-snp-measure 0.0.13, sevsnpmeasure/guest.py: SHA-256(image [+ hashes
+ * table] [+ VMSAs for SEV-ES]).
+ */
 static int sev_digest(const struct cli_args *a, const struct ovmf_image *img,
 		      const struct ovmf_sev_hashes *h, struct dump_state *d,
 		      uint8_t out[SNP_HASH256_SIZE], char *err)
@@ -225,6 +223,7 @@ static int measure(const struct cli_args *a, const struct ovmf_image *img)
 {
 	struct dump_state d = {{0}};
 	struct ovmf_sev_hashes h;
+	struct util_progress progress;
 	struct ovmf_snp_opts o = {
 		.vmm = a->vmm,
 		.vcpus = a->vcpus,
@@ -233,6 +232,7 @@ static int measure(const struct cli_args *a, const struct ovmf_image *img)
 		.ovmf_hash = a->have_ovmf_hash ? a->ovmf_hash : NULL,
 		.vmsa_out = a->dump_vmsa ? dump_vmsa : NULL,
 		.vmsa_arg = &d,
+		.progress = {.fn = util_progress_pages, .arg = &progress},
 	};
 	uint8_t digest[SNP_LD_SIZE];
 	size_t len = SNP_LD_SIZE;
@@ -242,6 +242,7 @@ static int measure(const struct cli_args *a, const struct ovmf_image *img)
 
 	if (kernel && kernel_hashes(a, &h))
 		return CLI_EXIT_FAIL;
+	util_progress_init(&progress, a->ovmf, img->size);
 	o.hashes = kernel ? &h : NULL;
 	switch (a->mode) {
 	case CLI_MODE_SNP:
@@ -257,6 +258,7 @@ static int measure(const struct cli_args *a, const struct ovmf_image *img)
 		rc = sev_digest(a, img, o.hashes, &d, digest, err);
 		break;
 	}
+	util_progress_done(&progress);
 	if (rc)
 		return cli_fail(CLI_EXIT_FAIL, "%s: %s",
 				d.err[0] ? "--dump-vmsa" : a->ovmf,

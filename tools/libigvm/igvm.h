@@ -5,7 +5,7 @@
  * parsed file or a one-line error, never an out-of-bounds read); the builder
  * writes files deterministically, because the bytes it emits are what the
  * hardware measures. Wire layouts are in include/abi/igvm.h; format rules are
- * shared/reference/igvm-and-measurement.md §1 ("ref §1.x").
+ * those of the IGVM crate igvm_defs 0.4.0 and its parser, igvm 0.4.0.
  */
 #pragma once
 
@@ -16,10 +16,28 @@
 #include "abi/igvm.h"
 
 /* The structs are read with memcpy, which is only right on a LE host. */
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-	       "libigvm assumes a little-endian host (IGVM is LE, ref §1.1)");
+_Static_assert(
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	"libigvm assumes a little-endian host (IGVM is LE, igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers)");
 
 #define IGVM_ERR_LEN 256
+
+/*
+ * Bounds every tool applies through igvm_parse(), so a file is judged the
+ * same by dump, measure, sign, verify and the launcher:
+ *  - a file is at most 1 GiB (the format allows 4 GiB; no SVSM or
+ *    firmware image comes near 1 GiB, and every tool reads it whole);
+ *  - a parameter area is at most 64 MiB, and all of a file's areas
+ *    together at most 256 MiB (a memory map, ACPI tables or a command
+ *    line fill a few pages; a loader allocates and a measurement walks
+ *    every page of them);
+ *  - every GPA range ends at or below 2^52, the architectural limit of a
+ *    physical address (AMD APM vol. 2, "Physical address size").
+ */
+#define IGVM_MAX_FILE_SIZE	 (1u << 30)
+#define IGVM_MAX_PARAMETER_AREA	 (64ull << 20)
+#define IGVM_MAX_PARAMETER_TOTAL (256ull << 20)
+#define IGVM_MAX_GPA		 (1ull << 52)
 
 struct igvm_vhdr {	     /* one variable header, a view into the file */
 	uint32_t type;	     /* as in the file, including the optional bit */
@@ -75,12 +93,14 @@ uint32_t igvm_type_body_size(uint32_t type);
 /*
  * Whether a loader that selected the platforms in platform_mask processes h:
  * headers without a compatibility mask (PARAMETER_AREA, the parameter
- * directives) apply to every platform (ref §1.3, §1.5).
+ * directives) apply to every platform (igvm_defs 0.4.0, IgvmVariableHeaderType;
+ * compatibility masks).
  */
 bool igvm_vhdr_applies(const struct igvm_vhdr *h, uint32_t platform_mask);
 
 /*
- * The CRC-32 of ref §1.6 over a fixed header of fixed_size bytes (checksum
+ * The CRC-32 of igvm_defs 0.4.0, IGVM_FIXED_HEADER.checksum over a fixed header
+ * of fixed_size bytes (checksum
  * field treated as 0) followed by the vh_size bytes at vh_offset. Returns 0
  * without reading anything when a range is outside buf.
  */

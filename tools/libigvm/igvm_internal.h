@@ -9,7 +9,10 @@
 
 #include "igvm.h"
 
-/* ref §1.1: the three sections, in file order. */
+/*
+ * igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers: the three
+ * sections, in file order.
+ */
 enum igvm_section {
 	IGVM_SECTION_NONE = -1, /* outside every range (0x201..0x300, ...) */
 	IGVM_SECTION_PLATFORM = 0,
@@ -28,7 +31,8 @@ enum igvm_section igvm_type_section(uint32_t type);
 
 /*
  * The compatibility mask of h, if its type has one: true and *mask set, or
- * false for types that apply to every platform (ref §1.3).
+ * false for types that apply to every platform (igvm_defs 0.4.0,
+ * IgvmVariableHeaderType).
  */
 bool igvm_vhdr_mask(const struct igvm_vhdr *h, uint32_t *mask);
 

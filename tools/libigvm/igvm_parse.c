@@ -3,7 +3,9 @@
  * Reading an IGVM file: the fixed header, the checksum and the walk over the
  * variable-header TLVs, producing a list of views into the caller's buffer.
  * The per-type rules (sections, platforms, masks, file-data ranges, parameter
- * areas) are in igvm_validate.c. Format facts: ref §1.1, §1.2, §1.6, §1.7.
+ * areas) are in igvm_validate.c. Format facts: igvm_defs 0.4.0,
+ * IGVM_FIXED_HEADER and the variable headers; IGVM_FIXED_HEADER;
+ * IGVM_FIXED_HEADER.checksum; file_offset.
  */
 /*
  * TRUST: every byte of the file is controlled by whoever supplies it (the
@@ -48,7 +50,10 @@ uint32_t igvm_checksum(const uint8_t *buf, size_t size, uint32_t fixed_size,
 				   &vh_end) ||
 	    vh_end > size)
 		return 0;
-	/* ref §1.6: fixed header with checksum 0, then the TLV section. */
+	/*
+	 * igvm_defs 0.4.0, IGVM_FIXED_HEADER.checksum: fixed header with
+	 * checksum 0, then the TLV section.
+	 */
 	crc = crc32(0L, Z_NULL, 0);
 	crc = crc32(crc, buf, CSUM_OFF);
 	crc = crc32(crc, zero, sizeof(zero));
@@ -58,7 +63,10 @@ uint32_t igvm_checksum(const uint8_t *buf, size_t size, uint32_t fixed_size,
 	return (uint32_t)crc;
 }
 
-/* ref §1.2 (fixed header), §1.6 (checksum), §1.7 (non-empty data). */
+/*
+ * igvm_defs 0.4.0, IGVM_FIXED_HEADER (fixed header, checksum); igvm 0.4.0
+ * (non-empty data).
+ */
 static int parse_fixed(struct igvm_file *f, uint32_t *vh_off, uint32_t *vh_end,
 		       char *err)
 {
@@ -136,7 +144,7 @@ static int parse_fixed(struct igvm_file *f, uint32_t *vh_off, uint32_t *vh_end,
 	if (*vh_end >= f->size)
 		return igvm_errf(
 			err,
-			"the file-data section is empty (loaders reject this, ref §1.7)");
+			"the file-data section is empty (loaders reject this, igvm 0.4.0)");
 	*vh_off = fh.variable_header_offset;
 	f->data_start = *vh_end;
 	return 0;
@@ -161,7 +169,8 @@ static int append_header(struct igvm_file *f, size_t *cap,
 }
 
 /*
- * ref §1.1: {u32 type; u32 length; body; zero padding to 8}. pos stays
+ * igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers: {u32 type; u32
+ * length; body; zero padding to 8}. pos stays
  * 8-aligned because vh_off is and every step is a multiple of 8.
  */
 static int walk_tlvs(struct igvm_file *f, uint32_t vh_off, uint32_t vh_end,
@@ -221,7 +230,10 @@ static int walk_tlvs(struct igvm_file *f, uint32_t vh_off, uint32_t vh_end,
 			return igvm_errf(err, "at 0x%x: %s length %u, want %u",
 					 pos, igvm_type_name(tlv.type),
 					 tlv.length, want);
-		/* ref §1.1: unknown optional headers may be ignored. */
+		/*
+		 * igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers:
+		 * unknown optional headers may be ignored.
+		 */
 		if (want && append_header(f, &cap, &h, err))
 			return -1;
 		pos += sizeof(tlv) + (uint32_t)padded;
@@ -243,9 +255,10 @@ int igvm_parse(const uint8_t *buf, size_t size, struct igvm_file *out,
 	memset(out, 0, sizeof(*out));
 	if (!buf)
 		return igvm_errf(err, "no input buffer");
-	/* All file offsets are u32 (ref §1.2); this keeps them in range. */
-	if (size > UINT32_MAX)
-		return igvm_errf(err, "file is larger than 4 GiB");
+	/* The tools' bound (igvm.h); also keeps u32 file offsets in range. */
+	if (size > IGVM_MAX_FILE_SIZE)
+		return igvm_errf(err, "%zu bytes, more than the %u accepted",
+				 size, IGVM_MAX_FILE_SIZE);
 	if (parse_fixed(&f, &vh_off, &vh_end, err) ||
 	    walk_tlvs(&f, vh_off, vh_end, err) || igvm_validate(&f, err)) {
 		free(f.headers);
@@ -274,7 +287,10 @@ int igvm_vhdr_get(const struct igvm_vhdr *h, void *out, size_t out_size)
 const uint8_t *igvm_file_data(const struct igvm_file *f, uint32_t file_offset,
 			      size_t len)
 {
-	/* ref §1.7: offsets are absolute and 0 means "no data". */
+	/*
+	 * igvm_defs 0.4.0, file_offset: offsets are absolute and 0 means "no
+	 * data".
+	 */
 	if (!f || !f->buf || file_offset == 0 || file_offset < f->data_start ||
 	    file_offset > f->size || len > f->size - file_offset)
 		return NULL;

@@ -3,7 +3,8 @@
  * The table of known variable-header types: name, exact body length and
  * where the compatibility mask sits. The parser, the validator and the
  * builder all ask this one table, so a type is either fully known or not
- * at all. Ids and layouts: igvm_defs 0.4.0, ref §1.3 and §1.4.
+ * at all. Ids and layouts: igvm_defs 0.4.0, IgvmVariableHeaderType and
+ * IGVM_VHS_*.
  */
 #include <stddef.h>
 #include <string.h>
@@ -24,7 +25,10 @@ struct igvm_type_info {
 		IGVM_VHT_##id, #id, sizeof(struct st),          \
 			offsetof(struct st, compatibility_mask) \
 	}
-/* ref §1.3: the parameter directives share one body and carry no mask. */
+/*
+ * igvm_defs 0.4.0, IgvmVariableHeaderType: the parameter directives share one
+ * body and carry no mask.
+ */
 #define PARAM(id)                                                              \
 	{                                                                      \
 		IGVM_VHT_##id, #id, sizeof(struct igvm_vhs_parameter), NO_MASK \

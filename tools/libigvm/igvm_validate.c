@@ -3,7 +3,9 @@
  * The semantic rules of an IGVM file, applied after igvm_parse.c has checked
  * the framing: section order, the platform headers, compatibility masks,
  * file-data ranges and the life cycle of parameter areas (declared, used,
- * inserted). Rules: ref §1.1, §1.4, §1.5, §1.7, §1.8.
+ * inserted). Rules: igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable
+ * headers; IGVM_VHS_*; compatibility masks; file_offset;
+ * IGVM_VHS_PARAMETER_AREA.
  *
  * TRUST: the headers come from an untrusted file. Every listed header has its
  * exact struct length (checked by the parser), so bodies are copied into the
@@ -31,6 +33,7 @@ struct vstate {
 	struct area *areas;
 	size_t area_count;
 	size_t area_cap;
+	uint64_t area_total; /* bytes of all parameter areas */
 };
 
 #define FAIL(st, fmt, ...)                                           \
@@ -42,7 +45,21 @@ static bool page_aligned(uint64_t v)
 	return (v & IGVM_PAGE_MASK) == 0;
 }
 
-/* ref §1.4, §1.5: one bit and one header per platform. */
+/* [gpa, gpa + bytes) is a physical range: it ends at or below 2^52. */
+static int check_range(struct vstate *st, uint64_t gpa, uint64_t bytes)
+{
+	if (gpa > IGVM_MAX_GPA || bytes > IGVM_MAX_GPA - gpa)
+		return FAIL(st,
+			    "gpa 0x%llx + 0x%llx bytes ends above 2^52, the "
+			    "largest physical address",
+			    (unsigned long long)gpa, (unsigned long long)bytes);
+	return 0;
+}
+
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_*; compatibility masks: one bit and one header per
+ * platform.
+ */
 static int check_platform(struct vstate *st)
 {
 	struct igvm_vhs_supported_platform p;
@@ -81,7 +98,10 @@ static int check_platform(struct vstate *st)
 	return 0;
 }
 
-/* ref §1.4, §1.7: one 4 KiB page, inline zeros or 4096 bytes of data. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_*; file_offset: one 4 KiB page, inline zeros or
+ * 4096 bytes of data.
+ */
 static int check_page_data(struct vstate *st)
 {
 	const uint32_t known = IGVM_PAGE_DATA_FLAG_IS_2MB_PAGE |
@@ -93,11 +113,18 @@ static int check_page_data(struct vstate *st)
 	if (!page_aligned(p.gpa))
 		return FAIL(st, "gpa 0x%llx is not 4 KiB aligned",
 			    (unsigned long long)p.gpa);
+	if (check_range(st, p.gpa, IGVM_PAGE_SIZE_4K))
+		return -1;
 	if (p.reserved)
 		return FAIL(st, "reserved is 0x%x, want 0", p.reserved);
-	/* ref §1.7: no loader reads more than 4 KiB for a 2 MB page. */
+	/*
+	 * igvm_defs 0.4.0, file_offset: no loader reads more than 4 KiB for a 2
+	 * MB page.
+	 */
 	if (p.flags & IGVM_PAGE_DATA_FLAG_IS_2MB_PAGE)
-		return FAIL(st, "IS_2MB_PAGE is unsupported (ref §1.7)");
+		return FAIL(
+			st,
+			"IS_2MB_PAGE is unsupported (no loader reads more than 4 KiB)");
 	if (p.flags & ~known)
 		return FAIL(st, "unknown flags 0x%x", p.flags & ~known);
 	if (p.data_type > IGVM_PAGE_DATA_TYPE_CPUID_XF)
@@ -111,7 +138,10 @@ static int check_page_data(struct vstate *st)
 	return 0;
 }
 
-/* ref §1.4, §1.7: a VMSA or native context, always 4 KiB of file data. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_*; file_offset: a VMSA or native context, always 4
+ * KiB of file data.
+ */
 static int check_vp_context(struct vstate *st)
 {
 	struct igvm_vhs_vp_context v;
@@ -133,7 +163,10 @@ static struct area *find_area(struct vstate *st, uint32_t index)
 	return NULL;
 }
 
-/* ref §1.8: each index is declared once, in whole pages. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: each index is declared once, in
+ * whole pages.
+ */
 static int check_parameter_area(struct vstate *st)
 {
 	struct igvm_vhs_parameter_area p;
@@ -145,6 +178,14 @@ static int check_parameter_area(struct vstate *st)
 			st,
 			"number_of_bytes 0x%llx is not a non-zero multiple of 4096",
 			(unsigned long long)p.number_of_bytes);
+	if (p.number_of_bytes > IGVM_MAX_PARAMETER_AREA)
+		return FAIL(st,
+			    "number_of_bytes 0x%llx is larger than the 64 MiB "
+			    "a parameter area may have",
+			    (unsigned long long)p.number_of_bytes);
+	if (p.number_of_bytes > IGVM_MAX_PARAMETER_TOTAL - st->area_total)
+		return FAIL(st,
+			    "the parameter areas add up to more than 256 MiB");
 	if (find_area(st, p.parameter_area_index))
 		return FAIL(st, "parameter_area_index %u is declared twice",
 			    p.parameter_area_index);
@@ -165,6 +206,7 @@ static int check_parameter_area(struct vstate *st)
 		st->areas = n;
 		st->area_cap = cap;
 	}
+	st->area_total += p.number_of_bytes;
 	st->areas[st->area_count++] = (struct area){
 		.index = p.parameter_area_index,
 		.bytes = p.number_of_bytes,
@@ -172,7 +214,10 @@ static int check_parameter_area(struct vstate *st)
 	return 0;
 }
 
-/* ref §1.8: an area is usable from its declaration until its insertion. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: an area is usable from its
+ * declaration until its insertion.
+ */
 static struct area *live_area(struct vstate *st, uint32_t index)
 {
 	struct area *a = find_area(st, index);
@@ -215,7 +260,7 @@ static int check_parameter_insert(struct vstate *st)
 		return FAIL(st, "gpa 0x%llx is not 4 KiB aligned",
 			    (unsigned long long)p.gpa);
 	a = live_area(st, p.parameter_area_index);
-	if (!a)
+	if (!a || check_range(st, p.gpa, a->bytes))
 		return -1;
 	a->inserted = true;
 	return 0;
@@ -232,10 +277,13 @@ static int check_required_memory(struct vstate *st)
 			st,
 			"gpa 0x%llx, size 0x%x: want 4 KiB aligned and a non-zero size",
 			(unsigned long long)r.gpa, r.number_of_bytes);
-	return 0;
+	return check_range(st, r.gpa, r.number_of_bytes);
 }
 
-/* ref §4: QEMU accepts one ID block per selected platform. */
+/*
+ * QEMU backends/igvm.c, qigvm_directive_snp_id_block(): QEMU accepts one ID
+ * block per selected platform.
+ */
 static int check_snp_id_block(struct vstate *st, uint32_t mask)
 {
 	if (mask & st->id_block_masks)
@@ -259,7 +307,10 @@ static int check_corim(struct vstate *st)
 	return 0;
 }
 
-/* ref §1.1, §1.5: section order and masks, common to every type. */
+/*
+ * igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers; compatibility
+ * masks: section order and masks, common to every type.
+ */
 static int check_common(struct vstate *st, uint32_t *mask)
 {
 	enum igvm_section sec = igvm_type_section(st->h->type);
@@ -273,7 +324,7 @@ static int check_common(struct vstate *st, uint32_t *mask)
 	if (sec < st->section)
 		return FAIL(
 			st,
-			"out of order: a header of the %s section after the %s section (ref §1.1)",
+			"out of order: a header of the %s section after the %s section (igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers)",
 			names[sec], names[st->section]);
 	st->section = sec;
 	if (sec == IGVM_SECTION_PLATFORM)
@@ -317,7 +368,10 @@ static int check_header(struct vstate *st)
 	default:
 		break;
 	}
-	/* ref §1.3: the remaining mask-less types are parameter directives. */
+	/*
+	 * igvm_defs 0.4.0, IgvmVariableHeaderType: the remaining mask-less
+	 * types are parameter directives.
+	 */
 	if (!igvm_vhdr_mask(st->h, &mask))
 		return check_parameter(st);
 	return 0;
@@ -337,7 +391,8 @@ int igvm_validate(struct igvm_file *f, char *err)
 		ret = check_header(&st);
 	}
 	if (!ret && !st.masks)
-		ret = igvm_errf(err, "no SUPPORTED_PLATFORM header (ref §1.5)");
+		ret = igvm_errf(
+			err, "no SUPPORTED_PLATFORM header (igvm_defs 0.4.0)");
 	free(st.areas);
 	f->platform_masks = ret ? 0 : st.masks;
 	return ret;

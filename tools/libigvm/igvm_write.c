@@ -4,8 +4,10 @@
  * serialises them into one file. The output is a function of the calls only
  * (no pointers, times or hash-table order leak into it), because the file's
  * bytes are what the hardware measures and builds must be reproducible.
- * Identical file-data blobs are stored once (legal, ref §1.7). Layout: fixed
- * header, TLVs (ref §1.1), file data in order of first use.
+ * Identical file-data blobs are stored once (legal, igvm_defs 0.4.0,
+ * file_offset). Layout: fixed
+ * header, TLVs (igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers),
+ * file data in order of first use.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "bytes.h"
 #include "igvm_internal.h"
 
 #define NO_BLOB	     SIZE_MAX
@@ -56,14 +59,6 @@ bld_fail(struct igvm_builder *b, const char *fmt, ...)
 	vsnprintf(b->err, sizeof(b->err), fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-static bool all_zero(const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i])
-			return false;
-	return true;
 }
 
 struct igvm_builder *igvm_builder_new(uint32_t format_version)
@@ -177,7 +172,7 @@ static int push(struct igvm_builder *b, uint32_t type, const void *body,
 	if (sec != IGVM_SECTION_NONE && sec < b->section)
 		return bld_fail(
 			b,
-			"%s (0x%x) added after a later section started (ref §1.1 order: platform, initialization, directives)",
+			"%s (0x%x) added after a later section started (igvm_defs 0.4.0 order: platform, initialization, directives)",
 			igvm_type_name(type), type);
 	hdrs = grow(b, b->hdrs, &b->hdr_cap, b->hdr_count, sizeof(*hdrs));
 	if (!hdrs)
@@ -255,8 +250,11 @@ int igvm_builder_page_data(struct igvm_builder *b, uint64_t gpa, uint32_t mask,
 			b,
 			"PAGE_DATA at 0x%llx: %zu bytes of data, at most 4096",
 			(unsigned long long)gpa, len);
-	/* ref §1.4: file_offset 0 is a page of zeros, without file data. */
-	if (data && all_zero(data, len))
+	/*
+	 * igvm_defs 0.4.0, IGVM_VHS_*: file_offset 0 is a page of zeros,
+	 * without file data.
+	 */
+	if (data && util_all_zero(data, len))
 		data = NULL;
 	return push(b, IGVM_VHT_PAGE_DATA, &p, sizeof(p),
 		    &(struct push_data){
@@ -272,13 +270,16 @@ int igvm_builder_parameter_area(struct igvm_builder *b, uint32_t index,
 		.parameter_area_index = index,
 	};
 
-	/* ref §1.8, and the whole file (with this data) must fit in u32. */
+	/*
+	 * igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA, and the whole file (with
+	 * this data) must fit in u32.
+	 */
 	if (!bytes || bytes % IGVM_PAGE_SIZE_4K || bytes > UINT32_MAX)
 		return bld_fail(
 			b,
 			"PARAMETER_AREA %u: 0x%llx bytes is not a non-zero multiple of 4096 below 4 GiB",
 			index, (unsigned long long)bytes);
-	if (init && all_zero(init, bytes))
+	if (init && util_all_zero(init, bytes))
 		init = NULL;
 	return push(b, IGVM_VHT_PARAMETER_AREA, &p, sizeof(p),
 		    &(struct push_data){offsetof(struct igvm_vhs_parameter_area,
@@ -300,7 +301,10 @@ int igvm_builder_vp_context(struct igvm_builder *b, uint64_t gpa, uint32_t mask,
 		return bld_fail(
 			b, "VP_CONTEXT %u: %zu bytes of context, at most 4096",
 			vp_index, len);
-	/* ref §1.7: a VP context always has 4 KiB of file data. */
+	/*
+	 * igvm_defs 0.4.0, file_offset: a VP context always has 4 KiB of file
+	 * data.
+	 */
 	if (!ctx) {
 		ctx = none;
 		len = 0;
@@ -370,7 +374,8 @@ int igvm_builder_write(struct igvm_builder *b, uint8_t **out, size_t *out_len)
 		total += b->blobs[i].len;
 	}
 	/*
-	 * ref §1.7: loaders reject an empty data section, so a file without
+	 * igvm_defs 0.4.0, file_offset: loaders reject an empty data section,
+	 * so a file without
 	 * any file data gets 8 zero bytes that nothing references.
 	 */
 	if (!b->blob_count)

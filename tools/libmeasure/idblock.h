@@ -8,7 +8,9 @@
  * RFC 6979 deterministic on request, so that a signed IGVM file can be
  * reproduced byte for byte. Every signature is checked with OpenSSL before it
  * is handed out, and verification recomputes everything from the directive.
- * Formats: shared/reference/igvm-and-measurement.md §1.4 and §4 ("ref §4").
+ * Formats: igvm_defs 0.4.0 (IGVM_VHS_SNP_ID_BLOCK); AMD 56860,
+ * SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO); QEMU backends/igvm.c,
+ * qigvm_directive_snp_id_block(), for how a loader passes them on.
  */
 #pragma once
 
@@ -26,21 +28,31 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 
 #define IDBLOCK_ERR_LEN 256
 
-/* ref §4: field sizes of the ID block and of the ECDSA P-384 values. */
+/*
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): field sizes of the ID
+ * block and of the ECDSA P-384 values.
+ */
 #define IDBLOCK_LD_SIZE	       48 /* SHA-384 launch digest */
 #define IDBLOCK_FAMILY_ID_SIZE 16
 #define IDBLOCK_IMAGE_ID_SIZE  16
 #define IDBLOCK_DIGEST_SIZE    48 /* SHA-384, as in the attestation report */
 #define IDBLOCK_COMP_SIZE      72 /* r, s, qx, qy fields: LE, zero-extended */
 #define IDBLOCK_P384_SIZE      48 /* significant bytes of each of them */
-#define IDBLOCK_VERSION	       1u /* ref §4: VERSION must be 1 */
+#define IDBLOCK_VERSION \
+	1u /* AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): VERSION must be 1 */
 
-/* ref §4: ID_AUTH_INFO field sizes. */
+/*
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): ID_AUTH_INFO field
+ * sizes.
+ */
 #define IDBLOCK_SNP_SIG_SIZE   0x200
 #define IDBLOCK_SNP_KEY_SIZE   0x404
 #define IDBLOCK_AUTH_INFO_SIZE 0x1000
 
-/* ref §4: ID_BLOCK, 0x60 bytes, passed to SNP_LAUNCH_FINISH. */
+/*
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): ID_BLOCK, 0x60 bytes,
+ * passed to SNP_LAUNCH_FINISH.
+ */
 struct idblock_snp_id_block {
 	uint8_t ld[IDBLOCK_LD_SIZE];
 	uint8_t family_id[IDBLOCK_FAMILY_ID_SIZE];
@@ -50,7 +62,10 @@ struct idblock_snp_id_block {
 	uint64_t policy;
 };
 
-/* ref §4: a signature in ID_AUTH_INFO: R, S (72 bytes LE each), zeros. */
+/*
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): a signature in
+ * ID_AUTH_INFO: R, S (72 bytes LE each), zeros.
+ */
 struct idblock_snp_signature {
 	uint8_t r[IDBLOCK_COMP_SIZE];
 	uint8_t s[IDBLOCK_COMP_SIZE];
@@ -58,7 +73,8 @@ struct idblock_snp_signature {
 };
 
 /*
- * ref §4: a public key in ID_AUTH_INFO (no reserved word after curve, unlike
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): a public key in
+ * ID_AUTH_INFO (no reserved word after curve, unlike
  * the IGVM struct); the key digests are SHA-384 of these 0x404 bytes.
  */
 struct idblock_snp_public_key {
@@ -68,7 +84,10 @@ struct idblock_snp_public_key {
 	uint8_t reserved[IDBLOCK_SNP_KEY_SIZE - 4 - 2 * IDBLOCK_COMP_SIZE];
 };
 
-/* ref §4: ID_AUTH_INFO, 0x1000 bytes, passed to SNP_LAUNCH_FINISH. */
+/*
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): ID_AUTH_INFO, 0x1000
+ * bytes, passed to SNP_LAUNCH_FINISH.
+ */
 struct idblock_snp_id_auth_info {
 	uint32_t id_key_algo;	/* IGVM_SNP_ID_KEY_ALGO_ECDSA_P384_SHA384 */
 	uint32_t auth_key_algo; /* the same, when the author key is used */
@@ -81,10 +100,16 @@ struct idblock_snp_id_auth_info {
 	uint8_t reserved2[IDBLOCK_AUTH_INFO_SIZE - 0xC84];
 };
 
-#define IDBLOCK_ASSERT_(t, f, o) \
-	_Static_assert(offsetof(struct t, f) == (o), #t "." #f " ref §4")
-#define IDBLOCK_SIZE_(t, s) \
-	_Static_assert(sizeof(struct t) == (s), "sizeof " #t " ref §4")
+#define IDBLOCK_ASSERT_(t, f, o)              \
+	_Static_assert(                       \
+		offsetof(struct t, f) == (o), \
+		#t "." #f                     \
+		   " AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)")
+#define IDBLOCK_SIZE_(t, s)              \
+	_Static_assert(                  \
+		sizeof(struct t) == (s), \
+		"sizeof " #t             \
+		" AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)")
 IDBLOCK_SIZE_(idblock_snp_id_block, 0x60);
 IDBLOCK_ASSERT_(idblock_snp_id_block, family_id, 0x30);
 IDBLOCK_ASSERT_(idblock_snp_id_block, image_id, 0x40);
@@ -122,11 +147,17 @@ int idblock_key_load(const char *path, struct idblock_key **out,
 		     char err[IDBLOCK_ERR_LEN]);
 void idblock_key_free(struct idblock_key *k);
 
-/* The key's public half as the IGVM directive stores it (ref §1.4). */
+/*
+ * The key's public half as the IGVM directive stores it (igvm_defs 0.4.0,
+ * IGVM_VHS_*).
+ */
 void idblock_key_public(const struct idblock_key *k,
 			struct igvm_vhs_snp_id_block_public_key *out);
 
-/* What goes into the ID block; version is always 1 (ref §4). */
+/*
+ * What goes into the ID block; version is always 1 (AMD 56860,
+ * SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)).
+ */
 struct idblock_params {
 	uint8_t ld[IDBLOCK_LD_SIZE];
 	uint8_t family_id[IDBLOCK_FAMILY_ID_SIZE];
@@ -135,7 +166,10 @@ struct idblock_params {
 	uint64_t policy; /* must equal the launch (GUEST_POLICY) policy */
 };
 
-/* ref §4: the 96-byte ID block, VERSION 1. */
+/*
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the 96-byte ID block,
+ * VERSION 1.
+ */
 void idblock_build(const struct idblock_params *p,
 		   struct idblock_snp_id_block *out);
 
@@ -153,7 +187,8 @@ int idblock_sign(const struct idblock_key *k, const void *msg, size_t len,
 /*
  * The complete SNP_ID_BLOCK directive for compatibility_mask (the SNP
  * platform's bit): the ID block signed by id_key and, if author_key is not
- * NULL, the SNP form of the ID key signed by author_key (ref §4 steps 2-4).
+ * NULL, the SNP form of the ID key signed by author_key (AMD 56860,
+ * SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO) steps 2-4).
  * As COCONUT igvmmeasure does, author_key_algorithm is 1 even without an
  * author key (the firmware reads it only when author_key_enabled).
  */
@@ -165,20 +200,32 @@ int idblock_sign_directive(const struct idblock_params *p,
 			   struct igvm_vhs_snp_id_block *out,
 			   char err[IDBLOCK_ERR_LEN]);
 
-/* ref §4: the ID block the loader passes for directive d and policy. */
+/*
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the ID block the
+ * loader passes for directive d and policy.
+ */
 void idblock_block_from_directive(const struct igvm_vhs_snp_id_block *d,
 				  uint64_t policy,
 				  struct idblock_snp_id_block *out);
 
-/* ref §4: the IGVM key repacked as QEMU does (no reserved word). */
+/*
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the IGVM key repacked
+ * as QEMU does (no reserved word).
+ */
 void idblock_snp_key_from_igvm(const struct igvm_vhs_snp_id_block_public_key *k,
 			       struct idblock_snp_public_key *out);
 
-/* ref §4: SHA-384 of the 0x404-byte SNP form of k; 0, or -1 (libcrypto). */
+/*
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): SHA-384 of the
+ * 0x404-byte SNP form of k; 0, or -1 (libcrypto).
+ */
 int idblock_key_digest(const struct igvm_vhs_snp_id_block_public_key *k,
 		       uint8_t out[IDBLOCK_DIGEST_SIZE]);
 
-/* ref §4: the ID_AUTH_INFO page for directive d, as QEMU builds it. */
+/*
+ * AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the ID_AUTH_INFO page
+ * for directive d, as QEMU builds it.
+ */
 void idblock_auth_info(const struct igvm_vhs_snp_id_block *d,
 		       struct idblock_snp_id_auth_info *out);
 
@@ -228,7 +275,10 @@ int idblock_verify(const struct igvm_vhs_snp_id_block *d,
 		   const struct idblock_expect *e, struct idblock_report *out,
 		   char err[IDBLOCK_ERR_LEN]);
 
-/* What signing and verifying need from a parsed IGVM file (ref §1.4, §4). */
+/*
+ * What signing and verifying need from a parsed IGVM file (igvm_defs 0.4.0,
+ * IGVM_VHS_*, AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO)).
+ */
 struct idblock_igvm_snp {
 	uint32_t mask;	 /* the SEV_SNP platform's compatibility bit */
 	bool has_policy; /* a GUEST_POLICY applies to that platform */

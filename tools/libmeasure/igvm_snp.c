@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SEV-SNP launch digest of an IGVM file (ref §2.2; switches in igvm_snp.h).
+ * SEV-SNP launch digest of an IGVM file (QEMU backends/igvm.c; switches in
+ * igvm_snp.h).
  * The directives are replayed in file order. Runs of NORMAL pages whose
  * GPAs and file data are both contiguous are handed to
  * snp_update_normal_pages() as one range, so a large image is hashed on
@@ -96,7 +97,9 @@ static int add_normal(struct mstate *st, uint64_t gpa, const uint8_t *data)
 	return 0;
 }
 
-/* ref §2.2: the page type a loader gives one PAGE_DATA directive. */
+/*
+ * QEMU backends/igvm.c: the page type a loader gives one PAGE_DATA directive.
+ */
 static int page_data(struct mstate *st)
 {
 	static const uint8_t zero_page[SNP_PAGE_SIZE];
@@ -145,7 +148,10 @@ static int page_data(struct mstate *st)
 	return rc ? fail(st, rc) : 0;
 }
 
-/* The size of a declared parameter area (ref §1.8). */
+/*
+ * The size of a declared parameter area (igvm_defs 0.4.0,
+ * IGVM_VHS_PARAMETER_AREA).
+ */
 static int area_bytes(struct mstate *st, uint32_t index, uint64_t *bytes)
 {
 	for (const struct igvm_vhdr *h = st->f->headers; h < st->h; h++) {
@@ -164,7 +170,10 @@ static int area_bytes(struct mstate *st, uint32_t index, uint64_t *bytes)
 		    st->h->file_pos, index);
 }
 
-/* ref §1.8, §2.2: an inserted parameter area is UNMEASURED. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA, QEMU backends/igvm.c: an inserted
+ * parameter area is UNMEASURED.
+ */
 static int parameter_insert(struct mstate *st)
 {
 	struct igvm_vhs_parameter_insert p;
@@ -240,7 +249,10 @@ static int collect_vp(struct mstate *st, const uint8_t **by_vp,
 	return 0;
 }
 
-/* Default: KVM measures one VMSA per vCPU at LAUNCH_FINISH (ref §2.2). */
+/*
+ * Default: KVM measures one VMSA per vCPU at LAUNCH_FINISH (QEMU
+ * backends/igvm.c).
+ */
 static int vmsas_last(struct mstate *st)
 {
 	const uint8_t **by_vp = calloc(VP_INDEX_COUNT, sizeof(*by_vp));
@@ -293,7 +305,10 @@ static int directive(struct mstate *st)
 	case IGVM_VHT_VP_CONTEXT:
 		return st->o->vmsa_header_gpa ? vp_context_in_place(st) : 0;
 	default:
-		/* ID block, policy, parameters, ...: not measured (§2.2). */
+		/*
+		 * ID block, policy, parameters, ...: not measured (QEMU
+		 * backends/igvm.c).
+		 */
 		return 0;
 	}
 }
@@ -311,6 +326,7 @@ int igvm_snp_measure(const struct igvm_file *f, const struct igvm_snp_opts *o,
 	}
 	snp_init(&st.ctx);
 	st.ctx.threads = o->threads;
+	st.ctx.progress = o->progress;
 	st.mask = igvm_snp_platform_mask(f);
 	if (!st.mask)
 		return errf(

@@ -2,7 +2,8 @@
 /*
  * The SEV-SNP launch digest of an IGVM file: the directives that apply to
  * the file's SEV-SNP platform, mapped to SNP page types as a loader adds
- * them (shared/reference/igvm-and-measurement.md §2.2, "ref §2.2"). The
+ * them (QEMU backends/igvm.c; igvm 0.4.0 igvm/src/measurement/snp.rs;
+ * COCONUT-SVSM tools/igvmmeasure). The
  * loaders disagree on a few points, so each is a switch; the defaults are
  * what QEMU's IGVM loader and KVM do:
  *
@@ -10,8 +11,10 @@
  *   PAGE_DATA, file_offset 0     NORMAL, zero contents    native_zero: ZERO
  *   PAGE_DATA flag SHARED        measured as private      skip_shared
  *   PARAMETER_INSERT             every page UNMEASURED    param_first_page_only
- *   VP_CONTEXT (VMSA)            at SNP_LAUNCH_VMSA_GPA, after   vmsa_header_gpa:
- *                                every page, vCPU order   header GPA, file order
+ *   VP_CONTEXT (VMSA)            at SNP_LAUNCH_VMSA_GPA, after
+ * vmsa_header_gpa:
+ *                                every page, vCPU order   header GPA, file
+ * order
  *
  * COCONUT igvmmeasure = {param_first_page_only, vmsa_header_gpa} (plus
  * native_zero with --native-zero); the igvm crate's measurement =
@@ -41,11 +44,13 @@ struct igvm_snp_opts {
 	 */
 	unsigned int vcpus;
 	bool bsp_only; /* only vCPU 0's VMSA (SVSM "measure the BSP" flag) */
-	unsigned int threads; /* see struct snp_ctx */
+	unsigned int threads;	      /* see struct snp_ctx */
+	struct snp_progress progress; /* optional */
 };
 
 /*
- * The compatibility mask of the file's SEV-SNP platform (ref §1.5), 0 if it
+ * The compatibility mask of the file's SEV-SNP platform (igvm_defs 0.4.0,
+ * compatibility masks), 0 if it
  * declares none.
  */
 uint32_t igvm_snp_platform_mask(const struct igvm_file *f);
@@ -63,3 +68,11 @@ int igvm_snp_measure_buf(const uint8_t *buf, size_t size,
 			 const struct igvm_snp_opts *o, uint8_t ld[SNP_LD_SIZE],
 			 char err[IGVM_SNP_ERR_LEN])
 	__attribute__((warn_unused_result));
+
+/*
+ * Pages of the SEV-SNP platform that carry non-zero data from the file but
+ * are added UNMEASURED (PAGE_DATA with the UNMEASURED flag, parameter areas
+ * with initial data): their contents are not in the launch digest. 0 when
+ * the file has none, or no SEV-SNP platform.
+ */
+size_t igvm_snp_unmeasured_data_pages(const struct igvm_file *f);

@@ -7,7 +7,8 @@
  * before use, sums go through __builtin_add_overflow, and multi-byte fields
  * are copied out with memcpy (the image may be unaligned).
  *
- * OVMF image parsing and the SEV-SNP flows built on it (ref §2.4, ovmf.h).
+ * OVMF image parsing and the SEV-SNP flows built on it (sev-snp-measure 0.0.13,
+ * sevsnpmeasure/guest.py, ovmf.h).
  * The footer GUID table is read backwards from its footer entry, like edk2
  * and QEMU do: each entry is {data, u16 length, GUID} and length covers the
  * whole entry.
@@ -28,7 +29,10 @@
 			d3, d4, d5, d6, d7                                    \
 	}
 
-/* edk2 OvmfPkg/ResetVector, sev-snp-measure ovmf.py (ref §2.4). */
+/*
+ * edk2 OvmfPkg/ResetVector, sev-snp-measure ovmf.py (sev-snp-measure 0.0.13,
+ * sevsnpmeasure/guest.py).
+ */
 const uint8_t ovmf_guid_table_footer[OVMF_GUID_SIZE] =
 	GUID_BYTES(0x96b582de, 0x1fb2, 0x45f7, 0xba, 0xea, 0xa3, 0x66, 0xc5,
 		   0x5a, 0x08, 0x2d);
@@ -60,7 +64,10 @@ static const uint8_t guid_hash_cmdline[OVMF_GUID_SIZE] =
 	GUID_BYTES(0x97d02dd8, 0xbd20, 0x4c94, 0xaa, 0x78, 0xe7, 0x71, 0x4d,
 		   0x36, 0xab, 0x2a);
 
-/* ref §2.4: the footer table ends 32 bytes before the end of the image. */
+/*
+ * sev-snp-measure 0.0.13, sevsnpmeasure/guest.py: the footer table ends 32
+ * bytes before the end of the image.
+ */
 #define FOOTER_GAP 32u
 
 /* edk2 OVMF footer table entry header, after the entry's data. */
@@ -355,14 +362,20 @@ void ovmf_sev_hash_table_build(const struct ovmf_sev_hashes *h,
 	memcpy(out, &t, sizeof(t));
 }
 
-/* ---- SEV-SNP launch flows (sev-snp-measure guest.py, ref §2.4) ---- */
+/*
+ * ---- SEV-SNP launch flows (sev-snp-measure guest.py, sev-snp-measure 0.0.13,
+ * sevsnpmeasure/guest.py) ----
+ */
 
 static int snp_fail(char *err, int rc, const char *what)
 {
 	return errf(err, "%s: %s", what, snp_strerror(rc));
 }
 
-/* ref §2.4: the KERNEL_HASHES page, table at the hashes GPA's page offset. */
+/*
+ * sev-snp-measure 0.0.13, sevsnpmeasure/guest.py: the KERNEL_HASHES page, table
+ * at the hashes GPA's page offset.
+ */
 static int update_hashes_page(struct snp_ctx *ctx, const struct ovmf_image *img,
 			      const struct ovmf_sev_hashes *hashes,
 			      struct ovmf_sev_section s, char *err)
@@ -520,6 +533,7 @@ int ovmf_snp_measure(const struct ovmf_image *img,
 	else
 		snp_init(&ctx);
 	ctx.threads = o->threads;
+	ctx.progress = o->progress;
 	if (!o->ovmf_hash) {
 		rc = snp_update_normal_pages(&ctx, img->gpa, img->data,
 					     img->size);
@@ -561,6 +575,7 @@ int ovmf_snp_svsm_measure(const struct ovmf_image *ovmf,
 		return -1;
 	snp_init(&ctx);
 	ctx.threads = o->threads;
+	ctx.progress = o->progress;
 	rc = snp_update_normal_pages(&ctx, ovmf->gpa, ovmf->data, ovmf->size);
 	if (!rc)
 		rc = snp_update_normal_pages(&ctx, svsm->gpa, svsm->data,

@@ -7,7 +7,7 @@
  * table for --kernel/--initrd/--append. On top of these, the SEV-SNP launch
  * digests of sev-snp-measure's `snp`, `snp:ovmf-hash` and `snp:svsm` modes.
  *
- * Facts: shared/reference/igvm-and-measurement.md §2.4 ("ref §2.4"), edk2
+ * Facts: edk2
  * OvmfPkg/ResetVector (OvmfSevMetadata.asm, the footer GUID table) and
  * virtee/sev-snp-measure 0.0.13 (ovmf.py, sev_hashes.py, guest.py).
  *
@@ -25,7 +25,8 @@
 
 #define OVMF_ERR_LEN   256
 #define OVMF_GUID_SIZE 16
-#define OVMF_FOUR_GB   0x100000000ull /* images end at 4 GiB, ref §2.4 */
+#define OVMF_FOUR_GB \
+	0x100000000ull /* images end at 4 GiB, sev-snp-measure 0.0.13, sevsnpmeasure/guest.py */
 
 /* GUIDs in their on-disk (EFI_GUID, little-endian fields) byte order. */
 extern const uint8_t ovmf_guid_table_footer[OVMF_GUID_SIZE];
@@ -34,7 +35,10 @@ extern const uint8_t ovmf_guid_sev_es_reset_block[OVMF_GUID_SIZE];
 extern const uint8_t ovmf_guid_sev_hash_table_rv[OVMF_GUID_SIZE];
 extern const uint8_t ovmf_guid_svsm_info[OVMF_GUID_SIZE];
 
-/* OvmfSevMetadata.asm: section types (ref §2.4). */
+/*
+ * OvmfSevMetadata.asm: section types (sev-snp-measure 0.0.13,
+ * sevsnpmeasure/guest.py).
+ */
 enum ovmf_sev_section_type {
 	OVMF_SEV_SNP_SEC_MEM = 1,
 	OVMF_SEV_SNP_SECRETS = 2,
@@ -147,6 +151,7 @@ struct ovmf_snp_opts {
 	const uint8_t *ovmf_hash; /* NULL, or the LD after the OVMF pages */
 	const struct ovmf_sev_hashes *hashes; /* NULL: no --kernel */
 	unsigned int threads;		      /* see struct snp_ctx */
+	struct snp_progress progress;	      /* optional */
 	/* Called with each measured VMSA (--dump-vmsa); non-zero aborts. */
 	int (*vmsa_out)(void *arg, unsigned int vcpu,
 			const uint8_t page[VMSA_SIZE]);
@@ -159,7 +164,8 @@ int ovmf_snp_ovmf_hash(const struct ovmf_image *img, unsigned int threads,
 	__attribute__((warn_unused_result));
 
 /*
- * The SEV metadata pages of ref §2.4 step 2 (GCE: SNP_SEC_MEM unmeasured;
+ * The SEV metadata pages of sev-snp-measure 0.0.13, sevsnpmeasure/guest.py step
+ * 2 (GCE: SNP_SEC_MEM unmeasured;
  * EC2: CPUID pages last), with the hashes page if hashes is not NULL.
  */
 int ovmf_snp_update_metadata(struct snp_ctx *ctx, const struct ovmf_image *img,
@@ -168,7 +174,8 @@ int ovmf_snp_update_metadata(struct snp_ctx *ctx, const struct ovmf_image *img,
 	__attribute__((warn_unused_result));
 
 /*
- * sev-snp-measure `snp` (ref §2.4): image pages (or the ovmf_hash seed),
+ * sev-snp-measure `snp` (sev-snp-measure 0.0.13, sevsnpmeasure/guest.py): image
+ * pages (or the ovmf_hash seed),
  * metadata, then one VMSA per vCPU. The image must have SEV metadata and a
  * SEV-ES reset block: QEMU cannot launch it as an SNP guest otherwise.
  */

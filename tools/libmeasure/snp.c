@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SEV-SNP launch digest chain (ref §2.1) on OpenSSL's EVP SHA-384.
+ * The SEV-SNP launch digest chain (AMD 56860, Table 67 (PAGE_INFO)) on
+ * OpenSSL's EVP SHA-384.
  * Each PAGE_INFO step depends on the previous LD, so the chain is serial;
  * what can run in parallel is the SHA-384 of each NORMAL page's contents,
  * which is also where nearly all the time goes (4 KiB hashed per page
@@ -96,7 +97,10 @@ void snp_init_seed(struct snp_ctx *ctx, const uint8_t seed[SNP_LD_SIZE])
 	memcpy(ctx->ld, seed, SNP_LD_SIZE);
 }
 
-/* ref §2.1: the PAGE_INFO for one step; KVM passes IMI 0 and VMPL perms 0. */
+/*
+ * AMD 56860, Table 67 (PAGE_INFO): the PAGE_INFO for one step; KVM passes IMI 0
+ * and VMPL perms 0.
+ */
 static void page_info_fill(struct snp_page_info *pi, const uint8_t *ld,
 			   uint64_t gpa, enum snp_page_type type,
 			   const uint8_t *contents)
@@ -333,6 +337,8 @@ int snp_update_normal_pages(struct snp_ctx *ctx, uint64_t gpa,
 		if (!rc)
 			rc = chain(ctx, &h, gpa + p * SNP_PAGE_SIZE,
 				   SNP_PAGE_TYPE_NORMAL, digests, n);
+		if (!rc && ctx->progress.fn)
+			ctx->progress.fn(ctx->progress.arg, n);
 	}
 	hasher_close(&h);
 	free(digests);

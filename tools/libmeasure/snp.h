@@ -3,9 +3,9 @@
  * The SEV-SNP launch digest (LD): the 48-byte value the firmware extends for
  * every page added by SNP_LAUNCH_UPDATE, LD = SHA-384(PAGE_INFO). A context
  * starts from zeros (or a seed) and is updated page by page, in launch
- * order. Source: shared/reference/igvm-and-measurement.md §2.1 ("ref
- * §2.1"), which follows the SNP firmware ABI (AMD 56860, PAGE_INFO table)
- * and virtee/sev-snp-measure's gctx.py.
+ * order. Source: AMD 56860, SNP_LAUNCH_UPDATE and Table 67 (PAGE_INFO,
+ * include/abi/snp_page_info.h), as sev-snp-measure 0.0.13's
+ * sevsnpmeasure/gctx.py implements it.
  *
  * The chain is strictly serial; snp_update_normal_pages() hashes the page
  * contents on every online CPU first and only chains serially.
@@ -15,59 +15,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi/snp_page_info.h"
 #include "abi/snp_vmsa.h"
 
-#define SNP_LD_SIZE	 48u   /* SHA-384 digest, ref §2.1 */
-#define SNP_PAGE_SIZE	 4096u /* every PAGE_INFO covers one 4 KiB page */
-#define SNP_PAGE_MASK	 (SNP_PAGE_SIZE - 1)
-#define SNP_HASH256_SIZE 32u /* SHA-256, the SEV/SEV-ES digest, ref §2.5 */
+#define SNP_LD_SIZE   48u /* SHA-384 digest, AMD 56860, Table 67 (PAGE_INFO) */
+#define SNP_PAGE_SIZE 4096u /* every PAGE_INFO covers one 4 KiB page */
+#define SNP_PAGE_MASK (SNP_PAGE_SIZE - 1)
+#define SNP_HASH256_SIZE \
+	32u /* SHA-256, the SEV/SEV-ES digest, sev-snp-measure 0.0.13, sevsnpmeasure/guest.py */
 
 /*
- * ref §2.1: the GPA KVM records for a VMSA page, (u64)-1 page-aligned with
- * the bits above 51 cleared.
+ * vCPUs a launch measurement can cover (one VMSA each): 1..65536, the
+ * range of an IGVM VP_CONTEXT's u16 vp_index. One rule for `measure`,
+ * `sign`, `verify` and csvsm-snp-measure --vcpus.
  */
-
-/* ref §2.1 "Page types": PAGE_INFO.PAGE_TYPE. */
-enum snp_page_type {
-	SNP_PAGE_TYPE_NORMAL = 1,
-	SNP_PAGE_TYPE_VMSA = 2,
-	SNP_PAGE_TYPE_ZERO = 3,
-	SNP_PAGE_TYPE_UNMEASURED = 4,
-	SNP_PAGE_TYPE_SECRETS = 5,
-	SNP_PAGE_TYPE_CPUID = 6,
-};
-
-/* ref §2.1: PAGE_INFO, 0x70 bytes, hashed to give the next LD. */
-struct snp_page_info {
-	uint8_t digest_cur[SNP_LD_SIZE];
-	uint8_t contents[SNP_LD_SIZE];
-	uint16_t length;
-	uint8_t page_type;
-	uint8_t imi_page;
-	/* sev-snp-measure's order (SNP spec PAGE_INFO table), ref §2.1. */
-	uint8_t vmpl3_perms;
-	uint8_t vmpl2_perms;
-	uint8_t vmpl1_perms;
-	uint8_t reserved;
-	uint64_t gpa;
-} __attribute__((packed));
-_Static_assert(sizeof(struct snp_page_info) == 0x70, "PAGE_INFO, ref §2.1");
-_Static_assert(offsetof(struct snp_page_info, contents) == 0x30, "ref §2.1");
-_Static_assert(offsetof(struct snp_page_info, length) == 0x60, "ref §2.1");
-_Static_assert(offsetof(struct snp_page_info, page_type) == 0x62, "ref §2.1");
-_Static_assert(offsetof(struct snp_page_info, imi_page) == 0x63, "ref §2.1");
-_Static_assert(offsetof(struct snp_page_info, vmpl3_perms) == 0x64, "ref §2.1");
-_Static_assert(offsetof(struct snp_page_info, vmpl1_perms) == 0x66, "ref §2.1");
-_Static_assert(offsetof(struct snp_page_info, gpa) == 0x68, "ref §2.1");
-
-/* PAGE_INFO is little endian and is hashed as laid out in memory. */
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-	       "libmeasure assumes a little-endian host (ref §2.1)");
+#define SNP_MAX_VCPUS	  65536u
+#define SNP_MAX_VCPUS_STR "65536"
 
 /* Errors: negative return values. */
 #define SNP_ERR_ARG    (-1) /* misaligned GPA or length, GPA overflow */
 #define SNP_ERR_CRYPTO (-2) /* OpenSSL failed */
 #define SNP_ERR_NOMEM  (-3) /* out of memory or no thread */
+
+/* A long measurement's progress: fn(arg, pages) after each batch. */
+struct snp_progress {
+	void (*fn)(void *arg, uint64_t pages);
+	void *arg;
+};
 
 struct snp_ctx {
 	uint8_t ld[SNP_LD_SIZE];
@@ -76,6 +50,7 @@ struct snp_ctx {
 	 * 1 hashes in the calling thread only.
 	 */
 	unsigned int threads;
+	struct snp_progress progress; /* optional, for NORMAL page runs */
 };
 
 /* LD = 48 zero bytes (a fresh launch), threads = 0. */
@@ -84,7 +59,8 @@ void snp_init(struct snp_ctx *ctx);
 void snp_init_seed(struct snp_ctx *ctx, const uint8_t seed[SNP_LD_SIZE]);
 
 /*
- * One PAGE_INFO step (ref §2.1): gpa must be page aligned; contents is the
+ * One PAGE_INFO step (AMD 56860, Table 67 (PAGE_INFO)): gpa must be page
+ * aligned; contents is the
  * SHA-384 of the page for NORMAL and VMSA pages, NULL (= 48 zero bytes) for
  * the others. 0 or SNP_ERR_*.
  */
@@ -116,8 +92,10 @@ int snp_update_cpuid_page(struct snp_ctx *ctx, uint64_t gpa)
 	__attribute__((warn_unused_result));
 
 /*
- * A VMSA page at gpa; KVM measures every VMSA at SNP_LAUNCH_VMSA_GPA (ref §2.1,
- * §2.3), an IGVM VP_CONTEXT may name another GPA.
+ * A VMSA page at gpa; KVM measures every VMSA at SNP_LAUNCH_VMSA_GPA (AMD
+ * 56860, Table 67 (PAGE_INFO),
+ * AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py), an
+ * IGVM VP_CONTEXT may name another GPA.
  */
 int snp_update_vmsa_page(struct snp_ctx *ctx, uint64_t gpa,
 			 const uint8_t page[SNP_PAGE_SIZE])

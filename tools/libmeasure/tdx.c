@@ -4,8 +4,10 @@
  * TDH.MR.EXTEND hashed into one running SHA-384, and the two inputs a TD is
  * built from: a TDVF/OVMF image (located through the OVMF footer GUID table
  * and its "TDVF" metadata descriptor) and an IGVM file. Algorithm, layouts
- * and the igvm-crate vs td-shim differences: shared/reference/
- * igvm-and-measurement.md §3 ("ref §3"); checked against §5 and §6.
+ * and the igvm-crate vs td-shim differences: td-shim
+ * td-shim-tools/src/tee_info_hash.rs and build_igvmmrtd, igvm 0.4.0
+ * igvm/src/measurement/tdx.rs; checked against td_shim_tee_info_hash.py on
+ * Debian's OVMF.fd and micro-vectors replayed from the same algorithm.
  *
  * TRUST: the image and the IGVM file are untrusted input. Every offset and
  * size read from them is checked with __builtin_add_overflow against the
@@ -24,13 +26,17 @@
 #include "igvm.h"
 #include "util.h"
 
-/* ref §3: the extension-buffer layout of both operations. */
+/*
+ * td-shim td-shim-tools/src/tee_info_hash.rs: the extension-buffer layout of
+ * both operations.
+ */
 #define TDX_BLOCK_SIZE 128u
 #define TDX_BLOCK_GPA  16u
 #define TDX_OP_SIZE    16u
 
 /*
- * ref §3 and OVMF's ResetVector: the footer GUID table ends 32 bytes before
+ * td-shim td-shim-tools/src/tee_info_hash.rs and OVMF's ResetVector: the footer
+ * GUID table ends 32 bytes before
  * the end of the image; each entry is {data, u16 length, GUID} read backward,
  * the last one is the footer itself, whose length covers the whole table.
  */
@@ -44,12 +50,18 @@
 static const uint8_t ovmf_footer_guid[16] = {0xde, 0x82, 0xb5, 0x96, 0xb2, 0x1f,
 					     0xf7, 0x45, 0xba, 0xea, 0xa3, 0x66,
 					     0xc5, 0x5a, 0x08, 0x2d};
-/* ref §3: e47a6535-984a-4798-865e-4685a7bf8ec2, the TDX metadata offset. */
+/*
+ * td-shim td-shim-tools/src/tee_info_hash.rs:
+ * e47a6535-984a-4798-865e-4685a7bf8ec2, the TDX metadata offset.
+ */
 static const uint8_t tdx_metadata_guid[16] = {
 	0x35, 0x65, 0x7a, 0xe4, 0x4a, 0x98, 0x98, 0x47,
 	0x86, 0x5e, 0x46, 0x85, 0xa7, 0xbf, 0x8e, 0xc2};
 
-/* ref §3: the operation names, zero-padded to 16 bytes. */
+/*
+ * td-shim td-shim-tools/src/tee_info_hash.rs: the operation names, zero-padded
+ * to 16 bytes.
+ */
 static const uint8_t op_page_add[TDX_OP_SIZE] = "MEM.PAGE.ADD";
 static const uint8_t op_mr_extend[TDX_OP_SIZE] = "MR.EXTEND";
 
@@ -105,7 +117,10 @@ static void update(struct tdx_ctx *c, const void *p, size_t n)
 		c->failed = true;
 }
 
-/* ref §3: op string at 0, zero to 16, the GPA (LE) at 16..23, zero to 128. */
+/*
+ * td-shim td-shim-tools/src/tee_info_hash.rs: op string at 0, zero to 16, the
+ * GPA (LE) at 16..23, zero to 128.
+ */
 static void block(struct tdx_ctx *c, const uint8_t op[TDX_OP_SIZE],
 		  uint64_t gpa)
 {
@@ -369,7 +384,10 @@ int tdx_mrtd_ovmf(const uint8_t *image, size_t len, enum tdx_order order,
 	return rc ? errf(err, "SHA-384 failed") : 0;
 }
 
-/* What one pass over the IGVM directives hashes (ref §3, two-pass order). */
+/*
+ * What one pass over the IGVM directives hashes (two passes: dstack-mr's
+ * order).
+ */
 #define WALK_ADD    (1u << 0)
 #define WALK_EXTEND (1u << 1)
 
@@ -381,7 +399,10 @@ struct igvm_walk {
 	char *err;
 };
 
-/* The TDX platform's mask bit, or 0 (ref §1.4: platform_type 3). */
+/*
+ * The TDX platform's mask bit, or 0 (igvm_defs 0.4.0, IGVM_VHS_*: platform_type
+ * 3).
+ */
 static uint32_t tdx_platform_mask(const struct igvm_file *f)
 {
 	for (size_t i = 0; i < f->header_count; i++) {
@@ -397,7 +418,10 @@ static uint32_t tdx_platform_mask(const struct igvm_file *f)
 	return 0;
 }
 
-/* ref §1.8: the size of the area that headers[0..upto) declared as index. */
+/*
+ * igvm_defs 0.4.0, IGVM_VHS_PARAMETER_AREA: the size of the area that
+ * headers[0..upto) declared as index.
+ */
 static int area_size(const struct igvm_file *f, size_t upto, uint32_t index,
 		     uint64_t *bytes)
 {
@@ -416,7 +440,10 @@ static int area_size(const struct igvm_file *f, size_t upto, uint32_t index,
 	return -1;
 }
 
-/* ref §3: PAGE_DATA; SHARED pages are not part of the TD's private memory. */
+/*
+ * igvm 0.4.0 igvm/src/measurement/tdx.rs: PAGE_DATA; SHARED pages are not part
+ * of the TD's private memory.
+ */
 static int walk_page(struct igvm_walk *w, const struct igvm_vhdr *h,
 		     unsigned int ops)
 {
@@ -451,7 +478,10 @@ static int walk_page(struct igvm_walk *w, const struct igvm_vhdr *h,
 	return 0;
 }
 
-/* ref §1.8, §3: every page of an inserted area is added, never extended. */
+/*
+ * igvm 0.4.0 igvm/src/measurement/tdx.rs: every page of an inserted parameter
+ * area is added, never extended.
+ */
 static int walk_insert(struct igvm_walk *w, size_t idx, unsigned int ops)
 {
 	const struct igvm_vhdr *h = &w->f->headers[idx];
@@ -497,7 +527,7 @@ static int walk(struct igvm_walk *w, unsigned int ops)
 		case IGVM_VHT_PARAMETER_INSERT:
 			rc = walk_insert(w, i, ops);
 			break;
-		default: /* ref §3: no VP context on TDX, the rest unmeasured */
+		default: /* igvm_defs 0.4.0: no VP context on TDX; the rest is not measured */
 			break;
 		}
 		if (rc)

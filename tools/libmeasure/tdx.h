@@ -4,7 +4,8 @@
  * image or from an IGVM file. MRTD is one running SHA-384 over 128-byte
  * extension blocks: one per TDH.MEM.PAGE.ADD, and one per TDH.MR.EXTEND of a
  * 256-byte chunk followed by those 256 bytes. Facts and vectors:
- * shared/reference/igvm-and-measurement.md §3, §5, §6 ("ref §x").
+ * td-shim td-shim-tools/src/tee_info_hash.rs (and td_shim_tee_info_hash.py),
+ * dstack-mr for the two-pass order, igvm 0.4.0 igvm/src/measurement/tdx.rs.
  *
  * The primitives (tdx_page_add, tdx_extend_page) are exported so that tests
  * and other calculators can replay an exact sequence of operations.
@@ -17,18 +18,21 @@
 
 struct igvm_file;
 
-#define TDX_MRTD_SIZE	   48u /* SHA-384, ref §3 */
-#define TDX_PAGE_SIZE	   4096u
-#define TDX_EXTEND_CHUNK   256u /* one TDH.MR.EXTEND, ref §3 */
+#define TDX_MRTD_SIZE \
+	48u /* SHA-384, td-shim td-shim-tools/src/tee_info_hash.rs */
+#define TDX_PAGE_SIZE 4096u
+#define TDX_EXTEND_CHUNK \
+	256u /* one TDH.MR.EXTEND, td-shim td-shim-tools/src/tee_info_hash.rs */
 #define TDX_ERR_LEN	   256u
 #define TDX_MAX_IMAGE_SIZE (256u << 20) /* a firmware image the tool reads */
 /* Pages one section or parameter area may hash; bounds hostile sizes. */
 #define TDX_MAX_REGION_SIZE (1ull << 32)
 
 /*
- * ref §3: the order of PAGE.ADD and MR.EXTEND. Single pass (upstream KVM,
- * QEMU >= 9): each page is added, then extended. Two pass (QEMU 8.x TDX
- * stacks): all pages of a region are added, then all of them are extended.
+ * The order of PAGE.ADD and MR.EXTEND. Single pass (upstream KVM, QEMU >= 9;
+ * td-shim's tee_info_hash.rs): each page is added, then extended. Two pass
+ * (QEMU 8.x TDX stacks, as Dstack-TEE dstack-mr computes them): all pages
+ * of a region are added, then all of them are extended.
  * For a TDVF image a region is one metadata section; an IGVM file is one
  * region (every PAGE.ADD in directive order, then every EXTEND).
  */
@@ -44,15 +48,22 @@ struct tdx_ctx;
 struct tdx_ctx *tdx_ctx_new(void);
 void tdx_ctx_free(struct tdx_ctx *c);
 
-/* ref §3: one TDH.MEM.PAGE.ADD of the 4 KiB page at gpa. */
+/*
+ * td-shim td-shim-tools/src/tee_info_hash.rs: one TDH.MEM.PAGE.ADD of the 4 KiB
+ * page at gpa.
+ */
 void tdx_page_add(struct tdx_ctx *c, uint64_t gpa);
 
-/* ref §3: one TDH.MR.EXTEND of the 256 bytes at gpa. */
+/*
+ * td-shim td-shim-tools/src/tee_info_hash.rs: one TDH.MR.EXTEND of the 256
+ * bytes at gpa.
+ */
 void tdx_mr_extend(struct tdx_ctx *c, uint64_t gpa,
 		   const uint8_t data[TDX_EXTEND_CHUNK]);
 
 /*
- * ref §3: the 16 MR.EXTENDs of the 4 KiB page at gpa; data4k NULL means a
+ * td-shim td-shim-tools/src/tee_info_hash.rs: the 16 MR.EXTENDs of the 4 KiB
+ * page at gpa; data4k NULL means a
  * page of zeros.
  */
 void tdx_extend_page(struct tdx_ctx *c, uint64_t gpa, const uint8_t *data4k);
@@ -66,7 +77,8 @@ int tdx_ctx_final(struct tdx_ctx *c, uint8_t out[TDX_MRTD_SIZE])
 	__attribute__((warn_unused_result));
 
 /*
- * MRTD of a TDVF/OVMF image from its TDX metadata (ref §3): for each section,
+ * MRTD of a TDVF/OVMF image from its TDX metadata (td-shim
+ * td-shim-tools/src/tee_info_hash.rs): for each section,
  * PAGE.ADD every page unless attribute bit1 (PAGE.AUG) is set, and
  * MR.EXTEND every page if bit0 (MR.EXTEND) is set; page contents are the
  * image bytes [data_offset, data_offset + raw_size) followed by zeros up to
@@ -79,7 +91,8 @@ int tdx_mrtd_ovmf(const uint8_t *image, size_t len, enum tdx_order order,
 
 /*
  * How an IGVM file becomes TD memory. The defaults follow the igvm crate's
- * generate_tdx_measurement (ref §3); the two switches give td-shim's
+ * generate_tdx_measurement (igvm 0.4.0, igvm/src/measurement/tdx.rs); the
+ * two switches give td-shim's
  * build_igvmmrtd. Which one a real TDX IGVM loader matches is unconfirmed.
  */
 struct tdx_igvm_options {
@@ -102,7 +115,8 @@ int tdx_mrtd_igvm(const struct igvm_file *f, const struct tdx_igvm_options *o,
 	__attribute__((warn_unused_result));
 
 /*
- * ref §3: one section of the TDVF metadata, as in the image (little endian).
+ * td-shim td-shim-tools/src/tee_info_hash.rs: one section of the TDVF metadata,
+ * as in the image (little endian).
  * Exported for dumps and tests.
  */
 struct tdx_tdvf_section {
@@ -113,9 +127,12 @@ struct tdx_tdvf_section {
 	uint32_t type;
 	uint32_t attributes;
 };
-_Static_assert(sizeof(struct tdx_tdvf_section) == 32, "ref §3: 32 bytes");
+_Static_assert(sizeof(struct tdx_tdvf_section) == 32,
+	       "td-shim td-shim-tools/src/tee_info_hash.rs: 32 bytes");
 
-/* ref §3: section types and attribute bits. */
+/*
+ * td-shim td-shim-tools/src/tee_info_hash.rs: section types and attribute bits.
+ */
 #define TDX_TDVF_SECTION_BFV	       0u
 #define TDX_TDVF_SECTION_CFV	       1u
 #define TDX_TDVF_SECTION_TD_HOB	       2u

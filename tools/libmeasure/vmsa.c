@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * VMSA pages as KVM measures them for an OVMF (non-IGVM) launch, and the
- * CPU-model table for RDX. Every constant below is a fact from
- * shared/reference/igvm-and-measurement.md §2.3 ("ref §2.3") and from
+ * CPU-model table for RDX. Every constant below is from the AMD APM vol. 2
+ * (Table B-4 for the layout) and from
  * virtee/sev-snp-measure 0.0.13 (vmsa.py, vcpu_types.py), which records what
  * QEMU/KVM, EC2 and GCE put into a vCPU at reset. The page is built in a
  * zeroed struct snp_vmsa, so everything not set here is zero.
@@ -11,7 +11,10 @@
 
 #include <string.h>
 
-/* ref §2.3: register values common to every reset-vector VMSA. */
+/*
+ * AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py:
+ * register values common to every reset-vector VMSA.
+ */
 #define VMSA_EFER_SVME	  0x1000ull /* KVM sets EFER.SVME */
 #define VMSA_CR4_MCE	  0x40ull   /* KVM sets CR4.MCE */
 #define VMSA_CR0_RESET	  0x10ull   /* CR0.ET */
@@ -26,7 +29,10 @@
 #define VMSA_FCW_RESET	  0x37fu
 #define VMSA_RDX_CLOUD	  0x600ull /* EC2 and GCE: fixed RDX */
 
-/* ref §2.3: real-mode segment attributes (VMCB format). */
+/*
+ * AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py:
+ * real-mode segment attributes (VMCB format).
+ */
 #define SEG_DATA_RW	0x93u
 #define SEG_DATA_RW_NA	0x92u /* EC2: accessed bit clear */
 #define SEG_CODE_RX	0x9bu
@@ -81,7 +87,11 @@ int vmsa_build(uint8_t page[VMSA_SIZE], enum vmsa_vmm_type vmm, uint32_t eip,
 	}
 	memset(&v, 0, sizeof(v));
 	v.es = seg(0, SEG_DATA_RW, SEG_LIMIT_REAL, 0);
-	/* ref §2.3: CS:IP = f000:(eip & 0xffff) with CS.base = eip's top. */
+	/*
+	 * AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13,
+	 * sevsnpmeasure/vmsa.py: CS:IP = f000:(eip & 0xffff) with CS.base =
+	 * eip's top.
+	 */
 	v.cs = seg(0xf000, cs_attr, SEG_LIMIT_REAL, eip & 0xffff0000u);
 	v.ss = seg(0, ss_attr, SEG_LIMIT_REAL, 0);
 	v.ds = seg(0, SEG_DATA_RW, SEG_LIMIT_REAL, 0);
@@ -114,7 +124,11 @@ void vmsa_build_svsm(uint8_t page[VMSA_SIZE], uint64_t rip, uint64_t vcpu_sig,
 	struct snp_vmsa v;
 
 	memset(&v, 0, sizeof(v));
-	/* ref §2.3: flat 32-bit protected mode, code 8, data 16; GS real. */
+	/*
+	 * AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13,
+	 * sevsnpmeasure/vmsa.py: flat 32-bit protected mode, code 8, data 16;
+	 * GS real.
+	 */
 	v.es = seg(16, SEG_DATA32_FLAT, SEG_LIMIT_FLAT, 0);
 	v.cs = seg(8, SEG_CODE32_FLAT, SEG_LIMIT_FLAT, 0);
 	v.ss = seg(16, SEG_DATA32_FLAT, SEG_LIMIT_FLAT, 0);
@@ -138,7 +152,9 @@ void vmsa_build_svsm(uint8_t page[VMSA_SIZE], uint64_t rip, uint64_t vcpu_sig,
 	v.xcr0 = VMSA_XCR0_RESET;
 	v.mxcsr = VMSA_MXCSR_RESET;
 	/*
-	 * ref §2.3: sev-snp-measure passes the FCW under a misspelled name,
+	 * AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13,
+	 * sevsnpmeasure/vmsa.py: sev-snp-measure passes the FCW under a
+	 * misspelled name,
 	 * so it stays 0; the hardware-observed snp:svsm digests need that.
 	 */
 	v.x87_fcw = 0;
@@ -160,7 +176,8 @@ uint32_t vmsa_cpu_sig(uint32_t family, uint32_t model, uint32_t stepping)
 /*
  * QEMU's builtin_x86_defs EPYC models (sev-snp-measure vcpu_types.py):
  * family/model/stepping. EPYC-v4 = 0x800f12, Milan 0xa00f11, Genoa
- * 0xa10f10, Turin 0xb00f00 (ref §2.3).
+ * 0xa10f10, Turin 0xb00f00 (AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13,
+ * sevsnpmeasure/vmsa.py).
  */
 static const struct cpu_type {
 	const char *name;

@@ -6,8 +6,8 @@
  * and the old COCONUT-SVSM entry state (`snp:svsm`). Also the vCPU models
  * whose CPUID(1).EAX signature KVM/QEMU puts in RDX at reset.
  *
- * Layout: AMD APM vol. 2 Table B-4, offsets as listed in
- * shared/reference/igvm-and-measurement.md §2.3 ("ref §2.3").
+ * Layout: AMD APM vol. 2 Table B-4, offsets as sev-snp-measure 0.0.13's
+ * sevsnpmeasure/vmsa.py lays them out (include/abi/snp_vmsa.h).
  */
 #pragma once
 
@@ -16,14 +16,19 @@
 
 #include "abi/snp_vmsa.h"
 
-#define VMSA_SIZE    SNP_VMSA_SIZE
-#define VMSA_BSP_EIP 0xfffffff0u /* x86 reset vector, ref §2.3 */
+#define VMSA_SIZE SNP_VMSA_SIZE
+#define VMSA_BSP_EIP \
+	0xfffffff0u /* x86 reset vector, AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py */
 
 /* The VMSA is little endian and is hashed as laid out in memory. */
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-	       "libmeasure assumes a little-endian host (ref §2.3)");
+_Static_assert(
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	"libmeasure assumes a little-endian host (AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py)");
 
-/* ref §2.3: the VMMs whose reset state sev-snp-measure knows. */
+/*
+ * AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py: the
+ * VMMs whose reset state sev-snp-measure knows.
+ */
 enum vmsa_vmm_type {
 	VMSA_VMM_QEMU = 1,
 	VMSA_VMM_EC2 = 2,
@@ -32,7 +37,8 @@ enum vmsa_vmm_type {
 
 /*
  * The reset-vector VMSA of one vCPU (sev-snp-measure `snp` and `seves`
- * modes, ref §2.3): eip is VMSA_BSP_EIP for the BSP and the OVMF SEV-ES
+ * modes, AMD APM vol. 2, Table B-4; sev-snp-measure 0.0.13,
+ * sevsnpmeasure/vmsa.py): eip is VMSA_BSP_EIP for the BSP and the OVMF SEV-ES
  * reset-block address for APs; vcpu_sig is the CPUID(1).EAX value that QEMU
  * passes in RDX (EC2 and GCE use 0x600 and ignore it); sev_features are the
  * guest features (SEV-ES: 0). -1 for an unknown vmm, else 0.
@@ -42,7 +48,8 @@ int vmsa_build(uint8_t page[VMSA_SIZE], enum vmsa_vmm_type vmm, uint32_t eip,
 	__attribute__((warn_unused_result));
 
 /*
- * The `snp:svsm` VMSA (old COCONUT-SVSM flow with a QEMU fork, ref §2.3):
+ * The `snp:svsm` VMSA (old COCONUT-SVSM flow with a QEMU fork, AMD APM vol. 2,
+ * Table B-4; sev-snp-measure 0.0.13, sevsnpmeasure/vmsa.py):
  * flat 32-bit segments, CR0.PE, rip = the SVSM entry, sev_features (1 in
  * sev-snp-measure), and x87_fcw left 0 as the hardware-derived vectors need.
  */

@@ -1,30 +1,44 @@
 # SPDX-License-Identifier: MIT
-"""The check runner shared by the Python test files in tests/qemu/.
+"""The check runner and helpers shared by every Python test file.
 
-A test file defines functions named check_* that raise AssertionError (or
-fail a subprocess or file operation) to fail, and calls run(globals(),
-__doc__) from main(). sh() and expect() are the helpers they share. run() parses `--out DIR` (the build directory, stored
-as the module's OUT) and an optional name filter, runs the matching checks in
-name order, prints a PASS or FAIL line for each and the closing
-"N passed, N failed", and returns the exit status.
+A test file (tests/qemu/*.py, tests/tools/*.py) defines functions named
+check_* that raise AssertionError (or fail a subprocess or file operation)
+to fail, and calls run(globals(), __doc__) from main(). ROOT, sh(),
+sh_split() and expect() are the helpers they share. run() parses `--out DIR`
+(the build directory, stored as the module's OUT) and an optional name
+filter, runs the matching checks in name order, prints a PASS or FAIL line
+for each and the closing "N passed, N failed", and returns the exit status.
+
+A fixture (a function that only prepares files for checks, such as an
+export from the unit tests) is not a check: name it without the check_
+prefix and call it from the checks that need it; its failure fails them.
 """
 import argparse
 import os
 import subprocess
 
 # The repository's root: commands run from there.
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 FAILURES = (AssertionError, subprocess.TimeoutExpired, OSError, KeyError,
             ValueError)
 
 
-def sh(cmd, timeout=120, env=None):
+def sh(cmd, timeout=120, env=None, cwd=None):
     """Runs cmd from ROOT; returns (exit status, stdout+stderr text)."""
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           stdin=subprocess.DEVNULL, timeout=timeout, check=False,
-                          cwd=ROOT, env=env)
+                          cwd=cwd or ROOT, env=env)
     return proc.returncode, proc.stdout.decode("utf-8", "replace")
+
+
+def sh_split(cmd, timeout=120, env=None, cwd=None):
+    """Runs cmd from ROOT; returns (exit status, stdout text, stderr text)."""
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          stdin=subprocess.DEVNULL, timeout=timeout, check=False,
+                          cwd=cwd or ROOT, env=env)
+    return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"))
 
 
 def expect(cond, msg, text=""):

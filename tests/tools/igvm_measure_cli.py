@@ -3,8 +3,8 @@
 """Cross-checks `csvsm-igvm measure` against an independent implementation.
 
 This file re-reads the IGVM file and recomputes the SEV-SNP launch digest
-from the rules in reference/igvm-and-measurement.md (§1 format, §2.1
-PAGE_INFO chain, §2.2 directive mapping) with Python's hashlib, sharing no
+from the primary rules (the igvm_defs 0.4.0 format, the PAGE_INFO chain of
+AMD 56860 Table 67, the directive mapping of QEMU backends/igvm.c) with Python's hashlib, sharing no
 code with the C tools. It also checks the reference-values JSON and the
 errors. Functions named check_*; the last line is "N passed, N failed".
 """
@@ -17,9 +17,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
+from checks import ROOT, expect, sh_split
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
 PAGE = 4096
 VMSA_GPA = 0x0000FFFFFFFFF000
@@ -28,7 +29,7 @@ NORMAL, VMSA, ZERO, UNMEASURED, SECRETS, CPUID = 1, 2, 3, 4, 5, 6
 
 
 def headers(data):
-    """Yields (type, body) of every variable header (§1.1)."""
+    """Yields (type, body) of every variable header (igvm_defs 0.4.0, IGVM_FIXED_HEADER and the variable headers)."""
     magic, _ver, vh_off, vh_size = struct.unpack_from("<IIII", data, 0)
     assert magic == 0x4D564749
     pos = vh_off
@@ -39,7 +40,7 @@ def headers(data):
 
 
 def page_info(ld, contents, page_type, gpa):
-    """§2.1: LD = SHA-384(PAGE_INFO), PAGE_INFO is 0x70 bytes."""
+    """AMD 56860, Table 67 (PAGE_INFO): LD = SHA-384(PAGE_INFO), PAGE_INFO is 0x70 bytes."""
     info = ld + contents + struct.pack("<HBBBBBBQ", 0x70, page_type, 0,
                                        0, 0, 0, 0, gpa)
     assert len(info) == 0x70
@@ -92,15 +93,7 @@ def snp_digest(data, vcpus=1, native_zero=False):
 
 
 def tool(*args):
-    proc = subprocess.run([os.path.join(OUT, "tools", "csvsm-igvm"), *args],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          cwd=ROOT, check=False)
-    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
-
-
-def expect(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
+    return sh_split([os.path.join(OUT, "tools", "csvsm-igvm"), *args])
 
 
 def igvm_bytes():

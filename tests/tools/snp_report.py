@@ -2,8 +2,8 @@
 """Checking SEV-SNP attestation reports with the openssl command line.
 
 Shared by psp_openssl_cli.py (reports straight from the model PSP) and
-attest_openssl_cli.py (reports obtained through the SVSM). Layout from
-reference/svsm-protocols.md §2.4: a 0x4A0-byte report whose first 0x2A0
+attest_openssl_cli.py (reports obtained through the SVSM). Layout: AMD 56860,
+ATTESTATION_REPORT (as Linux include/uapi/linux/sev-guest.h sizes it): a 0x4A0-byte report whose first 0x2A0
 bytes are signed with ECDSA P-384/SHA-384; r at 0x2A0 and s at 0x2E8, 72
 bytes each, little endian.
 """

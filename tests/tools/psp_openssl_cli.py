@@ -11,7 +11,8 @@ turns its little-endian r/s into a DER ECDSA-Sig-Value itself and has
 flips bytes in the report and in the signature and expects openssl to
 refuse. Each check is a function named check_*; it raises AssertionError to
 fail. The last line is "N passed, N failed". Formats:
-shared/reference/svsm-protocols.md §2.4 (report), §1.4 (REPORT_DATA).
+AMD 56860, MSG_REPORT_RSP and ATTESTATION_REPORT (report); AMD 58019 rev
+1.00, Table 11 (REPORT_DATA).
 """
 import atexit
 import hashlib
@@ -21,14 +22,14 @@ import struct
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
 from checks import expect, sh
 import snp_report
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
 
-# ref §2.4: the report and its signature.
+# AMD 56860, ATTESTATION_REPORT: the report and its signature.
 from snp_report import COMP, REPORT_SIZE, SIG_R, SIG_S, SIGNED_SIZE, flipped
 OFF_VERSION, OFF_VMPL, OFF_SIG_ALGO = 0x00, 0x30, 0x34
 OFF_REPORT_DATA = 0x50
@@ -114,7 +115,7 @@ def check_openssl_refuses_flipped_signature():
 
 
 def check_unsigned_tail_is_not_covered():
-    # ref §2.4: only 0x000..0x29F is signed; reserved bytes after r/s are not.
+    # AMD 56860, ATTESTATION_REPORT: only 0x000..0x29F is signed; reserved bytes after r/s are not.
     r = exported()["report.bin"]
     expect(openssl_verify(flipped(r, REPORT_SIZE - 1)),
            "the byte after the signature changed the verification")

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: MIT
 """Command-line checks of csvsm-snp-measure, the sev-snp-measure drop-in.
 
-Exact stdout for the Debian OVMF.fd values of
-shared/reference/igvm-and-measurement.md section 5 (hex and base64), the
-VMSA dumps against the section 6 page hashes, and the error lines and exit
+Exact stdout for the values sev-snp-measure 0.0.13 prints for Debian's
+OVMF.fd (ovmf 2022.11-6+deb12u2; hex and base64), the VMSA dumps against
+the page hashes sev-snp-measure 0.0.13 dumps for the same file, and the error lines and exit
 statuses for bad input. /usr/share/ovmf/OVMF.fd is installed by
 scripts/deps.sh; without it the checks fail.
 
@@ -18,13 +18,16 @@ message) to fail. The last line printed is "N passed, N failed".
 import base64
 import hashlib
 import os
+import re
+import shlex
 import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
+from checks import ROOT, expect, sh_split
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
 SSM = None  # --sev-snp-measure DIR
 
@@ -56,16 +59,7 @@ def tool():
 
 def run(*args, cwd=None, prog=None):
     """Runs the tool; returns (status, stdout, stderr)."""
-    proc = subprocess.run([prog or tool(), *args], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                          timeout=120, check=False, cwd=cwd or ROOT)
-    return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
-            proc.stderr.decode("utf-8", "replace"))
-
-
-def expect(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
+    return sh_split([prog or tool(), *args], cwd=cwd)
 
 
 def expect_output(args, want):
@@ -102,9 +96,14 @@ def check_debian_ovmf_hash_hex():
 
 
 def check_debian_ovmf_hash_ignores_format_and_verbose():
-    # sev-snp-measure prints this mode in bare hex whatever the options.
-    expect_output(["--mode", "snp:ovmf-hash", "--ovmf", OVMF, "-v",
-                   "--output-format", "base64"], DEB_HASH)
+    # sev-snp-measure prints this mode in bare hex whatever the options;
+    # csvsm-snp-measure too, and warns that the options are ignored.
+    rc, out, err = run("--mode", "snp:ovmf-hash", "--ovmf", OVMF, "-v",
+                       "--output-format", "base64")
+    expect(rc == 0 and out == DEB_HASH + "\n", f"status {rc}, {out!r}")
+    expect("warning: --output-format has no effect with --mode snp:ovmf-hash"
+           in err and "warning: --verbose has no effect" in err,
+           f"no warning for the ignored options: {err!r}")
 
 
 def check_debian_milan_4_vcpus_hex():
@@ -229,7 +228,7 @@ def check_input_errors():
         for args, needle in [
                 (["--mode", "snp", "--ovmf", "/nonexistent.fd"] + s,
                  "No such file"),
-                (["--mode", "snp", "--ovmf", d] + s, "Is a directory"),
+                (["--mode", "snp", "--ovmf", d] + s, "is a folder, not a file"),
                 (["--mode", "snp", "--ovmf", OVMF_4M] + s, "no SEV metadata"),
                 (["--mode", "snp", "--ovmf", short] + s, "multiple of 4096"),
                 (["--mode", "snp:ovmf-hash", "--ovmf", short],
@@ -335,6 +334,99 @@ def optional_check_same_output_as_sev_snp_measure():
                               timeout=120, check=False)
         want = (proc.returncode, proc.stdout.decode())
         expect(got[:2] == want, f"{spec}: {got[:2]} vs sev-snp-measure {want}")
+
+
+def check_progress_only_on_a_terminal():
+    """A 66 MiB image: progress on a terminal (script(1)), none in a pipe."""
+    with tempfile.TemporaryDirectory() as d:
+        big = os.path.join(d, "big.fd")
+        with open(OVMF, "rb") as f, open(big, "wb") as g:
+            g.write(bytes(64 << 20) + f.read())
+        args = ["--mode", "snp", "--vcpus", "1", "--vcpu-type", "EPYC-v4",
+                "--ovmf", big]
+        rc, out, err = run(*args)
+        expect(rc == 0 and err == "" and len(out.strip()) == 96,
+               f"in a pipe: status {rc}, stderr {err!r}")
+        cmd = " ".join(shlex.quote(x) for x in [tool(), *args])
+        proc = subprocess.run(["script", "-qec", cmd, "/dev/null"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, timeout=120,
+                              check=False)
+        text = proc.stdout.decode("utf-8", "replace")
+        expect(proc.returncode == 0 and f"measuring {big}: " in text
+               and "%" in text and "\x1b[K" in text and out.strip() in text,
+               f"on a terminal: status {proc.returncode}: {text!r}")
+
+
+# --- the compatibility table of docs/tools.md --------------------------------
+
+def compat_rows():
+    """The rows of docs/tools.md's compatibility table:
+    (case, argv, (reference status, cell), (our status, cell))."""
+    with open(os.path.join(ROOT, "docs", "tools.md")) as f:
+        text = f.read()
+    section = text.split("### Compatibility with sev-snp-measure 0.0.13", 1)
+    expect(len(section) == 2, "docs/tools.md has no compatibility table")
+    rows = []
+    for line in section[1].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 4 or not cells[1].startswith("`"):
+            continue
+        argv = shlex.split(cells[1].strip("`"))
+        status = []
+        for cell in cells[2:]:
+            m = re.match(r"(\d+): ", cell)
+            expect(m, f"a cell without an exit status: {cell!r}")
+            status.append((int(m.group(1)), cell))
+        rows.append((cells[0], argv, status[0], status[1]))
+    expect(len(rows) >= 10, f"only {len(rows)} rows in the table")
+    return rows
+
+
+def compat_files(d):
+    """The placeholder names of the table, as real paths."""
+    odd = os.path.join(d, "ODD.fd")
+    with open(OVMF, "rb") as f, open(odd, "wb") as g:
+        g.write(f.read()[:-100])
+    return {"OVMF.fd": OVMF, "CODE.fd": OVMF_4M, "ODD.fd": odd}
+
+
+def check_compatibility_table_holds_for_csvsm_snp_measure():
+    with tempfile.TemporaryDirectory() as d:
+        files = compat_files(d)
+        for case, argv, _, (want, cell) in compat_rows():
+            args = [files.get(a, a) for a in argv]
+            rc, out, err = run(*args)
+            expect(rc == want, f"{case}: status {rc}, the table says {want}: "
+                   f"{err!r}")
+            if rc:
+                expect(out == "" and len(err.strip().splitlines()) == 1,
+                       f"{case}: not a one-line error: {err!r}")
+            if "warning" in cell:
+                expect("warning:" in err, f"{case}: no warning: {err!r}")
+
+
+def optional_check_compatibility_table_against_sev_snp_measure():
+    ref = os.path.join(SSM, "sev-snp-measure.py")
+    with tempfile.TemporaryDirectory() as d:
+        files = compat_files(d)
+        for case, argv, (want_ref, _), (want, cell) in compat_rows():
+            args = [files.get(a, a) for a in argv]
+            proc = subprocess.run([sys.executable, ref, *args], cwd=SSM,
+                                  stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, timeout=120,
+                                  check=False)
+            expect(proc.returncode == want_ref,
+                   f"{case}: sev-snp-measure status {proc.returncode}, the "
+                   f"table says {want_ref}")
+            rc, out, _ = run(*args)
+            if "the same" in cell and want == 0:
+                expect(out == proc.stdout.decode(),
+                       f"{case}: {out!r} vs sev-snp-measure "
+                       f"{proc.stdout.decode()!r}")
+            elif want_ref == 0 and want != 0:
+                expect(proc.stdout.strip(), f"{case}: sev-snp-measure "
+                       "printed nothing, the table says it measures")
 
 
 def main():

@@ -4,7 +4,9 @@
 
 Each check is a function named check_*; it raises AssertionError (with a
 message) to fail. The last line printed is "N passed, N failed". Expected
-values: shared/reference/igvm-and-measurement.md §3, §5 ("ref §x"); the TDX
+values: td-shim's td-shim-tools/src/tee_info_hash.rs and
+td_shim_tee_info_hash.py on Debian's OVMF.fd (single pass), dstack-mr's
+two-pass order; the TDX
 IGVM check recomputes its MRTD here with hashlib, independently of the C code.
 Standard library only.
 """
@@ -18,14 +20,14 @@ import sys
 import tempfile
 import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
-from checks import expect
+from checks import ROOT, expect, sh_split
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
 OVMF = "/usr/share/ovmf/OVMF.fd"
 OVMF_NO_TDX = "/usr/share/OVMF/OVMF_CODE_4M.fd"
-# ref §5: td_shim_tee_info_hash.py (single pass) and the two-pass order.
+# td-shim td_shim_tee_info_hash.py on Debian OVMF.fd (single pass) and the two-pass order.
 MRTD_SINGLE = ("4c7206f0f483c524f12c366c711e9049030a8d47c471ee5aa9c4999a08de4057"
                "fb887fed0744d5631a212967fb231c47")
 MRTD_TWO = ("acccbcc870a381adab0d3919d90a7f268ac3b0364771f202ed4bb4e892d045b3"
@@ -33,17 +35,8 @@ MRTD_TWO = ("acccbcc870a381adab0d3919d90a7f268ac3b0364771f202ed4bb4e892d045b3"
 BOOT_INFO_MAGIC = 0x4d565343  # include/abi/csvsm_boot.h
 
 
-def sh(cmd, timeout=120):
-    """Runs cmd; returns (exit status, stdout text, stderr text)."""
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          stdin=subprocess.DEVNULL, timeout=timeout, check=False,
-                          cwd=ROOT)
-    return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
-            proc.stderr.decode("utf-8", "replace"))
-
-
 def tool(*args):
-    return sh([os.path.join(OUT, "tools", "csvsm-igvm"), *args])
+    return sh_split([os.path.join(OUT, "tools", "csvsm-igvm"), *args])
 
 
 def expect_one_line_error(rc, out, err, want_rc=1):
@@ -94,19 +87,19 @@ def check_mrtd_usage_errors():
 
 
 def page_add(gpa):
-    """ref §3: the 128-byte TDH.MEM.PAGE.ADD block."""
+    """td-shim td-shim-tools/src/tee_info_hash.rs: the 128-byte TDH.MEM.PAGE.ADD block."""
     return b"MEM.PAGE.ADD".ljust(16, b"\0") + struct.pack("<Q", gpa) + bytes(104)
 
 
 def extend_page(gpa, data):
-    """ref §3: 16 TDH.MR.EXTEND blocks, each followed by 256 data bytes."""
+    """td-shim td-shim-tools/src/tee_info_hash.rs: 16 TDH.MR.EXTEND blocks, each followed by 256 data bytes."""
     return b"".join(b"MR.EXTEND".ljust(16, b"\0") +
                     struct.pack("<Q", gpa + o) + bytes(104) + data[o:o + 256]
                     for o in range(0, 4096, 256))
 
 
 def tdx_igvm():
-    """A v1 IGVM file (ref §1): a TDX platform, a 2-page parameter area, a data
+    """A v1 IGVM file (igvm_defs 0.4.0): a TDX platform, a 2-page parameter area, a data
     page, a zero page, an unmeasured page, a shared page and the insert."""
     tdx = 4
     page = bytes(i & 0xff for i in range(4096))
@@ -129,7 +122,7 @@ def tdx_igvm():
     hdr = struct.pack("<6I", 0x4D564749, 1, 24, len(var), total, 0)
     crc = zlib.crc32(hdr + var)
     blob = struct.pack("<6I", 0x4D564749, 1, 24, len(var), total, crc) + var + page
-    # The igvm crate's semantics, ref §3 (the tool's defaults).
+    # The igvm crate's semantics, igvm 0.4.0 igvm/src/measurement/tdx.rs (the tool's defaults).
     ops = [page_add(0x100000), extend_page(0x100000, page),
            page_add(0x101000), extend_page(0x101000, bytes(4096)),
            page_add(0x102000), page_add(0x200000), page_add(0x201000)]

@@ -18,8 +18,8 @@ REPORT_DATA == SHA-512(nonce || manifest) with hashlib, and the manifest
 layout (GUID in EFI byte order read with the uuid module, length, entries,
 data) by parsing it here. Each check is a function named check_*; it raises
 AssertionError to fail. The last line is "N passed, N failed". Formats:
-shared/reference/svsm-protocols.md §1.4 (manifest, REPORT_DATA), §2.4
-(report).
+AMD 58019 rev 1.00, Table 11 (attest services operation, REPORT_DATA) and
+Table 12 (services manifest); AMD 56860, ATTESTATION_REPORT (report).
 """
 import atexit
 import hashlib
@@ -30,20 +30,20 @@ import sys
 import tempfile
 import uuid
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
 from checks import expect, sh
 import snp_report
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
 
-# ref §2.4: the report and its signature.
+# AMD 56860, ATTESTATION_REPORT: the report and its signature.
 from snp_report import COMP, REPORT_SIZE, SIG_R, SIG_S, SIGNED_SIZE, flipped
 OFF_VERSION, OFF_VMPL, OFF_SIG_ALGO = 0x00, 0x30, 0x34
 OFF_REPORT_DATA = 0x50
 ECDSA_P384_SHA384 = 1
 
-# ref §1.4, Table 12: the services manifest.
+# AMD 58019 rev 1.00, Table 12: the services manifest.
 MANIFEST_GUID = uuid.UUID("63849ebb-3d92-4670-a1ff-58f9c94b87bb")
 MANIFEST_HDR = 24
 MANIFEST_ENTRY = 24
@@ -89,7 +89,7 @@ def report_data_ok(report, nonce, manifest):
 
 
 def parse_manifest(m):
-    """ref §1.4, Table 12 -> [(guid bytes, data bytes)]; checks the layout."""
+    """AMD 58019 rev 1.00, Table 12 -> [(guid bytes, data bytes)]; checks the layout."""
     expect(len(m) >= MANIFEST_HDR, f"manifest of {len(m)} bytes")
     expect(uuid.UUID(bytes_le=m[:16]) == MANIFEST_GUID,
            f"manifest GUID {uuid.UUID(bytes_le=m[:16])}")
@@ -132,7 +132,7 @@ def check_report_fields():
         version, = struct.unpack_from("<I", r, OFF_VERSION)
         vmpl, algo = struct.unpack_from("<II", r, OFF_VMPL)
         expect(version >= 2, f"report version {version}")
-        # ref §1.4: the SVSM's reports are at VMPL0.
+        # AMD 58019 rev 1.00, Table 11: the SVSM's reports are at VMPL0.
         expect(vmpl == 0, f"VMPL {vmpl}, want 0")
         expect(algo == ECDSA_P384_SHA384, f"signature algorithm {algo}")
         expect(r[SIG_R + 48:SIG_R + COMP] == bytes(24), "r above 48 bytes")

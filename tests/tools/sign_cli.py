@@ -8,29 +8,28 @@ made by the `openssl` command line in a temporary directory; the exported ID
 block signature is verified by `openssl dgst` after this script converts the
 little-endian r/s back to DER itself. Each check is a function named check_*;
 it raises AssertionError to fail. The last line is "N passed, N failed".
-Formats: shared/reference/igvm-and-measurement.md §1 and §4.
+Formats: igvm_defs 0.4.0 (IGVM_VHS_SNP_ID_BLOCK) and AMD 56860,
+SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO).
 """
 import hashlib
+import json
 import os
 import struct
 import sys
 import tempfile
-import zlib
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
-from checks import expect, sh
+from checks import ROOT, expect, sh
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = "out"
 
-# ref §1.3 type ids, §1.4 enums.
-SUPPORTED_PLATFORM, GUEST_POLICY = 0x001, 0x101
-PARAMETER_AREA, PAGE_DATA, PARAMETER_INSERT, VP_CONTEXT = 0x301, 0x302, 0x303, 0x304
-VP_COUNT, SNP_ID_BLOCK = 0x307, 0x30B
-SNP, NATIVE = 1, 2  # compatibility mask bits
+from igvm_file import (GUEST_POLICY, NATIVE, PAGE_DATA, POLICY, SNP, SNP_ID_BLOCK,
+                       SUPPORTED_PLATFORM, VP_CONTEXT, make_igvm, read_igvm,
+                       reseal)
+
 LD = bytes(range(0x30, 0x60))
-POLICY = 0x30000
-# Offsets in the 696-byte SNP_ID_BLOCK body (ref §1.4).
+# Offsets in the 696-byte SNP_ID_BLOCK body (igvm_defs 0.4.0, IGVM_VHS_*).
 ID_LD, ID_SVN, ID_SIG, ID_PUB, AU_SIG, AU_PUB = 0x8, 0x5C, 0x68, 0xF8, 0x190, 0x220
 
 
@@ -44,85 +43,6 @@ def one_line_error(rc, text, needle):
     expect(len(lines) == 1 and lines[0].startswith("csvsm-igvm: "),
            "want one 'csvsm-igvm: ' line", text)
     expect(needle in text, f"missing '{needle}'", text)
-
-
-# --- an IGVM writer (ref §1.1, §1.2, §1.6, §1.7) -------------------------
-
-def platform(mask, ptype):
-    return (SUPPORTED_PLATFORM, struct.pack("<IBBHQ", mask, 0, ptype, 1, 0), None)
-
-
-def page(gpa, mask, data=None, dtype=0):
-    """PAGE_DATA; the file_offset at body offset 12 is filled in later."""
-    return (PAGE_DATA, struct.pack("<QIIIHH", gpa, mask, 0, 0, dtype, 0), data)
-
-
-def make_igvm(path, policy=POLICY, snp=True, native=True):
-    hdrs = []
-    if snp:
-        hdrs.append(platform(SNP, 2))
-    if native:
-        hdrs.append(platform(NATIVE, 0))
-    if snp and policy is not None:
-        hdrs.append((GUEST_POLICY, struct.pack("<QII", policy, SNP, 0), None))
-    hdrs.append((PARAMETER_AREA, struct.pack("<QII", 4096, 0, 0), None))
-    hdrs.append((VP_COUNT, struct.pack("<II", 0, 0), None))
-    mask = (SNP if snp else 0) | (NATIVE if native else 0)
-    hdrs.append((PARAMETER_INSERT, struct.pack("<QII", 0x5000, mask, 0), None))
-    hdrs.append(page(0x1000, mask, bytes((i * 7 + 1) & 0xff for i in range(4096))))
-    hdrs.append(page(0x2000, mask))                  # zero page, no data
-    if snp:
-        hdrs.append(page(0x3000, SNP, dtype=1))      # SECRETS
-        hdrs.append(page(0x4000, SNP, b"\x42" * 4096))
-        hdrs.append((VP_CONTEXT, struct.pack("<QIIHH", 0xFFFFFFFFF000, SNP, 0, 0, 0),
-                     bytes((i * 3) & 0xff for i in range(4096))))
-    if native:
-        hdrs.append(page(0x4000, NATIVE, b"\x24" * 4096))
-    write_igvm(path, hdrs)
-
-
-def write_igvm(path, hdrs):
-    fixed = 24
-    vh_size = sum(8 + (len(b) + 7) // 8 * 8 for _, b, _ in hdrs)
-    pos = fixed + vh_size
-    vh, data = b"", b""
-    for t, body, blob in hdrs:
-        if blob is not None:
-            fo_field = 12 if t in (PAGE_DATA, VP_CONTEXT) else None
-            body = body[:fo_field] + struct.pack("<I", pos) + body[fo_field + 4:]
-            data += blob
-            pos += len(blob)
-        vh += struct.pack("<II", t, len(body)) + body + b"\0" * (-len(body) % 8)
-    total = fixed + len(vh) + len(data)
-    head = struct.pack("<6I", 0x4D564749, 1, fixed, len(vh), total, 0)
-    csum = zlib.crc32(head + vh) & 0xFFFFFFFF
-    with open(path, "wb") as f:
-        f.write(struct.pack("<6I", 0x4D564749, 1, fixed, len(vh), total, csum)
-                + vh + data)
-
-
-def read_igvm(path):
-    """Returns (bytes, [(type, body, body_file_offset)])."""
-    with open(path, "rb") as f:
-        buf = f.read()
-    magic, ver, off, size, total, _ = struct.unpack_from("<6I", buf)
-    expect(magic == 0x4D564749 and total == len(buf), f"{path}: not IGVM")
-    hdrs, pos = [], off
-    while pos < off + size:
-        t, n = struct.unpack_from("<II", buf, pos)
-        hdrs.append((t, buf[pos + 8:pos + 8 + n], pos + 8))
-        pos += 8 + (n + 7) // 8 * 8
-    return buf, hdrs
-
-
-def reseal(buf):
-    """Recomputes the checksum after an edit (ref §1.6)."""
-    _, ver, off, size, _, _ = struct.unpack_from("<6I", buf)
-    fixed = 24 if ver == 1 else 32
-    head = bytearray(buf[:fixed])
-    head[20:24] = b"\0\0\0\0"
-    csum = zlib.crc32(bytes(head) + buf[off:off + size]) & 0xFFFFFFFF
-    return buf[:20] + struct.pack("<I", csum) + buf[24:]
 
 
 def id_block_of(path):
@@ -168,7 +88,7 @@ def public_point(pem):
 
 
 def snp_key(pem):
-    """ref §4: the 0x404-byte SNP public key: curve 2, qx, qy (72 B LE)."""
+    """AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): the 0x404-byte SNP public key: curve 2, qx, qy (72 B LE)."""
     x, y = public_point(pem)
     k = struct.pack("<I", 2) + x[::-1] + b"\0" * 24 + y[::-1] + b"\0" * 24
     return k + b"\0" * (0x404 - len(k))
@@ -209,9 +129,14 @@ class Fixture:
     def path(self, name):
         return os.path.join(self.d, name)
 
-    def sign(self, out, *extra, key="id", author="author", src=None):
+    def sign(self, out, *extra, key="id", author="author", src=None, meta=True):
+        """meta: give the SVN and IDs sign requires, unless extra has them."""
         args = ["sign", src or self.unsigned, "-o", out, "--id-key", self.keys[key],
                 "--ld", LD.hex(), *extra]
+        for opt, value in (("--guest-svn", "0"), ("--family-id", "00" * 16),
+                           ("--image-id", "00" * 16)):
+            if meta and opt not in extra:
+                args += [opt, value]
         if author:
             args += ["--author-key", self.keys[author]]
         return tool(*args)
@@ -232,7 +157,10 @@ def check_sign_then_verify(fx):
     out = fx.path("signed.igvm")
     rc, text = fx.sign(out, "--family-id", "00112233445566778899aabbccddeeff",
                        "--image-id", "ff" * 16, "--guest-svn", "5")
-    expect(rc == 0 and text == "", f"sign: exit {rc}", text)
+    expect(rc == 0 and text.startswith(f"signed {out}: launch digest {LD.hex()}, "
+                                       "guest SVN 5, family ID "
+                                       "00112233445566778899aabbccddeeff"),
+           f"sign: exit {rc}, or no line saying what was signed", text)
     id_digest = hashlib.sha384(snp_key(fx.keys["id"])).hexdigest()
     au_digest = hashlib.sha384(snp_key(fx.keys["author"])).hexdigest()
     rc, text = tool("verify", out, "--ld", LD.hex(), "--id-key-digest", id_digest,
@@ -247,12 +175,13 @@ def check_sign_then_verify(fx):
 def check_id_block_verifies_with_openssl_cli(fx):
     out, blk = fx.path("signed.igvm"), fx.path("block.bin")
     rc, text = fx.sign(out, "--guest-svn", "9", "--export-id-block", blk)
-    expect(rc == 0, f"sign: exit {rc}", text)
+    expect(rc == 0 and f"wrote {blk} (the 96-byte ID block) and {blk}.sig"
+           in text, f"sign: exit {rc}, or no line naming the export", text)
     with open(blk, "rb") as f:
         block = f.read()
     with open(blk + ".sig", "rb") as f:
         rs = f.read()
-    # ref §4: LD || family 0 || image 0 || VERSION 1 || SVN || POLICY.
+    # AMD 56860, SNP_LAUNCH_FINISH (ID_BLOCK, ID_AUTH_INFO): LD || family 0 || image 0 || VERSION 1 || SVN || POLICY.
     want = LD + b"\0" * 32 + struct.pack("<IIQ", 1, 9, POLICY)
     expect(block == want, "exported block is not LD||IDs||1||svn||policy")
     expect(len(rs) == 144, f"signature file is {len(rs)} bytes, want 144")
@@ -437,6 +366,105 @@ def check_without_author_key(fx):
     au_digest = hashlib.sha384(snp_key(fx.keys["author"])).hexdigest()
     rc, text = tool("verify", out, "--author-key-digest", au_digest)
     one_line_error(rc, text, "author key")
+
+
+@with_fixture
+def check_sign_requires_svn_and_ids(fx):
+    """The signer names what its key endorses; the file being signed does not."""
+    out = fx.path("x.igvm")
+    full = ["--guest-svn", "3", "--family-id", "11" * 16, "--image-id", "22" * 16]
+    for drop in ("--guest-svn", "--family-id", "--image-id"):
+        i = full.index(drop)
+        rc, text = fx.sign(out, *(full[:i] + full[i + 2:]), meta=False)
+        expect(rc == 2, f"sign without {drop}: exit {rc}, want 2", text)
+        lines = text.strip().splitlines()
+        expect(len(lines) == 1 and "--guest-svn, --family-id and --image-id"
+               in lines[0], f"sign without {drop}: no one-line reason", text)
+        expect(not os.path.exists(out), f"sign without {drop} wrote a file")
+    # csvsm's own file: the message shows the values its boot-info page holds.
+    rc, text = fx.sign(out, src=os.path.join(ROOT, OUT, "svsm.igvm"), meta=False)
+    expect(rc == 2 and "the file records --guest-svn 0 --family-id " + "0" * 32
+           in text, f"csvsm file without SVN/IDs: exit {rc}", text)
+    rc, text = fx.sign(out, *full, meta=False)
+    expect(rc == 0, f"sign with all three: exit {rc}", text)
+    body, _ = id_block_of(out)
+    expect(struct.unpack_from("<I", body, ID_SVN)[0] == 3
+           and body[0x38:0x48] == b"\x11" * 16 and body[0x48:0x58] == b"\x22" * 16,
+           "the ID block does not carry the signer's SVN and IDs")
+
+
+@with_fixture
+def check_sign_refuses_unmeasured_data(fx):
+    """Two files differing only in an UNMEASURED page measure the same."""
+    a, b = fx.path("a.igvm"), fx.path("b.igvm")
+    make_igvm(a, unmeasured=b"\x11" * 4096)
+    make_igvm(b, unmeasured=b"\x99" * 4096)
+    digests = []
+    for src in (a, b):
+        rc, text = tool("measure", src)
+        expect(rc == 0, f"measure {src}: exit {rc}", text)
+        digests.append(text.strip())
+    expect(digests[0] == digests[1],
+           "UNMEASURED page data changed the digest; the premise is wrong")
+    for src in (a, b):
+        out = src + ".signed"
+        rc, text = fx.sign(out, src=src)
+        one_line_error(rc, text, "--allow-unmeasured-data")
+        expect("1 page(s) with data are loaded UNMEASURED" in text,
+               "the refusal does not say what is unmeasured", text)
+        expect(not os.path.exists(out), "a refused file was written")
+    rc, text = fx.sign(a + ".signed", "--allow-unmeasured-data", src=a)
+    expect(rc == 0 and "warning: 1 page(s) with data" in text
+           and "not covered by the signature" in text,
+           f"--allow-unmeasured-data: exit {rc}, or no warning", text)
+    # A file whose UNMEASURED page has no data is signed without a word.
+    c = fx.path("c.igvm")
+    make_igvm(c, unmeasured=bytes(4096))
+    rc, text = fx.sign(c + ".signed", src=c)
+    expect(rc == 0 and "warning" not in text, f"zero UNMEASURED page: exit {rc}",
+           text)
+
+
+def measure_json(path, *args):
+    rc, text = tool("measure", "--json", *args, path)
+    expect(rc == 0, f"measure --json {path}: exit {rc}", text)
+    return json.loads(text)
+
+
+@with_fixture
+def check_measure_json_says_how_metadata_is_vouched_for(fx):
+    src = os.path.join(ROOT, OUT, "svsm.igvm")
+    j = measure_json(src)
+    expect(j["metadata_source"] == "boot_info"
+           and j["metadata_trust"] == "measured", "csvsm file", json.dumps(j))
+    # Signed over the file's own digest for 1 vCPU: signed.
+    out = fx.path("own.igvm")
+    rc, text = tool("sign", src, "-o", out, "--id-key", fx.keys["id"],
+                    "--guest-svn", "7", "--family-id", "11" * 16,
+                    "--image-id", "22" * 16)
+    expect(rc == 0, f"sign: exit {rc}", text)
+    j = measure_json(out)
+    expect(j["metadata_source"] == "id_block" and j["metadata_trust"] == "signed"
+           and j["guest_svn"] == 7 and "metadata_problem" not in j,
+           "an ID block over the file's digest is not reported as signed",
+           json.dumps(j))
+    # The same block judged for 4 vCPUs: another digest, so unverified.
+    j = measure_json(out, "--vcpus", "4")
+    expect(j["metadata_trust"] == "unverified"
+           and "launch digest" in j["metadata_problem"],
+           "an ID block over another digest is not labelled", json.dumps(j))
+    # A forged SVN (signature no longer matches): unverified.
+    buf, _ = read_igvm(out)
+    _, at = id_block_of(out)
+    bad = bytearray(buf)
+    bad[at + ID_SVN] = 99
+    forged = fx.path("forged.igvm")
+    with open(forged, "wb") as f:
+        f.write(reseal(bytes(bad)))
+    j = measure_json(forged)
+    expect(j["guest_svn"] == 99 and j["metadata_trust"] == "unverified"
+           and "signature" in j["metadata_problem"],
+           "a forged SVN is reported without a label", json.dumps(j))
 
 
 def main():
