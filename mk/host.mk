@@ -19,9 +19,6 @@ CSVSM_RUN_LDLIBS := -lz
 
 # The IGVM library, with the one tools/common file it needs.
 LIBIGVM_SRCS := $(wildcard tools/libigvm/*.c) tools/common/bytes.c
-# libigvm includes tools/common/bytes.h; the fuzz seed generator's rule
-# (mk/tests.mk) compiles it without -Itools/common, so add it here.
-$(O)/fuzz/igvm_seed: HOST_CC += -Itools/common
 # Launch measurement (SNP digest, VMSA, OVMF, TDX MRTD, ID blocks).
 LIBMEASURE_SRCS := $(wildcard tools/libmeasure/*.c)
 # ID blocks: signing and verifying; only csvsm-igvm needs them.

@@ -95,7 +95,8 @@ $(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(t))))
 
 $(O)/fuzz/igvm_seed: tests/fuzz/igvm_seed.c $(LIBIGVM_SRCS)
 	@mkdir -p $(dir $@)
-	$(Q)$(HOST_CC) -std=gnu11 -O1 -Iinclude -Itools/libigvm -o $@ $^ $(HOST_LDLIBS)
+	$(Q)$(HOST_CC) -std=gnu11 -O1 -Iinclude -Itools/libigvm -Itools/common \
+		-o $@ $^ $(HOST_LDLIBS)
 
 # Seeds the IGVM corpus, then runs each target for FUZZ_SECONDS and prints
 # one summary line per target (scripts/fuzz.py; full logs in $(O)/fuzz/).

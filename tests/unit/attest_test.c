@@ -14,7 +14,7 @@
  * fault after the report; a guest that rewrites the operation and the
  * nonce between the SVSM's reads (fake_guest_after_copy); the services
  * table. attest.export writes one call's outputs and the VCEK public key
- * to $ATTEST_EXPORT_DIR when set, for tests/qemu/attest_openssl_cli.py.
+ * to $ATTEST_EXPORT_DIR when set, for tests/tools/attest_openssl_cli.py.
  * Reference: AMD 58019 rev 1.00, Tables 11-13 ("58019" below), and bug
  * classes 3, 4, 12, 15 of docs/threat-model.md.
  */
@@ -949,7 +949,7 @@ TEST(attest, guest_rewrites_between_reads)
 	teardown();
 }
 
-/* ---- Export for tests/qemu/attest_openssl_cli.py ------------------- */
+/* ---- Export for tests/tools/attest_openssl_cli.py ------------------- */
 
 static bool write_file(const char *dir, const char *name, const void *data,
 		       size_t len)

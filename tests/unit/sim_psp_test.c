@@ -12,7 +12,7 @@
  *
  * sim_psp.export additionally writes one signed report, the VCEK public key
  * and the REPORT_DATA inputs to $SIM_PSP_EXPORT_DIR when it is set, for
- * tests/qemu/psp_openssl_cli.py. Reference: AMD 56860 ("56860" below) and
+ * tests/tools/psp_openssl_cli.py. Reference: AMD 56860 ("56860" below) and
  * AMD 58019 rev 1.00 (SVSM fields, attestation).
  */
 #include "sim_psp_fixture.h"
