@@ -8,25 +8,92 @@ ends the VM with a status. This runner fails the run on any failed test, a
 panic or CPU exception, a timeout, a missing summary, or an exit status that
 disagrees with the summary. TCG by default, so it works without KVM.
 
+Disks: unless --no-disks, the runner attaches four raw images as
+virtio-blk-pci devices (modern only) for tests/svsm/virtio_blk_test.c,
+each filled with a known pattern, and afterwards checks on the host that
+the SVSM wrote what it should have (the SHA-256 of the whole rw image
+against the expected pattern) and nothing else; each check counts as one
+test.
+
 Exit status: 0 when every test passed; 1 otherwise. The last line printed
 is "N passed, N failed" (a broken run counts as one extra failure).
 """
 import argparse
+import hashlib
+import os
 import re
 import subprocess
 import sys
+import tempfile
 
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed\s*$")
 RESULT = re.compile(r"^\[svtest\] (PASS|FAIL) (\S+)")
 
 
-def run(launcher, image, cmdline, timeout, accel, smp, memory):
+SECTOR = 512
+
+
+def pattern(sectors, seed):
+    """The bytes of tests/svsm/virtio_blk_test.c's pattern(): sector s byte
+    j is (s * 31 + j * 7 + seed * 101) mod 256."""
+    out = bytearray()
+    for s in range(sectors):
+        base = s * 31 + seed * 101
+        out += bytes((base + j * 7) & 0xFF for j in range(SECTOR))
+    return bytes(out)
+
+
+# name: (content before, expected content after, extra -drive/-device options)
+def disk_plan():
+    # 33 sectors and 100 bytes: QEMU rounds the capacity up to 34 sectors.
+    odd_before = pattern(34, 4)[:33 * SECTOR + 100]
+    odd_after = bytearray(odd_before)
+    odd_after[32 * SECTOR:33 * SECTOR] = pattern(33, 5)[32 * SECTOR:]
+    return {
+        "rw": (pattern(2048, 1), pattern(2048, 2), "", ",iommu_platform=on"),
+        "ro": (pattern(64, 3), pattern(64, 3), ",readonly=on", ""),
+        "zero": (b"", b"", "", ""),
+        "odd": (odd_before, bytes(odd_after), "", ""),
+    }
+
+
+def make_disks(tmp):
+    """Writes the images; returns (QEMU arguments, {name: (path, after)})."""
+    args = []
+    disks = {}
+    for i, (name, (before, after, drv, dev)) in enumerate(disk_plan().items()):
+        path = os.path.join(tmp, name + ".img")
+        with open(path, "wb") as f:
+            f.write(before)
+        args += ["-drive", f"file={path},if=none,id=d{i},format=raw{drv}",
+                 "-device",
+                 f"virtio-blk-pci,drive=d{i},disable-legacy=on{dev}"]
+        disks[name] = (path, after)
+    return args, disks
+
+
+def check_disks(disks):
+    """Host-side checks of the images; returns a list of (name, ok, why)."""
+    results = []
+    for name, (path, after) in disks.items():
+        with open(path, "rb") as f:
+            got = f.read()
+        want = hashlib.sha256(after).hexdigest()
+        have = hashlib.sha256(got).hexdigest()
+        results.append((f"host.{name}_image_sha256", have == want,
+                        f"sha256 {have}, expected {want}"))
+    return results
+
+
+def run(launcher, image, cmdline, timeout, accel, smp, memory, qemu_args=()):
     """Runs the image; returns (exit status, console text)."""
     cmd = [launcher, "--accel", accel, "--smp", str(smp), "--memory", memory,
            "--timeout", str(timeout)]
     if cmdline:
         cmd += ["--cmdline", cmdline]
     cmd.append(image)
+    if qemu_args:
+        cmd += ["--"] + list(qemu_args)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           stdin=subprocess.DEVNULL, timeout=timeout + 30,
                           check=False)
@@ -77,16 +144,31 @@ def main():
     ap.add_argument("--memory", default="256M")
     ap.add_argument("--quiet", action="store_true",
                     help="print the console only when the run fails")
+    ap.add_argument("--no-disks", action="store_true",
+                    help="attach no virtio-blk disks (their tests then fail)")
     args = ap.parse_args()
 
     cmdline = args.cmdline
     if args.filter:
         cmdline = (cmdline + " svtest=" + args.filter).strip()
-    rc, text = run(args.launcher, args.image, cmdline, args.timeout,
-                   args.accel, args.smp, args.memory)
-    passed, failed, problems = judge(rc, text)
-    if problems or failed or not args.quiet:
+    with tempfile.TemporaryDirectory(prefix="run_svtest.") as tmp:
+        qemu_args, disks = ([], {}) if args.no_disks else make_disks(tmp)
+        rc, text = run(args.launcher, args.image, cmdline, args.timeout,
+                       args.accel, args.smp, args.memory, qemu_args)
+        passed, failed, problems = judge(rc, text)
+        # The host checks count only when the disk-writing test ran.
+        host = []
+        if disks and re.search(r"^\[svtest\] (PASS|FAIL) "
+                               r"virtio_blk\.whole_disk_pattern", text, re.M):
+            host = check_disks(disks)
+    host_failed = [h for h in host if not h[1]]
+    if problems or failed or host_failed or not args.quiet:
         sys.stdout.write(text)
+    for name, ok, why in host:
+        print(f"run_svtest: {'PASS' if ok else 'FAIL'} {name}"
+              + ("" if ok else f": {why}"))
+    passed += len(host) - len(host_failed)
+    failed += len(host_failed)
     for p in problems:
         print(f"run_svtest: {p}")
     if problems:
