@@ -38,6 +38,12 @@ UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \
 	kernel/core/boot_params.c kernel/core/cmdline.c \
 	$(SNP_HOSTED_SRCS) \
 	$(FAKE_SRCS) $(SIM_SRCS)
+# The virtio drivers and the block layer, against the fake device of
+# tests/unit/fake_virtio.c.
+VIRTIO_HOSTED_SRCS := kernel/drivers/shared.c kernel/drivers/virtio/virtio.c \
+	kernel/drivers/virtio/virtqueue.c kernel/drivers/virtio/virtio_blk.c \
+	kernel/block/block.c
+UNIT_SRCS += $(VIRTIO_HOSTED_SRCS)
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
 $(O)/unit-obj/%.c.o: %.c
@@ -61,7 +67,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CORPUS ?= .fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -Itools/libigvm -Itools/common
-FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb
+FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb virtq
 FUZZ_TARGETS := $(patsubst %,$(O)/fuzz/%_fuzz,$(FUZZ_NAMES))
 FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/base/log.c kernel/base/lib_check.c \
 	lib/format.c
@@ -83,6 +89,11 @@ FUZZ_LIBS_protocol := -lmbedcrypto -lcrypto
 FUZZ_SRCS_ghcb := $(FUZZ_SRCS_protocol)
 FUZZ_FLAGS_ghcb := $(HOSTED_KERNEL_INC)
 FUZZ_LIBS_ghcb := $(FUZZ_LIBS_protocol)
+
+# The used ring and virtio-blk's configuration, from a fake device.
+FUZZ_SRCS_virtq := $(VIRTIO_HOSTED_SRCS) tests/unit/fake_virtio.c \
+	kernel/mm/pgalloc.c kernel/mm/heap.c $(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_virtq := $(HOSTED_KERNEL_INC) -Itests/unit
 
 define fuzz_rule
 $(O)/fuzz/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(sort $$(FUZZ_SRCS_$(1)))

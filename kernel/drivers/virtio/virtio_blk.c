@@ -127,11 +127,13 @@ static enum svsm_err bring_up(struct virtio_blk *vb, bool first)
 	return err;
 }
 
-/* After a timeout or a lying device: reset, then the same set-up again. */
+/*
+ * After a timeout or a lying device: reset (virtio_negotiate starts with
+ * one), then the same set-up again.
+ */
 static void recover(struct virtio_blk *vb)
 {
-	if (virtio_reset(vb->vdev) != SVSM_OK ||
-	    bring_up(vb, false) != SVSM_OK) {
+	if (bring_up(vb, false) != SVSM_OK) {
 		log_notice("%s: device did not come back; failing requests",
 			   vb->bdev.name);
 		vb->dead = true;
