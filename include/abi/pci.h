@@ -4,7 +4,8 @@
  * §6.7 for capabilities), the enhanced configuration access mechanism
  * (PCI Express Base 3.0 §7.2.2, ECAM), and the one chipset register csvsm
  * programs: the Q35 MCH's PCIEXBAR (Intel 3 Series Express Chipset Family
- * datasheet, document 316966, §5.1.14; QEMU hw/pci-host/q35.c).
+ * datasheet, document 316966, the PCIEXBAR register; QEMU
+ * hw/pci-host/q35.c).
  *
  * Hosted and freestanding: only <stdint.h>.
  */
