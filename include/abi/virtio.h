@@ -156,6 +156,35 @@ _Static_assert(sizeof(struct virtio_pci_common_cfg) == 56,
 	       "virtio 1.2 §4.1.4.3");
 #define VIRTIO_PCI_NO_VECTOR 0xffffu
 
+/* ---- virtio over MMIO (virtio 1.2 §4.2.2, version 2 only) --------------- */
+
+#define VIRTIO_MMIO_MAGIC_VALUE		0x000u /* "virt" */
+#define VIRTIO_MMIO_VERSION		0x004u /* 2; legacy devices read 1 */
+#define VIRTIO_MMIO_DEVICE_ID		0x008u /* 0 = empty slot */
+#define VIRTIO_MMIO_VENDOR_ID		0x00cu
+#define VIRTIO_MMIO_DEVICE_FEATURES	0x010u
+#define VIRTIO_MMIO_DEVICE_FEATURES_SEL 0x014u
+#define VIRTIO_MMIO_DRIVER_FEATURES	0x020u
+#define VIRTIO_MMIO_DRIVER_FEATURES_SEL 0x024u
+#define VIRTIO_MMIO_QUEUE_SEL		0x030u
+#define VIRTIO_MMIO_QUEUE_NUM_MAX	0x034u
+#define VIRTIO_MMIO_QUEUE_NUM		0x038u
+#define VIRTIO_MMIO_QUEUE_READY		0x044u
+#define VIRTIO_MMIO_QUEUE_NOTIFY	0x050u
+#define VIRTIO_MMIO_INTERRUPT_STATUS	0x060u
+#define VIRTIO_MMIO_INTERRUPT_ACK	0x064u
+#define VIRTIO_MMIO_STATUS		0x070u
+#define VIRTIO_MMIO_QUEUE_DESC_LOW	0x080u
+#define VIRTIO_MMIO_QUEUE_DESC_HIGH	0x084u
+#define VIRTIO_MMIO_QUEUE_DRIVER_LOW	0x090u
+#define VIRTIO_MMIO_QUEUE_DRIVER_HIGH	0x094u
+#define VIRTIO_MMIO_QUEUE_DEVICE_LOW	0x0a0u
+#define VIRTIO_MMIO_QUEUE_DEVICE_HIGH	0x0a4u
+#define VIRTIO_MMIO_CONFIG_GENERATION	0x0fcu
+#define VIRTIO_MMIO_CONFIG		0x100u
+#define VIRTIO_MMIO_MAGIC		0x74726976u
+#define VIRTIO_MMIO_SLOT_SIZE		0x200u /* QEMU's transports */
+
 /* ---- virtio-blk (virtio 1.2 §5.2) -------------------------------------- */
 
 #define VIRTIO_BLK_F_SIZE_MAX 1u

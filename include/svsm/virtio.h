@@ -193,3 +193,11 @@ void virtio_blk_detach(struct block_dev *b);
  * BARs and attaches them. Runs once; later calls return the first count.
  */
 unsigned int virtio_pci_probe(void);
+
+/*
+ * Attaches virtio-blk devices in the virtio-mmio (version 2) slots that
+ * the command line names: virtio_mmio=BASE[,BASE...] (hex, at most
+ * VIRTIO_MMIO_MAX_SLOTS). Runs once; later calls return the first count.
+ */
+#define VIRTIO_MMIO_MAX_SLOTS 4u
+unsigned int virtio_mmio_probe(void);

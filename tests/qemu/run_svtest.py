@@ -8,12 +8,14 @@ ends the VM with a status. This runner fails the run on any failed test, a
 panic or CPU exception, a timeout, a missing summary, or an exit status that
 disagrees with the summary. TCG by default, so it works without KVM.
 
-Disks: unless --no-disks, the runner attaches four raw images as
-virtio-blk-pci devices (modern only) for tests/svsm/virtio_blk_test.c,
-each filled with a known pattern, and afterwards checks on the host that
-the SVSM wrote what it should have (the SHA-256 of the whole rw image
-against the expected pattern) and nothing else; each check counts as one
-test.
+Disks: unless --no-disks, the runner attaches four raw images for
+tests/svsm/virtio_blk_test.c, each filled with a known pattern, and
+afterwards checks on the host that the SVSM wrote what it should have (the
+SHA-256 of each image against the expected content); each check counts as
+one test. By default (--machine both) the image boots on q35 with the
+disks on virtio-pci and runs every test, then boots again on microvm with
+the disks on virtio-mmio and runs the virtio_blk tests (when the filter
+selects them).
 
 Exit status: 0 when every test passed; 1 otherwise. The last line printed
 is "N passed, N failed" (a broken run counts as one extra failure).
@@ -57,17 +59,30 @@ def disk_plan():
     }
 
 
-def make_disks(tmp):
-    """Writes the images; returns (QEMU arguments, {name: (path, after)})."""
+# microvm with acpi=off has eight virtio-mmio transports at 0xfeb00000,
+# 0x200 apart; QEMU fills them from the top (hw/i386/microvm.c).
+MICROVM_SLOTS = [0xFEB00E00 - 0x200 * i for i in range(4)]
+
+
+def make_disks(tmp, machine):
+    """Writes the images; returns (QEMU arguments, {name: (path, after)}).
+
+    q35: virtio-blk-pci, modern only. microvm: virtio-blk-device on
+    virtio-mmio version 2. The launcher starts q35; a second -machine
+    option overrides the machine type (QEMU merges -machine options)."""
     args = []
+    if machine == "microvm":
+        args += ["-machine", "microvm,acpi=off",
+                 "-global", "virtio-mmio.force-legacy=false"]
     disks = {}
     for i, (name, (before, after, drv, dev)) in enumerate(disk_plan().items()):
         path = os.path.join(tmp, name + ".img")
         with open(path, "wb") as f:
             f.write(before)
+        kind = ("virtio-blk-device" if machine == "microvm"
+                else "virtio-blk-pci,disable-legacy=on")
         args += ["-drive", f"file={path},if=none,id=d{i},format=raw{drv}",
-                 "-device",
-                 f"virtio-blk-pci,drive=d{i},disable-legacy=on{dev}"]
+                 "-device", f"{kind},drive=d{i}{dev}"]
         disks[name] = (path, after)
     return args, disks
 
@@ -132,6 +147,41 @@ def judge(rc, text):
     return passed, failed, problems
 
 
+def run_once(args, machine, svfilter, quiet):
+    """One boot on `machine` with `svfilter`; returns (passed, failed)."""
+    cmdline = args.cmdline
+    if svfilter:
+        cmdline = (cmdline + " svtest=" + svfilter).strip()
+    with tempfile.TemporaryDirectory(prefix="run_svtest.") as tmp:
+        qemu_args, disks = ([], {}) if args.no_disks else make_disks(
+            tmp, machine)
+        if machine == "microvm":
+            cmdline = (cmdline + " virtio_mmio=" + ",".join(
+                f"{b:#x}" for b in MICROVM_SLOTS)).strip()
+        rc, text = run(args.launcher, args.image, cmdline, args.timeout,
+                       args.accel, args.smp, args.memory, qemu_args)
+        passed, failed, problems = judge(rc, text)
+        # The host checks count only when the disk-writing test ran.
+        host = []
+        if disks and re.search(r"^\[svtest\] (PASS|FAIL) "
+                               r"virtio_blk\.whole_disk_pattern", text, re.M):
+            host = check_disks(disks)
+    host_failed = [h for h in host if not h[1]]
+    if problems or failed or host_failed or not quiet:
+        sys.stdout.write(text)
+    where = "" if machine == "q35" else machine + ": "
+    for name, ok, why in host:
+        print(f"run_svtest: {where}{'PASS' if ok else 'FAIL'} {name}"
+              + ("" if ok else f": {why}"))
+    passed += len(host) - len(host_failed)
+    failed += len(host_failed)
+    for p in problems:
+        print(f"run_svtest: {where}{p}")
+    if problems:
+        failed += 1
+    return passed, failed
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--launcher", default="out/tools/csvsm-run")
@@ -146,33 +196,22 @@ def main():
                     help="print the console only when the run fails")
     ap.add_argument("--no-disks", action="store_true",
                     help="attach no virtio-blk disks (their tests then fail)")
+    ap.add_argument("--machine", choices=("q35", "microvm", "both"),
+                    default="both",
+                    help="q35 (every test, disks on virtio-pci), microvm "
+                    "(the virtio_blk tests, disks on virtio-mmio) or both")
     args = ap.parse_args()
 
-    cmdline = args.cmdline
-    if args.filter:
-        cmdline = (cmdline + " svtest=" + args.filter).strip()
-    with tempfile.TemporaryDirectory(prefix="run_svtest.") as tmp:
-        qemu_args, disks = ([], {}) if args.no_disks else make_disks(tmp)
-        rc, text = run(args.launcher, args.image, cmdline, args.timeout,
-                       args.accel, args.smp, args.memory, qemu_args)
-        passed, failed, problems = judge(rc, text)
-        # The host checks count only when the disk-writing test ran.
-        host = []
-        if disks and re.search(r"^\[svtest\] (PASS|FAIL) "
-                               r"virtio_blk\.whole_disk_pattern", text, re.M):
-            host = check_disks(disks)
-    host_failed = [h for h in host if not h[1]]
-    if problems or failed or host_failed or not args.quiet:
-        sys.stdout.write(text)
-    for name, ok, why in host:
-        print(f"run_svtest: {'PASS' if ok else 'FAIL'} {name}"
-              + ("" if ok else f": {why}"))
-    passed += len(host) - len(host_failed)
-    failed += len(host_failed)
-    for p in problems:
-        print(f"run_svtest: {p}")
-    if problems:
-        failed += 1
+    passed = failed = 0
+    if args.machine in ("q35", "both"):
+        p, f = run_once(args, "q35", args.filter, args.quiet)
+        passed, failed = passed + p, failed + f
+    # The virtio-mmio run repeats the disk tests the filter selects.
+    mmio_filter = args.filter or "virtio_blk"
+    if (args.machine in ("microvm", "both") and not args.no_disks
+            and mmio_filter.split(".")[0] in "virtio_blk"):
+        p, f = run_once(args, "microvm", mmio_filter, args.quiet)
+        passed, failed = passed + p, failed + f
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

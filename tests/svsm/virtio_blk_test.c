@@ -11,6 +11,7 @@
  *         sectors, the last one read as the 100 bytes and zeros; sector
  *         32 is rewritten with PATTERN(.., 5), the partial one left alone
  * The devices are told apart by what they report, not by their order.
+ * With --machine microvm the same disks sit in virtio-mmio slots.
  */
 #include "svsm/block.h"
 #include "svsm/mm/heap.h"
@@ -52,6 +53,7 @@ static bool matches(const uint8_t *buf, uint64_t sector, uint64_t sectors,
 static struct block_dev *find(uint64_t sectors, bool ro)
 {
 	(void)virtio_pci_probe();
+	(void)virtio_mmio_probe();
 	for (unsigned int i = 0; i < BLOCK_MAX_DEVICES; i++) {
 		struct block_dev *b = block_get(i);
 
@@ -63,7 +65,8 @@ static struct block_dev *find(uint64_t sectors, bool ro)
 
 TEST(virtio_blk, four_disks_found)
 {
-	ASSERT_EQ(virtio_pci_probe(), 4u);
+	/* q35: four virtio-blk-pci; microvm: four virtio-mmio slots. */
+	ASSERT_EQ(virtio_pci_probe() + virtio_mmio_probe(), 4u);
 	ASSERT_TRUE(find(RW_SECTORS, false) != NULL);
 	ASSERT_TRUE(find(RO_SECTORS, true) != NULL);
 	ASSERT_TRUE(find(0, false) != NULL);
