@@ -2,10 +2,12 @@
 /*
  * PCI configuration space (PCI Local Bus Specification 3.0, §6.1-6.2,
  * §6.7 for capabilities), the enhanced configuration access mechanism
- * (PCI Express Base 3.0 §7.2.2, ECAM), and the one chipset register csvsm
- * programs: the Q35 MCH's PCIEXBAR (Intel 3 Series Express Chipset Family
+ * (PCI Express Base 3.0 §7.2.2, ECAM), and the chipset register that turns
+ * ECAM on: the Q35 MCH's PCIEXBAR (Intel 3 Series Express Chipset Family
  * datasheet, document 316966, the PCIEXBAR register; QEMU
- * hw/pci-host/q35.c).
+ * hw/pci-host/q35.c). csvsm uses configuration mechanism #1 and leaves
+ * PCIEXBAR as the machine reset it; the ECAM values are here for the
+ * firmware-configured case.
  *
  * Hosted and freestanding: only <stdint.h>.
  */
