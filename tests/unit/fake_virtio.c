@@ -253,8 +253,10 @@ void fake_vdev_run(struct fake_vdev *f)
 {
 	struct virtq_avail *a;
 
+	if (f->lie == FAKE_GIVES_UP && (f->status & VIRTIO_STATUS_DRIVER_OK))
+		f->status |= VIRTIO_STATUS_DEVICE_NEEDS_RESET;
 	if (!f->enabled || !(f->status & VIRTIO_STATUS_DRIVER_OK) ||
-	    f->lie == FAKE_SILENT)
+	    f->lie == FAKE_SILENT || f->lie == FAKE_GIVES_UP)
 		return;
 	a = mem(f->avail_pa, 6u + 2u * f->qsize);
 	while (f->next_avail != __atomic_load_n(&a->idx, __ATOMIC_ACQUIRE)) {

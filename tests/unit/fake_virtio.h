@@ -19,6 +19,7 @@
 enum fake_lie {
 	FAKE_HONEST,
 	FAKE_SILENT,	   /* never completes anything */
+	FAKE_GIVES_UP,	   /* sets DEVICE_NEEDS_RESET, completes nothing */
 	FAKE_ID_RANGE,	   /* used id = queue size + 5 */
 	FAKE_ID_REPEAT,	   /* completes the previous head again */
 	FAKE_ID_NOT_HEAD,  /* used id = a descriptor inside the chain */

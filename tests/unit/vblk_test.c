@@ -7,7 +7,8 @@
  * and pieces as size_max/seg_max demand, with the data landing on the
  * device's disk; the read-only flag; status bytes mapped to errors (IOERR,
  * a junk value, none written); a device that never answers (timeout,
- * reset, then served again), lies in the used ring (error, reset, served
+ * reset, then served again) or gives up (DEVICE_NEEDS_RESET: an error at
+ * once, reset, served again), lies in the used ring (error, reset, served
  * again) or about the used length (error, no reset); a device that does
  * not come back from its reset (every request fails, its shared pages are
  * not reused); and, after every failure, the caller's buffer untouched.
@@ -272,6 +273,25 @@ TEST(vblk, silent_device_times_out_and_is_reset)
 	f.lie = FAKE_HONEST;
 	EXPECT_EQ(block_write(b, 0, buf, 1), SVSM_OK);
 	EXPECT_TRUE(all(f.disk, 512, CANARY));
+	finish(&f, b);
+}
+
+TEST(vblk, device_needing_reset_fails_before_the_timeout)
+{
+	struct fake_vdev f;
+	struct block_dev *b;
+	uint8_t buf[512];
+
+	ASSERT_TRUE(attach(&f, 16, 0, &b));
+	memset(buf, CANARY, sizeof(buf));
+	f.lie = FAKE_GIVES_UP;
+	EXPECT_EQ(block_read(b, 0, buf, 1), SVSM_E_HW);
+	EXPECT_LT(f.waited_us, 2000u);
+	EXPECT_TRUE(all(buf, sizeof(buf), CANARY));
+	EXPECT_EQ(f.resets, 2u); /* attach, then the recovery */
+	f.lie = FAKE_HONEST;
+	EXPECT_EQ(block_read(b, 0, buf, 1), SVSM_OK);
+	EXPECT_TRUE(all(buf, sizeof(buf), 0));
 	finish(&f, b);
 }
 

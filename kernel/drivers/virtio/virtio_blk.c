@@ -53,7 +53,8 @@ struct virtio_blk {
 	uint32_t seg_bytes;	/* bytes per data descriptor */
 	uint32_t seg_count;	/* data descriptors per request */
 	uint32_t timeout_us;
-	bool dead; /* reset and set-up failed: every request fails */
+	bool dead;	  /* reset and set-up failed: every request fails */
+	bool needs_reset; /* the device said so while we waited */
 };
 
 /* Reads and checks the configuration once (virtio 1.2 §5.2.4). */
@@ -152,14 +153,21 @@ static enum svsm_err map_status(uint8_t status)
 	}
 }
 
-/* Waits for the one request in flight; bounded by vb->timeout_us. */
+/*
+ * Waits for the one request in flight; bounded by vb->timeout_us. After
+ * the first millisecond each poll also reads the device status, so a
+ * device that gave up (DEVICE_NEEDS_RESET, virtio 1.2 §2.1.2) fails the
+ * request at once instead of at the timeout.
+ */
 static enum svsm_err wait_done(struct virtio_blk *vb)
 {
+	struct virtio_dev *d = vb->vdev;
 	struct virtq_done done;
 	uint64_t waited = 0;
 
 	for (;;) {
 		enum svsm_err err = virtq_get_used(&vb->vq, &done);
+		uint32_t step = waited < 1000 ? 1 : 50;
 
 		if (err == SVSM_OK) {
 			/* Only our chain was in flight, so its token is ours. */
@@ -173,9 +181,15 @@ static enum svsm_err wait_done(struct virtio_blk *vb)
 				   vb->bdev.name, vb->timeout_us / 1000);
 			return SVSM_E_TIMEOUT;
 		}
+		if (step > 1 && (d->ops->get_status(d) &
+				 VIRTIO_STATUS_DEVICE_NEEDS_RESET)) {
+			log_notice("%s: device needs a reset", vb->bdev.name);
+			vb->needs_reset = true;
+			return SVSM_E_HW;
+		}
 		/* Poll tightly first: most requests finish in microseconds. */
-		vb->vdev->ops->wait(vb->vdev, waited < 1000 ? 1 : 50);
-		waited += waited < 1000 ? 1 : 50;
+		d->ops->wait(d, step);
+		waited += step;
 	}
 }
 
@@ -210,7 +224,8 @@ static enum svsm_err do_request(struct virtio_blk *vb, uint32_t type,
 		virtq_kick(&vb->vq);
 		err = wait_done(vb);
 	}
-	if (err == SVSM_E_TIMEOUT || vb->vq.broken) {
+	if (err == SVSM_E_TIMEOUT || vb->vq.broken || vb->needs_reset) {
+		vb->needs_reset = false;
 		recover(vb);
 		return err == SVSM_OK ? SVSM_E_HW : err;
 	}
