@@ -54,6 +54,8 @@
 #define PCI_CAP_ID_VNDR	 0x09u
 #define PCI_CAP_ID_OFF	 0u
 #define PCI_CAP_NEXT_OFF 1u
+/* At most 48 four-byte-aligned capabilities fit after the 64-byte header. */
+#define PCI_MAX_CAPS 48u
 
 /* 256 bytes of conventional configuration space per function. */
 #define PCI_CFG_SIZE 256u

@@ -42,6 +42,21 @@ struct pci_fn {
 	struct pci_bar bar[6];
 };
 
+/* Where BARs go: [next, end), handed out bottom-up, naturally aligned. */
+struct pci_window {
+	uint64_t next;
+	uint64_t end; /* 0: not initialised */
+};
+
+/*
+ * Raw configuration access, `width` 1, 2 or 4 bytes at `reg` (aligned to
+ * width): kernel/drivers/pci/pci_cf8.c, or a fake in hosted tests.
+ */
+uint32_t pci_cfg_raw_read(const struct pci_fn *f, uint8_t reg,
+			  unsigned int width);
+void pci_cfg_raw_write(const struct pci_fn *f, uint8_t reg, unsigned int width,
+		       uint32_t v);
+
 uint8_t pci_cfg_read8(const struct pci_fn *f, uint8_t reg);
 uint16_t pci_cfg_read16(const struct pci_fn *f, uint8_t reg);
 uint32_t pci_cfg_read32(const struct pci_fn *f, uint8_t reg);
@@ -55,11 +70,18 @@ void pci_cfg_write32(const struct pci_fn *f, uint8_t reg, uint32_t val);
 unsigned int pci_scan_bus0(bool (*found)(const struct pci_fn *f, void *arg),
 			   void *arg);
 /*
- * Sizes f's BARs, assigns the memory BARs in the SVSM's window and enables
- * memory decoding and bus mastering (INTx off: the SVSM polls).
- * SVSM_E_HW for a BAR size that is not a power of two; SVSM_E_NOMEM when
- * the window is full.
+ * A BAR window [base, end): page aligned, and SVSM_E_INVAL when it
+ * overlaps RAM of the loader's memory map.
  */
-enum svsm_err __must_check pci_assign_bars(struct pci_fn *f);
+enum svsm_err __must_check pci_window_init(struct pci_window *w, uint64_t base,
+					   uint64_t end);
+/*
+ * Sizes f's BARs, assigns the memory BARs from w and enables memory
+ * decoding and bus mastering (INTx off: the SVSM polls). SVSM_E_HW for a
+ * BAR size that is not a power of two or larger than the window;
+ * SVSM_E_NOMEM when the window is full.
+ */
+enum svsm_err __must_check pci_assign_bars(struct pci_fn *f,
+					   struct pci_window *w);
 /* Finds the first capability with `id` after `start` (0: from the list head). */
 uint8_t pci_find_cap(const struct pci_fn *f, uint8_t id, uint8_t start);

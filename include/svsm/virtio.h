@@ -187,6 +187,16 @@ enum svsm_err __must_check virtio_blk_attach(struct virtio_dev *d,
 /* Unregisters, resets the device and frees everything (tests). */
 void virtio_blk_detach(struct block_dev *b);
 
+struct pci_fn;
+struct pci_window;
+/*
+ * Drives PCI function f as virtio-blk over the modern transport: assigns
+ * its BARs from w, finds and maps the virtio structures, attaches.
+ * SVSM_E_UNSUPPORTED when f is not virtio-blk.
+ */
+enum svsm_err __must_check virtio_pci_attach(const struct pci_fn *f,
+					     struct pci_window *w,
+					     struct block_dev **out);
 /*
  * Finds virtio-blk functions on PCI bus 0 (modern 1AF4:1042 or
  * transitional 1AF4:1001 with the modern capabilities), assigns their

@@ -3,13 +3,8 @@
  * PCI configuration access, bus-0 enumeration and BAR assignment
  * (include/svsm/pci.h).
  *
- * Access is configuration mechanism #1 (PCI 3.0 §3.2.2.3.2): a 32-bit
- * write of the address to port 0xcf8, then byte accesses to 0xcfc..0xcff
- * through plat_io_*. It reaches the 256 bytes of conventional space, which
- * hold everything virtio-pci needs, uses no MMIO window and leaves the
- * chipset's ECAM setting alone for the firmware that comes later. The
- * address write is the one access plat_io_* cannot express (8-bit only);
- * on SEV-SNP it must become a 32-bit GHCB IOIO exit (docs/virtio.md).
+ * The raw configuration accesses are pci_cf8.c's (hosted tests and fuzzers
+ * link a fake configuration space instead).
  *
  * TRUST: the host emulates configuration space. IDs select a driver, which
  * checks everything else; capability walks are bounded and stay inside
@@ -18,73 +13,34 @@
 #define LOG_PREFIX "pci: "
 #include "svsm/pci.h"
 
-#include "svsm/arch/io.h"
-
 #include "svsm/boot.h"
 #include "svsm/log.h"
-#include "svsm/plat/plat.h"
-#include "svsm/spinlock.h"
 
 #include "abi/pci.h"
 
-static struct spinlock cf8_lock;
-static uint64_t window_next = PCI_MMIO_WINDOW_BASE;
-
-static void select_reg(const struct pci_fn *f, uint8_t reg)
-{
-	arch_outl(PCI_CONFIG_ADDRESS,
-		  PCI_CONFIG_ADDR(f->bus, f->dev, f->fn, reg));
-}
-
-static uint32_t cfg_read(const struct pci_fn *f, uint8_t reg,
-			 unsigned int width)
-{
-	uint32_t v = 0;
-
-	spin_lock(&cf8_lock);
-	select_reg(f, reg);
-	for (unsigned int i = 0; i < width; i++)
-		v |= (uint32_t)plat_io_read8(
-			     (uint16_t)(PCI_CONFIG_DATA + ((reg + i) & 3u)))
-		     << (8 * i);
-	spin_unlock(&cf8_lock);
-	return v;
-}
-
-static void cfg_write(const struct pci_fn *f, uint8_t reg, unsigned int width,
-		      uint32_t v)
-{
-	spin_lock(&cf8_lock);
-	select_reg(f, reg);
-	for (unsigned int i = 0; i < width; i++)
-		plat_io_write8((uint16_t)(PCI_CONFIG_DATA + ((reg + i) & 3u)),
-			       (uint8_t)(v >> (8 * i)));
-	spin_unlock(&cf8_lock);
-}
-
 uint8_t pci_cfg_read8(const struct pci_fn *f, uint8_t reg)
 {
-	return (uint8_t)cfg_read(f, reg, 1);
+	return (uint8_t)pci_cfg_raw_read(f, reg, 1);
 }
 
 uint16_t pci_cfg_read16(const struct pci_fn *f, uint8_t reg)
 {
-	return (uint16_t)cfg_read(f, reg & 0xfeu, 2);
+	return (uint16_t)pci_cfg_raw_read(f, reg & 0xfeu, 2);
 }
 
 uint32_t pci_cfg_read32(const struct pci_fn *f, uint8_t reg)
 {
-	return cfg_read(f, reg & 0xfcu, 4);
+	return pci_cfg_raw_read(f, reg & 0xfcu, 4);
 }
 
 void pci_cfg_write16(const struct pci_fn *f, uint8_t reg, uint16_t val)
 {
-	cfg_write(f, reg & 0xfeu, 2, val);
+	pci_cfg_raw_write(f, reg & 0xfeu, 2, val);
 }
 
 void pci_cfg_write32(const struct pci_fn *f, uint8_t reg, uint32_t val)
 {
-	cfg_write(f, reg & 0xfcu, 4, val);
+	pci_cfg_raw_write(f, reg & 0xfcu, 4, val);
 }
 
 static bool probe_fn(struct pci_fn *f, uint8_t dev, uint8_t fn)
@@ -131,8 +87,8 @@ uint8_t pci_find_cap(const struct pci_fn *f, uint8_t id, uint8_t start)
 		return 0;
 	ptr = start ? pci_cfg_read8(f, (uint8_t)(start + PCI_CAP_NEXT_OFF))
 		    : pci_cfg_read8(f, PCI_CAP_PTR);
-	/* At most 48 capabilities fit after the header: a loop ends here. */
-	for (unsigned int i = 0; i < 48; i++) {
+	/* A chain that loops (the host writes it) ends here. */
+	for (unsigned int i = 0; i < PCI_MAX_CAPS; i++) {
 		ptr &= 0xfcu;
 		if (ptr < 0x40u)
 			return 0;
@@ -143,24 +99,32 @@ uint8_t pci_find_cap(const struct pci_fn *f, uint8_t id, uint8_t start)
 	return 0;
 }
 
-/* The window must not hold RAM of the loader's memory map. */
-static bool window_is_free(void)
+enum svsm_err pci_window_init(struct pci_window *w, uint64_t base, uint64_t end)
 {
 	const struct boot_params *bp = boot_params();
 
+	*w = (struct pci_window){0};
+	if (base >= end || !IS_ALIGNED(base, PAGE_SIZE))
+		return SVSM_E_INVAL;
+	/* The window must not hold RAM of the loader's memory map. */
 	for (uint32_t i = 0; i < bp->ram_count; i++) {
-		uint64_t end = bp->ram[i].base + bp->ram[i].size;
+		uint64_t ram_end = bp->ram[i].base + bp->ram[i].size;
 
-		if (bp->ram[i].base < PCI_MMIO_WINDOW_END &&
-		    end > PCI_MMIO_WINDOW_BASE)
-			return false;
+		if (bp->ram[i].base < end && ram_end > base) {
+			log_notice("BAR window 0x%llx-0x%llx holds RAM",
+				   (unsigned long long)base,
+				   (unsigned long long)end);
+			return SVSM_E_INVAL;
+		}
 	}
-	return true;
+	w->next = base;
+	w->end = end;
+	return SVSM_OK;
 }
 
 /* Sizes BAR slot i (PCI 3.0 §6.2.5.1); decoding is off meanwhile. */
 static enum svsm_err size_bar(struct pci_fn *f, unsigned int i,
-			      unsigned int *slots)
+			      unsigned int *slots, uint64_t window_size)
 {
 	uint8_t reg = (uint8_t)(PCI_BAR0 + 4 * i);
 	uint32_t orig = pci_cfg_read32(f, reg);
@@ -191,23 +155,19 @@ static enum svsm_err size_bar(struct pci_fn *f, unsigned int i,
 		return SVSM_OK; /* not implemented */
 	f->bar[i].size = ~mask + 1;
 	if (f->bar[i].size & (f->bar[i].size - 1) ||
-	    f->bar[i].size > PCI_MMIO_WINDOW_END - PCI_MMIO_WINDOW_BASE)
+	    f->bar[i].size > window_size)
 		return SVSM_E_HW;
 	return SVSM_OK;
 }
 
-enum svsm_err pci_assign_bars(struct pci_fn *f)
+enum svsm_err pci_assign_bars(struct pci_fn *f, struct pci_window *w)
 {
 	uint16_t cmd = pci_cfg_read16(f, PCI_COMMAND);
 	enum svsm_err err = SVSM_OK;
 	unsigned int slots = 1;
 
-	if (!window_is_free()) {
-		log_notice("BAR window 0x%llx-0x%llx holds RAM",
-			   (unsigned long long)PCI_MMIO_WINDOW_BASE,
-			   (unsigned long long)PCI_MMIO_WINDOW_END);
-		return SVSM_E_NOMEM;
-	}
+	if (!w->end)
+		return SVSM_E_INVAL;
 	pci_cfg_write16(f, PCI_COMMAND,
 			(uint16_t)(cmd & ~(PCI_COMMAND_MEMORY | PCI_COMMAND_IO |
 					   PCI_COMMAND_MASTER)));
@@ -216,16 +176,15 @@ enum svsm_err pci_assign_bars(struct pci_fn *f)
 		uint8_t reg = (uint8_t)(PCI_BAR0 + 4 * i);
 		uint64_t base;
 
-		err = size_bar(f, i, &slots);
+		err = size_bar(f, i, &slots, w->end - w->next);
 		if (err != SVSM_OK || !f->bar[i].size)
 			continue;
-		base = ALIGN_UP(window_next, f->bar[i].size);
-		if (base > PCI_MMIO_WINDOW_END ||
-		    f->bar[i].size > PCI_MMIO_WINDOW_END - base) {
+		base = ALIGN_UP(w->next, f->bar[i].size);
+		if (base > w->end || f->bar[i].size > w->end - base) {
 			err = SVSM_E_NOMEM;
 			continue;
 		}
-		window_next = base + f->bar[i].size;
+		w->next = base + f->bar[i].size;
 		f->bar[i].base = base;
 		pci_cfg_write32(f, reg,
 				(uint32_t)base |

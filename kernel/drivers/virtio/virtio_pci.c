@@ -265,9 +265,14 @@ static enum svsm_err find_structures(struct virtio_pci *vp)
 		[VIRTIO_PCI_CAP_DEVICE_CFG] = &vp->device,
 	};
 	enum svsm_err err;
+	uint8_t cap = pci_find_cap(f, PCI_CAP_ID_VNDR, 0);
 
-	for (uint8_t cap = pci_find_cap(f, PCI_CAP_ID_VNDR, 0); cap;
-	     cap = pci_find_cap(f, PCI_CAP_ID_VNDR, cap)) {
+	/*
+	 * Bounded like pci_find_cap's own walk: a chain that loops back
+	 * (the host writes it) must not keep the SVSM here.
+	 */
+	for (unsigned int steps = 0; cap && steps < PCI_MAX_CAPS;
+	     cap = pci_find_cap(f, PCI_CAP_ID_VNDR, cap), steps++) {
 		uint8_t len = pci_cfg_read8(f, (uint8_t)(cap + 2));
 		uint8_t type = pci_cfg_read8(f, (uint8_t)(cap + 3));
 		uint8_t bar = pci_cfg_read8(f, (uint8_t)(cap + 4));
@@ -300,6 +305,7 @@ static enum svsm_err find_structures(struct virtio_pci *vp)
 static struct {
 	bool done;
 	unsigned int count;
+	struct pci_window window;
 } probe_state;
 
 static bool is_virtio_blk(const struct pci_fn *f)
@@ -309,48 +315,61 @@ static bool is_virtio_blk(const struct pci_fn *f)
 		f->device == VIRTIO_PCI_TRANSITIONAL_BLK);
 }
 
-static bool attach_fn(const struct pci_fn *found, void *arg)
+enum svsm_err virtio_pci_attach(const struct pci_fn *found,
+				struct pci_window *w, struct block_dev **out)
 {
 	struct virtio_pci *vp;
-	struct block_dev *b = NULL;
 	enum svsm_err err;
 
-	(void)arg;
+	*out = NULL;
 	if (!is_virtio_blk(found))
-		return true;
+		return SVSM_E_UNSUPPORTED;
 	vp = kmalloc(sizeof(*vp));
 	if (!vp)
-		return false;
+		return SVSM_E_NOMEM;
 	memset(vp, 0, sizeof(*vp));
 	vp->fn = *found;
 	vp->vdev.ops = &vp_ops;
 	vp->vdev.priv = vp;
 	vp->vdev.name = "virtio-blk-pci";
 	vp->vdev.device_id = VIRTIO_ID_BLOCK;
-	err = pci_assign_bars(&vp->fn);
+	err = pci_assign_bars(&vp->fn, w);
 	if (err == SVSM_OK)
 		err = find_structures(vp);
 	if (err == SVSM_OK)
-		err = virtio_blk_attach(&vp->vdev, &b);
+		err = virtio_blk_attach(&vp->vdev, out);
 	if (err != SVSM_OK) {
 		/* Mapped registers stay mapped: the window cannot shrink. */
 		log_notice("%02x:%02x.%u: virtio-blk not attached (%s)",
 			   vp->fn.bus, vp->fn.dev, vp->fn.fn,
 			   svsm_err_name(err));
 		kfree(vp);
-		return true;
+		return err;
 	}
-	log_info("%02x:%02x.%u: virtio-blk as %s, BARs from 0x%llx", vp->fn.bus,
-		 vp->fn.dev, vp->fn.fn, b->name,
-		 (unsigned long long)PCI_MMIO_WINDOW_BASE);
-	return ++probe_state.count < VPCI_MAX_DEVICES;
+	log_info("%02x:%02x.%u: virtio-blk as %s", vp->fn.bus, vp->fn.dev,
+		 vp->fn.fn, (*out)->name);
+	return SVSM_OK;
+}
+
+static bool attach_fn(const struct pci_fn *found, void *arg)
+{
+	struct block_dev *b = NULL;
+
+	(void)arg;
+	if (is_virtio_blk(found) &&
+	    virtio_pci_attach(found, &probe_state.window, &b) == SVSM_OK)
+		probe_state.count++;
+	return probe_state.count < VPCI_MAX_DEVICES;
 }
 
 unsigned int virtio_pci_probe(void)
 {
-	if (!probe_state.done) {
-		probe_state.done = true;
-		pci_scan_bus0(attach_fn, NULL);
-	}
+	if (probe_state.done)
+		return probe_state.count;
+	probe_state.done = true;
+	if (pci_window_init(&probe_state.window, PCI_MMIO_WINDOW_BASE,
+			    PCI_MMIO_WINDOW_END) != SVSM_OK)
+		return 0;
+	pci_scan_bus0(attach_fn, NULL);
 	return probe_state.count;
 }
