@@ -15,7 +15,10 @@
  */
 #include "svsm/block.h"
 #include "svsm/mm/heap.h"
+#include "svsm/pci.h"
 #include "svsm/virtio.h"
+
+#include "abi/pci.h"
 
 #include "lib/string.h"
 #include "test.h"
@@ -195,4 +198,41 @@ TEST(virtio_blk, odd_sized_disk)
 	memset(buf, 0, sizeof(buf));
 	ASSERT_EQ(block_read(b, ODD_SECTORS - 2, buf, 1), SVSM_OK);
 	ASSERT_TRUE(matches(buf, ODD_SECTORS - 2, 1, 5));
+}
+
+/* What the SVSM leaves in configuration space (what a later OS finds). */
+static bool virtio_fn(const struct pci_fn *f, void *arg)
+{
+	struct pci_fn *out = arg;
+
+	if (f->vendor == VIRTIO_PCI_VENDOR && !out->vendor)
+		*out = *f;
+	return true;
+}
+
+TEST(virtio_pci, bars_assigned_and_decoding_on)
+{
+	struct pci_fn f = {0};
+	uint16_t cmd;
+	uint32_t lo;
+	uint32_t hi;
+
+	if (!virtio_pci_probe())
+		return; /* microvm: no PCI bus */
+	ASSERT_GE(pci_scan_bus0(virtio_fn, &f), 1u);
+	ASSERT_EQ(f.device, VIRTIO_PCI_MODERN_BASE + VIRTIO_ID_BLOCK);
+	cmd = pci_cfg_read16(&f, PCI_COMMAND);
+	EXPECT_TRUE(cmd & PCI_COMMAND_MEMORY);
+	EXPECT_TRUE(cmd & PCI_COMMAND_MASTER);
+	EXPECT_TRUE(cmd & PCI_COMMAND_INTX_DISABLE);
+	EXPECT_FALSE(cmd & PCI_COMMAND_IO);
+	/* QEMU's BAR 4: 64-bit, 16 KiB, in the window and aligned. */
+	lo = pci_cfg_read32(&f, PCI_BAR0 + 16);
+	hi = pci_cfg_read32(&f, PCI_BAR0 + 20);
+	ASSERT_EQ(lo & PCI_BAR_MEM_TYPE_MASK, PCI_BAR_MEM_TYPE_64);
+	EXPECT_EQ(hi, 0u);
+	lo &= PCI_BAR_MEM_MASK;
+	EXPECT_GE(lo, PCI_MMIO_WINDOW_BASE);
+	EXPECT_LT(lo, PCI_MMIO_WINDOW_END);
+	EXPECT_EQ(lo % 0x4000u, 0u);
 }
