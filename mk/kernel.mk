@@ -43,13 +43,16 @@ KERNEL_LDFLAGS := -static -nostdlib --gc-sections -z noexecstack \
 	-z max-page-size=4096 --build-id=none
 
 # One line per room: arch (the SNP instructions, snp.c and ghcb.c, join
-# the image with the SNP platform), platform, drivers, the boot sequence,
+# the image with the SNP platform), platform, drivers (console, shared
+# pages, PCI, virtio), the block layer, the boot sequence,
 # the ground floor, memory, guest memory, lib.
 KERNEL_SRCS := \
 	$(addprefix kernel/arch/x86_64/,entry.S trap.S fault.S ap_trampoline.S \
 		ap_boot.c cpu.c io.c mm.c apic.c trap.c) \
 	$(wildcard kernel/plat/native/*.c) \
-	kernel/drivers/uart16550.c \
+	kernel/drivers/uart16550.c kernel/drivers/shared.c \
+	$(wildcard kernel/drivers/pci/*.c kernel/drivers/virtio/*.c) \
+	$(wildcard kernel/block/*.c) \
 	$(filter-out kernel/core/ready.c,$(wildcard kernel/core/*.c)) \
 	$(wildcard kernel/base/*.c) \
 	$(wildcard kernel/mm/*.c) \

@@ -38,6 +38,12 @@ UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \
 	kernel/core/boot_params.c kernel/core/cmdline.c \
 	$(SNP_HOSTED_SRCS) \
 	$(FAKE_SRCS) $(SIM_SRCS)
+# The virtio drivers and the block layer, against the fake device of
+# tests/unit/fake_virtio.c.
+VIRTIO_HOSTED_SRCS := kernel/drivers/shared.c kernel/drivers/virtio/virtio.c \
+	kernel/drivers/virtio/virtqueue.c kernel/drivers/virtio/virtio_blk.c \
+	kernel/block/block.c
+UNIT_SRCS += $(VIRTIO_HOSTED_SRCS)
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
 $(O)/unit-obj/%.c.o: %.c
@@ -61,7 +67,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CORPUS ?= .fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -Itools/libigvm -Itools/common
-FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb
+FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb virtq virtio_pci
 FUZZ_TARGETS := $(patsubst %,$(O)/fuzz/%_fuzz,$(FUZZ_NAMES))
 FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/base/log.c kernel/base/lib_check.c \
 	lib/format.c
@@ -84,6 +90,16 @@ FUZZ_SRCS_ghcb := $(FUZZ_SRCS_protocol)
 FUZZ_FLAGS_ghcb := $(HOSTED_KERNEL_INC)
 FUZZ_LIBS_ghcb := $(FUZZ_LIBS_protocol)
 
+# The used ring and virtio-blk's configuration, from a fake device.
+FUZZ_SRCS_virtq := $(VIRTIO_HOSTED_SRCS) tests/unit/fake_virtio.c \
+	kernel/mm/pgalloc.c kernel/mm/heap.c $(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_virtq := $(HOSTED_KERNEL_INC) -Itests/unit
+# PCI configuration space and virtio-pci registers; the file is the machine.
+FUZZ_SRCS_virtio_pci := $(VIRTIO_HOSTED_SRCS) kernel/drivers/pci/pci.c \
+	kernel/drivers/virtio/virtio_pci.c kernel/mm/pgalloc.c kernel/mm/heap.c \
+	kernel/base/err.c $(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_virtio_pci := $(HOSTED_KERNEL_INC)
+
 define fuzz_rule
 $(O)/fuzz/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(sort $$(FUZZ_SRCS_$(1)))
 	@mkdir -p $$(dir $$@)
@@ -104,8 +120,10 @@ fuzz: deps $(FUZZ_TARGETS) $(O)/fuzz/igvm_seed $(KERNEL_IGVM)
 	$(Q)mkdir -p $(FUZZ_CORPUS)/igvm_parse
 	$(Q)$(O)/fuzz/igvm_seed $(FUZZ_CORPUS)/igvm_parse
 	$(Q)cp $(KERNEL_IGVM) $(FUZZ_CORPUS)/igvm_parse/svsm.igvm
+	$(Q)$(PYTHON) tests/fuzz/virtio_pci_seed.py $(FUZZ_CORPUS)/virtio_pci
 	$(Q)$(PYTHON) scripts/fuzz.py --out $(O)/fuzz --corpus $(FUZZ_CORPUS) \
-		--seconds $(FUZZ_SECONDS) --max-len igvm_parse=65536 $(FUZZ_NAMES)
+		--seconds $(FUZZ_SECONDS) --max-len igvm_parse=65536 \
+		--max-len virtio_pci=8192 $(FUZZ_NAMES)
 
 $(O)/bench/alloc_bench: bench/alloc_bench.c kernel/mm/pgalloc.c kernel/mm/heap.c \
 		$(FAKE_CORE_SRCS) kernel/base/log.c lib/format.c

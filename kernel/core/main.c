@@ -6,7 +6,8 @@
  *   3. the named layout of the SVSM region, the boot allocator, per-CPU
  *      areas, the SVSM's own address space (vm_init) and this CPU's
  *      descriptor tables;
- *   4. the other vCPUs;
+ *   4. the other vCPUs, then the SVSM's own disks (virtio-blk on PCI or
+ *      in the virtio-mmio slots the command line names);
  *   5. boot_finish(): "ready" (or, in the test image, the in-kernel tests).
  */
 #define LOG_PREFIX ""
@@ -27,6 +28,7 @@
 #include "svsm/plat/plat.h"
 #include "svsm/smp.h"
 #include "svsm/stackprot.h"
+#include "svsm/virtio.h"
 
 #include "abi/csvsm_boot.h"
 
@@ -220,6 +222,8 @@ void kmain(uint64_t boot_info_pa)
 	init_heap();
 	print_memory();
 	smp_start(params.vcpu_count);
+	(void)virtio_pci_probe();
+	(void)virtio_mmio_probe();
 	log_footprint();
 	boot_finish();
 }

@@ -8,25 +8,107 @@ ends the VM with a status. This runner fails the run on any failed test, a
 panic or CPU exception, a timeout, a missing summary, or an exit status that
 disagrees with the summary. TCG by default, so it works without KVM.
 
+Disks: unless --no-disks, the runner attaches four raw images for
+tests/svsm/virtio_blk_test.c, each filled with a known pattern, and
+afterwards checks on the host that the SVSM wrote what it should have (the
+SHA-256 of each image against the expected content); each check counts as
+one test. By default (--machine both) the image boots on q35 with the
+disks on virtio-pci and runs every test, then boots again on microvm with
+the disks on virtio-mmio and runs the virtio_blk tests (when the filter
+selects them).
+
 Exit status: 0 when every test passed; 1 otherwise. The last line printed
 is "N passed, N failed" (a broken run counts as one extra failure).
 """
 import argparse
+import hashlib
+import os
 import re
 import subprocess
 import sys
+import tempfile
 
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed\s*$")
 RESULT = re.compile(r"^\[svtest\] (PASS|FAIL) (\S+)")
 
 
-def run(launcher, image, cmdline, timeout, accel, smp, memory):
+SECTOR = 512
+
+
+def pattern(sectors, seed):
+    """The bytes of tests/svsm/virtio_blk_test.c's pattern(): sector s byte
+    j is (s * 31 + j * 7 + seed * 101) mod 256."""
+    out = bytearray()
+    for s in range(sectors):
+        base = s * 31 + seed * 101
+        out += bytes((base + j * 7) & 0xFF for j in range(SECTOR))
+    return bytes(out)
+
+
+# name: (content before, expected content after, extra -drive/-device options)
+def disk_plan():
+    # 33 sectors and 100 bytes: QEMU rounds the capacity up to 34 sectors.
+    odd_before = pattern(34, 4)[:33 * SECTOR + 100]
+    odd_after = bytearray(odd_before)
+    odd_after[32 * SECTOR:33 * SECTOR] = pattern(33, 5)[32 * SECTOR:]
+    return {
+        "rw": (pattern(2048, 1), pattern(2048, 2), "", ",iommu_platform=on"),
+        "ro": (pattern(64, 3), pattern(64, 3), ",readonly=on", ""),
+        "zero": (b"", b"", "", ""),
+        "odd": (odd_before, bytes(odd_after), "", ""),
+    }
+
+
+# microvm with acpi=off has eight virtio-mmio transports at 0xfeb00000,
+# 0x200 apart; QEMU fills them from the top (hw/i386/microvm.c).
+MICROVM_SLOTS = [0xFEB00E00 - 0x200 * i for i in range(4)]
+
+
+def make_disks(tmp, machine):
+    """Writes the images; returns (QEMU arguments, {name: (path, after)}).
+
+    q35: virtio-blk-pci, modern only. microvm: virtio-blk-device on
+    virtio-mmio version 2. The launcher starts q35; a second -machine
+    option overrides the machine type (QEMU merges -machine options)."""
+    args = []
+    if machine == "microvm":
+        args += ["-machine", "microvm,acpi=off",
+                 "-global", "virtio-mmio.force-legacy=false"]
+    disks = {}
+    for i, (name, (before, after, drv, dev)) in enumerate(disk_plan().items()):
+        path = os.path.join(tmp, name + ".img")
+        with open(path, "wb") as f:
+            f.write(before)
+        kind = ("virtio-blk-device" if machine == "microvm"
+                else "virtio-blk-pci,disable-legacy=on")
+        args += ["-drive", f"file={path},if=none,id=d{i},format=raw{drv}",
+                 "-device", f"{kind},drive=d{i}{dev}"]
+        disks[name] = (path, after)
+    return args, disks
+
+
+def check_disks(disks):
+    """Host-side checks of the images; returns a list of (name, ok, why)."""
+    results = []
+    for name, (path, after) in disks.items():
+        with open(path, "rb") as f:
+            got = f.read()
+        want = hashlib.sha256(after).hexdigest()
+        have = hashlib.sha256(got).hexdigest()
+        results.append((f"host.{name}_image_sha256", have == want,
+                        f"sha256 {have}, expected {want}"))
+    return results
+
+
+def run(launcher, image, cmdline, timeout, accel, smp, memory, qemu_args=()):
     """Runs the image; returns (exit status, console text)."""
     cmd = [launcher, "--accel", accel, "--smp", str(smp), "--memory", memory,
            "--timeout", str(timeout)]
     if cmdline:
         cmd += ["--cmdline", cmdline]
     cmd.append(image)
+    if qemu_args:
+        cmd += ["--"] + list(qemu_args)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           stdin=subprocess.DEVNULL, timeout=timeout + 30,
                           check=False)
@@ -65,6 +147,41 @@ def judge(rc, text):
     return passed, failed, problems
 
 
+def run_once(args, machine, svfilter, quiet):
+    """One boot on `machine` with `svfilter`; returns (passed, failed)."""
+    cmdline = args.cmdline
+    if svfilter:
+        cmdline = (cmdline + " svtest=" + svfilter).strip()
+    with tempfile.TemporaryDirectory(prefix="run_svtest.") as tmp:
+        qemu_args, disks = ([], {}) if args.no_disks else make_disks(
+            tmp, machine)
+        if machine == "microvm":
+            cmdline = (cmdline + " virtio_mmio=" + ",".join(
+                f"{b:#x}" for b in MICROVM_SLOTS)).strip()
+        rc, text = run(args.launcher, args.image, cmdline, args.timeout,
+                       args.accel, args.smp, args.memory, qemu_args)
+        passed, failed, problems = judge(rc, text)
+        # The host checks count only when the disk-writing test ran.
+        host = []
+        if disks and re.search(r"^\[svtest\] (PASS|FAIL) "
+                               r"virtio_blk\.whole_disk_pattern", text, re.M):
+            host = check_disks(disks)
+    host_failed = [h for h in host if not h[1]]
+    if problems or failed or host_failed or not quiet:
+        sys.stdout.write(text)
+    where = "" if machine == "q35" else machine + ": "
+    for name, ok, why in host:
+        print(f"run_svtest: {where}{'PASS' if ok else 'FAIL'} {name}"
+              + ("" if ok else f": {why}"))
+    passed += len(host) - len(host_failed)
+    failed += len(host_failed)
+    for p in problems:
+        print(f"run_svtest: {where}{p}")
+    if problems:
+        failed += 1
+    return passed, failed
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--launcher", default="out/tools/csvsm-run")
@@ -77,20 +194,28 @@ def main():
     ap.add_argument("--memory", default="256M")
     ap.add_argument("--quiet", action="store_true",
                     help="print the console only when the run fails")
+    ap.add_argument("--no-disks", action="store_true",
+                    help="attach no virtio-blk disks (their tests then fail)")
+    ap.add_argument("--machine", choices=("q35", "microvm", "both"),
+                    default="both",
+                    help="q35 (every test, disks on virtio-pci), microvm "
+                    "(the virtio_blk tests, disks on virtio-mmio) or both")
     args = ap.parse_args()
 
-    cmdline = args.cmdline
-    if args.filter:
-        cmdline = (cmdline + " svtest=" + args.filter).strip()
-    rc, text = run(args.launcher, args.image, cmdline, args.timeout,
-                   args.accel, args.smp, args.memory)
-    passed, failed, problems = judge(rc, text)
-    if problems or failed or not args.quiet:
-        sys.stdout.write(text)
-    for p in problems:
-        print(f"run_svtest: {p}")
-    if problems:
-        failed += 1
+    passed = failed = 0
+    if args.machine in ("q35", "both"):
+        p, f = run_once(args, "q35", args.filter, args.quiet)
+        passed, failed = passed + p, failed + f
+    # The virtio-mmio run repeats the disk tests the filter selects. With
+    # "both", a run given its own command line (a deliberate crash, a
+    # failing test) stays a single q35 boot, as it was before microvm.
+    mmio_filter = args.filter or "virtio_blk"
+    if (args.machine == "microvm"
+            or (args.machine == "both" and not args.cmdline)) \
+            and not args.no_disks \
+            and mmio_filter.split(".")[0] in "virtio_blk":
+        p, f = run_once(args, "microvm", mmio_filter, args.quiet)
+        passed, failed = passed + p, failed + f
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
