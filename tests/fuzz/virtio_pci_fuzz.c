@@ -71,11 +71,6 @@ const struct boot_params *boot_params(void)
 	return &params;
 }
 
-void arch_udelay(uint32_t us)
-{
-	(void)us;
-}
-
 uint32_t pci_cfg_raw_read(const struct pci_fn *f, uint8_t reg,
 			  unsigned int width)
 {
