@@ -68,6 +68,11 @@ static bool host_page(const struct sim_hv *hv, uint64_t gpa)
 /*
  * One 4 KiB or 2 MiB page-state change in the RMP: PSMASH first when a
  * 4 KiB change hits a 2 MiB entry (model: what KVM does before RMPUPDATE).
+ * A 2 MiB request becomes one 2 MiB RMP entry only when the host backs
+ * the range with a huge page (huge_backing); otherwise KVM changes the
+ * 512 pages as 4 KiB entries (Linux arch/x86/kvm/svm/sev.c, snp_begin_psc
+ * and sev_gmem_prepare: the RMP page size follows the backing page), and
+ * the guest's 2 MiB PVALIDATE then fails with FAIL_SIZEMISMATCH.
  */
 static bool rmp_change(struct sim_hv *hv, uint64_t gpa, bool huge,
 		       unsigned int op)
@@ -78,6 +83,14 @@ static bool rmp_change(struct sim_hv *hv, uint64_t gpa, bool huge,
 
 	if (!hv->rmp || !sim_rmp_entry(hv->rmp, gpa, &e))
 		return false;
+	if (huge && !hv->huge_backing) {
+		for (uint64_t off = 0; off < SNP_PAGE_SIZE_2M;
+		     off += SNP_PAGE_SIZE_4K) {
+			if (!rmp_change(hv, gpa + off, false, op))
+				return false;
+		}
+		return true;
+	}
 	if (!huge && e.page_size == SNP_RMP_PSIZE_2M) {
 		if (sim_rmp_psmash(hv->rmp, gpa & ~(SNP_PAGE_SIZE_2M - 1)))
 			return false;

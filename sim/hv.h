@@ -137,7 +137,13 @@ struct sim_hv {
 	unsigned int cpuid_count;
 
 	/* Knobs. */
-	bool refuse_register;	       /* refuse GHCB registrations */
+	bool refuse_register; /* refuse GHCB registrations */
+	/*
+	 * The host backs guest memory with 2 MiB pages, so a 2 MiB page-state
+	 * change makes a 2 MiB RMP entry; false (the default, as KVM with
+	 * 4 KiB guest_memfd pages): 512 entries of 4 KiB.
+	 */
+	bool huge_backing;
 	unsigned int psc_max_per_exit; /* entries per PSC exit; 0: all */
 	/* 4 KiB pages of a 2 MiB PSC entry per exit (cur_page); 0: whole. */
 	unsigned int psc_2m_pages_per_exit;

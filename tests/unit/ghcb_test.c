@@ -422,13 +422,17 @@ TEST(ghcb, psc_round_trip)
 	teardown();
 }
 
-/* A 2 MiB page, then one 4 KiB page of it shared: the host PSMASHes. */
+/*
+ * A host that backs memory with huge pages: a 2 MiB page, then one 4 KiB
+ * page of it shared: the host PSMASHes.
+ */
 TEST(ghcb, psc_2m_and_psmash)
 {
 	uint64_t e = ghcb_psc_entry(BIG >> 12, GHCB_PSC_OP_PRIVATE, true);
 	bool cf;
 
 	ASSERT_TRUE(setup_registered());
+	sim_hv.huge_backing = true;
 	ASSERT_EQ(ghcb_page_state_change(&e, 1), SVSM_OK);
 	EXPECT_EQ(rmp(BIG).page_size, SNP_RMP_PSIZE_2M);
 	EXPECT_TRUE(rmp(BIG + SNP_PAGE_SIZE_2M - SZ_4K).assigned);
@@ -460,6 +464,27 @@ TEST(ghcb, psc_many_entries_host_stops_early)
 	for (size_t i = 0; i < ARRAY_SIZE(e); i++)
 		EXPECT_TRUE(rmp(PAGES + i * SZ_4K).assigned);
 	EXPECT_FALSE(rmp(PAGES + 300 * SZ_4K).assigned);
+	teardown();
+}
+
+/*
+ * A host with 4 KiB backing (KVM's usual case): a 2 MiB change gives 512
+ * entries of 4 KiB, so a 2 MiB PVALIDATE reports FAIL_SIZEMISMATCH and the
+ * guest validates the pages one by one.
+ */
+TEST(ghcb, psc_2m_without_huge_backing_gives_4k_entries)
+{
+	uint64_t e = ghcb_psc_entry(BIG >> 12, GHCB_PSC_OP_PRIVATE, true);
+	bool cf;
+
+	ASSERT_TRUE(setup_registered());
+	ASSERT_EQ(ghcb_page_state_change(&e, 1), SVSM_OK);
+	EXPECT_EQ(rmp(BIG).page_size, SNP_RMP_PSIZE_4K);
+	EXPECT_TRUE(rmp(BIG + SNP_PAGE_SIZE_2M - SZ_4K).assigned);
+	EXPECT_EQ(snp_pvalidate(pa_init(BIG), true, true, &cf),
+		  SNP_FAIL_SIZEMISMATCH);
+	EXPECT_EQ(snp_pvalidate(pa_init(BIG + SZ_4K), false, true, &cf),
+		  SNP_SUCCESS);
 	teardown();
 }
 
