@@ -229,6 +229,30 @@ static enum svsm_err check_range(uint64_t gpa, uint64_t size)
 	return gpa_validate(gpa_init(gpa), size, 1, &pa);
 }
 
+/* Whether [a, a + alen) and [b, b + blen) share a byte (ranges checked). */
+static bool overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return alen && blen && a < b + blen && b < a + alen;
+}
+
+/*
+ * The outputs (report, manifest, certificates) must not overlap each
+ * other: the SVSM would write one over the other and return results that
+ * disagree with the buffers. Refused, rather than filled in some order.
+ * The nonce is only read, before any output is written.
+ */
+static enum svsm_err check_disjoint(const struct svsm_attest_services_op *op)
+{
+	if (overlap(op->report_gpa, op->report_size, op->manifest_gpa,
+		    op->manifest_size) ||
+	    overlap(op->report_gpa, op->report_size, op->certs_gpa,
+		    op->certs_size) ||
+	    overlap(op->manifest_gpa, op->manifest_size, op->certs_gpa,
+		    op->certs_size))
+		return SVSM_E_INVAL;
+	return SVSM_OK;
+}
+
 /*
  * 58019: a buffer too small for its output is INVALID_PARAMETER with
  * the sizes needed; then every range must be guest RAM the SVSM does not
@@ -255,6 +279,8 @@ static enum svsm_err check_buffers(const struct svsm_attest_services_op *op,
 		err = check_range(op->certs_gpa, op->certs_size);
 	if (err == SVSM_OK)
 		err = check_range(op->nonce_gpa, op->nonce_size);
+	if (err == SVSM_OK)
+		err = check_disjoint(op);
 	return err;
 }
 

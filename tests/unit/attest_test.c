@@ -686,6 +686,30 @@ TEST(attest, too_small_returns_sizes)
  * place: SVSM memory, outside RAM, wrapping, crossing the end of RAM,
  * faulting. INVALID_ADDRESS and no effect.
  */
+TEST(attest, overlapping_outputs_are_refused)
+{
+	/*
+	 * Report, manifest and certificate buffers that share bytes would
+	 * be written over each other: refused, nothing written, no
+	 * exchange with the secure processor.
+	 */
+	struct svsm_attest_services_op op;
+
+	ASSERT_TRUE(setup());
+	default_op(&op);
+	op.manifest_gpa = REPORT; /* the report's page */
+	EXPECT_TRUE(refused(&op, SVSM_E_INVAL));
+	default_op(&op);
+	op.certs_gpa = REPORT;
+	op.certs_size = 0x2000; /* report and manifest pages */
+	EXPECT_TRUE(refused(&op, SVSM_E_INVAL));
+	default_op(&op);
+	op.certs_gpa = MANIFEST;
+	EXPECT_TRUE(refused(&op, SVSM_E_INVAL));
+	EXPECT_EQ(sim_hv.greq.calls, 0);
+	teardown();
+}
+
 TEST(attest, bad_addresses)
 {
 	struct svsm_attest_services_op op;
