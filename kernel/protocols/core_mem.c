@@ -55,7 +55,8 @@ uint32_t protocols_deposit_count(void)
 	return pool_count;
 }
 
-static enum svsm_err deposit_one(struct protocol_call *c, uint64_t raw)
+static enum svsm_err deposit_one(struct protocol_call *c, gpa_t list,
+				 uint64_t raw)
 {
 	uint64_t size = raw & SVSM_DEPOSIT_ENTRY_SIZE_MASK;
 	gpa_t gpa = gpa_init(raw & SVSM_DEPOSIT_ENTRY_GPA_MASK);
@@ -74,6 +75,8 @@ static enum svsm_err deposit_one(struct protocol_call *c, uint64_t raw)
 	err = core_check_guest_range(gpa, PAGE_SIZE, &pa);
 	if (err != SVSM_OK)
 		return err;
+	if (core_names_list_page(gpa, PAGE_SIZE, list))
+		return SVSM_E_FAULT;
 	if (pool_count == DEPOSIT_POOL_PAGES)
 		return SVSM_E_NOMEM;
 	/* Only a page the caller can use is the caller's to give. */
@@ -107,7 +110,7 @@ enum svsm_err core_deposit_mem(struct protocol_call *c)
 	if (err != SVSM_OK)
 		return err;
 	for (i = l.next; i < l.count; i++) {
-		err = deposit_one(c, l.entries[i]);
+		err = deposit_one(c, list, l.entries[i]);
 		if (err != SVSM_OK)
 			break;
 	}

@@ -143,7 +143,7 @@ static enum svsm_err rescind_page(struct protocol_call *c,
 }
 
 /* Validate (no side effects), then act on one entry. */
-static enum svsm_err do_entry(struct protocol_call *c, uint64_t raw,
+static enum svsm_err do_entry(struct protocol_call *c, gpa_t list, uint64_t raw,
 			      uint32_t *zeroed)
 {
 	struct pv_entry e;
@@ -155,6 +155,8 @@ static enum svsm_err do_entry(struct protocol_call *c, uint64_t raw,
 	err = core_check_guest_range(e.gpa, e.len, &pa);
 	if (err != SVSM_OK)
 		return err;
+	if (core_names_list_page(e.gpa, e.len, list))
+		return SVSM_E_FAULT;
 	if (!e.validate)
 		return rescind_page(c, &e, pa);
 	*zeroed += (uint32_t)(e.len / PAGE_SIZE);
@@ -183,7 +185,7 @@ enum svsm_err core_pvalidate(struct protocol_call *c)
 			err = SVSM_E_BUSY;
 			break;
 		}
-		err = do_entry(c, l.entries[i], &zeroed);
+		err = do_entry(c, list, l.entries[i], &zeroed);
 		if (err != SVSM_OK)
 			break;
 	}

@@ -93,6 +93,17 @@ struct core_list {
 enum svsm_err __must_check core_read_list(gpa_t gpa, struct core_list *out);
 /* Writes `next` back into the list's header (2 bytes, nothing else). */
 enum svsm_err __must_check core_write_next(gpa_t gpa, uint16_t next);
+/*
+ * Whether [gpa, gpa + len) covers the page of the list at `list`: an entry
+ * may not act on the page its own list lives in, since `next` could then
+ * no longer be written back (docs/protocols.md).
+ */
+static inline bool core_names_list_page(gpa_t gpa, uint64_t len, gpa_t list)
+{
+	uint64_t page = gpa_val(list) & ~(uint64_t)(PAGE_SIZE - 1);
+
+	return gpa_val(gpa) <= page && page - gpa_val(gpa) < len;
+}
 
 /*
  * The one check before the SVSM acts on a guest page range of len bytes

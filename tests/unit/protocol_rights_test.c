@@ -159,3 +159,40 @@ TEST(protocol_rights, withdraw_lists_only_pages_given_back)
 	EXPECT_TRUE(pfx_is_guest_page(pfx_page(10)));
 	EXPECT_TRUE(pfx_is_reserved(pfx_page(11)));
 }
+
+TEST(protocol_rights, a_list_may_not_name_its_own_page)
+{
+	/*
+	 * PVALIDATE rescinding, or DEPOSIT_MEM taking, the page the list is
+	 * in would leave `next` unwritable: that entry is refused
+	 * (INVALID_ADDRESS) and `next` names it, so the result, `next` and
+	 * the pages the call left agree.
+	 */
+	uint64_t list = pfx_page(0);
+	uint64_t entries[3] = {
+		svsm_pvalidate_entry(pfx_page(10), SVSM_PVALIDATE_ENTRY_SIZE_4K,
+				     false, false),
+		svsm_pvalidate_entry(list, SVSM_PVALIDATE_ENTRY_SIZE_4K, false,
+				     false),
+		svsm_pvalidate_entry(pfx_page(11), SVSM_PVALIDATE_ENTRY_SIZE_4K,
+				     false, false),
+	};
+	uint64_t deposit[2] = {pfx_page(12) | SVSM_DEPOSIT_ENTRY_SIZE_4K,
+			       list | SVSM_DEPOSIT_ENTRY_SIZE_4K};
+
+	ASSERT_TRUE(pfx_setup());
+	pfx_write_list(list, 3, 0, entries);
+	EXPECT_EQ(sim_guest_core(&pfx, SVSM_CORE_PVALIDATE, list, 0, 0, NULL),
+		  SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(pfx_list_next(list), 1u);
+	EXPECT_FALSE(pfx_rmp(pfx_page(10)).validated);
+	EXPECT_TRUE(pfx_is_guest_page(list));
+	EXPECT_TRUE(pfx_is_guest_page(pfx_page(11)));
+
+	pfx_write_list(list, 2, 0, deposit);
+	EXPECT_EQ(sim_guest_core(&pfx, SVSM_CORE_DEPOSIT_MEM, list, 0, 0, NULL),
+		  SVSM_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(pfx_list_next(list), 1u);
+	EXPECT_EQ(protocols_deposit_count(), 1u);
+	EXPECT_TRUE(pfx_is_guest_page(list));
+}
