@@ -11,8 +11,9 @@
  * buffer ranges), with no side effects. Report: the nonce is read once,
  * in chunks that go straight into SHA-512 after the manifest is built,
  * and the guest-message client gets a VMPL0 report over the digest.
- * Write: report, manifest and the empty certificate table go to the
- * guest's buffers. Guest memory is only touched through guestmem.h.
+ * Write: report, manifest and the host's certificate table (or an empty
+ * one) go to the guest's buffers. Guest memory is only touched through
+ * guestmem.h.
  */
 #include "svsm/attest.h"
 
@@ -333,10 +334,25 @@ static enum svsm_err report_data(const struct svsm_attest_services_op *op,
 
 static enum svsm_err write_results(const struct svsm_attest_services_op *op,
 				   const struct attest_work *w,
+				   const struct guest_msg_certs *certs,
 				   struct attest_regs *regs)
 {
 	static const uint8_t no_certs[CERT_TABLE_ENTRY_SIZE];
+	size_t certs_len = certs ? certs->len : 0;
 	enum svsm_err err;
+
+	/*
+	 * 58019: a certificate buffer too small for the host's table is
+	 * INVALID_PARAMETER with the sizes needed (Linux then grows the
+	 * buffer and asks again); nothing is written.
+	 */
+	if (certs_len > op->certs_size) {
+		regs->rcx = w->manifest_len;
+		regs->rdx = certs_len;
+		regs->r8 = sizeof(w->report);
+		regs->out_valid = true;
+		return SVSM_E_INVAL;
+	}
 
 	err = guestmem_copy_to(gpa_init(op->report_gpa), &w->report,
 			       sizeof(w->report));
@@ -345,16 +361,19 @@ static enum svsm_err write_results(const struct svsm_attest_services_op *op,
 		err = guestmem_copy_to(gpa_init(op->manifest_gpa), w->manifest,
 				       w->manifest_len);
 	/*
-	 * 58019: no certificates: the table's terminating all-zero entry
-	 * where it fits, and a certificate size of 0.
+	 * 58019: the host's certificate table, or with none the table's
+	 * terminating all-zero entry where it fits, and a size of 0.
 	 */
-	if (err == SVSM_OK && op->certs_size >= sizeof(no_certs))
+	if (err == SVSM_OK && certs_len)
+		err = guestmem_copy_to(gpa_init(op->certs_gpa), certs->buf,
+				       certs_len);
+	else if (err == SVSM_OK && op->certs_size >= sizeof(no_certs))
 		err = guestmem_copy_to(gpa_init(op->certs_gpa), no_certs,
 				       sizeof(no_certs));
 	if (err != SVSM_OK)
 		return SVSM_E_FAULT;
 	regs->rcx = w->manifest_len;
-	regs->rdx = 0;
+	regs->rdx = certs_len;
 	regs->r8 = sizeof(w->report);
 	regs->out_valid = true;
 	return SVSM_OK;
@@ -365,6 +384,7 @@ static enum svsm_err attest(const struct svsm_attest_services_op *op,
 			    struct attest_work *w, struct attest_regs *regs)
 {
 	struct guest_msg_status st;
+	struct guest_msg_certs certs = {0};
 	enum svsm_err err;
 
 	err = check_buffers(op, w, regs);
@@ -373,17 +393,35 @@ static enum svsm_err attest(const struct svsm_attest_services_op *op,
 	err = report_data(op, w);
 	if (err != SVSM_OK)
 		return err;
-	/* 58019: the SVSM's report is at VMPL0, with VMPCK0. */
-	switch (guest_msg_report(w->report_data, 0, &w->report, &st)) {
+	/*
+	 * 58019: the SVSM's report is at VMPL0, with VMPCK0; with a
+	 * certificate buffer, through the extended request, which also
+	 * brings the host's certificate table.
+	 */
+	if (op->certs_size) {
+		certs.cap = (size_t)GUEST_MSG_CERTS_MAX_PAGES * PAGE_SIZE;
+		certs.buf = kmalloc(certs.cap);
+		if (!certs.buf)
+			return SVSM_E_NOMEM;
+		err = guest_msg_report_certs(w->report_data, 0, &w->report, &st,
+					     &certs);
+	} else {
+		err = guest_msg_report(w->report_data, 0, &w->report, &st);
+	}
+	switch (err) {
 	case SVSM_OK:
+		err = write_results(op, w, op->certs_size ? &certs : NULL,
+				    regs);
 		break;
 	case SVSM_E_BUSY:
 		/* The host throttles: the guest may ask again (BUSY). */
-		return SVSM_E_BUSY;
+		break;
 	default:
-		return SVSM_E_HW;
+		err = SVSM_E_HW;
+		break;
 	}
-	return write_results(op, w, regs);
+	kfree(certs.buf);
+	return err;
 }
 
 /*

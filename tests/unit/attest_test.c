@@ -125,6 +125,7 @@ static bool setup(void)
 	paddr_t req;
 	paddr_t resp;
 	paddr_t ghcb;
+	paddr_t certs;
 
 	guest_msg_reset();
 	fake_snp_hv_start();
@@ -143,13 +144,16 @@ static bool setup(void)
 		     gpa_reserve(pa_init(SVSM_BASE), SVSM_SIZE) == SVSM_OK);
 	REQUIRE_TRUE(pgalloc_alloc(0, 0, &req) == SVSM_OK &&
 		     pgalloc_alloc(0, 0, &resp) == SVSM_OK &&
-		     pgalloc_alloc(0, 0, &ghcb) == SVSM_OK);
+		     pgalloc_alloc(0, 0, &ghcb) == SVSM_OK &&
+		     pgalloc_alloc(2, 0, &certs) == SVSM_OK);
 	psp = pfx_new_psp(&cfg);
 	REQUIRE_TRUE(psp != NULL);
 	sim_hv.psp = psp;
 	REQUIRE_TRUE(ghcb_negotiate(NULL) == SVSM_OK &&
 		     ghcb_register(ghcb) == SVSM_OK);
 	REQUIRE_TRUE(guest_msg_init(req, resp) == SVSM_OK &&
+		     guest_msg_init_certs(certs, GUEST_MSG_CERTS_MAX_PAGES) ==
+			     SVSM_OK &&
 		     guest_msg_set_vmpck0(cfg.vmpck[0]) == SVSM_OK);
 	fill_guest();
 	return true;
@@ -686,6 +690,95 @@ TEST(attest, too_small_returns_sizes)
  * place: SVSM memory, outside RAM, wrapping, crossing the end of RAM,
  * faulting. INVALID_ADDRESS and no effect.
  */
+/*
+ * A host certificate table as the 56421 extended request carries it: VCEK,
+ * ASK and ARK entries (GUID, offset, length), the all-zero terminator,
+ * then the certificates.
+ */
+static uint8_t host_certs[0x2000];
+
+static size_t make_host_certs(uint32_t cert_len)
+{
+	static const uint8_t guids[3][16] = {{0x63, 0xda, 0x75, 0x8d},
+					     {0x4a, 0xb7, 0xb3, 0x79},
+					     {0xc0, 0xb4, 0x06, 0xa4}};
+	uint32_t off = 4 * 24;
+
+	memset(host_certs, 0, sizeof(host_certs));
+	for (unsigned int i = 0; i < 3; i++) {
+		memcpy(host_certs + i * 24, guids[i], 16);
+		memcpy(host_certs + i * 24 + 16, &off, 4);
+		memcpy(host_certs + i * 24 + 20, &cert_len, 4);
+		memset(host_certs + off, 0x30 + (int)i, cert_len);
+		off += cert_len;
+	}
+	return off;
+}
+
+TEST(attest, host_certificates_through_the_extended_request)
+{
+	struct svsm_attest_services_op op;
+	struct attest_regs regs;
+	size_t len;
+
+	ASSERT_TRUE(setup());
+	len = make_host_certs(1500); /* 4,596 bytes: more than a page */
+	sim_hv.greq.certs = host_certs;
+	sim_hv.greq.certs_len = len;
+	default_op(&op);
+	put_op(&op);
+	ASSERT_EQ(call(SVSM_ATTEST_SERVICES, OP, &regs), SVSM_OK);
+	EXPECT_EQ(regs.rdx, len);
+	EXPECT_EQ(sim_hv.greq.ext_calls, 1u);
+	EXPECT_TRUE(!memcmp(gptr(CERTS), host_certs, len));
+	EXPECT_TRUE(guest_all(CERTS + len, CERTS_SIZE - len, GUEST_FILL));
+	EXPECT_TRUE(report_binds(REPORT, gptr(NONCE), NONCE_SIZE, MANIFEST,
+				 MANIFEST_HDR));
+
+	/* A guest buffer too small: INVALID_PARAMETER, the size in RDX. */
+	op.certs_size = 0x1000;
+	put_op(&op);
+	memset(gptr(CERTS), GUEST_FILL, CERTS_SIZE);
+	EXPECT_EQ(call(SVSM_ATTEST_SERVICES, OP, &regs), SVSM_E_INVAL);
+	EXPECT_TRUE(regs.out_valid);
+	EXPECT_EQ(regs.rdx, len);
+	EXPECT_EQ(regs.r8, SNP_REPORT_SIZE);
+	EXPECT_TRUE(guest_all(CERTS, CERTS_SIZE, GUEST_FILL));
+	EXPECT_TRUE(guest_msg_ready());
+	teardown();
+}
+
+TEST(attest, host_certificates_the_svsm_cannot_take)
+{
+	/*
+	 * A table larger than the SVSM's certificate pages, or one without
+	 * its terminating entry: the call fails (INVALID_REQUEST), but the
+	 * request is completed and the key kept: the next call works.
+	 */
+	static uint8_t big[5 * 0x1000];
+	struct svsm_attest_services_op op;
+	struct attest_regs regs;
+
+	ASSERT_TRUE(setup());
+	memset(big, 0x41, sizeof(big));
+	sim_hv.greq.certs = big;
+	sim_hv.greq.certs_len = sizeof(big);
+	default_op(&op);
+	put_op(&op);
+	EXPECT_EQ(call(SVSM_ATTEST_SERVICES, OP, &regs), SVSM_E_HW);
+	EXPECT_TRUE(guest_msg_ready());
+	/* Filling the pages with entries and no terminator: malformed. */
+	sim_hv.greq.certs_len = GUEST_MSG_CERTS_MAX_PAGES * 0x1000;
+	EXPECT_EQ(call(SVSM_ATTEST_SERVICES, OP, &regs), SVSM_E_HW);
+	EXPECT_TRUE(guest_msg_ready());
+	sim_hv.greq.certs = NULL;
+	sim_hv.greq.certs_len = 0;
+	EXPECT_EQ(call(SVSM_ATTEST_SERVICES, OP, &regs), SVSM_OK);
+	EXPECT_EQ(regs.rdx, 0u);
+	EXPECT_EQ(guest_msg_next_seqno(), 7u);
+	teardown();
+}
+
 TEST(attest, overlapping_outputs_are_refused)
 {
 	/*

@@ -32,6 +32,8 @@
 #define HDR_SIZE sizeof(struct snp_guest_msg_hdr)
 #define REQ_SIZE sizeof(struct snp_report_req)
 #define RSP_SIZE sizeof(struct snp_report_rsp)
+/* 56421 certificate table entry: GUID, u32 offset, u32 length. */
+#define CERT_ENTRY_SIZE 24u
 
 static_assert(HDR_SIZE + RSP_SIZE <= SNP_GUEST_MSG_PAGE_SIZE,
 	      "a report answer fits in the response page, 56860");
@@ -51,11 +53,15 @@ static struct {
 	paddr_t resp_pa;
 	uint8_t __shared *req;
 	const uint8_t __shared *resp;
+	paddr_t certs_pa;
+	const uint8_t __shared *certs;
+	uint32_t certs_npages;
 	/*
 	 * A request the host has seen but answered only with BUSY: resent,
 	 * byte for byte, before any new one (its sequence number is spent).
 	 */
 	bool pending;
+	bool certs_too_big; /* the last extended request fell back to plain */
 	struct snp_guest_msg_hdr pending_hdr;
 	uint8_t pending_ct[REQ_SIZE];
 	/* Private staging: the answer as copied out of the response page. */
@@ -66,10 +72,12 @@ static struct {
 /*
  * SAFETY: the only accesses to the shared pages. The pointers come from
  * arch_phys_to_virt() of the two pages guest_msg_init() checked (aligned,
- * mapped, one page each) and every length is a compile-time constant of
- * at most one page. The host can write these pages at any time: the
- * request page is only written, and the response page is only read, once
- * per exchange, into private memory.
+ * mapped, one page each) and of the certificate pages
+ * guest_msg_init_certs() checked (aligned, mapped, certs_npages pages);
+ * every length is a compile-time constant of at most one page, or the
+ * certificate pages' size. The host can write these pages at any time:
+ * the request page is only written, and the response and certificate
+ * pages are only read, once per exchange, into private memory.
  */
 static void shared_write(uint8_t __shared *dst, const void *src, size_t len)
 {
@@ -112,6 +120,24 @@ static void disable_locked(const char *why, uint64_t fw_err)
 		 "0x%llx)",
 		 (unsigned long long)gm.next_seqno, why,
 		 (unsigned long long)fw_err);
+}
+
+enum svsm_err guest_msg_init_certs(paddr_t pa, uint32_t npages)
+{
+	const void *p;
+
+	if (!pa_is_aligned(pa, PAGE_SIZE) || npages == 0 ||
+	    npages > GUEST_MSG_CERTS_MAX_PAGES)
+		return SVSM_E_INVAL;
+	p = arch_phys_to_virt(pa_val(pa), (uint64_t)npages * PAGE_SIZE);
+	if (!p)
+		return SVSM_E_INVAL;
+	spin_lock(&gm.lock);
+	gm.certs_pa = pa;
+	gm.certs = (const uint8_t __shared *)p;
+	gm.certs_npages = npages;
+	spin_unlock(&gm.lock);
+	return SVSM_OK;
 }
 
 enum svsm_err guest_msg_init(paddr_t req_page, paddr_t resp_page)
@@ -226,16 +252,37 @@ static bool rsp_hdr_ok(const struct snp_guest_msg_hdr *hdr, uint64_t seqno)
  * when the host still said BUSY after GUEST_MSG_BUSY_BUDGET_US of pauses.
  */
 static enum svsm_err send_locked(const struct snp_guest_msg_hdr *hdr,
-				 const uint8_t ct[REQ_SIZE], uint64_t *fw_err)
+				 const uint8_t ct[REQ_SIZE], bool ext,
+				 uint64_t *fw_err)
 {
 	uint32_t delay = GUEST_MSG_BUSY_DELAY_MIN_US;
 	uint64_t waited = 0;
 	enum svsm_err err;
 
 	for (;;) {
+		uint32_t npages = gm.certs_npages;
+
 		shared_write(gm.req, hdr, HDR_SIZE);
 		shared_write(gm.req + HDR_SIZE, ct, REQ_SIZE);
-		err = snp_guest_request(gm.req_pa, gm.resp_pa, fw_err);
+		if (ext)
+			err = snp_guest_request_ext(gm.req_pa, gm.resp_pa,
+						    gm.certs_pa, &npages,
+						    fw_err);
+		else
+			err = snp_guest_request(gm.req_pa, gm.resp_pa, fw_err);
+		/*
+		 * The host wants more certificate pages than the SVSM has:
+		 * it forwarded nothing, but it has seen the request, so the
+		 * same bytes go again as a plain request (56421).
+		 */
+		if (ext && err == SVSM_E_NOMEM) {
+			log_warn("host certificate table needs %u pages, more "
+				 "than the SVSM's %u",
+				 npages, gm.certs_npages);
+			ext = false;
+			gm.certs_too_big = true;
+			continue;
+		}
 		if (err != SVSM_E_BUSY || waited >= GUEST_MSG_BUSY_BUDGET_US)
 			return err;
 		arch_udelay(delay);
@@ -297,8 +344,8 @@ static bool rsp_ok(uint32_t vmpl)
 static enum svsm_err finish_pending_locked(struct guest_msg_status *status)
 {
 	uint64_t seqno = gm.pending_hdr.msg_seqno;
-	enum svsm_err err =
-		send_locked(&gm.pending_hdr, gm.pending_ct, &status->fw_err);
+	enum svsm_err err = send_locked(&gm.pending_hdr, gm.pending_ct, false,
+					&status->fw_err);
 
 	if (err == SVSM_E_BUSY)
 		return err;
@@ -318,9 +365,53 @@ static enum svsm_err finish_pending_locked(struct guest_msg_status *status)
 	return err;
 }
 
-enum svsm_err guest_msg_report(const uint8_t report_data[64], uint32_t vmpl,
-			       struct snp_attestation_report *out,
-			       struct guest_msg_status *status)
+/*
+ * The certificate table the host wrote, read once into certs->buf and
+ * checked: entries of 24 bytes (GUID, offset, length) up to an all-zero
+ * one, every certificate inside the pages. Its length is the end of the
+ * furthest of the entry list and the certificates (56421 certificate
+ * table; the guest verifies the certificates themselves).
+ */
+static enum svsm_err take_certs_locked(struct guest_msg_certs *certs)
+{
+	/*
+	 * TRUST: the host wrote every byte of these pages, and may change
+	 * them at any time; only the private copy is looked at.
+	 */
+	size_t cap = (size_t)gm.certs_npages * PAGE_SIZE;
+	size_t len = 0;
+
+	if (gm.certs_too_big)
+		return SVSM_E_HW;
+	shared_read(certs->buf, gm.certs, cap);
+	for (size_t off = 0;; off += CERT_ENTRY_SIZE) {
+		uint32_t c_off;
+		uint32_t c_len;
+
+		if (off + CERT_ENTRY_SIZE > cap)
+			return SVSM_E_HW; /* no terminating entry */
+		if (mem_is_zero(certs->buf + off, CERT_ENTRY_SIZE)) {
+			/* An empty table (terminator only) means none. */
+			if (off != 0 && off + CERT_ENTRY_SIZE > len)
+				len = off + CERT_ENTRY_SIZE;
+			break;
+		}
+		memcpy(&c_off, certs->buf + off + 16, sizeof(c_off));
+		memcpy(&c_len, certs->buf + off + 20, sizeof(c_len));
+		if ((uint64_t)c_off + c_len > cap)
+			return SVSM_E_HW;
+		if ((uint64_t)c_off + c_len > len)
+			len = (size_t)c_off + c_len;
+	}
+	/* Entries and certificates: whichever ends later. */
+	certs->len = len;
+	return SVSM_OK;
+}
+
+static enum svsm_err report_locked(const uint8_t report_data[64], uint32_t vmpl,
+				   struct snp_attestation_report *out,
+				   struct guest_msg_status *status,
+				   struct guest_msg_certs *certs)
 {
 	/*
 	 * TRUST: the host carries both messages and controls the shared
@@ -338,24 +429,18 @@ enum svsm_err guest_msg_report(const uint8_t report_data[64], uint32_t vmpl,
 	enum svsm_err err;
 	uint64_t seqno;
 
-	memset(out, 0, sizeof(*out));
-	memset(status, 0, sizeof(*status));
-	spin_lock(&gm.lock);
-	if (!ready_locked()) {
-		err = SVSM_E_HW;
-		goto unlock;
-	}
+	if (!ready_locked())
+		return SVSM_E_HW;
 	if (gm.pending) {
 		err = finish_pending_locked(status);
 		if (err != SVSM_OK)
-			goto unlock;
+			return err;
 	}
 	seqno = gm.next_seqno;
 	/* The answer carries seqno + 1 and the next request seqno + 2. */
 	if (seqno > UINT64_MAX - 2) {
 		disable_locked("sequence numbers exhausted", 0);
-		err = SVSM_E_HW;
-		goto unlock;
+		return SVSM_E_HW;
 	}
 
 	memset(&req, 0, sizeof(req));
@@ -372,18 +457,18 @@ enum svsm_err guest_msg_report(const uint8_t report_data[64], uint32_t vmpl,
 	crypto_wipe(&req, sizeof(req));
 	if (err != SVSM_OK) {
 		/* Nothing was shown to the host; the number is still unused. */
-		err = SVSM_E_HW;
-		goto unlock;
+		return SVSM_E_HW;
 	}
 
 	/*
 	 * From here on the host has seen seqno: complete it, keep it for the
 	 * next call (BUSY), or disable.
 	 */
-	err = send_locked(&hdr, ct, &status->fw_err);
+	gm.certs_too_big = false;
+	err = send_locked(&hdr, ct, certs != NULL, &status->fw_err);
 	if (err == SVSM_E_BUSY) {
 		keep_pending_locked(&hdr, ct);
-		goto unlock;
+		return err;
 	}
 	if (err != SVSM_OK) {
 		disable_locked(err == SVSM_E_BUSY ? "host kept answering BUSY"
@@ -410,10 +495,46 @@ enum svsm_err guest_msg_report(const uint8_t report_data[64], uint32_t vmpl,
 	}
 	memcpy(out, &gm.rsp.report, sizeof(*out));
 	err = SVSM_OK;
+	if (certs)
+		err = take_certs_locked(certs);
 wipe:
 	crypto_wipe(gm.rsp_msg, sizeof(gm.rsp_msg));
 	crypto_wipe(&gm.rsp, sizeof(gm.rsp));
-unlock:
+	return err;
+}
+
+enum svsm_err guest_msg_report(const uint8_t report_data[64], uint32_t vmpl,
+			       struct snp_attestation_report *out,
+			       struct guest_msg_status *status)
+{
+	enum svsm_err err;
+
+	memset(out, 0, sizeof(*out));
+	memset(status, 0, sizeof(*status));
+	spin_lock(&gm.lock);
+	err = report_locked(report_data, vmpl, out, status, NULL);
+	spin_unlock(&gm.lock);
+	return err;
+}
+
+enum svsm_err guest_msg_report_certs(const uint8_t report_data[64],
+				     uint32_t vmpl,
+				     struct snp_attestation_report *out,
+				     struct guest_msg_status *status,
+				     struct guest_msg_certs *certs)
+{
+	enum svsm_err err;
+
+	memset(out, 0, sizeof(*out));
+	memset(status, 0, sizeof(*status));
+	certs->len = 0;
+	if (certs->cap < (size_t)GUEST_MSG_CERTS_MAX_PAGES * PAGE_SIZE)
+		return SVSM_E_INVAL;
+	spin_lock(&gm.lock);
+	err = report_locked(report_data, vmpl, out, status,
+			    gm.certs ? certs : NULL);
+	if (err != SVSM_OK)
+		memset(out, 0, sizeof(*out));
 	spin_unlock(&gm.lock);
 	return err;
 }

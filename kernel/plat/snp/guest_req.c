@@ -32,3 +32,21 @@ enum svsm_err snp_guest_request(paddr_t req_page, paddr_t resp_page,
 		return SVSM_E_HW;
 	}
 }
+
+enum svsm_err snp_guest_request_ext(paddr_t req_page, paddr_t resp_page,
+				    paddr_t certs_page, uint32_t *npages,
+				    uint64_t *fw_err)
+{
+	/* TRUST: as snp_guest_request(); *npages was bounded by the client. */
+	enum svsm_err err = ghcb_ext_guest_request(req_page, resp_page,
+						   certs_page, npages, fw_err);
+
+	switch (err) {
+	case SVSM_OK:
+	case SVSM_E_BUSY:
+	case SVSM_E_NOMEM:
+		return err;
+	default:
+		return SVSM_E_HW;
+	}
+}

@@ -57,6 +57,16 @@
 enum svsm_err __must_check guest_msg_init(paddr_t req_page, paddr_t resp_page);
 
 /*
+ * The host's certificate table (VCEK, ASK, ARK: 56421 extended guest
+ * request) travels through pages shared with the host, as Linux's 16 KiB
+ * buffer (SEV_FW_BLOB_MAX_SIZE). guest_msg_init_certs() sets them:
+ * npages contiguous pages at pa, 1..GUEST_MSG_CERTS_MAX_PAGES, shared like
+ * the request pages. SVSM_E_INVAL otherwise.
+ */
+#define GUEST_MSG_CERTS_MAX_PAGES 4u
+enum svsm_err __must_check guest_msg_init_certs(paddr_t pa, uint32_t npages);
+
+/*
  * Installs VMPCK0 (from the secrets page) and starts at sequence number 1.
  * SVSM_E_INVAL for an all-zero key (a page whose VMPCK0 was already
  * wiped), SVSM_E_BUSY when a key was installed before: numbering restarts
@@ -89,6 +99,28 @@ enum svsm_err __must_check guest_msg_report(const uint8_t report_data[64],
 					    uint32_t vmpl,
 					    struct snp_attestation_report *out,
 					    struct guest_msg_status *status);
+
+/* The certificate table of an extended request, as the caller gets it. */
+struct guest_msg_certs {
+	uint8_t *buf; /* the caller's private buffer ... */
+	size_t cap;   /* ... of GUEST_MSG_CERTS_MAX_PAGES pages at least */
+	size_t len;   /* out: the table's length (0: the host has none) */
+};
+
+/*
+ * guest_msg_report() through the extended guest request: the host's
+ * certificate table is read once from the shared certificate pages into
+ * certs->buf, checked (24-byte entries {GUID, offset, length} ending with
+ * an all-zero entry, every certificate inside the pages) and its length
+ * put in certs->len. Without certificate pages it is guest_msg_report()
+ * with len 0. Errors as guest_msg_report(), and SVSM_E_HW for a table
+ * that is malformed or needs more than the SVSM's pages (the request is
+ * then completed through a plain resend, so no number is lost).
+ */
+enum svsm_err __must_check guest_msg_report_certs(
+	const uint8_t report_data[64], uint32_t vmpl,
+	struct snp_attestation_report *out, struct guest_msg_status *status,
+	struct guest_msg_certs *certs);
 
 /* True when a key is installed and the client has not been disabled. */
 bool guest_msg_ready(void);

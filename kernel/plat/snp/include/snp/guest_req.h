@@ -38,3 +38,15 @@
 enum svsm_err __must_check snp_guest_request(paddr_t req_page,
 					     paddr_t resp_page,
 					     uint64_t *fw_err);
+
+/*
+ * The same through the extended guest request: the host also writes its
+ * certificate table into the *npages shared pages at certs_page. Returns
+ * as snp_guest_request(), and SVSM_E_NOMEM when the pages are too few:
+ * the request was not forwarded, *npages is what the host wants.
+ */
+enum svsm_err __must_check snp_guest_request_ext(paddr_t req_page,
+						 paddr_t resp_page,
+						 paddr_t certs_page,
+						 uint32_t *npages,
+						 uint64_t *fw_err);
