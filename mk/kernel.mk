@@ -38,21 +38,24 @@ X86_INC := -Ikernel/arch/x86_64/include
 $(O)/kernel-obj/kernel/arch/x86_64/%: KERNEL_ROOM_INC := $(X86_INC)
 $(O)/kernel-obj/kernel/plat/native/%: KERNEL_ROOM_INC := $(X86_INC)
 $(O)/kernel-obj/tests/%: KERNEL_ROOM_INC := -Itests/harness $(X86_INC)
+TASK_INC := -Ikernel/task/include
+$(O)/kernel-obj/kernel/task/%: KERNEL_ROOM_INC := $(TASK_INC)
 KERNEL_LDFLAGS := -static -nostdlib --gc-sections -z noexecstack \
 	-z max-page-size=4096 --build-id=none
 
 # One line per room: arch (the SNP instructions, snp.c and ghcb.c, join
 # the image with the SNP platform), platform, drivers, the boot sequence,
-# the ground floor, memory, guest memory, lib.
+# the ground floor, memory, guest memory, tasks, lib.
 KERNEL_SRCS := \
 	$(addprefix kernel/arch/x86_64/,entry.S trap.S fault.S ap_trampoline.S \
-		ap_boot.c cpu.c io.c mm.c apic.c trap.c) \
+		ap_boot.c cpu.c io.c mm.c apic.c trap.c user.S user.c time.c) \
 	$(wildcard kernel/plat/native/*.c) \
 	kernel/drivers/uart16550.c \
 	$(filter-out kernel/core/ready.c,$(wildcard kernel/core/*.c)) \
 	$(wildcard kernel/base/*.c) \
 	$(wildcard kernel/mm/*.c) \
 	$(wildcard kernel/guestmem/*.c) \
+	$(wildcard kernel/task/*.c) \
 	$(wildcard lib/*.c)
 
 # The production image ends boot with "ready"; the test image runs tests.

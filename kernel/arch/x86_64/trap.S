@@ -76,11 +76,25 @@ trap_common:
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
+	cmpb	$0, arch_user_smap(%rip)
+	je	1f
+	clac
+1:	xorl	%r13d, %r13d		/* 1 if GS was swapped below */
+	movl	$0xc0000101, %ecx	/* IA32_GS_BASE */
+	rdmsr
+	testl	%edx, %edx
+	js	2f			/* a kernel address: the kernel's GS */
+	swapgs
+	movl	$1, %r13d
+2:	lfence
 	movq	%rsp, %rdi
 	movq	%rsp, %r12		/* the frame; restored below */
 	andq	$-16, %rsp
 	call	arch_trap
-	movq	%r12, %rsp
+	testl	%r13d, %r13d
+	jz	3f
+	swapgs
+3:	movq	%r12, %rsp
 	popq	%r15
 	popq	%r14
 	popq	%r13
