@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tasks: creating one from an executable, running it in ring 3 until it
+ * ends, and freeing it. A task has its own address space (uvm.c), a 16 KiB
+ * kernel stack where its syscalls and faults run, its FPU/SSE/AVX state
+ * and FS.base, saved around every switch, and a limit on its pages.
+ *
+ * Tasks run to completion on the CPU that calls task_run(): the SVSM takes
+ * no interrupts yet, so a task that never makes a syscall keeps that CPU
+ * until a timer exists to preempt it (docs/user-mode.md says how that is
+ * bounded today). A fault in ring 3 ends the task with one log line; the
+ * SVSM goes on.
+ */
+#define LOG_PREFIX "task: "
+#include "svsm/arch/cpu.h"
+#include "svsm/arch/time.h"
+
+#include "svsm/log.h"
+#include "svsm/mm/heap.h"
+#include "svsm/mm/pgalloc.h"
+#include "svsm/mm/vm.h"
+
+#include "lib/string.h"
+#include "task/task_int.h"
+
+static struct task *current;
+static uint32_t next_id = 1;
+static bool initialised;
+
+struct task *task_current(void)
+{
+	return current;
+}
+
+enum svsm_err task_init(void)
+{
+	if (initialised)
+		return SVSM_OK;
+	if (!arch_user_init())
+		return SVSM_E_UNSUPPORTED;
+	arch_time_init();
+	initialised = true;
+	log_info("user mode: FPU save area %zu bytes", arch_fpu_area_size());
+	return SVSM_OK;
+}
+
+enum svsm_err task_create(const void *elf, size_t size, const char *const *argv,
+			  const char *const *envp,
+			  const struct task_limits *limits, struct task **out,
+			  const char **why)
+{
+	struct task *t;
+	enum svsm_err err;
+
+	*why = "";
+	if (!initialised) {
+		*why = "user mode is not initialised";
+		return SVSM_E_INVAL;
+	}
+	t = kmalloc(sizeof(*t));
+	if (!t) {
+		*why = "out of memory";
+		return SVSM_E_NOMEM;
+	}
+	memset(t, 0, sizeof(*t));
+	t->id = next_id++;
+	t->max_pages = limits ? limits->max_pages : TASK_DEFAULT_MAX_PAGES;
+	t->fpu_alloc = kmalloc(arch_fpu_area_size() + 64);
+	t->out = kmalloc(TASK_OUTPUT_MAX);
+	err = t->fpu_alloc && t->out ? SVSM_OK : SVSM_E_NOMEM;
+	if (err == SVSM_OK) {
+		t->fpu = ptr_from_va(ALIGN_UP(va_val(va_from_ptr(t->fpu_alloc)),
+					      (uintptr_t)64));
+		memset(t->fpu, 0, arch_fpu_area_size());
+		arch_fpu_area_init(t->fpu);
+		err = pgalloc_alloc(TASK_KSTACK_ORDER, PGALLOC_ZERO,
+				    &t->kstack);
+	}
+	if (err == SVSM_OK)
+		err = uvm_init(t);
+	if (err != SVSM_OK) {
+		*why = "out of memory";
+		task_destroy(t);
+		return err;
+	}
+	err = exec_load(t, elf, size, argv, envp, why);
+	if (err != SVSM_OK) {
+		task_destroy(t);
+		return err;
+	}
+	*out = t;
+	return SVSM_OK;
+}
+
+void task_run(struct task *t, struct task_result *res)
+{
+	uintptr_t top =
+		va_val(va_from_ptr(arch_phys_to_virt(
+			pa_val(t->kstack), PAGE_SIZE << TASK_KSTACK_ORDER))) +
+		(PAGE_SIZE << TASK_KSTACK_ORDER);
+	struct user_regs *frame = ptr_from_va(top - sizeof(*frame));
+
+	CHECK(!current);
+	arch_user_regs_init(frame, t->entry, t->sp);
+	current = t;
+	arch_set_kernel_stack(top);
+	arch_load_cr3(pa_val(t->pt.root));
+	arch_set_fs_base(t->fs_base);
+	arch_fpu_restore(t->fpu);
+	(void)arch_user_run(frame, top);
+	/* Back from ring 3 for good: keep nothing of the task loaded. */
+	arch_fpu_save(t->fpu);
+	arch_set_fs_base(0);
+	arch_load_cr3(pa_val(vm_root()));
+	current = NULL;
+	*res = t->result;
+}
+
+void task_exit(struct task *t, enum task_end end, int status)
+{
+	t->result.end = end;
+	t->result.status = status;
+	arch_user_exit(status);
+}
+
+void task_user_fault(const struct user_regs *frame, uint64_t cr2)
+{
+	struct task *t = current;
+
+	CHECK(t != NULL);
+	t->result.vector = (uint32_t)frame->vector;
+	t->result.error_code = frame->error_code;
+	t->result.addr = cr2;
+	t->result.rip = frame->rip;
+	/* A task's fault is the task's problem: notice level, one line. */
+	log_notice("task %u ended by exception %llu at rip %llx (cr2 %llx, "
+		   "error %llx)",
+		   t->id, (unsigned long long)frame->vector,
+		   (unsigned long long)frame->rip, (unsigned long long)cr2,
+		   (unsigned long long)frame->error_code);
+	task_exit(t, TASK_FAULTED, 0);
+}
+
+void task_syscall_entry(struct user_regs *frame)
+{
+	struct task *t = current;
+
+	CHECK(t != NULL);
+	frame->rax = (uint64_t)syscall_dispatch(t, frame);
+	/*
+	 * SYSRET returns to RCX: never anything at or above USER_TOP (the
+	 * instruction after a SYSCALL in mapped user memory always is below
+	 * it, so this only guards against a future syscall that sets RIP).
+	 * RFLAGS: only the flags user code may hold, IF and IOPL clear.
+	 */
+	if (frame->rip >= USER_TOP) {
+		log_notice("task %u: return address %llx refused", t->id,
+			   (unsigned long long)frame->rip);
+		task_exit(t, TASK_KILLED, 0);
+	}
+	frame->rflags = (frame->rflags & 0x240cd5ull) | 0x2ull;
+}
+
+void task_output_append(struct task *t, const char *buf, size_t len)
+{
+	size_t room = TASK_OUTPUT_MAX - t->out_len;
+	size_t n = len < room ? len : room;
+
+	memcpy(t->out + t->out_len, buf, n);
+	t->out_len += n;
+}
+
+const char *task_output(const struct task *t, size_t *len)
+{
+	*len = t->out_len;
+	return t->out;
+}
+
+uint64_t task_pages(const struct task *t)
+{
+	return t->pages;
+}
+
+uint64_t task_copied_bytes(const struct task *t)
+{
+	return t->copied_bytes;
+}
+
+uint64_t task_unknown_syscalls(const struct task *t)
+{
+	return t->unknown_syscalls;
+}
+
+void task_destroy(struct task *t)
+{
+	if (!t)
+		return;
+	CHECK(current != t);
+	uvm_release(t);
+	if (pa_val(t->kstack))
+		pgalloc_free(t->kstack, TASK_KSTACK_ORDER);
+	kfree(t->fpu_alloc);
+	kfree(t->out);
+	kfree(t);
+}
