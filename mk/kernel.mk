@@ -56,12 +56,13 @@ KERNEL_SRCS := \
 	$(wildcard kernel/mm/*.c) \
 	$(wildcard kernel/guestmem/*.c) \
 	$(wildcard kernel/task/*.c) \
+	$(wildcard kernel/fs/*.c) \
 	$(wildcard lib/*.c)
 
 # The production image ends boot with "ready"; the test image runs tests.
 KERNEL_PROD_SRCS := kernel/core/ready.c
 KERNEL_TEST_SRCS := tests/harness/runner.c $(wildcard tests/svsm/*.c) \
-	kernel/arch/x86_64/test_faults.S
+	kernel/arch/x86_64/test_faults.S kernel/arch/x86_64/test_initfs.S
 
 kobj = $(patsubst %,$(O)/kernel-obj/%.o,$(1))
 KERNEL_OBJS := $(call kobj,$(KERNEL_SRCS))
@@ -117,6 +118,54 @@ $(TEST_ELF): $(KERNEL_OBJS) $(call kobj,$(KERNEL_TEST_SRCS)) $(KERNEL_LDS)
 		$(filter %.o,$^)
 
 IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) --region-size $(SVSM_SIZE)
+# The test image carries the test programs and runs them as tasks, so its
+# region is larger (docs/user-mode.md).
+SVSM_TEST_SIZE ?= 0x2000000
+$(TEST_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \
+	--region-size $(SVSM_TEST_SIZE)
+
+# User-mode test programs (user/test): Debian's gcc and glibc, `-static`
+# (and one `-static-pie`), unmodified Linux programs. Each one's output on
+# this host, with the arguments and environment the in-kernel test gives
+# it, is recorded next to it; the root file system of the test image is a
+# cpio archive of both (user/mkcpio.py), embedded in the test kernel's
+# rodata (kernel/arch/x86_64/test_initfs.S) and so measured with it.
+USER_OUT := $(O)/user
+USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -Wl,--build-id=none \
+	-ffile-prefix-map=$(CURDIR)=.
+USER_PROGS := hello memtest hostile
+USER_BINS := $(addprefix $(USER_OUT)/,$(USER_PROGS) hello-pie)
+INITFS := $(USER_OUT)/initfs.cpio
+
+$(USER_OUT)/%: user/test/%.c
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $<
+
+$(USER_OUT)/hello-pie: user/test/hello.c
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $< (static-pie)"
+	$(Q)$(CC) $(filter-out -static,$(USER_CFLAGS)) -static-pie -fPIE \
+		-o $@ $<
+
+# The host's output and exit status: the reference the test compares with.
+$(USER_OUT)/hello.expected: $(USER_OUT)/hello
+	$(Q)env -i A=1 B=two $< one two > $@.tmp 2>&1; \
+		echo "exit=$$?" >> $@.tmp; mv $@.tmp $@
+$(USER_OUT)/memtest.expected: $(USER_OUT)/memtest
+	$(Q)env -i $< > $@.tmp 2>&1; echo "exit=$$?" >> $@.tmp; mv $@.tmp $@
+
+$(INITFS): user/mkcpio.py $(USER_BINS) $(USER_OUT)/hello.expected \
+		$(USER_OUT)/memtest.expected
+	@echo "  CPIO    $@"
+	$(Q)$(PYTHON) user/mkcpio.py $@ \
+		$(foreach p,$(USER_PROGS) hello-pie,bin/$(p)=$(USER_OUT)/$(p)) \
+		expected/hello=$(USER_OUT)/hello.expected \
+		expected/memtest=$(USER_OUT)/memtest.expected
+
+$(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: $(INITFS)
+$(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: KERNEL_ASFLAGS += \
+	-DINITFS_PATH='"$(INITFS)"'
 
 $(O)/%.igvm: $(O)/%.elf $(O)/tools/csvsm-igvm
 	@echo "  IGVM    $@"

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * In-kernel tests of user mode (kernel/task): unmodified static glibc
+ * programs from the test image's root file system run as tasks, and their
+ * output and exit status must equal what the same binary printed on the
+ * Linux host at build time (expected/NAME in the archive). Hostile
+ * programs must end with an error code or a fault, and the SVSM must keep
+ * serving: every test here runs after the ones before it, and the last
+ * ones run a well-behaved program again.
+ */
+#include "svsm/cpio.h"
+#include "svsm/log.h"
+#include "svsm/mm/heap.h"
+#include "svsm/mm/pgalloc.h"
+#include "svsm/task.h"
+
+#include "lib/format.h"
+#include "lib/string.h"
+#include "test.h"
+
+extern const char test_initfs_start[], test_initfs_end[];
+
+#define OUT_MAX	    (64u << 10)
+#define KERNEL_TEXT 0xffffffff80001000ull
+
+struct run {
+	struct task_result res;
+	char *out; /* output, then "exit=N\n" when it exited */
+	size_t len;
+	uint64_t unknown;
+	uint64_t copied;
+};
+
+static bool archive_file(const char *name, struct cpio_entry *e)
+{
+	const char *why;
+	bool found;
+
+	return cpio_find(test_initfs_start,
+			 (size_t)(test_initfs_end - test_initfs_start), name, e,
+			 &found, &why) == SVSM_OK &&
+	       found;
+}
+
+/* Runs bin/NAME; false (with a reason logged) if it could not start. */
+static bool run_prog(const char *name, const char *const *argv,
+		     const char *const *envp, uint64_t max_pages, struct run *r)
+{
+	struct task_limits lim = {.max_pages = max_pages};
+	struct cpio_entry e;
+	char path[64];
+	struct task *t;
+	const char *why;
+	const char *out;
+	size_t len;
+	enum svsm_err err;
+
+	memset(r, 0, sizeof(*r));
+	if (task_init() != SVSM_OK)
+		return false;
+	fmt_snprintf(path, sizeof(path), "bin/%s", name);
+	if (!archive_file(path, &e))
+		return false;
+	err = task_create(e.data, e.size, argv, envp, &lim, &t, &why);
+	if (err != SVSM_OK) {
+		log_printf("task_create(%s): %s: %s\n", name,
+			   svsm_err_name(err), why);
+		return false;
+	}
+	task_run(t, &r->res);
+	out = task_output(t, &len);
+	r->out = kmalloc(OUT_MAX + 32);
+	if (!r->out) {
+		task_destroy(t);
+		return false;
+	}
+	memcpy(r->out, out, len);
+	r->len = len;
+	if (r->res.end == TASK_EXITED)
+		r->len += (size_t)fmt_snprintf(r->out + len, 32, "exit=%d\n",
+					       r->res.status);
+	r->unknown = task_unknown_syscalls(t);
+	r->copied = task_copied_bytes(t);
+	task_destroy(t);
+	return true;
+}
+
+static bool same_as_host(const struct run *r, const char *expected_name)
+{
+	struct cpio_entry e;
+
+	if (!archive_file(expected_name, &e))
+		return false;
+	if (e.size == r->len && memcmp(e.data, r->out, r->len) == 0)
+		return true;
+	log_printf(
+		"--- host (%zu bytes):\n%.*s--- csvsm (%zu bytes):\n%.*s---\n",
+		e.size, (int)e.size, (const char *)e.data, r->len, (int)r->len,
+		r->out);
+	return false;
+}
+
+TEST(task, hello_matches_host)
+{
+	const char *argv[] = {"/bin/hello", "one", "two", NULL};
+	const char *envp[] = {"A=1", "B=two", NULL};
+	struct run r;
+
+	ASSERT_TRUE(run_prog("hello", argv, envp, TASK_DEFAULT_MAX_PAGES, &r));
+	EXPECT_EQ(r.res.end, TASK_EXITED);
+	EXPECT_EQ(r.res.status, 7);
+	EXPECT_TRUE(same_as_host(&r, "expected/hello"));
+	/* glibc's startup calls rseq, which csvsm answers with -ENOSYS. */
+	EXPECT_GE(r.unknown, 1u);
+	kfree(r.out);
+}
+
+TEST(task, static_pie_matches_host)
+{
+	const char *argv[] = {"/bin/hello-pie", "one", "two", NULL};
+	const char *envp[] = {"A=1", "B=two", NULL};
+	struct run r;
+
+	ASSERT_TRUE(
+		run_prog("hello-pie", argv, envp, TASK_DEFAULT_MAX_PAGES, &r));
+	EXPECT_EQ(r.res.end, TASK_EXITED);
+	EXPECT_TRUE(same_as_host(&r, "expected/hello"));
+	kfree(r.out);
+}
+
+TEST(task, malloc_random_clock_match_host)
+{
+	const char *argv[] = {"/bin/memtest", NULL};
+	struct run r;
+
+	ASSERT_TRUE(
+		run_prog("memtest", argv, NULL, TASK_DEFAULT_MAX_PAGES, &r));
+	EXPECT_EQ(r.res.end, TASK_EXITED);
+	EXPECT_TRUE(same_as_host(&r, "expected/memtest"));
+	kfree(r.out);
+}
+
+/* Runs `hostile ATTACK` with the default limit. */
+static bool hostile(const char *attack, uint64_t max_pages, struct run *r)
+{
+	const char *argv[] = {"/bin/hostile", attack, NULL};
+
+	return run_prog("hostile", argv, NULL, max_pages, r);
+}
+
+static bool output_is(const struct run *r, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (r->len == n && memcmp(r->out, want, n) == 0)
+		return true;
+	log_printf("--- want:\n%s--- got:\n%.*s---\n", want, (int)r->len,
+		   r->out);
+	return false;
+}
+
+TEST(task, hostile_pointers_get_efault)
+{
+	struct run r;
+
+	ASSERT_TRUE(hostile("pointers", TASK_DEFAULT_MAX_PAGES, &r));
+	EXPECT_TRUE(output_is(&r, "write from kernel memory: -14\n"
+				  "write from non-canonical: -14\n"
+				  "write from unmapped: -14\n"
+				  "write huge length: -14\n"
+				  "write wrapping range: -14\n"
+				  "clock_gettime to kernel: -14\n"
+				  "getrandom to kernel: -14\n"
+				  "getrandom to non-canonical: -14\n"
+				  "uname to unmapped: -14\n"
+				  "getrandom to own text: -14\n"
+				  "arch_prctl fs to kernel: -1\n"
+				  "exit=0\n"));
+	kfree(r.out);
+}
+
+TEST(task, hostile_wx_refused)
+{
+	struct run r;
+
+	ASSERT_TRUE(hostile("wx", TASK_DEFAULT_MAX_PAGES, &r));
+	EXPECT_TRUE(output_is(&r, "mmap rwx: -13\n"
+				  "mmap rx: -13\n"
+				  "mprotect heap exec: -13\n"
+				  "mprotect text writable: -13\n"
+				  "mmap fixed last page exec: -13\n"
+				  "exit=0\n"));
+	kfree(r.out);
+}
+
+/* A fault ends the task with the vector and the address it touched. */
+static void expect_fault(const char *attack, uint32_t vector, bool addr_is_rip,
+			 uint64_t addr)
+{
+	struct run r;
+
+	ASSERT_TRUE(hostile(attack, TASK_DEFAULT_MAX_PAGES, &r));
+	EXPECT_EQ(r.res.end, TASK_FAULTED);
+	EXPECT_EQ(r.res.vector, vector);
+	if (addr_is_rip)
+		EXPECT_EQ(r.res.addr, r.res.rip);
+	else if (addr)
+		EXPECT_EQ(r.res.addr, addr);
+	EXPECT_EQ(r.len, 0u); /* it died before flushing stdout */
+	kfree(r.out);
+}
+
+#define PF_PRESENT (1u << 0)
+#define PF_WRITE   (1u << 1)
+#define PF_USER	   (1u << 2)
+#define PF_FETCH   (1u << 4)
+
+TEST(task, jump_into_kernel_text_faults)
+{
+	struct run r;
+
+	expect_fault("jump-kernel", 14, true, 0);
+	ASSERT_TRUE(hostile("jump-kernel", TASK_DEFAULT_MAX_PAGES, &r));
+	EXPECT_EQ(r.res.addr, KERNEL_TEXT);
+	/* A user-mode fetch of a present supervisor page. */
+	EXPECT_EQ(r.res.error_code & (PF_USER | PF_FETCH | PF_PRESENT),
+		  PF_USER | PF_FETCH | PF_PRESENT);
+	kfree(r.out);
+}
+
+TEST(task, read_kernel_memory_faults)
+{
+	expect_fault("read-kernel", 14, false, KERNEL_TEXT);
+}
+
+TEST(task, write_own_text_faults)
+{
+	struct run r;
+
+	ASSERT_TRUE(hostile("write-text", TASK_DEFAULT_MAX_PAGES, &r));
+	EXPECT_EQ(r.res.end, TASK_FAULTED);
+	EXPECT_EQ(r.res.vector, 14u);
+	EXPECT_EQ(r.res.error_code & (PF_USER | PF_WRITE | PF_PRESENT),
+		  PF_USER | PF_WRITE | PF_PRESENT);
+	kfree(r.out);
+}
+
+TEST(task, execute_stack_or_heap_faults)
+{
+	expect_fault("exec-stack", 14, true, 0);
+	expect_fault("exec-heap", 14, true, 0);
+}
+
+TEST(task, invalid_instruction_ends_task)
+{
+	expect_fault("privileged", 6, false, 0);
+}
+
+TEST(task, memory_exhaustion_is_enomem)
+{
+	struct pgalloc_stats before;
+	struct pgalloc_stats after;
+	struct run r;
+
+	(void)heap_shrink();
+	pgalloc_get_stats(&before);
+	ASSERT_TRUE(hostile("memory", 1024, &r));
+	EXPECT_EQ(r.res.end, TASK_EXITED);
+	EXPECT_EQ(r.res.status, 0);
+	EXPECT_TRUE(r.len > 0 &&
+		    memcmp(r.out, "mmap failed with 12 after ", 26) == 0);
+	EXPECT_TRUE(r.len > 28 &&
+		    memcmp(r.out + r.len - 28, "malloc returned NULL\nexit=0\n",
+			   28) == 0);
+	kfree(r.out);
+	/* Everything the task took is back with the allocator. */
+	(void)heap_shrink();
+	pgalloc_get_stats(&after);
+	EXPECT_EQ(after.free_pages, before.free_pages);
+}
+
+TEST(task, svsm_keeps_serving_after_hostile_tasks)
+{
+	const char *argv[] = {"/bin/hello", "one", "two", NULL};
+	const char *envp[] = {"A=1", "B=two", NULL};
+	struct pgalloc_stats before;
+	struct pgalloc_stats after;
+	struct run r;
+
+	(void)heap_shrink();
+	pgalloc_get_stats(&before);
+	expect_fault("exec-stack", 14, true, 0);
+	ASSERT_TRUE(run_prog("hello", argv, envp, TASK_DEFAULT_MAX_PAGES, &r));
+	EXPECT_EQ(r.res.end, TASK_EXITED);
+	EXPECT_TRUE(same_as_host(&r, "expected/hello"));
+	kfree(r.out);
+	(void)heap_shrink();
+	pgalloc_get_stats(&after);
+	EXPECT_EQ(after.free_pages, before.free_pages);
+}
