@@ -38,6 +38,8 @@ UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \
 	kernel/core/boot_params.c kernel/core/cmdline.c \
 	$(SNP_HOSTED_SRCS) \
 	$(FAKE_SRCS) $(SIM_SRCS)
+# The task loader's and the root file system's parsers.
+UNIT_SRCS += kernel/task/elf.c kernel/fs/cpio.c
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
 $(O)/unit-obj/%.c.o: %.c
@@ -61,7 +63,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CORPUS ?= .fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -Itools/libigvm -Itools/common
-FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb
+FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb elf_parse cpio
 FUZZ_TARGETS := $(patsubst %,$(O)/fuzz/%_fuzz,$(FUZZ_NAMES))
 FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/base/log.c kernel/base/lib_check.c \
 	lib/format.c
@@ -83,6 +85,11 @@ FUZZ_LIBS_protocol := -lmbedcrypto -lcrypto
 FUZZ_SRCS_ghcb := $(FUZZ_SRCS_protocol)
 FUZZ_FLAGS_ghcb := $(HOSTED_KERNEL_INC)
 FUZZ_LIBS_ghcb := $(FUZZ_LIBS_protocol)
+
+FUZZ_SRCS_elf_parse := kernel/task/elf.c $(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_elf_parse := $(HOSTED_KERNEL_INC)
+FUZZ_SRCS_cpio := kernel/fs/cpio.c $(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_cpio := $(HOSTED_KERNEL_INC)
 
 define fuzz_rule
 $(O)/fuzz/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(sort $$(FUZZ_SRCS_$(1)))

@@ -48,7 +48,8 @@ struct elf_image {
  * anything the loader will not run, with *why set to a one-line reason
  * (a static string); SVSM_E_UNSUPPORTED for a dynamically linked file.
  */
-enum svsm_err __must_check elf_parse(const void *file, size_t size,
-				     struct elf_image *out, const char **why);
+enum svsm_err __must_check elf_exec_parse(const void *file, size_t size,
+					  struct elf_image *out,
+					  const char **why);
 /* The address the image is loaded at: 0 for ET_EXEC, ELF_DYN_BASE otherwise. */
-uint64_t elf_load_bias(const struct elf_image *img);
+uint64_t elf_exec_bias(const struct elf_image *img);

@@ -150,8 +150,8 @@ static enum svsm_err collect(const uint8_t *file, size_t size,
 	return SVSM_OK;
 }
 
-enum svsm_err elf_parse(const void *file, size_t size, struct elf_image *out,
-			const char **why)
+enum svsm_err elf_exec_parse(const void *file, size_t size,
+			     struct elf_image *out, const char **why)
 {
 	struct elf64_ehdr eh;
 	struct elf_image img = {0};
@@ -192,7 +192,7 @@ enum svsm_err elf_parse(const void *file, size_t size, struct elf_image *out,
 	return SVSM_OK;
 }
 
-uint64_t elf_load_bias(const struct elf_image *img)
+uint64_t elf_exec_bias(const struct elf_image *img)
 {
 	return img->type == ET_DYN ? ELF_DYN_BASE : 0;
 }

@@ -186,11 +186,11 @@ enum svsm_err exec_load(struct task *t, const void *elf, size_t size,
 {
 	struct elf_image img;
 	uint64_t bias;
-	enum svsm_err err = elf_parse(elf, size, &img, why);
+	enum svsm_err err = elf_exec_parse(elf, size, &img, why);
 
 	if (err != SVSM_OK)
 		return err;
-	bias = elf_load_bias(&img);
+	bias = elf_exec_bias(&img);
 	err = load_segments(t, elf, &img, bias);
 	if (err == SVSM_OK)
 		err = uvm_map_anon(
