@@ -38,8 +38,6 @@ X86_INC := -Ikernel/arch/x86_64/include
 $(O)/kernel-obj/kernel/arch/x86_64/%: KERNEL_ROOM_INC := $(X86_INC)
 $(O)/kernel-obj/kernel/plat/native/%: KERNEL_ROOM_INC := $(X86_INC)
 $(O)/kernel-obj/tests/%: KERNEL_ROOM_INC := -Itests/harness $(X86_INC)
-TASK_INC := -Ikernel/task/include
-$(O)/kernel-obj/kernel/task/%: KERNEL_ROOM_INC := $(TASK_INC)
 KERNEL_LDFLAGS := -static -nostdlib --gc-sections -z noexecstack \
 	-z max-page-size=4096 --build-id=none
 

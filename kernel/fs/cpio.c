@@ -76,7 +76,7 @@ enum svsm_err cpio_next(struct cpio_iter *it, struct cpio_entry *out,
 		return SVSM_E_INVAL;
 	}
 	for (unsigned int i = 0; i < 13; i++) {
-		if (!hex8(h + 6 + 8 * i, &f[i])) {
+		if (!hex8(h + 6 + (size_t)8 * i, &f[i])) {
 			*why = "header field not hexadecimal";
 			return SVSM_E_INVAL;
 		}

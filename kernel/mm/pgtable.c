@@ -267,28 +267,54 @@ bool pgtable_lookup(const struct pgtable *pt, vaddr_t va,
 	return false;
 }
 
-/* Frees the tables below `table` (at `level`) and the 4 KiB leaves in them. */
-static void release_level(struct pgtable *pt, paddr_t table, unsigned int level,
-			  void (*free_page)(void *, paddr_t, bool), void *ctx)
+/* Frees one table page (its entries are cleared already). */
+static void release_page(struct pgtable *pt, paddr_t table,
+			 void (*free_page)(void *, paddr_t, bool), void *ctx)
+{
+	free_page(ctx, table, true);
+	pt->table_pages--;
+}
+
+/* Frees the 4 KiB leaves of a page table (level 1), then the table. */
+static void release_pt(struct pgtable *pt, paddr_t table,
+		       void (*free_page)(void *, paddr_t, bool), void *ctx)
 {
 	uint64_t *t = table_of(table);
 
 	for (unsigned int i = 0; i < ENTRIES; i++) {
-		uint64_t e = t[i];
-
-		if (!(e & PTE_P))
+		if (!(t[i] & PTE_P))
 			continue;
-		/* The lower half of a task holds 4 KiB pages only. */
-		CHECK(!(e & PTE_PS));
-		if (level == 1)
-			free_page(ctx, entry_pa(pt, e), false);
-		else
-			release_level(pt, entry_pa(pt, e), level - 1, free_page,
-				      ctx);
+		free_page(ctx, entry_pa(pt, t[i]), false);
 		t[i] = 0;
 	}
-	free_page(ctx, table, true);
-	pt->table_pages--;
+	release_page(pt, table, free_page, ctx);
+}
+
+/* Frees a PDPT's page directories and their tables, then the PDPT. */
+static void release_pdpt(struct pgtable *pt, paddr_t table,
+			 void (*free_page)(void *, paddr_t, bool), void *ctx)
+{
+	uint64_t *t = table_of(table);
+
+	for (unsigned int i = 0; i < ENTRIES; i++) {
+		uint64_t *pd;
+
+		if (!(t[i] & PTE_P))
+			continue;
+		/* The lower half of a task holds 4 KiB pages only. */
+		CHECK(!(t[i] & PTE_PS));
+		pd = table_of(entry_pa(pt, t[i]));
+		for (unsigned int j = 0; j < ENTRIES; j++) {
+			if (!(pd[j] & PTE_P))
+				continue;
+			CHECK(!(pd[j] & PTE_PS));
+			release_pt(pt, entry_pa(pt, pd[j]), free_page, ctx);
+			pd[j] = 0;
+		}
+		release_page(pt, entry_pa(pt, t[i]), free_page, ctx);
+		t[i] = 0;
+	}
+	release_page(pt, table, free_page, ctx);
 }
 
 void pgtable_release_lower(struct pgtable *pt,
@@ -301,7 +327,7 @@ void pgtable_release_lower(struct pgtable *pt,
 	for (unsigned int i = 0; i < ENTRIES / 2; i++) {
 		if (!(root[i] & PTE_P))
 			continue;
-		release_level(pt, entry_pa(pt, root[i]), 3, free_page, ctx);
+		release_pdpt(pt, entry_pa(pt, root[i]), free_page, ctx);
 		root[i] = 0;
 	}
 }

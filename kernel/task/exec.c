@@ -26,7 +26,7 @@
 #include "abi/elf.h"
 
 #include "lib/string.h"
-#include "task/task_int.h"
+#include "task_int.h"
 
 #define MAX_ARGS    32u
 #define MAX_STRINGS (16u << 10)

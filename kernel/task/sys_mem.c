@@ -18,7 +18,7 @@
  */
 #include "abi/linux.h"
 
-#include "task/task_int.h"
+#include "task_int.h"
 
 #define PROT_KNOWN (LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC)
 

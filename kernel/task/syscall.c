@@ -20,7 +20,7 @@
 #include "abi/linux.h"
 
 #include "lib/string.h"
-#include "task/task_int.h"
+#include "task_int.h"
 
 #define NR_MAX	     512u
 #define RANDOM_MAX   (32u << 20)   /* Linux caps one getrandom call */

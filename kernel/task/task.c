@@ -21,7 +21,7 @@
 #include "svsm/mm/vm.h"
 
 #include "lib/string.h"
-#include "task/task_int.h"
+#include "task_int.h"
 
 static struct task *current;
 static uint32_t next_id = 1;

@@ -23,7 +23,7 @@
 #include "abi/linux.h"
 
 #include "lib/string.h"
-#include "task/task_int.h"
+#include "task_int.h"
 
 static enum svsm_err charge(struct task *t)
 {

@@ -109,7 +109,8 @@ static uint64_t read_rtc(void)
 	y = bcd(cmos(0x09), is_bcd) + 2000;
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
 		return 0;
-	return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+	return days_from_civil(y, mo, d) * 86400 + (uint64_t)h * 3600 +
+	       (uint64_t)mi * 60 + s;
 }
 
 void arch_time_init(void)

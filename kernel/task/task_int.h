@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The task room's own interface: the task structure, the user address
- * space (uvm.c), user copies and the syscall handlers. Only kernel/task
- * includes it.
+ * space (uvm.c), user copies and the syscall handlers. Only the files
+ * beside it in kernel/task include it (from their own directory).
  */
 #pragma once
 
