@@ -131,7 +131,7 @@ $(TEST_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \
 USER_OUT := $(O)/user
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -Wl,--build-id=none \
 	-ffile-prefix-map=$(CURDIR)=.
-USER_PROGS := hello memtest hostile
+USER_PROGS := hello memtest hostile filetest
 USER_BINS := $(addprefix $(USER_OUT)/,$(USER_PROGS) hello-pie)
 INITFS := $(USER_OUT)/initfs.cpio
 
@@ -152,14 +152,20 @@ $(USER_OUT)/hello.expected: $(USER_OUT)/hello
 		echo "exit=$$?" >> $@.tmp; mv $@.tmp $@
 $(USER_OUT)/memtest.expected: $(USER_OUT)/memtest
 	$(Q)env -i $< > $@.tmp 2>&1; echo "exit=$$?" >> $@.tmp; mv $@.tmp $@
-
+# filetest works in a directory of its own: an empty one here.
+$(USER_OUT)/filetest.expected: $(USER_OUT)/filetest
+	$(Q)rm -rf $@.dir && mkdir -p $@.dir && cd $@.dir && \
+		env -i $(abspath $<) > $(abspath $@).tmp 2>&1; \
+		echo "exit=$$?" >> $(abspath $@).tmp; rm -rf $(abspath $@).dir; \
+		mv $(abspath $@).tmp $(abspath $@)
 $(INITFS): user/mkcpio.py $(USER_BINS) $(USER_OUT)/hello.expected \
-		$(USER_OUT)/memtest.expected
+		$(USER_OUT)/memtest.expected $(USER_OUT)/filetest.expected
 	@echo "  CPIO    $@"
 	$(Q)$(PYTHON) user/mkcpio.py $@ \
 		$(foreach p,$(USER_PROGS) hello-pie,bin/$(p)=$(USER_OUT)/$(p)) \
 		expected/hello=$(USER_OUT)/hello.expected \
-		expected/memtest=$(USER_OUT)/memtest.expected
+		expected/memtest=$(USER_OUT)/memtest.expected \
+		expected/filetest=$(USER_OUT)/filetest.expected
 
 $(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: $(INITFS)
 $(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: KERNEL_ASFLAGS += \

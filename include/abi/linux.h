@@ -164,3 +164,59 @@ static_assert(sizeof(struct linux_stat) == 144, "x86-64 struct stat");
 #define LINUX_S_IFCHR	    0020000
 #define LINUX_AT_FDCWD	    (-100)
 #define LINUX_AT_EMPTY_PATH 0x1000
+
+/* More errno values (errno-base.h, errno.h). */
+#define LINUX_EEXIST	17
+#define LINUX_ENOTDIR	20
+#define LINUX_EISDIR	21
+#define LINUX_EMFILE	24
+#define LINUX_EFBIG	27
+#define LINUX_ENOSPC	28
+#define LINUX_ESPIPE	29
+#define LINUX_EBUSY	16
+#define LINUX_ENOTEMPTY 39
+
+/* open flags (include/uapi/asm-generic/fcntl.h). */
+#define LINUX_O_ACCMODE	       03
+#define LINUX_O_RDONLY	       00
+#define LINUX_O_WRONLY	       01
+#define LINUX_O_RDWR	       02
+#define LINUX_O_CREAT	       0100
+#define LINUX_O_EXCL	       0200
+#define LINUX_O_TRUNC	       01000
+#define LINUX_O_APPEND	       02000
+#define LINUX_O_DIRECTORY      0200000
+#define LINUX_O_CLOEXEC	       02000000
+#define LINUX_SEEK_SET	       0
+#define LINUX_SEEK_CUR	       1
+#define LINUX_SEEK_END	       2
+#define LINUX_AT_REMOVEDIR     0x200
+#define LINUX_S_IFREG	       0100000
+#define LINUX_S_IFDIR	       0040000
+#define LINUX_DT_DIR	       4
+#define LINUX_DT_REG	       8
+#define LINUX_F_OK	       0
+#define LINUX_RENAME_NOREPLACE 1
+
+/* More syscall numbers (syscall_64.tbl). */
+#define NR_pread64    17
+#define NR_pwrite64   18
+#define NR_readv      19
+#define NR_open	      2
+#define NR_stat	      4
+#define NR_lstat      6
+#define NR_fsync      74
+#define NR_fdatasync  75
+#define NR_truncate   76
+#define NR_ftruncate  77
+#define NR_rename     82
+#define NR_mkdir      83
+#define NR_rmdir      84
+#define NR_unlink     87
+#define NR_getdents64 217
+#define NR_mkdirat    258
+#define NR_unlinkat   263
+#define NR_renameat   264
+#define NR_renameat2  316
+#define NR_getcwd     79
+#define NR_chdir      80

@@ -19,8 +19,10 @@ struct task;
 /* What a task may use. */
 struct task_limits {
 	uint64_t max_pages; /* user pages and page-table pages together */
+	uint32_t max_fds;   /* open descriptors, 3..256 */
 };
 #define TASK_DEFAULT_MAX_PAGES 2048u /* 8 MiB */
+#define TASK_DEFAULT_MAX_FDS   64u
 
 enum task_end {
 	TASK_EXITED,  /* exit or exit_group: `status` is its code (0..255) */

@@ -28,82 +28,6 @@
 
 static uint64_t unknown_logged[NR_MAX / 64];
 
-static long sys_write(struct task *t, uint64_t fd, uint64_t buf, uint64_t len)
-{
-	size_t room;
-	size_t n;
-	int err;
-
-	if (fd != 1 && fd != 2)
-		return -LINUX_EBADF;
-	if (len > MAX_RW_COUNT)
-		len = MAX_RW_COUNT;
-	if (!uvm_range_ok(buf, len))
-		return -LINUX_EFAULT;
-	/*
-	 * The bytes move once, from the task's buffer into its output
-	 * buffer. What does not fit is accepted and dropped (the console is
-	 * not a place to store unbounded output).
-	 */
-	room = TASK_OUTPUT_MAX - t->out_len;
-	n = len < room ? len : room;
-	err = copy_from_user(t, t->out + t->out_len, buf, n);
-	if (err)
-		return err;
-	t->out_len += n;
-	return (long)len;
-}
-
-static long sys_writev(struct task *t, uint64_t fd, uint64_t iov,
-		       uint64_t iovcnt)
-{
-	long total = 0;
-
-	if (fd != 1 && fd != 2)
-		return -LINUX_EBADF;
-	if (iovcnt > LINUX_UIO_MAXIOV)
-		return -LINUX_EINVAL;
-	for (uint64_t i = 0; i < iovcnt; i++) {
-		struct linux_iovec v;
-		int err = copy_from_user(t, &v, iov + i * sizeof(v), sizeof(v));
-		long r;
-
-		if (err)
-			return total ? total : err;
-		if (v.iov_len > MAX_RW_COUNT - (uint64_t)total)
-			return total ? total : -LINUX_EINVAL;
-		r = sys_write(t, fd, v.iov_base, v.iov_len);
-		if (r < 0)
-			return total ? total : r;
-		total += r;
-	}
-	return total;
-}
-
-static long sys_newfstatat(struct task *t, uint64_t dirfd, uint64_t path,
-			   uint64_t statbuf, uint64_t flags)
-{
-	struct linux_stat st = {0};
-	char p[2];
-	int err;
-
-	err = copy_string_from_user(t, p, path, sizeof(p));
-	if (err)
-		return err == -LINUX_ENAMETOOLONG ? -LINUX_ENOENT : err;
-	if (p[0] != '\0')
-		return -LINUX_ENOENT; /* no file system yet */
-	if (!(flags & LINUX_AT_EMPTY_PATH))
-		return -LINUX_ENOENT;
-	if (dirfd > 2)
-		return -LINUX_EBADF;
-	/* The standard streams are pipes to the SVSM's console. */
-	st.st_mode = LINUX_S_IFIFO | 0600;
-	st.st_nlink = 1;
-	st.st_blksize = 4096;
-	st.st_ino = dirfd + 1;
-	return copy_to_user(t, statbuf, &st, sizeof(st));
-}
-
 static long sys_arch_prctl(struct task *t, uint64_t code, uint64_t addr)
 {
 	switch (code) {
@@ -258,21 +182,13 @@ long syscall_dispatch(struct task *t, struct user_regs *r)
 	uint64_t a4 = r->r8;
 	uint64_t a5 = r->r9;
 
+	const uint64_t a[6] = {a0, a1, a2, a3, a4, a5};
+	bool handled;
+	long ret = sys_file(t, r->rax, a, &handled);
+
+	if (handled)
+		return ret;
 	switch (r->rax) {
-	case NR_read:
-		return a0 == 0 ? 0 : -LINUX_EBADF; /* stdin is empty */
-	case NR_write:
-		return sys_write(t, a0, a1, a2);
-	case NR_writev:
-		return sys_writev(t, a0, a1, a2);
-	case NR_fstat:
-		return sys_newfstatat(t, a0, 0, a1, LINUX_AT_EMPTY_PATH);
-	case NR_newfstatat:
-		return sys_newfstatat(t, a0, a1, a2, a3);
-	case NR_ioctl:
-		return a0 <= 2 ? -LINUX_ENOTTY : -LINUX_EBADF;
-	case NR_close:
-		return a0 <= 2 ? 0 : -LINUX_EBADF;
 	case NR_brk:
 		return sys_brk(t, a0);
 	case NR_mmap:
@@ -299,10 +215,6 @@ long syscall_dispatch(struct task *t, struct user_regs *r)
 		return sys_uname(t, a0);
 	case NR_futex:
 		return sys_futex(t, a0, a1);
-	case NR_readlink:
-	case NR_access:
-	case NR_openat:
-		return -LINUX_ENOENT; /* no file system yet */
 	case NR_getpid:
 	case NR_gettid:
 		return t->id;

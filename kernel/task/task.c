@@ -39,6 +39,8 @@ enum svsm_err task_init(void)
 	if (!arch_user_init())
 		return SVSM_E_UNSUPPORTED;
 	arch_time_init();
+	if (fs_init(TASK_FS_MAX_PAGES))
+		return SVSM_E_NOMEM;
 	initialised = true;
 	log_info("user mode: FPU save area %zu bytes", arch_fpu_area_size());
 	return SVSM_OK;
@@ -65,6 +67,9 @@ enum svsm_err task_create(const void *elf, size_t size, const char *const *argv,
 	memset(t, 0, sizeof(*t));
 	t->id = next_id++;
 	t->max_pages = limits ? limits->max_pages : TASK_DEFAULT_MAX_PAGES;
+	t->max_fds = limits ? limits->max_fds : TASK_DEFAULT_MAX_FDS;
+	if (t->max_fds < 3 || t->max_fds > TASK_FD_SLOTS)
+		t->max_fds = TASK_DEFAULT_MAX_FDS;
 	t->fpu_alloc = kmalloc(arch_fpu_area_size() + 64);
 	t->out = kmalloc(TASK_OUTPUT_MAX);
 	err = t->fpu_alloc && t->out ? SVSM_OK : SVSM_E_NOMEM;
@@ -78,6 +83,8 @@ enum svsm_err task_create(const void *elf, size_t size, const char *const *argv,
 	}
 	if (err == SVSM_OK)
 		err = uvm_init(t);
+	if (err == SVSM_OK)
+		err = files_init(t);
 	if (err != SVSM_OK) {
 		*why = "out of memory";
 		task_destroy(t);
@@ -196,6 +203,7 @@ void task_destroy(struct task *t)
 	if (!t)
 		return;
 	CHECK(current != t);
+	files_release(t);
 	uvm_release(t);
 	if (pa_val(t->kstack))
 		pgalloc_free(t->kstack, TASK_KSTACK_ORDER);

@@ -13,6 +13,7 @@
 #include "svsm/arch/user.h"
 
 #include "svsm/err.h"
+#include "svsm/fs.h"
 #include "svsm/mm/pgtable.h"
 #include "svsm/task.h"
 
@@ -23,6 +24,16 @@
 #define UVM_BRK_MAX	  (256ull << 20)
 #define TASK_KSTACK_ORDER 2u /* 16 KiB */
 #define TASK_OUTPUT_MAX	  (64u << 10)
+#define TASK_FD_SLOTS	  256u	/* the most max_fds can be */
+#define TASK_FS_MAX_PAGES 2048u /* file data of all tasks: 8 MiB */
+
+/* An open file: a file-system node, or the console (fds 0-2 at start). */
+struct task_file {
+	struct fs_node *node; /* NULL for the console */
+	uint64_t pos;
+	uint32_t flags; /* O_ACCMODE, O_APPEND */
+	bool cloexec;
+};
 
 struct task {
 	uint32_t id;
@@ -41,6 +52,8 @@ struct task {
 	size_t out_len;
 	uint64_t unknown_syscalls;
 	uint64_t copied_bytes; /* bytes moved by user copies (tests) */
+	uint32_t max_fds;
+	struct task_file *files[TASK_FD_SLOTS];
 };
 
 /* uvm.c: the task's page tables and pages. */
@@ -77,6 +90,10 @@ enum svsm_err __must_check exec_load(struct task *t, const void *elf,
 
 /* syscall.c */
 long syscall_dispatch(struct task *t, struct user_regs *r);
+/* sys_file.c: descriptors and the file syscalls. */
+enum svsm_err __must_check files_init(struct task *t);
+void files_release(struct task *t);
+long sys_file(struct task *t, uint64_t nr, const uint64_t a[6], bool *handled);
 /* sys_mem.c */
 long sys_brk(struct task *t, uint64_t addr);
 long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot,
