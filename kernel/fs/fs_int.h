@@ -46,9 +46,9 @@ struct fs_node *ramfs_dir_find(const struct fs_node *dir, const char *name,
 /*
  * Linking in two steps, so that a rename can check and allocate first and
  * then change the tree in steps that cannot fail: prepare reserves room
- * in `dir` and copies the name; link adds the entry with that copy.
+ * in `dir` and copies the name; link adds the entry and takes the copy.
  */
 int ramfs_dir_prepare(struct fs_node *dir, const char *name, size_t len,
 		      char **copy);
-void ramfs_dir_link(struct fs_node *dir, char *copy, struct fs_node *n);
+void ramfs_dir_link(struct fs_node *dir, char **copy, struct fs_node *n);
 void ramfs_dir_remove(struct fs_node *dir, uint32_t index);

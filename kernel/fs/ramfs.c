@@ -276,10 +276,11 @@ int ramfs_dir_prepare(struct fs_node *dir, const char *name, size_t len,
 	return 0;
 }
 
-void ramfs_dir_link(struct fs_node *dir, char *copy, struct fs_node *n)
+void ramfs_dir_link(struct fs_node *dir, char **copy, struct fs_node *n)
 {
 	CHECK(dir->ent_count < dir->ent_cap);
-	dir->ents[dir->ent_count++] = (struct fs_dirent){copy, n};
+	dir->ents[dir->ent_count++] = (struct fs_dirent){*copy, n};
+	*copy = NULL; /* the entry owns it now */
 	n->nlink++;
 	if (n->type == FS_DIR) {
 		n->parent = dir;

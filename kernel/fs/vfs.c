@@ -168,7 +168,7 @@ int fs_open(struct fs_node *at, const char *path, bool create, bool excl,
 		ramfs_node_maybe_free(n);
 		return err;
 	}
-	ramfs_dir_link(w.dir, copy, n);
+	ramfs_dir_link(w.dir, &copy, n);
 	fs_get(n);
 	*out = n;
 	return 0;
@@ -193,7 +193,7 @@ int fs_mkdir(struct fs_node *at, const char *path)
 		ramfs_node_maybe_free(n);
 		return err;
 	}
-	ramfs_dir_link(w.dir, copy, n);
+	ramfs_dir_link(w.dir, &copy, n);
 	return 0;
 }
 
@@ -280,7 +280,7 @@ int fs_rename(struct fs_node *old_at, const char *old_path,
 		ramfs_dir_remove(nw.dir, index);
 		ramfs_node_maybe_free(t);
 	}
-	ramfs_dir_link(nw.dir, copy, n);
+	ramfs_dir_link(nw.dir, &copy, n);
 	CHECK(ramfs_dir_find(ow.dir, ow.last, ow.len, &index) == n);
 	ramfs_dir_remove(ow.dir, index);
 	if (n->type == FS_DIR)

@@ -222,11 +222,11 @@ long syscall_dispatch(struct task *t, struct user_regs *r)
 	case NR_geteuid:
 	case NR_getgid:
 	case NR_getegid:
-		return 0;
 	case NR_sched_yield:
 	case NR_rt_sigaction:
 	case NR_rt_sigprocmask:
-		return 0; /* no signals are ever delivered */
+		/* Every task is uid 0; no signal is ever delivered. */
+		return 0;
 	case NR_tgkill:
 		/* abort(): SIGABRT to itself ends the task like a signal. */
 		if (a0 == t->id && a1 == t->id && a2 == LINUX_SIGABRT)
