@@ -347,3 +347,22 @@ TEST(task, file_system_full_is_enospc)
 				  "exit=0\n"));
 	kfree(r.out);
 }
+
+TEST(task, openssl_sha256_aes_gcm_match_host)
+{
+	const char *argv[] = {"/bin/cryptotest", NULL};
+	struct run r;
+
+	ASSERT_TRUE(
+		run_prog("cryptotest", argv, NULL, TASK_DEFAULT_MAX_PAGES, &r));
+	EXPECT_EQ(r.res.end, TASK_EXITED);
+	EXPECT_TRUE(same_as_host(&r, "expected/cryptotest"));
+	/* FIPS 180-2, B.1: SHA-256("abc"), independent of the host. */
+	EXPECT_TRUE(
+		r.len > 11 + 78 &&
+		memcmp(r.out + 11,
+		       "sha256(abc): ba7816bf8f01cfea414140de5dae2223b00361a3"
+		       "96177a9cb410ff61f20015ad\n",
+		       78) == 0);
+	kfree(r.out);
+}
