@@ -20,14 +20,17 @@ struct task;
 struct task_limits {
 	uint64_t max_pages; /* user pages and page-table pages together */
 	uint32_t max_fds;   /* open descriptors, 3..256 */
+	uint32_t time_ms;   /* running time before the tick ends it */
 };
 #define TASK_DEFAULT_MAX_PAGES 2048u /* 8 MiB */
 #define TASK_DEFAULT_MAX_FDS   64u
+#define TASK_DEFAULT_TIME_MS   30000u
 
 enum task_end {
-	TASK_EXITED,  /* exit or exit_group: `status` is its code (0..255) */
-	TASK_FAULTED, /* a CPU exception in ring 3 ended it */
-	TASK_KILLED,  /* the SVSM ended it (an impossible return address) */
+	TASK_EXITED,	/* exit or exit_group: `status` is its code (0..255) */
+	TASK_FAULTED,	/* a CPU exception in ring 3 ended it */
+	TASK_KILLED,	/* the SVSM ended it (an impossible return address) */
+	TASK_TIMED_OUT, /* it ran longer than its time limit */
 };
 
 struct task_result {

@@ -5,11 +5,11 @@
  * kernel stack where its syscalls and faults run, its FPU/SSE/AVX state
  * and FS.base, saved around every switch, and a limit on its pages.
  *
- * Tasks run to completion on the CPU that calls task_run(): the SVSM takes
- * no interrupts yet, so a task that never makes a syscall keeps that CPU
- * until a timer exists to preempt it (docs/user-mode.md says how that is
- * bounded today). A fault in ring 3 ends the task with one log line; the
- * SVSM goes on.
+ * Tasks run to completion on the CPU that calls task_run(). A tick every
+ * 10 ms (the local APIC timer) interrupts ring 3, and a task that has run
+ * longer than its time limit is ended there, so a task that never makes a
+ * syscall cannot keep the CPU. A fault in ring 3 ends the task with one
+ * log line; the SVSM goes on.
  */
 #define LOG_PREFIX "task: "
 #include "svsm/arch/cpu.h"
@@ -26,6 +26,7 @@
 static struct task *current;
 static uint32_t next_id = 1;
 static bool initialised;
+static bool have_tick;
 
 struct task *task_current(void)
 {
@@ -41,6 +42,10 @@ enum svsm_err task_init(void)
 	arch_time_init();
 	if (fs_init(TASK_FS_MAX_PAGES))
 		return SVSM_E_NOMEM;
+	have_tick = arch_user_timer_init(
+		vm_map_mmio(pa_init(arch_apic_base()), PAGE_SIZE));
+	if (!have_tick)
+		log_warn("no preemption tick: a task's time is not limited");
 	initialised = true;
 	log_info("user mode: FPU save area %zu bytes", arch_fpu_area_size());
 	return SVSM_OK;
@@ -68,6 +73,10 @@ enum svsm_err task_create(const void *elf, size_t size, const char *const *argv,
 	t->id = next_id++;
 	t->max_pages = limits ? limits->max_pages : TASK_DEFAULT_MAX_PAGES;
 	t->max_fds = limits ? limits->max_fds : TASK_DEFAULT_MAX_FDS;
+	t->time_ns =
+		(uint64_t)(limits && limits->time_ms ? limits->time_ms
+						     : TASK_DEFAULT_TIME_MS) *
+		1000000ull;
 	if (t->max_fds < 3 || t->max_fds > TASK_FD_SLOTS)
 		t->max_fds = TASK_DEFAULT_MAX_FDS;
 	t->fpu_alloc = kmalloc(arch_fpu_area_size() + 64);
@@ -114,7 +123,12 @@ void task_run(struct task *t, struct task_result *res)
 	arch_load_cr3(pa_val(t->pt.root));
 	arch_set_fs_base(t->fs_base);
 	arch_fpu_restore(t->fpu);
+	t->start_ns = arch_time_ns();
+	if (have_tick)
+		arch_user_timer_start(TASK_TICK_MS);
 	(void)arch_user_run(frame, top);
+	if (have_tick)
+		arch_user_timer_stop();
 	/* Back from ring 3 for good: keep nothing of the task loaded. */
 	arch_fpu_save(t->fpu);
 	arch_set_fs_base(0);
@@ -148,6 +162,20 @@ void task_user_fault(const struct user_regs *frame, uint64_t cr2)
 	task_exit(t, TASK_FAULTED, 0);
 }
 
+void task_timer_tick(const struct user_regs *frame)
+{
+	struct task *t = current;
+
+	CHECK(t != NULL);
+	if (arch_time_ns() - t->start_ns < t->time_ns)
+		return;
+	log_notice("task %u ended: over its %llu ms time limit (rip %llx)",
+		   t->id, (unsigned long long)(t->time_ns / 1000000ull),
+		   (unsigned long long)frame->rip);
+	t->result.rip = frame->rip;
+	task_exit(t, TASK_TIMED_OUT, 0);
+}
+
 void task_syscall_entry(struct user_regs *frame)
 {
 	struct task *t = current;
@@ -158,14 +186,14 @@ void task_syscall_entry(struct user_regs *frame)
 	 * SYSRET returns to RCX: never anything at or above USER_TOP (the
 	 * instruction after a SYSCALL in mapped user memory always is below
 	 * it, so this only guards against a future syscall that sets RIP).
-	 * RFLAGS: only the flags user code may hold, IF and IOPL clear.
+	 * RFLAGS: only the flags user code may hold, IF set, IOPL 0.
 	 */
 	if (frame->rip >= USER_TOP) {
 		log_notice("task %u: return address %llx refused", t->id,
 			   (unsigned long long)frame->rip);
 		task_exit(t, TASK_KILLED, 0);
 	}
-	frame->rflags = (frame->rflags & 0x240cd5ull) | 0x2ull;
+	frame->rflags = (frame->rflags & 0x240cd5ull) | 0x202ull;
 }
 
 void task_output_append(struct task *t, const char *buf, size_t len)

@@ -26,6 +26,7 @@
 #define TASK_OUTPUT_MAX	  (64u << 10)
 #define TASK_FD_SLOTS	  256u	/* the most max_fds can be */
 #define TASK_FS_MAX_PAGES 2048u /* file data of all tasks: 8 MiB */
+#define TASK_TICK_MS	  10u
 
 /* An open file: a file-system node, or the console (fds 0-2 at start). */
 struct task_file {
@@ -53,6 +54,8 @@ struct task {
 	uint64_t unknown_syscalls;
 	uint64_t copied_bytes; /* bytes moved by user copies (tests) */
 	uint32_t max_fds;
+	uint64_t time_ns;  /* the limit */
+	uint64_t start_ns; /* when task_run() entered ring 3 */
 	struct task_file *files[TASK_FD_SLOTS];
 };
 

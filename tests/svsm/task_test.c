@@ -8,6 +8,8 @@
  * serving: every test here runs after the ones before it, and the last
  * ones run a well-behaved program again.
  */
+#include "svsm/arch/time.h"
+
 #include "svsm/cpio.h"
 #include "svsm/log.h"
 #include "svsm/mm/heap.h"
@@ -43,10 +45,10 @@ static bool archive_file(const char *name, struct cpio_entry *e)
 }
 
 /* Runs bin/NAME; false (with a reason logged) if it could not start. */
-static bool run_prog(const char *name, const char *const *argv,
-		     const char *const *envp, uint64_t max_pages, struct run *r)
+static bool run_limited(const char *name, const char *const *argv,
+			const char *const *envp, struct task_limits lim,
+			struct run *r)
 {
-	struct task_limits lim = {.max_pages = max_pages};
 	struct cpio_entry e;
 	char path[64];
 	struct task *t;
@@ -83,6 +85,14 @@ static bool run_prog(const char *name, const char *const *argv,
 	r->copied = task_copied_bytes(t);
 	task_destroy(t);
 	return true;
+}
+
+static bool run_prog(const char *name, const char *const *argv,
+		     const char *const *envp, uint64_t max_pages, struct run *r)
+{
+	struct task_limits lim = {.max_pages = max_pages};
+
+	return run_limited(name, argv, envp, lim, r);
 }
 
 static bool same_as_host(const struct run *r, const char *expected_name)
@@ -364,5 +374,25 @@ TEST(task, openssl_sha256_aes_gcm_match_host)
 		       "sha256(abc): ba7816bf8f01cfea414140de5dae2223b00361a3"
 		       "96177a9cb410ff61f20015ad\n",
 		       78) == 0);
+	kfree(r.out);
+}
+
+TEST(task, task_that_never_yields_is_ended_by_the_tick)
+{
+	const char *argv[] = {"/bin/hostile", "spin", NULL};
+	struct task_limits lim = {.max_pages = TASK_DEFAULT_MAX_PAGES,
+				  .time_ms = 300};
+	uint64_t t0;
+	struct run r;
+
+	ASSERT_EQ(task_init(), SVSM_OK); /* starts the clock */
+	t0 = arch_time_ns();
+	ASSERT_TRUE(run_limited("hostile", argv, NULL, lim, &r));
+	EXPECT_EQ(r.res.end, TASK_TIMED_OUT);
+	/* Ended after its 300 ms, within a few ticks of it. */
+	EXPECT_GE(arch_time_ns() - t0, 300000000ull);
+	EXPECT_LT(arch_time_ns() - t0, 5000000000ull);
+	/* Where it was spinning: inside its own text. */
+	EXPECT_TRUE(r.res.rip >= 0x400000 && r.res.rip < 0x500000);
 	kfree(r.out);
 }

@@ -146,6 +146,13 @@ int main(int argc, char **argv)
 			((void (*)(void))(uintptr_t)h)();
 		}
 	}
+	if (!strcmp(what, "spin")) {
+		/* Never a syscall again: only the tick can end this. */
+		volatile unsigned long n = 0;
+
+		for (;;)
+			n++;
+	}
 	if (!strcmp(what, "privileged")) {
 		/* An invalid instruction (UD2): #UD in ring 3. */
 		__builtin_trap();

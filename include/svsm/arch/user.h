@@ -34,6 +34,9 @@ struct user_regs {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 #define ARCH_VECTOR_SYSCALL 256u
+/* Interrupt vectors: the preemption timer, the APIC's spurious vector. */
+#define ARCH_VECTOR_TIMER    32u
+#define ARCH_VECTOR_SPURIOUS 255u
 
 /*
  * Turns on what user mode needs on this CPU, once: SYSCALL/SYSRET (EFER.SCE,
@@ -71,12 +74,25 @@ long arch_user_run(struct user_regs *frame, uintptr_t kstack_top);
 __noreturn void arch_user_exit(long code);
 
 /*
+ * The preemption tick (the local APIC timer, whose registers `apic` maps;
+ * native platform). Tasks run with interrupts on; the tick interrupts
+ * only ring 3 (the SVSM runs with interrupts off) and calls
+ * task_timer_tick(), which may end the task. False when the timer cannot
+ * be calibrated.
+ */
+bool __must_check arch_user_timer_init(void *apic);
+void arch_user_timer_start(uint32_t period_ms);
+void arch_user_timer_stop(void);
+void arch_apic_eoi(void);
+
+/*
  * Implemented by kernel/task: the C side of SYSCALL (the frame is updated
  * in place: RAX is the result) and of a fault taken in ring 3 (which ends
  * the task).
  */
 void task_syscall_entry(struct user_regs *frame);
 __noreturn void task_user_fault(const struct user_regs *frame, uint64_t cr2);
+void task_timer_tick(const struct user_regs *frame);
 
 /*
  * Copies between kernel memory and user memory [uaddr, uaddr + len) with

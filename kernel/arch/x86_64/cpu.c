@@ -75,6 +75,20 @@ struct cpu_tables {
 static struct cpu_tables cpu_tables[CFG_MAX_CPUS];
 static struct idt_gate idt[256] __aligned(16);
 extern const uint64_t trap_stub_table[32];
+extern const char trap_stub_timer[], trap_stub_spurious[];
+
+/* An interrupt gate, DPL 0 (so ring 3 cannot raise it with INT n). */
+static struct idt_gate gate(uint64_t off, uint8_t ist)
+{
+	return (struct idt_gate){
+		.offset_low = (uint16_t)off,
+		.selector = KERNEL_CS,
+		.ist = ist,
+		.type_attr = 0x8e, /* present, DPL0, interrupt gate */
+		.offset_mid = (uint16_t)(off >> 16),
+		.offset_high = (uint32_t)(off >> 32),
+	};
+}
 
 static void idt_build_once(void)
 {
@@ -92,15 +106,10 @@ static void idt_build_once(void)
 			ist = IST_NMI + 1;
 		else if (v == 18)
 			ist = IST_MACHINE_CHECK + 1;
-		idt[v] = (struct idt_gate){
-			.offset_low = (uint16_t)off,
-			.selector = KERNEL_CS,
-			.ist = ist,
-			.type_attr = 0x8e, /* present, DPL0, interrupt gate */
-			.offset_mid = (uint16_t)(off >> 16),
-			.offset_high = (uint32_t)(off >> 32),
-		};
+		idt[v] = gate(off, ist);
 	}
+	idt[ARCH_VECTOR_TIMER] = gate((uintptr_t)trap_stub_timer, 0);
+	idt[ARCH_VECTOR_SPURIOUS] = gate((uintptr_t)trap_stub_spurious, 0);
 	built = true;
 }
 

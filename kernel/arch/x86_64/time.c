@@ -127,6 +127,8 @@ uint64_t arch_time_ns(void)
 	uint64_t t = rdtsc();
 	uint64_t d = t > tsc_start ? t - tsc_start : 0;
 
+	if (!tsc_hz)
+		return 0; /* before arch_time_init() */
 	/* Split to avoid overflow: whole seconds, then the remainder. */
 	return (d / tsc_hz) * 1000000000ull +
 	       (d % tsc_hz) * 1000000000ull / tsc_hz;

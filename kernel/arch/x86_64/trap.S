@@ -59,6 +59,9 @@ TRAP_NOERR 28
 TRAP_ERR 29
 TRAP_ERR 30
 TRAP_NOERR 31
+/* Interrupts: the preemption timer and the APIC's spurious vector. */
+TRAP_NOERR 32
+TRAP_NOERR 255
 
 trap_common:
 	pushq	%rax
@@ -120,3 +123,6 @@ trap_stub_table:
 	.irp vec, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.quad	trap_stub_\vec
 	.endr
+	.globl trap_stub_timer, trap_stub_spurious
+	.set trap_stub_timer, trap_stub_32
+	.set trap_stub_spurious, trap_stub_255

@@ -165,13 +165,23 @@ static bool recover_probe(struct trap_frame *f)
 
 void arch_trap(struct trap_frame *f)
 {
-	const char *name = f->vector < 32 ? vector_names[f->vector] : "?";
-	uint32_t cpu = arch_apic_id();
+	const char *name;
+	uint32_t cpu;
 
+	if (f->vector == ARCH_VECTOR_SPURIOUS)
+		return; /* no EOI for a spurious interrupt (SDM 10.9) */
+	if (f->vector == ARCH_VECTOR_TIMER) {
+		arch_apic_eoi();
+		if (f->cs & 3)
+			task_timer_tick(f); /* may end the task */
+		return;
+	}
 	if (f->cs & 3)
 		task_user_fault(f, read_cr2());
 	if (fixup(f) || recover_probe(f))
 		return;
+	name = f->vector < 32 ? vector_names[f->vector] : "?";
+	cpu = arch_apic_id();
 
 	log_printf("\n*** CPU exception %s (vector %llu) on APIC ID %u\n", name,
 		   (unsigned long long)f->vector, cpu);

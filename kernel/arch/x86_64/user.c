@@ -18,12 +18,16 @@
  * far as the CPU supports them (Intel SDM Vol. 1, 13.3; AMD APM Vol. 2,
  * 11.5). Without XSAVE, FXSAVE's 512-byte area is used.
  *
- * Tasks run with IF = 0: the SVSM takes no interrupts yet, and a task
- * cannot change IF (IOPL 0).
+ * Tasks run with IF = 1 so that the preemption tick (apic.c) can end a
+ * task that never makes a syscall; a task cannot change IF (IOPL 0). The
+ * SVSM itself runs with IF = 0 (SFMASK clears it on SYSCALL, interrupt
+ * gates on delivery). The legacy 8259 PICs are masked, so the only
+ * interrupt is the local APIC timer.
  */
 #include "svsm/arch/user.h"
 
 #include "svsm/arch/cpu.h"
+#include "svsm/arch/io.h"
 
 #include "lib/string.h"
 #include "x86/layout.h"
@@ -43,7 +47,7 @@
 #define XCR0_X87	   (1ull << 0)
 #define XCR0_SSE	   (1ull << 1)
 #define XCR0_AVX	   (1ull << 2)
-#define RFLAGS_FIXED	   0x2ull
+#define RFLAGS_USER	   0x202ull /* IF and the fixed bit 1 */
 
 extern const char arch_syscall_entry[];
 extern const char arch_syscall_compat_entry[];
@@ -151,6 +155,9 @@ bool arch_user_init(void)
 	wrmsr(MSR_SFMASK, SFMASK_VALUE);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	/* Mask both 8259s (OCW1): no legacy IRQ may reach ring 3. */
+	arch_outb(0x21, 0xff);
+	arch_outb(0xa1, 0xff);
 	return true;
 }
 
@@ -248,5 +255,5 @@ void arch_user_regs_init(struct user_regs *r, uint64_t rip, uint64_t rsp)
 	r->rsp = rsp;
 	r->cs = USER_CS;
 	r->ss = USER_DS;
-	r->rflags = RFLAGS_FIXED;
+	r->rflags = RFLAGS_USER;
 }
