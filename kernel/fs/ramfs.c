@@ -229,8 +229,13 @@ int fs_truncate(struct fs_node *n, uint64_t size)
 		free_pages_from(n, keep);
 		if (n->page_count > keep)
 			n->page_count = keep;
-		/* The rest of the last page must read back as zeros later. */
-		if (size % PAGE_SIZE && keep && pa_val(n->pages[keep - 1]))
+		/*
+		 * The rest of the last page must read back as zeros later. A
+		 * file grown by truncation alone has fewer pages than its size
+		 * (or none at all): only a page that exists is cleared.
+		 */
+		if (size % PAGE_SIZE && keep && keep - 1 < n->page_count &&
+		    pa_val(n->pages[keep - 1]))
 			memset(page_ptr(n->pages[keep - 1]) + size % PAGE_SIZE,
 			       0, PAGE_SIZE - size % PAGE_SIZE);
 	}

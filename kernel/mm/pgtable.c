@@ -240,6 +240,32 @@ enum svsm_err pgtable_protect(struct pgtable *pt, vaddr_t va, uint64_t size,
 	return for_each_leaf(pt, va_val(va), size, prot, false);
 }
 
+uint64_t pgtable_next_mapped(const struct pgtable *pt, uint64_t va,
+			     uint64_t end)
+{
+	while (va < end && canonical(va)) {
+		const uint64_t *t = table_of(pt->root);
+		unsigned int l;
+		uint64_t next;
+
+		for (l = 4; l >= 1; l--) {
+			uint64_t e = t[index_of(va, l)];
+
+			if (!(e & PTE_P))
+				break;
+			if (l == 1 || (l == 2 && (e & PTE_PS)))
+				return va;
+			t = table_of(entry_pa(pt, e));
+		}
+		/* Nothing is mapped in this entry's whole range: skip it. */
+		next = (va & ~(LEVEL_SIZE(l) - 1)) + LEVEL_SIZE(l);
+		if (next <= va)
+			break;
+		va = next;
+	}
+	return end;
+}
+
 bool pgtable_lookup(const struct pgtable *pt, vaddr_t va,
 		    struct pgtable_entry *out)
 {

@@ -41,18 +41,6 @@ long sys_brk(struct task *t, uint64_t addr)
 	return (long)addr;
 }
 
-/* True when no page of [va, va + len) is mapped. */
-static bool range_free(struct task *t, uint64_t va, uint64_t len)
-{
-	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-		struct pgtable_entry e;
-
-		if (pgtable_lookup(&t->pt, va_init(va + off), &e))
-			return false;
-	}
-	return true;
-}
-
 long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot,
 	      uint64_t flags, uint64_t fd, uint64_t off)
 {
@@ -75,7 +63,7 @@ long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot,
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (flags & LINUX_MAP_FIXED) {
 		if (!IS_ALIGNED(addr, PAGE_SIZE) || !uvm_range_ok(addr, len) ||
-		    !range_free(t, addr, len))
+		    !uvm_range_free(t, addr, len))
 			return -LINUX_EINVAL;
 		va = addr;
 	} else {

@@ -65,6 +65,8 @@ void uvm_release(struct task *t);
 /* Maps zeroed pages over [va, va + len), page-aligned, PROT_* rights. */
 enum svsm_err __must_check uvm_map_anon(struct task *t, uint64_t va,
 					uint64_t len, unsigned int prot);
+/* True when no page of [va, va + len) is mapped (cost: what is mapped). */
+bool uvm_range_free(struct task *t, uint64_t va, uint64_t len);
 /* Unmaps and frees the pages in [va, va + len); holes are skipped. */
 void uvm_unmap(struct task *t, uint64_t va, uint64_t len);
 /* Changes the rights of [va, va + len); SVSM_E_INVAL if a page is missing. */

@@ -124,19 +124,28 @@ enum svsm_err uvm_map_anon(struct task *t, uint64_t va, uint64_t len,
 	return SVSM_OK;
 }
 
+bool uvm_range_free(struct task *t, uint64_t va, uint64_t len)
+{
+	return pgtable_next_mapped(&t->pt, va, va + len) == va + len;
+}
+
 void uvm_unmap(struct task *t, uint64_t va, uint64_t len)
 {
 	bool live = task_current() == t;
+	uint64_t end = va + len;
 
-	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+	/*
+	 * Only mapped pages cost anything: a task's huge munmap must not keep
+	 * the SVSM busy (syscalls run with interrupts off).
+	 */
+	for (va = pgtable_next_mapped(&t->pt, va, end); va < end;
+	     va = pgtable_next_mapped(&t->pt, va + PAGE_SIZE, end)) {
 		struct pgtable_entry e;
 
-		if (!pgtable_lookup(&t->pt, va_init(va + off), &e))
-			continue;
-		CHECK(pgtable_unmap(&t->pt, va_init(va + off), PAGE_SIZE) ==
-		      SVSM_OK);
+		CHECK(pgtable_lookup(&t->pt, va_init(va), &e));
+		CHECK(pgtable_unmap(&t->pt, va_init(va), PAGE_SIZE) == SVSM_OK);
 		if (live)
-			arch_flush_tlb_page(va + off);
+			arch_flush_tlb_page(va);
 		pgalloc_free(e.pa, 0);
 		t->pages--;
 	}

@@ -99,3 +99,23 @@ TEST(fs, unlinked_file_lives_until_closed)
 	fs_usage(&used, &max);
 	EXPECT_EQ(used, 0u);
 }
+
+TEST(fs, shrinking_a_file_grown_only_by_truncation)
+{
+	struct fs_node *n;
+	struct fs_buf b;
+	uint8_t buf[16];
+
+	/* Found by the syscall fuzzer: no page exists to clear. */
+	ASSERT_EQ(task_init(), SVSM_OK);
+	ASSERT_EQ(fs_open(fs_root(), "/sparse", true, true, &n), 0);
+	ASSERT_EQ(fs_truncate(n, 10000), 0);
+	ASSERT_EQ(fs_truncate(n, 5000), 0);
+	memset(buf, 0xff, sizeof(buf));
+	fs_buf_kernel(&b, buf, sizeof(buf));
+	ASSERT_EQ(fs_read(n, 4990, &b), 10);
+	for (unsigned int i = 0; i < 10; i++)
+		ASSERT_EQ(buf[i], 0);
+	fs_put(n);
+	ASSERT_EQ(fs_unlink(fs_root(), "/sparse", false), 0);
+}

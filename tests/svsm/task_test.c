@@ -185,6 +185,7 @@ TEST(task, hostile_pointers_get_efault)
 				  "uname to unmapped: -14\n"
 				  "getrandom to own text: -14\n"
 				  "arch_prctl fs to kernel: -1\n"
+				  "munmap huge range: 0\n"
 				  "exit=0\n"));
 	kfree(r.out);
 }

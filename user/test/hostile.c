@@ -54,6 +54,9 @@ static int pointers(void)
 	     sys(SYS_getrandom, (long)(uintptr_t)&pointers, 16, 0));
 	show("arch_prctl fs to kernel",
 	     sys(SYS_arch_prctl, 0x1002, (long)KERNEL_TEXT, 0));
+	/* 96 TiB of nothing: must cost the SVSM only what is mapped. */
+	show("munmap huge range",
+	     sys(SYS_munmap, (long)UNMAPPED, 0x600000000000L, 0));
 	return 0;
 }
 

@@ -89,6 +89,13 @@ struct pgtable_entry {
 	uint64_t page_size; /* 4 KiB or 2 MiB */
 };
 
+/*
+ * The first mapped address at or above va (page-aligned) and below end, or
+ * end. Skips whole unmapped tables, so the cost grows with what is mapped,
+ * not with the length of the range.
+ */
+uint64_t pgtable_next_mapped(const struct pgtable *pt, uint64_t va,
+			     uint64_t end);
 /* Walks the tables for va; false when it is not mapped. */
 bool pgtable_lookup(const struct pgtable *pt, vaddr_t va,
 		    struct pgtable_entry *out);
