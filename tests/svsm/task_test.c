@@ -397,3 +397,20 @@ TEST(task, task_that_never_yields_is_ended_by_the_tick)
 	EXPECT_TRUE(r.res.rip >= 0x400000 && r.res.rip < 0x500000);
 	kfree(r.out);
 }
+
+TEST(task, fpu_state_does_not_leak_between_tasks)
+{
+	const char *dirty[] = {"/bin/fputest", "dirty", NULL};
+	const char *check[] = {"/bin/fputest", NULL};
+	struct run r;
+
+	ASSERT_TRUE(
+		run_prog("fputest", dirty, NULL, TASK_DEFAULT_MAX_PAGES, &r));
+	EXPECT_TRUE(output_is(&r, "dirty: round up yes, flags all\nexit=0\n"));
+	kfree(r.out);
+	/* The next task starts from the initial state, as on the host. */
+	ASSERT_TRUE(
+		run_prog("fputest", check, NULL, TASK_DEFAULT_MAX_PAGES, &r));
+	EXPECT_TRUE(same_as_host(&r, "expected/fputest"));
+	kfree(r.out);
+}
