@@ -140,19 +140,25 @@ arch_user_exit:
 /*
  * int arch_copy_from_user(void *dst, uint64_t usrc, size_t len)
  * int arch_copy_to_user(uint64_t udst, const void *src, size_t len)
- * REP MOVSB with SMAP opened (STAC) for the copy only; a fault resumes at
- * the fixup through the exception table, which closes SMAP again (CLAC)
- * and returns 1. STAC/CLAC exist only with SMAP (user.c sets
- * arch_user_smap), hence the test.
+ * REP MOVSQ for the 8-byte words, then REP MOVSB for the rest (under
+ * emulation a string instruction costs per iteration, so words are about
+ * eight times faster), with SMAP opened (STAC) for the copy only; a fault
+ * in either resumes at the fixup through the exception table, which
+ * closes SMAP again (CLAC) and returns 1. STAC/CLAC exist only with SMAP
+ * (user.c sets arch_user_smap), hence the test.
  */
 	.globl arch_copy_from_user, arch_copy_to_user
 arch_copy_from_user:
 arch_copy_to_user:
 	movq	%rdx, %rcx
+	shrq	$3, %rcx
+	andl	$7, %edx
 	cmpb	$0, arch_user_smap(%rip)
 	je	1f
 	stac
-1:	rep movsb
+1:	rep movsq
+5:	movl	%edx, %ecx
+6:	rep movsb
 	xorl	%eax, %eax
 	jmp	3f
 2:	movl	$1, %eax
@@ -161,4 +167,5 @@ arch_copy_to_user:
 	clac
 4:	ret
 	EXTABLE 1b, 2b
+	EXTABLE 6b, 2b
 	.section .note.GNU-stack, "", @progbits
