@@ -110,10 +110,8 @@ enum svsm_err task_create(const void *elf, size_t size, const char *const *argv,
 
 void task_run(struct task *t, struct task_result *res)
 {
-	uintptr_t top =
-		va_val(va_from_ptr(arch_phys_to_virt(
-			pa_val(t->kstack), PAGE_SIZE << TASK_KSTACK_ORDER))) +
-		(PAGE_SIZE << TASK_KSTACK_ORDER);
+	unsigned int pages = 1u << TASK_KSTACK_ORDER;
+	uintptr_t top = vm_map_task_stack(t->kstack, pages);
 	struct user_regs *frame = ptr_from_va(top - sizeof(*frame));
 
 	CHECK(!current);
@@ -133,6 +131,7 @@ void task_run(struct task *t, struct task_result *res)
 	arch_fpu_save(t->fpu);
 	arch_set_fs_base(0);
 	arch_load_cr3(pa_val(vm_root()));
+	vm_unmap_task_stack(pages);
 	current = NULL;
 	*res = t->result;
 }
