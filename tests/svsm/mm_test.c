@@ -181,6 +181,7 @@ TEST(mm, probe_returns_false_without_fault)
 	ASSERT_EQ(counter, 1);
 }
 
+/* SAFETY: a deliberate access the probe expects to fault; volatile so it happens. */
 static volatile uint8_t *task_stack_probe;
 
 static void write_probe(void *arg)
