@@ -131,7 +131,7 @@ $(TEST_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \
 USER_OUT := $(O)/user
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -Wl,--build-id=none \
 	-ffile-prefix-map=$(CURDIR)=.
-USER_PROGS := hello memtest hostile filetest cryptotest fputest
+USER_PROGS := hello memtest hostile filetest cryptotest fputest devtest
 USER_BINS := $(addprefix $(USER_OUT)/,$(USER_PROGS) hello-pie)
 INITFS := $(USER_OUT)/initfs.cpio
 

@@ -193,6 +193,7 @@ static_assert(sizeof(struct linux_stat) == 144, "x86-64 struct stat");
 #define LINUX_AT_REMOVEDIR     0x200
 #define LINUX_S_IFREG	       0100000
 #define LINUX_S_IFDIR	       0040000
+#define LINUX_DT_CHR	       2
 #define LINUX_DT_DIR	       4
 #define LINUX_DT_REG	       8
 #define LINUX_F_OK	       0

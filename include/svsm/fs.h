@@ -40,6 +40,18 @@ void fs_buf_kernel(struct fs_buf *b, void *p, size_t size);
 enum fs_type {
 	FS_REG = 1,
 	FS_DIR = 2,
+	FS_DEV = 3, /* a device the SVSM offers its tasks */
+};
+
+/*
+ * A device: reads and writes go to the SVSM code that registered it, with
+ * the caller's buffer and offset; each returns a count or -errno, and moves
+ * bytes only through the buffer (the single-copy rule holds for devices
+ * too).
+ */
+struct fs_dev_ops {
+	long (*read)(void *ctx, uint64_t off, struct fs_buf *buf);
+	long (*write)(void *ctx, uint64_t off, struct fs_buf *buf);
 };
 
 struct fs_stat {
@@ -91,5 +103,11 @@ int __must_check fs_rename(struct fs_node *old_at, const char *old_path,
  */
 bool fs_dirent(const struct fs_node *n, uint64_t index, const char **name,
 	       uint64_t *ino, enum fs_type *type);
+/*
+ * Creates the device node `path` (its directory must exist; -EEXIST if the
+ * name is taken) whose reads and writes call `ops` with `ctx`.
+ */
+int __must_check fs_mkdev(const char *path, const struct fs_dev_ops *ops,
+			  void *ctx);
 /* Pages of file data in use, and the limit. */
 void fs_usage(uint64_t *pages, uint64_t *max_pages);

@@ -34,7 +34,9 @@ struct fs_node {
 	uint32_t ent_count;
 	uint32_t ent_cap;
 	uint32_t subdirs;
-	struct fs_node *parent; /* FS_DIR: for ".." */
+	struct fs_node *parent;	      /* FS_DIR: for ".." */
+	const struct fs_dev_ops *dev; /* FS_DEV */
+	void *dev_ctx;
 };
 
 void ramfs_set_limit(uint64_t max_pages);

@@ -102,7 +102,7 @@ void fs_stat(const struct fs_node *n, struct fs_stat *st)
 	*st = (struct fs_stat){
 		.type = n->type,
 		.ino = n->ino,
-		.size = n->type == FS_DIR ? PAGE_SIZE : n->size,
+		.size = n->type == FS_DIR ? PAGE_SIZE : n->size, /* FS_DEV: 0 */
 		.nlink = n->type == FS_DIR ? 2 + n->subdirs : n->nlink,
 		.blocks = n->type == FS_DIR ? PAGE_SIZE / 512 : blocks,
 	};
@@ -123,6 +123,9 @@ long fs_read(struct fs_node *n, uint64_t off, struct fs_buf *buf)
 
 	if (n->type == FS_DIR)
 		return -LINUX_EISDIR;
+	if (n->type == FS_DEV)
+		return n->dev->read ? n->dev->read(n->dev_ctx, off, buf)
+				    : -LINUX_EINVAL;
 	if (off >= n->size)
 		return 0;
 	if (want > n->size - off)
@@ -180,6 +183,9 @@ long fs_write(struct fs_node *n, uint64_t off, struct fs_buf *buf)
 
 	if (n->type == FS_DIR)
 		return -LINUX_EISDIR;
+	if (n->type == FS_DEV)
+		return n->dev->write ? n->dev->write(n->dev_ctx, off, buf)
+				     : -LINUX_EINVAL;
 	if (__builtin_add_overflow(off, buf->size, &end) ||
 	    end > RAMFS_MAX_FILE)
 		return -LINUX_EFBIG;
@@ -223,6 +229,8 @@ int fs_truncate(struct fs_node *n, uint64_t size)
 
 	if (n->type == FS_DIR)
 		return -LINUX_EISDIR;
+	if (n->type == FS_DEV)
+		return -LINUX_EINVAL;
 	if (size > RAMFS_MAX_FILE)
 		return -LINUX_EFBIG;
 	if (size < n->size) {

@@ -197,6 +197,31 @@ int fs_mkdir(struct fs_node *at, const char *path)
 	return 0;
 }
 
+int fs_mkdev(const char *path, const struct fs_dev_ops *ops, void *ctx)
+{
+	struct walk w;
+	struct fs_node *n;
+	char *copy;
+	int err = walk(root, path, &w);
+
+	if (err)
+		return err;
+	if (target(&w, NULL))
+		return -LINUX_EEXIST;
+	n = ramfs_node_new(FS_DEV);
+	if (!n)
+		return -LINUX_ENOSPC;
+	n->dev = ops;
+	n->dev_ctx = ctx;
+	err = ramfs_dir_prepare(w.dir, w.last, w.len, &copy);
+	if (err) {
+		ramfs_node_maybe_free(n);
+		return err;
+	}
+	ramfs_dir_link(w.dir, &copy, n);
+	return 0;
+}
+
 int fs_unlink(struct fs_node *at, const char *path, bool dir)
 {
 	struct walk w;

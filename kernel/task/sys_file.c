@@ -309,8 +309,12 @@ static void fill_stat(const struct fs_stat *s, struct linux_stat *st)
 	st->st_dev = 1;
 	st->st_ino = s->ino;
 	st->st_nlink = s->nlink;
-	st->st_mode =
-		s->type == FS_DIR ? LINUX_S_IFDIR | 0755 : LINUX_S_IFREG | 0644;
+	if (s->type == FS_DIR)
+		st->st_mode = LINUX_S_IFDIR | 0755;
+	else if (s->type == FS_DEV)
+		st->st_mode = LINUX_S_IFCHR | 0600;
+	else
+		st->st_mode = LINUX_S_IFREG | 0644;
 	st->st_size = (int64_t)s->size;
 	st->st_blksize = 4096;
 	st->st_blocks = (int64_t)s->blocks;
@@ -515,7 +519,12 @@ static long do_getdents64(struct task *t, uint64_t fd, uint64_t ubuf,
 			break;
 		}
 		memset(rec, 0, reclen);
-		dtype = type == FS_DIR ? LINUX_DT_DIR : LINUX_DT_REG;
+		if (type == FS_DIR)
+			dtype = LINUX_DT_DIR;
+		else if (type == FS_DEV)
+			dtype = LINUX_DT_CHR;
+		else
+			dtype = LINUX_DT_REG;
 		memcpy(rec, &ino, 8);
 		memcpy(rec + 8, &next, 8);
 		memcpy(rec + 16, &reclen, 2);
