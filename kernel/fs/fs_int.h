@@ -13,8 +13,10 @@
 #include "svsm/addr.h"
 #include "svsm/fs.h"
 
-/* The largest file: 1 GiB (the page-pointer array stays small). */
-#define RAMFS_MAX_FILE (1ull << 30)
+/* The largest file: 64 MiB (its page-pointer array stays at 128 KiB). */
+#define RAMFS_MAX_FILE (64ull << 20)
+/* Files, directories and devices together, the root included. */
+#define RAMFS_MAX_NODES 4096u
 
 struct fs_dirent {
 	char *name;

@@ -22,8 +22,21 @@
 
 static const uint8_t zeros[256];
 static uint64_t next_ino = 1;
-static uint64_t pages_used;
+static uint64_t pages_used; /* file data pages */
+static uint64_t meta_bytes; /* the files' page-pointer arrays */
+static uint32_t nodes;
 static uint64_t pages_max;
+
+/*
+ * What the file system holds, in pages: the data, and the page-pointer
+ * arrays rounded up as a whole. Both count against one limit, so no task
+ * can grow the SVSM's heap through sparse files. The number of nodes is
+ * bounded too (RAMFS_MAX_NODES), which bounds directory entries and names.
+ */
+static uint64_t used_pages(void)
+{
+	return pages_used + ALIGN_UP(meta_bytes, PAGE_SIZE) / PAGE_SIZE;
+}
 
 void ramfs_set_limit(uint64_t max_pages)
 {
@@ -32,16 +45,20 @@ void ramfs_set_limit(uint64_t max_pages)
 
 void fs_usage(uint64_t *pages, uint64_t *max_pages)
 {
-	*pages = pages_used;
+	*pages = used_pages();
 	*max_pages = pages_max;
 }
 
 struct fs_node *ramfs_node_new(enum fs_type type)
 {
-	struct fs_node *n = kmalloc(sizeof(*n));
+	struct fs_node *n;
 
+	if (nodes >= RAMFS_MAX_NODES)
+		return NULL;
+	n = kmalloc(sizeof(*n));
 	if (!n)
 		return NULL;
+	nodes++;
 	memset(n, 0, sizeof(*n));
 	n->type = type;
 	n->ino = next_ino++;
@@ -63,6 +80,8 @@ static void free_pages_from(struct fs_node *n, uint64_t first)
 static void node_free(struct fs_node *n)
 {
 	free_pages_from(n, 0);
+	meta_bytes -= n->page_cap * sizeof(*n->pages);
+	nodes--;
 	kfree(n->pages);
 	for (uint32_t i = 0; i < n->ent_count; i++)
 		kfree(n->ents[i].name);
@@ -159,10 +178,15 @@ static int reserve_pages(struct fs_node *n, uint64_t count)
 	paddr_t *p;
 	uint64_t cap = n->page_cap ? n->page_cap : 4;
 
+	uint64_t meta;
+
 	if (count <= n->page_cap)
 		return 0;
 	while (cap < count)
 		cap *= 2;
+	meta = meta_bytes - n->page_cap * sizeof(*p) + cap * sizeof(*p);
+	if (pages_used + ALIGN_UP(meta, PAGE_SIZE) / PAGE_SIZE > pages_max)
+		return -LINUX_ENOSPC;
 	p = kmalloc(cap * sizeof(*p));
 	if (!p)
 		return -LINUX_ENOSPC;
@@ -172,6 +196,7 @@ static int reserve_pages(struct fs_node *n, uint64_t count)
 	kfree(n->pages);
 	n->pages = p;
 	n->page_cap = cap;
+	meta_bytes = meta;
 	return 0;
 }
 
@@ -204,7 +229,7 @@ long fs_write(struct fs_node *n, uint64_t off, struct fs_buf *buf)
 		if (idx >= n->page_count)
 			n->page_count = idx + 1;
 		if (!pa_val(n->pages[idx])) {
-			if (pages_used >= pages_max ||
+			if (used_pages() >= pages_max ||
 			    pgalloc_alloc(0, PGALLOC_ZERO, &n->pages[idx]) !=
 				    SVSM_OK) {
 				err = -LINUX_ENOSPC;

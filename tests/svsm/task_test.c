@@ -349,9 +349,13 @@ TEST(task, file_system_full_is_enospc)
 
 	ASSERT_TRUE(
 		run_prog("filetest", argv, NULL, TASK_DEFAULT_MAX_PAGES, &r));
-	/* 8 MiB of file data (TASK_FS_MAX_PAGES), in 64 KiB writes. */
+	/*
+	 * 8 MiB (TASK_FS_MAX_PAGES) holds the file's data and its 16 KiB
+	 * page-pointer array: the last 64 KiB write is short.
+	 */
 	EXPECT_TRUE(output_is(&r, "open big: 3\n"
-				  "write after 8192 KiB: ENOSPC\n"
+				  "short write after 8176 KiB\n"
+				  "write after 8176 KiB: ENOSPC\n"
 				  "unlink big: 0\n"
 				  "open again: 3\n"
 				  "write again: 65536\n"
@@ -473,5 +477,19 @@ TEST(task, device_file_carries_requests_and_responses)
 	/* The device saw the bytes, moved once into its own buffer. */
 	EXPECT_EQ(echo.len, 16u);
 	EXPECT_EQ(memcmp(echo.data, "ping from a task", 16), 0);
+	kfree(r.out);
+}
+
+TEST(task, file_system_node_limit_is_enospc)
+{
+	const char *argv[] = {"/bin/filetest", "nodes", NULL};
+	struct run r;
+
+	ASSERT_TRUE(
+		run_prog("filetest", argv, NULL, TASK_DEFAULT_MAX_PAGES, &r));
+	EXPECT_TRUE(output_is(&r, "mkdir many: 0\n"
+				  "create: ENOSPC after more than 4000: yes\n"
+				  "rmdir many: 0\n"
+				  "exit=0\n"));
 	kfree(r.out);
 }

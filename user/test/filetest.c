@@ -361,8 +361,39 @@ static int enospc(void)
 	return 0;
 }
 
+/* csvsm only: the file system's node limit. */
+static int nodes(void)
+{
+	int n = 0;
+
+	r("mkdir many", mkdir("many", 0755));
+	for (;; n++) {
+		char name[32];
+		int fd;
+
+		snprintf(name, sizeof(name), "many/%d", n);
+		fd = open(name, O_CREAT | O_WRONLY, 0644);
+		if (fd < 0) {
+			printf("create: %s after more than 4000: %s\n",
+			       ename(errno), n > 4000 ? "yes" : "no");
+			break;
+		}
+		close(fd);
+	}
+	for (int i = 0; i < n; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "many/%d", i);
+		unlink(name);
+	}
+	r("rmdir many", rmdir("many"));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "nodes"))
+		return nodes();
 	if (argc > 1 && !strcmp(argv[1], "emfile"))
 		return emfile();
 	if (argc > 1 && !strcmp(argv[1], "enospc"))
