@@ -173,6 +173,7 @@ static_assert(sizeof(struct linux_stat) == 144, "x86-64 struct stat");
 #define LINUX_EFBIG	27
 #define LINUX_ENOSPC	28
 #define LINUX_ESPIPE	29
+#define LINUX_EROFS	30
 #define LINUX_EBUSY	16
 #define LINUX_ENOTEMPTY 39
 

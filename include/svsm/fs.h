@@ -109,5 +109,18 @@ bool fs_dirent(const struct fs_node *n, uint64_t index, const char **name,
  */
 int __must_check fs_mkdev(const char *path, const struct fs_dev_ops *ops,
 			  void *ctx);
+/*
+ * Adds the regular files and directories of a cpio "newc" archive (the
+ * root file-system image the SVSM was launched with) under the root,
+ * creating directories as needed. The files stay where the archive lies:
+ * read-only (-EROFS on writing or truncating), no copy, no page of the
+ * file-system limit. -EINVAL for a malformed archive (*why says why).
+ */
+int __must_check fs_unpack_cpio(const void *archive, size_t size,
+				const char **why);
+/* True for a file of the image (read-only). */
+bool fs_readonly(const struct fs_node *n);
+/* Where a file of the image lies, for the task loader; false otherwise. */
+bool fs_image_data(const struct fs_node *n, const void **data, size_t *size);
 /* Pages of file data in use, and the limit. */
 void fs_usage(uint64_t *pages, uint64_t *max_pages);

@@ -55,6 +55,15 @@ enum svsm_err __must_check task_create(const void *elf, size_t size,
 				       const char *const *envp,
 				       const struct task_limits *limits,
 				       struct task **out, const char **why);
+/*
+ * As task_create(), for an executable file of the root file-system image
+ * (fs_unpack_cpio), loaded from where the image lies. SVSM_E_INVAL when
+ * there is no such file, SVSM_E_UNSUPPORTED when it is not a file of the
+ * image.
+ */
+enum svsm_err __must_check task_create_path(
+	const char *path, const char *const *argv, const char *const *envp,
+	const struct task_limits *limits, struct task **out, const char **why);
 /* Runs the task until it ends. */
 void task_run(struct task *t, struct task_result *res);
 /* Frees everything the task holds. */

@@ -36,7 +36,8 @@ struct fs_node {
 	uint32_t ent_count;
 	uint32_t ent_cap;
 	uint32_t subdirs;
-	struct fs_node *parent;	      /* FS_DIR: for ".." */
+	struct fs_node *parent; /* FS_DIR: for ".." */
+	const uint8_t *rodata;	/* FS_REG from the image: read-only, in place */
 	const struct fs_dev_ops *dev; /* FS_DEV */
 	void *dev_ctx;
 };

@@ -149,6 +149,12 @@ long fs_read(struct fs_node *n, uint64_t off, struct fs_buf *buf)
 		return 0;
 	if (want > n->size - off)
 		want = n->size - off;
+	if (n->rodata) {
+		/* A file of the image: straight from where it lies. */
+		int err = buf->put(buf, 0, n->rodata + off, want);
+
+		return err ? err : (long)want;
+	}
 	while (done < want) {
 		uint64_t pos = off + done;
 		uint64_t idx = pos / PAGE_SIZE;
@@ -211,6 +217,8 @@ long fs_write(struct fs_node *n, uint64_t off, struct fs_buf *buf)
 	if (n->type == FS_DEV)
 		return n->dev->write ? n->dev->write(n->dev_ctx, off, buf)
 				     : -LINUX_EINVAL;
+	if (n->rodata)
+		return -LINUX_EROFS;
 	if (__builtin_add_overflow(off, buf->size, &end) ||
 	    end > RAMFS_MAX_FILE)
 		return -LINUX_EFBIG;
@@ -256,6 +264,8 @@ int fs_truncate(struct fs_node *n, uint64_t size)
 		return -LINUX_EISDIR;
 	if (n->type == FS_DEV)
 		return -LINUX_EINVAL;
+	if (n->rodata)
+		return -LINUX_EROFS;
 	if (size > RAMFS_MAX_FILE)
 		return -LINUX_EFBIG;
 	if (size < n->size) {
@@ -359,5 +369,19 @@ bool fs_dirent(const struct fs_node *n, uint64_t index, const char **name,
 	*name = n->ents[index - 2].name;
 	*ino = n->ents[index - 2].node->ino;
 	*type = n->ents[index - 2].node->type;
+	return true;
+}
+
+bool fs_readonly(const struct fs_node *n)
+{
+	return n->rodata != NULL;
+}
+
+bool fs_image_data(const struct fs_node *n, const void **data, size_t *size)
+{
+	if (!n->rodata)
+		return false;
+	*data = n->rodata;
+	*size = n->size;
 	return true;
 }

@@ -240,6 +240,10 @@ static long do_open(struct task *t, uint64_t dirfd, uint64_t upath,
 		return err;
 	if ((flags & LINUX_O_DIRECTORY) && fs_type(n) != FS_DIR)
 		err = -LINUX_ENOTDIR;
+	else if (fs_readonly(n) &&
+		 (mode == LINUX_O_WRONLY || mode == LINUX_O_RDWR ||
+		  (flags & LINUX_O_TRUNC)))
+		err = -LINUX_EROFS;
 	else if (fs_type(n) == FS_DIR &&
 		 (mode != LINUX_O_RDONLY || (flags & LINUX_O_CREAT)))
 		err = -LINUX_EISDIR;

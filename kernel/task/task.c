@@ -108,6 +108,36 @@ enum svsm_err task_create(const void *elf, size_t size, const char *const *argv,
 	return SVSM_OK;
 }
 
+enum svsm_err task_create_path(const char *path, const char *const *argv,
+			       const char *const *envp,
+			       const struct task_limits *limits,
+			       struct task **out, const char **why)
+{
+	struct fs_node *n;
+	const void *data;
+	size_t size;
+	enum svsm_err err;
+
+	*why = "";
+	if (!initialised) {
+		*why = "user mode is not initialised";
+		return SVSM_E_INVAL;
+	}
+	if (fs_open(fs_root(), path, false, false, &n)) {
+		*why = "no such file";
+		return SVSM_E_INVAL;
+	}
+	if (!fs_image_data(n, &data, &size)) {
+		fs_put(n);
+		*why = "not a file of the measured image";
+		return SVSM_E_UNSUPPORTED;
+	}
+	/* The image's files never go away: the data outlives the node. */
+	fs_put(n);
+	err = task_create(data, size, argv, envp, limits, out, why);
+	return err;
+}
+
 void task_run(struct task *t, struct task_result *res)
 {
 	unsigned int pages = 1u << TASK_KSTACK_ORDER;
