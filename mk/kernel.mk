@@ -131,7 +131,8 @@ $(TEST_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \
 USER_OUT := $(O)/user
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -Wl,--build-id=none \
 	-ffile-prefix-map=$(CURDIR)=.
-USER_PROGS := hello memtest hostile filetest cryptotest fputest devtest
+USER_PROGS := hello memtest hostile filetest cryptotest fputest devtest \
+	conftest
 USER_BINS := $(addprefix $(USER_OUT)/,$(USER_PROGS) hello-pie)
 INITFS := $(USER_OUT)/initfs.cpio
 
@@ -162,6 +163,8 @@ $(USER_OUT)/cryptotest.expected: $(USER_OUT)/cryptotest
 	$(Q)env -i $< > $@.tmp 2>&1; echo "exit=$$?" >> $@.tmp; mv $@.tmp $@
 $(USER_OUT)/fputest.expected: $(USER_OUT)/fputest
 	$(Q)env -i $< > $@.tmp 2>&1; echo "exit=$$?" >> $@.tmp; mv $@.tmp $@
+$(USER_OUT)/conftest.expected: $(USER_OUT)/conftest
+	$(Q)env -i $< > $@.tmp 2>&1; echo "exit=$$?" >> $@.tmp; mv $@.tmp $@
 # filetest works in a directory of its own: an empty one here.
 $(USER_OUT)/filetest.expected: $(USER_OUT)/filetest
 	$(Q)rm -rf $@.dir && mkdir -p $@.dir && cd $@.dir && \
@@ -170,7 +173,8 @@ $(USER_OUT)/filetest.expected: $(USER_OUT)/filetest
 		mv $(abspath $@).tmp $(abspath $@)
 $(INITFS): user/mkcpio.py $(USER_BINS) $(USER_OUT)/hello.expected \
 		$(USER_OUT)/memtest.expected $(USER_OUT)/filetest.expected \
-		$(USER_OUT)/cryptotest.expected $(USER_OUT)/fputest.expected
+		$(USER_OUT)/cryptotest.expected $(USER_OUT)/fputest.expected \
+		$(USER_OUT)/conftest.expected
 	@echo "  CPIO    $@"
 	$(Q)$(PYTHON) user/mkcpio.py $@ \
 		$(foreach p,$(USER_PROGS) hello-pie,bin/$(p)=$(USER_OUT)/$(p)) \
@@ -178,7 +182,8 @@ $(INITFS): user/mkcpio.py $(USER_BINS) $(USER_OUT)/hello.expected \
 		expected/memtest=$(USER_OUT)/memtest.expected \
 		expected/filetest=$(USER_OUT)/filetest.expected \
 		expected/cryptotest=$(USER_OUT)/cryptotest.expected \
-		expected/fputest=$(USER_OUT)/fputest.expected
+		expected/fputest=$(USER_OUT)/fputest.expected \
+		expected/conftest=$(USER_OUT)/conftest.expected
 
 $(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: $(INITFS)
 $(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: KERNEL_ASFLAGS += \

@@ -47,8 +47,9 @@ long sys_mmap(struct task *t, uint64_t addr, uint64_t len, uint64_t prot,
 	uint64_t va;
 
 	(void)fd;
-	if (!len || (prot & ~(uint64_t)PROT_KNOWN) ||
-	    !IS_ALIGNED(off, PAGE_SIZE))
+	/* Like Linux, mmap ignores protection bits it does not know. */
+	prot &= PROT_KNOWN;
+	if (!len || !IS_ALIGNED(off, PAGE_SIZE))
 		return -LINUX_EINVAL;
 	if (!(flags & LINUX_MAP_ANONYMOUS))
 		return -LINUX_EBADF; /* no files to map */

@@ -114,6 +114,13 @@ static bool run_prog(const char *name, const char *const *argv,
 	return run_limited(name, argv, envp, lim, r);
 }
 
+/* Prints in pieces: the console's line buffer is 256 bytes. */
+static void dump(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i += 128)
+		log_printf("%.*s", (int)(n - i < 128 ? n - i : 128), p + i);
+}
+
 static bool same_as_host(const struct run *r, const char *expected_name)
 {
 	char path[64];
@@ -125,10 +132,11 @@ static bool same_as_host(const struct run *r, const char *expected_name)
 		return false;
 	if (size == r->len && memcmp(data, r->out, r->len) == 0)
 		return true;
-	log_printf(
-		"--- host (%zu bytes):\n%.*s--- csvsm (%zu bytes):\n%.*s---\n",
-		size, (int)size, (const char *)data, r->len, (int)r->len,
-		r->out);
+	log_printf("--- host (%zu bytes):\n", size);
+	dump(data, size);
+	log_printf("--- csvsm (%zu bytes):\n", r->len);
+	dump(r->out, r->len);
+	log_printf("---\n");
 	return false;
 }
 
@@ -187,10 +195,7 @@ static bool output_is(const struct run *r, const char *want)
 	if (r->len == n && memcmp(r->out, want, n) == 0)
 		return true;
 	log_printf("--- want:\n%s--- got:\n", want);
-	/* In pieces: the console's line buffer is 256 bytes. */
-	for (size_t i = 0; i < r->len; i += 128)
-		log_printf("%.*s", (int)(r->len - i < 128 ? r->len - i : 128),
-			   r->out + i);
+	dump(r->out, r->len);
 	log_printf("---\n");
 	return false;
 }
@@ -519,5 +524,17 @@ TEST(task, file_system_node_limit_is_enospc)
 				  "create: ENOSPC after more than 4000: yes\n"
 				  "rmdir many: 0\n"
 				  "exit=0\n"));
+	kfree(r.out);
+}
+
+TEST(task, memory_process_time_calls_match_host)
+{
+	const char *argv[] = {"/bin/conftest", NULL};
+	struct run r;
+
+	ASSERT_TRUE(
+		run_prog("conftest", argv, NULL, TASK_DEFAULT_MAX_PAGES, &r));
+	EXPECT_EQ(r.res.end, TASK_EXITED);
+	EXPECT_TRUE(same_as_host(&r, "expected/conftest"));
 	kfree(r.out);
 }
