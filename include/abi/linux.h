@@ -222,3 +222,10 @@ static_assert(sizeof(struct linux_stat) == 144, "x86-64 struct stat");
 #define NR_renameat2  316
 #define NR_getcwd     79
 #define NR_chdir      80
+
+/* fcntl commands and the descriptor flag (include/uapi/asm-generic/fcntl.h). */
+#define LINUX_F_GETFD	 1
+#define LINUX_F_SETFD	 2
+#define LINUX_F_GETFL	 3
+#define LINUX_F_SETFL	 4
+#define LINUX_FD_CLOEXEC 1

@@ -543,6 +543,31 @@ static long do_getdents64(struct task *t, uint64_t fd, uint64_t ubuf,
 	return (long)done;
 }
 
+/* fcntl(2): the descriptor flag and the status flags; nothing else. */
+static long do_fcntl(struct task *t, uint64_t fd, uint64_t cmd, uint64_t arg)
+{
+	struct task_file *f = file_get(t, fd);
+
+	if (!f)
+		return -LINUX_EBADF;
+	switch (cmd) {
+	case LINUX_F_GETFD:
+		return f->cloexec ? LINUX_FD_CLOEXEC : 0;
+	case LINUX_F_SETFD:
+		f->cloexec = arg & LINUX_FD_CLOEXEC;
+		return 0;
+	case LINUX_F_GETFL:
+		return f->flags;
+	case LINUX_F_SETFL:
+		/* Of the flags F_SETFL may change, csvsm keeps O_APPEND. */
+		f->flags = (f->flags & ~(uint32_t)LINUX_O_APPEND) |
+			   (uint32_t)(arg & LINUX_O_APPEND);
+		return 0;
+	default:
+		return -LINUX_EINVAL;
+	}
+}
+
 long sys_file(struct task *t, uint64_t nr, const uint64_t a[6], bool *handled)
 {
 	struct task_file *f;
@@ -617,6 +642,8 @@ long sys_file(struct task *t, uint64_t nr, const uint64_t a[6], bool *handled)
 		return do_getdents64(t, a[0], a[1], a[2]);
 	case NR_ioctl:
 		return file_get(t, a[0]) ? -LINUX_ENOTTY : -LINUX_EBADF;
+	case NR_fcntl:
+		return do_fcntl(t, a[0], a[1], a[2]);
 	default:
 		*handled = false;
 		return -LINUX_ENOSYS;

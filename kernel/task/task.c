@@ -225,15 +225,6 @@ void task_syscall_entry(struct user_regs *frame)
 	frame->rflags = (frame->rflags & 0x240cd5ull) | 0x202ull;
 }
 
-void task_output_append(struct task *t, const char *buf, size_t len)
-{
-	size_t room = TASK_OUTPUT_MAX - t->out_len;
-	size_t n = len < room ? len : room;
-
-	memcpy(t->out + t->out_len, buf, n);
-	t->out_len += n;
-}
-
 const char *task_output(const struct task *t, size_t *len)
 {
 	*len = t->out_len;

@@ -110,5 +110,3 @@ long sys_mprotect(struct task *t, uint64_t addr, uint64_t len, uint64_t prot);
 struct task *task_current(void);
 /* Ends the running task (never returns). */
 __noreturn void task_exit(struct task *t, enum task_end end, int status);
-/* Appends to the task's captured output and echoes it to the console. */
-void task_output_append(struct task *t, const char *buf, size_t len);

@@ -179,6 +179,11 @@ static void open_flags(void)
 	r("open path kernel", open(BAD_PTR, O_RDONLY));
 	r("open empty path", open("", O_RDONLY));
 	fd = (int)r("open rdonly", open("ft/a", O_RDONLY | O_CLOEXEC));
+	r("fcntl getfd", fcntl(fd, F_GETFD));
+	r("fcntl setfd 0", fcntl(fd, F_SETFD, 0));
+	r("fcntl getfd again", fcntl(fd, F_GETFD));
+	r("fcntl getfl", fcntl(fd, F_GETFL) & O_ACCMODE);
+	r("fcntl bad fd", fcntl(999, F_GETFD));
 	r("write rdonly", write(fd, "x", 1));
 	r("ftruncate rdonly", ftruncate(fd, 0));
 	close(fd);
@@ -189,6 +194,7 @@ static void open_flags(void)
 	close(fd);
 	stat_of("ft/a");
 	fd = (int)r("open append", open("ft/a", O_WRONLY | O_APPEND));
+	r("fcntl getfl append", (fcntl(fd, F_GETFL) & O_APPEND) != 0);
 	r("append 1", write(fd, "12", 2));
 	r("lseek 0", lseek(fd, 0, SEEK_SET));
 	r("append 2", write(fd, "34", 2));
