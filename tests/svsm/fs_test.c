@@ -120,3 +120,30 @@ TEST(fs, shrinking_a_file_grown_only_by_truncation)
 	fs_put(n);
 	ASSERT_EQ(fs_unlink(fs_root(), "/sparse", false), 0);
 }
+
+TEST(fs, malformed_image_is_refused)
+{
+	static const char garbage[] = "070701zzzzzzzz not a header";
+	static const char truncated[] = "070701000000010000";
+	const char *why = NULL;
+
+	ASSERT_EQ(task_init(), SVSM_OK);
+	EXPECT_EQ(fs_unpack_cpio(garbage, sizeof(garbage), &why),
+		  -22 /* EINVAL */);
+	EXPECT_TRUE(why && why[0]);
+	why = NULL;
+	EXPECT_EQ(fs_unpack_cpio(truncated, sizeof(truncated) - 1, &why),
+		  -22 /* EINVAL */);
+	EXPECT_TRUE(why && why[0]);
+	/* An archive with nothing but its trailer is accepted. */
+	{
+		static const char empty[] =
+			"070701"
+			"0000000000000000000000000000000000000001"
+			"0000000000000000000000000000000000000000"
+			"000000000000000b00000000"
+			"TRAILER!!!\0\0\0\0";
+
+		EXPECT_EQ(fs_unpack_cpio(empty, sizeof(empty) - 1, &why), 0);
+	}
+}
