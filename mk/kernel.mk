@@ -44,11 +44,11 @@ KERNEL_LDFLAGS := -static -nostdlib --gc-sections -z noexecstack \
 
 # One line per room: arch (the SNP instructions, snp.c and ghcb.c, join
 # the image with the SNP platform), platform, drivers (console, shared
-# pages, PCI, virtio), the block layer, the boot sequence,
-# the ground floor, memory, guest memory, lib.
+# pages, PCI, virtio), the block layer, the boot sequence, the ground
+# floor, memory, guest memory, tasks, lib.
 KERNEL_SRCS := \
 	$(addprefix kernel/arch/x86_64/,entry.S trap.S fault.S ap_trampoline.S \
-		ap_boot.c cpu.c io.c mm.c apic.c trap.c) \
+		ap_boot.c cpu.c io.c mm.c apic.c trap.c user.S user.c time.c) \
 	$(wildcard kernel/plat/native/*.c) \
 	kernel/drivers/uart16550.c kernel/drivers/shared.c \
 	$(wildcard kernel/drivers/pci/*.c kernel/drivers/virtio/*.c) \
@@ -57,12 +57,14 @@ KERNEL_SRCS := \
 	$(wildcard kernel/base/*.c) \
 	$(wildcard kernel/mm/*.c) \
 	$(wildcard kernel/guestmem/*.c) \
+	$(wildcard kernel/task/*.c) \
+	$(wildcard kernel/fs/*.c) \
 	$(wildcard lib/*.c)
 
 # The production image ends boot with "ready"; the test image runs tests.
 KERNEL_PROD_SRCS := kernel/core/ready.c
 KERNEL_TEST_SRCS := tests/harness/runner.c $(wildcard tests/svsm/*.c) \
-	kernel/arch/x86_64/test_faults.S
+	kernel/arch/x86_64/test_faults.S kernel/arch/x86_64/test_initfs.S
 
 kobj = $(patsubst %,$(O)/kernel-obj/%.o,$(1))
 KERNEL_OBJS := $(call kobj,$(KERNEL_SRCS))
@@ -118,6 +120,78 @@ $(TEST_ELF): $(KERNEL_OBJS) $(call kobj,$(KERNEL_TEST_SRCS)) $(KERNEL_LDS)
 		$(filter %.o,$^)
 
 IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) --region-size $(SVSM_SIZE)
+# The test image carries the test programs and runs them as tasks, so its
+# region is larger (docs/user-mode.md).
+SVSM_TEST_SIZE ?= 0x2000000
+$(TEST_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \
+	--region-size $(SVSM_TEST_SIZE)
+
+# User-mode test programs (user/test): Debian's gcc and glibc, `-static`
+# (and one `-static-pie`), unmodified Linux programs. Each one's output on
+# this host, with the arguments and environment the in-kernel test gives
+# it, is recorded next to it; the root file system of the test image is a
+# cpio archive of both (user/mkcpio.py), embedded in the test kernel's
+# rodata (kernel/arch/x86_64/test_initfs.S) and so measured with it.
+USER_OUT := $(O)/user
+USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -Wl,--build-id=none \
+	-ffile-prefix-map=$(CURDIR)=.
+USER_PROGS := hello memtest hostile filetest cryptotest fputest devtest \
+	conftest
+USER_BINS := $(addprefix $(USER_OUT)/,$(USER_PROGS) hello-pie)
+INITFS := $(USER_OUT)/initfs.cpio
+
+$(USER_OUT)/%: user/test/%.c
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDLIBS)
+
+# Debian's libcrypto.a (libssl-dev). Its network and DSO objects warn that
+# getaddrinfo and dlopen need shared libraries at run time; the test never
+# calls them, so the linker's warnings are silenced for this program only.
+$(USER_OUT)/cryptotest: USER_LDLIBS := -lcrypto -Wl,--no-warnings
+$(USER_OUT)/fputest: USER_LDLIBS := -lm
+
+$(USER_OUT)/hello-pie: user/test/hello.c
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $< (static-pie)"
+	$(Q)$(CC) $(filter-out -static,$(USER_CFLAGS)) -static-pie -fPIE \
+		-o $@ $<
+
+# The host's output and exit status: the reference the test compares with.
+$(USER_OUT)/hello.expected: $(USER_OUT)/hello
+	$(Q)env -i A=1 B=two $< one two > $@.tmp 2>&1; \
+		echo "exit=$$?" >> $@.tmp; mv $@.tmp $@
+$(USER_OUT)/memtest.expected: $(USER_OUT)/memtest
+	$(Q)env -i $< > $@.tmp 2>&1; echo "exit=$$?" >> $@.tmp; mv $@.tmp $@
+$(USER_OUT)/cryptotest.expected: $(USER_OUT)/cryptotest
+	$(Q)env -i $< > $@.tmp 2>&1; echo "exit=$$?" >> $@.tmp; mv $@.tmp $@
+$(USER_OUT)/fputest.expected: $(USER_OUT)/fputest
+	$(Q)env -i $< > $@.tmp 2>&1; echo "exit=$$?" >> $@.tmp; mv $@.tmp $@
+$(USER_OUT)/conftest.expected: $(USER_OUT)/conftest
+	$(Q)env -i $< > $@.tmp 2>&1; echo "exit=$$?" >> $@.tmp; mv $@.tmp $@
+# filetest works in a directory of its own: an empty one here.
+$(USER_OUT)/filetest.expected: $(USER_OUT)/filetest
+	$(Q)rm -rf $@.dir && mkdir -p $@.dir && cd $@.dir && \
+		env -i $(abspath $<) > $(abspath $@).tmp 2>&1; \
+		echo "exit=$$?" >> $(abspath $@).tmp; rm -rf $(abspath $@).dir; \
+		mv $(abspath $@).tmp $(abspath $@)
+$(INITFS): user/mkcpio.py $(USER_BINS) $(USER_OUT)/hello.expected \
+		$(USER_OUT)/memtest.expected $(USER_OUT)/filetest.expected \
+		$(USER_OUT)/cryptotest.expected $(USER_OUT)/fputest.expected \
+		$(USER_OUT)/conftest.expected
+	@echo "  CPIO    $@"
+	$(Q)$(PYTHON) user/mkcpio.py $@ \
+		$(foreach p,$(USER_PROGS) hello-pie,bin/$(p)=$(USER_OUT)/$(p)) \
+		expected/hello=$(USER_OUT)/hello.expected \
+		expected/memtest=$(USER_OUT)/memtest.expected \
+		expected/filetest=$(USER_OUT)/filetest.expected \
+		expected/cryptotest=$(USER_OUT)/cryptotest.expected \
+		expected/fputest=$(USER_OUT)/fputest.expected \
+		expected/conftest=$(USER_OUT)/conftest.expected
+
+$(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: $(INITFS)
+$(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: KERNEL_ASFLAGS += \
+	-DINITFS_PATH='"$(INITFS)"'
 
 $(O)/%.igvm: $(O)/%.elf $(O)/tools/csvsm-igvm
 	@echo "  IGVM    $@"

@@ -44,6 +44,8 @@ VIRTIO_HOSTED_SRCS := kernel/drivers/shared.c kernel/drivers/virtio/virtio.c \
 	kernel/drivers/virtio/virtqueue.c kernel/drivers/virtio/virtio_blk.c \
 	kernel/block/block.c
 UNIT_SRCS += $(VIRTIO_HOSTED_SRCS)
+# The task loader's and the root file system's parsers.
+UNIT_SRCS += kernel/task/elf.c kernel/fs/cpio.c
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
 $(O)/unit-obj/%.c.o: %.c
@@ -67,7 +69,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_CORPUS ?= .fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -Itools/libigvm -Itools/common
-FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb virtq virtio_pci
+FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb virtq virtio_pci \
+	elf_parse cpio syscall
 FUZZ_TARGETS := $(patsubst %,$(O)/fuzz/%_fuzz,$(FUZZ_NAMES))
 FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/base/log.c kernel/base/lib_check.c \
 	lib/format.c
@@ -99,6 +102,17 @@ FUZZ_SRCS_virtio_pci := $(VIRTIO_HOSTED_SRCS) kernel/drivers/pci/pci.c \
 	kernel/drivers/virtio/virtio_pci.c kernel/mm/pgalloc.c kernel/mm/heap.c \
 	kernel/base/err.c $(FUZZ_KERNEL_SRCS)
 FUZZ_FLAGS_virtio_pci := $(HOSTED_KERNEL_INC)
+FUZZ_SRCS_elf_parse := kernel/task/elf.c $(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_elf_parse := $(HOSTED_KERNEL_INC)
+FUZZ_SRCS_cpio := kernel/fs/cpio.c $(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_cpio := $(HOSTED_KERNEL_INC)
+# The task syscall layer and the file system on the fake arch; the target
+# includes the task room's own header (kernel/task/task_int.h).
+FUZZ_SRCS_syscall := kernel/task/syscall.c kernel/task/sys_file.c \
+	kernel/task/sys_mem.c kernel/task/uvm.c kernel/fs/ramfs.c \
+	kernel/fs/vfs.c kernel/mm/pgtable.c kernel/mm/pgalloc.c \
+	kernel/mm/heap.c $(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_syscall := $(HOSTED_KERNEL_INC) -Ikernel/task
 
 define fuzz_rule
 $(O)/fuzz/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(sort $$(FUZZ_SRCS_$(1)))

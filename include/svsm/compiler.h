@@ -32,7 +32,9 @@
 #ifdef SVSM_CHECK_AS
 #define __guest	 __attribute__((noderef, address_space(1)))
 #define __shared __attribute__((noderef, address_space(2)))
+#define __user	 __attribute__((noderef, address_space(3)))
 #else
+#define __user
 #define __guest
 #define __shared
 #endif

@@ -29,6 +29,15 @@ struct percpu {
 	uintptr_t ist_top[IST_COUNT];
 	paddr_t area; /* the area's physical pages (percpu.c) */
 	bool online;
+	/*
+	 * User mode (kernel/arch/x86_64/user.S reads these through GS; their
+	 * offsets are generated): the user RSP saved at SYSCALL entry, the
+	 * running task's kernel stack top, and the kernel RSP to return to
+	 * when the task ends.
+	 */
+	uint64_t user_rsp;
+	uint64_t task_kstack_top;
+	uint64_t task_resume_rsp;
 };
 
 /* The per-CPU data of the CPU this runs on. */

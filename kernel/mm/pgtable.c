@@ -55,6 +55,8 @@ uint64_t pgtable_prot_bits(const struct pgtable *pt, unsigned int prot)
 		bits |= PTE_NX;
 	if (prot & PROT_UNCACHED)
 		bits |= PTE_PCD | PTE_PWT;
+	if (prot & PROT_USER)
+		bits |= PTE_U;
 	bits |= (prot & PROT_SHARED) ? pt->shared_bits : pt->private_bits;
 	return bits;
 }
@@ -117,7 +119,8 @@ static enum svsm_err split_large(struct pgtable *pt, uint64_t *entry)
  * that `split` does not allow to break; *err says why.
  */
 static uint64_t *walk(struct pgtable *pt, uint64_t va, unsigned int level,
-		      bool create, bool split, enum svsm_err *err)
+		      bool create, bool split, unsigned int prot,
+		      enum svsm_err *err)
 {
 	uint64_t *t = table_of(pt->root);
 
@@ -134,7 +137,7 @@ static uint64_t *walk(struct pgtable *pt, uint64_t va, unsigned int level,
 			if (*err != SVSM_OK)
 				return NULL;
 			*e = pa_val(next) | pt->private_bits | PTE_P | PTE_W |
-			     PTE_A;
+			     PTE_A | ((prot & PROT_USER) ? PTE_U : 0);
 		} else if (*e & PTE_PS) {
 			if (!split) {
 				*err = SVSM_E_BUSY;
@@ -165,7 +168,8 @@ enum svsm_err pgtable_map(struct pgtable *pt, vaddr_t va, paddr_t pa,
 		bool large =
 			IS_ALIGNED(v | p, PAGE_SIZE_2M) && size >= PAGE_SIZE_2M;
 		enum svsm_err err;
-		uint64_t *e = walk(pt, v, large ? 2 : 1, true, false, &err);
+		uint64_t *e =
+			walk(pt, v, large ? 2 : 1, true, false, prot, &err);
 		uint64_t step = large ? PAGE_SIZE_2M : PAGE_SIZE;
 
 		if (!e)
@@ -192,7 +196,7 @@ static enum svsm_err for_each_leaf(struct pgtable *pt, uint64_t v,
 		return SVSM_E_INVAL;
 	while (size) {
 		enum svsm_err err = SVSM_OK;
-		uint64_t *pde = walk(pt, v, 2, false, false, &err);
+		uint64_t *pde = walk(pt, v, 2, false, false, 0, &err);
 		bool whole_2m =
 			IS_ALIGNED(v, PAGE_SIZE_2M) && size >= PAGE_SIZE_2M;
 		uint64_t step;
@@ -210,7 +214,7 @@ static enum svsm_err for_each_leaf(struct pgtable *pt, uint64_t v,
 			e = pde;
 			step = PAGE_SIZE_2M;
 		} else {
-			e = walk(pt, v, 1, false, true, &err);
+			e = walk(pt, v, 1, false, true, 0, &err);
 			if (!e)
 				return err;
 			step = PAGE_SIZE;
@@ -234,6 +238,32 @@ enum svsm_err pgtable_protect(struct pgtable *pt, vaddr_t va, uint64_t size,
 			      unsigned int prot)
 {
 	return for_each_leaf(pt, va_val(va), size, prot, false);
+}
+
+uint64_t pgtable_next_mapped(const struct pgtable *pt, uint64_t va,
+			     uint64_t end)
+{
+	while (va < end && canonical(va)) {
+		const uint64_t *t = table_of(pt->root);
+		unsigned int l;
+		uint64_t next;
+
+		for (l = 4; l >= 1; l--) {
+			uint64_t e = t[index_of(va, l)];
+
+			if (!(e & PTE_P))
+				break;
+			if (l == 1 || (l == 2 && (e & PTE_PS)))
+				return va;
+			t = table_of(entry_pa(pt, e));
+		}
+		/* Nothing is mapped in this entry's whole range: skip it. */
+		next = (va & ~(LEVEL_SIZE(l) - 1)) + LEVEL_SIZE(l);
+		if (next <= va)
+			break;
+		va = next;
+	}
+	return end;
 }
 
 bool pgtable_lookup(const struct pgtable *pt, vaddr_t va,
@@ -261,4 +291,69 @@ bool pgtable_lookup(const struct pgtable *pt, vaddr_t va,
 		t = table_of(entry_pa(pt, e));
 	}
 	return false;
+}
+
+/* Frees one table page (its entries are cleared already). */
+static void release_page(struct pgtable *pt, paddr_t table,
+			 void (*free_page)(void *, paddr_t, bool), void *ctx)
+{
+	free_page(ctx, table, true);
+	pt->table_pages--;
+}
+
+/* Frees the 4 KiB leaves of a page table (level 1), then the table. */
+static void release_pt(struct pgtable *pt, paddr_t table,
+		       void (*free_page)(void *, paddr_t, bool), void *ctx)
+{
+	uint64_t *t = table_of(table);
+
+	for (unsigned int i = 0; i < ENTRIES; i++) {
+		if (!(t[i] & PTE_P))
+			continue;
+		free_page(ctx, entry_pa(pt, t[i]), false);
+		t[i] = 0;
+	}
+	release_page(pt, table, free_page, ctx);
+}
+
+/* Frees a PDPT's page directories and their tables, then the PDPT. */
+static void release_pdpt(struct pgtable *pt, paddr_t table,
+			 void (*free_page)(void *, paddr_t, bool), void *ctx)
+{
+	uint64_t *t = table_of(table);
+
+	for (unsigned int i = 0; i < ENTRIES; i++) {
+		uint64_t *pd;
+
+		if (!(t[i] & PTE_P))
+			continue;
+		/* The lower half of a task holds 4 KiB pages only. */
+		CHECK(!(t[i] & PTE_PS));
+		pd = table_of(entry_pa(pt, t[i]));
+		for (unsigned int j = 0; j < ENTRIES; j++) {
+			if (!(pd[j] & PTE_P))
+				continue;
+			CHECK(!(pd[j] & PTE_PS));
+			release_pt(pt, entry_pa(pt, pd[j]), free_page, ctx);
+			pd[j] = 0;
+		}
+		release_page(pt, entry_pa(pt, t[i]), free_page, ctx);
+		t[i] = 0;
+	}
+	release_page(pt, table, free_page, ctx);
+}
+
+void pgtable_release_lower(struct pgtable *pt,
+			   void (*free_page)(void *ctx, paddr_t pa,
+					     bool is_table),
+			   void *ctx)
+{
+	uint64_t *root = table_of(pt->root);
+
+	for (unsigned int i = 0; i < ENTRIES / 2; i++) {
+		if (!(root[i] & PTE_P))
+			continue;
+		release_pdpt(pt, entry_pa(pt, root[i]), free_page, ctx);
+		root[i] = 0;
+	}
 }

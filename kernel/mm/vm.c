@@ -188,6 +188,31 @@ void vm_temp_unmap(enum vm_temp_slot slot)
 	arch_flush_tlb_page(va);
 }
 
+uintptr_t vm_map_task_stack(paddr_t pa, unsigned int pages)
+{
+	uintptr_t va = vm_percpu_va(this_cpu()->index, VM_TASK_STACK_OFF);
+
+	CHECK(pages >= 1 && pages <= 8);
+	/*
+	 * The window's page table exists (map_percpu), so this writes PTEs
+	 * only; the slot below stays unmapped as the guard. No flush: the
+	 * slot was not present.
+	 */
+	CHECK(pgtable_map(&kpt, va_init(va), pa, (uint64_t)pages * PAGE_SIZE,
+			  PROT_WRITE) == SVSM_OK);
+	return va + (uintptr_t)pages * PAGE_SIZE;
+}
+
+void vm_unmap_task_stack(unsigned int pages)
+{
+	uintptr_t va = vm_percpu_va(this_cpu()->index, VM_TASK_STACK_OFF);
+
+	CHECK(pgtable_unmap(&kpt, va_init(va), (uint64_t)pages * PAGE_SIZE) ==
+	      SVSM_OK);
+	for (unsigned int i = 0; i < pages; i++)
+		arch_flush_tlb_page(va + (uintptr_t)i * PAGE_SIZE);
+}
+
 void *vm_map_mmio(paddr_t pa, uint64_t size)
 {
 	uint64_t va;

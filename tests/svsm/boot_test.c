@@ -168,7 +168,8 @@ TEST(heap, pages_are_zeroed_and_in_region)
 
 TEST(heap, out_of_memory_is_an_error)
 {
-	static paddr_t pages[4096];
+	/* The test image's region is 32 MiB (mk/kernel.mk, SVSM_TEST_SIZE). */
+	static paddr_t pages[8192];
 	struct pgalloc_stats before;
 	struct pgalloc_stats after;
 	uint64_t n = 0;

@@ -180,3 +180,34 @@ TEST(mm, probe_returns_false_without_fault)
 	ASSERT_FALSE(arch_probe_call(count_call, &counter));
 	ASSERT_EQ(counter, 1);
 }
+
+/* SAFETY: a deliberate access the probe expects to fault; volatile so it happens. */
+static volatile uint8_t *task_stack_probe;
+
+static void write_probe(void *arg)
+{
+	(void)arg;
+	*task_stack_probe = 1;
+}
+
+TEST(mm, task_stack_has_a_guard_page)
+{
+	paddr_t pa;
+	uintptr_t top;
+
+	ASSERT_EQ(pgalloc_alloc(2, PGALLOC_ZERO, &pa), SVSM_OK);
+	top = vm_map_task_stack(pa, 4);
+	/* The whole stack is writable ... */
+	task_stack_probe = ptr_from_va(top - 1);
+	EXPECT_FALSE(arch_probe_call(write_probe, NULL));
+	task_stack_probe = ptr_from_va(top - 4 * PAGE_SIZE);
+	EXPECT_FALSE(arch_probe_call(write_probe, NULL));
+	/* ... and the byte below it faults. */
+	task_stack_probe = ptr_from_va(top - 4 * PAGE_SIZE - 1);
+	EXPECT_TRUE(arch_probe_call(write_probe, NULL));
+	vm_unmap_task_stack(4);
+	/* Unmapped afterwards. */
+	task_stack_probe = ptr_from_va(top - 1);
+	EXPECT_TRUE(arch_probe_call(write_probe, NULL));
+	pgalloc_free(pa, 2);
+}

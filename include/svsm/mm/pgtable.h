@@ -24,6 +24,11 @@
 #define PROT_EXEC     (1u << 1)
 #define PROT_UNCACHED (1u << 2) /* MMIO */
 #define PROT_SHARED   (1u << 3) /* visible to the host (GHCB, bounce buffers) */
+/*
+ * A task's page (kernel/task): the leaf and the tables above it get the
+ * user bit. Only a task's own tables, in the lower half, ever use it.
+ */
+#define PROT_USER (1u << 4)
 
 /* Hardware PTE bits (SDM Vol. 3A, Table 4-19/4-20). */
 #define PTE_P	      (1ull << 0)
@@ -84,8 +89,25 @@ struct pgtable_entry {
 	uint64_t page_size; /* 4 KiB or 2 MiB */
 };
 
+/*
+ * The first mapped address at or above va (page-aligned) and below end, or
+ * end. Skips whole unmapped tables, so the cost grows with what is mapped,
+ * not with the length of the range.
+ */
+uint64_t pgtable_next_mapped(const struct pgtable *pt, uint64_t va,
+			     uint64_t end);
 /* Walks the tables for va; false when it is not mapped. */
 bool pgtable_lookup(const struct pgtable *pt, vaddr_t va,
 		    struct pgtable_entry *out);
+/*
+ * Frees the tables of the lower half (PML4 entries 0..255) through
+ * `free_page(ctx, pa, is_table)`, which is also called for each 4 KiB leaf
+ * page still mapped there, then clears those PML4 entries. For task
+ * address spaces, whose lower half holds only 4 KiB user pages.
+ */
+void pgtable_release_lower(struct pgtable *pt,
+			   void (*free_page)(void *ctx, paddr_t pa,
+					     bool is_table),
+			   void *ctx);
 /* The PTE bits pgtable_map() uses for `prot` (for tests and dumps). */
 uint64_t pgtable_prot_bits(const struct pgtable *pt, unsigned int prot);

@@ -29,11 +29,12 @@
 #define VM_MMIO_SIZE	 (2ull << 20)
 
 /* Offsets in a CPU's window. */
-#define VM_STACK_OFF   0x1000ull /* 4 pages, guard page below */
-#define VM_STACK_PAGES 4u
-#define VM_IST_OFF(i)  (0x6000ull + (uint64_t)(i)*0x2000ull)
-#define VM_TEMP_OFF    0x100000ull
-#define VM_TEMP_SLOTS  16u
+#define VM_STACK_OFF	  0x1000ull /* 4 pages, guard page below */
+#define VM_STACK_PAGES	  4u
+#define VM_IST_OFF(i)	  (0x6000ull + (uint64_t)(i)*0x2000ull)
+#define VM_TASK_STACK_OFF 0x20000ull /* the running task's, guard below */
+#define VM_TEMP_OFF	  0x100000ull
+#define VM_TEMP_SLOTS	  16u
 
 /* Temporary-mapping slots, so two users never share one. */
 enum vm_temp_slot {
@@ -64,6 +65,15 @@ bool vm_lookup(uintptr_t va, struct pgtable_entry *out);
 /* Maps `pa` in this CPU's temporary slot; returns its address. */
 void *vm_temp_map(paddr_t pa, enum vm_temp_slot slot, unsigned int prot);
 void vm_temp_unmap(enum vm_temp_slot slot);
+
+/*
+ * Maps the kernel stack of the task about to run on this CPU (`pages`
+ * pages at pa, at most 8) in the CPU's window, with an unmapped guard page
+ * below it, so an overflow faults instead of writing the heap. Returns its
+ * top. One task stack per CPU at a time; vm_unmap_task_stack() undoes it.
+ */
+uintptr_t vm_map_task_stack(paddr_t pa, unsigned int pages);
+void vm_unmap_task_stack(unsigned int pages);
 
 /* Maps an MMIO range uncached in the MMIO window; NULL when full. */
 void *vm_map_mmio(paddr_t pa, uint64_t size);

@@ -1,15 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The local APIC in xAPIC (MMIO) mode, enough to start application
- * processors with INIT-SIPI-SIPI (Intel SDM Vol. 3A, 10.4.4 / 8.4.4.1).
+ * processors with INIT-SIPI-SIPI (Intel SDM Vol. 3A, 10.4.4 / 8.4.4.1)
+ * and to run its timer as the tasks' preemption tick (SDM Vol. 3A, 10.5.4:
+ * the LVT timer register, divide configuration, initial and current
+ * count; 10.9: the spurious-interrupt vector register's enable bit).
  * xAPIC rather than x2APIC because QEMU 7.2's TCG has no x2APIC.
  */
 #include "svsm/arch/cpu.h"
+#include "svsm/arch/time.h"
+#include "svsm/arch/user.h"
 
 #include "svsm/panic.h"
 
 #include "x86/x86.h"
 
+#define APIC_EOI       0x0b0
+#define APIC_SVR       0x0f0
+#define APIC_LVT_TIMER 0x320
+#define APIC_TIMER_ICR 0x380
+#define APIC_TIMER_CCR 0x390
+#define APIC_TIMER_DIV 0x3e0
+#define SVR_ENABLE     (1u << 8)
+#define LVT_MASKED     (1u << 16)
+#define LVT_PERIODIC   (1u << 17)
 #define APIC_ICR_LOW   0x300
 #define APIC_ICR_HIGH  0x310
 #define ICR_DELIVS     (1u << 12) /* delivery status: send pending */
@@ -51,4 +65,54 @@ void arch_apic_start_aps(void *apic, uint32_t vector)
 	apic_send(ICR_ALL_BUT_ME | ICR_STARTUP | (vector & 0xff));
 	arch_udelay(200);
 	apic_send(ICR_ALL_BUT_ME | ICR_STARTUP | (vector & 0xff));
+}
+
+/* Timer ticks per millisecond, measured against the TSC. */
+static uint32_t ticks_per_ms;
+
+bool arch_user_timer_init(void *apic)
+{
+	uint64_t t0;
+	uint32_t left;
+
+	if (!apic_page)
+		apic_page = apic;
+	if (!apic_page)
+		return false;
+	/* SAFETY: APIC registers in the uncached MMIO mapping. */
+	*apic_reg(APIC_SVR) = SVR_ENABLE | ARCH_VECTOR_SPURIOUS;
+	*apic_reg(APIC_TIMER_DIV) = 0x3; /* divide by 16 */
+	*apic_reg(APIC_LVT_TIMER) = LVT_MASKED | ARCH_VECTOR_TIMER;
+	*apic_reg(APIC_TIMER_ICR) = 0xffffffffu;
+	t0 = arch_time_ns();
+	while (arch_time_ns() - t0 < 10000000ull)
+		arch_cpu_relax();
+	/* SAFETY: as above; the current count is read-only. */
+	left = *apic_reg(APIC_TIMER_CCR);
+	*apic_reg(APIC_TIMER_ICR) = 0;
+	ticks_per_ms = (0xffffffffu - left) / 10;
+	return ticks_per_ms != 0;
+}
+
+void arch_user_timer_start(uint32_t period_ms)
+{
+	uint64_t count = (uint64_t)ticks_per_ms * period_ms;
+
+	/* SAFETY: APIC timer registers in the uncached MMIO mapping. */
+	*apic_reg(APIC_LVT_TIMER) = LVT_PERIODIC | ARCH_VECTOR_TIMER;
+	*apic_reg(APIC_TIMER_ICR) =
+		count > 0xffffffffu ? 0xffffffffu : (uint32_t)count;
+}
+
+void arch_user_timer_stop(void)
+{
+	/* SAFETY: APIC timer registers in the uncached MMIO mapping. */
+	*apic_reg(APIC_LVT_TIMER) = LVT_MASKED | ARCH_VECTOR_TIMER;
+	*apic_reg(APIC_TIMER_ICR) = 0;
+}
+
+void arch_apic_eoi(void)
+{
+	/* SAFETY: writing EOI ends the interrupt being serviced. */
+	*apic_reg(APIC_EOI) = 0;
 }

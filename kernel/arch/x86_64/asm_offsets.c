@@ -9,6 +9,8 @@
  */
 #include <stddef.h>
 
+#include "svsm/percpu.h"
+
 #include "abi/csvsm_boot.h"
 
 #include "x86/trampoline.h"
@@ -45,4 +47,9 @@ void asm_offsets(void)
 		   TRAMP_DATA_OFF + offsetof(struct ap_tramp_data, efer));
 	ASM_OFFSET(TRAMP_GDT,
 		   TRAMP_DATA_OFF + offsetof(struct ap_tramp_data, gdt));
+	ASM_OFFSET(PERCPU_USER_RSP, offsetof(struct percpu, user_rsp));
+	ASM_OFFSET(PERCPU_TASK_KSTACK,
+		   offsetof(struct percpu, task_kstack_top));
+	ASM_OFFSET(PERCPU_TASK_RESUME,
+		   offsetof(struct percpu, task_resume_rsp));
 }

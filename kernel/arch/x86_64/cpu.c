@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "svsm/arch/io.h"
+#include "svsm/arch/user.h"
 
 #include "svsm/percpu.h"
 
@@ -28,6 +29,12 @@ static_assert(offsetof(struct csvsm_boot_info, region_size) ==
 	      "entry.S reads region_size at this offset");
 static_assert(offsetof(struct percpu, self) == 0,
 	      "this_cpu() reads the self pointer at GS:0");
+static_assert(offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP &&
+		      offsetof(struct percpu, task_kstack_top) ==
+			      PERCPU_TASK_KSTACK &&
+		      offsetof(struct percpu, task_resume_rsp) ==
+			      PERCPU_TASK_RESUME,
+	      "user.S reads these fields at the generated offsets");
 
 /* Intel SDM Vol. 3A, 8.7 (64-bit TSS). */
 struct tss64 {
@@ -58,7 +65,8 @@ struct desc_ptr {
 	uint64_t base;
 } __packed;
 
-#define GDT_ENTRIES 5 /* null, code, data, TSS (two slots) */
+/* null, code, data, TSS (two slots), null base, user data, user code */
+#define GDT_ENTRIES 8
 
 struct cpu_tables {
 	uint64_t gdt[GDT_ENTRIES];
@@ -68,6 +76,20 @@ struct cpu_tables {
 static struct cpu_tables cpu_tables[CFG_MAX_CPUS];
 static struct idt_gate idt[256] __aligned(16);
 extern const uint64_t trap_stub_table[32];
+extern const char trap_stub_timer[], trap_stub_spurious[];
+
+/* An interrupt gate, DPL 0 (so ring 3 cannot raise it with INT n). */
+static struct idt_gate gate(uint64_t off, uint8_t ist)
+{
+	return (struct idt_gate){
+		.offset_low = (uint16_t)off,
+		.selector = KERNEL_CS,
+		.ist = ist,
+		.type_attr = 0x8e, /* present, DPL0, interrupt gate */
+		.offset_mid = (uint16_t)(off >> 16),
+		.offset_high = (uint32_t)(off >> 32),
+	};
+}
 
 static void idt_build_once(void)
 {
@@ -85,15 +107,10 @@ static void idt_build_once(void)
 			ist = IST_NMI + 1;
 		else if (v == 18)
 			ist = IST_MACHINE_CHECK + 1;
-		idt[v] = (struct idt_gate){
-			.offset_low = (uint16_t)off,
-			.selector = KERNEL_CS,
-			.ist = ist,
-			.type_attr = 0x8e, /* present, DPL0, interrupt gate */
-			.offset_mid = (uint16_t)(off >> 16),
-			.offset_high = (uint32_t)(off >> 32),
-		};
+		idt[v] = gate(off, ist);
 	}
+	idt[ARCH_VECTOR_TIMER] = gate((uintptr_t)trap_stub_timer, 0);
+	idt[ARCH_VECTOR_SPURIOUS] = gate((uintptr_t)trap_stub_spurious, 0);
 	built = true;
 }
 
@@ -110,6 +127,14 @@ static void gdt_build(struct cpu_tables *t, const struct percpu *pc)
 		    (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
 		    (((base >> 24) & 0xff) << 56);
 	t->gdt[4] = base >> 32;
+	/* x86/layout.h: USER_BASE_SEL stays null, then user data and code. */
+	t->gdt[5] = 0;
+	t->gdt[6] = 0x00cff2000000ffffull; /* data, DPL3 */
+	t->gdt[7] = 0x00affa000000ffffull; /* 64-bit code, DPL3 */
+	static_assert(USER_DS == ((6 << 3) | 3) && USER_CS == ((7 << 3) | 3) &&
+			      USER_BASE_SEL + 8 == USER_DS &&
+			      USER_BASE_SEL + 16 == USER_CS,
+		      "SYSRET derives SS and CS from STAR[63:48]");
 	t->tss = (struct tss64){.iomap_base = sizeof(struct tss64)};
 	for (unsigned int i = 0; i < IST_COUNT; i++)
 		t->tss.ist[i] = pc->ist_top[i];
@@ -150,6 +175,12 @@ void arch_cpu_init(struct percpu *pc)
 			 :
 			 : "c"(0xc0000101u), "a"((uint32_t)pcval),
 			   "d"((uint32_t)(pcval >> 32)));
+}
+
+void arch_set_kernel_stack(uintptr_t top)
+{
+	/* The stack a fault or interrupt from ring 3 switches to (RSP0). */
+	cpu_tables[this_cpu()->index].tss.rsp[0] = top;
 }
 
 struct percpu *arch_this_cpu(void)

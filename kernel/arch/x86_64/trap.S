@@ -59,6 +59,9 @@ TRAP_NOERR 28
 TRAP_ERR 29
 TRAP_ERR 30
 TRAP_NOERR 31
+/* Interrupts: the preemption timer and the APIC's spurious vector. */
+TRAP_NOERR 32
+TRAP_NOERR 255
 
 trap_common:
 	pushq	%rax
@@ -76,11 +79,25 @@ trap_common:
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
+	cmpb	$0, arch_user_smap(%rip)
+	je	1f
+	clac
+1:	xorl	%r13d, %r13d		/* 1 if GS was swapped below */
+	movl	$0xc0000101, %ecx	/* IA32_GS_BASE */
+	rdmsr
+	testl	%edx, %edx
+	js	2f			/* a kernel address: the kernel's GS */
+	swapgs
+	movl	$1, %r13d
+2:	lfence
 	movq	%rsp, %rdi
 	movq	%rsp, %r12		/* the frame; restored below */
 	andq	$-16, %rsp
 	call	arch_trap
-	movq	%r12, %rsp
+	testl	%r13d, %r13d
+	jz	3f
+	swapgs
+3:	movq	%r12, %rsp
 	popq	%r15
 	popq	%r14
 	popq	%r13
@@ -106,3 +123,6 @@ trap_stub_table:
 	.irp vec, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.quad	trap_stub_\vec
 	.endr
+	.globl trap_stub_timer, trap_stub_spurious
+	.set trap_stub_timer, trap_stub_32
+	.set trap_stub_spurious, trap_stub_255

@@ -5,14 +5,17 @@
  *     fault-safe guest-memory primitives in fault.S): resume at its fixup;
  *   - any exception while a fault probe is armed on this CPU (in-kernel
  *     tests that expect a fault): record it and unwind to probe_recover.
- * Everything else is an SVSM bug: print a full register dump and panic,
- * which ends the VM with a failure status. The frame layout matches
+ * An exception taken in ring 3 is the task's, never the SVSM's: it goes
+ * to task_user_fault(), which ends the task. Everything else is an SVSM
+ * bug: print a full register dump and panic, which ends the VM with a
+ * failure status. The frame layout matches
  * trap_common in trap.S.
  */
 #define LOG_PREFIX "trap: "
 #include <stdint.h>
 
 #include "svsm/arch/cpu.h"
+#include "svsm/arch/user.h"
 
 #include "svsm/log.h"
 #include "svsm/panic.h"
@@ -20,12 +23,8 @@
 
 #include "x86/x86.h"
 
-struct trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error_code;
-	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
-};
+/* The frame trap.S builds is the user-mode frame (svsm/arch/user.h). */
+#define trap_frame user_regs
 
 static bool trap_quiet;
 
@@ -187,11 +186,23 @@ static bool recover_probe(struct trap_frame *f)
 
 void arch_trap(struct trap_frame *f)
 {
-	const char *name = f->vector < 32 ? vector_names[f->vector] : "?";
-	uint32_t cpu = arch_apic_id();
+	const char *name;
+	uint32_t cpu;
 
+	if (f->vector == ARCH_VECTOR_SPURIOUS)
+		return; /* no EOI for a spurious interrupt (SDM 10.9) */
+	if (f->vector == ARCH_VECTOR_TIMER) {
+		arch_apic_eoi();
+		if (f->cs & 3)
+			task_timer_tick(f); /* may end the task */
+		return;
+	}
+	if (f->cs & 3)
+		task_user_fault(f, read_cr2());
 	if (fixup(f) || recover_probe(f))
 		return;
+	name = f->vector < 32 ? vector_names[f->vector] : "?";
+	cpu = arch_apic_id();
 
 	/*
 	 * On a confidential platform the console is the host's: an

@@ -23,6 +23,16 @@
 /* Run-time per-CPU GDT (cpu.c). */
 #define KERNEL_CS  0x08
 #define KERNEL_DS  0x10
-#define KERNEL_TSS 0x18
+#define KERNEL_TSS 0x18 /* two slots: 0x18 and 0x20 */
+/*
+ * User segments, in the order SYSRET needs (AMD APM Vol. 2, 6.1.1; Intel
+ * SDM Vol. 2B, SYSRET): STAR[63:48] names a base selector, 64-bit SYSRET
+ * loads SS = base + 8 and CS = base + 16, both with RPL 3. The base slot
+ * (0x28) is left null: csvsm has no 32-bit user code segment, so a task
+ * cannot enter compatibility mode.
+ */
+#define USER_BASE_SEL 0x2b /* 0x28 | RPL 3 */
+#define USER_DS	      0x33 /* 0x30 | RPL 3 */
+#define USER_CS	      0x3b /* 0x38 | RPL 3 */
 
 #define BOOT_STACK_SIZE 16384
