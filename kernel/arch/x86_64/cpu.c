@@ -212,7 +212,7 @@ void arch_cpu_relax(void)
 	__asm__ volatile("pause");
 }
 
-static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+void x86_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
 	uint32_t a;
 	uint32_t b;
@@ -233,7 +233,7 @@ uint32_t arch_apic_id(void)
 {
 	uint32_t r[4];
 
-	cpuid(1, 0, r);
+	x86_cpuid(1, 0, r);
 	return r[1] >> 24;
 }
 
@@ -264,13 +264,13 @@ __no_stack_prot bool arch_hw_random(uint64_t *out)
 	bool has_seed;
 	bool has_rand;
 
-	cpuid(0, 0, r);
+	x86_cpuid(0, 0, r);
 	has_seed = false;
 	if (r[0] >= 7) {
-		cpuid(7, 0, r);
+		x86_cpuid(7, 0, r);
 		has_seed = r[1] & (1u << 18);
 	}
-	cpuid(1, 0, r);
+	x86_cpuid(1, 0, r);
 	has_rand = r[2] & (1u << 30);
 	/*
 	 * Intel's DRNG guide advises up to 10 RDRAND retries. A sample that
@@ -319,7 +319,7 @@ bool arch_has_nx(void)
 {
 	uint32_t r[4];
 
-	cpuid(0x80000001u, 0, r);
+	x86_cpuid(0x80000001u, 0, r);
 	return r[3] & (1u << 20);
 }
 
@@ -329,7 +329,7 @@ unsigned int arch_vm_activate(uint64_t root)
 	uint32_t r[4];
 	uint64_t cr4;
 
-	cpuid(7, 0, r);
+	x86_cpuid(7, 0, r);
 	/* SAFETY: reading CR4 has no side effects. */
 	__asm__ volatile("movq %%cr4, %0" : "=r"(cr4));
 	if (r[1] & (1u << 7)) {

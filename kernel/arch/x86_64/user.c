@@ -58,23 +58,6 @@ static bool use_xsave;
 static uint64_t xcr0;
 static size_t fpu_size = 512;
 
-static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	uint32_t a;
-	uint32_t b;
-	uint32_t c;
-	uint32_t d;
-
-	/* SAFETY: CPUID only writes the four output registers. */
-	__asm__ volatile("cpuid"
-			 : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
-			 : "a"(leaf), "c"(sub));
-	r[0] = a;
-	r[1] = b;
-	r[2] = c;
-	r[3] = d;
-}
-
 static uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo;
@@ -104,7 +87,7 @@ static bool setup_fpu(void)
 	uint64_t cr0;
 	uint64_t cr4;
 
-	cpuid(1, 0, r);
+	x86_cpuid(1, 0, r);
 	if (!(r[3] & (1u << 24)) || !(r[3] & (1u << 26)))
 		return false; /* FXSR, SSE2: every x86-64 CPU has them */
 	use_xsave = r[2] & (1u << 26);
@@ -124,7 +107,7 @@ static bool setup_fpu(void)
 			 : "memory");
 	if (!use_xsave)
 		return true;
-	cpuid(0xd, 0, r);
+	x86_cpuid(0xd, 0, r);
 	xcr0 = (((uint64_t)r[3] << 32) | r[0]) &
 	       (XCR0_X87 | XCR0_SSE | XCR0_AVX);
 	/*
@@ -135,7 +118,7 @@ static bool setup_fpu(void)
 			 :
 			 : "c"(0u), "a"((uint32_t)xcr0),
 			   "d"((uint32_t)(xcr0 >> 32)));
-	cpuid(0xd, 0, r); /* EBX: the area size for the XCR0 just set */
+	x86_cpuid(0xd, 0, r); /* EBX: the area size for the XCR0 just set */
 	fpu_size = ALIGN_UP((size_t)r[1], 64);
 	return true;
 }
@@ -144,7 +127,7 @@ bool arch_user_init(void)
 {
 	uint32_t r[4];
 
-	cpuid(7, 0, r);
+	x86_cpuid(7, 0, r);
 	arch_user_smap = r[1] & (1u << 20);
 	if (!setup_fpu())
 		return false;
@@ -170,7 +153,7 @@ uint64_t arch_user_hwcap(void)
 {
 	uint32_t r[4];
 
-	cpuid(1, 0, r);
+	x86_cpuid(1, 0, r);
 	return r[3];
 }
 

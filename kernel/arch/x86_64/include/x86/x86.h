@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 uint64_t arch_read_cr3(void);
+/* CPUID leaf/subleaf into r[EAX, EBX, ECX, EDX] (native x86 only). */
+void x86_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]);
 uint64_t arch_read_efer(void);
 /*
  * Broadcasts INIT-SIPI-SIPI to every other CPU, SIPI vector `vector`,
