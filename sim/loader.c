@@ -113,6 +113,10 @@ static int add_page(struct walk *w, uint64_t gpa, const uint8_t *data,
 	if (rc)
 		return fail(w, "SNP_LAUNCH_UPDATE of 0x%llx: %s", U(gpa),
 			    sim_launch_err_name(rc));
+	if (type == SNP_PAGE_TYPE_SECRETS)
+		w->out->secrets_gpa = gpa;
+	if (type == SNP_PAGE_TYPE_CPUID)
+		w->out->cpuid_gpa = gpa;
 	return 0;
 }
 

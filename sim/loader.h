@@ -84,6 +84,8 @@ struct sim_load {
 	uint8_t vmsa[SIM_LOAD_MAX_VCPUS][SNP_PAGE_SIZE];
 	unsigned int pages[SNP_PAGE_TYPE_CPUID + 1]; /* per PAGE_INFO type */
 	uint64_t required_pages; /* REQUIRED_MEMORY, left to the guest */
+	uint64_t secrets_gpa;	 /* the (last) secrets page; 0: none */
+	uint64_t cpuid_gpa;	 /* the (last) CPUID page; 0: none */
 };
 
 /*

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "launcher_helpers.h"
 #include "sim_psp_fixture.h"
 #include "test.h"
 
@@ -93,4 +94,25 @@ void slf_fini(struct slf *s)
 int slf_load(struct slf *s, const uint8_t *buf, size_t len)
 {
 	return sim_load_igvm(buf, len, &s->m, &s->l, s->load, s->err);
+}
+
+uint8_t *slf_build(uint64_t policy, const uint8_t *fw, size_t fw_size,
+		   size_t *len)
+{
+	struct kernel_elf k;
+	struct build_options o = lfix_default_options();
+	char err[256] = "";
+	uint8_t *out = NULL;
+
+	o.snp = true;
+	o.policy = policy;
+	o.fw = fw;
+	o.fw_size = fw_size;
+	lfix_make_elf(&k);
+	if (build_igvm(&o, k.b, sizeof(k.b), &out, len, err, sizeof(err))) {
+		test_fail(__FILE__, __LINE__, "build_igvm failed");
+		test_printf("  %s\n", err);
+		return NULL;
+	}
+	return out;
 }

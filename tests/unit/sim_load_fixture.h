@@ -42,5 +42,12 @@ bool slf_reset(struct slf *s);
 int slf_load(struct slf *s, const uint8_t *buf, size_t len);
 /* Host pointer to model memory at gpa. */
 uint8_t *slf_ptr(struct slf *s, uint64_t gpa);
+/*
+ * csvsm's IGVM file (both platforms) for the launcher tests' synthetic
+ * kernel (launcher_helpers.h), with policy and optional firmware;
+ * malloc'ed, NULL (and a test failure) on error.
+ */
+uint8_t *slf_build(uint64_t policy, const uint8_t *fw, size_t fw_size,
+		   size_t *len);
 /* The RMP entry of gpa (a zeroed entry outside the RMP). */
 struct sim_rmp_entry slf_rmp(const struct slf *s, uint64_t gpa);
