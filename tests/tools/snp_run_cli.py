@@ -195,6 +195,17 @@ def check_dry_run_prints_the_command():
            "unexpected command line", out)
 
 
+def check_comma_in_the_file_name_is_doubled():
+    # QEMU's option syntax: "file=a,,b.igvm" names "a,b.igvm".
+    env, qemu = host()
+    d = tempfile.mkdtemp(dir=tmpdir())
+    path = os.path.join(d, "a,b.igvm")
+    shutil.copy(igvm(), path)
+    rc, out, err = run(env, "--snp", "-n", "-q", qemu, path)
+    expect(rc == 0 and f"igvm-cfg,id=igvm0,file={d}/a,,b.igvm " in out,
+           f"--dry-run with a comma: exit {rc}", out + err)
+
+
 def check_dry_run_on_a_host_without_snp():
     # Printed all the same, with the reason on stderr.
     env, qemu = host(sev=False)

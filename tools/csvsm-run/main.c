@@ -365,6 +365,8 @@ static int snp_argv(const struct options *o, uint64_t policy, char **argv,
 		    char *store, size_t store_len)
 {
 	unsigned long long mib = (unsigned long long)(o->mem >> 20);
+	char path[8192];
+	size_t plen = 0;
 	unsigned int cbit;
 	unsigned int reduced;
 	size_t used = 0;
@@ -381,6 +383,15 @@ static int snp_argv(const struct options *o, uint64_t policy, char **argv,
 		used += (size_t)len_ + 1;                                      \
 	} while (0)
 
+	/* QEMU's option syntax: a comma in a value is written twice. */
+	if (2 * strlen(o->igvm) >= sizeof(path))
+		return -1;
+	for (const char *p = o->igvm; *p; p++) {
+		path[plen++] = *p;
+		if (*p == ',')
+			path[plen++] = ',';
+	}
+	path[plen] = '\0';
 	snp_host_cbit(&cbit, &reduced);
 	ARG("%s", o->qemu);
 	ARG("-machine");
@@ -395,7 +406,7 @@ static int snp_argv(const struct options *o, uint64_t policy, char **argv,
 	    "policy=0x%llx",
 	    cbit, reduced, (unsigned long long)policy);
 	ARG("-object");
-	ARG("igvm-cfg,id=igvm0,file=%s", o->igvm);
+	ARG("igvm-cfg,id=igvm0,file=%s", path);
 	ARG("-cpu");
 	ARG("%s", o->cpu ? o->cpu : "EPYC-v4");
 	ARG("-m");
