@@ -18,7 +18,11 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(HOST_WARN) $(SAN_FLAGS) \
 	-Itools/csvsm-igvm -Itools/libmeasure -MMD -MP
 
 # The SEV-SNP machine model (sim/) and the machine the tests run it in.
-SIM_SRCS := $(wildcard sim/*.c) tests/model/guest.c
+# The launch (the PSP's launch commands and the IGVM loader) also needs
+# libigvm and libmeasure, so only the unit tests link it.
+SIM_LAUNCH_SRCS := sim/psp_launch.c sim/loader.c
+SIM_SRCS := $(filter-out $(SIM_LAUNCH_SRCS),$(wildcard sim/*.c)) \
+	tests/model/guest.c
 # The fake arch; FAKE_CORE_SRCS is it without its adapter to the model.
 FAKE_SRCS := $(wildcard kernel/arch/fake/*.c)
 FAKE_CORE_SRCS := $(filter-out kernel/arch/fake/fake_snp.c,$(FAKE_SRCS))
@@ -37,7 +41,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \
 	$(filter-out tools/csvsm-igvm/main.c tools/csvsm-igvm/cmd_%.c,$(CSVSM_IGVM_SRCS)) \
 	kernel/core/boot_params.c kernel/core/cmdline.c \
 	$(SNP_HOSTED_SRCS) \
-	$(FAKE_SRCS) $(SIM_SRCS)
+	$(FAKE_SRCS) $(SIM_SRCS) $(SIM_LAUNCH_SRCS)
 # The virtio drivers and the block layer, against the fake device of
 # tests/unit/fake_virtio.c.
 VIRTIO_HOSTED_SRCS := kernel/drivers/shared.c kernel/drivers/virtio/virtio.c \

@@ -434,6 +434,16 @@ enum sim_psp_err sim_psp_vmpck(const struct sim_psp *psp, unsigned int vmpck_id,
 	return SIM_PSP_OK;
 }
 
+void sim_psp_get_launch(const struct sim_psp *psp, struct sim_psp_launch *out)
+{
+	*out = psp->launch;
+}
+
+void sim_psp_set_launch(struct sim_psp *psp, const struct sim_psp_launch *in)
+{
+	psp->launch = *in;
+}
+
 void sim_psp_fill_secrets_page(const struct sim_psp *psp,
 			       struct snp_secrets_page *page)
 {

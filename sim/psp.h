@@ -118,6 +118,14 @@ sim_psp_guest_request(struct sim_psp *psp, unsigned int vmpck_id,
 		      const uint8_t *req_page, size_t req_len,
 		      uint8_t *resp_page, size_t resp_cap, size_t *resp_len);
 
+/*
+ * The launch values every report carries. SNP_LAUNCH_FINISH of the model
+ * (sim/psp_launch.c) sets the measurement, policy and ID-block fields with
+ * these once a launch completes; the rest stays as configured.
+ */
+void sim_psp_get_launch(const struct sim_psp *psp, struct sim_psp_launch *out);
+void sim_psp_set_launch(struct sim_psp *psp, const struct sim_psp_launch *in);
+
 /* The sequence number the next request with vmpck_id must carry (0: bad id). */
 uint64_t sim_psp_next_seqno(const struct sim_psp *psp, unsigned int vmpck_id);
 

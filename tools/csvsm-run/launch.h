@@ -75,3 +75,25 @@ int launch_pending_end(void);
  * Returns the launcher's exit status (see main.c).
  */
 int launch_run_qemu(char **argv, unsigned int timeout, bool gdb);
+
+/*
+ * csvsm-run --snp (snp.c). Exit statuses for a host that cannot launch an
+ * SEV-SNP guest, one per missing piece.
+ */
+#define LAUNCH_EXIT_NO_KVM_SNP	  4 /* /dev/kvm, kvm_amd sev_snp */
+#define LAUNCH_EXIT_NO_SEV_DEVICE 5 /* /dev/sev */
+#define LAUNCH_EXIT_QEMU_NO_IGVM  6 /* QEMU without igvm-cfg */
+#define LAUNCH_EXIT_QEMU_NO_SNP	  7 /* QEMU without sev-snp-guest */
+
+/*
+ * Checks KVM, /dev/sev and the QEMU binary in that order: 0, or the first
+ * missing piece's exit status with one line in msg.
+ */
+int snp_check_host(const char *qemu, char *msg, size_t len);
+/*
+ * The policy of f's SEV-SNP platform (its GUEST_POLICY; *policy is left
+ * alone without one). -1 when f has no SEV-SNP platform.
+ */
+int snp_file_policy(const struct igvm_file *f, uint64_t *policy);
+/* The host's C-bit position and physical-address reduction (51, 1). */
+void snp_host_cbit(unsigned int *cbitpos, unsigned int *reduced);

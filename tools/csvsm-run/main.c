@@ -10,6 +10,10 @@
  *   2 usage or file error           3 QEMU failed or the VM stopped silently
  *   124 timeout                     129, 130, 143: ended by SIGHUP, SIGINT
  *                                   or SIGTERM (128 + the signal)
+ * With --snp it hands the file to a QEMU with an IGVM loader instead, to
+ * launch its SEV-SNP platform (snp.c), after checking the host: 4 KVM
+ * without SEV-SNP, 5 no /dev/sev, 6 QEMU without IGVM, 7 QEMU without
+ * SEV-SNP.
  *
  * However it ends, QEMU and the temporary folder go with it (qemu.c); only
  * a SIGKILLed launcher leaves the folder behind.
@@ -46,6 +50,8 @@ struct options {
 	unsigned int timeout;
 	int gdb;
 	int dry_run;
+	int snp;
+	bool vcpus_given;
 	int extra_count;
 	char *extra[MAX_EXTRA];
 };
@@ -64,11 +70,15 @@ static int usage(FILE *f, int rc)
 		"  -q, --qemu PATH       QEMU binary (default qemu-system-x86_64)\n"
 		"      --cpu MODEL       QEMU CPU model (default max)\n"
 		"  -n, --dry-run         print the QEMU command line and exit\n"
+		"      --snp             launch the SEV-SNP platform on a QEMU with an\n"
+		"                        IGVM loader (KVM with SEV-SNP; 1 vCPU by default)\n"
 		"  -h, --help            this text\n"
 		"      --version         the csvsm version\n"
 		"Exit status: 0 success, 1 the SVSM failed, 2 usage or file error,\n"
 		"3 QEMU failed, 124 timeout, 128+N ended by signal N (QEMU and\n"
-		"the temporary files are removed first).\n");
+		"the temporary files are removed first). --snp, when the host\n"
+		"lacks: 4 KVM with SEV-SNP, 5 /dev/sev, 6 a QEMU with igvm-cfg,\n"
+		"7 a QEMU with sev-snp-guest.\n");
 	return rc;
 }
 
@@ -178,6 +188,7 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 		{"qemu", required_argument, NULL, 'q'},
 		{"cpu", required_argument, NULL, 'C'},
 		{"dry-run", no_argument, NULL, 'n'},
+		{"snp", no_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -212,6 +223,7 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 				return -1;
 			}
 			o->vcpus = (uint32_t)v;
+			o->vcpus_given = true;
 			break;
 		case 'a':
 			if (strcmp(optarg, "kvm") != 0 &&
@@ -255,6 +267,9 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 			break;
 		case 'n':
 			o->dry_run = 1;
+			break;
+		case 'S':
+			o->snp = 1;
 			break;
 		case 'h':
 			exit(usage(stdout, 0));
@@ -340,6 +355,139 @@ fail:
 	return -1;
 }
 
+/*
+ * The QEMU command line for the file's SEV-SNP platform (QEMU
+ * docs/system/igvm.rst, docs/system/i386/amd-memory-encryption.rst): q35
+ * with the SNP guest object, guest_memfd-backed RAM, and the IGVM file
+ * as the machine's igvm-cfg. The number of arguments, or -1.
+ */
+static int snp_argv(const struct options *o, uint64_t policy, char **argv,
+		    char *store, size_t store_len)
+{
+	unsigned long long mib = (unsigned long long)(o->mem >> 20);
+	char path[8192];
+	size_t plen = 0;
+	unsigned int cbit;
+	unsigned int reduced;
+	size_t used = 0;
+	int n = 0;
+
+#define ARG(...)                                                               \
+	do {                                                                   \
+		int len_ =                                                     \
+			snprintf(store + used, store_len - used, __VA_ARGS__); \
+		if (len_ < 0 || (size_t)len_ >= store_len - used ||            \
+		    n >= MAX_ARGS - 2)                                         \
+			return -1;                                             \
+		argv[n++] = store + used;                                      \
+		used += (size_t)len_ + 1;                                      \
+	} while (0)
+
+	/* QEMU's option syntax: a comma in a value is written twice. */
+	if (2 * strlen(o->igvm) >= sizeof(path))
+		return -1;
+	for (const char *p = o->igvm; *p; p++) {
+		path[plen++] = *p;
+		if (*p == ',')
+			path[plen++] = ',';
+	}
+	path[plen] = '\0';
+	snp_host_cbit(&cbit, &reduced);
+	ARG("%s", o->qemu);
+	ARG("-machine");
+	ARG("q35,accel=kvm,confidential-guest-support=sev0,"
+	    "memory-backend=ram0,igvm-cfg=igvm0");
+	ARG("-object");
+	ARG("memory-backend-memfd,id=ram0,size=%lluM,share=true,"
+	    "prealloc=false",
+	    mib);
+	ARG("-object");
+	ARG("sev-snp-guest,id=sev0,cbitpos=%u,reduced-phys-bits=%u,"
+	    "policy=0x%llx",
+	    cbit, reduced, (unsigned long long)policy);
+	ARG("-object");
+	ARG("igvm-cfg,id=igvm0,file=%s", path);
+	ARG("-cpu");
+	ARG("%s", o->cpu ? o->cpu : "EPYC-v4");
+	ARG("-m");
+	ARG("%lluM", mib);
+	ARG("-smp");
+	ARG("%u", o->vcpus);
+	ARG("-nodefaults");
+	ARG("-no-reboot");
+	ARG("-display");
+	ARG("none");
+	ARG("-serial");
+	ARG("stdio");
+	ARG("-device");
+	ARG("isa-debug-exit,iobase=0xf4,iosize=0x04");
+	for (int i = 0; i < o->extra_count; i++)
+		ARG("%s", o->extra[i]);
+	argv[n] = NULL;
+	return n;
+#undef ARG
+}
+
+/* What --snp cannot honour; 0, or -1 with a message. */
+static int snp_check_options(struct options *o)
+{
+	const char *why = NULL;
+
+	if (strcmp(o->accel, "tcg") == 0)
+		why = "SEV-SNP needs KVM (--accel kvm)";
+	else if (o->gdb)
+		why = "--gdb: an SEV-SNP guest cannot be debugged this way";
+	else if (o->cmdline[0])
+		why = "--cmdline and --exit-on-ready: QEMU loads the IGVM "
+		      "file as it is, and has no way to pass a command line";
+	if (why) {
+		fprintf(stderr, "csvsm-run: --snp: %s\n", why);
+		return -1;
+	}
+	o->accel = "kvm";
+	if (!o->vcpus_given)
+		o->vcpus = 1;
+	return 0;
+}
+
+/* csvsm-run --snp: check the host, then run (or print) QEMU. */
+static int run_snp(struct options *o, const struct igvm_file *f)
+{
+	static char store[16 * 1024];
+	char *qargv[MAX_ARGS];
+	uint64_t policy = 0x30000; /* QEMU's default without GUEST_POLICY */
+	char msg[1024];
+	int rc;
+	int n;
+
+	if (snp_file_policy(f, &policy)) {
+		fprintf(stderr, "csvsm-run: %s has no SEV-SNP platform\n",
+			o->igvm);
+		return 2;
+	}
+	rc = snp_check_host(o->qemu, msg, sizeof(msg));
+	if (rc && !o->dry_run) {
+		fprintf(stderr, "csvsm-run: %s\n", msg);
+		return rc;
+	}
+	if (rc)
+		fprintf(stderr, "csvsm-run: this host could not run it: %s\n",
+			msg);
+	n = snp_argv(o, policy, qargv, store, sizeof(store));
+	if (n < 0) {
+		fprintf(stderr, "csvsm-run: too many QEMU arguments\n");
+		return 2;
+	}
+	if (o->dry_run) {
+		for (int i = 0; i < n; i++)
+			printf("%s%s", qargv[i], i + 1 < n ? " " : "\n");
+		return 0;
+	}
+	if ((rc = launch_pending_end()) != 0)
+		return rc;
+	return launch_run_qemu(qargv, o->timeout, false);
+}
+
 static void remove_dir(const char *dir, const struct load_plan *plan)
 {
 	char path[4096];
@@ -380,7 +528,7 @@ int main(int argc, char **argv)
 	launch_ending_signals(&ending);
 	sigaddset(&ending, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &ending, NULL);
-	if (parse_args(argc, argv, &o))
+	if (parse_args(argc, argv, &o) || (o.snp && snp_check_options(&o)))
 		return 2; /* the message is out: one line */
 	if (!tmp || !*tmp)
 		tmp = "/tmp";
@@ -401,6 +549,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "csvsm-run: %s: %s\n", o.igvm, err);
 		free(buf);
 		return 2;
+	}
+	if (o.snp) {
+		rc = run_snp(&o, &f);
+		goto out;
 	}
 	machine_init(&m, o.mem, o.vcpus);
 	memcpy(plan.stub, resetstub_image, sizeof(plan.stub));

@@ -31,6 +31,7 @@
 
 #include "lib/string.h"
 #include "x86/layout.h"
+#include "x86/x86.h"
 
 #define MSR_EFER	   0xc0000080u
 #define MSR_STAR	   0xc0000081u

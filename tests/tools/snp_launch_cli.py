@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The model launch's digest against `csvsm-igvm measure` and `openssl`.
+
+For csvsm's own out/svsm.igvm, for the same kernel built with Debian's
+OVMF.fd as the firmware, and with 4 vCPUs: runs `out/tests/unit_tests
+snp_launch.export` (tests/unit/snp_launch_attest_test.c), which loads the
+file with the model's IGVM loader (sim/loader.c), launches it on the model
+secure processor and obtains an attestation report through the SVSM's
+attestation protocol, and exports the loader's digest (ld.hex), the report
+(report.bin) and the model VCEK (vcek.pem). Checked here, independently of
+the C code: the digest equals what the `csvsm-igvm measure` command line
+prints; the report's MEASUREMENT (0x90) and POLICY (0x08) are that digest
+and the file's policy (`measure --json`); `openssl dgst -sha384 -verify`
+accepts the report and refuses it with MEASUREMENT changed. Report
+layout: AMD 56860, ATTESTATION_REPORT. The last line is "N passed, N
+failed".
+"""
+import json
+import os
+import shutil
+import struct
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import checks
+from checks import expect, sh
+import snp_report
+from snp_report import flipped
+
+OUT = "out"
+OVMF_FD = "/usr/share/ovmf/OVMF.fd"
+OFF_POLICY, OFF_MEASUREMENT = 0x08, 0x90
+
+
+def measure(path, vcpus=1):
+    """(digest, policy) as `csvsm-igvm measure --json` prints them."""
+    tool = os.path.join(OUT, "tools", "csvsm-igvm")
+    rc, text = sh([tool, "measure", "--json", "--vcpus", str(vcpus), path])
+    expect(rc == 0, f"measure {path}: exit {rc}", text)
+    snp = json.loads(text)["snp"]
+    rc, plain = sh([tool, "measure", "--vcpus", str(vcpus), path])
+    expect(rc == 0 and plain.strip() == snp["launch_digest"],
+           "measure and measure --json disagree", plain)
+    return snp["launch_digest"], int(snp["policy"], 16)
+
+
+def launch(path, vcpus=1):
+    """The model launch's exports: {name: bytes}."""
+    d = tempfile.mkdtemp(prefix="snp_launch_")
+    try:
+        env = dict(os.environ, SIM_LOAD_IGVM=path, SIM_LOAD_EXPORT_DIR=d,
+                   SIM_LOAD_VCPUS=str(vcpus))
+        rc, text = sh([os.path.join(OUT, "tests", "unit_tests"),
+                       "snp_launch.export"], env=env)
+        expect(rc == 0 and text.rstrip().endswith("1 passed, 0 failed"),
+               f"unit_tests snp_launch.export on {path}: exit {rc}", text)
+        files = {}
+        for name in ("ld.hex", "report.bin", "vcek.pem"):
+            with open(os.path.join(d, name), "rb") as f:
+                files[name] = f.read()
+        return files
+    finally:
+        shutil.rmtree(d, True)
+
+
+def same_launch(path, vcpus=1):
+    digest, policy = measure(path, vcpus)
+    e = launch(path, vcpus)
+    expect(e["ld.hex"].decode().strip() == digest,
+           f"loader {e['ld.hex'].decode().strip()}, measure {digest}")
+    r = e["report.bin"]
+    expect(len(r) == snp_report.REPORT_SIZE, f"report of {len(r)} bytes")
+    expect(r[OFF_MEASUREMENT:OFF_MEASUREMENT + 48].hex() == digest,
+           "the report's MEASUREMENT is not the digest measure prints")
+    expect(struct.unpack_from("<Q", r, OFF_POLICY)[0] == policy,
+           "the report's POLICY is not the file's")
+    expect(snp_report.openssl_verify(r, e["vcek.pem"]),
+           "openssl refused the report")
+    expect(not snp_report.openssl_verify(flipped(r, OFF_MEASUREMENT + 47),
+                                         e["vcek.pem"]),
+           "openssl accepted the report with MEASUREMENT changed")
+
+
+def check_svsm_igvm():
+    same_launch(os.path.join(OUT, "svsm.igvm"))
+
+
+def check_svsm_igvm_4_vcpus():
+    same_launch(os.path.join(OUT, "svsm.igvm"), 4)
+
+
+def check_with_ovmf_firmware():
+    d = tempfile.mkdtemp(prefix="snp_launch_fw_")
+    try:
+        path = os.path.join(d, "svsm-fw.igvm")
+        rc, text = sh([os.path.join(OUT, "tools", "csvsm-igvm"), "build",
+                       "--kernel", os.path.join(OUT, "svsm.elf"),
+                       "--firmware", OVMF_FD, "--policy", "0x30000",
+                       "-o", path])
+        expect(rc == 0, f"build with {OVMF_FD}: exit {rc}", text)
+        same_launch(path)
+    finally:
+        shutil.rmtree(d, True)
+
+
+def main():
+    return checks.run(globals(), __doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
