@@ -42,6 +42,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \
 # tests/unit/fake_virtio.c.
 VIRTIO_HOSTED_SRCS := kernel/drivers/shared.c kernel/drivers/virtio/virtio.c \
 	kernel/drivers/virtio/virtqueue.c kernel/drivers/virtio/virtio_blk.c \
+	kernel/drivers/virtio/virtio_vsock.c kernel/drivers/virtio/vsock_pkt.c \
 	kernel/block/block.c
 UNIT_SRCS += $(VIRTIO_HOSTED_SRCS)
 UNIT_TEST_BIN := $(O)/tests/unit_tests
@@ -67,7 +68,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_CORPUS ?= .fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -Itools/libigvm -Itools/common
-FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb virtq virtio_pci
+FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb virtq virtio_pci \
+	vsock_pkt
 FUZZ_TARGETS := $(patsubst %,$(O)/fuzz/%_fuzz,$(FUZZ_NAMES))
 FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/base/log.c kernel/base/lib_check.c \
 	lib/format.c
@@ -99,6 +101,11 @@ FUZZ_SRCS_virtio_pci := $(VIRTIO_HOSTED_SRCS) kernel/drivers/pci/pci.c \
 	kernel/drivers/virtio/virtio_pci.c kernel/mm/pgalloc.c kernel/mm/heap.c \
 	kernel/base/err.c $(FUZZ_KERNEL_SRCS)
 FUZZ_FLAGS_virtio_pci := $(HOSTED_KERNEL_INC)
+
+# virtio-vsock packets and connections, from the fake device and peer.
+FUZZ_SRCS_vsock_pkt := $(VIRTIO_HOSTED_SRCS) tests/unit/fake_vsock.c \
+	kernel/mm/pgalloc.c kernel/mm/heap.c $(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_vsock_pkt := $(HOSTED_KERNEL_INC) -Itests/unit
 
 define fuzz_rule
 $(O)/fuzz/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(sort $$(FUZZ_SRCS_$(1)))
