@@ -406,10 +406,10 @@ static bool attach_fn(const struct pci_fn *found, void *arg)
 	(void)arg;
 	if (is_virtio_vsock(found))
 		attach_vsock(found, &probe_state.window);
-	if (is_virtio_blk(found) &&
+	if (is_virtio_blk(found) && probe_state.count < VPCI_MAX_DEVICES &&
 	    virtio_pci_attach(found, &probe_state.window, &b) == SVSM_OK)
 		probe_state.count++;
-	return probe_state.count < VPCI_MAX_DEVICES;
+	return true; /* bus 0 is at most 256 functions */
 }
 
 unsigned int virtio_pci_probe(void)

@@ -59,7 +59,7 @@ struct vsock_conn {
 	uint32_t fwd_cnt;      /* bytes vsock_recv handed out */
 	uint32_t fwd_cnt_sent; /* the last fwd_cnt the peer was told */
 	uint8_t peer_shutdown; /* VIRTIO_VSOCK_SHUTDOWN_* the peer sent */
-	bool credit_asked;     /* CREDIT_REQUEST sent since the last update */
+	bool credit_asked;     /* CREDIT_REQUEST sent since credit ran out */
 };
 
 struct vsock_dev {
@@ -340,7 +340,9 @@ static void conn_rx(struct vsock_conn *c, const struct virtio_vsock_hdr *h,
 
 	vsock_credit_update(&c->cr, h->buf_alloc, h->fwd_cnt);
 	v->st.credit_lies += c->cr.lies - lies;
-	c->credit_asked = false;
+	/* Ask again only after credit came back: no request ping-pong. */
+	if (vsock_credit_avail(&c->cr))
+		c->credit_asked = false;
 	if (h->op == VIRTIO_VSOCK_OP_RST) {
 		c->state =
 			c->state == CONN_CONNECTING ? CONN_REFUSED : CONN_RESET;
