@@ -46,6 +46,8 @@ struct options {
 	unsigned int timeout;
 	int gdb;
 	int dry_run;
+	const char *vsock; /* --vsock: the host side's Unix-socket prefix */
+	enum launch_vsock vsock_kind;
 	int extra_count;
 	char *extra[MAX_EXTRA];
 };
@@ -63,6 +65,10 @@ static int usage(FILE *f, int rc)
 		"  -g, --gdb             wait for gdb on tcp::1234 before starting\n"
 		"  -q, --qemu PATH       QEMU binary (default qemu-system-x86_64)\n"
 		"      --cpu MODEL       QEMU CPU model (default max)\n"
+		"      --vsock PATH      a virtio-vsock device (guest CID 3): QEMU's\n"
+		"                        vhost-vsock where /dev/vhost-vsock works,\n"
+		"                        else csvsm-vsockd bridging to Unix sockets\n"
+		"                        PATH_<port> (docs/vsock.md)\n"
 		"  -n, --dry-run         print the QEMU command line and exit\n"
 		"  -h, --help            this text\n"
 		"      --version         the csvsm version\n"
@@ -178,6 +184,7 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 		{"qemu", required_argument, NULL, 'q'},
 		{"cpu", required_argument, NULL, 'C'},
 		{"dry-run", no_argument, NULL, 'n'},
+		{"vsock", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -256,6 +263,14 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 		case 'n':
 			o->dry_run = 1;
 			break;
+		case 'S':
+			if (!*optarg) {
+				fprintf(stderr, "csvsm-run: --vsock needs a "
+						"path\n");
+				return -1;
+			}
+			o->vsock = optarg;
+			break;
 		case 'h':
 			exit(usage(stdout, 0));
 		case 'V':
@@ -330,6 +345,21 @@ static int write_and_build_argv(const struct options *o,
 		ARG("-s");
 		ARG("-S");
 	}
+	if (o->vsock_kind == VSOCK_VHOST) {
+		ARG("-device");
+		ARG("vhost-vsock-pci,guest-cid=3");
+	} else if (o->vsock_kind == VSOCK_USER) {
+		/* vhost-user maps guest RAM: it must be a shared memfd. */
+		ARG("-object");
+		ARG("memory-backend-memfd,id=csvsm-ram,size=%lluM,share=on",
+		    (unsigned long long)(o->mem >> 20));
+		ARG("-machine");
+		ARG("memory-backend=csvsm-ram");
+		ARG("-chardev");
+		ARG("socket,id=csvsm-vsock,path=%s/vhost-vsock.sock", dir);
+		ARG("-device");
+		ARG("vhost-user-vsock-pci,chardev=csvsm-vsock");
+	}
 	for (int i = 0; i < o->extra_count; i++)
 		ARG("%s", o->extra[i]);
 	argv[n] = NULL;
@@ -391,6 +421,13 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(o.accel, "auto") == 0)
 		o.accel = kvm_works() ? "kvm" : "tcg";
+	if (o.vsock)
+		o.vsock_kind = launch_vsock_kind();
+	if (o.vsock_kind == VSOCK_VHOST)
+		fprintf(stderr,
+			"csvsm-run: /dev/vhost-vsock works: vsock goes "
+			"to the host's AF_VSOCK (CID 3), not %s\n",
+			o.vsock);
 	buf = util_read_file(o.igvm, IGVM_MAX_FILE_SIZE, &size, err,
 			     sizeof(err));
 	if (!buf) {
@@ -430,6 +467,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "csvsm-run: files kept in %s\n", dir);
 		rc = 0;
 		goto out;
+	} else if (o.vsock_kind == VSOCK_USER) {
+		char sock[4096];
+		pid_t vsockd;
+
+		snprintf(sock, sizeof(sock), "%s/vhost-vsock.sock", dir);
+		vsockd = launch_start_vsockd(sock, o.vsock);
+		rc = vsockd < 0 ? 3 : launch_run_qemu(qargv, o.timeout, o.gdb);
+		if (vsockd > 0)
+			launch_stop_vsockd(vsockd);
+		unlink(sock);
 	} else {
 		rc = launch_run_qemu(qargv, o.timeout, o.gdb);
 	}

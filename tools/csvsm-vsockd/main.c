@@ -156,8 +156,16 @@ int main(int argc, char **argv)
 			return usage(stderr, 2);
 		}
 	}
-	if (!sock || !uds || optind != argc)
-		return usage(stderr, 2);
+	if (optind != argc) {
+		fprintf(stderr, "csvsm-vsockd: unexpected argument '%s'\n",
+			argv[optind]);
+		return 2;
+	}
+	if (!sock || !uds) {
+		fprintf(stderr, "csvsm-vsockd: --socket and --uds-path are "
+				"needed (--help)\n");
+		return 2;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	hfd = listen_unix(uds);
 	if (hfd < 0)
