@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svsm/addr.h"
 #include "svsm/log.h"
 #include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
@@ -135,8 +136,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t base;
 	size_t got;
 
+	static uint64_t mem_base;
+
 	log_set_level(LOG_LEVEL_ERROR);
-	base = fake_mm_init(MEM_SIZE);
+	/* Fresh memory once, then cleared: a new mapping each run is slow. */
+	if (!mem_base)
+		mem_base = fake_mm_init(MEM_SIZE);
+	else
+		memset(arch_phys_to_virt(mem_base, MEM_SIZE), 0, MEM_SIZE);
+	base = mem_base;
 	if (pgalloc_init(pa_init(base), MEM_SIZE) != SVSM_OK)
 		abort();
 	heap_init(1);

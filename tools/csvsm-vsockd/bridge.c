@@ -152,7 +152,7 @@ static struct conn *alloc_conn(struct bridge *b)
 		if (b->c[i].st == C_FREE) {
 			memset(&b->c[i], 0, sizeof(b->c[i]));
 			b->c[i].fd = -1;
-			b->c[i].pend = malloc(BUF_ALLOC);
+			b->c[i].pend = malloc((size_t)BUF_ALLOC);
 			return b->c[i].pend ? &b->c[i] : NULL;
 		}
 	}

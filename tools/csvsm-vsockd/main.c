@@ -51,7 +51,7 @@ static int listen_unix(const char *path)
 		fprintf(stderr, "csvsm-vsockd: %s: path too long\n", path);
 		return -1;
 	}
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;

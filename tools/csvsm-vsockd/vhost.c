@@ -239,6 +239,50 @@ static void set_fd(int *slot, int fd)
 	*slot = fd;
 }
 
+/* SET_VRING_KICK, _CALL, _ERR: u64 with the queue in bits 0-7. */
+static int set_vring_fd(struct vhu *v, uint32_t req, uint64_t u64, int fd)
+{
+	unsigned int q = (unsigned int)(u64 & 0xff);
+
+	if (u64 & VHOST_VRING_NOFD) {
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+	}
+	if (q >= VHU_QUEUES) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (req == VHOST_USER_SET_VRING_KICK) {
+		set_fd(&v->vq[q].kick_fd, fd);
+		/* Without protocol features a kick fd starts it, enabled. */
+		v->vq[q].started = true;
+		if (!(v->features & (1ull << VHOST_USER_F_PROTOCOL_FEATURES)))
+			v->vq[q].enabled = true;
+	} else if (req == VHOST_USER_SET_VRING_CALL) {
+		set_fd(&v->vq[q].call_fd, fd);
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	return 0;
+}
+
+/* GET_CONFIG {u32 offset, u32 size, u32 flags, payload}: the CID. */
+static int get_config(struct vhu *v, const uint8_t *p, uint32_t size)
+{
+	uint8_t out[12 + 8] = {0};
+	uint32_t off, len;
+
+	memcpy(&off, p, 4);
+	memcpy(&len, p + 4, 4);
+	if (size < 12 || len > 8 || off > 8 - len)
+		return -1;
+	memcpy(out, p, 12);
+	memcpy(out + 12, (const uint8_t *)&v->cid + off, len);
+	return send_reply(v, VHOST_USER_GET_CONFIG, out, 12 + len);
+}
+
 int vhu_handle(struct vhu *v)
 {
 	struct msg_hdr h;
@@ -320,68 +364,32 @@ int vhu_handle(struct vhu *v)
 		v->vq[idx].last_avail = (uint16_t)num;
 		v->vq[idx].used_idx = (uint16_t)num;
 		break;
-	case VHOST_USER_GET_VRING_BASE: {
-		uint32_t out[2] = {idx, 0};
-
+	case VHOST_USER_GET_VRING_BASE:
 		if (idx >= VHU_QUEUES) {
 			rc = -1;
 			break;
 		}
 		v->vq[idx].started = false;
-		out[1] = v->vq[idx].last_avail;
-		rc = send_reply(v, h.request, out, sizeof(out));
+		rc = send_reply(v, h.request,
+				(uint32_t[]){idx, v->vq[idx].last_avail}, 8);
 		replied = true;
 		break;
-	}
 	case VHOST_USER_SET_VRING_KICK:
 	case VHOST_USER_SET_VRING_CALL:
-	case VHOST_USER_SET_VRING_ERR: {
-		unsigned int q = (unsigned int)(u64 & 0xff);
-		int fd = (u64 & VHOST_VRING_NOFD) || !nfds ? -1 : fds[0];
-
-		if (nfds)
-			nfds = 0;
-		if (q >= VHU_QUEUES) {
-			if (fd >= 0)
-				close(fd);
-			rc = -1;
-			break;
-		}
-		if (h.request == VHOST_USER_SET_VRING_KICK) {
-			set_fd(&v->vq[q].kick_fd, fd);
-			/* Without protocol features a kick fd starts it. */
-			v->vq[q].started = true;
-			if (!(v->features &
-			      (1ull << VHOST_USER_F_PROTOCOL_FEATURES)))
-				v->vq[q].enabled = true;
-		} else if (h.request == VHOST_USER_SET_VRING_CALL) {
-			set_fd(&v->vq[q].call_fd, fd);
-		} else if (fd >= 0) {
-			close(fd);
-		}
+	case VHOST_USER_SET_VRING_ERR:
+		rc = set_vring_fd(v, h.request, u64, nfds ? fds[0] : -1);
+		fds[0] = -1; /* handed over; any others are closed below */
 		break;
-	}
 	case VHOST_USER_SET_VRING_ENABLE:
 		if (idx >= VHU_QUEUES)
 			rc = -1;
 		else
 			v->vq[idx].enabled = num != 0;
 		break;
-	case VHOST_USER_GET_CONFIG: {
-		/* {u32 offset, u32 size, u32 flags, payload}: the guest CID. */
-		uint8_t out[12 + 8] = {0};
-		uint32_t off = idx, len = num;
-
-		if (h.size < 12 || len > 8 || off > 8 - len) {
-			rc = -1;
-			break;
-		}
-		memcpy(out, p, 12);
-		memcpy(out + 12, (const uint8_t *)&v->cid + off, len);
-		rc = send_reply(v, h.request, out, 12 + len);
+	case VHOST_USER_GET_CONFIG:
+		rc = get_config(v, p, h.size);
 		replied = true;
 		break;
-	}
 	default:
 		if (v->verbose)
 			fprintf(stderr, "csvsm-vsockd: request %u ignored\n",
@@ -390,7 +398,8 @@ int vhu_handle(struct vhu *v)
 		break;
 	}
 	for (unsigned int i = 0; i < nfds; i++)
-		close(fds[i]);
+		if (fds[i] >= 0)
+			close(fds[i]);
 	if (!replied && (h.flags & VHOST_USER_NEED_REPLY) &&
 	    (v->protocol_features & (1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK)))
 		return reply_u64(v, h.request, rc ? 1 : 0);
@@ -415,7 +424,7 @@ int vhu_pop(struct vhu *v, unsigned int q, struct vhu_chain *c)
 		return 0;
 	if ((uint16_t)(avail_idx - r->last_avail) > r->num)
 		goto bad;
-	memcpy(&i, r->avail + 4 + 2 * (r->last_avail % r->num), 2);
+	memcpy(&i, r->avail + 4 + 2 * (size_t)(r->last_avail % r->num), 2);
 	c->head = i;
 	c->n = 0;
 	for (;;) {
@@ -426,7 +435,7 @@ int vhu_pop(struct vhu *v, unsigned int q, struct vhu_chain *c)
 
 		if (i >= r->num || c->n >= 64 || c->n >= r->num)
 			goto bad;
-		memcpy(d, r->desc + 16u * i, 16);
+		memcpy(d, r->desc + 16 * (size_t)i, 16);
 		memcpy(&addr, d, 8);
 		memcpy(&len, d + 8, 4);
 		memcpy(&flags, d + 12, 2);
@@ -460,7 +469,7 @@ bad:
 void vhu_push(struct vhu *v, unsigned int q, uint16_t head, uint32_t len)
 {
 	struct vhu_vring *r = &v->vq[q];
-	uint8_t *e = r->used + 4 + 8u * (r->used_idx % r->num);
+	uint8_t *e = r->used + 4 + 8 * (size_t)(r->used_idx % r->num);
 	uint32_t id = head;
 	uint64_t one = 1;
 

@@ -85,15 +85,16 @@ static struct vsock_dev *default_dev;
 
 static enum svsm_err post_rx(struct vsock_dev *v, uint16_t i)
 {
-	struct virtq_buf b = {shared_pa(&v->rxbuf, i * VSOCK_RX_BUF_SIZE),
-			      VSOCK_RX_BUF_SIZE, true};
+	struct virtq_buf b = {
+		shared_pa(&v->rxbuf, (uint64_t)i * VSOCK_RX_BUF_SIZE),
+		VSOCK_RX_BUF_SIZE, true};
 
 	return virtq_add(&v->rxq, &b, 1, &v->rx_tok[i]);
 }
 
 static enum svsm_err post_ev(struct vsock_dev *v, uint16_t i)
 {
-	struct virtq_buf b = {shared_pa(&v->evbuf, i * 4u), 4, true};
+	struct virtq_buf b = {shared_pa(&v->evbuf, (uint64_t)i * 4u), 4, true};
 
 	return virtq_add(&v->evq, &b, 1, &v->ev_tok[i]);
 }
@@ -218,35 +219,59 @@ static void reclaim_tx(struct vsock_dev *v)
 		recover(v);
 }
 
+/* A free transmit slot after reclaiming, or tx_count when there is none. */
+static uint16_t free_tx_slot(struct vsock_dev *v)
+{
+	uint16_t i;
+
+	reclaim_tx(v);
+	for (i = 0; i < v->tx_count && v->tx_busy[i]; i++)
+		;
+	return i;
+}
+
+/* Copies header and payload into slot i, whole, then posts it. */
+static enum svsm_err post_tx(struct vsock_dev *v, uint16_t i,
+			     const struct virtio_vsock_hdr *h, const void *data)
+{
+	uint64_t off = (uint64_t)i * 4096u;
+	enum svsm_err err;
+
+	shared_copy_to(&v->txbuf, off, h, sizeof(*h));
+	if (h->len)
+		shared_copy_to(&v->txbuf, off + sizeof(*h), data, h->len);
+	err = virtq_add(&v->txq,
+			&(struct virtq_buf){shared_pa(&v->txbuf, off),
+					    (uint32_t)sizeof(*h) + h->len,
+					    false},
+			1, &v->tx_tok[i]);
+	if (err != SVSM_OK)
+		return err;
+	v->tx_busy[i] = true;
+	virtq_kick(&v->txq);
+	return SVSM_OK;
+}
+
 /*
- * Sends one packet (header fields from c or from `reply_to`, payload
- * len bytes) if a transmit slot is free: SVSM_OK, or SVSM_E_BUSY.
+ * Sends one packet: ports, op and flags from h, credit fields from c (if
+ * any), len bytes of payload; if a transmit slot is free: SVSM_OK, or
+ * SVSM_E_BUSY.
  */
-static enum svsm_err tx_packet(struct vsock_dev *v, uint32_t src_port,
-			       uint32_t dst_port, uint16_t op, uint32_t flags,
+static enum svsm_err tx_packet(struct vsock_dev *v, struct virtio_vsock_hdr h,
 			       struct vsock_conn *c, const void *data,
 			       uint32_t len)
 {
-	struct virtio_vsock_hdr h = {
-		.src_cid = v->cid,
-		.dst_cid = VIRTIO_VSOCK_CID_HOST,
-		.src_port = src_port,
-		.dst_port = dst_port,
-		.len = len,
-		.type = VIRTIO_VSOCK_TYPE_STREAM,
-		.op = op,
-		.flags = flags,
-	};
 	uint16_t i;
-	uint64_t off;
 	enum svsm_err err;
 
 	CHECK(len <= VSOCK_TX_PAYLOAD);
 	if (v->dead)
 		return SVSM_E_HW;
-	reclaim_tx(v);
-	for (i = 0; i < v->tx_count && v->tx_busy[i]; i++)
-		;
+	h.src_cid = v->cid;
+	h.dst_cid = VIRTIO_VSOCK_CID_HOST;
+	h.len = len;
+	h.type = VIRTIO_VSOCK_TYPE_STREAM;
+	i = free_tx_slot(v);
 	if (i == v->tx_count)
 		return SVSM_E_BUSY;
 	if (c) {
@@ -254,18 +279,9 @@ static enum svsm_err tx_packet(struct vsock_dev *v, uint32_t src_port,
 		h.buf_alloc = VSOCK_CONN_BUF;
 		h.fwd_cnt = c->fwd_cnt;
 	}
-	off = (uint64_t)i * 4096u;
-	shared_copy_to(&v->txbuf, off, &h, sizeof(h));
-	if (len)
-		shared_copy_to(&v->txbuf, off + sizeof(h), data, len);
-	err = virtq_add(&v->txq,
-			&(struct virtq_buf){shared_pa(&v->txbuf, off),
-					    (uint32_t)sizeof(h) + len, false},
-			1, &v->tx_tok[i]);
+	err = post_tx(v, i, &h, data);
 	if (err != SVSM_OK)
 		return err;
-	v->tx_busy[i] = true;
-	virtq_kick(&v->txq);
 	if (c) {
 		c->fwd_cnt_sent = c->fwd_cnt;
 		c->cr.tx_cnt += len;
@@ -278,8 +294,12 @@ static enum svsm_err tx_packet(struct vsock_dev *v, uint32_t src_port,
 static enum svsm_err conn_tx(struct vsock_conn *c, uint16_t op, uint32_t flags,
 			     const void *data, uint32_t len)
 {
-	return tx_packet(c->v, c->local_port, c->peer_port, op, flags, c, data,
-			 len);
+	struct virtio_vsock_hdr h = {.src_port = c->local_port,
+				     .dst_port = c->peer_port,
+				     .op = op,
+				     .flags = flags};
+
+	return tx_packet(c->v, h, c, data, len);
 }
 
 /* ---- Received packets -------------------------------------------------- */
@@ -300,9 +320,12 @@ static struct vsock_conn *find_conn(struct vsock_dev *v,
 /* Answers with RST; best effort (a full transmit queue drops it). */
 static void reply_rst(struct vsock_dev *v, const struct virtio_vsock_hdr *h)
 {
+	struct virtio_vsock_hdr rst = {.src_port = h->dst_port,
+				       .dst_port = h->src_port,
+				       .op = VIRTIO_VSOCK_OP_RST};
+
 	if (h->op != VIRTIO_VSOCK_OP_RST)
-		(void)tx_packet(v, h->dst_port, h->src_port,
-				VIRTIO_VSOCK_OP_RST, 0, NULL, NULL, 0);
+		(void)tx_packet(v, rst, NULL, NULL, 0);
 }
 
 /* We reset c: RST to the peer, nothing more accepted. */
@@ -455,7 +478,8 @@ static void poll_ev(struct vsock_dev *v)
 
 		CHECK(i < v->ev_count);
 		if (done.len >= sizeof(ev) && !done.len_fault)
-			shared_copy_from(&v->evbuf, i * 4u, &ev, sizeof(ev));
+			shared_copy_from(&v->evbuf, (uint64_t)i * 4u, &ev,
+					 sizeof(ev));
 		(void)post_ev(v, i);
 		virtq_kick(&v->evq);
 		/* §5.10.6.7: all connections are gone; the CID may change. */
@@ -542,9 +566,10 @@ enum svsm_err vsock_attach(struct virtio_dev *d, struct vsock_dev **out)
 	memset(v, 0, sizeof(*v));
 	v->vdev = d;
 	v->next_port = VSOCK_EPHEMERAL_PORT_BASE;
-	err = shared_alloc(VSOCK_RX_BUFS * VSOCK_RX_BUF_SIZE, &v->rxbuf);
+	err = shared_alloc((uint64_t)VSOCK_RX_BUFS * VSOCK_RX_BUF_SIZE,
+			   &v->rxbuf);
 	if (err == SVSM_OK)
-		err = shared_alloc(VSOCK_TX_SLOTS * 4096u, &v->txbuf);
+		err = shared_alloc((uint64_t)VSOCK_TX_SLOTS * 4096u, &v->txbuf);
 	if (err == SVSM_OK)
 		err = shared_alloc(PAGE_SIZE, &v->evbuf);
 	if (err == SVSM_OK)
@@ -632,7 +657,7 @@ enum svsm_err vsock_connect(struct vsock_dev *v, uint32_t port,
 	if (!c)
 		return SVSM_E_BUSY;
 	memset(c, 0, sizeof(*c));
-	c->rx = kmalloc(VSOCK_CONN_BUF);
+	c->rx = kmalloc((size_t)VSOCK_CONN_BUF);
 	if (!c->rx)
 		return SVSM_E_NOMEM;
 	c->v = v;
