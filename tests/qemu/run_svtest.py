@@ -17,6 +17,12 @@ disks on virtio-pci and runs every test, then boots again on microvm with
 the disks on virtio-mmio and runs the virtio_blk tests (when the filter
 selects them).
 
+vsock: unless --no-vsock, the q35 boot also gets a vhost-user-vsock-pci
+device served by out/tools/csvsm-vsockd, which the runner starts before
+QEMU together with the host listeners tests/svsm/vsock_test.c talks to
+(docs/vsock.md); it prints the transfer rates it measured, and a back-end
+that exits with an error fails the run.
+
 Exit status: 0 when every test passed; 1 otherwise. The last line printed
 is "N passed, N failed" (a broken run counts as one extra failure).
 """
