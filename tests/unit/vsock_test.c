@@ -182,6 +182,8 @@ TEST(vsock, send_stops_at_the_peers_credit)
 	EXPECT_EQ(vsock_send(c, buf, sizeof(buf), SEC, &sent), SVSM_E_TIMEOUT);
 	EXPECT_EQ(sent, 10000u);
 	EXPECT_EQ(f.received_len, 10000u);
+	/* One CREDIT_REQUEST, although the peer answered each with no credit. */
+	EXPECT_EQ(fake_vsock_count(&f, VIRTIO_VSOCK_OP_CREDIT_REQUEST, 0), 1u);
 	/* The peer reads it all and says so: the rest goes. */
 	f.fwd_cnt = 10000;
 	fake_vsock_inject(&f, PORT, local_port(&f),
