@@ -15,7 +15,8 @@ SHA-256 of each image against the expected content); each check counts as
 one test. By default (--machine both) the image boots on q35 with the
 disks on virtio-pci and runs every test, then boots again on microvm with
 the disks on virtio-mmio and runs the virtio_blk tests (when the filter
-selects them).
+selects them), and a third time on microvm with only the vsock device, on
+virtio-mmio, for the vsock tests.
 
 vsock: unless --no-vsock, the q35 boot also gets a vhost-user-vsock-pci
 device served by out/tools/csvsm-vsockd, which the runner starts before
@@ -151,12 +152,12 @@ class VsockHost:
                 break
             time.sleep(0.01)
 
-    def qemu_args(self, memory):
+    def qemu_args(self, memory, device="vhost-user-vsock-pci"):
         return ["-object",
                 f"memory-backend-memfd,id=vsmem,size={memory},share=on",
                 "-machine", "memory-backend=vsmem",
                 "-chardev", f"socket,id=vsc,path={self.sock}",
-                "-device", "vhost-user-vsock-pci,chardev=vsc"]
+                "-device", f"{device},chardev=vsc"]
 
     def serve(self, ls, fn):
         while True:
@@ -287,15 +288,22 @@ def run_once(args, machine, svfilter, quiet):
     if svfilter:
         cmdline = (cmdline + " svtest=" + svfilter).strip()
     with tempfile.TemporaryDirectory(prefix="run_svtest.") as tmp:
-        qemu_args, disks = ([], {}) if args.no_disks else make_disks(
-            tmp, machine)
+        if machine == "microvm-vsock":
+            qemu_args, disks = (["-machine", "microvm,acpi=off", "-global",
+                                 "virtio-mmio.force-legacy=false"], {})
+            cmdline = (cmdline + f" virtio_mmio={MICROVM_SLOTS[0]:#x}").strip()
+        else:
+            qemu_args, disks = ([], {}) if args.no_disks else make_disks(
+                tmp, machine)
         if machine == "microvm":
             cmdline = (cmdline + " virtio_mmio=" + ",".join(
                 f"{b:#x}" for b in MICROVM_SLOTS)).strip()
         vs = None
-        if machine == "q35" and not args.no_vsock:
+        if machine in ("q35", "microvm-vsock") and not args.no_vsock:
             vs = VsockHost(tmp, args.vsockd)
-            qemu_args = qemu_args + vs.qemu_args(args.memory)
+            qemu_args = qemu_args + vs.qemu_args(
+                args.memory, "vhost-user-vsock-pci" if machine == "q35"
+                else "vhost-user-vsock-device")
         try:
             rc, text = run(args.launcher, args.image, cmdline, args.timeout,
                            args.accel, args.smp, args.memory, qemu_args)
@@ -363,6 +371,13 @@ def main():
             and not args.no_disks \
             and mmio_filter.split(".")[0] in "virtio_blk":
         p, f = run_once(args, "microvm", mmio_filter, args.quiet)
+        passed, failed = passed + p, failed + f
+    # And the vsock tests once more, with the device on virtio-mmio.
+    vs_filter = args.filter or "vsock"
+    if (args.machine == "microvm"
+            or (args.machine == "both" and not args.cmdline)) \
+            and not args.no_vsock and vs_filter.split(".")[0] in "vsock":
+        p, f = run_once(args, "microvm-vsock", vs_filter, args.quiet)
         passed, failed = passed + p, failed + f
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
