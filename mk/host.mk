@@ -28,10 +28,11 @@ TOOLS_COMMON_SRCS := tools/common/util.c tools/common/progress.c
 TOOLS_VERSION_SRC := tools/common/version.c
 CSVSM_IGVM_SRCS := $(wildcard tools/csvsm-igvm/*.c)
 CSVSM_RUN_SRCS := tools/csvsm-run/main.c tools/csvsm-run/plan.c \
-	tools/csvsm-run/vpctx.c tools/csvsm-run/qemu.c tools/csvsm-run/snp.c
+	tools/csvsm-run/vpctx.c tools/csvsm-run/qemu.c tools/csvsm-run/snp.c \
+	tools/csvsm-run/vsock.c
 
 hobj = $(patsubst %,$(O)/host-obj/%.o,$(1))
-HOST_TOOLS := $(O)/tools/csvsm-igvm $(O)/tools/csvsm-run \
+HOST_TOOLS := $(O)/tools/csvsm-igvm $(O)/tools/csvsm-run $(O)/tools/csvsm-vsockd \
 	$(if $(wildcard tools/csvsm-snp-measure/*.c),$(O)/tools/csvsm-snp-measure)
 
 # sev-snp-measure's command line, on libmeasure.
@@ -73,3 +74,11 @@ $(O)/tools/csvsm-run: $(call hobj,$(CSVSM_RUN_SRCS) $(LIBIGVM_SRCS) $(TOOLS_COMM
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	$(Q)$(HOST_CC) -o $@ $^ $(CSVSM_RUN_LDLIBS)
+
+# The vhost-user vsock back-end (docs/vsock.md).
+CSVSM_VSOCKD_SRCS := $(wildcard tools/csvsm-vsockd/*.c)
+$(call hobj,$(CSVSM_VSOCKD_SRCS)): HOST_CFLAGS += -Itools/csvsm-vsockd
+$(O)/tools/csvsm-vsockd: $(call hobj,$(CSVSM_VSOCKD_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC))
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(HOST_CC) -o $@ $^

@@ -46,6 +46,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \
 # tests/unit/fake_virtio.c.
 VIRTIO_HOSTED_SRCS := kernel/drivers/shared.c kernel/drivers/virtio/virtio.c \
 	kernel/drivers/virtio/virtqueue.c kernel/drivers/virtio/virtio_blk.c \
+	kernel/drivers/virtio/virtio_vsock.c kernel/drivers/virtio/vsock_pkt.c \
 	kernel/block/block.c
 UNIT_SRCS += $(VIRTIO_HOSTED_SRCS)
 # The task loader's and the root file system's parsers.
@@ -74,7 +75,7 @@ FUZZ_CORPUS ?= .fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -Itools/libigvm -Itools/common
 FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb virtq virtio_pci \
-	elf_parse cpio syscall
+	elf_parse cpio syscall vsock_pkt
 FUZZ_TARGETS := $(patsubst %,$(O)/fuzz/%_fuzz,$(FUZZ_NAMES))
 FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/base/log.c kernel/base/lib_check.c \
 	lib/format.c
@@ -117,6 +118,11 @@ FUZZ_SRCS_syscall := kernel/task/syscall.c kernel/task/sys_file.c \
 	kernel/fs/vfs.c kernel/mm/pgtable.c kernel/mm/pgalloc.c \
 	kernel/mm/heap.c $(FUZZ_KERNEL_SRCS)
 FUZZ_FLAGS_syscall := $(HOSTED_KERNEL_INC) -Ikernel/task
+
+# virtio-vsock packets and connections, from the fake device and peer.
+FUZZ_SRCS_vsock_pkt := $(VIRTIO_HOSTED_SRCS) tests/unit/fake_vsock.c \
+	kernel/mm/pgalloc.c kernel/mm/heap.c $(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_vsock_pkt := $(HOSTED_KERNEL_INC) -Itests/unit
 
 define fuzz_rule
 $(O)/fuzz/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(sort $$(FUZZ_SRCS_$(1)))

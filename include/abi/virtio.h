@@ -30,6 +30,7 @@
 /* ---- Device IDs (virtio 1.2 §5) ----------------------------------------- */
 
 #define VIRTIO_ID_BLOCK 2u
+#define VIRTIO_ID_VSOCK 19u
 
 /* ---- Reserved feature bits (virtio 1.2 §6) ----------------------------- */
 
@@ -216,3 +217,68 @@ _Static_assert(offsetof(struct virtio_blk_req_hdr, sector) == 8,
 #define VIRTIO_BLK_S_IOERR     1u
 #define VIRTIO_BLK_S_UNSUPP    2u
 #define VIRTIO_BLK_SECTOR_SIZE 512u
+
+/* ---- virtio-vsock (virtio 1.2 §5.10 Socket Device) --------------------- */
+
+#define VIRTIO_VSOCK_F_STREAM	 0u
+#define VIRTIO_VSOCK_F_SEQPACKET 1u
+
+/* §5.10.4 Device configuration layout: le64 guest_cid (upper 32 bits 0). */
+#define VIRTIO_VSOCK_CFG_GUEST_CID 0u
+/* §5.10.2 Virtqueues. */
+#define VIRTIO_VSOCK_Q_RX    0u
+#define VIRTIO_VSOCK_Q_TX    1u
+#define VIRTIO_VSOCK_Q_EVENT 2u
+/* §5.10.4: reserved CIDs; 2 is the host. */
+#define VIRTIO_VSOCK_CID_HYPERVISOR 0u
+#define VIRTIO_VSOCK_CID_LOCAL	    1u
+#define VIRTIO_VSOCK_CID_HOST	    2u
+
+/*
+ * §5.10.6 Device Operation: the header before every packet's payload,
+ * little-endian, packed (44 bytes).
+ */
+struct virtio_vsock_hdr {
+	uint64_t src_cid;
+	uint64_t dst_cid;
+	uint32_t src_port;
+	uint32_t dst_port;
+	uint32_t len; /* payload bytes after the header */
+	uint16_t type;
+	uint16_t op;
+	uint32_t flags;
+	uint32_t buf_alloc;
+	uint32_t fwd_cnt;
+} __attribute__((packed));
+_Static_assert(sizeof(struct virtio_vsock_hdr) == 44, "virtio 1.2 §5.10.6");
+_Static_assert(offsetof(struct virtio_vsock_hdr, len) == 24,
+	       "virtio 1.2 §5.10.6");
+_Static_assert(offsetof(struct virtio_vsock_hdr, op) == 30,
+	       "virtio 1.2 §5.10.6");
+_Static_assert(offsetof(struct virtio_vsock_hdr, fwd_cnt) == 40,
+	       "virtio 1.2 §5.10.6");
+
+#define VIRTIO_VSOCK_TYPE_STREAM    1u
+#define VIRTIO_VSOCK_TYPE_SEQPACKET 2u
+
+#define VIRTIO_VSOCK_OP_INVALID	       0u
+#define VIRTIO_VSOCK_OP_REQUEST	       1u
+#define VIRTIO_VSOCK_OP_RESPONSE       2u
+#define VIRTIO_VSOCK_OP_RST	       3u
+#define VIRTIO_VSOCK_OP_SHUTDOWN       4u
+#define VIRTIO_VSOCK_OP_RW	       5u
+#define VIRTIO_VSOCK_OP_CREDIT_UPDATE  6u
+#define VIRTIO_VSOCK_OP_CREDIT_REQUEST 7u
+
+/*
+ * §5.10.6.4: SHUTDOWN flags. The text numbers them as bits 0 and 1; the
+ * values on the wire (Linux include/uapi/linux/virtio_vsock.h) are 1, 2.
+ */
+#define VIRTIO_VSOCK_SHUTDOWN_RCV  1u /* the sender will receive no more */
+#define VIRTIO_VSOCK_SHUTDOWN_SEND 2u /* the sender will send no more */
+
+/* §5.10.6.7 Device Events: le32 id. */
+struct virtio_vsock_event {
+	uint32_t id;
+};
+#define VIRTIO_VSOCK_EVENT_TRANSPORT_RESET 0u

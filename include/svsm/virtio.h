@@ -200,14 +200,18 @@ enum svsm_err __must_check virtio_pci_attach(const struct pci_fn *f,
 /*
  * Finds virtio-blk functions on PCI bus 0 (modern 1AF4:1042 or
  * transitional 1AF4:1001 with the modern capabilities), assigns their
- * BARs and attaches them. Runs once; later calls return the first count.
+ * BARs and attaches them; the first virtio-vsock function (1AF4:1053)
+ * becomes vsock_default(). Runs once; later calls return the first count
+ * (of block devices).
  */
 unsigned int virtio_pci_probe(void);
 
 /*
  * Attaches virtio-blk devices in the virtio-mmio (version 2) slots that
  * the command line names: virtio_mmio=BASE[,BASE...] (hex, at most
- * VIRTIO_MMIO_MAX_SLOTS). Runs once; later calls return the first count.
+ * VIRTIO_MMIO_MAX_SLOTS); the first virtio-vsock slot becomes
+ * vsock_default(). Runs once; later calls return the first count (of
+ * block devices).
  */
 #define VIRTIO_MMIO_MAX_SLOTS 4u
 unsigned int virtio_mmio_probe(void);

@@ -15,18 +15,29 @@ SHA-256 of each image against the expected content); each check counts as
 one test. By default (--machine both) the image boots on q35 with the
 disks on virtio-pci and runs every test, then boots again on microvm with
 the disks on virtio-mmio and runs the virtio_blk tests (when the filter
-selects them).
+selects them), and a third time on microvm with only the vsock device, on
+virtio-mmio, for the vsock tests.
+
+vsock: unless --no-vsock, the q35 boot also gets a vhost-user-vsock-pci
+device served by out/tools/csvsm-vsockd, which the runner starts before
+QEMU together with the host listeners tests/svsm/vsock_test.c talks to
+(docs/vsock.md); it prints the transfer rates it measured, and a back-end
+that exits with an error fails the run.
 
 Exit status: 0 when every test passed; 1 otherwise. The last line printed
 is "N passed, N failed" (a broken run counts as one extra failure).
 """
 import argparse
 import hashlib
+import select
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed\s*$")
 RESULT = re.compile(r"^\[svtest\] (PASS|FAIL) (\S+)")
@@ -85,6 +96,130 @@ def make_disks(tmp, machine):
                  "-device", f"{kind},drive=d{i}{dev}"]
         disks[name] = (path, after)
     return args, disks
+
+
+def vsock_pattern(length, seed):
+    """tests/svsm/vsock_test.c's pat(): byte i is (i*7) ^ (i>>11) ^ seed,
+    mod 256. Within a 2048-byte block i*7 mod 256 repeats, so each block is
+    one base block XORed with a constant."""
+    base = bytes((j * 7) & 0xFF for j in range(2048))
+    out = bytearray()
+    for b in range(0, (length + 2047) // 2048):
+        k = (b ^ seed) & 0xFF
+        out += base.translate(bytes(x ^ k for x in range(256)))
+    return bytes(out[:length])
+
+
+def recv_exact(conn, n):
+    data = bytearray()
+    while len(data) < n:
+        chunk = conn.recv(min(65536, n - len(data)))
+        if not chunk:
+            break
+        data += chunk
+    return bytes(data)
+
+
+class VsockHost:
+    """csvsm-vsockd and the listeners tests/svsm/vsock_test.c talks to.
+
+    The back-end must listen before QEMU starts (QEMU reads the guest CID
+    from it while it creates the device). Listeners are Unix sockets
+    <uds>_<port>, the convention csvsm-vsockd follows (docs/vsock.md)."""
+
+    MIB = 1024 * 1024
+
+    def __init__(self, tmp, backend):
+        self.sock = os.path.join(tmp, "vhost-vsock.sock")
+        self.uds = os.path.join(tmp, "vsock")
+        self.notes = []
+        self.listeners = []
+        self.go = threading.Event()
+        for port, fn in ((5000, self.both_ways), (5001, self.reset),
+                         (5002, self.slow_reader), (5003, self.echo),
+                         (5004, lambda conn: self.go.set())):
+            ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            ls.bind(f"{self.uds}_{port}")
+            ls.listen(4)
+            self.listeners.append(ls)
+            threading.Thread(target=self.serve, args=(ls, fn),
+                             daemon=True).start()
+        self.proc = subprocess.Popen(
+            [backend, "--socket", self.sock, "--uds-path", self.uds,
+             "--guest-cid", "3"], stdin=subprocess.DEVNULL)
+        for _ in range(200):
+            if os.path.exists(self.sock):
+                break
+            time.sleep(0.01)
+
+    def qemu_args(self, memory, device="vhost-user-vsock-pci"):
+        return ["-object",
+                f"memory-backend-memfd,id=vsmem,size={memory},share=on",
+                "-machine", "memory-backend=vsmem",
+                "-chardev", f"socket,id=vsc,path={self.sock}",
+                "-device", f"{device},chardev=vsc"]
+
+    def serve(self, ls, fn):
+        while True:
+            try:
+                conn, _ = ls.accept()
+            except OSError:
+                return
+            conn.settimeout(60)
+            try:
+                fn(conn)
+            except OSError:
+                pass
+            finally:
+                conn.close()
+
+    def both_ways(self, conn):
+        start = time.monotonic()
+        got = recv_exact(conn, self.MIB)
+        mid = time.monotonic()
+        ok = got == vsock_pattern(self.MIB, 0x11)
+        conn.sendall(b"Y" if ok else b"N")
+        conn.sendall(vsock_pattern(self.MIB, 0x22))
+        recv_exact(conn, 1)  # the guest's shutdown: all was read
+        end = time.monotonic()
+        self.notes.append(
+            f"vsock: 1 MiB guest to host in {mid - start:.2f} s "
+            f"({self.MIB / 1024 / max(mid - start, 1e-6):.0f} KiB/s), "
+            f"host to guest in {end - mid:.2f} s "
+            f"({self.MIB / 1024 / max(end - mid, 1e-6):.0f} KiB/s)")
+
+    @staticmethod
+    def reset(conn):
+        # Closing with unread data resets the back-end's side (ECONNRESET):
+        # wait for the guest's bytes, read none, close.
+        select.select([conn], [], [], 60)
+
+    def slow_reader(self, conn):
+        # Reads nothing until the guest, out of credit, connects to 5004.
+        self.go.wait(60)
+        self.go.clear()
+        got = recv_exact(conn, 4 * self.MIB)
+        conn.sendall(b"Y" if got == vsock_pattern(4 * self.MIB, 0x33)
+                     else b"N")
+        recv_exact(conn, 1)
+
+    @staticmethod
+    def echo(conn):
+        while True:
+            data = conn.recv(65536)
+            if not data:
+                return
+            conn.sendall(data)
+
+    def stop(self):
+        for ls in self.listeners:
+            ls.close()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        return self.proc.returncode
 
 
 def check_disks(disks):
@@ -153,13 +288,27 @@ def run_once(args, machine, svfilter, quiet):
     if svfilter:
         cmdline = (cmdline + " svtest=" + svfilter).strip()
     with tempfile.TemporaryDirectory(prefix="run_svtest.") as tmp:
-        qemu_args, disks = ([], {}) if args.no_disks else make_disks(
-            tmp, machine)
+        if machine == "microvm-vsock":
+            qemu_args, disks = (["-machine", "microvm,acpi=off", "-global",
+                                 "virtio-mmio.force-legacy=false"], {})
+            cmdline = (cmdline + f" virtio_mmio={MICROVM_SLOTS[0]:#x}").strip()
+        else:
+            qemu_args, disks = ([], {}) if args.no_disks else make_disks(
+                tmp, machine)
         if machine == "microvm":
             cmdline = (cmdline + " virtio_mmio=" + ",".join(
                 f"{b:#x}" for b in MICROVM_SLOTS)).strip()
-        rc, text = run(args.launcher, args.image, cmdline, args.timeout,
-                       args.accel, args.smp, args.memory, qemu_args)
+        vs = None
+        if machine in ("q35", "microvm-vsock") and not args.no_vsock:
+            vs = VsockHost(tmp, args.vsockd)
+            qemu_args = qemu_args + vs.qemu_args(
+                args.memory, "vhost-user-vsock-pci" if machine == "q35"
+                else "vhost-user-vsock-device")
+        try:
+            rc, text = run(args.launcher, args.image, cmdline, args.timeout,
+                           args.accel, args.smp, args.memory, qemu_args)
+        finally:
+            vs_rc = vs.stop() if vs else 0
         passed, failed, problems = judge(rc, text)
         # The host checks count only when the disk-writing test ran.
         host = []
@@ -175,6 +324,10 @@ def run_once(args, machine, svfilter, quiet):
               + ("" if ok else f": {why}"))
     passed += len(host) - len(host_failed)
     failed += len(host_failed)
+    for note in vs.notes if vs else []:
+        print(f"run_svtest: {note}")
+    if vs_rc:
+        problems.append(f"csvsm-vsockd exited with status {vs_rc}")
     for p in problems:
         print(f"run_svtest: {where}{p}")
     if problems:
@@ -196,6 +349,9 @@ def main():
                     help="print the console only when the run fails")
     ap.add_argument("--no-disks", action="store_true",
                     help="attach no virtio-blk disks (their tests then fail)")
+    ap.add_argument("--no-vsock", action="store_true",
+                    help="no vhost-user-vsock device (its tests then fail)")
+    ap.add_argument("--vsockd", default="out/tools/csvsm-vsockd")
     ap.add_argument("--machine", choices=("q35", "microvm", "both"),
                     default="both",
                     help="q35 (every test, disks on virtio-pci), microvm "
@@ -215,6 +371,13 @@ def main():
             and not args.no_disks \
             and mmio_filter.split(".")[0] in "virtio_blk":
         p, f = run_once(args, "microvm", mmio_filter, args.quiet)
+        passed, failed = passed + p, failed + f
+    # And the vsock tests once more, with the device on virtio-mmio.
+    vs_filter = args.filter or "vsock"
+    if (args.machine == "microvm"
+            or (args.machine == "both" and not args.cmdline)) \
+            and not args.no_vsock and vs_filter.split(".")[0] in "vsock":
+        p, f = run_once(args, "microvm-vsock", vs_filter, args.quiet)
         passed, failed = passed + p, failed + f
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0

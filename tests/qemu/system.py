@@ -117,6 +117,30 @@ def check_failed_test_fails_run():
     expect(text.rstrip().endswith("0 passed, 1 failed"), "bad summary", text)
 
 
+def check_launcher_vsock_starts_and_ends_the_backend():
+    """--vsock without /dev/vhost-vsock: csvsm-vsockd is started before
+    QEMU, the SVSM finds the device and gets RST from a port nobody
+    listens on, and nothing is left behind (docs/vsock.md)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, TMPDIR=tmp)
+        uds = os.path.join(tmp, "vm.vsock")
+        proc = subprocess.run(
+            [os.path.join(OUT, "tools", "csvsm-run"), "--accel", "tcg",
+             "--timeout", "60", "--cmdline", "svtest=vsock.re",
+             "--vsock", uds, os.path.join(OUT, "svsm-test.igvm")],
+            cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120,
+            check=False)
+        text = proc.stdout.decode("utf-8", "replace")
+        if os.path.exists("/dev/vhost-vsock") and "AF_VSOCK" in text:
+            return  # QEMU's vhost-vsock was used instead
+        expect(proc.returncode == 0, f"exit {proc.returncode}", text)
+        expect("[svtest] PASS vsock.refused_when_nobody_listens" in text,
+               "no vsock test passed", text)
+        expect(os.listdir(tmp) == [], f"left in TMPDIR: {os.listdir(tmp)}",
+               text)
+
+
 def check_launcher_rejects_garbage_file():
     with tempfile.NamedTemporaryFile(suffix=".igvm") as f:
         f.write(b"IGVM" + os.urandom(200))

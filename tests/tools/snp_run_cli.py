@@ -130,7 +130,8 @@ def check_refused_options_and_files():
     for args, needle in ((["--accel", "tcg"], "needs KVM"),
                          (["--gdb"], "--gdb"),
                          (["--cmdline", "loglevel=40"], "command line"),
-                         (["--exit-on-ready"], "command line")):
+                         (["--exit-on-ready"], "command line"),
+                         (["--vsock", "/tmp/csvsm-snp.vsock"], "--vsock")):
         refused(2, needle, env, "--snp", "-q", qemu, *args, igvm())
     d = tempfile.mkdtemp(dir=tmpdir())
     native = os.path.join(d, "native.igvm")

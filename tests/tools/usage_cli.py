@@ -37,6 +37,7 @@ COMMANDS = [
     ("csvsm-igvm", "verify", ["tools/csvsm-igvm/cmd_verify.c"]),
     ("csvsm-run", None, ["tools/csvsm-run/main.c"]),
     ("csvsm-snp-measure", None, ["tools/csvsm-snp-measure/main.c"]),
+    ("csvsm-vsockd", None, ["tools/csvsm-vsockd/main.c"]),
 ]
 
 
@@ -58,7 +59,8 @@ def long_options(sources):
 
 
 def check_every_tool_answers_version():
-    for tool in ("csvsm-igvm", "csvsm-run", "csvsm-snp-measure"):
+    for tool in ("csvsm-igvm", "csvsm-run", "csvsm-snp-measure",
+                 "csvsm-vsockd"):
         rc, out, err = run(tool, "--version")
         expect(rc == 0 and out.startswith(tool) and "csvsm " in out
                and err == "", f"{tool} --version: exit {rc}", out + err)
@@ -85,6 +87,7 @@ def check_extra_argument_is_named():
         ("csvsm-igvm", ["dump", "out/svsm.igvm", "stray"]),
         ("csvsm-igvm", ["verify", "out/svsm.igvm", "stray"]),
         ("csvsm-igvm", ["mrtd", "--ovmf", OVMF, "stray"]),
+        ("csvsm-vsockd", ["--socket", "s", "--uds-path", "u", "stray"]),
         ("csvsm-igvm", ["build", "--kernel", "out/svsm.elf", "-o",
                         "/nonexistent/x.igvm", "stray"]),
         ("csvsm-igvm", ["sign", "out/svsm.igvm", "stray", "-o", "x",

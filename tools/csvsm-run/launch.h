@@ -97,3 +97,24 @@ int snp_check_host(const char *qemu, char *msg, size_t len);
 int snp_file_policy(const struct igvm_file *f, uint64_t *policy);
 /* The host's C-bit position and physical-address reduction (51, 1). */
 void snp_host_cbit(unsigned int *cbitpos, unsigned int *reduced);
+
+/*
+ * vsock for the guest (vsock.c). launch_vsock_kind(): VSOCK_VHOST when
+ * /dev/vhost-vsock can be opened (QEMU's vhost-vsock-pci: the host side
+ * is AF_VSOCK), else VSOCK_USER (csvsm-vsockd and vhost-user-vsock-pci:
+ * the host side is Unix sockets under the path given).
+ */
+enum launch_vsock {
+	VSOCK_NONE,
+	VSOCK_VHOST,
+	VSOCK_USER
+};
+enum launch_vsock launch_vsock_kind(void);
+/*
+ * Starts csvsm-vsockd (next to the launcher, or $CSVSM_VSOCKD) with the
+ * vhost-user socket `sock` and the Unix-socket prefix `uds`, and waits
+ * (at most 5 s) until it listens. Its pid, or -1 with a message.
+ */
+pid_t launch_start_vsockd(const char *sock, const char *uds);
+/* Waits a little for csvsm-vsockd to end by itself, then kills it. */
+void launch_stop_vsockd(pid_t pid);

@@ -52,6 +52,8 @@ struct options {
 	int dry_run;
 	int snp;
 	bool vcpus_given;
+	const char *vsock; /* --vsock: the host side's Unix-socket prefix */
+	enum launch_vsock vsock_kind;
 	int extra_count;
 	char *extra[MAX_EXTRA];
 };
@@ -69,6 +71,10 @@ static int usage(FILE *f, int rc)
 		"  -g, --gdb             wait for gdb on tcp::1234 before starting\n"
 		"  -q, --qemu PATH       QEMU binary (default qemu-system-x86_64)\n"
 		"      --cpu MODEL       QEMU CPU model (default max)\n"
+		"      --vsock PATH      a virtio-vsock device (guest CID 3): QEMU's\n"
+		"                        vhost-vsock where /dev/vhost-vsock works,\n"
+		"                        else csvsm-vsockd bridging to Unix sockets\n"
+		"                        PATH_<port> (docs/vsock.md)\n"
 		"  -n, --dry-run         print the QEMU command line and exit\n"
 		"      --snp             launch the SEV-SNP platform on a QEMU with an\n"
 		"                        IGVM loader (KVM with SEV-SNP; 1 vCPU by default)\n"
@@ -189,6 +195,7 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 		{"cpu", required_argument, NULL, 'C'},
 		{"dry-run", no_argument, NULL, 'n'},
 		{"snp", no_argument, NULL, 'S'},
+		{"vsock", required_argument, NULL, 'K'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -271,6 +278,14 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 		case 'S':
 			o->snp = 1;
 			break;
+		case 'K':
+			if (!*optarg) {
+				fprintf(stderr, "csvsm-run: --vsock needs a "
+						"path\n");
+				return -1;
+			}
+			o->vsock = optarg;
+			break;
 		case 'h':
 			exit(usage(stdout, 0));
 		case 'V':
@@ -344,6 +359,21 @@ static int write_and_build_argv(const struct options *o,
 	if (o->gdb) {
 		ARG("-s");
 		ARG("-S");
+	}
+	if (o->vsock_kind == VSOCK_VHOST) {
+		ARG("-device");
+		ARG("vhost-vsock-pci,guest-cid=3");
+	} else if (o->vsock_kind == VSOCK_USER) {
+		/* vhost-user maps guest RAM: it must be a shared memfd. */
+		ARG("-object");
+		ARG("memory-backend-memfd,id=csvsm-ram,size=%lluM,share=on",
+		    (unsigned long long)(o->mem >> 20));
+		ARG("-machine");
+		ARG("memory-backend=csvsm-ram");
+		ARG("-chardev");
+		ARG("socket,id=csvsm-vsock,path=%s/vhost-vsock.sock", dir);
+		ARG("-device");
+		ARG("vhost-user-vsock-pci,chardev=csvsm-vsock");
 	}
 	for (int i = 0; i < o->extra_count; i++)
 		ARG("%s", o->extra[i]);
@@ -440,6 +470,8 @@ static int snp_check_options(struct options *o)
 	else if (o->cmdline[0])
 		why = "--cmdline and --exit-on-ready: QEMU loads the IGVM "
 		      "file as it is, and has no way to pass a command line";
+	else if (o->vsock)
+		why = "--vsock is not supported with --snp yet";
 	if (why) {
 		fprintf(stderr, "csvsm-run: --snp: %s\n", why);
 		return -1;
@@ -539,6 +571,13 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(o.accel, "auto") == 0)
 		o.accel = kvm_works() ? "kvm" : "tcg";
+	if (o.vsock)
+		o.vsock_kind = launch_vsock_kind();
+	if (o.vsock_kind == VSOCK_VHOST)
+		fprintf(stderr,
+			"csvsm-run: /dev/vhost-vsock works: vsock goes "
+			"to the host's AF_VSOCK (CID 3), not %s\n",
+			o.vsock);
 	buf = util_read_file(o.igvm, IGVM_MAX_FILE_SIZE, &size, err,
 			     sizeof(err));
 	if (!buf) {
@@ -582,6 +621,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "csvsm-run: files kept in %s\n", dir);
 		rc = 0;
 		goto out;
+	} else if (o.vsock_kind == VSOCK_USER) {
+		char sock[4096];
+		pid_t vsockd;
+
+		snprintf(sock, sizeof(sock), "%s/vhost-vsock.sock", dir);
+		vsockd = launch_start_vsockd(sock, o.vsock);
+		rc = vsockd < 0 ? 3 : launch_run_qemu(qargv, o.timeout, o.gdb);
+		if (vsockd > 0)
+			launch_stop_vsockd(vsockd);
+		unlink(sock);
 	} else {
 		rc = launch_run_qemu(qargv, o.timeout, o.gdb);
 	}

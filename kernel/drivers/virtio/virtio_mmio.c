@@ -25,6 +25,7 @@
 #include "svsm/mm/heap.h"
 #include "svsm/mm/vm.h"
 #include "svsm/virtio.h"
+#include "svsm/vsock.h"
 
 #include "abi/virtio.h"
 
@@ -234,6 +235,7 @@ static enum svsm_err attach_slot(uint64_t base, struct block_dev **b)
 	uint64_t page = ALIGN_DOWN(base, PAGE_SIZE);
 	struct virtio_mmio *m;
 	uint8_t *va;
+	uint32_t id;
 	enum svsm_err err;
 
 	if (!slot_ok(base))
@@ -250,15 +252,27 @@ static enum svsm_err attach_slot(uint64_t base, struct block_dev **b)
 	m->vdev.ops = &mm_ops;
 	m->vdev.priv = m;
 	m->vdev.name = "virtio-blk-mmio";
+	id = rd32(m, VIRTIO_MMIO_DEVICE_ID);
 	if (rd32(m, VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC ||
 	    rd32(m, VIRTIO_MMIO_VERSION) != 2 ||
-	    rd32(m, VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_BLOCK) {
+	    (id != VIRTIO_ID_BLOCK &&
+	     (id != VIRTIO_ID_VSOCK || vsock_default()))) {
 		err = rd32(m, VIRTIO_MMIO_VERSION) == 1 ? SVSM_E_UNSUPPORTED
 							: SVSM_E_INVAL;
 		kfree(m);
 		return err;
 	}
-	m->vdev.device_id = VIRTIO_ID_BLOCK;
+	m->vdev.device_id = id;
+	if (id == VIRTIO_ID_VSOCK) {
+		/* The first vsock device becomes vsock_default(); *b stays NULL. */
+		struct vsock_dev *v = NULL;
+
+		m->vdev.name = "virtio-vsock-mmio";
+		err = vsock_attach(&m->vdev, &v);
+		if (err != SVSM_OK)
+			kfree(m);
+		return err;
+	}
 	err = virtio_blk_attach(&m->vdev, b);
 	if (err != SVSM_OK)
 		kfree(m);
@@ -288,9 +302,14 @@ unsigned int virtio_mmio_probe(void)
 		enum svsm_err err = attach_slot(bases[i], &b);
 
 		if (err != SVSM_OK) {
-			log_notice("slot 0x%llx: no virtio-blk attached (%s)",
+			log_notice("slot 0x%llx: nothing attached (%s)",
 				   (unsigned long long)bases[i],
 				   svsm_err_name(err));
+			continue;
+		}
+		if (!b) {
+			log_info("slot 0x%llx: virtio-vsock",
+				 (unsigned long long)bases[i]);
 			continue;
 		}
 		log_info("slot 0x%llx: virtio-blk as %s",

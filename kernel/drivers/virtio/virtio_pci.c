@@ -24,6 +24,7 @@
 #include "svsm/mm/vm.h"
 #include "svsm/pci.h"
 #include "svsm/virtio.h"
+#include "svsm/vsock.h"
 
 #include "abi/pci.h"
 #include "abi/virtio.h"
@@ -315,33 +316,50 @@ static bool is_virtio_blk(const struct pci_fn *f)
 		f->device == VIRTIO_PCI_TRANSITIONAL_BLK);
 }
 
-enum svsm_err virtio_pci_attach(const struct pci_fn *found,
-				struct pci_window *w, struct block_dev **out)
+/* Assigns f's BARs from w and maps its virtio structures. */
+static enum svsm_err vp_setup(const struct pci_fn *found, struct pci_window *w,
+			      uint32_t device_id, const char *name,
+			      struct virtio_pci **out)
 {
-	struct virtio_pci *vp;
+	struct virtio_pci *vp = kmalloc(sizeof(*vp));
 	enum svsm_err err;
 
 	*out = NULL;
-	if (!is_virtio_blk(found))
-		return SVSM_E_UNSUPPORTED;
-	vp = kmalloc(sizeof(*vp));
 	if (!vp)
 		return SVSM_E_NOMEM;
 	memset(vp, 0, sizeof(*vp));
 	vp->fn = *found;
 	vp->vdev.ops = &vp_ops;
 	vp->vdev.priv = vp;
-	vp->vdev.name = "virtio-blk-pci";
-	vp->vdev.device_id = VIRTIO_ID_BLOCK;
+	vp->vdev.name = name;
+	vp->vdev.device_id = device_id;
 	err = pci_assign_bars(&vp->fn, w);
 	if (err == SVSM_OK)
 		err = find_structures(vp);
+	if (err != SVSM_OK) {
+		kfree(vp);
+		return err;
+	}
+	*out = vp;
+	return SVSM_OK;
+}
+
+enum svsm_err virtio_pci_attach(const struct pci_fn *found,
+				struct pci_window *w, struct block_dev **out)
+{
+	struct virtio_pci *vp = NULL;
+	enum svsm_err err;
+
+	*out = NULL;
+	if (!is_virtio_blk(found))
+		return SVSM_E_UNSUPPORTED;
+	err = vp_setup(found, w, VIRTIO_ID_BLOCK, "virtio-blk-pci", &vp);
 	if (err == SVSM_OK)
 		err = virtio_blk_attach(&vp->vdev, out);
 	if (err != SVSM_OK) {
 		/* Mapped registers stay mapped: the window cannot shrink. */
 		log_notice("%02x:%02x.%u: virtio-blk not attached (%s)",
-			   vp->fn.bus, vp->fn.dev, vp->fn.fn,
+			   found->bus, found->dev, found->fn,
 			   svsm_err_name(err));
 		kfree(vp);
 		return err;
@@ -351,15 +369,47 @@ enum svsm_err virtio_pci_attach(const struct pci_fn *found,
 	return SVSM_OK;
 }
 
+/* virtio-vsock has no transitional ID (virtio 1.2 §4.1.2.1). */
+static bool is_virtio_vsock(const struct pci_fn *f)
+{
+	return f->vendor == VIRTIO_PCI_VENDOR &&
+	       f->device == VIRTIO_PCI_MODERN_BASE + VIRTIO_ID_VSOCK;
+}
+
+/* The first virtio-vsock function becomes vsock_default(). */
+static void attach_vsock(const struct pci_fn *found, struct pci_window *w)
+{
+	struct virtio_pci *vp = NULL;
+	struct vsock_dev *v = NULL;
+	enum svsm_err err;
+
+	if (vsock_default())
+		return;
+	err = vp_setup(found, w, VIRTIO_ID_VSOCK, "virtio-vsock-pci", &vp);
+	if (err == SVSM_OK)
+		err = vsock_attach(&vp->vdev, &v);
+	if (err != SVSM_OK) {
+		log_notice("%02x:%02x.%u: virtio-vsock not attached (%s)",
+			   found->bus, found->dev, found->fn,
+			   svsm_err_name(err));
+		kfree(vp);
+		return;
+	}
+	log_info("%02x:%02x.%u: virtio-vsock, guest cid %llu", found->bus,
+		 found->dev, found->fn, (unsigned long long)vsock_guest_cid(v));
+}
+
 static bool attach_fn(const struct pci_fn *found, void *arg)
 {
 	struct block_dev *b = NULL;
 
 	(void)arg;
-	if (is_virtio_blk(found) &&
+	if (is_virtio_vsock(found))
+		attach_vsock(found, &probe_state.window);
+	if (is_virtio_blk(found) && probe_state.count < VPCI_MAX_DEVICES &&
 	    virtio_pci_attach(found, &probe_state.window, &b) == SVSM_OK)
 		probe_state.count++;
-	return probe_state.count < VPCI_MAX_DEVICES;
+	return true; /* bus 0 is at most 256 functions */
 }
 
 unsigned int virtio_pci_probe(void)
