@@ -62,6 +62,16 @@ static bool name_matches(const struct test_case *tc, const char *filter)
 	return !*f;
 }
 
+void test_failures_reset(void)
+{
+	current_failures = 0;
+}
+
+unsigned int test_failures(void)
+{
+	return current_failures;
+}
+
 unsigned int test_run_all(const char *filter)
 {
 	unsigned int passed = 0;

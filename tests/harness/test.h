@@ -46,6 +46,24 @@ unsigned int test_run_all(const char *filter);
 			#suite, #name, test_##suite##_##name};                 \
 	static void test_##suite##_##name(void)
 
+/*
+ * A fixture: code that prepares or exports data for another suite (for
+ * example files that a Python suite checks with the openssl command line).
+ * It uses the same ASSERT/EXPECT vocabulary but is not a test: it is not
+ * counted and runs only when asked for by name, on the host
+ * (`unit_tests --fixture NAME`, tests/harness/host_main.c).
+ */
+#define TEST_FIXTURE(name)                                                \
+	static void fixture_##name(void);                                 \
+	static const struct test_case fixture_desc_##name __attribute__(( \
+		used, section("svtest_fixtures"), aligned(8))) = {        \
+		"fixture", #name, fixture_##name};                        \
+	static void fixture_##name(void)
+
+/* Starts counting failures afresh; the failures counted since. */
+void test_failures_reset(void);
+unsigned int test_failures(void);
+
 #define TEST_CHECK_(cond, onfail)                             \
 	do {                                                  \
 		if (!(cond)) {                                \

@@ -4,7 +4,7 @@
 
 For csvsm's own out/svsm.igvm, for the same kernel built with Debian's
 OVMF.fd as the firmware, and with 4 vCPUs: runs `out/tests/unit_tests
-snp_launch.export` (tests/unit/snp_launch_attest_test.c), which loads the
+--fixture snp_launch_export` (tests/unit/snp_launch_attest_test.c), which loads the
 file with the model's IGVM loader (sim/loader.c), launches it on the model
 secure processor and obtains an attestation report through the SVSM's
 attestation protocol, and exports the loader's digest (ld.hex), the report
@@ -53,9 +53,9 @@ def launch(path, vcpus=1):
         env = dict(os.environ, SIM_LOAD_IGVM=path, SIM_LOAD_EXPORT_DIR=d,
                    SIM_LOAD_VCPUS=str(vcpus))
         rc, text = sh([os.path.join(OUT, "tests", "unit_tests"),
-                       "snp_launch.export"], env=env)
-        expect(rc == 0 and text.rstrip().endswith("1 passed, 0 failed"),
-               f"unit_tests snp_launch.export on {path}: exit {rc}", text)
+                       "--fixture", "snp_launch_export"], env=env)
+        expect(rc == 0 and text.rstrip().endswith("snp_launch_export: ok"),
+               f"unit_tests --fixture snp_launch_export on {path}: exit {rc}", text)
         files = {}
         for name in ("ld.hex", "report.bin", "vcek.pem"):
             with open(os.path.join(d, name), "rb") as f:

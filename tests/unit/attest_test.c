@@ -1112,17 +1112,14 @@ static bool export_one(const char *dir, const char *prefix)
 /*
  * The attestation path as a guest sees it: ATTEST_SERVICES with csvsm's
  * own (empty) services manifest, and again with two test services
- * registered so that the manifest has entries. With ATTEST_EXPORT_DIR
- * set, the guest-visible outputs and the VCEK public key are written out.
+ * registered so that the manifest has entries; with a folder, the
+ * guest-visible outputs and the VCEK public key are written into it.
  */
-TEST(attest, export)
+static void outputs_as_a_guest_sees_them(const char *dir)
 {
-	const char *dir = getenv("ATTEST_EXPORT_DIR");
 	char pem[1024];
 	size_t pem_len = 0;
 
-	if (dir && !*dir)
-		dir = NULL;
 	ASSERT_TRUE(setup());
 	EXPECT_TRUE(export_one(dir, ""));
 	ASSERT_TRUE(register_ab());
@@ -1134,4 +1131,18 @@ TEST(attest, export)
 		test_printf("  exported attestation outputs to %s\n", dir);
 	}
 	teardown();
+}
+
+TEST(attest, outputs_as_a_guest_sees_them)
+{
+	outputs_as_a_guest_sees_them(NULL);
+}
+
+/* For tests/tools/attest_openssl_cli.py: the outputs into $ATTEST_EXPORT_DIR. */
+TEST_FIXTURE(attest_export)
+{
+	const char *dir = getenv("ATTEST_EXPORT_DIR");
+
+	ASSERT_TRUE(dir && *dir);
+	outputs_as_a_guest_sees_them(dir);
 }

@@ -372,10 +372,10 @@ static bool write_file(const char *dir, const char *name, const void *data,
 /*
  * One report as the SVSM's attestation protocol would request it
  * (58019: REPORT_DATA = SHA-512(nonce || manifest), VMPL0, VMPCK0),
- * verified here and, when SIM_PSP_EXPORT_DIR is set, written out with the
- * VCEK public key for the openssl command-line check.
+ * verified here and, with a folder, written out with the VCEK public key
+ * for the openssl command-line check.
  */
-TEST(sim_psp, export)
+static void one_attestation_report(const char *dir)
 {
 	static const char manifest[] = "csvsm sim_psp export manifest";
 	struct sim_psp_config cfg;
@@ -386,7 +386,6 @@ TEST(sim_psp, export)
 	uint8_t nonce[64];
 	uint8_t both[64 + sizeof(manifest) - 1];
 	unsigned int dlen = 0;
-	const char *dir = getenv("SIM_PSP_EXPORT_DIR");
 	char pem[1024];
 	size_t pem_len = 0;
 	EVP_PKEY *pub;
@@ -409,7 +408,7 @@ TEST(sim_psp, export)
 	pub = pfx_pubkey_from_pem(pem);
 	EXPECT_TRUE(pub && pfx_report_verifies(&rsp.report, pub));
 	EVP_PKEY_free(pub);
-	if (dir && *dir) {
+	if (dir) {
 		EXPECT_TRUE(write_file(dir, "report.bin", &rsp.report,
 				       sizeof(rsp.report)));
 		EXPECT_TRUE(write_file(dir, "vcek.pem", pem, pem_len));
@@ -419,4 +418,18 @@ TEST(sim_psp, export)
 		test_printf("  exported report and VCEK to %s\n", dir);
 	}
 	sim_psp_destroy(psp);
+}
+
+TEST(sim_psp, one_attestation_report)
+{
+	one_attestation_report(NULL);
+}
+
+/* For tests/tools/psp_openssl_cli.py: the report into $SIM_PSP_EXPORT_DIR. */
+TEST_FIXTURE(sim_psp_export)
+{
+	const char *dir = getenv("SIM_PSP_EXPORT_DIR");
+
+	ASSERT_TRUE(dir && *dir);
+	one_attestation_report(dir);
 }

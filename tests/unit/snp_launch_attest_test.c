@@ -192,7 +192,12 @@ static bool write_file(const char *dir, const char *name, const void *data,
 	return fclose(f) == 0 && ok;
 }
 
-TEST(snp_launch, export)
+/*
+ * For tests/tools/snp_launch_cli.py: the model launch of $SIM_LOAD_IGVM
+ * with $SIM_LOAD_VCPUS vCPUs, its digest, a report and the VCEK into
+ * $SIM_LOAD_EXPORT_DIR.
+ */
+TEST_FIXTURE(snp_launch_export)
 {
 	static struct snp_attestation_report r;
 	const char *path = getenv("SIM_LOAD_IGVM");
@@ -208,11 +213,7 @@ TEST(snp_launch, export)
 	uint8_t *file;
 	struct slf s;
 
-	if (!path || !*path || !dir || !*dir) {
-		test_printf("  SIM_LOAD_IGVM and SIM_LOAD_EXPORT_DIR unset: "
-			    "nothing to export\n");
-		return;
-	}
+	ASSERT_TRUE(path && *path && dir && *dir);
 	file = util_read_file(path, 1u << 30, &len, err, sizeof(err));
 	ASSERT_TRUE(file != NULL);
 	mo.vcpus = vcpus ? (unsigned int)strtoul(vcpus, NULL, 0) : 1;
