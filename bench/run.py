@@ -31,7 +31,11 @@ FOOTPRINT = re.compile(r"memory at ready: (\d+) KiB in use, (\d+) KiB heap free,
 
 
 # The model's emulation of the SNP instructions: not the SVSM's cost.
-MODEL_FUNCTIONS = ("sim_pvalidate", "sim_rmpadjust", "sim_psp_guest_request")
+# The model's emulation of what hardware does without software: the SNP
+# instructions, the secure processor, and the RMP check of every
+# guest-memory access (kernel/arch/fake/fake_snp.c, rmp_access_ok).
+MODEL_FUNCTIONS = ("sim_pvalidate", "sim_rmpadjust", "sim_rmpquery",
+                   "sim_psp_guest_request", "rmp_access_ok")
 
 
 def callgrind_per_call(out, workload, iters, calls):
