@@ -23,6 +23,7 @@
 #include <getopt.h>
 #include <linux/kvm.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,25 +298,51 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 	return take_operands(argc, full_argc, argv, o);
 }
 
+/*
+ * QEMU's argument vector, built into one string store: each argument is
+ * formatted into the store and its pointer appended to argv.
+ */
+struct argv_builder {
+	char **argv;
+	char *store;
+	size_t store_len;
+	size_t used;
+	int n;
+};
+
+static __attribute__((format(printf, 2, 3))) bool
+argv_add(struct argv_builder *b, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	if (b->n >= MAX_ARGS - 2)
+		return false;
+	va_start(ap, fmt);
+	len = vsnprintf(b->store + b->used, b->store_len - b->used, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= b->store_len - b->used)
+		return false;
+	b->argv[b->n++] = b->store + b->used;
+	b->used += (size_t)len + 1;
+	return true;
+}
+
+/* In a function with a struct argv_builder ab that returns -1 on error. */
+#define ARG(...)                                 \
+	do {                                     \
+		if (!argv_add(&ab, __VA_ARGS__)) \
+			return -1;               \
+	} while (0)
+
 /* Writes the stub and blobs under dir and builds QEMU's argument vector. */
 static int write_and_build_argv(const struct options *o,
 				const struct load_plan *plan, const char *dir,
 				char **argv, char *store, size_t store_len)
 {
 	char err[512];
-	size_t used = 0;
-	int n = 0;
-
-#define ARG(...)                                                               \
-	do {                                                                   \
-		int len_ =                                                     \
-			snprintf(store + used, store_len - used, __VA_ARGS__); \
-		if (len_ < 0 || (size_t)len_ >= store_len - used ||            \
-		    n >= MAX_ARGS - 2)                                         \
-			return -1;                                             \
-		argv[n++] = store + used;                                      \
-		used += (size_t)len_ + 1;                                      \
-	} while (0)
+	struct argv_builder ab = {
+		.argv = argv, .store = store, .store_len = store_len};
 
 	ARG("%s", o->qemu);
 	ARG("-machine");
@@ -342,7 +369,7 @@ static int write_and_build_argv(const struct options *o,
 	ARG("isa-debug-exit,iobase=0xf4,iosize=0x04");
 	ARG("-bios");
 	ARG("%s/resetstub.bin", dir);
-	if (util_write_file(argv[n - 1], plan->stub, sizeof(plan->stub), err,
+	if (util_write_file(argv[ab.n - 1], plan->stub, sizeof(plan->stub), err,
 			    sizeof(err)))
 		goto fail;
 	for (size_t i = 0; i < plan->blob_count; i++) {
@@ -377,9 +404,8 @@ static int write_and_build_argv(const struct options *o,
 	}
 	for (int i = 0; i < o->extra_count; i++)
 		ARG("%s", o->extra[i]);
-	argv[n] = NULL;
-	return n;
-#undef ARG
+	argv[ab.n] = NULL;
+	return ab.n;
 fail:
 	fprintf(stderr, "csvsm-run: %s\n", err);
 	return -1;
@@ -399,19 +425,8 @@ static int snp_argv(const struct options *o, uint64_t policy, char **argv,
 	size_t plen = 0;
 	unsigned int cbit;
 	unsigned int reduced;
-	size_t used = 0;
-	int n = 0;
-
-#define ARG(...)                                                               \
-	do {                                                                   \
-		int len_ =                                                     \
-			snprintf(store + used, store_len - used, __VA_ARGS__); \
-		if (len_ < 0 || (size_t)len_ >= store_len - used ||            \
-		    n >= MAX_ARGS - 2)                                         \
-			return -1;                                             \
-		argv[n++] = store + used;                                      \
-		used += (size_t)len_ + 1;                                      \
-	} while (0)
+	struct argv_builder ab = {
+		.argv = argv, .store = store, .store_len = store_len};
 
 	/* QEMU's option syntax: a comma in a value is written twice. */
 	if (2 * strlen(o->igvm) >= sizeof(path))
@@ -453,9 +468,8 @@ static int snp_argv(const struct options *o, uint64_t policy, char **argv,
 	ARG("isa-debug-exit,iobase=0xf4,iosize=0x04");
 	for (int i = 0; i < o->extra_count; i++)
 		ARG("%s", o->extra[i]);
-	argv[n] = NULL;
-	return n;
-#undef ARG
+	argv[ab.n] = NULL;
+	return ab.n;
 }
 
 /* What --snp cannot honour; 0, or -1 with a message. */
