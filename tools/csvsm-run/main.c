@@ -328,21 +328,19 @@ argv_add(struct argv_builder *b, const char *fmt, ...)
 	return true;
 }
 
-/* In a function with a struct argv_builder ab that returns -1 on error. */
-#define ARG(...)                                 \
-	do {                                     \
-		if (!argv_add(&ab, __VA_ARGS__)) \
-			return -1;               \
+/* In a function with a struct argv_builder *b that returns -1 on error. */
+#define ARG(...)                               \
+	do {                                   \
+		if (!argv_add(b, __VA_ARGS__)) \
+			return -1;             \
 	} while (0)
 
 /* Writes the stub and blobs under dir and builds QEMU's argument vector. */
 static int write_and_build_argv(const struct options *o,
 				const struct load_plan *plan, const char *dir,
-				char **argv, char *store, size_t store_len)
+				struct argv_builder *b)
 {
 	char err[512];
-	struct argv_builder ab = {
-		.argv = argv, .store = store, .store_len = store_len};
 
 	ARG("%s", o->qemu);
 	ARG("-machine");
@@ -369,8 +367,8 @@ static int write_and_build_argv(const struct options *o,
 	ARG("isa-debug-exit,iobase=0xf4,iosize=0x04");
 	ARG("-bios");
 	ARG("%s/resetstub.bin", dir);
-	if (util_write_file(argv[ab.n - 1], plan->stub, sizeof(plan->stub), err,
-			    sizeof(err)))
+	if (util_write_file(b->argv[b->n - 1], plan->stub, sizeof(plan->stub),
+			    err, sizeof(err)))
 		goto fail;
 	for (size_t i = 0; i < plan->blob_count; i++) {
 		char path[4096];
@@ -404,8 +402,8 @@ static int write_and_build_argv(const struct options *o,
 	}
 	for (int i = 0; i < o->extra_count; i++)
 		ARG("%s", o->extra[i]);
-	argv[ab.n] = NULL;
-	return ab.n;
+	b->argv[b->n] = NULL;
+	return b->n;
 fail:
 	fprintf(stderr, "csvsm-run: %s\n", err);
 	return -1;
@@ -417,16 +415,14 @@ fail:
  * with the SNP guest object, guest_memfd-backed RAM, and the IGVM file
  * as the machine's igvm-cfg. The number of arguments, or -1.
  */
-static int snp_argv(const struct options *o, uint64_t policy, char **argv,
-		    char *store, size_t store_len)
+static int snp_argv(const struct options *o, uint64_t policy,
+		    struct argv_builder *b)
 {
 	unsigned long long mib = (unsigned long long)(o->mem >> 20);
 	char path[8192];
 	size_t plen = 0;
 	unsigned int cbit;
 	unsigned int reduced;
-	struct argv_builder ab = {
-		.argv = argv, .store = store, .store_len = store_len};
 
 	/* QEMU's option syntax: a comma in a value is written twice. */
 	if (2 * strlen(o->igvm) >= sizeof(path))
@@ -468,8 +464,8 @@ static int snp_argv(const struct options *o, uint64_t policy, char **argv,
 	ARG("isa-debug-exit,iobase=0xf4,iosize=0x04");
 	for (int i = 0; i < o->extra_count; i++)
 		ARG("%s", o->extra[i]);
-	argv[ab.n] = NULL;
-	return ab.n;
+	b->argv[b->n] = NULL;
+	return b->n;
 }
 
 /* What --snp cannot honour; 0, or -1 with a message. */
@@ -519,7 +515,10 @@ static int run_snp(struct options *o, const struct igvm_file *f)
 	if (rc)
 		fprintf(stderr, "csvsm-run: this host could not run it: %s\n",
 			msg);
-	n = snp_argv(o, policy, qargv, store, sizeof(store));
+	n = snp_argv(o, policy,
+		     &(struct argv_builder){.argv = qargv,
+					    .store = store,
+					    .store_len = sizeof(store)});
 	if (n < 0) {
 		fprintf(stderr, "csvsm-run: too many QEMU arguments\n");
 		return 2;
@@ -622,7 +621,11 @@ int main(int argc, char **argv)
 			tmp, strerror(errno));
 		goto out;
 	}
-	n = write_and_build_argv(&o, &plan, dir, qargv, store, sizeof(store));
+	n = write_and_build_argv(
+		&o, &plan, dir,
+		&(struct argv_builder){.argv = qargv,
+				       .store = store,
+				       .store_len = sizeof(store)});
 	if (n >= 0 && !o.dry_run && (rc = launch_pending_end()) != 0) {
 		/*
 		 * Ended before QEMU started: nothing to pass the signal on to.
