@@ -136,19 +136,45 @@ static struct fs_node *target(const struct walk *w, uint32_t *index)
 	return ramfs_dir_find(w->dir, w->last, w->len, index);
 }
 
-int fs_open(struct fs_node *at, const char *path, bool create, bool excl,
+/*
+ * Makes a node of `type` under the walked name (which must not exist),
+ * with its device set before anyone can find it. The name's copy is
+ * prepared first, so a failure leaves the directory as it was.
+ */
+static int create(const struct walk *w, enum fs_type type,
+		  const struct fs_dev_ops *ops, void *ctx, struct fs_node **out)
+{
+	struct fs_node *n = ramfs_node_new(type);
+	char *copy;
+	int err;
+
+	if (!n)
+		return -LINUX_ENOSPC;
+	n->dev = ops;
+	n->dev_ctx = ctx;
+	err = ramfs_dir_prepare(w->dir, w->last, w->len, &copy);
+	if (err) {
+		ramfs_node_maybe_free(n);
+		return err;
+	}
+	ramfs_dir_link(w->dir, &copy, n);
+	if (out)
+		*out = n;
+	return 0;
+}
+
+int fs_open(struct fs_node *at, const char *path, bool create_new, bool excl,
 	    struct fs_node **out)
 {
 	struct walk w;
 	struct fs_node *n;
-	char *copy;
 	int err = walk(at, path, &w);
 
 	if (err)
 		return err;
 	n = target(&w, NULL);
 	if (n) {
-		if (create && excl)
+		if (create_new && excl)
 			return -LINUX_EEXIST;
 		if (w.slash && n->type != FS_DIR)
 			return -LINUX_ENOTDIR;
@@ -156,19 +182,13 @@ int fs_open(struct fs_node *at, const char *path, bool create, bool excl,
 		*out = n;
 		return 0;
 	}
-	if (!create)
+	if (!create_new)
 		return -LINUX_ENOENT;
 	if (w.slash)
 		return -LINUX_EISDIR;
-	n = ramfs_node_new(FS_REG);
-	if (!n)
-		return -LINUX_ENOSPC;
-	err = ramfs_dir_prepare(w.dir, w.last, w.len, &copy);
-	if (err) {
-		ramfs_node_maybe_free(n);
+	err = create(&w, FS_REG, NULL, NULL, &n);
+	if (err)
 		return err;
-	}
-	ramfs_dir_link(w.dir, &copy, n);
 	fs_get(n);
 	*out = n;
 	return 0;
@@ -177,49 +197,25 @@ int fs_open(struct fs_node *at, const char *path, bool create, bool excl,
 int fs_mkdir(struct fs_node *at, const char *path)
 {
 	struct walk w;
-	struct fs_node *n;
-	char *copy;
 	int err = walk(at, path, &w);
 
 	if (err)
 		return err;
 	if (target(&w, NULL))
 		return -LINUX_EEXIST;
-	n = ramfs_node_new(FS_DIR);
-	if (!n)
-		return -LINUX_ENOSPC;
-	err = ramfs_dir_prepare(w.dir, w.last, w.len, &copy);
-	if (err) {
-		ramfs_node_maybe_free(n);
-		return err;
-	}
-	ramfs_dir_link(w.dir, &copy, n);
-	return 0;
+	return create(&w, FS_DIR, NULL, NULL, NULL);
 }
 
 int fs_mkdev(const char *path, const struct fs_dev_ops *ops, void *ctx)
 {
 	struct walk w;
-	struct fs_node *n;
-	char *copy;
 	int err = walk(root, path, &w);
 
 	if (err)
 		return err;
 	if (target(&w, NULL))
 		return -LINUX_EEXIST;
-	n = ramfs_node_new(FS_DEV);
-	if (!n)
-		return -LINUX_ENOSPC;
-	n->dev = ops;
-	n->dev_ctx = ctx;
-	err = ramfs_dir_prepare(w.dir, w.last, w.len, &copy);
-	if (err) {
-		ramfs_node_maybe_free(n);
-		return err;
-	}
-	ramfs_dir_link(w.dir, &copy, n);
-	return 0;
+	return create(&w, FS_DEV, ops, ctx, NULL);
 }
 
 int fs_unlink(struct fs_node *at, const char *path, bool dir)
