@@ -30,7 +30,7 @@ include mk/host.mk
 include mk/tests.mk
 include mk/lint.mk
 
-all: $(KERNEL_IGVM) $(TEST_IGVM) $(HOST_TOOLS) $(UNIT_TEST_BIN)
+all: $(KERNEL_IGVM) $(TEST_IGVM) $(HOST_TOOLS) $(UNIT_TEST_BIN) $(VTPM_PROG)
 
 deps:
 	$(Q)scripts/deps.sh

@@ -151,6 +151,19 @@ $(USER_OUT)/%: user/test/%.c
 $(USER_OUT)/cryptotest: USER_LDLIBS := -lcrypto -Wl,--no-warnings
 $(USER_OUT)/fputest: USER_LDLIBS := -lm
 
+# The vTPM program (user/vtpm, docs/vtpm.md): Debian's libtpms.a (libtpms-dev)
+# on Debian's libcrypto.a (libssl-dev) and glibc's libc.a; libtpms needs
+# nothing else. The same binary runs as an SVSM task and, over a socket, as
+# a host process (the model's vTPM channel, the swtpm comparison). As for
+# cryptotest, the linker's warnings about libcrypto's network and DSO
+# objects are silenced: the program never calls them.
+VTPM_PROG := $(USER_OUT)/vtpm
+VTPM_LDLIBS := -ltpms -lcrypto -Wl,--no-warnings
+$(VTPM_PROG): user/vtpm/vtpm.c include/abi/vtpm.h
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	$(Q)$(CC) $(USER_CFLAGS) -Iinclude -o $@ $< $(VTPM_LDLIBS)
+
 $(USER_OUT)/hello-pie: user/test/hello.c
 	@mkdir -p $(dir $@)
 	@echo "  USERCC  $< (static-pie)"
