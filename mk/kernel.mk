@@ -59,6 +59,7 @@ KERNEL_SRCS := \
 	$(wildcard kernel/guestmem/*.c) \
 	$(wildcard kernel/task/*.c) \
 	$(wildcard kernel/fs/*.c) \
+	kernel/vtpm/vtpm.c kernel/vtpm/chan_task.c \
 	$(wildcard lib/*.c)
 
 # The production image ends boot with "ready"; the test image runs tests.
@@ -136,7 +137,7 @@ USER_OUT := $(O)/user
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -Wl,--build-id=none \
 	-ffile-prefix-map=$(CURDIR)=.
 USER_PROGS := hello memtest hostile filetest cryptotest fputest devtest \
-	conftest
+	conftest vtpmbad blocktest
 USER_BINS := $(addprefix $(USER_OUT)/,$(USER_PROGS) hello-pie)
 INITFS := $(USER_OUT)/initfs.cpio
 
@@ -188,13 +189,14 @@ $(USER_OUT)/filetest.expected: $(USER_OUT)/filetest
 		env -i $(abspath $<) > $(abspath $@).tmp 2>&1; \
 		echo "exit=$$?" >> $(abspath $@).tmp; rm -rf $(abspath $@).dir; \
 		mv $(abspath $@).tmp $(abspath $@)
-$(INITFS): user/mkcpio.py $(USER_BINS) $(USER_OUT)/hello.expected \
+$(INITFS): user/mkcpio.py $(USER_BINS) $(VTPM_PROG) $(USER_OUT)/hello.expected \
 		$(USER_OUT)/memtest.expected $(USER_OUT)/filetest.expected \
 		$(USER_OUT)/cryptotest.expected $(USER_OUT)/fputest.expected \
 		$(USER_OUT)/conftest.expected
 	@echo "  CPIO    $@"
 	$(Q)$(PYTHON) user/mkcpio.py $@ \
 		$(foreach p,$(USER_PROGS) hello-pie,bin/$(p)=$(USER_OUT)/$(p)) \
+		bin/vtpm=$(VTPM_PROG) \
 		expected/hello=$(USER_OUT)/hello.expected \
 		expected/memtest=$(USER_OUT)/memtest.expected \
 		expected/filetest=$(USER_OUT)/filetest.expected \

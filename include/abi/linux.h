@@ -176,6 +176,7 @@ static_assert(sizeof(struct linux_stat) == 144, "x86-64 struct stat");
 #define LINUX_EROFS	30
 #define LINUX_EBUSY	16
 #define LINUX_ENOTEMPTY 39
+#define LINUX_EMSGSIZE	90
 
 /* open flags (include/uapi/asm-generic/fcntl.h). */
 #define LINUX_O_ACCMODE	       03

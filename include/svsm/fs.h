@@ -53,6 +53,12 @@ struct fs_dev_ops {
 	long (*read)(void *ctx, uint64_t off, struct fs_buf *buf);
 	long (*write)(void *ctx, uint64_t off, struct fs_buf *buf);
 };
+/*
+ * A device read's answer when it has nothing yet: the reading task blocks
+ * (task_run() returns TASK_BLOCKED) and makes the read again when it is
+ * resumed. Never seen by a task; it is not an errno value.
+ */
+#define FS_DEV_WAIT (-512L)
 
 struct fs_stat {
 	enum fs_type type;

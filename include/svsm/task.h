@@ -3,7 +3,10 @@
  * User-mode tasks (kernel/task): static x86-64 Linux programs run in ring 3
  * with their own address space, speaking a subset of the Linux syscall ABI
  * (docs/user-mode.md). A task runs on the CPU that calls task_run() until
- * it exits or faults; either way the SVSM goes on.
+ * it exits, faults, or waits for a device (then a later task_run()
+ * resumes it); the SVSM goes on in every case. Tasks run one at a time,
+ * each until it stops by itself or its time is up: there is no preemptive
+ * switching between tasks.
  */
 #pragma once
 
@@ -31,6 +34,7 @@ enum task_end {
 	TASK_FAULTED,	/* a CPU exception in ring 3 ended it */
 	TASK_KILLED,	/* the SVSM ended it (an impossible return address) */
 	TASK_TIMED_OUT, /* it ran longer than its time limit */
+	TASK_BLOCKED,	/* it waits in a device read: task_run() resumes it */
 };
 
 struct task_result {
@@ -64,8 +68,17 @@ enum svsm_err __must_check task_create(const void *elf, size_t size,
 enum svsm_err __must_check task_create_path(
 	const char *path, const char *const *argv, const char *const *envp,
 	const struct task_limits *limits, struct task **out, const char **why);
-/* Runs the task until it ends. */
+/*
+ * Runs the task until it ends or blocks (TASK_BLOCKED: it waits in a read
+ * of a device that had nothing for it, fs_mkdev; the read is made again
+ * when task_run() resumes it). The time limit counts each run on its own.
+ * Running a task that has ended returns its end again.
+ */
 void task_run(struct task *t, struct task_result *res);
+/* Sets the time each later run may take (0: the default). */
+void task_set_time_limit(struct task *t, uint32_t ms);
+/* True while the task can run: new, or blocked. */
+bool task_alive(const struct task *t);
 /* Frees everything the task holds. */
 void task_destroy(struct task *t);
 /* What the task wrote to fds 1 and 2, in order (at most 64 KiB kept). */

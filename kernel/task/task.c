@@ -5,11 +5,20 @@
  * kernel stack where its syscalls and faults run, its FPU/SSE/AVX state
  * and FS.base, saved around every switch, and a limit on its pages.
  *
- * Tasks run to completion on the CPU that calls task_run(). A tick every
- * 10 ms (the local APIC timer) interrupts ring 3, and a task that has run
- * longer than its time limit is ended there, so a task that never makes a
- * syscall cannot keep the CPU. A fault in ring 3 ends the task with one
- * log line; the SVSM goes on.
+ * A task runs on the CPU that calls task_run() until it ends or blocks.
+ * It blocks in a read of a device that has nothing for it yet (the
+ * device's read answers FS_DEV_WAIT): the syscall is then wound back to
+ * its SYSCALL instruction, as Linux restarts an interrupted syscall
+ * (-ERESTARTSYS), and the task leaves ring 3 with its registers in the
+ * frame at the top of its kernel stack; the next task_run() returns
+ * through that frame, and the read is made again. Nothing else lives on
+ * the kernel stack between runs, so any number of tasks can wait at once;
+ * they run one at a time, never preempted by each other.
+ *
+ * A tick every 10 ms (the local APIC timer) interrupts ring 3, and a task
+ * that has run longer than its time limit in one run is ended there, so a
+ * task that never makes a syscall cannot keep the CPU. A fault in ring 3
+ * ends the task with one log line; the SVSM goes on.
  */
 #define LOG_PREFIX "task: "
 #include "svsm/arch/cpu.h"
@@ -138,14 +147,34 @@ enum svsm_err task_create_path(const char *path, const char *const *argv,
 	return err;
 }
 
+void task_set_time_limit(struct task *t, uint32_t ms)
+{
+	t->time_ns = (uint64_t)(ms ? ms : TASK_DEFAULT_TIME_MS) * 1000000ull;
+}
+
+bool task_alive(const struct task *t)
+{
+	return !t->ended;
+}
+
 void task_run(struct task *t, struct task_result *res)
 {
 	unsigned int pages = 1u << TASK_KSTACK_ORDER;
-	uintptr_t top = vm_map_task_stack(t->kstack, pages);
-	struct user_regs *frame = ptr_from_va(top - sizeof(*frame));
+	uintptr_t top;
+	struct user_regs *frame;
 
 	CHECK(!current);
-	arch_user_regs_init(frame, t->entry, t->sp);
+	if (t->ended) {
+		*res = t->result;
+		return;
+	}
+	top = vm_map_task_stack(t->kstack, pages);
+	frame = ptr_from_va(top - sizeof(*frame));
+	/* A blocked task's frame is where its SYSCALL entry left it. */
+	if (!t->started)
+		arch_user_regs_init(frame, t->entry, t->sp);
+	t->started = true;
+	t->result.end = TASK_BLOCKED;
 	current = t;
 	arch_set_kernel_stack(top);
 	arch_load_cr3(pa_val(t->pt.root));
@@ -163,6 +192,7 @@ void task_run(struct task *t, struct task_result *res)
 	arch_load_cr3(pa_val(vm_root()));
 	vm_unmap_task_stack(pages);
 	current = NULL;
+	t->ended = t->result.end != TASK_BLOCKED;
 	*res = t->result;
 }
 
@@ -171,6 +201,19 @@ void task_exit(struct task *t, enum task_end end, int status)
 	t->result.end = end;
 	t->result.status = status;
 	arch_user_exit(status);
+}
+
+/*
+ * The device the task reads waits for input: wind the frame back to the
+ * SYSCALL instruction (two bytes, 0F 05; RAX still holds the number, the
+ * argument registers are untouched) and leave ring 3 until the next run.
+ */
+static __noreturn void task_block(struct task *t, struct user_regs *frame)
+{
+	frame->rip -= 2;
+	frame->rflags = (frame->rflags & 0x240cd5ull) | 0x202ull;
+	t->result.end = TASK_BLOCKED;
+	arch_user_exit(0);
 }
 
 void task_user_fault(const struct user_regs *frame, uint64_t cr2)
@@ -209,8 +252,13 @@ void task_syscall_entry(struct user_regs *frame)
 {
 	struct task *t = current;
 
+	long r;
+
 	CHECK(t != NULL);
-	frame->rax = (uint64_t)syscall_dispatch(t, frame);
+	r = syscall_dispatch(t, frame);
+	if (r == FS_DEV_WAIT)
+		task_block(t, frame);
+	frame->rax = (uint64_t)r;
 	/*
 	 * SYSRET returns to RCX: never anything at or above USER_TOP (the
 	 * instruction after a SYSCALL in mapped user memory always is below

@@ -49,6 +49,8 @@ struct task {
 	uint64_t mmap_next;	     /* mmap grows down from here */
 	uint64_t entry, sp;
 	struct task_result result;
+	bool started; /* entered ring 3 at least once: resume from the frame */
+	bool ended;   /* exited, faulted, killed or timed out */
 	char *out; /* captured stdout/stderr */
 	size_t out_len;
 	uint64_t unknown_syscalls;

@@ -48,7 +48,8 @@ int main(void)
 	close(fd);
 	d = opendir("/dev");
 	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.')
+		/* Other tests add their own devices; this one is ours. */
+		if (!strcmp(e->d_name, "echo"))
 			printf("/dev/%s type %s\n", e->d_name,
 			       e->d_type == DT_CHR ? "chr" : "other");
 	if (d)

@@ -353,6 +353,9 @@ static int serve(int fd)
 		}
 		n = write(fd, out, out_len);
 		free(rsp);
+		/* EMSGSIZE: the SVSM could not take it, and knows. */
+		if (n < 0 && errno == EMSGSIZE)
+			continue;
 		if (n != (ssize_t)out_len) {
 			fprintf(stderr, "vtpm: write: %s\n",
 				n < 0 ? strerror(errno) : "short");
