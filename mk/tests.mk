@@ -28,6 +28,7 @@ FAKE_SRCS := $(wildcard kernel/arch/fake/*.c)
 FAKE_CORE_SRCS := $(filter-out kernel/arch/fake/fake_snp.c,$(FAKE_SRCS))
 # The SVSM's SNP platform and protocols, with what they stand on, hosted.
 SNP_HOSTED_SRCS := $(wildcard kernel/protocols/*.c) \
+	kernel/vtpm/vtpm.c kernel/vtpm/chan_proc.c \
 	$(wildcard kernel/plat/snp/*.c) kernel/guestmem/guestmem.c \
 	kernel/mm/gpa.c kernel/mm/pgalloc.c kernel/mm/heap.c kernel/mm/pgtable.c \
 	kernel/base/log.c kernel/base/err.c kernel/base/lib_check.c \
@@ -58,7 +59,16 @@ $(O)/unit-obj/%.c.o: %.c
 	@echo "  TESTCC  $<"
 	$(Q)$(HOST_CC) $(UNIT_CFLAGS) -c -o $@ $<
 
-$(UNIT_TEST_BIN): $(patsubst %,$(O)/unit-obj/%.o,$(UNIT_SRCS))
+# The model's vTPM channel runs the vTPM program as a host process
+# (kernel/vtpm/chan_proc.c).
+$(O)/unit-obj/kernel/vtpm/chan_proc.c.o: UNIT_CFLAGS += \
+	-DVTPM_HOST_PROGRAM='"$(abspath $(VTPM_PROG))"'
+
+$(O)/unit-obj/tests/unit/protocol_vtpm_test.c.o: UNIT_CFLAGS += \
+	-DVTPM_BAD_PROGRAM='"$(abspath $(USER_OUT)/vtpmbad)"'
+
+$(UNIT_TEST_BIN): $(patsubst %,$(O)/unit-obj/%.o,$(UNIT_SRCS)) | $(VTPM_PROG) \
+		$(USER_OUT)/vtpmbad
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	$(Q)$(HOST_CC) $(SAN_FLAGS) -o $@ $^ $(HOST_LDLIBS) -lmbedcrypto

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "svsm/compiler.h"
+#include "svsm/err.h"
 
 struct svsm_vcpu;
 
@@ -61,3 +62,12 @@ bool protocols_versions(uint32_t protocol, uint32_t *min, uint32_t *max);
 void protocols_reset(void);
 /* Pages the guest deposited that the SVSM holds (DEPOSIT_MEM). */
 uint32_t protocols_deposit_count(void);
+
+/*
+ * Offers the running vTPM (include/svsm/vtpm.h) to the guest: the vTPM
+ * protocol is served and reported by QUERY_PROTOCOL while the vTPM runs,
+ * and this adds its attestation service (58019 §8.3.1; manifest version
+ * 0: the endorsement key's public area). Call after vtpm_start();
+ * SVSM_E_INVAL when the vTPM has no endorsement key to show.
+ */
+enum svsm_err __must_check vtpm_service_register(void);

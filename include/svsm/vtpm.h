@@ -11,6 +11,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,9 @@ enum svsm_err __must_check vtpm_start(void);
  */
 enum svsm_err __must_check vtpm_cmd(const void *cmd, size_t len, void *rsp,
 				    size_t cap, size_t *rsp_len);
+
+/* True while the vTPM program runs (vtpm_start() succeeded). */
+bool vtpm_running(void);
 
 /*
  * Starts another program as the vTPM, for tests of the failure paths:

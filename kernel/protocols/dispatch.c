@@ -32,6 +32,7 @@
 #include "svsm/log.h"
 #include "svsm/protocols.h"
 #include "svsm/spinlock.h"
+#include "svsm/vtpm.h"
 
 #include "abi/svsm.h"
 
@@ -44,6 +45,7 @@ struct protocol_desc {
 	uint32_t min_version;
 	uint32_t max_version;
 	enum svsm_err (*handle)(struct protocol_call *c);
+	bool (*available)(void); /* NULL: always */
 };
 
 /*
@@ -70,13 +72,15 @@ static enum svsm_err attest_handle(struct protocol_call *c)
 }
 
 /*
- * The protocols csvsm serves. vTPM (2) is not here yet: QUERY_PROTOCOL
- * reports it unavailable and its calls get UNSUPPORTED_PROTOCOL, so no
- * guest is told a protocol exists whose every call fails.
+ * The protocols csvsm serves. The vTPM (kernel/protocols/vtpm.c) exists
+ * only while its program runs: before that, QUERY_PROTOCOL reports it
+ * unavailable and its calls get UNSUPPORTED_PROTOCOL, so no guest is told
+ * of a protocol whose every call fails.
  */
 static const struct protocol_desc protocol_table[] = {
-	{SVSM_CORE_PROTOCOL, 1, 1, core_handle},
-	{SVSM_ATTEST_PROTOCOL, 1, 1, attest_handle},
+	{SVSM_CORE_PROTOCOL, 1, 1, core_handle, NULL},
+	{SVSM_ATTEST_PROTOCOL, 1, 1, attest_handle, NULL},
+	{SVSM_VTPM_PROTOCOL, 1, 1, vtpm_handle, vtpm_running},
 };
 
 static struct spinlock protocol_lock;
@@ -98,8 +102,10 @@ void protocols_notice(const char *fmt, ...)
 static const struct protocol_desc *find(uint32_t protocol)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(protocol_table); i++) {
-		if (protocol_table[i].id == protocol)
-			return &protocol_table[i];
+		const struct protocol_desc *d = &protocol_table[i];
+
+		if (d->id == protocol && (!d->available || d->available()))
+			return d;
 	}
 	return NULL;
 }

@@ -60,6 +60,20 @@ static inline enum svsm_err protocol_insn_error(struct protocol_call *c,
 /* Rate-limited notice about a guest-caused event (dispatch.c). */
 void protocols_notice(const char *fmt, ...) __printf(1, 2);
 
+/* ---- vTPM protocol (vtpm.c) -------------------------------------------- */
+
+/* The vTPM protocol's entry: call id in RAX[31:0]. */
+enum svsm_err __must_check vtpm_handle(struct protocol_call *c);
+/*
+ * Checks the 9-byte TPM_SEND_COMMAND header (58019 Table 16), a private
+ * copy: SVSM_E_INVAL for a number that is no platform command, a nonzero
+ * locality or a command size of 0 or above VTPM_MAX_CMD_SIZE;
+ * SVSM_E_UNSUPPORTED for a platform command other than TPM_SEND_COMMAND.
+ * On success *cmd_size is the TPM command's size.
+ */
+enum svsm_err __must_check vtpm_decode_request(const uint8_t hdr[9],
+					       uint32_t *cmd_size);
+
 /* ---- Core protocol (core*.c) ------------------------------------------- */
 
 /* The core protocol's entry: call id in RAX[31:0]. */

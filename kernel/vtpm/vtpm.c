@@ -130,6 +130,11 @@ enum svsm_err vtpm_cmd(const void *cmd, size_t len, void *rsp, size_t cap,
 	return err;
 }
 
+bool vtpm_running(void)
+{
+	return started;
+}
+
 const uint8_t *vtpm_ek_public(size_t *len)
 {
 	*len = ek_len;
