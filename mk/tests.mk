@@ -85,7 +85,7 @@ FUZZ_CORPUS ?= .fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -Itools/libigvm -Itools/common
 FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb virtq virtio_pci \
-	elf_parse cpio syscall vsock_pkt
+	elf_parse cpio syscall vsock_pkt vtpm
 FUZZ_TARGETS := $(patsubst %,$(O)/fuzz/%_fuzz,$(FUZZ_NAMES))
 FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/base/log.c kernel/base/lib_check.c \
 	lib/format.c
@@ -104,6 +104,10 @@ FUZZ_FLAGS_utf8 := $(HOSTED_KERNEL_INC)
 FUZZ_SRCS_protocol := $(SNP_HOSTED_SRCS) $(FAKE_SRCS) $(SIM_SRCS)
 FUZZ_FLAGS_protocol := $(HOSTED_KERNEL_INC)
 FUZZ_LIBS_protocol := -lmbedcrypto -lcrypto
+# The vTPM protocol's decoding, with a stub channel in the target itself.
+FUZZ_SRCS_vtpm := $(filter-out kernel/vtpm/chan_proc.c,$(FUZZ_SRCS_protocol))
+FUZZ_FLAGS_vtpm := $(HOSTED_KERNEL_INC)
+FUZZ_LIBS_vtpm := $(FUZZ_LIBS_protocol)
 FUZZ_SRCS_ghcb := $(FUZZ_SRCS_protocol)
 FUZZ_FLAGS_ghcb := $(HOSTED_KERNEL_INC)
 FUZZ_LIBS_ghcb := $(FUZZ_LIBS_protocol)
