@@ -51,7 +51,7 @@ struct task {
 	struct task_result result;
 	bool started; /* entered ring 3 at least once: resume from the frame */
 	bool ended;   /* exited, faulted, killed or timed out */
-	char *out; /* captured stdout/stderr */
+	char *out;    /* captured stdout/stderr */
 	size_t out_len;
 	uint64_t unknown_syscalls;
 	uint64_t copied_bytes; /* bytes moved by user copies (tests) */
