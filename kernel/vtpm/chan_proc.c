@@ -57,6 +57,7 @@ static int remove_one(const char *path, const struct stat *st, int type,
 /* The state directory and everything in it, at the test process's end. */
 static void remove_state(void)
 {
+	vtpm_chan_close();
 	if (state_dir[0])
 		nftw(state_dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
 }

@@ -149,6 +149,54 @@ TEST(protocol_vtpm, commands_through_the_calling_convention)
 	EXPECT_EQ(rsp_size(pfx_page(2) - 16), 44u);
 }
 
+/* GetCapability(cap, first, count) at gpa; the response's data after it. */
+static const uint8_t *get_cap(uint64_t gpa, uint32_t cap, uint32_t first,
+			      uint32_t count)
+{
+	uint8_t c[22];
+
+	vtpm_put_be16(c, TPM_ST_NO_SESSIONS);
+	vtpm_put_be32(c + 2, sizeof(c));
+	vtpm_put_be32(c + 6, 0x17a); /* TPM_CC_GetCapability */
+	vtpm_put_be32(c + 10, cap);
+	vtpm_put_be32(c + 14, first);
+	vtpm_put_be32(c + 18, count);
+	if (send(gpa, c, sizeof(c)) != SVSM_SUCCESS ||
+	    rsp_rc(gpa) != TPM_RC_SUCCESS || rsp_size(gpa) < 19)
+		return NULL;
+	/* header, moreData, capability: then the list's count and items. */
+	return (const uint8_t *)sim_guest_ptr(gpa, rsp_size(gpa) + 4) + 4 +
+	       TPM_HDR_SIZE + 1 + 4;
+}
+
+TEST(protocol_vtpm, manufactured_keys_persistent_no_slot_taken_sizes_fit)
+{
+	uint64_t gpa = pfx_page(0);
+	const uint8_t *d;
+
+	ASSERT_TRUE(vtpm_up());
+	/* TPM_CAP_HANDLES, persistent: the two EKs, in order. */
+	d = get_cap(gpa, 1, 0x81000000u, 16);
+	ASSERT_TRUE(d != NULL);
+	ASSERT_EQ(vtpm_be32(d), 2u);
+	EXPECT_EQ(vtpm_be32(d + 4), VTPM_EK_RSA_HANDLE);
+	EXPECT_EQ(vtpm_be32(d + 8), VTPM_EK_ECC_HANDLE);
+	/* Transient objects: none left by manufacture or the EK read. */
+	d = get_cap(gpa, 1, 0x80000000u, 16);
+	ASSERT_TRUE(d != NULL);
+	EXPECT_EQ(vtpm_be32(d), 0u);
+	/* TPM_CAP_TPM_PROPERTIES: MAX_COMMAND_SIZE, MAX_RESPONSE_SIZE. */
+	d = get_cap(gpa, 6, 0x11e, 2);
+	ASSERT_TRUE(d != NULL);
+	ASSERT_EQ(vtpm_be32(d), 2u);
+	EXPECT_EQ(vtpm_be32(d + 4), 0x11eu);
+	EXPECT_EQ(vtpm_be32(d + 8), VTPM_TPM_BUFFER_SIZE);
+	EXPECT_EQ(vtpm_be32(d + 12), 0x11fu);
+	EXPECT_EQ(vtpm_be32(d + 16), VTPM_TPM_BUFFER_SIZE);
+	EXPECT_LE(VTPM_TPM_BUFFER_SIZE, VTPM_MAX_CMD_SIZE);
+	EXPECT_LE(VTPM_TPM_BUFFER_SIZE, VTPM_MAX_RSP_SIZE);
+}
+
 /* The guest's request is refused with `want`, and nothing changed. */
 static bool refused(uint64_t gpa, uint64_t want)
 {
