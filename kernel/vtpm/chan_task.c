@@ -152,6 +152,9 @@ enum svsm_err vtpm_chan_open(const char *const *argv, uint32_t time_ms)
 		err = SVSM_E_HW;
 	if (err)
 		vtpm_chan_close();
+	else
+		log_info("%s waits for commands: %llu KiB of pages", argv[0],
+			 (unsigned long long)task_pages(ch.task) * 4);
 	return err;
 }
 
