@@ -34,31 +34,38 @@ static size_t ek_len;
 
 /*
  * TPM2_ReadPublic of the RSA EK (TCG Part 3 §12.4): the response is the
- * header, then outPublic as a TPM2B (u16 size, TPMT_PUBLIC).
+ * header, then outPublic as a TPM2B (u16 size, TPMT_PUBLIC). The channel's
+ * error when the program failed; SVSM_OK otherwise, with no EK (and a
+ * warning) when the TPM did not give a well-formed one.
  */
-static void read_ek_public(void)
+static enum svsm_err read_ek_public(void)
 {
 	uint8_t cmd[14];
 	static uint8_t rsp[VTPM_TPM_BUFFER_SIZE];
 	size_t len = 0, pub;
+	enum svsm_err err;
 
 	ek_len = 0;
 	vtpm_put_be16(cmd, TPM_ST_NO_SESSIONS);
 	vtpm_put_be32(cmd + 2, sizeof(cmd));
 	vtpm_put_be32(cmd + 6, TPM_CC_READ_PUBLIC);
 	vtpm_put_be32(cmd + 10, VTPM_EK_RSA_HANDLE);
-	if (vtpm_chan_transact(cmd, sizeof(cmd), rsp, sizeof(rsp), &len) ||
-	    len < TPM_HDR_SIZE + 2 || vtpm_be32(rsp + 6) != TPM_RC_SUCCESS) {
+	err = vtpm_chan_transact(cmd, sizeof(cmd), rsp, sizeof(rsp), &len);
+	if (err == SVSM_E_HW || err == SVSM_E_TIMEOUT)
+		return err;
+	if (err || len < TPM_HDR_SIZE + 2 ||
+	    vtpm_be32(rsp + 6) != TPM_RC_SUCCESS) {
 		log_warn("the endorsement key could not be read");
-		return;
+		return SVSM_OK;
 	}
 	pub = vtpm_be16(rsp + TPM_HDR_SIZE);
 	if (pub > sizeof(ek_pub) || pub > len - TPM_HDR_SIZE - 2) {
 		log_warn("the endorsement key's public area is malformed");
-		return;
+		return SVSM_OK;
 	}
 	memcpy(ek_pub, rsp + TPM_HDR_SIZE + 2, pub);
 	ek_len = pub;
+	return SVSM_OK;
 }
 
 static enum svsm_err vtpm_open(void)
@@ -80,11 +87,13 @@ enum svsm_err vtpm_start_program(const char *const *argv, uint32_t time_ms)
 	prog_argv = argv;
 	prog_time_ms = time_ms;
 	err = vtpm_open();
-	if (err)
+	if (err == SVSM_OK && !argv)
+		err = read_ek_public();
+	if (err) {
+		vtpm_stop();
 		return err;
+	}
 	started = true;
-	if (!argv)
-		read_ek_public();
 	return SVSM_OK;
 }
 
