@@ -142,6 +142,15 @@ void fake_snp_rmp_guards_access(bool on);
  */
 extern uint64_t fake_time_us;
 
+/*
+ * Console capture: while fake_console_buf is set, console output goes
+ * into it (fake_console_size bytes, always NUL-terminated, the rest cut)
+ * instead of stdout; fake_console_len counts what it holds.
+ */
+extern char *fake_console_buf;
+extern size_t fake_console_size;
+extern size_t fake_console_len;
+
 extern jmp_buf fake_panic_jmp;
 extern bool fake_panic_armed;
 extern char fake_panic_msg[256];
