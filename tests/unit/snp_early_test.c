@@ -10,9 +10,11 @@
  *     asks) answers from the CPUID page: a page without RDRAND/RDSEED
  *     means no hardware RNG even on a host CPU that has both, and no
  *     page means none, never a CPUID instruction;
- *   - the VMSAs the SVSM creates for itself ask for restricted injection
- *     exactly when the model host advertises it, and carry the boot
- *     vCPU's other features, as the host records them at AP creation.
+ *   - the VMSAs the SVSM creates for itself carry the boot vCPU's SEV
+ *     features, restricted injection included: on a host that offers it
+ *     with a launch VMSA that asked for it, restricted injection; on
+ *     upstream KVM, which does not offer it, none; and never an AP that
+ *     differs from the VM, which the host (as KVM) refuses.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -191,8 +193,11 @@ TEST(snp_early, rng_probe_reads_the_cpuid_page)
 static struct sim_vcpu_table host_vcpus;
 static unsigned int saved_level;
 
-/* The model host with `features`, negotiated and a GHCB registered. */
-static bool host_with(uint64_t features)
+/*
+ * The model host with HV `features`, a VM launched with SEV features
+ * `vm_features`, negotiated and a GHCB registered.
+ */
+static bool host_with(uint64_t features, uint64_t vm_features)
 {
 	saved_level = log_get_level();
 	log_set_level(LOG_LEVEL_ERROR);
@@ -203,6 +208,7 @@ static bool host_with(uint64_t features)
 	sim_hv.rmp = &fake_snp_rmp;
 	sim_hv.features = features;
 	sim_vcpu_table_init(&host_vcpus, &fake_snp_rmp);
+	host_vcpus.vmsa_features = vm_features;
 	sim_hv.vcpus = &host_vcpus;
 	ghcb_reset();
 	snp_features_reset();
@@ -242,36 +248,49 @@ static uint64_t sev_status(uint64_t features)
 	return 0x7 | (features << SNP_SEV_STATUS_FEATURES_SHIFT);
 }
 
-TEST(snp_features, restricted_injection_exactly_when_the_host_offers_it)
+TEST(snp_features, restricted_injection_as_launched_and_offered)
 {
 	const uint64_t ri = SNP_FEATURE_RESTRICTED_INJECTION;
+	const uint64_t snp = SNP_FEATURE_SNP_ACTIVE;
 
-	/* Upstream KVM: SNP and AP creation only. */
-	ASSERT_TRUE(host_with(GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION));
+	/* Upstream KVM: SNP and AP creation only; no restricted injection. */
+	ASSERT_TRUE(
+		host_with(GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION, snp));
 	EXPECT_EQ(snp_svsm_sev_features(), 0);
-	ASSERT_EQ(snp_features_init(sev_status(SNP_FEATURE_SNP_ACTIVE),
-				    sim_hv.features),
-		  SVSM_OK);
-	EXPECT_EQ(snp_svsm_sev_features(), SNP_FEATURE_SNP_ACTIVE);
-	EXPECT_EQ(announced(), SNP_FEATURE_SNP_ACTIVE);
-	/* Even when the boot vCPU runs with it: the host cannot serve it. */
-	ASSERT_EQ(snp_features_init(sev_status(SNP_FEATURE_SNP_ACTIVE | ri),
-				    sim_hv.features),
-		  SVSM_OK);
-	EXPECT_EQ(snp_svsm_sev_features() & ri, 0);
+	ASSERT_EQ(snp_features_init(sev_status(snp), sim_hv.features), SVSM_OK);
+	EXPECT_EQ(snp_svsm_sev_features(), snp);
+	EXPECT_EQ(announced(), snp);
 	host_gone();
 
-	/* A host that offers restricted injection gets asked for it. */
+	/*
+	 * A host that offers it, with a launch VMSA that asked for it (and
+	 * DebugSwap): the SVSM's APs carry it, and the host takes them.
+	 */
 	ASSERT_TRUE(host_with(GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION |
-			      GHCB_HV_FT_SNP_RESTRICTED_INJ));
-	ASSERT_EQ(snp_features_init(sev_status(SNP_FEATURE_SNP_ACTIVE |
-					       SNP_FEATURE_DEBUG_SWAP),
-				    sim_hv.features),
-		  SVSM_OK);
-	EXPECT_EQ(snp_svsm_sev_features(),
-		  SNP_FEATURE_SNP_ACTIVE | SNP_FEATURE_DEBUG_SWAP | ri);
-	EXPECT_EQ(announced(),
-		  SNP_FEATURE_SNP_ACTIVE | SNP_FEATURE_DEBUG_SWAP | ri);
+				      GHCB_HV_FT_SNP_RESTRICTED_INJ,
+			      snp | SNP_FEATURE_DEBUG_SWAP | ri));
+	ASSERT_EQ(
+		snp_features_init(sev_status(snp | SNP_FEATURE_DEBUG_SWAP | ri),
+				  sim_hv.features),
+		SVSM_OK);
+	EXPECT_EQ(snp_svsm_sev_features(), snp | SNP_FEATURE_DEBUG_SWAP | ri);
+	EXPECT_EQ(announced(), snp | SNP_FEATURE_DEBUG_SWAP | ri);
+	host_gone();
+
+	/*
+	 * The host offers it but the launch VMSA did not ask: asking now for
+	 * the APs alone would be refused (KVM compares an AP's features with
+	 * the VM's), so the APs run as the boot vCPU does.
+	 */
+	ASSERT_TRUE(host_with(GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION |
+				      GHCB_HV_FT_SNP_RESTRICTED_INJ,
+			      snp));
+	ASSERT_EQ(snp_features_init(sev_status(snp), sim_hv.features), SVSM_OK);
+	EXPECT_EQ(snp_svsm_sev_features(), snp);
+	EXPECT_EQ(announced(), snp);
+	EXPECT_EQ(snp_vcpu_notify(SNP_VCPU_CREATE, 2, 0, pa_init(VMSA_PA),
+				  snp | ri),
+		  SVSM_E_HW);
 
 	/* SEV_STATUS without SNP: nothing decided. */
 	snp_features_reset();

@@ -128,6 +128,8 @@ void fake_snp_rmp_guards_access(bool on)
 
 void fake_snp_hv_start(void)
 {
+	/* A fresh machine: no RMP guard left over from an earlier test. */
+	fake_snp_rmp_guards_access(false);
 	sim_hv_reset();
 	fake_ghcb_msr = 0;
 	fake_ghcb_cpu = 0;

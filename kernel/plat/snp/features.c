@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The SEV features of the SVSM's own VMSAs (snp/features.h): the boot
- * vCPU's, with restricted injection exactly when the host offers it.
+ * vCPU's, restricted injection included.
  *
  * State: the decision, written once on the boot CPU before any AP exists,
  * read when an AP's VMSA is built.
@@ -22,29 +22,31 @@ static uint64_t svsm_features;
 enum svsm_err snp_features_init(uint64_t sev_status, uint64_t hv_features)
 {
 	/*
-	 * TRUST: the host's HV features decide only whether restricted
-	 * injection is asked for. A host that claims it and cannot do it
-	 * refuses the AP (the SVSM then runs on fewer CPUs); one that hides
-	 * it gets the boot vCPU's injection mode.
+	 * TRUST: the host's HV features only choose a log line. What the
+	 * SVSM's VMSAs carry is what the boot vCPU runs with, which the
+	 * launch measured: a host compares every AP's features with the
+	 * VM's and refuses a different injection mode (Linux
+	 * arch/x86/kvm/svm/sev.c, sev_snp_ap_creation), so restricted
+	 * injection is on for the APs exactly when the launch VMSA asked
+	 * for it, and a launch VMSA should ask exactly when the host
+	 * advertises it (docs/snp.md).
 	 */
 	uint64_t boot = (sev_status >> SNP_SEV_STATUS_FEATURES_SHIFT) &
 			SNP_FEATURES_MASK;
 	bool host_ri = hv_features & GHCB_HV_FT_SNP_RESTRICTED_INJ;
 	bool boot_ri = boot & SNP_FEATURE_RESTRICTED_INJECTION;
-	uint64_t f;
 
 	if (!(sev_status & SNP_SEV_STATUS_SNP))
 		return SVSM_E_UNSUPPORTED;
-	f = boot & ~SNP_FEATURE_RESTRICTED_INJECTION;
-	if (host_ri)
-		f |= SNP_FEATURE_RESTRICTED_INJECTION;
-	if (host_ri != boot_ri)
-		log_notice(
-			"restricted injection %s for APs, %s on the boot CPU",
-			host_ri ? "on" : "off", boot_ri ? "on" : "off");
+	if (host_ri && !boot_ri)
+		log_notice("the host offers restricted injection; the launch "
+			   "VMSA does not ask for it");
+	else if (!host_ri && boot_ri)
+		log_notice("restricted injection on, though the host does not "
+			   "advertise it");
 	else
-		log_info("restricted injection %s", host_ri ? "on" : "off");
-	svsm_features = f | SNP_FEATURE_SNP_ACTIVE;
+		log_info("restricted injection %s", boot_ri ? "on" : "off");
+	svsm_features = boot | SNP_FEATURE_SNP_ACTIVE;
 	return SVSM_OK;
 }
 

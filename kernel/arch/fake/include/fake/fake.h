@@ -119,7 +119,7 @@ extern bool fake_vcpu_halted;
  * The adapter to the SEV-SNP machine model (fake_snp.c), the one place
  * where the fake arch meets sim/: fake_snp_hv_start() resets the model
  * hypervisor (sim_hv_reset) and puts it behind the fake VMGEXIT, on CPU 0
- * with the GHCB MSR 0; fake_snp_hv_stop() takes it away again (VMGEXIT
+ * with the GHCB MSR 0, the RMP guard of guest-memory accesses off; fake_snp_hv_stop() takes it away again (VMGEXIT
  * then changes nothing). The model reaches fake memory through sim_mem()
  * (sim/mem.h), which the adapter defines.
  */

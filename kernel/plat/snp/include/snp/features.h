@@ -8,12 +8,15 @@
  * Restricted injection (SEV_FEATURES bit 3, AMD64 APM vol. 2, "Restricted
  * Injection"): with it the host can inject no exception or interrupt into
  * the VMSA but #HV, so it cannot provoke an exception at a point of its
- * choosing (a #VC, #PF or #GP inside the SVSM). csvsm asks for it exactly
- * when the host advertises it (AMD 56421 HV feature bit 2); a host that
- * does not would stop the vCPU. Every other feature is the boot vCPU's,
- * which the launch VMSA fixed, because a host compares an AP's features
- * with the VM's (Linux arch/x86/kvm/svm/sev.c, sev_snp_ap_creation).
- * docs/snp.md says what that means for the launch VMSA and for #HV.
+ * choosing (a #VC, #PF or #GP inside the SVSM). Whether the SVSM runs with
+ * it is decided by the launch VMSA, which the launch measures, so the
+ * request is made there: the launch VMSA should ask for it exactly when
+ * the host advertises it (AMD 56421 HV feature bit 2). At run time the
+ * SVSM's APs take the boot vCPU's features, restricted injection
+ * included, because a host compares an AP's features with the VM's and
+ * refuses a different injection mode (Linux arch/x86/kvm/svm/sev.c,
+ * sev_snp_ap_creation); a launch VMSA that does not match what the host
+ * offers is logged. docs/snp.md has the rest (#HV, the launch side).
  */
 #pragma once
 
