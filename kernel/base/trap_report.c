@@ -12,16 +12,16 @@
  * Written once by the platform's first step, before any other CPU runs;
  * read by a trap on any CPU.
  */
-static bool quiet;
+static bool quiet_mode;
 
-void trap_report_set_quiet(bool on)
+void trap_report_set_quiet(bool quiet)
 {
-	quiet = on;
+	quiet_mode = quiet;
 }
 
 bool trap_report_quiet(void)
 {
-	return quiet;
+	return quiet_mode;
 }
 
 static const char *const vector_names[32] = {
@@ -105,7 +105,7 @@ void trap_report_print(const struct user_regs *f, uint64_t cr2, uint64_t cr3,
 	 * from the measured image anyway, and nothing of the data in flight
 	 * (registers, faulting address, page-table root).
 	 */
-	if (quiet) {
+	if (quiet_mode) {
 		log_printf("\n*** CPU exception %s (vector %llu) at rip "
 			   "%016llx\n",
 			   vector_name(f->vector),

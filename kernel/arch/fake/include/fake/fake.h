@@ -32,6 +32,11 @@ void fake_mm_free(void);
 extern uint64_t fake_guest_fault_base;
 extern uint64_t fake_guest_fault_size;
 extern void (*fake_guest_after_copy)(uint64_t gpa, size_t len);
+/*
+ * The 2 MiB page vm_temp_map_2m() maps now, 0 when none: a 2 MiB SNP
+ * instruction must be given it (fake_snp.c).
+ */
+extern uint64_t fake_window_2m_pa;
 /* When set, an access it refuses faults (fake_snp_rmp_guards_access). */
 extern bool (*fake_guest_access_ok)(uint64_t gpa, size_t len);
 extern unsigned int fake_guest_copies;
