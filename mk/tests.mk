@@ -32,7 +32,7 @@ SNP_HOSTED_SRCS := $(wildcard kernel/protocols/*.c) \
 	$(wildcard kernel/plat/snp/*.c) kernel/guestmem/guestmem.c \
 	kernel/mm/gpa.c kernel/mm/pgalloc.c kernel/mm/heap.c kernel/mm/pgtable.c \
 	kernel/base/log.c kernel/base/err.c kernel/base/lib_check.c \
-	lib/format.c lib/str.c
+	kernel/base/trap_report.c lib/format.c lib/str.c
 
 # Kernel and tool sources that are plain C and run hosted under sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \

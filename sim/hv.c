@@ -211,24 +211,120 @@ static bool psc_partial_2m(struct sim_hv *hv, struct ghcb_psc *d, uint16_t i,
 	return true;
 }
 
-static void nae_psc(struct sim_hv *hv, uint64_t ghcb_gpa, const struct ghcb *in,
+/*
+ * The scratch area as KVM maps it for an event (Linux
+ * arch/x86/kvm/svm/sev.c, setup_vmgexit_scratch): SW_SCRATCH nonzero,
+ * SW_SCRATCH + len without overflow; inside the GHCB page it must lie in
+ * the shared buffer ([0x800, 0xff0)), outside it len is at most 16 pages
+ * (GHCB_SCRATCH_AREA_LIMIT) and KVM copies it in and out. A refusal is
+ * EXITINFO1 2 / INVALID_SCRATCH; an outside area KVM cannot read ends the
+ * VM (kvm_read_guest fails, KVM_RUN returns -EFAULT). On success *area is
+ * the first byte in model memory and *avail the bytes the descriptor may
+ * use: model: to the end of the shared buffer inside the GHCB, len
+ * outside it (KVM reads a PSC descriptor from there unbounded by len).
+ */
+#define SIM_HV_SCRATCH_LIMIT (16u * SNP_PAGE_SIZE_4K)
+
+enum scratch_result {
+	SCRATCH_OK,
+	SCRATCH_REFUSED,
+	SCRATCH_VM_ENDS
+};
+
+static enum scratch_result scratch_map(struct sim_hv *hv, uint64_t ghcb_gpa,
+				       const struct ghcb *in, struct ghcb *g,
+				       uint64_t len, uint8_t **area,
+				       size_t *avail)
+{
+	const uint64_t buf_beg = ghcb_gpa + GHCB_SHARED_BUF_OFFSET;
+	const uint64_t buf_end = buf_beg + GHCB_SHARED_BUF_SIZE;
+	uint64_t beg = in->sw_scratch;
+	uint64_t end;
+
+	if (beg == 0 || __builtin_add_overflow(beg, len, &end)) {
+		malformed(g, GHCB_ERR_INVALID_SCRATCH);
+		return SCRATCH_REFUSED;
+	}
+	if ((beg & ~(uint64_t)(SNP_PAGE_SIZE_4K - 1)) == ghcb_gpa) {
+		if (beg < buf_beg || end > buf_end) {
+			malformed(g, GHCB_ERR_INVALID_SCRATCH);
+			return SCRATCH_REFUSED;
+		}
+		*area = (uint8_t *)g + (beg - ghcb_gpa);
+		*avail = (size_t)(buf_end - beg);
+		return SCRATCH_OK;
+	}
+	if (len > SIM_HV_SCRATCH_LIMIT) {
+		malformed(g, GHCB_ERR_INVALID_SCRATCH);
+		return SCRATCH_REFUSED;
+	}
+	*area = sim_mem(beg, len);
+	if (len && !*area)
+		return SCRATCH_VM_ENDS;
+	for (uint64_t p = beg & ~(uint64_t)(SNP_PAGE_SIZE_4K - 1); p < end;
+	     p += SNP_PAGE_SIZE_4K) {
+		if (!host_page(hv, p))
+			return SCRATCH_VM_ENDS;
+	}
+	*avail = (size_t)len;
+	return SCRATCH_OK;
+}
+
+/* The PSC descriptor: header and entries up to end_entry (56421). */
+static size_t psc_bytes(uint16_t end_entry)
+{
+	return sizeof(struct ghcb_psc_hdr) +
+	       ((size_t)end_entry + 1) * sizeof(uint64_t);
+}
+
+static void psc_run(struct sim_hv *hv, struct ghcb_psc *d, struct ghcb *g);
+
+/* Returns true when the VM ends (a scratch area KVM cannot read). */
+static bool nae_psc(struct sim_hv *hv, uint64_t ghcb_gpa, const struct ghcb *in,
 		    struct ghcb *g)
 {
-	struct ghcb_psc *d = (struct ghcb_psc *)(void *)g->shared_buffer;
-	unsigned int budget = hv->psc_max_per_exit;
+	static struct ghcb_psc d;
 	struct ghcb_psc_hdr hdr;
+	uint8_t *area = NULL;
+	size_t avail = 0;
+	size_t need;
 
-	/* model: the descriptor must be the one in the shared buffer. */
-	if (!VALID_(in, sw_scratch) ||
-	    in->sw_scratch != ghcb_gpa + GHCB_SHARED_BUF_OFFSET) {
-		malformed(g, GHCB_ERR_INVALID_SCRATCH);
-		return;
+	switch (scratch_map(hv, ghcb_gpa, in, g, in->sw_exit_info_2, &area,
+			    &avail)) {
+	case SCRATCH_VM_ENDS:
+		return true;
+	case SCRATCH_REFUSED:
+		return false;
+	case SCRATCH_OK:
+		break;
 	}
-	memcpy(&hdr, &d->hdr, sizeof(hdr));
+	/* KVM reads the header in place (snp_begin_psc). */
+	if (avail < sizeof(hdr)) {
+		malformed(g, GHCB_ERR_INVALID_SCRATCH); /* model */
+		return false;
+	}
+	memcpy(&hdr, area, sizeof(hdr));
 	if (hdr.reserved || hdr.end_entry >= GHCB_PSC_MAX_ENTRIES) {
 		set_out(g, &g->sw_exit_info_2, SIM_HV_PSC_ERR_HDR);
-		return;
+		return false;
 	}
+	need = psc_bytes(hdr.end_entry);
+	if (need > avail) {
+		malformed(g, GHCB_ERR_INVALID_SCRATCH); /* model */
+		return false;
+	}
+	memset(&d, 0, sizeof(d));
+	memcpy(&d, area, need);
+	psc_run(hv, &d, g);
+	memcpy(area, &d, need);
+	return false;
+}
+
+static void psc_run(struct sim_hv *hv, struct ghcb_psc *d, struct ghcb *g)
+{
+	unsigned int budget = hv->psc_max_per_exit;
+	struct ghcb_psc_hdr hdr = d->hdr;
+
 	while (hdr.cur_entry <= hdr.end_entry) {
 		uint64_t e = d->entries[hdr.cur_entry];
 		uint64_t gpa = ghcb_psc_entry_gfn(e) << SNP_PAGE_SHIFT_4K;
@@ -334,12 +430,18 @@ static void nae_guest_request(struct sim_hv *hv, const struct ghcb *in,
 	size_t resp_len = 0;
 	enum sim_psp_err err;
 
-	if (!VALID_(in, sw_exit_info_1) || !VALID_(in, sw_exit_info_2) ||
-	    (ext && (!VALID_(in, rax) || !VALID_(in, rbx)))) {
-		malformed(g, GHCB_ERR_MISSING_INPUT);
+	/*
+	 * KVM (snp_handle_ext_guest_req): an extended request needs RAX and
+	 * RBX, else INVALID_INPUT. model: KVM reads and writes the two pages
+	 * whatever their RMP state (a private page reads as its shared
+	 * view); the model refuses pages the host does not own, and pages
+	 * outside memory, where KVM's kvm_read_guest() fails and the VM ends.
+	 */
+	if (ext && (!VALID_(in, rax) || !VALID_(in, rbx))) {
+		malformed(g, GHCB_ERR_INVALID_INPUT);
 		return;
 	}
-	if (!req || !resp || req_gpa == resp_gpa || !host_page(hv, req_gpa) ||
+	if (!req || !resp || !host_page(hv, req_gpa) ||
 	    !host_page(hv, resp_gpa)) {
 		malformed(g, GHCB_ERR_INVALID_INPUT);
 		return;
@@ -390,7 +492,8 @@ static void nae_ap_creation(struct sim_hv *hv, const struct ghcb *in,
 {
 	uint32_t rc;
 
-	if (!VALID_(in, sw_exit_info_1) || !VALID_(in, sw_exit_info_2) ||
+	/* KVM (sev_es_validate_vmgexit): RAX is needed except to destroy. */
+	if ((in->sw_exit_info_1 & GHCB_AP_REQUEST_MASK) != GHCB_AP_DESTROY &&
 	    !VALID_(in, rax)) {
 		malformed(g, GHCB_ERR_MISSING_INPUT);
 		return;
@@ -423,33 +526,81 @@ static void nae_run_vmpl(struct sim_hv *hv, const struct ghcb *in,
 /* ---- The GHCB page (AMD 56421) ---------------------------------------- */
 
 /*
- * Serves the event in a registered GHCB page; returns its exit code. The
- * handlers read the guest's inputs from a snapshot (`in`: the host reads
- * the page once, as KVM copies it) and write the answer into the page.
+ * What KVM checks before it serves any event (Linux
+ * arch/x86/kvm/svm/sev.c, sev_es_validate_vmgexit): GHCB usage 0 (else
+ * INVALID_USAGE); SW_EXITCODE, SW_EXITINFO1 and SW_EXITINFO2 marked valid,
+ * and per event: SW_SCRATCH for a page-state change, RAX for an AP
+ * creation that is not a destroy, page-aligned and different request and
+ * response pages for a guest request (else MISSING_INPUT); an event it
+ * does not know is INVALID_EVENT. KVM does not look at the protocol
+ * version field. model: Run VMPL, which upstream KVM does not serve.
  */
-static uint64_t ghcb_page_exit(struct sim_hv *hv, uint64_t gpa, struct ghcb *g)
+static bool event_ok(const struct ghcb *in, struct ghcb *g)
+{
+	uint64_t reason = GHCB_ERR_MISSING_INPUT;
+
+	if (in->ghcb_usage != GHCB_USAGE_STANDARD) {
+		malformed(g, GHCB_ERR_INVALID_USAGE);
+		return false;
+	}
+	if (!VALID_(in, sw_exit_code) || !VALID_(in, sw_exit_info_1) ||
+	    !VALID_(in, sw_exit_info_2)) {
+		malformed(g, reason);
+		return false;
+	}
+	switch (in->sw_exit_code) {
+	case GHCB_NAE_SNP_PSC:
+		if (VALID_(in, sw_scratch))
+			return true;
+		break;
+	case GHCB_NAE_SNP_AP_CREATION:
+		if ((in->sw_exit_info_1 & GHCB_AP_REQUEST_MASK) ==
+			    GHCB_AP_DESTROY ||
+		    VALID_(in, rax))
+			return true;
+		break;
+	case GHCB_NAE_SNP_GUEST_REQUEST:
+	case GHCB_NAE_SNP_EXT_GUEST_REQUEST:
+		if ((in->sw_exit_info_1 & (SNP_PAGE_SIZE_4K - 1)) == 0 &&
+		    (in->sw_exit_info_2 & (SNP_PAGE_SIZE_4K - 1)) == 0 &&
+		    in->sw_exit_info_1 != in->sw_exit_info_2)
+			return true;
+		break;
+	case GHCB_NAE_SNP_RUN_VMPL:
+		return true;
+	default:
+		reason = GHCB_ERR_INVALID_EVENT;
+		break;
+	}
+	malformed(g, reason);
+	return false;
+}
+
+/*
+ * Serves the event in a registered GHCB page; *exit_code gets its exit
+ * code. The handlers read the guest's inputs from a snapshot (`in`: the
+ * host reads the page once, as KVM copies it, sev_es_sync_from_ghcb) and
+ * write the answer into the page. True when the VM ends.
+ */
+static bool ghcb_page_exit(struct sim_hv *hv, uint64_t gpa, struct ghcb *g,
+			   uint64_t *exit_code)
 {
 	static struct ghcb in;
+	bool ends = false;
 
 	memcpy(&in, g, sizeof(in));
 	hv->nae_exits++;
 	hv->last_exit_code = in.sw_exit_code;
+	*exit_code = in.sw_exit_code;
 	/* As KVM: the answer starts from an empty bitmap and info 0/0. */
 	memset(g->valid_bitmap, 0, sizeof(g->valid_bitmap));
 	set_out(g, &g->sw_exit_info_1, 0);
 	set_out(g, &g->sw_exit_info_2, 0);
-	if (!VALID_(&in, sw_exit_code)) {
-		malformed(g, GHCB_ERR_MISSING_INPUT);
-		return in.sw_exit_code;
-	}
-	if (in.protocol_version != GHCB_PROTOCOL_VERSION ||
-	    in.ghcb_usage != GHCB_USAGE_STANDARD) {
-		malformed(g, GHCB_ERR_INVALID_USAGE);
-		return in.sw_exit_code;
-	}
+	if (!event_ok(&in, g))
+		return false;
 	switch (in.sw_exit_code) {
 	case GHCB_NAE_SNP_PSC:
-		nae_psc(hv, gpa, &in, g);
+		ends = nae_psc(hv, gpa, &in, g);
 		break;
 	case GHCB_NAE_SNP_GUEST_REQUEST:
 		nae_guest_request(hv, &in, g, false);
@@ -460,14 +611,11 @@ static uint64_t ghcb_page_exit(struct sim_hv *hv, uint64_t gpa, struct ghcb *g)
 	case GHCB_NAE_SNP_AP_CREATION:
 		nae_ap_creation(hv, &in, g);
 		break;
-	case GHCB_NAE_SNP_RUN_VMPL:
+	default: /* GHCB_NAE_SNP_RUN_VMPL, as event_ok() let through */
 		nae_run_vmpl(hv, &in, g);
 		break;
-	default:
-		malformed(g, GHCB_ERR_INVALID_EVENT);
-		break;
 	}
-	return in.sw_exit_code;
+	return ends;
 }
 
 /* ---- Entry ------------------------------------------------------------- */
@@ -488,19 +636,26 @@ bool sim_hv_vmgexit(unsigned int cpu, uint64_t *msr, void *page)
 	hv->exits++;
 	if (ghcb_msr_info(*msr) != 0) {
 		x.stop = msr_protocol(hv, cpu, msr);
-	} else if (cpu < SIM_HV_CPUS && *msr != 0 &&
-		   *msr == hv->ghcb_gpa[cpu] && page) {
+	} else if (*msr == 0 || !page) {
+		/*
+		 * KVM (sev_handle_vmgexit): no GHCB GPA, or one it cannot map
+		 * (kvm_vcpu_map fails): straight back to the guest, nothing
+		 * written.
+		 */
+		hv->unmapped++;
+	} else if (cpu < SIM_HV_CPUS && *msr == hv->ghcb_gpa[cpu]) {
 		x.ghcb = page;
-		x.exit_code = ghcb_page_exit(hv, *msr, page);
+		x.stop = ghcb_page_exit(hv, *msr, page, &x.exit_code);
+		hv->ended |= x.stop;
 	} else {
-		/* A GPA this vCPU did not register (56421 reason 1). */
+		/*
+		 * KVM (sev_handle_vmgexit): an SNP guest's GHCB GPA must be
+		 * the one this vCPU registered; otherwise KVM_RUN fails with
+		 * -EINVAL and the VMM ends the VM. Nothing is answered.
+		 */
 		hv->unregistered++;
-		if (page && host_page(hv, *msr)) {
-			struct ghcb *g = page;
-
-			memset(g->valid_bitmap, 0, sizeof(g->valid_bitmap));
-			malformed(g, GHCB_ERR_NOT_REGISTERED);
-		}
+		hv->ended = true;
+		x.stop = true;
 	}
 	if (hv->hostile)
 		hv->hostile(&x, hv->hostile_ctx);

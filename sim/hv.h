@@ -11,14 +11,20 @@
  *    GHCB GPA registration (refused for a GFN outside the model or, with
  *    an RMP, a page that is not shared), page-state change of one page,
  *    termination (recorded; the vCPU stops);
- *  - NAE events through a registered GHCB page (refused, with EXITINFO1
- *    2 / NOT_REGISTERED, for any other GPA): page-state change (the RMP
+ *  - NAE events through a registered GHCB page (a GHCB GPA the vCPU did
+ *    not register ends the VM, as KVM's -EINVAL from KVM_RUN does; GPA 0
+ *    or one outside memory is ignored), each checked first as KVM's
+ *    sev_es_validate_vmgexit checks it, the scratch area mapped as
+ *    setup_vmgexit_scratch maps it: page-state change (the RMP
  *    updates of sim/rmp.h, with PSMASH where a 4 KiB change hits a 2 MiB
  *    entry), SNP guest request and extended guest request (forwarded to
  *    sim/psp.h; certificate buffer length rules), AP creation (into
  *    sim/vcpu.h's table), Run VMPL (recorded).
  * Malformed input is answered as 56421 says: EXITINFO1 = 2 and the reason
- * in EXITINFO2. Model choices are marked "model:".
+ * in EXITINFO2. Each rule names its source where it is defined (AMD 56421,
+ * a Linux arch/x86/kvm/svm/sev.c function, the APM); rules that are the
+ * model's own choice, where KVM has none or its behaviour cannot be
+ * modelled (it would read past a buffer), are marked "model:".
  *
  * Tests make it unlucky (the guest-request knobs) or hostile: the
  * `hostile` callback runs after the honest handler of every VMGEXIT and
@@ -152,7 +158,9 @@ struct sim_hv {
 	uint64_t ghcb_gpa[SIM_HV_CPUS]; /* registered GHCB, 0: none */
 	unsigned int exits;		/* every VMGEXIT */
 	unsigned int nae_exits;		/* served through a GHCB page */
-	unsigned int unregistered;	/* GHCB-page exits refused */
+	unsigned int unregistered;	/* exits with an unregistered GHCB */
+	unsigned int unmapped;		/* exits with GPA 0 or outside memory */
+	bool ended; /* the VM ended as KVM ends it (KVM_RUN failed) */
 	uint64_t last_exit_code;
 	unsigned int msr_pscs;	  /* MSR page-state changes applied */
 	unsigned int psc_entries; /* PSC NAE entries applied */

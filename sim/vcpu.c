@@ -9,11 +9,13 @@
 
 #include "abi/ghcb.h"
 #include "abi/snp.h"
+#include "abi/snp_vmsa.h"
 
 void sim_vcpu_table_init(struct sim_vcpu_table *t, const struct sim_rmp *rmp)
 {
 	memset(t, 0, sizeof(*t));
 	t->rmp = rmp;
+	t->vmsa_features = SNP_FEATURE_SNP_ACTIVE;
 }
 
 /* Index of the entry for (apic_id, vmpl), or SIM_VCPU_MAX. */
@@ -74,15 +76,19 @@ uint32_t sim_vcpu_ap_creation(struct sim_vcpu_table *t, uint64_t exitinfo1,
 	}
 	/*
 	 * As KVM refuses them (Linux arch/x86/kvm/svm/sev.c,
-	 * sev_snp_ap_creation): a VMPL out of range, an APIC ID with no vCPU
-	 * (kvm_get_vcpu_by_id), and a 2 MiB-aligned VMSA GPA (the SNP erratum
-	 * a large page colliding with a VMSA's RMP entry would hit).
+	 * sev_snp_ap_creation): an APIC ID with no vCPU (kvm_get_vcpu_by_id),
+	 * and for a create, SEV_FEATURES other than the VM's, a VMSA GPA that
+	 * is not page aligned (page_address_valid) or is 2 MiB aligned (the
+	 * SNP erratum a large page colliding with a VMSA's RMP entry would
+	 * hit). model: a VMPL out of range.
 	 */
 	if (vmpl >= SNP_VMPL_COUNT ||
 	    (t->apic_count && apic_id >= t->apic_count))
 		return GHCB_ERR_INVALID_INPUT;
 	if (request != GHCB_AP_DESTROY &&
-	    (exitinfo2 & (SNP_PAGE_SIZE_2M - 1)) == 0)
+	    (rax != t->vmsa_features ||
+	     (exitinfo2 & (SNP_PAGE_SIZE_4K - 1)) != 0 ||
+	     (exitinfo2 & (SNP_PAGE_SIZE_2M - 1)) == 0))
 		return GHCB_ERR_INVALID_INPUT;
 	switch (request) {
 	case GHCB_AP_CREATE_ON_INIT:

@@ -7,15 +7,27 @@
  * through its GHCB and the model hypervisor (sim/hv.c), so tests can check
  * what the host was told and make the host refuse.
  *
- * Host rules modelled (model choices, after KVM's handling of the NAE):
- *  - create (GHCB_AP_CREATE_ON_INIT or GHCB_AP_CREATE): the page at
- *    EXITINFO2 must be a VMSA in the RMP (assigned, validated, VMSA bit);
- *    the VMPL must be 0..3; the entry for (APIC ID, VMPL) is replaced;
+ * Host rules modelled, each from KVM's handling of the NAE (Linux
+ * arch/x86/kvm/svm/sev.c, sev_snp_ap_creation, and sev_handle_vmgexit,
+ * which answers every refusal with EXITINFO1 2 / INVALID_INPUT and
+ * resumes the guest):
+ *  - any request: an APIC ID the VM has a vCPU for (kvm_get_vcpu_by_id;
+ *    apic_count);
+ *  - create (GHCB_AP_CREATE_ON_INIT or GHCB_AP_CREATE): RAX, the AP's
+ *    SEV_FEATURES, equal to the VM's (vmsa_features: KVM compares with
+ *    the features the VM was created with); a VMSA GPA that is page
+ *    aligned (page_address_valid) and not 2 MiB aligned (the erratum a
+ *    2 MiB page colliding with a VMSA's RMP entry would hit). model: the
+ *    page must also be a VMSA in the RMP (assigned, validated, VMSA bit),
+ *    which KVM leaves to the hardware's VMRUN; the VMPL must be 0..3; the
+ *    entry for (APIC ID, VMPL) is replaced;
  *  - destroy (GHCB_AP_DESTROY): the entry for (APIC ID, VMPL) must exist
  *    and name the same VMSA (so a test sees an SVSM that destroys a VMSA
  *    the host no longer runs); it is removed;
  *  - anything else, or a full table: refused.
- * A refusal returns GHCB_ERR_INVALID_INPUT, as EXITINFO1[31:0] would.
+ * model: the destroy check and the table are the model's; KVM only forgets
+ * the vCPU's VMSA. A refusal returns GHCB_ERR_INVALID_INPUT, which the
+ * hypervisor puts in EXITINFO2 with EXITINFO1 2.
  *
  * Hosted only.
  */
@@ -46,6 +58,12 @@ struct sim_vcpu_table {
 	 * refuses AP creation for an APIC ID it has no vCPU for.
 	 */
 	uint32_t apic_count;
+	/*
+	 * The VM's SEV_FEATURES (KVM: the vmsa_features of KVM_SEV_INIT2,
+	 * which the launch VMSA carries): an AP created with others is
+	 * refused. sim_vcpu_table_init sets SNP active only.
+	 */
+	uint64_t vmsa_features;
 	/* Test knob: refuse the next `refuse` requests. */
 	unsigned int refuse;
 };

@@ -125,8 +125,21 @@ _Static_assert(SNP_VMSA_OFF_EXITCODE >=
 	       "exit code lies in reserved_3b8 (APM vol. 2, Table B-4)");
 
 /* SEV_FEATURES bits (APM vol. 2, "SEV_FEATURES"). */
-#define SNP_FEATURE_SNP_ACTIVE (1ull << 0)
-#define SNP_FEATURE_DEBUG_SWAP (1ull << 5)
+#define SNP_FEATURE_SNP_ACTIVE		 (1ull << 0)
+#define SNP_FEATURE_RESTRICTED_INJECTION (1ull << 3)
+#define SNP_FEATURE_DEBUG_SWAP		 (1ull << 5)
+/* Bits [15:0]: defined or reserved; above them nothing is defined yet. */
+#define SNP_FEATURES_MASK 0xffffull
+
+/*
+ * The SEV_STATUS MSR (0xC0010131, APM vol. 2, "SEV_STATUS MSR"): bit 0 SEV,
+ * 1 SEV-ES, 2 SNP; from bit 3 on, bit n + 2 says that SEV_FEATURES bit n
+ * is active in the VMSA this CPU runs (bit 5 restricted injection; Linux
+ * arch/x86/include/asm/msr-index.h, MSR_AMD64_SNP_*).
+ */
+#define SNP_MSR_SEV_STATUS	      0xc0010131u
+#define SNP_SEV_STATUS_SNP	      (1ull << 2)
+#define SNP_SEV_STATUS_FEATURES_SHIFT 2u
 
 /* EFER.SVME: must be set in every SEV-ES/SNP VMSA. */
 #define SNP_EFER_SVME (1ull << 12)

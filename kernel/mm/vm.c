@@ -57,6 +57,7 @@ static uint64_t tables_needed(const struct boot_params *bp)
 	       2 + region_pts +	    /* region: PDPT, PD, PTs */
 	       2 + bp->vcpu_count + /* per-CPU: PDPT, PD, a PT each */
 	       2 +		    /* MMIO window: PD, PT */
+	       1 +		    /* 2 MiB windows: PD */
 	       3;		    /* AP trampoline: PDPT, PD, PT */
 }
 
@@ -113,6 +114,21 @@ static void map_percpu(uint32_t count)
 	}
 }
 
+static_assert(CFG_MAX_CPUS * PAGE_SIZE_2M <= (1ull << 30),
+	      "the 2 MiB windows share one page directory");
+
+/*
+ * The 2 MiB windows' page directory, made now (by mapping and unmapping
+ * one 2 MiB page before the tables are live), so that vm_temp_map_2m()
+ * only writes an entry and never allocates.
+ */
+static void make_huge_windows(void)
+{
+	map_or_panic(VM_HUGE_BASE, 0, PAGE_SIZE_2M, 0, "2 MiB window");
+	if (pgtable_unmap(&kpt, va_init(VM_HUGE_BASE), PAGE_SIZE_2M) != SVSM_OK)
+		panic("vm: cannot unmap the 2 MiB window");
+}
+
 void vm_init(const struct boot_params *bp)
 {
 	uint64_t n = tables_needed(bp);
@@ -133,6 +149,7 @@ void vm_init(const struct boot_params *bp)
 		panic("vm: %s", svsm_err_name(err));
 	map_region(bp);
 	map_percpu(bp->vcpu_count);
+	make_huge_windows();
 	on = arch_vm_activate(pa_val(kpt.root));
 	arch_mm_drop_identity();
 	log_info(
@@ -186,6 +203,31 @@ void vm_temp_unmap(enum vm_temp_slot slot)
 
 	CHECK(pgtable_unmap(&kpt, va_init(va), PAGE_SIZE) == SVSM_OK);
 	arch_flush_tlb_page(va);
+}
+
+static uintptr_t huge_va(void)
+{
+	return (uintptr_t)(VM_HUGE_BASE +
+			   (uint64_t)this_cpu()->index * PAGE_SIZE_2M);
+}
+
+void *vm_temp_map_2m(paddr_t pa, unsigned int prot)
+{
+	uintptr_t va = huge_va();
+
+	/* As vm_temp_map(): one entry in a table that exists; no flush. */
+	CHECK(pa_is_aligned(pa, PAGE_SIZE_2M));
+	CHECK(pgtable_map(&kpt, va_init(va), pa, PAGE_SIZE_2M,
+			  prot & ~PROT_EXEC) == SVSM_OK);
+	return ptr_from_va(va);
+}
+
+void vm_temp_unmap_2m(void)
+{
+	uintptr_t va = huge_va();
+
+	CHECK(pgtable_unmap(&kpt, va_init(va), PAGE_SIZE_2M) == SVSM_OK);
+	arch_flush_tlb_page(va); /* INVLPG drops the whole 2 MiB entry */
 }
 
 uintptr_t vm_map_task_stack(paddr_t pa, unsigned int pages)

@@ -254,6 +254,13 @@ TEST(ghcb, register_refused)
 	teardown();
 }
 
+/* For a call that never returns. */
+static void run_vmpl_ignoring_result(unsigned int vmpl)
+{
+	if (ghcb_run_vmpl(vmpl) == SVSM_OK)
+		return;
+}
+
 /* A host that echoes something else than the GFN it was given. */
 TEST(ghcb, register_wrong_echo)
 {
@@ -277,8 +284,9 @@ TEST(ghcb, register_wrong_echo)
 
 	/*
 	 * A lie about a second page leaves the client with the first. The
-	 * host did register the second, so it now refuses the first: the
-	 * lie costs the host its guest's GHCB, and the client gets errors.
+	 * host did register the second, so the next event through the first
+	 * is one through an unregistered GHCB, which ends the VM as KVM ends
+	 * it: the lie costs the host its guest.
 	 */
 	ASSERT_TRUE(setup_registered());
 	sim_hv.hostile = msr_rewrite;
@@ -287,17 +295,25 @@ TEST(ghcb, register_wrong_echo)
 	sim_hv.hostile = NULL;
 	EXPECT_TRUE(ghcb_registered());
 	EXPECT_EQ(sim_hv.ghcb_gpa[0], GHCB_B);
-	EXPECT_EQ(ghcb_run_vmpl(1), SVSM_E_HW);
+	EXPECT_TRUE(FAKE_EXPECT_VCPU_STOP(run_vmpl_ignoring_result(1)));
+	EXPECT_FALSE(fake_vcpu_halted);
 	EXPECT_EQ(fake_ghcb_msr, GHCB_A);
 	EXPECT_EQ(sim_hv.unregistered, 1);
+	EXPECT_TRUE(sim_hv.ended);
 	EXPECT_EQ(sim_hv.vmpl_runs, 0);
 	teardown();
 }
 
-/* Each CPU has its own page; the host refuses a GPA it did not register. */
+/*
+ * Each CPU has its own page. An event through a GHCB GPA the vCPU did not
+ * register ends the VM, as KVM ends it (Linux arch/x86/kvm/svm/sev.c,
+ * sev_handle_vmgexit: KVM_RUN fails with -EINVAL); GPA 0 or a GPA outside
+ * memory is ignored and the vCPU resumes with the page unchanged.
+ */
 TEST(ghcb, per_cpu_pages_and_unregistered_gpa)
 {
-	const struct ghcb *a;
+	uint8_t before[64];
+	struct ghcb *a;
 
 	ASSERT_TRUE(setup_registered());
 	fake_ghcb_cpu = 1;
@@ -308,18 +324,26 @@ TEST(ghcb, per_cpu_pages_and_unregistered_gpa)
 	EXPECT_EQ(ghcb_run_vmpl(2), SVSM_OK);
 	EXPECT_EQ(sim_hv.last_vmpl, 2);
 
-	/* CPU 1 exits with CPU 0's page: refused, nothing served. */
-	memset(arch_phys_to_virt(GHCB_A, SZ_4K), 0, SZ_4K);
-	arch_ghcb_msr_write(GHCB_A);
-	arch_vmgexit();
-	EXPECT_EQ(sim_hv.unregistered, 1);
-	EXPECT_EQ(sim_hv.vmpl_runs, 1);
+	/* GPA 0 and a GPA outside memory: back to the guest, nothing done. */
 	a = arch_phys_to_virt(GHCB_A, SZ_4K);
-	EXPECT_EQ(a->sw_exit_info_1, GHCB_RESP_MALFORMED_INPUT);
-	EXPECT_EQ(a->sw_exit_info_2, GHCB_ERR_NOT_REGISTERED);
+	memset(a, 0x3c, SZ_4K);
+	memcpy(before, a, sizeof(before));
+	arch_ghcb_msr_write(0);
+	arch_vmgexit();
+	arch_ghcb_msr_write(BASE + MEM_SIZE);
+	arch_vmgexit();
+	EXPECT_EQ(sim_hv.unmapped, 2);
+	EXPECT_FALSE(sim_hv.ended);
+	EXPECT_EQ(memcmp(before, a, sizeof(before)), 0);
 
-	fake_ghcb_cpu = 0;
-	EXPECT_TRUE(still_usable());
+	/* CPU 1 exits with CPU 0's page: the VM ends, nothing served. */
+	memset(a, 0, SZ_4K);
+	arch_ghcb_msr_write(GHCB_A);
+	EXPECT_TRUE(FAKE_EXPECT_VCPU_STOP(arch_vmgexit()));
+	EXPECT_EQ(sim_hv.unregistered, 1);
+	EXPECT_TRUE(sim_hv.ended);
+	EXPECT_EQ(sim_hv.vmpl_runs, 1);
+	EXPECT_EQ(a->sw_exit_info_1, 0);
 	teardown();
 }
 
@@ -954,6 +978,159 @@ TEST(ghcb, ext_guest_request_length_bounded)
 	}
 }
 
+/* ---- The host's checks of every event (KVM) ---------------------------- */
+
+/* One event written straight into GHCB_A, as a guest other than the
+ * SVSM's client might write it; returns the page after the exit. */
+struct raw_event {
+	uint64_t exit_code;
+	uint64_t info1;
+	uint64_t info2;
+	uint64_t scratch;
+	uint32_t usage;
+	uint16_t version;
+	bool no_info1; /* leave SW_EXITINFO1 unmarked */
+	bool no_scratch;
+};
+
+static struct ghcb *raw_exit(const struct raw_event *r)
+{
+	struct ghcb *g = arch_phys_to_virt(GHCB_A, SZ_4K);
+
+	memset(g, 0, offsetof(struct ghcb, shared_buffer));
+	g->sw_exit_code = r->exit_code;
+	g->sw_exit_info_1 = r->info1;
+	g->sw_exit_info_2 = r->info2;
+	g->sw_scratch = r->scratch;
+	g->ghcb_usage = r->usage;
+	g->protocol_version = r->version;
+	ghcb_bitmap_set(g->valid_bitmap, offsetof(struct ghcb, sw_exit_code));
+	ghcb_bitmap_set(g->valid_bitmap, offsetof(struct ghcb, sw_exit_info_2));
+	if (!r->no_info1)
+		ghcb_bitmap_set(g->valid_bitmap,
+				offsetof(struct ghcb, sw_exit_info_1));
+	if (!r->no_scratch)
+		ghcb_bitmap_set(g->valid_bitmap,
+				offsetof(struct ghcb, sw_scratch));
+	arch_ghcb_msr_write(GHCB_A);
+	arch_vmgexit();
+	return g;
+}
+
+static bool refused_with(const struct ghcb *g, uint64_t reason)
+{
+	REQUIRE_EQ(g->sw_exit_info_1, GHCB_RESP_MALFORMED_INPUT);
+	REQUIRE_EQ(g->sw_exit_info_2, reason);
+	return true;
+}
+
+/*
+ * As KVM checks an event before serving it (Linux arch/x86/kvm/svm/sev.c,
+ * sev_es_validate_vmgexit): usage, the three valid bits, the inputs each
+ * event needs, known events; the protocol version field is not checked.
+ */
+TEST(ghcb, events_checked_as_kvm_checks_them)
+{
+	struct raw_event r = {.exit_code = GHCB_NAE_SNP_RUN_VMPL,
+			      .info1 = 1,
+			      .version = GHCB_PROTOCOL_VERSION};
+
+	ASSERT_TRUE(setup_registered());
+	r.usage = 1;
+	EXPECT_TRUE(refused_with(raw_exit(&r), GHCB_ERR_INVALID_USAGE));
+	r.usage = 0;
+	r.no_info1 = true;
+	EXPECT_TRUE(refused_with(raw_exit(&r), GHCB_ERR_MISSING_INPUT));
+	r.no_info1 = false;
+	EXPECT_EQ(sim_hv.vmpl_runs, 0);
+	/* Any version field: KVM does not read it. */
+	r.version = 1;
+	EXPECT_EQ(raw_exit(&r)->sw_exit_info_1, 0);
+	EXPECT_EQ(sim_hv.vmpl_runs, 1);
+
+	/* Guest requests: page-aligned, different pages. */
+	r = (struct raw_event){.exit_code = GHCB_NAE_SNP_GUEST_REQUEST,
+			       .info1 = REQ + 8,
+			       .info2 = RESP};
+	EXPECT_TRUE(refused_with(raw_exit(&r), GHCB_ERR_MISSING_INPUT));
+	r.info1 = REQ;
+	r.info2 = REQ;
+	EXPECT_TRUE(refused_with(raw_exit(&r), GHCB_ERR_MISSING_INPUT));
+	EXPECT_EQ(sim_hv.greq.calls, 0);
+	/* A page-state change without SW_SCRATCH; an unknown event. */
+	r = (struct raw_event){.exit_code = GHCB_NAE_SNP_PSC,
+			       .no_scratch = true};
+	EXPECT_TRUE(refused_with(raw_exit(&r), GHCB_ERR_MISSING_INPUT));
+	r = (struct raw_event){.exit_code = 0x8000fffeull};
+	EXPECT_TRUE(refused_with(raw_exit(&r), GHCB_ERR_INVALID_EVENT));
+	EXPECT_FALSE(sim_hv.ended);
+	EXPECT_TRUE(still_usable());
+	teardown();
+}
+
+/* A PSC descriptor for one private 4 KiB page at `page`, at `at`. */
+static void psc_descriptor(uint64_t at, uint64_t page)
+{
+	uint64_t d[2] = {
+		(uint64_t)0 | ((uint64_t)0 << 16), /* cur 0, end 0 */
+		ghcb_psc_entry(page >> 12, GHCB_PSC_OP_PRIVATE, false),
+	};
+
+	memcpy(arch_phys_to_virt(at, sizeof(d)), d, sizeof(d));
+}
+
+/*
+ * The scratch area as KVM maps it (setup_vmgexit_scratch): not 0, no
+ * overflow; inside the GHCB only within the shared buffer; outside it
+ * at most 16 pages, copied in and back; one KVM cannot read ends the VM.
+ */
+TEST(ghcb, scratch_area_mapped_as_kvm_maps_it)
+{
+	const uint64_t shared = GHCB_A + GHCB_SHARED_BUF_OFFSET;
+	struct raw_event r = {.exit_code = GHCB_NAE_SNP_PSC};
+	const struct ghcb *g;
+
+	ASSERT_TRUE(setup_registered());
+	r.scratch = 0;
+	EXPECT_TRUE(refused_with(raw_exit(&r), GHCB_ERR_INVALID_SCRATCH));
+	r.scratch = GHCB_A + 0x100; /* in the GHCB, not the shared buffer */
+	EXPECT_TRUE(refused_with(raw_exit(&r), GHCB_ERR_INVALID_SCRATCH));
+	r.scratch = GHCB_A + 0xfe8; /* 16 bytes past 0xff0 */
+	r.info2 = 16;
+	EXPECT_TRUE(refused_with(raw_exit(&r), GHCB_ERR_INVALID_SCRATCH));
+	r.scratch = ~0ull - 8; /* wraps */
+	EXPECT_TRUE(refused_with(raw_exit(&r), GHCB_ERR_INVALID_SCRATCH));
+	r.scratch = PAGES; /* outside: more than 16 pages */
+	r.info2 = 16 * SZ_4K + 8;
+	EXPECT_TRUE(refused_with(raw_exit(&r), GHCB_ERR_INVALID_SCRATCH));
+	EXPECT_EQ(sim_hv.psc_entries, 0);
+
+	/* Served: in the shared buffer past its start, and outside. */
+	psc_descriptor(shared + 0x40, PAGES + SZ_4K);
+	r = (struct raw_event){.exit_code = GHCB_NAE_SNP_PSC,
+			       .scratch = shared + 0x40};
+	g = raw_exit(&r);
+	EXPECT_EQ(g->sw_exit_info_1, 0);
+	EXPECT_EQ(g->sw_exit_info_2, 0);
+	EXPECT_TRUE(rmp(PAGES + SZ_4K).assigned);
+	psc_descriptor(PAGES, PAGES + 2 * SZ_4K);
+	r.scratch = PAGES;
+	r.info2 = 16;
+	g = raw_exit(&r);
+	EXPECT_EQ(g->sw_exit_info_1, 0);
+	EXPECT_TRUE(rmp(PAGES + 2 * SZ_4K).assigned);
+	/* The header went back into guest memory: entry 0 done. */
+	EXPECT_EQ(*(const uint16_t *)arch_phys_to_virt(PAGES, 2), 1);
+	EXPECT_EQ(sim_hv.psc_entries, 2);
+	EXPECT_FALSE(sim_hv.ended);
+
+	/* Outside memory: KVM's read fails and the VM ends. */
+	r.scratch = BASE + MEM_SIZE;
+	EXPECT_TRUE(FAKE_EXPECT_VCPU_STOP(raw_exit(&r)));
+	EXPECT_TRUE(sim_hv.ended);
+	teardown();
+}
+
 /* ---- AP creation, Run VMPL, termination (56421) ---------------------- */
 
 TEST(ghcb, ap_create_recorded)
@@ -962,6 +1139,11 @@ TEST(ghcb, ap_create_recorded)
 
 	ASSERT_TRUE(setup_registered());
 	ASSERT_EQ(sim_rmp_launch_page(&fake_snp_rmp, VMSA, true), SNP_SUCCESS);
+	/* As KVM: other SEV features than the VM's are refused. */
+	EXPECT_EQ(ghcb_ap_create(GHCB_AP_CREATE_ON_INIT, 3, pa_init(VMSA), 2,
+				 0x5),
+		  SVSM_E_HW);
+	host_vcpus.vmsa_features = 0x5;
 	ASSERT_EQ(ghcb_ap_create(GHCB_AP_CREATE_ON_INIT, 3, pa_init(VMSA), 2,
 				 0x5),
 		  SVSM_OK);

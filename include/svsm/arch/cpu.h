@@ -32,11 +32,6 @@ uint32_t arch_apic_id(void);
  * failing. Usable before the stack protector is seeded.
  */
 bool arch_hw_random(uint64_t *out);
-/*
- * Unhandled exceptions print only the vector and RIP, no registers: set by
- * confidential platforms, whose console the host reads.
- */
-void arch_trap_set_quiet(bool quiet);
 /* Short delay of about `us` microseconds (I/O-port based; not precise). */
 void arch_udelay(uint32_t us);
 

@@ -9,6 +9,8 @@
  *                       IST stacks with an unmapped guard page below each,
  *                       and its temporary-mapping slots
  *   0xffffff0040000000  MMIO mappings (uncached), e.g. the local APIC
+ *   0xffffff0080000000  per-CPU 2 MiB windows, 2 MiB each: one 2 MiB page
+ *                       at a time, for the SNP instructions on a 2 MiB page
  *
  * Nothing else is mapped: guest memory is reached only through a CPU's
  * temporary slots (vm_temp_map), used by kernel/guestmem.
@@ -27,6 +29,7 @@
 #define VM_PERCPU_STRIDE (2ull << 20)
 #define VM_MMIO_BASE	 0xffffff0040000000ull
 #define VM_MMIO_SIZE	 (2ull << 20)
+#define VM_HUGE_BASE	 0xffffff0080000000ull
 
 /* Offsets in a CPU's window. */
 #define VM_STACK_OFF	  0x1000ull /* 4 pages, guard page below */
@@ -65,6 +68,14 @@ bool vm_lookup(uintptr_t va, struct pgtable_entry *out);
 /* Maps `pa` in this CPU's temporary slot; returns its address. */
 void *vm_temp_map(paddr_t pa, enum vm_temp_slot slot, unsigned int prot);
 void vm_temp_unmap(enum vm_temp_slot slot);
+/*
+ * Maps the 2 MiB page at pa (2 MiB aligned) in this CPU's 2 MiB window,
+ * with one 2 MiB entry at a 2 MiB-aligned address: what PVALIDATE and
+ * RMPADJUST of a 2 MiB page need (AMD64 APM vol. 3), which a 4 KiB slot
+ * cannot give. One at a time per CPU; vm_temp_unmap_2m() undoes it.
+ */
+void *vm_temp_map_2m(paddr_t pa, unsigned int prot);
+void vm_temp_unmap_2m(void);
 
 /*
  * Maps the kernel stack of the task about to run on this CPU (`pages`

@@ -28,5 +28,16 @@ uint32_t plat_start_aps(const struct boot_params *bp);
  */
 uint64_t plat_pte_private_bits(void);
 uint64_t plat_pte_shared_bits(void);
+/*
+ * The CPU's entropy instructions (PLAT_RNG_*) as this platform can know
+ * them without trapping. arch_hw_random() asks before any exception can
+ * be handled (stackprot_init runs first): native executes CPUID; SEV-SNP
+ * reads its CPUID page, because there CPUID raises #VC and would ask the
+ * host. It returns before stackprot_init changes the guard, so the stack
+ * protector's check stays sound in it.
+ */
+#define PLAT_RNG_RDSEED (1u << 0)
+#define PLAT_RNG_RDRAND (1u << 1)
+unsigned int plat_rng_sources(void);
 /* Ends the VM with `code` (CSVSM_EXIT_*); never returns. */
 __noreturn void plat_terminate(uint32_t code);

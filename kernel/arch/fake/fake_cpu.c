@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The fake CPU for hosted tests: panic() that a test can catch, console
- * output to stdout, and no-op CPU hints.
+ * output to stdout (or into a test's buffer), and no-op CPU hints.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "svsm/arch/cpu.h"
 
@@ -44,7 +45,20 @@ void arch_udelay(uint32_t us)
 	fake_time_us += us;
 }
 
+char *fake_console_buf;
+size_t fake_console_size;
+size_t fake_console_len;
+
 void console_write(const char *s, size_t len)
 {
+	if (fake_console_buf) {
+		size_t room = fake_console_size - 1 - fake_console_len;
+		size_t n = len < room ? len : room;
+
+		memcpy(fake_console_buf + fake_console_len, s, n);
+		fake_console_len += n;
+		fake_console_buf[fake_console_len] = '\0';
+		return;
+	}
 	fwrite(s, 1, len, stdout);
 }

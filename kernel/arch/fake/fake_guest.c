@@ -31,10 +31,18 @@ unsigned int fake_guest_copies;
 /* The fake physical address of the temporary slot's mapping, per slot. */
 static uint64_t slot_pa[VM_TEMP_SLOTS];
 
+/* The page the 2 MiB window maps, 0 when none (one CPU in the fake). */
+uint64_t fake_window_2m_pa;
+
+/*
+ * As kernel/mm/vm.c: a slot maps one 4 KiB page, page aligned, and a slot
+ * in use is a bug; the 2 MiB window maps one 2 MiB-aligned 2 MiB page.
+ */
 void *vm_temp_map(paddr_t pa, enum vm_temp_slot slot, unsigned int prot)
 {
 	(void)prot;
 	CHECK((unsigned int)slot < VM_TEMP_SLOTS && !slot_pa[slot]);
+	CHECK(pa_is_aligned(pa, PAGE_SIZE));
 	slot_pa[slot] = pa_val(pa);
 	return arch_phys_to_virt(pa_val(pa), PAGE_SIZE);
 }
@@ -43,6 +51,21 @@ void vm_temp_unmap(enum vm_temp_slot slot)
 {
 	CHECK((unsigned int)slot < VM_TEMP_SLOTS && slot_pa[slot]);
 	slot_pa[slot] = 0;
+}
+
+void *vm_temp_map_2m(paddr_t pa, unsigned int prot)
+{
+	(void)prot;
+	CHECK(!fake_window_2m_pa && pa_val(pa) &&
+	      pa_is_aligned(pa, PAGE_SIZE_2M));
+	fake_window_2m_pa = pa_val(pa);
+	return arch_phys_to_virt(pa_val(pa), PAGE_SIZE_2M);
+}
+
+void vm_temp_unmap_2m(void)
+{
+	CHECK(fake_window_2m_pa);
+	fake_window_2m_pa = 0;
 }
 
 static uint64_t gpa_of(const void *p)

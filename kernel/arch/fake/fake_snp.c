@@ -49,12 +49,32 @@ static void after(enum fake_snp_op op, uint64_t gpa)
 		fake_snp_after_op(op, gpa);
 }
 
+/*
+ * A 2 MiB PVALIDATE or RMPADJUST takes the linear address of the 2 MiB
+ * page, 2 MiB aligned, mapped as a whole (AMD64 APM vol. 3, PVALIDATE:
+ * the page size operand and the address). The kernel's 4 KiB temporary
+ * slots lie at addresses that are never 2 MiB aligned (include/svsm/mm/
+ * vm.h), so an operation through one fails. model: FAIL_INPUT, the
+ * result for a misaligned address; only vm_temp_map_2m() gives a usable
+ * address here.
+ */
+static bool huge_address_ok(uint64_t gpa)
+{
+	return fake_window_2m_pa && fake_window_2m_pa == gpa;
+}
+
 int arch_pvalidate(uintptr_t va, bool huge, bool validate, bool *cf)
 {
 	uint64_t gpa = arch_virt_to_phys(ptr_from_va(va));
 	uint32_t rc;
 
 	fake_snp_pvalidates++;
+	if (huge && !huge_address_ok(gpa)) {
+		if (cf)
+			*cf = false;
+		after(FAKE_SNP_OP_PVALIDATE, gpa);
+		return SNP_FAIL_INPUT;
+	}
 	rc = sim_pvalidate(&fake_snp_rmp, fake_snp_vmpl, gpa,
 			   huge ? SNP_RMP_PSIZE_2M : SNP_RMP_PSIZE_4K, validate,
 			   cf);
@@ -78,7 +98,8 @@ int arch_rmpadjust(uintptr_t va, bool huge, uint64_t attrs)
 
 	fake_snp_rmpadjusts++;
 	/* Reserved RDX bits: the hardware refuses the operand. */
-	if (attrs & SNP_RMPADJUST_RESERVED) {
+	if ((attrs & SNP_RMPADJUST_RESERVED) ||
+	    (huge && !huge_address_ok(gpa))) {
 		rc = SNP_FAIL_INPUT;
 	} else {
 		rc = sim_rmpadjust(&fake_snp_rmp, fake_snp_vmpl, gpa,
@@ -128,6 +149,8 @@ void fake_snp_rmp_guards_access(bool on)
 
 void fake_snp_hv_start(void)
 {
+	/* A fresh machine: no RMP guard left over from an earlier test. */
+	fake_snp_rmp_guards_access(false);
 	sim_hv_reset();
 	fake_ghcb_msr = 0;
 	fake_ghcb_cpu = 0;

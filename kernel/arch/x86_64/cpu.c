@@ -16,6 +16,7 @@
 #include "svsm/arch/user.h"
 
 #include "svsm/percpu.h"
+#include "svsm/plat/plat.h"
 
 #include "abi/csvsm_boot.h"
 
@@ -260,18 +261,14 @@ static uint64_t last_sample;
 
 __no_stack_prot bool arch_hw_random(uint64_t *out)
 {
-	uint32_t r[4];
-	bool has_seed;
-	bool has_rand;
+	/*
+	 * Which instructions exist is the platform's to say: this runs
+	 * before there is an IDT, where SEV-SNP cannot execute CPUID.
+	 */
+	unsigned int sources = plat_rng_sources();
+	bool has_seed = sources & PLAT_RNG_RDSEED;
+	bool has_rand = sources & PLAT_RNG_RDRAND;
 
-	x86_cpuid(0, 0, r);
-	has_seed = false;
-	if (r[0] >= 7) {
-		x86_cpuid(7, 0, r);
-		has_seed = r[1] & (1u << 18);
-	}
-	x86_cpuid(1, 0, r);
-	has_rand = r[2] & (1u << 30);
 	/*
 	 * Intel's DRNG guide advises up to 10 RDRAND retries. A sample that
 	 * reports success but is implausible (lib/rng_check.h) counts as a

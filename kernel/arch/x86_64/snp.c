@@ -88,8 +88,9 @@ int arch_rmpquery(uintptr_t va, uint8_t perms[4])
 	 * size) and RDX (the permission masks, one byte per VMPL, VMPL0 in
 	 * RDX[7:0]) and rFLAGS; it changes nothing and accesses no memory
 	 * through va. A fault resumes at the fixup (SNP_FIXUP_), which
-	 * reports FAIL_INPUT. The encoding and the RDX layout are to be
-	 * confirmed on hardware (docs/protocols.md, "Page rights").
+	 * reports FAIL_INPUT. The encoding is what binutils 2.40 assembles
+	 * for `rmpquery`; the RDX layout is to be confirmed on hardware
+	 * (docs/protocols.md, "Page rights").
 	 */
 	__asm__ volatile("1:	.byte 0xf3, 0x0f, 0x01, 0xfd\n"
 			 "2:\n" SNP_FIXUP_

@@ -7,9 +7,9 @@
  *     tests that expect a fault): record it and unwind to probe_recover.
  * An exception taken in ring 3 is the task's, never the SVSM's: it goes
  * to task_user_fault(), which ends the task. Everything else is an SVSM
- * bug: print a full register dump and panic, which ends the VM with a
- * failure status. The frame layout matches
- * trap_common in trap.S.
+ * bug: report it (kernel/base/trap_report.c: a full register dump, or on a
+ * confidential platform only the vector and RIP) and panic, which ends the
+ * VM with a failure status. The frame layout matches trap_common in trap.S.
  */
 #define LOG_PREFIX "trap: "
 #include <stdint.h>
@@ -20,18 +20,12 @@
 #include "svsm/log.h"
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
+#include "svsm/trap_report.h"
 
 #include "x86/x86.h"
 
 /* The frame trap.S builds is the user-mode frame (svsm/arch/user.h). */
 #define trap_frame user_regs
-
-static bool trap_quiet;
-
-void arch_trap_set_quiet(bool quiet)
-{
-	trap_quiet = quiet;
-}
 
 void arch_trap(struct trap_frame *f);
 void arch_probe_arm(uint64_t frame_rsp);
@@ -121,41 +115,6 @@ static bool fixup(struct trap_frame *f)
 	return false;
 }
 
-static const char *const vector_names[32] = {
-	"#DE divide error",
-	"#DB debug",
-	"NMI",
-	"#BP breakpoint",
-	"#OF overflow",
-	"#BR bound range",
-	"#UD invalid opcode",
-	"#NM device not available",
-	"#DF double fault",
-	"coprocessor overrun",
-	"#TS invalid TSS",
-	"#NP segment not present",
-	"#SS stack fault",
-	"#GP general protection",
-	"#PF page fault",
-	"reserved 15",
-	"#MF x87 error",
-	"#AC alignment check",
-	"#MC machine check",
-	"#XM SIMD error",
-	"#VE virtualization",
-	"#CP control protection",
-	"reserved 22",
-	"reserved 23",
-	"reserved 24",
-	"reserved 25",
-	"reserved 26",
-	"reserved 27",
-	"#HV hypervisor injection",
-	"#VC VMM communication",
-	"#SX security",
-	"reserved 31",
-};
-
 static uint64_t read_cr2(void)
 {
 	uint64_t v;
@@ -186,9 +145,6 @@ static bool recover_probe(struct trap_frame *f)
 
 void arch_trap(struct trap_frame *f)
 {
-	const char *name;
-	uint32_t cpu;
-
 	if (f->vector == ARCH_VECTOR_SPURIOUS)
 		return; /* no EOI for a spurious interrupt (SDM 10.9) */
 	if (f->vector == ARCH_VECTOR_TIMER) {
@@ -201,46 +157,7 @@ void arch_trap(struct trap_frame *f)
 		task_user_fault(f, read_cr2());
 	if (fixup(f) || recover_probe(f))
 		return;
-	name = f->vector < 32 ? vector_names[f->vector] : "?";
-	cpu = arch_apic_id();
-
-	/*
-	 * On a confidential platform the console is the host's: an
-	 * exception (which the host may have injected to provoke this dump)
-	 * shows only what it is and where, never register contents.
-	 */
-	if (trap_quiet) {
-		log_printf("\n*** CPU exception %s (vector %llu) at rip "
-			   "%016llx on APIC ID %u\n",
-			   name, (unsigned long long)f->vector,
-			   (unsigned long long)f->rip, cpu);
-		panic("unhandled CPU exception %s", name);
-	}
-	log_printf("\n*** CPU exception %s (vector %llu) on APIC ID %u\n", name,
-		   (unsigned long long)f->vector, cpu);
-	log_printf("  error code %016llx  cr2 %016llx  cr3 %016llx\n",
-		   (unsigned long long)f->error_code,
-		   (unsigned long long)read_cr2(),
-		   (unsigned long long)arch_read_cr3());
-	log_printf("  rip %04llx:%016llx  rflags %016llx\n",
-		   (unsigned long long)f->cs, (unsigned long long)f->rip,
-		   (unsigned long long)f->rflags);
-	log_printf("  rsp %04llx:%016llx\n", (unsigned long long)f->ss,
-		   (unsigned long long)f->rsp);
-	log_printf("  rax %016llx rbx %016llx rcx %016llx\n",
-		   (unsigned long long)f->rax, (unsigned long long)f->rbx,
-		   (unsigned long long)f->rcx);
-	log_printf("  rdx %016llx rsi %016llx rdi %016llx\n",
-		   (unsigned long long)f->rdx, (unsigned long long)f->rsi,
-		   (unsigned long long)f->rdi);
-	log_printf("  rbp %016llx r8  %016llx r9  %016llx\n",
-		   (unsigned long long)f->rbp, (unsigned long long)f->r8,
-		   (unsigned long long)f->r9);
-	log_printf("  r10 %016llx r11 %016llx r12 %016llx\n",
-		   (unsigned long long)f->r10, (unsigned long long)f->r11,
-		   (unsigned long long)f->r12);
-	log_printf("  r13 %016llx r14 %016llx r15 %016llx\n",
-		   (unsigned long long)f->r13, (unsigned long long)f->r14,
-		   (unsigned long long)f->r15);
-	panic("unhandled CPU exception %s", name);
+	trap_report_print(f, read_cr2(), arch_read_cr3(), arch_apic_id());
+	panic("unhandled CPU exception, vector %llu",
+	      (unsigned long long)f->vector);
 }

@@ -10,6 +10,8 @@
 
 #include "svsm/plat/plat.h"
 
+#include "x86/x86.h"
+
 #define ISA_DEBUG_EXIT_PORT 0xf4
 
 const char *plat_name(void)
@@ -35,6 +37,24 @@ uint64_t plat_pte_private_bits(void)
 uint64_t plat_pte_shared_bits(void)
 {
 	return 0;
+}
+
+/* CPUID 7.0 EBX[18] RDSEED, 1 ECX[30] RDRAND (AMD64 APM vol. 3, E.3). */
+__no_stack_prot unsigned int plat_rng_sources(void)
+{
+	unsigned int sources = 0;
+	uint32_t r[4];
+
+	x86_cpuid(0, 0, r);
+	if (r[0] >= 7) {
+		x86_cpuid(7, 0, r);
+		if (r[1] & (1u << 18))
+			sources |= PLAT_RNG_RDSEED;
+	}
+	x86_cpuid(1, 0, r);
+	if (r[2] & (1u << 30))
+		sources |= PLAT_RNG_RDRAND;
+	return sources;
 }
 
 void plat_terminate(uint32_t code)

@@ -10,10 +10,10 @@
  * every reduction of a lower VMPL's permissions is followed by a global TLB
  * flush before the caller goes on (snp_revoke_lower).
  *
- * On hardware a 2 MiB operation needs a 2 MiB-aligned virtual address that
- * maps the whole 2 MiB page; vm.c's temporary slots map 4 KiB. The fake
- * arch translates any address, so the model covers 2 MiB today; the SNP
- * kernel build needs a 2 MiB temporary window (see docs/protocols.md).
+ * A 2 MiB operation goes through this CPU's 2 MiB window
+ * (vm_temp_map_2m): the instruction takes a 2 MiB-aligned address of a
+ * mapping of the whole page, which a 4 KiB slot cannot give; the fake
+ * arch refuses a 2 MiB operation through a 4 KiB slot as hardware would.
  */
 #include "svsm/arch/snp.h"
 
@@ -26,20 +26,26 @@
 
 static uintptr_t map(paddr_t pa, bool huge)
 {
+	void *va;
+
 	CHECK(pa_is_aligned(pa, huge ? SNP_PAGE_SIZE_2M : SNP_PAGE_SIZE_4K));
-	return va_val(va_from_ptr(vm_temp_map(pa, SNP_SLOT_PAGE, 0)));
+	va = huge ? vm_temp_map_2m(pa, 0) : vm_temp_map(pa, SNP_SLOT_PAGE, 0);
+	return va_val(va_from_ptr(va));
 }
 
-static void unmap(void)
+static void unmap(bool huge)
 {
-	vm_temp_unmap(SNP_SLOT_PAGE);
+	if (huge)
+		vm_temp_unmap_2m();
+	else
+		vm_temp_unmap(SNP_SLOT_PAGE);
 }
 
 int snp_pvalidate(paddr_t pa, bool huge, bool validate, bool *cf)
 {
 	int rc = arch_pvalidate(map(pa, huge), huge, validate, cf);
 
-	unmap();
+	unmap(huge);
 	return rc;
 }
 
@@ -49,7 +55,7 @@ int snp_rmpadjust(paddr_t pa, bool huge, unsigned int target_vmpl,
 	int rc = arch_rmpadjust(map(pa, huge), huge,
 				snp_rmpadjust_attrs(target_vmpl, perms, vmsa));
 
-	unmap();
+	unmap(huge);
 	return rc;
 }
 
@@ -85,7 +91,7 @@ int snp_rights_get(paddr_t pa, struct snp_rights *out)
 {
 	int rc = arch_rmpquery(map(pa, false), out->perms);
 
-	unmap();
+	unmap(false);
 	if (rc != SNP_SUCCESS)
 		memset(out, 0, sizeof(*out));
 	return rc;
@@ -121,5 +127,5 @@ void snp_page_zero(paddr_t pa)
 {
 	CHECK(pa_is_aligned(pa, PAGE_SIZE));
 	memset(vm_temp_map(pa, SNP_SLOT_PAGE, PROT_WRITE), 0, PAGE_SIZE);
-	unmap();
+	unmap(false);
 }

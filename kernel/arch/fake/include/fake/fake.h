@@ -32,6 +32,11 @@ void fake_mm_free(void);
 extern uint64_t fake_guest_fault_base;
 extern uint64_t fake_guest_fault_size;
 extern void (*fake_guest_after_copy)(uint64_t gpa, size_t len);
+/*
+ * The 2 MiB page vm_temp_map_2m() maps now, 0 when none: a 2 MiB SNP
+ * instruction must be given it (fake_snp.c).
+ */
+extern uint64_t fake_window_2m_pa;
 /* When set, an access it refuses faults (fake_snp_rmp_guards_access). */
 extern bool (*fake_guest_access_ok)(uint64_t gpa, size_t len);
 extern unsigned int fake_guest_copies;
@@ -119,7 +124,7 @@ extern bool fake_vcpu_halted;
  * The adapter to the SEV-SNP machine model (fake_snp.c), the one place
  * where the fake arch meets sim/: fake_snp_hv_start() resets the model
  * hypervisor (sim_hv_reset) and puts it behind the fake VMGEXIT, on CPU 0
- * with the GHCB MSR 0; fake_snp_hv_stop() takes it away again (VMGEXIT
+ * with the GHCB MSR 0, the RMP guard of guest-memory accesses off; fake_snp_hv_stop() takes it away again (VMGEXIT
  * then changes nothing). The model reaches fake memory through sim_mem()
  * (sim/mem.h), which the adapter defines.
  */
@@ -141,6 +146,15 @@ void fake_snp_rmp_guards_access(bool on);
  * model reads it through sim_now_us().
  */
 extern uint64_t fake_time_us;
+
+/*
+ * Console capture: while fake_console_buf is set, console output goes
+ * into it (fake_console_size bytes, always NUL-terminated, the rest cut)
+ * instead of stdout; fake_console_len counts what it holds.
+ */
+extern char *fake_console_buf;
+extern size_t fake_console_size;
+extern size_t fake_console_len;
 
 extern jmp_buf fake_panic_jmp;
 extern bool fake_panic_armed;
