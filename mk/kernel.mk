@@ -114,6 +114,21 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(call kobj,$(KERNEL_PROD_SRCS)) $(KERNEL_LDS)
 	$(Q)ld $(KERNEL_LDFLAGS) -T $(KERNEL_LDS) -o $@ \
 		$(filter %.o,$^)
 
+# The SEV-SNP kernel: the same kernel with the SNP platform instead of the
+# native one, its entry (snp_entry.S, the launch VMSA's RIP), the SNP
+# instructions and the #VC glue, and the crypto the platform needs.
+# csvsm-igvm puts it under the SNP compatibility mask (docs/boot.md).
+KERNEL_SNP_ELF := $(O)/svsm-snp.elf
+KERNEL_SNP_SRCS := $(filter-out kernel/plat/native/%,$(KERNEL_SRCS)) \
+	$(addprefix kernel/arch/x86_64/,snp_entry.S snp_cpu.c snp.c ghcb.c) \
+	$(addprefix kernel/plat/snp/,boot.c plat.c boot_check.c vc.c \
+		vc_decode.c cpuid.c ghcb.c validate.c)
+$(KERNEL_SNP_ELF): $(call kobj,$(KERNEL_SNP_SRCS) $(KERNEL_PROD_SRCS)) \
+		$(KERNEL_LDS)
+	@echo "  LD      $@"
+	$(Q)ld $(KERNEL_LDFLAGS) -e entry32_snp -T $(KERNEL_LDS) -o $@ \
+		$(filter %.o,$^)
+
 $(TEST_ELF): $(KERNEL_OBJS) $(call kobj,$(KERNEL_TEST_SRCS)) $(KERNEL_LDS)
 	@echo "  LD      $@"
 	$(Q)ld $(KERNEL_LDFLAGS) -T $(KERNEL_LDS) -o $@ \

@@ -12,6 +12,13 @@
 
 struct boot_params;
 
+/*
+ * The platform's first step, called by the entry code on the boot stack
+ * before anything else (no console, the stack protector not yet seeded):
+ * SEV-SNP checks the launch, sets up the #VC handler and the boot CPU's
+ * GHCB, and validates its memory (kernel/plat/snp/boot.c). Native: none.
+ */
+void plat_early_init(uint64_t boot_info_pa);
 /* Short name for the boot log ("native", "snp", ...). */
 const char *plat_name(void);
 /* Console byte output and input-ready polling, through the host interface. */

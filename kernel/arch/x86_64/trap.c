@@ -27,10 +27,16 @@
 #define trap_frame user_regs
 
 static bool trap_quiet;
+static bool (*vc_handler)(struct trap_frame *f);
 
 void arch_trap_set_quiet(bool quiet)
 {
 	trap_quiet = quiet;
+}
+
+void arch_trap_set_vc_handler(bool (*handler)(struct user_regs *regs))
+{
+	vc_handler = handler;
 }
 
 void arch_trap(struct trap_frame *f);
@@ -197,6 +203,10 @@ void arch_trap(struct trap_frame *f)
 			task_timer_tick(f); /* may end the task */
 		return;
 	}
+	/* #VC in the SVSM (SEV-SNP): the platform emulates the instruction. */
+	if (f->vector == 29 && !(f->cs & 3) &&
+	    f->error_code != VC_NOT_VALIDATED && vc_handler && vc_handler(f))
+		return;
 	if (f->cs & 3)
 		task_user_fault(f, read_cr2());
 	if (fixup(f) || recover_probe(f))

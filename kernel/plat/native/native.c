@@ -12,6 +12,11 @@
 
 #define ISA_DEBUG_EXIT_PORT 0xf4
 
+void plat_early_init(uint64_t boot_info_pa)
+{
+	(void)boot_info_pa; /* a plain VM needs nothing before kmain */
+}
+
 const char *plat_name(void)
 {
 	return "native";

@@ -38,6 +38,11 @@ struct ghcb_cpu {
 	struct ghcb __shared *page;
 	paddr_t pa;
 	bool registered;
+	/*
+	 * The event is the console's own output (IOIO): a failure must not
+	 * log, which would re-enter the console under its lock.
+	 */
+	bool quiet;
 };
 
 static struct {
@@ -360,6 +365,8 @@ static enum svsm_err nae_call(struct ghcb_cpu *gc, const struct nae_in *in,
 	out->rdx_valid = GHCB_TEST_(rdx);
 	if (exit_code != in->exit_code || !GHCB_TEST_(sw_exit_info_1) ||
 	    !GHCB_TEST_(sw_exit_info_2)) {
+		if (gc->quiet)
+			return SVSM_E_HW;
 		log_warn("event 0x%llx: malformed answer (exit code 0x%llx, "
 			 "valid 0x%llx:%llx)",
 			 (unsigned long long)in->exit_code,
@@ -371,6 +378,8 @@ static enum svsm_err nae_call(struct ghcb_cpu *gc, const struct nae_in *in,
 	status = (uint32_t)out->info1;
 	if (status == GHCB_RESP_OK)
 		return SVSM_OK;
+	if (gc->quiet)
+		return SVSM_E_HW;
 	if (status == GHCB_RESP_MALFORMED_INPUT)
 		log_info("event 0x%llx refused by the host: reason 0x%llx",
 			 (unsigned long long)in->exit_code,
@@ -704,14 +713,13 @@ enum svsm_err ghcb_ioio(uint64_t info1, uint64_t value, uint64_t *in_value)
 		return SVSM_E_INVAL; /* string I/O needs the shared buffer */
 	if (!gc)
 		return SVSM_E_UNSUPPORTED;
+	gc->quiet = true; /* the console's path: no log on failure */
 	err = nae_call(gc, &in, &out);
+	gc->quiet = false;
 	if (err != SVSM_OK || !is_in)
 		return err;
-	if (!out.rax_valid) {
-		log_warn("IN from port 0x%llx: no RAX in the answer",
-			 (unsigned long long)(info1 >> 16));
-		return SVSM_E_HW;
-	}
+	if (!out.rax_valid)
+		return SVSM_E_HW; /* an IN without the device's answer */
 	*in_value = out.rax;
 	return SVSM_OK;
 }

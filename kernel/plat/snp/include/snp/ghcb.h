@@ -159,7 +159,8 @@ enum svsm_err __must_check ghcb_run_vmpl(unsigned int vmpl);
  * info1 as the IOIO intercept information of the AMD64 APM vol. 2
  * (GHCB_IOIO_*: port, size, type). For OUT the value is sent in RAX; for
  * IN *in_value gets the host's RAX. No string or REP forms (SVSM_E_INVAL).
- * Errors: SVSM_E_UNSUPPORTED (no GHCB on this CPU), SVSM_E_HW.
+ * Errors: SVSM_E_UNSUPPORTED (no GHCB on this CPU), SVSM_E_HW. It never
+ * logs: the console's own output comes this way.
  */
 enum svsm_err __must_check ghcb_ioio(uint64_t info1, uint64_t value,
 				     uint64_t *in_value);
