@@ -211,3 +211,7 @@ $(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: KERNEL_ASFLAGS += \
 $(O)/%.igvm: $(O)/%.elf $(O)/tools/csvsm-igvm
 	@echo "  IGVM    $@"
 	$(Q)$(O)/tools/csvsm-igvm build --kernel $< $(IGVM_BUILD_ARGS) -o $@
+
+# The production file carries the SEV-SNP kernel under the SNP mask.
+$(KERNEL_IGVM): $(KERNEL_SNP_ELF)
+$(KERNEL_IGVM): IGVM_BUILD_ARGS += --snp-kernel $(KERNEL_SNP_ELF)
