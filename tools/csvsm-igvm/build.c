@@ -344,15 +344,14 @@ static int load_kernels(const struct build_options *o, const uint8_t *elf_buf,
 	if (elf_parse(elf_buf, elf_size, &k->elf, err, errlen))
 		return -1;
 	if (!o->snp_elf) {
-		k->img = flatten(&k->elf, o->region_base, 0, &k->image_end,
-				 err, errlen);
+		k->img = flatten(&k->elf, o->region_base, 0, &k->image_end, err,
+				 errlen);
 		return k->img ? 0 : -1;
 	}
 	if (elf_parse(o->snp_elf, o->snp_elf_size, &k->snp_elf, err, errlen))
 		return -1;
 	/* Twice: the second pass pads the shorter image to the longer one. */
-	k->snp_img = flatten(&k->snp_elf, o->region_base, 0, &end, err,
-			     errlen);
+	k->snp_img = flatten(&k->snp_elf, o->region_base, 0, &end, err, errlen);
 	if (!k->snp_img)
 		return -1;
 	k->img = flatten(&k->elf, o->region_base, end, &k->image_end, err,
