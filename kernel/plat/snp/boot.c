@@ -38,7 +38,6 @@
 #include "abi/snp_guest_msg.h"
 #include "abi/snp_term.h"
 
-#include "lib/bytes.h"
 #include "lib/string.h"
 #include "snp/cpuid.h"
 #include "snp/ghcb.h"
@@ -73,28 +72,6 @@ static const void *map(uint64_t pa, uint64_t len)
 	return arch_phys_to_virt(pa, len);
 }
 
-static void cpuid_facts(const struct csvsm_boot_info *bi,
-			struct snp_boot_facts *f)
-{
-	const struct snp_cpuid_page *page =
-		bi->cpuid_gpa % 4096 ? NULL : map(bi->cpuid_gpa, sizeof(*page));
-
-	f->cpuid_page_ok =
-		page && snp_cpuid_init(&cpuid_table, page) == SVSM_OK;
-	if (!f->cpuid_page_ok)
-		return;
-	for (uint32_t i = 0; i < cpuid_table.count; i++) {
-		const struct snp_cpuid_fn *fn = &cpuid_table.fn[i];
-
-		if (fn->eax_in == SNP_CPUID_MEMENC_LEAF) {
-			f->memenc_found = true;
-			f->memenc_eax = fn->eax;
-			f->memenc_ebx = fn->ebx;
-			break;
-		}
-	}
-}
-
 static void check(const struct snp_boot_facts *f)
 {
 	struct snp_boot_verdict v = snp_boot_check(f);
@@ -106,23 +83,19 @@ static void check(const struct snp_boot_facts *f)
 
 static void gather(const struct csvsm_boot_info *bi, struct snp_boot_facts *f)
 {
+	const struct snp_cpuid_page *cpuid =
+		bi->cpuid_gpa % 4096 ? NULL
+				     : map(bi->cpuid_gpa, sizeof(*cpuid));
 	const struct snp_secrets_page *secrets =
 		bi->secrets_gpa % 4096 ? NULL
 				       : map(bi->secrets_gpa, sizeof(*secrets));
 
+	snp_boot_page_facts(bi, cpuid, secrets, &cpuid_table, f);
 	f->sev_status = arch_snp_sev_status();
-	cpuid_facts(bi, f);
 	f->entry_cbit = arch_snp_entry_cbit();
 	f->rmpadjust_rc = arch_rmpadjust(
 		(uintptr_t)probe_page, false,
 		snp_rmpadjust_attrs(1, 0, false)); /* VMPL1: none */
-	f->region_base = bi->region_base;
-	f->region_size = bi->region_size;
-	f->image_end = bi->image_end;
-	f->secrets_gpa = bi->secrets_gpa;
-	f->cpuid_gpa = bi->cpuid_gpa;
-	f->secrets_filled = secrets && !mem_is_zero(secrets->vmpck[0],
-						    sizeof(secrets->vmpck[0]));
 }
 
 static void negotiate(struct snp_boot_facts *f)

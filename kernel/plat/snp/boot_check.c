@@ -4,10 +4,14 @@
  * what the boot code saw, so that every hostile launch is tested hosted
  * and ends with one known GHCB termination reason.
  */
+#include "abi/csvsm_boot.h"
 #include "abi/snp.h"
+#include "abi/snp_guest_msg.h"
 #include "abi/snp_term.h"
 
+#include "lib/bytes.h"
 #include "snp/boot.h"
+#include "snp/cpuid.h"
 
 #define PAGE 4096ull
 
@@ -85,4 +89,37 @@ struct snp_boot_verdict snp_boot_check(const struct snp_boot_facts *f)
 		return refuse(SNP_TERM_SET_LINUX, SNP_TERM_SECRETS_PAGE,
 			      "secrets page not filled by the PSP");
 	return (struct snp_boot_verdict){.ok = true, .cbit = cbit};
+}
+
+void snp_boot_page_facts(const struct csvsm_boot_info *bi,
+			 const struct snp_cpuid_page *cpuid,
+			 const struct snp_secrets_page *secrets,
+			 struct snp_cpuid_table *t, struct snp_boot_facts *f)
+{
+	/*
+	 * TRUST: the boot info is measured; the pages are the PSP's if the
+	 * host declared them where the boot info says. Only facts are
+	 * recorded here; snp_boot_check() judges them.
+	 */
+	f->region_base = bi->region_base;
+	f->region_size = bi->region_size;
+	f->image_end = bi->image_end;
+	f->secrets_gpa = bi->secrets_gpa;
+	f->cpuid_gpa = bi->cpuid_gpa;
+	f->secrets_filled = secrets && !mem_is_zero(secrets->vmpck[0],
+						    sizeof(secrets->vmpck[0]));
+	f->cpuid_page_ok = cpuid && snp_cpuid_init(t, cpuid) == SVSM_OK;
+	f->memenc_found = false;
+	if (!f->cpuid_page_ok)
+		return;
+	for (uint32_t i = 0; i < t->count; i++) {
+		const struct snp_cpuid_fn *fn = &t->fn[i];
+
+		if (fn->eax_in == SNP_CPUID_MEMENC_LEAF) {
+			f->memenc_found = true;
+			f->memenc_eax = fn->eax;
+			f->memenc_ebx = fn->ebx;
+			break;
+		}
+	}
 }

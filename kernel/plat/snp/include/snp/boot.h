@@ -88,3 +88,22 @@ struct snp_boot_verdict {
  *                                              (set 1, SECRETS_PAGE)
  */
 struct snp_boot_verdict snp_boot_check(const struct snp_boot_facts *f);
+
+struct csvsm_boot_info;
+struct snp_cpuid_page;
+struct snp_cpuid_table;
+struct snp_secrets_page;
+
+/*
+ * The facts that come from memory: the boot info's addresses, the CPUID
+ * page (copied into t and checked by snp_cpuid_init(); its Fn8000_001F
+ * entry) and whether the secrets page's VMPCK0 is filled. cpuid and
+ * secrets are the SVSM's mappings of the pages the boot info names, NULL
+ * when they cannot be mapped (the facts then say so). The CPU's facts
+ * (SEV_STATUS, the entry's C-bit, RMPADJUST, the host's C-bit) are the
+ * caller's to add.
+ */
+void snp_boot_page_facts(const struct csvsm_boot_info *bi,
+			 const struct snp_cpuid_page *cpuid,
+			 const struct snp_secrets_page *secrets,
+			 struct snp_cpuid_table *t, struct snp_boot_facts *f);
