@@ -78,7 +78,7 @@ FUZZ_CORPUS ?= .fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -Itools/libigvm -Itools/common
 FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb virtq virtio_pci \
-	elf_parse cpio syscall vsock_pkt vc_decode
+	elf_parse cpio syscall vsock_pkt vc_decode ovmf_meta
 FUZZ_TARGETS := $(patsubst %,$(O)/fuzz/%_fuzz,$(FUZZ_NAMES))
 FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/base/log.c kernel/base/lib_check.c \
 	lib/format.c
@@ -125,6 +125,13 @@ FUZZ_FLAGS_syscall := $(HOSTED_KERNEL_INC) -Ikernel/task
 # The #VC instruction decoder of the SNP platform, alone.
 FUZZ_SRCS_vc_decode := kernel/plat/snp/vc_decode.c
 FUZZ_FLAGS_vc_decode := $(HOSTED_KERNEL_INC)
+
+# The firmware's SEV metadata, against the host tools' parser.
+FUZZ_SRCS_ovmf_meta := kernel/plat/snp/ovmf_meta.c \
+	$(filter-out $(IDBLOCK_SRCS),$(LIBMEASURE_SRCS)) \
+	$(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS)
+FUZZ_FLAGS_ovmf_meta := $(HOSTED_KERNEL_INC) -Itools/libmeasure
+FUZZ_LIBS_ovmf_meta := $(HOST_LDLIBS)
 
 # virtio-vsock packets and connections, from the fake device and peer.
 FUZZ_SRCS_vsock_pkt := $(VIRTIO_HOSTED_SRCS) tests/unit/fake_vsock.c \
