@@ -39,6 +39,8 @@ $(O)/kernel-obj/kernel/arch/x86_64/%: KERNEL_ROOM_INC := $(X86_INC)
 $(O)/kernel-obj/kernel/plat/native/%: KERNEL_ROOM_INC := $(X86_INC)
 $(O)/kernel-obj/tests/%: KERNEL_ROOM_INC := -Itests/harness $(X86_INC) \
 	-Ikernel/plat/snp/include
+# The protocols are the SNP platform's: they see its interfaces.
+$(O)/kernel-obj/kernel/protocols/%: KERNEL_ROOM_INC := -Ikernel/plat/snp/include
 KERNEL_LDFLAGS := -static -nostdlib --gc-sections -z noexecstack \
 	-z max-page-size=4096 --build-id=none
 
@@ -121,8 +123,8 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(call kobj,$(KERNEL_PROD_SRCS)) $(KERNEL_LDS)
 KERNEL_SNP_ELF := $(O)/svsm-snp.elf
 KERNEL_SNP_SRCS := $(filter-out kernel/plat/native/%,$(KERNEL_SRCS)) \
 	$(addprefix kernel/arch/x86_64/,snp_entry.S snp_cpu.c snp.c ghcb.c) \
-	$(addprefix kernel/plat/snp/,boot.c plat.c boot_check.c vc.c \
-		vc_decode.c cpuid.c ghcb.c validate.c)
+	$(wildcard kernel/plat/snp/*.c) kernel/plat/snp/mbedtls/mbedtls_glue.c \
+	$(wildcard kernel/protocols/*.c)
 $(KERNEL_SNP_ELF): $(call kobj,$(KERNEL_SNP_SRCS) $(KERNEL_PROD_SRCS)) \
 		$(KERNEL_LDS)
 	@echo "  LD      $@"

@@ -34,3 +34,7 @@
 #define SNP_TERM_VC_HOST	0x22 /* the host failed an I/O or MSR */
 #define SNP_TERM_SEV_FEATURES	0x23 /* a feature csvsm does not support */
 #define SNP_TERM_LAYOUT		0x24 /* CPUID page outside the region */
+#define SNP_TERM_FW_META	0x25 /* firmware metadata unusable */
+#define SNP_TERM_FW_PREPARE	0x26 /* its pages could not be readied */
+#define SNP_TERM_FW_VCPU	0x27 /* its VMSA could not be set up */
+#define SNP_TERM_RUN_VMPL	0x28 /* Run VMPL failed */

@@ -35,5 +35,12 @@ uint32_t plat_start_aps(const struct boot_params *bp);
  */
 uint64_t plat_pte_private_bits(void);
 uint64_t plat_pte_shared_bits(void);
+/*
+ * After "ready": starts the guest the IGVM file carries and serves it for
+ * good (SEV-SNP: the firmware at VMPL1 and the request loop,
+ * kernel/plat/snp/fw_boot.c). Returns when there is no guest to run
+ * (native: always).
+ */
+void plat_run_guest(void);
 /* Ends the VM with `code` (CSVSM_EXIT_*); never returns. */
 __noreturn void plat_terminate(uint32_t code);

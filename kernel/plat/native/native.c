@@ -17,6 +17,11 @@ void plat_early_init(uint64_t boot_info_pa)
 	(void)boot_info_pa; /* a plain VM needs nothing before kmain */
 }
 
+void plat_run_guest(void)
+{
+	/* A plain VM has no guest below the SVSM. */
+}
+
 const char *plat_name(void)
 {
 	return "native";
