@@ -39,6 +39,8 @@ $(O)/kernel-obj/kernel/arch/x86_64/%: KERNEL_ROOM_INC := $(X86_INC)
 $(O)/kernel-obj/kernel/plat/native/%: KERNEL_ROOM_INC := $(X86_INC)
 $(O)/kernel-obj/tests/%: KERNEL_ROOM_INC := -Itests/harness $(X86_INC) \
 	-Ikernel/plat/snp/include
+# The protocols are the SNP platform's: they see its interfaces.
+$(O)/kernel-obj/kernel/protocols/%: KERNEL_ROOM_INC := -Ikernel/plat/snp/include
 KERNEL_LDFLAGS := -static -nostdlib --gc-sections -z noexecstack \
 	-z max-page-size=4096 --build-id=none
 
@@ -113,6 +115,21 @@ $(KERNEL_LDS): kernel/arch/x86_64/kernel.lds.S kernel/arch/x86_64/include/x86/la
 $(KERNEL_ELF): $(KERNEL_OBJS) $(call kobj,$(KERNEL_PROD_SRCS)) $(KERNEL_LDS)
 	@echo "  LD      $@"
 	$(Q)ld $(KERNEL_LDFLAGS) -T $(KERNEL_LDS) -o $@ \
+		$(filter %.o,$^)
+
+# The SEV-SNP kernel: the same kernel with the SNP platform instead of the
+# native one, its entry (snp_entry.S, the launch VMSA's RIP), the SNP
+# instructions and the #VC glue, and the crypto the platform needs.
+# csvsm-igvm puts it under the SNP compatibility mask (docs/boot.md).
+KERNEL_SNP_ELF := $(O)/svsm-snp.elf
+KERNEL_SNP_SRCS := $(filter-out kernel/plat/native/%,$(KERNEL_SRCS)) \
+	$(addprefix kernel/arch/x86_64/,snp_entry.S snp_cpu.c snp.c ghcb.c) \
+	$(wildcard kernel/plat/snp/*.c) kernel/plat/snp/mbedtls/mbedtls_glue.c \
+	$(wildcard kernel/protocols/*.c)
+$(KERNEL_SNP_ELF): $(call kobj,$(KERNEL_SNP_SRCS) $(KERNEL_PROD_SRCS)) \
+		$(KERNEL_LDS)
+	@echo "  LD      $@"
+	$(Q)ld $(KERNEL_LDFLAGS) -e entry32_snp -T $(KERNEL_LDS) -o $@ \
 		$(filter %.o,$^)
 
 $(TEST_ELF): $(KERNEL_OBJS) $(call kobj,$(KERNEL_TEST_SRCS)) $(KERNEL_LDS)
@@ -211,3 +228,7 @@ $(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: KERNEL_ASFLAGS += \
 $(O)/%.igvm: $(O)/%.elf $(O)/tools/csvsm-igvm
 	@echo "  IGVM    $@"
 	$(Q)$(O)/tools/csvsm-igvm build --kernel $< $(IGVM_BUILD_ARGS) -o $@
+
+# The production file carries the SEV-SNP kernel under the SNP mask.
+$(KERNEL_IGVM): $(KERNEL_SNP_ELF)
+$(KERNEL_IGVM): IGVM_BUILD_ARGS += --snp-kernel $(KERNEL_SNP_ELF)

@@ -11,7 +11,7 @@ LINT_C_FILES := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 # mbedTLS wrapper, which needs mbedTLS's headers).
 SNP_LINT_SRCS := $(filter-out kernel/plat/snp/crypto_mbedtls.c,\
 	$(wildcard kernel/plat/snp/*.c)) $(wildcard kernel/protocols/*.c) \
-	kernel/arch/x86_64/snp.c kernel/arch/x86_64/ghcb.c
+	kernel/arch/x86_64/snp.c kernel/arch/x86_64/ghcb.c kernel/arch/x86_64/snp_cpu.c
 TIDY_KERNEL_SRCS := $(filter %.c,$(KERNEL_SRCS) $(KERNEL_PROD_SRCS)) \
 	$(SNP_LINT_SRCS)
 TIDY_HOST_SRCS := $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS) $(CSVSM_IGVM_SRCS) \

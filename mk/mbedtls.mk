@@ -33,7 +33,8 @@ $(O)/mbedtls-obj/%.o: $(MBEDTLS_SRC)/library/%.c \
 
 $(call kobj,$(KERNEL_CRYPTO_SRCS)): $(MBEDTLS_SRC)/include/mbedtls/gcm.h
 
-# The test image carries the crypto too, proven by known-answer tests
-# inside the kernel (tests/svsm/crypto_test.c); the production image will
-# once the SNP platform is linked into it.
+# The SEV-SNP kernel links the crypto with its platform; the test image
+# carries it too, proven by known-answer tests inside the kernel
+# (tests/svsm/crypto_test.c).
+$(KERNEL_SNP_ELF): $(MBEDTLS_OBJS)
 $(TEST_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS)) $(MBEDTLS_OBJS)

@@ -27,9 +27,13 @@ SIM_SRCS := $(filter-out $(SIM_LAUNCH_SRCS),$(wildcard sim/*.c)) \
 FAKE_SRCS := $(wildcard kernel/arch/fake/*.c)
 FAKE_CORE_SRCS := $(filter-out kernel/arch/fake/fake_snp.c,$(FAKE_SRCS))
 # The SVSM's SNP platform and protocols, with what they stand on, hosted.
+# boot.c, plat.c and fw_boot.c are the SNP kernel's glue (kernel only).
+SNP_KERNEL_ONLY_SRCS := kernel/plat/snp/boot.c kernel/plat/snp/plat.c \
+	kernel/plat/snp/fw_boot.c
 SNP_HOSTED_SRCS := $(wildcard kernel/protocols/*.c) \
 	kernel/vtpm/vtpm.c kernel/vtpm/chan_proc.c \
-	$(wildcard kernel/plat/snp/*.c) kernel/guestmem/guestmem.c \
+	$(filter-out $(SNP_KERNEL_ONLY_SRCS),$(wildcard kernel/plat/snp/*.c)) \
+	kernel/guestmem/guestmem.c \
 	kernel/mm/gpa.c kernel/mm/pgalloc.c kernel/mm/heap.c kernel/mm/pgtable.c \
 	kernel/base/log.c kernel/base/err.c kernel/base/lib_check.c \
 	kernel/base/trap_report.c lib/format.c lib/str.c
@@ -85,7 +89,7 @@ FUZZ_CORPUS ?= .fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -Itools/libigvm -Itools/common
 FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb virtq virtio_pci \
-	elf_parse cpio syscall vsock_pkt vtpm
+	elf_parse cpio syscall vsock_pkt vtpm vc_decode ovmf_meta
 FUZZ_TARGETS := $(patsubst %,$(O)/fuzz/%_fuzz,$(FUZZ_NAMES))
 FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/base/log.c kernel/base/lib_check.c \
 	lib/format.c
@@ -132,6 +136,17 @@ FUZZ_SRCS_syscall := kernel/task/syscall.c kernel/task/sys_file.c \
 	kernel/fs/vfs.c kernel/mm/pgtable.c kernel/mm/pgalloc.c \
 	kernel/mm/heap.c $(FUZZ_KERNEL_SRCS)
 FUZZ_FLAGS_syscall := $(HOSTED_KERNEL_INC) -Ikernel/task
+
+# The #VC instruction decoder of the SNP platform, alone.
+FUZZ_SRCS_vc_decode := kernel/plat/snp/vc_decode.c
+FUZZ_FLAGS_vc_decode := $(HOSTED_KERNEL_INC)
+
+# The firmware's SEV metadata, against the host tools' parser.
+FUZZ_SRCS_ovmf_meta := kernel/plat/snp/ovmf_meta.c \
+	$(filter-out $(IDBLOCK_SRCS),$(LIBMEASURE_SRCS)) \
+	$(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS)
+FUZZ_FLAGS_ovmf_meta := $(HOSTED_KERNEL_INC) -Itools/libmeasure
+FUZZ_LIBS_ovmf_meta := $(HOST_LDLIBS)
 
 # virtio-vsock packets and connections, from the fake device and peer.
 FUZZ_SRCS_vsock_pkt := $(VIRTIO_HOSTED_SRCS) tests/unit/fake_vsock.c \

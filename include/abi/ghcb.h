@@ -302,6 +302,20 @@ static inline bool ghcb_bitmap_test(const uint64_t bitmap[2], size_t off)
 /* The #VC error code for an access to a page that is not validated. */
 #define GHCB_VC_NOT_VALIDATED 0x404ull
 
+/*
+ * SW_EXITINFO1 of the IOIO exit: the IOIO intercept information of the
+ * AMD64 APM vol. 2, "IOIO Intercepts" (exit information of an IN/OUT).
+ */
+#define GHCB_IOIO_TYPE_IN    (1ull << 0) /* else OUT */
+#define GHCB_IOIO_STR	     (1ull << 2)
+#define GHCB_IOIO_REP	     (1ull << 3)
+#define GHCB_IOIO_SZ8	     (1ull << 4)
+#define GHCB_IOIO_SZ16	     (1ull << 5)
+#define GHCB_IOIO_SZ32	     (1ull << 6)
+#define GHCB_IOIO_A32	     (1ull << 8)
+#define GHCB_IOIO_A64	     (1ull << 9)
+#define GHCB_IOIO_PORT_SHIFT 16
+
 /* Non-automatic exits (NAE). */
 #define GHCB_NAE_SNP_PSC	       0x80000010ull
 #define GHCB_NAE_SNP_GUEST_REQUEST     0x80000011ull

@@ -29,6 +29,7 @@
 
 extern char __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_end[], boot_stack_guard[];
+extern char __shared_start[], __shared_end[];
 
 static struct pgtable kpt;
 static struct spinlock vm_lock;
@@ -84,12 +85,21 @@ static void map_region(const struct boot_params *bp)
 	uint64_t data = arch_virt_to_phys(__data_start);
 	uint64_t bss_end = ALIGN_UP(arch_virt_to_phys(__bss_end), PAGE_SIZE);
 	uint64_t region_end = bp->region_base + bp->region_size;
+	/* The image's pages shared with the host (SEV-SNP: the boot GHCB). */
+	uint64_t shared = arch_virt_to_phys(__shared_start);
+	uint64_t shared_end = arch_virt_to_phys(__shared_end);
 
 	map_or_panic(linear_va(bp->region_base), bp->region_base,
 		     text_end - bp->region_base, PROT_EXEC, "kernel text");
 	map_or_panic(linear_va(ro), ro, ro_end - ro, 0, "kernel rodata");
-	map_or_panic(linear_va(data), data, bss_end - data, PROT_WRITE,
-		     "kernel data");
+	if (shared != data)
+		map_or_panic(linear_va(data), data, shared - data, PROT_WRITE,
+			     "kernel data");
+	if (shared_end != shared)
+		map_or_panic(linear_va(shared), shared, shared_end - shared,
+			     PROT_WRITE | PROT_SHARED, "shared pages");
+	map_or_panic(linear_va(shared_end), shared_end, bss_end - shared_end,
+		     PROT_WRITE, "kernel bss");
 	map_or_panic(linear_va(bp->image_end), bp->image_end,
 		     region_end - bp->image_end, PROT_WRITE, "region");
 	/* The page below the boot stack stays unmapped: its guard. */

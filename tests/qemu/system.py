@@ -312,6 +312,7 @@ def check_builder_is_deterministic():
         for i in range(2):
             path = os.path.join(d, f"{i}.igvm")
             rc, text = sh([tool, "build", "--kernel", os.path.join(OUT, "svsm.elf"),
+                           "--snp-kernel", os.path.join(OUT, "svsm-snp.elf"),
                            "--region-base", "0x1000000", "--region-size", "0x400000",
                            "-o", path])
             expect(rc == 0, "build failed", text)

@@ -14,7 +14,11 @@
  *   free_base     the rest of the region: REQUIRED_MEMORY, run-time use
  *
  * Directives shared by both platforms carry both mask bits, so the bytes
- * and their measurement are the same wherever possible. Native only: one
+ * and their measurement are the same wherever possible. With an SNP
+ * kernel (--snp-kernel), each platform gets its own kernel image at the
+ * region base, under its own mask, the shorter one padded with zero pages
+ * so that the boot-info page and everything after it stay shared; the
+ * SNP launch VMSA starts the SNP kernel's entry point. Native only: one
  * page below 1 MiB for the AP trampoline, and a native VP context. SNP
  * only: the guest policy, the secrets and CPUID pages' types, the firmware
  * (at the top of 4 GiB, where OVMF expects to run) and the launch VMSA at
@@ -48,9 +52,10 @@ static int fail(char *err, size_t errlen, const char *msg)
 
 /* Copies the ELF's load segments into one zero-filled image buffer. */
 static uint8_t *flatten(const struct elf_image *elf, uint64_t base,
-			uint64_t *image_end, char *err, size_t errlen)
+			uint64_t min_end, uint64_t *image_end, char *err,
+			size_t errlen)
 {
-	uint64_t end = base;
+	uint64_t end = min_end > base ? min_end : base;
 	uint8_t *img;
 
 	for (unsigned int i = 0; i < elf->segment_count; i++) {
@@ -318,25 +323,82 @@ int build_check_options(const struct build_options *o, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The kernel images: one for both platforms, or (with an SNP kernel) one
+ * each, flattened to the same end.
+ */
+struct kernels {
+	struct elf_image elf;	  /* NATIVE (and SNP without an SNP kernel) */
+	struct elf_image snp_elf; /* SNP, when o->snp_elf */
+	uint8_t *img;
+	uint8_t *snp_img;
+	uint64_t image_end;
+};
+
+static int load_kernels(const struct build_options *o, const uint8_t *elf_buf,
+			size_t elf_size, struct kernels *k, char *err,
+			size_t errlen)
+{
+	uint64_t end = 0;
+
+	if (elf_parse(elf_buf, elf_size, &k->elf, err, errlen))
+		return -1;
+	if (!o->snp_elf) {
+		k->img = flatten(&k->elf, o->region_base, 0, &k->image_end, err,
+				 errlen);
+		return k->img ? 0 : -1;
+	}
+	if (elf_parse(o->snp_elf, o->snp_elf_size, &k->snp_elf, err, errlen))
+		return -1;
+	/* Twice: the second pass pads the shorter image to the longer one. */
+	k->snp_img = flatten(&k->snp_elf, o->region_base, 0, &end, err, errlen);
+	if (!k->snp_img)
+		return -1;
+	k->img = flatten(&k->elf, o->region_base, end, &k->image_end, err,
+			 errlen);
+	if (!k->img)
+		return -1;
+	free(k->snp_img);
+	k->snp_img = flatten(&k->snp_elf, o->region_base, k->image_end, &end,
+			     err, errlen);
+	return k->snp_img ? 0 : -1;
+}
+
+static int add_kernel_pages(struct igvm_builder *b,
+			    const struct build_options *o,
+			    const struct kernels *k, uint32_t shared)
+{
+	if (!k->snp_img)
+		return add_pages(b, k->img, o->region_base, k->image_end,
+				 shared);
+	return add_pages(b, k->img, o->region_base, k->image_end,
+			 IGVM_MASK_NATIVE) ||
+	       add_pages(b, k->snp_img, o->region_base, k->image_end,
+			 IGVM_MASK_SNP);
+}
+
 int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 	       size_t elf_size, uint8_t **out, size_t *out_len, char *err,
 	       size_t errlen)
 {
-	struct elf_image elf;
+	struct kernels k = {0};
 	struct csvsm_boot_info bi;
 	struct igvm_builder *b = NULL;
 	uint32_t shared = o->snp ? BOTH : IGVM_MASK_NATIVE;
 	uint64_t image_end = 0;
 	uint64_t region_end = o->region_base + o->region_size;
-	uint8_t *img = NULL;
 	int rc = -1;
 
-	if (build_check_options(o, err, errlen) ||
-	    elf_parse(elf_buf, elf_size, &elf, err, errlen))
+	if (build_check_options(o, err, errlen))
 		return -1;
-	img = flatten(&elf, o->region_base, &image_end, err, errlen);
-	if (!img)
+	if (o->snp_elf && !o->snp) {
+		snprintf(err, errlen,
+			 "an SNP kernel needs the SNP platform (no --no-snp)");
 		return -1;
+	}
+	if (load_kernels(o, elf_buf, elf_size, &k, err, errlen))
+		goto out;
+	image_end = k.image_end;
 	bi = boot_info_for(o, image_end);
 	if (bi.free_base >= region_end) {
 		snprintf(err, errlen,
@@ -352,7 +414,7 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 		goto out;
 	}
 	if (add_platforms(b, o) || add_parameters(b) ||
-	    add_pages(b, img, o->region_base, image_end, shared) ||
+	    add_kernel_pages(b, o, &k, shared) ||
 	    igvm_builder_page_data(b, image_end, shared, 0,
 				   IGVM_PAGE_DATA_TYPE_NORMAL, &bi,
 				   sizeof(bi)) ||
@@ -360,8 +422,10 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 	    add_inserts(b, bi.memmap_gpa, shared) ||
 	    add_required(b, bi.free_base, region_end - bi.free_base, shared) ||
 	    add_required(b, o->ap_trampoline, PAGE, IGVM_MASK_NATIVE) ||
-	    add_vp_context(b, elf.entry, image_end) ||
-	    (o->snp && add_snp_vmsa(b, elf.entry, image_end)) ||
+	    add_vp_context(b, k.elf.entry, image_end) ||
+	    (o->snp &&
+	     add_snp_vmsa(b, o->snp_elf ? k.snp_elf.entry : k.elf.entry,
+			  image_end)) ||
 	    igvm_builder_write(b, out, out_len)) {
 		snprintf(err, errlen, "%s", igvm_builder_error(b));
 		goto out;
@@ -369,6 +433,7 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 	rc = 0;
 out:
 	igvm_builder_free(b);
-	free(img);
+	free(k.img);
+	free(k.snp_img);
 	return rc;
 }

@@ -23,6 +23,13 @@ struct build_options {
 	uint64_t policy;	/* SNP guest policy (GUEST_POLICY) */
 	const uint8_t *fw;	/* guest firmware for SNP, or NULL */
 	uint64_t fw_size;
+	/*
+	 * The SEV-SNP kernel (an ELF linked at the same region base), placed
+	 * under the SNP mask while the --kernel ELF serves NATIVE alone; NULL:
+	 * the one kernel serves both platforms.
+	 */
+	const uint8_t *snp_elf;
+	size_t snp_elf_size;
 	uint32_t guest_svn; /* version metadata (boot info, ID block) */
 	uint8_t family_id[16];
 	uint8_t image_id[16];

@@ -22,6 +22,8 @@ static int usage(FILE *f, int rc)
 	fprintf(f,
 		"usage: csvsm-igvm build --kernel ELF -o OUT.igvm [options]\n"
 		"  --kernel ELF           the SVSM kernel (required)\n"
+		"  --snp-kernel ELF       the SVSM kernel for SEV-SNP (default: --kernel\n"
+		"                         serves both platforms)\n"
 		"  -o, --output FILE      the IGVM file to write (required)\n"
 		"  --region-base ADDR     SVSM region base (default 16M; the link address)\n"
 		"  --region-size SIZE     SVSM region size (default 4M)\n"
@@ -97,6 +99,9 @@ static int option(int c, struct build_options *o, const char **paths)
 	case 'f':
 		paths[2] = optarg;
 		return 0;
+	case 'K':
+		paths[3] = optarg;
+		return 0;
 	case 'n':
 		o->snp = false;
 		return 0;
@@ -155,6 +160,7 @@ static int cmd_build(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"kernel", required_argument, NULL, 'k'},
+		{"snp-kernel", required_argument, NULL, 'K'},
 		{"output", required_argument, NULL, 'o'},
 		{"region-base", required_argument, NULL, 'b'},
 		{"region-size", required_argument, NULL, 's'},
@@ -175,12 +181,14 @@ static int cmd_build(int argc, char **argv)
 		.snp = true,
 		.policy = BUILD_DEFAULT_POLICY,
 	};
-	const char *paths[3] = {NULL, NULL, NULL}; /* kernel, output, fw */
+	/* kernel, output, firmware, SNP kernel */
+	const char *paths[4] = {NULL, NULL, NULL, NULL};
 	bool have_policy = false;
 	char err[512];
 	char msg[400];
 	uint8_t *elf = NULL;
 	uint8_t *fw = NULL;
+	uint8_t *snp_elf = NULL;
 	uint8_t *igvm = NULL;
 	size_t elf_size = 0;
 	size_t fw_size = 0;
@@ -202,10 +210,12 @@ static int cmd_build(int argc, char **argv)
 		return cmd_usage_error("no kernel (--kernel ELF)");
 	if (!paths[1])
 		return cmd_usage_error("no output file (-o FILE)");
-	if (!o.snp && (have_policy || paths[2]))
+	if (!o.snp && (have_policy || paths[2] || paths[3]))
 		return cmd_usage_error("--%s applies to the SEV-SNP platform, "
 				       "which --no-snp leaves out",
-				       have_policy ? "policy" : "firmware");
+				       have_policy ? "policy"
+				       : paths[2]  ? "firmware"
+						   : "snp-kernel");
 	o.fw_size = 0; /* the firmware's own checks come with its file */
 	if (build_check_options(&o, err, sizeof(err))) {
 		fprintf(stderr, "csvsm-igvm: build: %s\n", err);
@@ -214,6 +224,13 @@ static int cmd_build(int argc, char **argv)
 	elf = util_read_file(paths[0], MAX_KERNEL, &elf_size, err, sizeof(err));
 	if (!elf)
 		goto out;
+	if (paths[3]) {
+		snp_elf = util_read_file(paths[3], MAX_KERNEL, &o.snp_elf_size,
+					 err, sizeof(err));
+		if (!snp_elf)
+			goto out;
+		o.snp_elf = snp_elf;
+	}
 	if (paths[2]) {
 		fw = util_read_file(paths[2], MAX_FIRMWARE, &fw_size, err,
 				    sizeof(err));
@@ -230,7 +247,8 @@ static int cmd_build(int argc, char **argv)
 	/* The options passed: what build_igvm() refuses is the kernel. */
 	rc = build_igvm(&o, elf, elf_size, &igvm, &igvm_size, msg, sizeof(msg));
 	if (rc)
-		snprintf(err, sizeof(err), "%s: %s", paths[0], msg);
+		snprintf(err, sizeof(err), "%s: %s",
+			 paths[3] ? "kernels" : paths[0], msg);
 	if (!rc)
 		rc = util_write_file(paths[1], igvm, igvm_size, err,
 				     sizeof(err));
@@ -240,6 +258,7 @@ out:
 	if (rc)
 		fprintf(stderr, "csvsm-igvm: %s\n", err);
 	free(elf);
+	free(snp_elf);
 	free(fw);
 	free(igvm);
 	return rc ? 1 : 0;

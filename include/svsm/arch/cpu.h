@@ -32,6 +32,15 @@ uint32_t arch_apic_id(void);
  * failing. Usable before the stack protector is seeded.
  */
 bool arch_hw_random(uint64_t *out);
+struct user_regs;
+/*
+ * The handler of #VC exceptions raised by the SVSM itself (SEV-SNP:
+ * kernel/plat/snp/plat.c): true when it emulated the instruction and the
+ * frame may resume. Not called for #VC from ring 3, nor for an access to
+ * an unvalidated page (error code 0x404), which the exception table
+ * recovers.
+ */
+void arch_trap_set_vc_handler(bool (*handler)(struct user_regs *regs));
 /* Short delay of about `us` microseconds (I/O-port based; not precise). */
 void arch_udelay(uint32_t us);
 

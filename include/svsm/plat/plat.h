@@ -12,6 +12,13 @@
 
 struct boot_params;
 
+/*
+ * The platform's first step, called by the entry code on the boot stack
+ * before anything else (no console, the stack protector not yet seeded):
+ * SEV-SNP checks the launch, sets up the #VC handler and the boot CPU's
+ * GHCB, and validates its memory (kernel/plat/snp/boot.c). Native: none.
+ */
+void plat_early_init(uint64_t boot_info_pa);
 /* Short name for the boot log ("native", "snp", ...). */
 const char *plat_name(void);
 /* Console byte output and input-ready polling, through the host interface. */
@@ -39,5 +46,12 @@ uint64_t plat_pte_shared_bits(void);
 #define PLAT_RNG_RDSEED (1u << 0)
 #define PLAT_RNG_RDRAND (1u << 1)
 unsigned int plat_rng_sources(void);
+/*
+ * After "ready": starts the guest the IGVM file carries and serves it for
+ * good (SEV-SNP: the firmware at VMPL1 and the request loop,
+ * kernel/plat/snp/fw_boot.c). Returns when there is no guest to run
+ * (native: always).
+ */
+void plat_run_guest(void);
 /* Ends the VM with `code` (CSVSM_EXIT_*); never returns. */
 __noreturn void plat_terminate(uint32_t code);

@@ -27,6 +27,8 @@ void asm_offsets(void)
 {
 	ASM_OFFSET(BOOT_INFO_REGION_SIZE,
 		   offsetof(struct csvsm_boot_info, region_size));
+	ASM_OFFSET(BOOT_INFO_CPUID_GPA,
+		   offsetof(struct csvsm_boot_info, cpuid_gpa));
 	ASM_OFFSET(TRAMP_CR3,
 		   TRAMP_DATA_OFF + offsetof(struct ap_tramp_data, cr3));
 	ASM_OFFSET(TRAMP_ENTRY,

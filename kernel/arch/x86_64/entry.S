@@ -9,6 +9,12 @@
  * Boot page tables (in .bss.pgtable, filled here, never trusted from the
  * image): an identity map of the first 4 GiB with 2 MiB pages (the top GiB,
  * the MMIO hole, uncached) and the SVSM region mapped at KERNEL_VIRT_BASE.
+ *
+ * The SEV-SNP kernel enters at entry32_snp (snp_entry.S), which comes here
+ * with EBP = the C-bit as a mask of the entries' high 32 bits; the native
+ * entry sets EBP = 0. Every entry carries it (private memory), except the
+ * pages between __shared_start and __shared_end (the boot CPU's GHCB),
+ * which the high mapping maps with 4 KiB pages and without it.
  */
 #include "x86/layout.h"
 #include "asm_offsets.h" /* generated from asm_offsets.c */
@@ -26,6 +32,9 @@
 entry32:
 	cli
 	cld
+	xorl	%ebp, %ebp		/* no C-bit: not an SEV guest */
+	.globl	entry32_common
+entry32_common:
 	/* %esi holds the boot-info address until kmain; nothing here uses it. */
 	lgdt	boot_gdtr
 	ljmp	$BOOT_CS32, $1f
@@ -39,16 +48,16 @@ entry32:
 	/* PML4[0] -> low PDPT, PML4[511] -> high PDPT. */
 	movl	$PA(boot_pml4), %edi
 	movl	$(PA(boot_pdpt_low) + PTE_P + PTE_W), 0(%edi)
-	movl	$0, 4(%edi)
+	movl	%ebp, 4(%edi)
 	movl	$(PA(boot_pdpt_high) + PTE_P + PTE_W), 511*8(%edi)
-	movl	$0, 511*8+4(%edi)
+	movl	%ebp, 511*8+4(%edi)
 
 	/* Low PDPT[0..3] -> the four identity page directories. */
 	movl	$PA(boot_pdpt_low), %edi
 	movl	$(PA(boot_pd_low) + PTE_P + PTE_W), %eax
 	xorl	%ecx, %ecx
 2:	movl	%eax, (%edi,%ecx,8)
-	movl	$0, 4(%edi,%ecx,8)
+	movl	%ebp, 4(%edi,%ecx,8)
 	addl	$4096, %eax
 	incl	%ecx
 	cmpl	$4, %ecx
@@ -64,7 +73,7 @@ entry32:
 	jb	4f
 	orl	$(PTE_PCD + PTE_PWT), %eax
 4:	movl	%eax, (%edi,%ecx,8)
-	movl	$0, 4(%edi,%ecx,8)
+	movl	%ebp, 4(%edi,%ecx,8)
 	incl	%ecx
 	cmpl	$2048, %ecx
 	jb	3b
@@ -72,7 +81,7 @@ entry32:
 	/* High PDPT[510] -> kernel PD: the SVSM region at KERNEL_VIRT_BASE. */
 	movl	$PA(boot_pdpt_high), %edi
 	movl	$(PA(boot_pd_kernel) + PTE_P + PTE_W), 510*8(%edi)
-	movl	$0, 510*8+4(%edi)
+	movl	%ebp, 510*8+4(%edi)
 	/* Number of 2 MiB pages: region_size (from the measured boot info). */
 	movl	BOOT_INFO_REGION_SIZE(%esi), %ecx
 	addl	$0x1fffff, %ecx
@@ -86,17 +95,60 @@ entry32:
 6:	cmpl	%ecx, %edx
 	jae	7f
 	movl	%eax, (%edi,%edx,8)
-	movl	$0, 4(%edi,%edx,8)
+	movl	%ebp, 4(%edi,%edx,8)
 	addl	$0x200000, %eax
 	incl	%edx
 	jmp	6b
 7:
+	/*
+	 * SEV-SNP: the high mapping's 2 MiB page that holds the image's
+	 * shared pages (__shared_start..__shared_end, one 2 MiB page at
+	 * most, kernel.lds.S) becomes a table of 4 KiB pages, all with the
+	 * C-bit but the shared ones. Native: EBP = 0, nothing to split.
+	 */
+	testl	%ebp, %ebp
+	jz	72f
+	movl	$PA(__shared_start), %ebx
+	cmpl	$PA(__shared_end), %ebx
+	je	72f
+	movl	%ebx, %eax
+	andl	$~0x1fffff, %eax
+	orl	$(PTE_P + PTE_W), %eax
+	movl	$PA(boot_pt_shared), %edi
+	xorl	%ecx, %ecx
+70:	movl	%eax, (%edi,%ecx,8)
+	movl	%ebp, 4(%edi,%ecx,8)
+	addl	$4096, %eax
+	incl	%ecx
+	cmpl	$512, %ecx
+	jb	70b
+71:	movl	%ebx, %ecx		/* each shared page: no C-bit */
+	shrl	$12, %ecx
+	andl	$511, %ecx
+	movl	$0, 4(%edi,%ecx,8)
+	addl	$4096, %ebx
+	cmpl	$PA(__shared_end), %ebx
+	jb	71b
+	movl	$PA(__shared_start), %ecx	/* PD slot of that 2 MiB */
+	subl	$SVSM_PHYS_BASE, %ecx
+	shrl	$21, %ecx
+	movl	$PA(boot_pd_kernel), %edx
+	movl	$(PA(boot_pt_shared) + PTE_P + PTE_W), (%edx,%ecx,8)
+	movl	%ebp, 4(%edx,%ecx,8)
+72:
 	/* PAE, then CR3, then EFER.LME (+NXE when the CPU has it), then PG. */
 	movl	%cr4, %eax
 	orl	$0x20, %eax
 	movl	%eax, %cr4
 	movl	$PA(boot_pml4), %eax
 	movl	%eax, %cr3
+	/*
+	 * CPUID raises #VC on SEV-SNP, and there is no IDT yet; every CPU
+	 * that runs SEV-SNP has NX (AMD64 APM vol. 2, 15.36), so it is on.
+	 */
+	movl	$0x800, %ebx		/* EFER.NXE */
+	testl	%ebp, %ebp
+	jnz	8f
 	movl	$0x80000001, %eax
 	cpuid
 	xorl	%ebx, %ebx
@@ -142,6 +194,12 @@ entry64:
 	movabsq	$boot_stack_top, %rsp
 	xorl	%ebp, %ebp
 	movl	%esi, %r12d		/* boot-info address, zero-extended */
+	/*
+	 * The platform's first step, before anything can raise #VC on
+	 * SEV-SNP (the stack-protector seed below executes CPUID).
+	 */
+	movq	%r12, %rdi
+	call	plat_early_init
 	/* Seed the stack-protector guard before any protected C function. */
 	call	stackprot_init
 	movq	%r12, %rdi
@@ -158,6 +216,8 @@ boot_pdpt_low:	.skip 4096
 boot_pdpt_high:	.skip 4096
 boot_pd_low:	.skip 4 * 4096
 boot_pd_kernel:	.skip 4096
+	.globl boot_pt_shared
+boot_pt_shared:	.skip 4096		/* SEV-SNP: the 2 MiB with the GHCB */
 
 	.section .bss.stack, "aw", @nobits
 	.balign 4096

@@ -57,6 +57,15 @@ SECTIONS
 	. = ALIGN(4096);
 	__bss_start = .;
 	.bss (NOLOAD) : AT(ADDR(.bss) - KERNEL_OFFSET) {
+		/*
+		 * Pages shared with the host from the start (SEV-SNP: the
+		 * boot CPU's GHCB); mapped without the C-bit by entry.S and
+		 * vm_init(). Empty in the native kernel.
+		 */
+		__shared_start = .;
+		*(.bss.shared)
+		. = ALIGN(4096);
+		__shared_end = .;
 		*(.bss.pgtable)
 		*(.bss.stack)
 		*(.bss .bss.* COMMON)
@@ -66,3 +75,9 @@ SECTIONS
 
 	/DISCARD/ : { *(.comment) *(.note .note.*) *(.eh_frame*) }
 }
+
+/* entry.S splits one 2 MiB page for the shared pages. */
+ASSERT(__shared_end == __shared_start ||
+       (__shared_start - KERNEL_VIRT_BASE) / 0x200000 ==
+	       (__shared_end - 1 - KERNEL_VIRT_BASE) / 0x200000,
+       "the image's shared pages must lie in one 2 MiB page")

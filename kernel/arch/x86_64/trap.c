@@ -27,6 +27,13 @@
 /* The frame trap.S builds is the user-mode frame (svsm/arch/user.h). */
 #define trap_frame user_regs
 
+static bool (*vc_handler)(struct trap_frame *f);
+
+void arch_trap_set_vc_handler(bool (*handler)(struct user_regs *regs))
+{
+	vc_handler = handler;
+}
+
 void arch_trap(struct trap_frame *f);
 void arch_probe_arm(uint64_t frame_rsp);
 void arch_probe_disarm(void);
@@ -153,6 +160,10 @@ void arch_trap(struct trap_frame *f)
 			task_timer_tick(f); /* may end the task */
 		return;
 	}
+	/* #VC in the SVSM (SEV-SNP): the platform emulates the instruction. */
+	if (f->vector == 29 && !(f->cs & 3) &&
+	    f->error_code != VC_NOT_VALIDATED && vc_handler && vc_handler(f))
+		return;
 	if (f->cs & 3)
 		task_user_fault(f, read_cr2());
 	if (fixup(f) || recover_probe(f))

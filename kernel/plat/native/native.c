@@ -14,6 +14,16 @@
 
 #define ISA_DEBUG_EXIT_PORT 0xf4
 
+void plat_early_init(uint64_t boot_info_pa)
+{
+	(void)boot_info_pa; /* a plain VM needs nothing before kmain */
+}
+
+void plat_run_guest(void)
+{
+	/* A plain VM has no guest below the SVSM. */
+}
+
 const char *plat_name(void)
 {
 	return "native";

@@ -38,6 +38,11 @@ struct ghcb_cpu {
 	struct ghcb __shared *page;
 	paddr_t pa;
 	bool registered;
+	/*
+	 * The event is the console's own output (IOIO): a failure must not
+	 * log, which would re-enter the console under its lock.
+	 */
+	bool quiet;
 };
 
 static struct {
@@ -253,8 +258,12 @@ struct nae_in {
 	uint64_t info2;
 	uint64_t rax; /* when has_rax */
 	uint64_t rbx; /* when has_rbx */
+	uint64_t rcx; /* when has_rcx */
+	uint64_t rdx; /* when has_rdx */
 	bool has_rax;
 	bool has_rbx;
+	bool has_rcx;
+	bool has_rdx;
 	bool has_scratch; /* SW_SCRATCH = this GHCB's shared buffer */
 };
 
@@ -264,8 +273,10 @@ struct nae_out {
 	uint64_t info2;
 	uint64_t rax;
 	uint64_t rbx;
+	uint64_t rdx;
 	bool rax_valid;
 	bool rbx_valid;
+	bool rdx_valid;
 };
 
 #define GHCB_VALID_(f) ghcb_bitmap_set(valid, offsetof(struct ghcb, f))
@@ -291,6 +302,10 @@ static void nae_fill(struct ghcb_cpu *gc, const struct nae_in *in)
 		GHCB_VALID_(rax);
 	if (in->has_rbx)
 		GHCB_VALID_(rbx);
+	if (in->has_rcx)
+		GHCB_VALID_(rcx);
+	if (in->has_rdx)
+		GHCB_VALID_(rdx);
 
 	shared_put_u64(&g->sw_exit_code, in->exit_code);
 	shared_put_u64(&g->sw_exit_info_1, in->info1);
@@ -298,6 +313,8 @@ static void nae_fill(struct ghcb_cpu *gc, const struct nae_in *in)
 	shared_put_u64(&g->sw_scratch, scratch);
 	shared_put_u64(&g->rax, in->has_rax ? in->rax : 0);
 	shared_put_u64(&g->rbx, in->has_rbx ? in->rbx : 0);
+	shared_put_u64(&g->rcx, in->has_rcx ? in->rcx : 0);
+	shared_put_u64(&g->rdx, in->has_rdx ? in->rdx : 0);
 	shared_put_u64(&g->valid_bitmap[0], valid[0]);
 	shared_put_u64(&g->valid_bitmap[1], valid[1]);
 	shared_write(&g->protocol_version, &version, sizeof(version));
@@ -337,6 +354,7 @@ static enum svsm_err nae_call(struct ghcb_cpu *gc, const struct nae_in *in,
 	out->info2 = shared_get_u64(&g->sw_exit_info_2);
 	out->rax = shared_get_u64(&g->rax);
 	out->rbx = shared_get_u64(&g->rbx);
+	out->rdx = shared_get_u64(&g->rdx);
 	/* 56421: invalidate the GHCB once the answer is out. */
 	shared_put_u64(&g->sw_exit_code, 0);
 	shared_put_u64(&g->valid_bitmap[0], 0);
@@ -344,8 +362,11 @@ static enum svsm_err nae_call(struct ghcb_cpu *gc, const struct nae_in *in,
 
 	out->rax_valid = GHCB_TEST_(rax);
 	out->rbx_valid = GHCB_TEST_(rbx);
+	out->rdx_valid = GHCB_TEST_(rdx);
 	if (exit_code != in->exit_code || !GHCB_TEST_(sw_exit_info_1) ||
 	    !GHCB_TEST_(sw_exit_info_2)) {
+		if (gc->quiet)
+			return SVSM_E_HW;
 		log_warn("event 0x%llx: malformed answer (exit code 0x%llx, "
 			 "valid 0x%llx:%llx)",
 			 (unsigned long long)in->exit_code,
@@ -357,6 +378,8 @@ static enum svsm_err nae_call(struct ghcb_cpu *gc, const struct nae_in *in,
 	status = (uint32_t)out->info1;
 	if (status == GHCB_RESP_OK)
 		return SVSM_OK;
+	if (gc->quiet)
+		return SVSM_E_HW;
 	if (status == GHCB_RESP_MALFORMED_INPUT)
 		log_info("event 0x%llx refused by the host: reason 0x%llx",
 			 (unsigned long long)in->exit_code,
@@ -663,4 +686,74 @@ enum svsm_err ghcb_run_vmpl(unsigned int vmpl)
 	if (!gc)
 		return SVSM_E_UNSUPPORTED;
 	return nae_call(gc, &in, &out);
+}
+
+/* ---- Port I/O and MSRs for the #VC handler (56421, IOIO and MSR) ------ */
+
+enum svsm_err ghcb_ioio(uint64_t info1, uint64_t value, uint64_t *in_value)
+{
+	/*
+	 * TRUST: for IN, the host's RAX is the device's answer and may be
+	 * anything; it counts only with its valid bit. Any other answer
+	 * is refused by nae_call().
+	 */
+	struct ghcb_cpu *gc = this_ghcb();
+	bool is_in = info1 & GHCB_IOIO_TYPE_IN;
+	struct nae_in in = {
+		.exit_code = GHCB_EXIT_IOIO,
+		.info1 = info1,
+		.info2 = 0,
+		.rax = is_in ? 0 : value,
+		.has_rax = !is_in,
+	};
+	struct nae_out out;
+	enum svsm_err err;
+
+	if (info1 & (GHCB_IOIO_STR | GHCB_IOIO_REP))
+		return SVSM_E_INVAL; /* string I/O needs the shared buffer */
+	if (!gc)
+		return SVSM_E_UNSUPPORTED;
+	gc->quiet = true; /* the console's path: no log on failure */
+	err = nae_call(gc, &in, &out);
+	gc->quiet = false;
+	if (err != SVSM_OK || !is_in)
+		return err;
+	if (!out.rax_valid)
+		return SVSM_E_HW; /* an IN without the device's answer */
+	*in_value = out.rax;
+	return SVSM_OK;
+}
+
+enum svsm_err ghcb_msr(bool write, uint32_t msr, uint64_t value,
+		       uint64_t *read_value)
+{
+	/*
+	 * TRUST: the host's RAX and RDX are the MSR's value as the host
+	 * says; they count only with both valid bits.
+	 */
+	struct ghcb_cpu *gc = this_ghcb();
+	struct nae_in in = {
+		.exit_code = GHCB_EXIT_MSR,
+		.info1 = write ? 1 : 0,
+		.rcx = msr,
+		.has_rcx = true,
+		.rax = (uint32_t)value,
+		.rdx = value >> 32,
+		.has_rax = write,
+		.has_rdx = write,
+	};
+	struct nae_out out;
+	enum svsm_err err;
+
+	if (!gc)
+		return SVSM_E_UNSUPPORTED;
+	err = nae_call(gc, &in, &out);
+	if (err != SVSM_OK || write)
+		return err;
+	if (!out.rax_valid || !out.rdx_valid) {
+		log_warn("RDMSR 0x%x: no RAX/RDX in the answer", msr);
+		return SVSM_E_HW;
+	}
+	*read_value = (uint32_t)out.rax | ((uint64_t)(uint32_t)out.rdx << 32);
+	return SVSM_OK;
 }

@@ -155,6 +155,24 @@ enum svsm_err __must_check ghcb_ap_create(unsigned int op, uint32_t apic_id,
 enum svsm_err __must_check ghcb_run_vmpl(unsigned int vmpl);
 
 /*
+ * IOIO event (56421; SVM exit 0x7B): one IN or OUT of 1, 2 or 4 bytes,
+ * info1 as the IOIO intercept information of the AMD64 APM vol. 2
+ * (GHCB_IOIO_*: port, size, type). For OUT the value is sent in RAX; for
+ * IN *in_value gets the host's RAX. No string or REP forms (SVSM_E_INVAL).
+ * Errors: SVSM_E_UNSUPPORTED (no GHCB on this CPU), SVSM_E_HW. It never
+ * logs: the console's own output comes this way.
+ */
+enum svsm_err __must_check ghcb_ioio(uint64_t info1, uint64_t value,
+				     uint64_t *in_value);
+
+/*
+ * MSR event (56421; SVM exit 0x7C): RDMSR (*read_value = EDX:EAX as the
+ * host answers) or WRMSR of `value`. Errors as ghcb_ioio().
+ */
+enum svsm_err __must_check ghcb_msr(bool write, uint32_t msr, uint64_t value,
+				    uint64_t *read_value);
+
+/*
  * Ends the VM through the MSR protocol termination request (56421):
  * reason_set [3:0], reason_code [7:0]. Never returns: if the host resumes
  * the vCPU anyway, it halts for good.

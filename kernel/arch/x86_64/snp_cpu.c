@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The x86-64 side of the SEV-SNP kernel's boot and #VC glue
+ * (svsm/arch/snp_boot.h). Only the SNP kernel links this file.
+ */
+#include <stdbool.h>
+
+#include "svsm/arch/snp_boot.h"
+
+#include "svsm/addr.h"
+#include "svsm/compiler.h"
+#include "svsm/percpu.h"
+
+#include "lib/string.h"
+#include "x86/layout.h"
+
+extern const uint64_t trap_stub_table[32];
+extern const uint32_t snp_entry_cbit; /* snp_entry.S */
+extern char __text_end[];
+
+/* AMD64 APM vol. 2, 8.9.3 (64-bit interrupt gate). */
+struct early_gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_high;
+	uint32_t reserved;
+} __packed;
+static_assert(sizeof(struct early_gate) == 16, "APM vol. 2, 8.9.3");
+
+static struct early_gate early_idt[32] __aligned(16);
+/*
+ * entry.S's boot GDT (same selectors), but at a kernel address: the boot
+ * GDT lies in the identity map, which vm_init() drops before
+ * arch_cpu_init() loads the per-CPU GDT, and a #VC in between loads CS
+ * and SS from the GDT.
+ */
+static const uint64_t early_gdt[4] __aligned(16) = {
+	0, 0x00cf9a000000ffffull, /* BOOT_CS32 */
+	0x00cf92000000ffffull,	  /* BOOT_DS */
+	0x00af9a000000ffffull,	  /* BOOT_CS64 */
+};
+
+struct desc_reg {
+	uint16_t limit;
+	uint64_t base;
+} __packed;
+
+void arch_snp_early_idt(void)
+{
+	struct desc_reg gdtr = {sizeof(early_gdt) - 1,
+				(uint64_t)(uintptr_t)early_gdt};
+	struct desc_reg idtr = {sizeof(early_idt) - 1,
+				(uint64_t)(uintptr_t)early_idt};
+
+	for (unsigned int v = 0; v < 32; v++) {
+		uint64_t off = trap_stub_table[v];
+
+		early_idt[v] = (struct early_gate){
+			.offset_low = (uint16_t)off,
+			.selector = BOOT_CS64,
+			.type_attr = 0x8e, /* present, DPL 0, interrupt gate */
+			.offset_mid = (uint16_t)(off >> 16),
+			.offset_high = (uint32_t)(off >> 32),
+		};
+	}
+	/*
+	 * SAFETY: both tables are static; the GDT has the descriptors the
+	 * loaded selectors already name (their cached copies do not change),
+	 * the IDT gates to trap.S's stubs in its 64-bit code segment. LGDT
+	 * and LIDT only record where the tables are. arch_cpu_init()
+	 * replaces both.
+	 */
+	__asm__ volatile("lgdt %0\n\tlidt %1"
+			 :
+			 : "m"(gdtr), "m"(idtr)
+			 : "memory");
+}
+
+uint64_t arch_snp_sev_status(void)
+{
+	uint32_t lo;
+	uint32_t hi;
+
+	/*
+	 * SAFETY: RDMSR of SEV_STATUS (0xC001_0131), which exists on every
+	 * SEV guest, is not intercepted, and writes only EDX:EAX.
+	 */
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0010131u));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+unsigned int arch_snp_entry_cbit(void)
+{
+	return snp_entry_cbit;
+}
+
+void arch_snp_cpu_state(struct arch_snp_cpu_state *out)
+{
+	uint64_t cr4;
+	uint32_t lo = 0;
+	uint32_t hi = 0;
+	uint64_t gs;
+
+	/* SAFETY: reading CR4 has no side effects. */
+	__asm__ volatile("movq %%cr4, %0" : "=r"(cr4));
+	out->osxsave = cr4 & (1ull << 18);
+	out->ospke = cr4 & (1ull << 22);
+	out->xcr0 = 1; /* x87 only, until XSETBV */
+	if (out->osxsave) {
+		/*
+		 * SAFETY: XGETBV with ECX = 0 reads XCR0; legal once
+		 * CR4.OSXSAVE is set (checked above); writes EDX:EAX only.
+		 */
+		__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0u));
+		out->xcr0 = ((uint64_t)hi << 32) | lo;
+	}
+	/* SAFETY: RDMSR of IA32_GS_BASE, as trap.c does; no side effects. */
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000101u));
+	gs = ((uint64_t)hi << 32) | lo;
+	out->apic_id = gs ? this_cpu()->apic_id : 0;
+}
+
+size_t arch_snp_insn_fetch(uint64_t rip, uint8_t *buf, size_t max)
+{
+	uint64_t end = (uint64_t)(uintptr_t)__text_end;
+	size_t n;
+
+	if (rip < KERNEL_VIRT_BASE || rip >= end)
+		return 0;
+	n = end - rip < max ? (size_t)(end - rip) : max;
+	/*
+	 * SAFETY: [rip, rip + n) lies in the kernel's text, which is
+	 * mapped (and readable) from entry.S on; the bytes are the SVSM's.
+	 */
+	memcpy(buf, ptr_from_va(rip), n);
+	return n;
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform interface (svsm/plat/plat.h) of the SEV-SNP kernel: the
+ * console's port I/O through the GHCB (IOIO events, 56421), page tables
+ * with the C-bit the launch checks accepted, termination through the
+ * GHCB MSR protocol (csvsm's reason set 3, code = CSVSM_EXIT_*), and the
+ * #VC handler's glue. Kernel only (the hosted tests drive vc.c and
+ * ghcb.c directly).
+ */
+#define LOG_PREFIX "snp: "
+#include "svsm/plat/plat.h"
+
+#include "svsm/arch/cpu.h"
+#include "svsm/arch/snp_boot.h"
+#include "svsm/arch/user.h"
+
+#include "svsm/boot.h"
+#include "svsm/log.h"
+
+#include "abi/ghcb.h"
+#include "abi/snp_term.h"
+
+#include "snp/ghcb.h"
+#include "snp/plat_snp.h"
+#include "snp/vc.h"
+
+const char *plat_name(void)
+{
+	return "SEV-SNP";
+}
+
+/* One byte of port I/O; false when there is no GHCB or the host failed. */
+static bool io8(uint16_t port, bool in, uint8_t val, uint8_t *out)
+{
+	uint64_t info = ((uint64_t)port << GHCB_IOIO_PORT_SHIFT) |
+			GHCB_IOIO_SZ8 | GHCB_IOIO_A64 |
+			(in ? GHCB_IOIO_TYPE_IN : 0);
+	uint64_t v = 0;
+
+	if (!ghcb_registered() || ghcb_ioio(info, val, &v) != SVSM_OK)
+		return false;
+	*out = (uint8_t)v;
+	return true;
+}
+
+void plat_io_write8(uint16_t port, uint8_t val)
+{
+	uint8_t unused;
+
+	/* The console is the host's: output it drops is simply lost. */
+	(void)io8(port, false, val, &unused);
+}
+
+uint8_t plat_io_read8(uint16_t port)
+{
+	uint8_t v = 0xff;
+
+	/* 0xff on failure: a UART that looks ready, so nothing waits on it. */
+	if (!io8(port, true, 0, &v))
+		return 0xff;
+	return v;
+}
+
+uint64_t plat_pte_private_bits(void)
+{
+	return 1ull << snp_boot_cbit();
+}
+
+uint64_t plat_pte_shared_bits(void)
+{
+	return 0; /* shared = the C-bit clear */
+}
+
+uint32_t plat_start_aps(const struct boot_params *bp)
+{
+	if (bp->vcpu_count > 1)
+		log_notice("%u vCPUs declared; only the boot vCPU runs on "
+			   "SEV-SNP so far",
+			   bp->vcpu_count);
+	return 1;
+}
+
+void plat_terminate(uint32_t code)
+{
+	ghcb_terminate(SNP_TERM_SET_CSVSM, code & 0xffu);
+}
+
+bool snp_plat_vc(struct user_regs *regs)
+{
+	struct arch_snp_cpu_state cs;
+	struct snp_vc_env env = {.cpuid = snp_boot_cpuid()};
+	uint8_t insn[VC_INSN_MAX];
+	size_t n = arch_snp_insn_fetch(regs->rip, insn, sizeof(insn));
+	unsigned int rc;
+
+	arch_snp_cpu_state(&cs);
+	env.cpu = (struct snp_cpuid_cpu){
+		.xcr0 = cs.xcr0,
+		.xss = 0, /* csvsm never sets IA32_XSS */
+		.osxsave = cs.osxsave,
+		.ospke = cs.ospke,
+		.apic_id = cs.apic_id,
+	};
+	rc = snp_vc_handle(&env, regs, insn, n);
+	if (rc)
+		ghcb_terminate(snp_vc_reason_set(rc), rc);
+	return true;
+}
