@@ -29,11 +29,15 @@ static bool setup(void)
 	REQUIRE_TRUE(sim_rmp_init(&fake_snp_rmp, BASE, MEM_SIZE));
 	fake_snp_reset_counters();
 	fake_snp_vmpl = 0;
+	/* The boot path runs on entry.S's 2 MiB mappings of the region. */
+	fake_boot_map_2m_lo = BASE;
+	fake_boot_map_2m_hi = BASE + MEM_SIZE;
 	return true;
 }
 
 static void teardown(void)
 {
+	fake_boot_map_2m_lo = fake_boot_map_2m_hi = 0;
 	sim_rmp_fini(&fake_snp_rmp);
 	fake_mm_free();
 }

@@ -33,6 +33,7 @@ static uint64_t slot_pa[VM_TEMP_SLOTS];
 
 /* The page the 2 MiB window maps, 0 when none (one CPU in the fake). */
 uint64_t fake_window_2m_pa;
+uint64_t fake_boot_map_2m_lo, fake_boot_map_2m_hi;
 
 /*
  * As kernel/mm/vm.c: a slot maps one 4 KiB page, page aligned, and a slot

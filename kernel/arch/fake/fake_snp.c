@@ -55,12 +55,16 @@ static void after(enum fake_snp_op op, uint64_t gpa)
  * the page size operand and the address). The kernel's 4 KiB temporary
  * slots lie at addresses that are never 2 MiB aligned (include/svsm/mm/
  * vm.h), so an operation through one fails. model: FAIL_INPUT, the
- * result for a misaligned address; only vm_temp_map_2m() gives a usable
- * address here.
+ * result for a misaligned address; only vm_temp_map_2m() and, during
+ * boot, entry.S's 2 MiB mappings of the region (fake_boot_map_2m_lo/hi)
+ * give a usable address here.
  */
 static bool huge_address_ok(uint64_t gpa)
 {
-	return fake_window_2m_pa && fake_window_2m_pa == gpa;
+	if (fake_window_2m_pa && fake_window_2m_pa == gpa)
+		return true;
+	return gpa % (2ull << 20) == 0 && gpa >= fake_boot_map_2m_lo &&
+	       gpa < fake_boot_map_2m_hi;
 }
 
 int arch_pvalidate(uintptr_t va, bool huge, bool validate, bool *cf)

@@ -37,6 +37,13 @@ extern void (*fake_guest_after_copy)(uint64_t gpa, size_t len);
  * instruction must be given it (fake_snp.c).
  */
 extern uint64_t fake_window_2m_pa;
+/*
+ * The boot page tables' 2 MiB mappings (entry.S maps the SVSM region with
+ * 2 MiB pages before vm_init()): a 2 MiB-aligned address in
+ * [lo, hi) is also a usable 2 MiB SNP operand. Empty (0, 0) by default;
+ * the boot path's tests set it.
+ */
+extern uint64_t fake_boot_map_2m_lo, fake_boot_map_2m_hi;
 /* When set, an access it refuses faults (fake_snp_rmp_guards_access). */
 extern bool (*fake_guest_access_ok)(uint64_t gpa, size_t len);
 extern unsigned int fake_guest_copies;
