@@ -16,7 +16,7 @@
  * attests $KBS_RUNS times (default 1) through the proxy at the Unix
  * socket $KBS_PROXY_SOCK, pinned to the broker key $KBS_BROKER_KEY (SEC1
  * hex) for resource $KBS_RESOURCE; $KBS_TEE=sample uses the test
- * evidence instead. One line per run: "kbs-run N err=NAME key=HEX
+ * evidence instead. One line per run: "kbs-run N err=ENUM key=HEX
  * counter=N sent=N received=N exchanges=N us=N".
  */
 #include <stdio.h>
@@ -500,12 +500,11 @@ static void run_once(unsigned int run, struct kbs_config *c, int fd)
 	if (err != SVSM_OK)
 		EXPECT_TRUE(mem_is_zero(&sec, sizeof(sec)));
 	util_format_hex(sec.key, KBS_KEY_SIZE, hex);
-	test_printf("kbs-run %u err=%s key=%s counter=%llu sent=%zu "
+	test_printf("kbs-run %u err=%d key=%s counter=%llu sent=%zu "
 		    "received=%zu exchanges=%u us=%llu fd=%d\n",
-		    run, svsm_err_name(err), hex,
-		    (unsigned long long)sec.counter, st.bytes_sent,
-		    st.bytes_received, st.exchanges, (unsigned long long)us,
-		    fd >= 0);
+		    run, (int)err, hex, (unsigned long long)sec.counter,
+		    st.bytes_sent, st.bytes_received, st.exchanges,
+		    (unsigned long long)us, fd >= 0);
 }
 
 TEST_FIXTURE(kbs_model_fetch)
