@@ -35,6 +35,7 @@ import http.server
 import json
 import os
 import secrets
+import ssl
 import struct
 import sys
 import threading
@@ -370,13 +371,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.run(go)
 
 
-def serve(broker, host="127.0.0.1", port=0):
-    """Starts the broker in a thread; returns (server, base URL)."""
+def serve(broker, host="127.0.0.1", port=0, tls=None):
+    """Starts the broker in a thread; returns (server, base URL).
+
+    tls = (certificate file, key file) serves HTTPS, named "localhost".
+    """
     handler = type("BoundHandler", (Handler,), {"broker": broker})
     srv = http.server.ThreadingHTTPServer((host, port), handler)
     srv.daemon_threads = True
+    scheme, name = "http", host
+    if tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(*tls)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        scheme, name = "https", "localhost"
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    return srv, f"http://{host}:{srv.server_address[1]}"
+    return srv, f"{scheme}://{name}:{srv.server_address[1]}"
 
 
 def main():

@@ -30,6 +30,8 @@ import os
 import re
 import secrets
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -74,7 +76,7 @@ class Setup:
     """A temporary folder, a broker approving `approved`, and a proxy."""
 
     def __init__(self, approved=None, allow_sample=False, proxy="aproxy",
-                 counter=7):
+                 counter=7, tls=False, cacert=None):
         self.d = tempfile.mkdtemp(prefix="kbs_")
         self.igvm = approved or os.path.join(OUT, "svsm.igvm")
         ref = measure(self.igvm)
@@ -84,14 +86,19 @@ class Setup:
                                      allow_sample)
         self.key = secrets.token_bytes(32)
         self.broker.add_resource(RESOURCE, self.key, counter)
-        self.srv, self.url = testkbs.serve(self.broker)
+        self.ca = None
+        if tls:
+            self.ca = self_signed(self.d, "kbs")
+        self.srv, self.url = testkbs.serve(self.broker, tls=self.ca)
         self.sock = os.path.join(self.d, "proxy.sock")
         self.proc = self.relay = None
         if proxy == "aproxy":
+            extra = ["--cacert", cacert or self.ca[0]] if tls else []
             self.proc = subprocess.Popen(
                 [os.path.join(OUT, "tools", "csvsm-aproxy"), "--kbs",
-                 self.url, "--unix", self.sock], stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                 self.url, "--unix", self.sock, *extra],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL)
             for _ in range(200):
                 if os.path.exists(self.sock):
                     break
@@ -122,6 +129,18 @@ class Setup:
         if self.relay:
             self.relay.close()
         shutil.rmtree(self.d, True)
+
+
+def self_signed(d, name):
+    """A self-signed certificate for localhost: (certificate, key) files."""
+    cert, key = os.path.join(d, name + ".crt"), os.path.join(d, name + ".key")
+    rc, text = sh(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                   "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+                   "-subj", "/CN=localhost", "-addext",
+                   "subjectAltName=DNS:localhost", "-keyout", key, "-out",
+                   cert])
+    expect(rc == 0, "openssl req", text)
+    return cert, key
 
 
 def released(s, r):
@@ -228,6 +247,105 @@ def check_truncated_and_oversized_frames_detected():
                proxy="oversize")
     with_setup(lambda s: refused(s, s.fetch()[0], "SVSM_E_INVAL"),
                proxy="badmagic")
+
+
+def check_https_with_the_brokers_ca():
+    with_setup(lambda s: released(s, s.fetch()[0]), tls=True)
+    # Another CA: the proxy cannot reach the broker, the SVSM is told so.
+    d = tempfile.mkdtemp(prefix="kbs_ca_")
+    try:
+        other = self_signed(d, "other")[0]
+        with_setup(lambda s: refused(s, s.fetch()[0], "SVSM_E_HW"), tls=True,
+                   cacert=other)
+    finally:
+        shutil.rmtree(d, True)
+
+
+def frame(method, path, body=b""):
+    return struct.pack("<IHHI", relay.REQ_MAGIC, method, len(path),
+                       len(body)) + path.encode() + body
+
+
+def answer(conn):
+    magic, status, n = struct.unpack("<III", relay.read_exact(conn, 12))
+    expect(magic == relay.RSP_MAGIC, f"magic {magic:#x}")
+    return status, json.loads(relay.read_exact(conn, n))
+
+
+def check_aproxy_serial_mode_relays():
+    """--serial connects to QEMU's chardev socket; this plays QEMU."""
+    s = Setup(proxy="record")
+    try:
+        chardev = os.path.join(s.d, "serial.sock")
+        lst = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        lst.bind(chardev)
+        lst.listen(1)
+        p = subprocess.Popen([os.path.join(OUT, "tools", "csvsm-aproxy"),
+                              "--kbs", s.url, "--serial", chardev],
+                             stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        lst.settimeout(30)
+        conn, _ = lst.accept()
+        with conn:
+            conn.settimeout(30)
+            conn.sendall(frame(2, "/kbs/v0/auth", json.dumps(
+                {"version": "0.4.0", "tee": "snp",
+                 "extra-params": ""}).encode()))
+            status, ch = answer(conn)
+            expect(status == 200 and "nonce" in ch, f"{status} {ch}")
+            # Without attestation the broker refuses the resource (401),
+            # so the cookie went back with the request.
+            conn.sendall(frame(1, "/kbs/v0/resource/" + RESOURCE))
+            status, err = answer(conn)
+            expect(status == 401 and err["type"].endswith("TokenNotFound"),
+                   f"{status} {err}")
+        expect(p.wait(timeout=30) == 0, "csvsm-aproxy --serial did not exit "
+               "when the chardev closed")
+        lst.close()
+    finally:
+        s.close()
+
+
+def check_aproxy_refuses_bad_frames_and_keeps_serving():
+    s = Setup()
+    try:
+        for bad in (b"XXXX" + bytes(8), frame(2, "/etc/passwd"),
+                    frame(1, "/kbs/v0/a b"), frame(3, "/kbs/v0/auth"),
+                    struct.pack("<IHHI", relay.REQ_MAGIC, 2, 12, 65537)):
+            c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            c.settimeout(30)
+            c.connect(s.sock)
+            c.sendall(bad)
+            try:
+                got = c.recv(1)
+            except ConnectionResetError:  # closed with our bytes unread
+                got = b""
+            expect(got == b"", f"the proxy answered {bad!r}")
+            c.close()
+        expect(s.proc.poll() is None, "the proxy died")
+        released(s, s.fetch()[0])
+    finally:
+        s.close()
+
+
+def check_aproxy_command_line():
+    a = os.path.join(OUT, "tools", "csvsm-aproxy")
+    rc, text = sh([a, "--help"])
+    for opt in ("--kbs", "--unix", "--vsock", "--serial", "--cacert",
+                "--once", "--verbose", "--help", "--version"):
+        expect(rc == 0 and opt in text, f"--help does not name {opt}", text)
+    rc, text = sh([a, "--version"])
+    expect(rc == 0 and text.startswith("csvsm-aproxy (csvsm "), text)
+    for args, what in ((["--kbs", "http://h", "--unix", "u", "stray"],
+                        "'stray'"),
+                       (["--kbs", "ftp://h", "--unix", "u"], "http"),
+                       (["--kbs", "http://h:x", "--unix", "u"], "port"),
+                       (["--kbs", "http://h"], "usage"),
+                       (["--kbs", "http://h", "--unix", "u", "--vsock", "5"],
+                        "usage")):
+        rc, text = sh([a, *args])
+        expect(rc == 2 and what in text, f"{args}: exit {rc}", text)
 
 
 # The field names of the examples in Trustee's protocol document

@@ -183,11 +183,25 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: csvsm-aproxy --kbs URL (--unix PATH | --vsock PORT | "
-		"--serial PATH)\n"
-		"                    [--cacert FILE] [--once] [--verbose]\n"
-		"Relays the SVSM's key-broker requests to a KBS (Trustee's "
-		"RCAR protocol)\nover HTTP or HTTPS. Untrusted by design: it "
-		"only relays.\n");
+		"--serial PATH) [options]\n"
+		"Relays the SVSM's key-broker requests to a Key Broker Service "
+		"(Trustee's\nRCAR protocol) over HTTP or HTTPS. Untrusted by "
+		"design: it only relays.\n\n"
+		"  --kbs URL       the broker: http[s]://host[:port][/path]\n"
+		"  --unix PATH     listen on a Unix socket (with csvsm-vsockd: "
+		"its --uds-path\n"
+		"                  followed by _1995)\n"
+		"  --vsock PORT    listen on AF_VSOCK (hosts with "
+		"/dev/vhost-vsock; the SVSM\n"
+		"                  uses port 1995)\n"
+		"  --serial PATH   connect to a QEMU chardev socket "
+		"(-chardev socket,server=on)\n"
+		"  --cacert FILE   trust these CA certificates for https "
+		"(default: the system's)\n"
+		"  --once          serve one SVSM connection, then exit\n"
+		"  --verbose       one line per relayed request on stderr\n"
+		"  --help          this text\n"
+		"  --version       the version\n");
 }
 
 int main(int argc, char **argv)
@@ -220,9 +234,14 @@ int main(int argc, char **argv)
 		case 'u':
 			unix_path = optarg;
 			break;
-		case 's':
-			vsock_port = strtol(optarg, NULL, 10);
+		case 's': {
+			char *end;
+
+			vsock_port = strtol(optarg, &end, 10);
+			if (*end || end == optarg)
+				vsock_port = 0;
 			break;
+		}
 		case 'c':
 			serial = optarg;
 			break;
@@ -245,8 +264,12 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc || !url ||
-	    (!!unix_path + !!serial + (vsock_port >= 0)) != 1 ||
+	if (optind != argc) {
+		fprintf(stderr, "csvsm-aproxy: unexpected argument '%s'\n",
+			argv[optind]);
+		return 2;
+	}
+	if (!url || (!!unix_path + !!serial + (vsock_port >= 0)) != 1 ||
 	    (vsock_port >= 0 &&
 	     (vsock_port == 0 || vsock_port > 0xffffffffL))) {
 		usage(stderr);
