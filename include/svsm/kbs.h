@@ -39,6 +39,16 @@
 #define KBS_BROKER_KEY_SIZE 65u /* SEC1 uncompressed P-256 point */
 #define KBS_RESOURCE_MAX    128u
 #define KBS_BINDING_SIZE    48u /* SHA-384 */
+/*
+ * The rollback counter: POST KBS_COUNTER_PATH<resource> {"advance-to":N}
+ * in an attested session; the broker answers (JWE) with
+ *   "csvsm-kbs-ctr-v1" (16) | counter now held (u64 LE) | r || s (64)
+ *   signed message: the first 24 bytes, then the binding digest
+ * It is a Trustee external plugin's route (kbs/docs/ext_plugin.md).
+ */
+#define KBS_COUNTER_PATH     "/kbs/v0/external/csvsm-counter/"
+#define KBS_COUNTER_MAGIC    "csvsm-kbs-ctr-v1"
+#define KBS_COUNTER_ACK_SIZE (16u + 8u + 64u)
 
 /*
  * The byte stream to the proxy. TRUST: the proxy and the host behind
@@ -111,6 +121,16 @@ enum svsm_err __must_check kbs_attest_fetch(const struct kbs_config *cfg,
 					    struct kbs_stats *stats);
 
 /*
+ * One attestation, then the counter of cfg->resource advanced to `to`:
+ * SVSM_OK only when the broker's signed answer says it now holds exactly
+ * `to`; the errors of kbs_attest_fetch() otherwise (SVSM_E_HW also when
+ * the broker refuses, e.g. `to` is not above what it holds).
+ */
+enum svsm_err __must_check kbs_attest_advance(const struct kbs_config *cfg,
+					      uint64_t to,
+					      struct kbs_stats *stats);
+
+/*
  * The key interface for the persistent store: kbs_configure() keeps a
  * copy of cfg (the boot code calls it once a transport exists);
  * kbs_fetch_key() runs kbs_attest_fetch() the first time and hands out
@@ -122,6 +142,17 @@ enum svsm_err __must_check kbs_attest_fetch(const struct kbs_config *cfg,
 enum svsm_err __must_check kbs_configure(const struct kbs_config *cfg);
 enum svsm_err __must_check kbs_fetch_key(uint8_t key[KBS_KEY_SIZE]);
 enum svsm_err __must_check kbs_counter(uint64_t *out);
+/* Advances the broker's counter to `to` (above the current value). */
+enum svsm_err __must_check kbs_counter_advance(uint64_t to);
+/*
+ * The same in the shapes kernel/store takes (store_broker_fn and struct
+ * store_counter's read/advance; ctx is unused): read is the counter
+ * released with the key, advance attests again and updates it on the
+ * broker's signed acknowledgement only.
+ */
+enum svsm_err __must_check kbs_store_key(void *ctx, uint8_t key[KBS_KEY_SIZE]);
+enum svsm_err __must_check kbs_store_counter_read(void *ctx, uint64_t *value);
+enum svsm_err __must_check kbs_store_counter_advance(void *ctx, uint64_t to);
 /* Forgets the configuration and the key (wiped). */
 void kbs_reset(void);
 

@@ -244,43 +244,83 @@ static uint64_t get_le64(const uint8_t *p)
 	return v;
 }
 
-/* GET the resource, decrypt it, check the broker's signature. */
-static enum svsm_err fetch(struct session *s, struct kbs_secret *out)
+/*
+ * The broker's answer: a JWE to this session's key, whose plaintext is
+ * "want_len" bytes starting with "magic" and ending in the pinned broker
+ * key's signature over the rest and this session's binding digest.
+ * SVSM_OK leaves the checked plaintext in s->plain.
+ */
+static enum svsm_err signed_answer(struct session *s, const char *magic,
+				   size_t want_len)
 {
-	struct kbs_jw p = {.buf = s->path, .cap = sizeof(s->path)};
-	uint8_t msg[SIGNED_PART + KBS_BINDING_SIZE];
-	const uint8_t *sig = s->plain + SIGNED_PART;
+	uint8_t msg[KBS_SECRET_SIZE - 64 + KBS_BINDING_SIZE];
+	size_t body = want_len - 64;
 	size_t got;
 	enum svsm_err err;
 
-	kbs_jw_raw(&p, "/kbs/v0/resource/");
-	kbs_jw_raw(&p, s->cfg->resource);
-	kbs_jw_mem(&p, "", 1);
-	if (p.overflow)
-		return SVSM_E_INVAL;
-	err = exchange_ok(s, KBS_PROXY_GET, s->path, NULL, 0);
-	if (err != SVSM_OK)
-		return err;
 	err = kbs_jwe_decrypt(s->key, s->rsp, s->rsp_len, s->plain,
 			      sizeof(s->plain), &got);
 	if (err != SVSM_OK)
 		return err;
-	if (got != KBS_SECRET_SIZE ||
-	    memcmp(s->plain, KBS_SECRET_MAGIC, 16) != 0)
+	if (got != want_len || memcmp(s->plain, magic, 16) != 0)
 		return SVSM_E_INVAL;
-	memcpy(msg, s->plain, SIGNED_PART);
-	memcpy(msg + SIGNED_PART, s->report_data, KBS_BINDING_SIZE);
-	if (!kbs_ecdsa_p256_verify(s->cfg->broker_key, msg, sizeof(msg), sig,
-				   sig + 32)) {
+	memcpy(msg, s->plain, body);
+	memcpy(msg + body, s->report_data, KBS_BINDING_SIZE);
+	if (!kbs_ecdsa_p256_verify(s->cfg->broker_key, msg,
+				   body + KBS_BINDING_SIZE, s->plain + body,
+				   s->plain + body + 32)) {
 		kbs_wipe(msg, sizeof(msg));
 		log_notice(
-			"kbs: the secret is not signed by the pinned broker key");
+			"kbs: an answer not signed by the pinned broker key");
 		return SVSM_E_INVAL;
 	}
-	memcpy(out->key, s->plain + 16, KBS_KEY_SIZE);
-	out->counter = get_le64(s->plain + 16 + KBS_KEY_SIZE);
 	kbs_wipe(msg, sizeof(msg));
 	return SVSM_OK;
+}
+
+static enum svsm_err path_for(struct session *s, const char *prefix)
+{
+	struct kbs_jw p = {.buf = s->path, .cap = sizeof(s->path)};
+
+	kbs_jw_raw(&p, prefix);
+	kbs_jw_raw(&p, s->cfg->resource);
+	kbs_jw_mem(&p, "", 1);
+	return p.overflow ? SVSM_E_INVAL : SVSM_OK;
+}
+
+/* GET the resource: the key and the counter. */
+static enum svsm_err fetch(struct session *s, struct kbs_secret *out)
+{
+	enum svsm_err err = path_for(s, "/kbs/v0/resource/");
+
+	if (err == SVSM_OK)
+		err = exchange_ok(s, KBS_PROXY_GET, s->path, NULL, 0);
+	if (err == SVSM_OK)
+		err = signed_answer(s, KBS_SECRET_MAGIC, KBS_SECRET_SIZE);
+	if (err != SVSM_OK)
+		return err;
+	memcpy(out->key, s->plain + 16, KBS_KEY_SIZE);
+	out->counter = get_le64(s->plain + 16 + KBS_KEY_SIZE);
+	return SVSM_OK;
+}
+
+/* POST the counter's new value; the broker's signed acknowledgement. */
+static enum svsm_err advance(struct session *s, uint64_t to)
+{
+	struct kbs_jw w = {.buf = s->body, .cap = sizeof(s->body)};
+	enum svsm_err err = path_for(s, KBS_COUNTER_PATH);
+
+	kbs_jw_raw(&w, "{\"advance-to\":");
+	kbs_jw_u64(&w, to);
+	kbs_jw_raw(&w, "}");
+	if (err == SVSM_OK)
+		err = exchange_ok(s, KBS_PROXY_POST, s->path, w.buf, w.len);
+	if (err == SVSM_OK)
+		err = signed_answer(s, KBS_COUNTER_MAGIC, KBS_COUNTER_ACK_SIZE);
+	if (err != SVSM_OK)
+		return err;
+	/* The broker says what it holds now: exactly `to`, or no ack. */
+	return get_le64(s->plain + 16) == to ? SVSM_OK : SVSM_E_INVAL;
 }
 
 static enum svsm_err check_config(const struct kbs_config *cfg)
@@ -294,17 +334,14 @@ static enum svsm_err check_config(const struct kbs_config *cfg)
 	return cfg->tee == KBS_TEE_SAMPLE ? SVSM_OK : SVSM_E_INVAL;
 }
 
-enum svsm_err kbs_attest_fetch(const struct kbs_config *cfg,
-			       struct kbs_secret *out, struct kbs_stats *stats)
+/* One attested session, then the resource (out) or the counter (to). */
+static enum svsm_err run(const struct kbs_config *cfg, struct kbs_stats *st,
+			 struct kbs_secret *out, const uint64_t *to)
 {
-	struct kbs_stats local;
 	struct session *s;
 	enum svsm_err err;
 
-	if (!stats)
-		stats = &local;
-	memset(stats, 0, sizeof(*stats));
-	memset(out, 0, sizeof(*out));
+	memset(st, 0, sizeof(*st));
 	err = check_config(cfg);
 	if (err != SVSM_OK)
 		return err;
@@ -313,16 +350,35 @@ enum svsm_err kbs_attest_fetch(const struct kbs_config *cfg,
 		return SVSM_E_NOMEM;
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
-	s->st = stats;
+	s->st = st;
 	err = auth(s);
 	if (err == SVSM_OK)
 		err = attest(s);
 	if (err == SVSM_OK)
-		err = fetch(s, out);
+		err = to ? advance(s, *to) : fetch(s, out);
 	kbs_ec_free(s->key);
 	kbs_wipe(s, sizeof(*s));
 	kfree(s);
-	if (err != SVSM_OK)
-		memset(out, 0, sizeof(*out));
 	return err;
+}
+
+enum svsm_err kbs_attest_fetch(const struct kbs_config *cfg,
+			       struct kbs_secret *out, struct kbs_stats *stats)
+{
+	struct kbs_stats local;
+	enum svsm_err err;
+
+	memset(out, 0, sizeof(*out));
+	err = run(cfg, stats ? stats : &local, out, NULL);
+	if (err != SVSM_OK)
+		kbs_wipe(out, sizeof(*out));
+	return err;
+}
+
+enum svsm_err kbs_attest_advance(const struct kbs_config *cfg, uint64_t to,
+				 struct kbs_stats *stats)
+{
+	struct kbs_stats local;
+
+	return run(cfg, stats ? stats : &local, NULL, &to);
 }

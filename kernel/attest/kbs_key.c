@@ -4,7 +4,8 @@
  * configuration, one attestation the first time a key is asked for, and
  * the released key and counter kept (in SVSM memory only) for later
  * calls. A failed attestation keeps nothing, so the next call tries
- * again.
+ * again. Advancing the counter attests again and changes the kept value
+ * only on the broker's signed acknowledgement.
  */
 #include "svsm/spinlock.h"
 
@@ -72,6 +73,40 @@ enum svsm_err kbs_counter(uint64_t *out)
 		*out = kbs_state.secret.counter;
 	spin_unlock(&kbs_state.lock);
 	return err;
+}
+
+enum svsm_err kbs_counter_advance(uint64_t to)
+{
+	enum svsm_err err;
+
+	spin_lock(&kbs_state.lock);
+	err = release_locked();
+	if (err == SVSM_OK && to <= kbs_state.secret.counter)
+		err = SVSM_E_INVAL;
+	if (err == SVSM_OK)
+		err = kbs_attest_advance(&kbs_state.cfg, to, NULL);
+	if (err == SVSM_OK)
+		kbs_state.secret.counter = to;
+	spin_unlock(&kbs_state.lock);
+	return err;
+}
+
+enum svsm_err kbs_store_key(void *ctx, uint8_t key[KBS_KEY_SIZE])
+{
+	(void)ctx;
+	return kbs_fetch_key(key);
+}
+
+enum svsm_err kbs_store_counter_read(void *ctx, uint64_t *value)
+{
+	(void)ctx;
+	return kbs_counter(value);
+}
+
+enum svsm_err kbs_store_counter_advance(void *ctx, uint64_t to)
+{
+	(void)ctx;
+	return kbs_counter_advance(to);
 }
 
 void kbs_reset(void)

@@ -14,7 +14,9 @@ attestation for its own), replay (answers a later session with the first
 session's JWE), forge (answers with its own JWE to the SVSM's key, signed
 by a key of its own), truncate (cuts the JWE answer short and hangs up),
 oversize (announces a body above the limit), badmagic (a response with the
-wrong magic).
+wrong magic), forgeack (acknowledges a counter advance itself, never
+telling the broker), bump (lets another instance advance the broker's
+counter just before the SVSM's advance arrives).
 """
 import http.client
 import json
@@ -42,8 +44,8 @@ def read_exact(conn, n):
 
 
 class Relay:
-    def __init__(self, sock_path, kbs_url, mode="record"):
-        self.path, self.mode = sock_path, mode
+    def __init__(self, sock_path, kbs_url, mode="record", broker=None):
+        self.path, self.mode, self.broker = sock_path, mode, broker
         host, port = kbs_url.split("//")[1].split(":")
         self.host, self.port = host, int(port)
         self.messages = []  # (method, path, body, status, answer)
@@ -104,7 +106,18 @@ class Relay:
                 doc = json.loads(body)
                 tee_jwk = doc["runtime-data"]["tee-pubkey"]
                 body = self.tamper_attest(doc, body)
-            status, answer = self.http(meth, path, body, cookie)
+            counter = path.startswith(testkbs.COUNTER_PREFIX)
+            if counter and self.mode == "bump" and self.broker:
+                # Another instance of the same disk advanced it first.
+                self.broker.advance(path[len(testkbs.COUNTER_PREFIX):], 20)
+            if counter and self.mode == "forgeack":
+                to = json.loads(body)["advance-to"]
+                bind = testkbs.binding(self.last_nonce, tee_jwk)[:48]
+                status, answer = 200, json.dumps(testkbs.jwe_encrypt(
+                    tee_jwk, testkbs.sign_counter(self.own_key, to, bind))
+                ).encode()
+            else:
+                status, answer = self.http(meth, path, body, cookie)
             self.messages.append((meth, path, body, status, answer))
             if path == "/kbs/v0/auth" and status == 200:
                 self.last_nonce = json.loads(answer)["nonce"]

@@ -24,8 +24,11 @@ for SNP, not from csvsm's proxy or client code:
   signature (r || s) by the broker key over the first 56 bytes and the
   48-byte binding digest (docs/attestation-proxy.md).
 
-It also holds each resource's rollback counter (advance() only moves it
-forward). Errors are RFC 7807 JSON as the document's "Error information".
+It also holds each resource's rollback counter: POST
+/kbs/v0/external/csvsm-counter/<repo>/<type>/<tag> {"advance-to": N} from
+an attested session moves it to N if N is above it (else 409) and answers
+a JWE of "csvsm-kbs-ctr-v1" | N (u64 LE) | signature over the first 24
+bytes and the binding digest. Errors are RFC 7807 JSON as the document's "Error information".
 Run alone: python3 tests/kbs/testkbs.py --help.
 """
 import argparse
@@ -50,6 +53,8 @@ from cryptography.hazmat.primitives.keywrap import aes_key_wrap
 
 PROTOCOL = "0.4.0"
 MAGIC = b"csvsm-kbs-key-v1"
+COUNTER_MAGIC = b"csvsm-kbs-ctr-v1"
+COUNTER_PREFIX = "/kbs/v0/external/csvsm-counter/"
 REPORT_SIZE, SIGNED_SIZE = 0x4A0, 0x2A0
 POLICY_DEBUG = 1 << 19
 ERR_BASE = "https://github.com/confidential-containers/kbs/errors/"
@@ -163,6 +168,13 @@ def jwe_encrypt(jwk, plaintext):
 
 def sign_secret(broker_key, key, counter, bind48):
     body = MAGIC + key + struct.pack("<Q", counter)
+    der = broker_key.sign(body + bind48, ec.ECDSA(hashes.SHA256()))
+    r, s = decode_dss_signature(der)
+    return body + r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+
+def sign_counter(broker_key, counter, bind48):
+    body = COUNTER_MAGIC + struct.pack("<Q", counter)
     der = broker_key.sign(body + bind48, ec.ECDSA(hashes.SHA256()))
     r, s = decode_dss_signature(der)
     return body + r.to_bytes(32, "big") + s.to_bytes(32, "big")
@@ -307,6 +319,27 @@ class Broker:
         return jwe_encrypt(s["jwk"], plain)
 
 
+    def advance_request(self, sid, path, body):
+        """The counter plugin: an attested session moves it forward."""
+        s = self.session(sid)
+        if s["jwk"] is None:
+            raise Refused(401, "TokenNotFound", "session not attested")
+        to = body.get("advance-to") if isinstance(body, dict) else None
+        if not isinstance(to, int) or isinstance(to, bool):
+            raise Refused(400, "InvalidRequest", "no advance-to")
+        with self.lock:
+            res = self.resources.get(path)
+            if res is None:
+                raise Refused(404, "ResourceNotFound", path)
+            if to <= res["counter"]:
+                raise Refused(409, "CounterConflict",
+                              f"{to} is not above {res['counter']}")
+            res["counter"] = to
+        self.event(f"advanced {path} counter={to}")
+        return jwe_encrypt(s["jwk"], sign_counter(self.signing_key, to,
+                                                  s["binding"][:48]))
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     broker = None
@@ -357,6 +390,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             elif self.path == "/kbs/v0/attest":
                 self.answer(200, self.broker.attest(self.cookie(),
                                                     self.body()))
+            elif self.path.startswith(COUNTER_PREFIX):
+                self.answer(200, self.broker.advance_request(
+                    self.cookie(), self.path[len(COUNTER_PREFIX):],
+                    self.body()))
             else:
                 raise Refused(404, "NotFound", self.path)
         self.run(go)

@@ -16,7 +16,9 @@
  * attests $KBS_RUNS times (default 1) through the proxy at the Unix
  * socket $KBS_PROXY_SOCK, pinned to the broker key $KBS_BROKER_KEY (SEC1
  * hex) for resource $KBS_RESOURCE; $KBS_TEE=sample uses the test
- * evidence instead. One line per run: "kbs-run N err=ENUM key=HEX
+ * evidence instead; with $KBS_ADVANCE, the key interface then fetches
+ * again and advances the broker's counter to that value ("kbs-advance
+ * err=ENUM key=HEX before=N after=N"). One line per run: "kbs-run N err=ENUM key=HEX
  * counter=N sent=N received=N exchanges=N us=N".
  */
 #include <stdio.h>
@@ -507,6 +509,42 @@ static void run_once(unsigned int run, struct kbs_config *c, int fd)
 		    (unsigned long long)us, fd >= 0);
 }
 
+/*
+ * The store's view (kbs_store_*, as kernel/store calls them): the key,
+ * the counter released with it, an advance, the counter after.
+ */
+static void advance_once(const char *sock, struct kbs_config *cfg, uint64_t to)
+{
+	struct kbs_transport t = *cfg->transport;
+	uint64_t before = 0;
+	uint64_t after = 0;
+	uint8_t key[KBS_KEY_SIZE];
+	char hex[2 * KBS_KEY_SIZE + 1];
+	enum svsm_err err;
+	int fd = us_connect(sock);
+
+	t.ctx = &fd;
+	cfg->transport = &t;
+	memset(key, 0, sizeof(key));
+	EXPECT_EQ(kbs_configure(cfg), SVSM_OK);
+	err = kbs_store_key(NULL, key);
+	if (err == SVSM_OK)
+		err = kbs_store_counter_read(NULL, &before);
+	if (err == SVSM_OK) {
+		err = kbs_store_counter_advance(NULL, to);
+		EXPECT_EQ(kbs_store_counter_read(NULL, &after), SVSM_OK);
+		/* Moved exactly when the broker acknowledged. */
+		EXPECT_EQ(after, err == SVSM_OK ? to : before);
+	}
+	util_format_hex(key, KBS_KEY_SIZE, hex);
+	test_printf("kbs-advance err=%d key=%s before=%llu after=%llu\n",
+		    (int)err, hex, (unsigned long long)before,
+		    (unsigned long long)after);
+	kbs_reset();
+	if (fd >= 0)
+		close(fd);
+}
+
 TEST_FIXTURE(kbs_model_fetch)
 {
 	const char *path = getenv("SIM_LOAD_IGVM");
@@ -560,6 +598,9 @@ TEST_FIXTURE(kbs_model_fetch)
 		if (fd >= 0)
 			close(fd);
 	}
+	if (getenv("KBS_ADVANCE"))
+		advance_once(sock, &cfg,
+			     strtoull(getenv("KBS_ADVANCE"), NULL, 0));
 	svsm_down(!sample);
 	if (!sample)
 		slf_fini(&s);

@@ -49,6 +49,8 @@ OUT = "out"
 RESOURCE = "csvsm/vtpm/key"
 # enum svsm_err (include/svsm/err.h) values the checks expect.
 ERRS = {0: "SVSM_OK", 1: "SVSM_E_INVAL", 6: "SVSM_E_HW"}
+ADVANCE_RE = re.compile(r"kbs-advance err=(\d+) key=([0-9a-f]{64}) "
+                        r"before=(\d+) after=(\d+)")
 RUN_RE = re.compile(r"kbs-run (\d+) err=(\d+) key=([0-9a-f]{64}) "
                     r"counter=(\d+) sent=(\d+) received=(\d+) "
                     r"exchanges=(\d+) us=(\d+)")
@@ -104,19 +106,30 @@ class Setup:
                     break
                 time.sleep(0.01)
         else:
-            self.relay = relay.Relay(self.sock, self.url, proxy)
+            self.relay = relay.Relay(self.sock, self.url, proxy, self.broker)
 
-    def fetch(self, igvm=None, tee="snp", runs=1):
+    def fetch(self, igvm=None, tee="snp", runs=1, advance=None):
         env = dict(os.environ, SIM_LOAD_IGVM=igvm or self.igvm,
                    KBS_PROXY_SOCK=self.sock, KBS_RESOURCE=RESOURCE,
                    KBS_BROKER_KEY=self.broker.broker_key_sec1().hex(),
                    KBS_VCEK_OUT=self.vcek, KBS_TEE=tee, KBS_RUNS=str(runs))
+        if advance is not None:
+            env["KBS_ADVANCE"] = str(advance)
         rc, text = sh([os.path.join(OUT, "tests", "unit_tests"), "--fixture",
                        "kbs_model_fetch"], env=env, timeout=300)
         expect(rc == 0 and text.rstrip().endswith("kbs_model_fetch: ok"),
                f"the fixture failed (exit {rc})", text)
         found = [m.groups() for m in RUN_RE.finditer(text)]
         expect(len(found) == runs, "no result line per run", text)
+        adv = ADVANCE_RE.search(text)
+        expect((adv is not None) == (advance is not None),
+               "no advance line", text)
+        if adv:
+            self.advanced = {"err": ERRS.get(int(adv.group(1)),
+                                             adv.group(1)),
+                             "key": bytes.fromhex(adv.group(2)),
+                             "before": int(adv.group(3)),
+                             "after": int(adv.group(4))}
         return [{"err": ERRS.get(int(g[1]), g[1]), "key": bytes.fromhex(g[2]),
                  "counter": int(g[3]), "sent": int(g[4]),
                  "received": int(g[5]), "us": int(g[7])} for g in found]
@@ -346,6 +359,43 @@ def check_aproxy_command_line():
                         "usage")):
         rc, text = sh([a, *args])
         expect(rc == 2 and what in text, f"{args}: exit {rc}", text)
+
+
+def counter(s):
+    return s.broker.resources[RESOURCE]["counter"]
+
+
+def check_counter_advances_and_is_released_next_boot():
+    def go(s):
+        released(s, s.fetch(advance=8)[0])
+        a = s.advanced
+        expect(a["err"] == "SVSM_OK" and a["key"] == s.key and
+               a["before"] == 7 and a["after"] == 8, f"advance {a}")
+        expect(counter(s) == 8, f"the broker holds {counter(s)}")
+        r = s.fetch()[0]
+        expect(r["err"] == "SVSM_OK" and r["counter"] == 8,
+               f"the next boot got counter {r['counter']}")
+    with_setup(go)
+
+
+def check_counter_advance_refused_when_the_broker_is_ahead():
+    def go(s):
+        s.fetch(advance=8)
+        a = s.advanced
+        expect(a["err"] == "SVSM_E_HW" and a["before"] == 7 and
+               a["after"] == 7, f"advance {a}")
+        expect(counter(s) == 20, "the broker's counter moved back")
+    with_setup(go, proxy="bump")
+
+
+def check_forged_counter_ack_detected():
+    def go(s):
+        s.fetch(advance=8)
+        a = s.advanced
+        expect(a["err"] == "SVSM_E_INVAL" and a["after"] == 7,
+               f"advance {a}")
+        expect(counter(s) == 7, "the broker's counter moved")
+    with_setup(go, proxy="forgeack")
 
 
 # The field names of the examples in Trustee's protocol document
