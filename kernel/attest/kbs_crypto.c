@@ -79,6 +79,34 @@ enum svsm_err kbs_ec_generate(bool (*random)(void *, size_t),
 	return SVSM_OK;
 }
 
+enum svsm_err kbs_ec_load(const uint8_t d[KBS_EC_COORD],
+			  bool (*random)(void *, size_t),
+			  struct kbs_ec_key **out)
+{
+	struct kbs_ec_key *k;
+
+	*out = NULL;
+	if (!random)
+		return SVSM_E_INVAL;
+	k = kmalloc(sizeof(*k));
+	if (!k)
+		return SVSM_E_NOMEM;
+	k->random = random;
+	mbedtls_ecp_group_init(&k->grp);
+	mbedtls_mpi_init(&k->d);
+	mbedtls_ecp_point_init(&k->q);
+	if (mbedtls_ecp_group_load(&k->grp, MBEDTLS_ECP_DP_SECP256R1) != 0 ||
+	    mbedtls_mpi_read_binary(&k->d, d, KBS_EC_COORD) != 0 ||
+	    mbedtls_ecp_check_privkey(&k->grp, &k->d) != 0 ||
+	    mbedtls_ecp_mul(&k->grp, &k->q, &k->d, &k->grp.G, rng,
+			    &k->random) != 0) {
+		kbs_ec_free(k);
+		return SVSM_E_INVAL;
+	}
+	*out = k;
+	return SVSM_OK;
+}
+
 void kbs_ec_free(struct kbs_ec_key *k)
 {
 	if (!k)

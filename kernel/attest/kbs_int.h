@@ -103,6 +103,10 @@ struct kbs_ec_key; /* an ephemeral P-256 key pair, on the heap */
 
 enum svsm_err __must_check kbs_ec_generate(bool (*random)(void *, size_t),
 					   struct kbs_ec_key **out);
+/* A key pair from a given private scalar: known-answer tests only. */
+enum svsm_err __must_check kbs_ec_load(const uint8_t d[KBS_EC_COORD],
+				       bool (*random)(void *, size_t),
+				       struct kbs_ec_key **out);
 void kbs_ec_free(struct kbs_ec_key *k);
 void kbs_ec_public(const struct kbs_ec_key *k, uint8_t x[KBS_EC_COORD],
 		   uint8_t y[KBS_EC_COORD]);
