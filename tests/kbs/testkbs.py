@@ -190,12 +190,17 @@ class Broker:
     """The broker's state; the HTTP handler below calls into it."""
 
     def __init__(self, launch_digest, policy, vcek_path=None,
-                 allow_sample=False):
+                 allow_sample=False, signing_key_pem=None):
         self.launch_digest = bytes.fromhex(launch_digest)
         self.policy = policy
         self.vcek_path = vcek_path
         self.allow_sample = allow_sample
-        self.signing_key = ec.generate_private_key(ec.SECP256R1())
+        if signing_key_pem:
+            with open(signing_key_pem, "rb") as f:
+                self.signing_key = serialization.load_pem_private_key(
+                    f.read(), None)
+        else:
+            self.signing_key = ec.generate_private_key(ec.SECP256R1())
         self.resources = {}
         self.sessions = {}
         self.events = []

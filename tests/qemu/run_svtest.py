@@ -39,6 +39,8 @@ import tempfile
 import threading
 import time
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed\s*$")
 RESULT = re.compile(r"^\[svtest\] (PASS|FAIL) (\S+)")
 
@@ -120,6 +122,32 @@ def recv_exact(conn, n):
     return bytes(data)
 
 
+class KbsHost:
+    """csvsm-aproxy on vsock port 1995 and the test KBS behind it, for
+    tests/svsm/kbs_test.c (docs/attestation-proxy.md): test evidence
+    allowed, the broker key of tests/kbs/test-broker-key.pem, the key
+    0xc0..0xdf at counter 3 under csvsm/test/key."""
+
+    def __init__(self, uds, tools):
+        sys.path.insert(0, os.path.join(HERE, "..", "kbs"))
+        import testkbs
+        self.broker = testkbs.Broker(
+            "00" * 48, 0, allow_sample=True,
+            signing_key_pem=os.path.join(HERE, "..", "kbs",
+                                         "test-broker-key.pem"))
+        self.broker.add_resource("csvsm/test/key", bytes(range(0xc0, 0xe0)),
+                                 3)
+        self.srv, url = testkbs.serve(self.broker)
+        self.proc = subprocess.Popen(
+            [os.path.join(tools, "csvsm-aproxy"), "--kbs", url, "--unix",
+             f"{uds}_1995"], stdin=subprocess.DEVNULL)
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+        self.srv.shutdown()
+
+
 class VsockHost:
     """csvsm-vsockd and the listeners tests/svsm/vsock_test.c talks to.
 
@@ -144,6 +172,7 @@ class VsockHost:
             self.listeners.append(ls)
             threading.Thread(target=self.serve, args=(ls, fn),
                              daemon=True).start()
+        self.kbs = KbsHost(self.uds, os.path.dirname(backend))
         self.proc = subprocess.Popen(
             [backend, "--socket", self.sock, "--uds-path", self.uds,
              "--guest-cid", "3"], stdin=subprocess.DEVNULL)
@@ -212,6 +241,7 @@ class VsockHost:
             conn.sendall(data)
 
     def stop(self):
+        self.kbs.stop()
         for ls in self.listeners:
             ls.close()
         try:

@@ -8,10 +8,20 @@
  * TEE key, holding a secret signed by a fixed broker key over a fixed
  * binding digest; the same JWE with one byte changed; a fresh key from
  * the hardware RNG; the JSON parser and the RFC 8785 string.
+ *
+ * kbs_vsock.*: the whole client in QEMU, over virtio-vsock to
+ * csvsm-aproxy and the test KBS that tests/qemu/run_svtest.py starts
+ * (port 1995, docs/attestation-proxy.md), with the TEST evidence type
+ * (the native platform has no hardware evidence) and the test broker key
+ * of tests/kbs/test-broker-key.pem pinned here. The runner's broker holds
+ * KBS_TEST_KEY (bytes 0xc0..0xdf) at counter 3 under csvsm/test/key.
  */
 #include "svsm/arch/cpu.h"
 
+#include "svsm/kbs.h"
+
 #include "kbs_int.h"
+#include "lib/bytes.h"
 #include "lib/string.h"
 #include "test.h"
 
@@ -49,6 +59,15 @@ static const char jwe[] =
 	"lGA1a35u5HPBHC5iXbQ3KHoUeZGMF9uQtctFc3_E4tYflmmy09ZJoI8ndSs3U3cb"
 	"_BERSakfbE2PhJqrzgFhViu1UeAvSLDYEkV-aMyYxNJGgKkOQq0lmlrKmHf4KJUp"
 	"6yrV0O\",\"tag\":\"KnnrOlStA-uYrU5wSZLXIw\"}";
+
+static const uint8_t test_broker_pub[65] = {
+	0x04, 0x58, 0xac, 0xf1, 0xa7, 0xa5, 0x8f, 0x4b, 0xfd, 0x2d, 0xc5,
+	0xa3, 0xfe, 0x3d, 0xd4, 0xc5, 0x2e, 0x58, 0xa9, 0xe4, 0xfc, 0xbc,
+	0x99, 0x80, 0x88, 0xb6, 0x19, 0xef, 0x7a, 0x8c, 0x1a, 0x22, 0xac,
+	0x8e, 0xfb, 0x42, 0x47, 0x64, 0xb2, 0xcf, 0x2e, 0x9a, 0xf0, 0xcb,
+	0x63, 0x9d, 0x55, 0x2e, 0x72, 0xe0, 0x23, 0x49, 0xb8, 0x16, 0x70,
+	0xfc, 0xb2, 0x56, 0xdb, 0x32, 0x31, 0xe1, 0x63, 0x30, 0xcd,
+};
 
 static bool hw_random(void *buf, size_t len)
 {
@@ -139,4 +158,55 @@ TEST(kbs, json_and_canonical_string_in_the_kernel)
 	EXPECT_FALSE(w.overflow);
 	EXPECT_TRUE(w.len > sizeof(head) - 1 &&
 		    !memcmp(buf, head, sizeof(head) - 1));
+}
+
+static void vsock_config(struct kbs_config *c, struct kbs_transport *t,
+			 const char *resource)
+{
+	memset(c, 0, sizeof(*c));
+	c->transport = t;
+	c->tee = KBS_TEE_SAMPLE;
+	c->random = hw_random;
+	memcpy(c->broker_key, test_broker_pub, sizeof(test_broker_pub));
+	memcpy(c->resource, resource, strlen(resource) + 1);
+}
+
+TEST(kbs_vsock, test_evidence_released_over_vsock)
+{
+	static struct kbs_config c;
+	struct kbs_transport t;
+	struct kbs_secret sec;
+	struct kbs_stats st;
+	uint8_t want[KBS_KEY_SIZE];
+
+	for (unsigned int i = 0; i < KBS_KEY_SIZE; i++)
+		want[i] = (uint8_t)(0xc0 + i);
+	ASSERT_EQ(kbs_vsock_open(&t), SVSM_OK);
+	vsock_config(&c, &t, "csvsm/test/key");
+	EXPECT_EQ(kbs_attest_fetch(&c, &sec, &st), SVSM_OK);
+	EXPECT_TRUE(!memcmp(sec.key, want, sizeof(want)));
+	EXPECT_EQ(sec.counter, 3u);
+	EXPECT_EQ(st.exchanges, 3u);
+	test_printf("kbs over vsock: %zu bytes sent, %zu received\n",
+		    st.bytes_sent, st.bytes_received);
+	/* A resource the broker does not have: 404, no key. */
+	vsock_config(&c, &t, "csvsm/test/missing");
+	EXPECT_EQ(kbs_attest_fetch(&c, &sec, NULL), SVSM_E_HW);
+	EXPECT_TRUE(mem_is_zero(&sec, sizeof(sec)));
+	kbs_vsock_close(&t);
+}
+
+TEST(kbs_vsock, another_broker_key_is_refused)
+{
+	static struct kbs_config c;
+	struct kbs_transport t;
+	struct kbs_secret sec;
+
+	ASSERT_EQ(kbs_vsock_open(&t), SVSM_OK);
+	vsock_config(&c, &t, "csvsm/test/key");
+	/* The JWE decrypts, but the signature is not by this key. */
+	memcpy(c.broker_key, broker_pub, sizeof(broker_pub));
+	EXPECT_EQ(kbs_attest_fetch(&c, &sec, NULL), SVSM_E_INVAL);
+	EXPECT_TRUE(mem_is_zero(&sec, sizeof(sec)));
+	kbs_vsock_close(&t);
 }
