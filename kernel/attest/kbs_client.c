@@ -204,6 +204,16 @@ static enum svsm_err attest(struct session *s)
 {
 	struct kbs_jw j = {.buf = s->jcs, .cap = sizeof(s->jcs)};
 	struct kbs_jw w = {.buf = s->body, .cap = sizeof(s->body)};
+	/* Pointers into the session, filled below before the body is made. */
+	struct kbs_attestation a = {
+		.tee = s->cfg->tee,
+		.nonce = s->nonce,
+		.nonce_len = s->nonce_len,
+		.x = s->x,
+		.y = s->y,
+		.report_data = s->report_data,
+		.report = s->report,
+	};
 	enum svsm_err err;
 
 	err = kbs_ec_generate(s->cfg->random, &s->key);
@@ -225,11 +235,10 @@ static enum svsm_err attest(struct session *s)
 		if (err != SVSM_OK)
 			return SVSM_E_HW;
 		memcpy(&r, s->report, sizeof(r));
-		if (memcmp(r.report_data, s->report_data, 64))
+		if (memcmp(r.report_data, s->report_data, 64) != 0)
 			return SVSM_E_HW;
 	}
-	kbs_attest_body(&w, s->cfg->tee, s->nonce, s->nonce_len, s->x, s->y,
-			s->report_data, s->report);
+	kbs_attest_body(&w, &a);
 	if (w.overflow)
 		return SVSM_E_INVAL;
 	return exchange_ok(s, KBS_PROXY_POST, "/kbs/v0/attest", w.buf, w.len);

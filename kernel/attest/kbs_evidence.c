@@ -126,23 +126,20 @@ static void snp_report_json(struct kbs_jw *w, const uint8_t *raw)
 	kbs_jw_raw(w, "}}");
 }
 
-void kbs_attest_body(struct kbs_jw *w, enum kbs_tee tee, const char *nonce,
-		     size_t nonce_len, const uint8_t x[KBS_EC_COORD],
-		     const uint8_t y[KBS_EC_COORD],
-		     const uint8_t report_data[64], const uint8_t *report)
+void kbs_attest_body(struct kbs_jw *w, const struct kbs_attestation *a)
 {
 	kbs_jw_raw(w, "{\"init-data\":null,\"runtime-data\":{\"nonce\":");
-	kbs_jw_str(w, nonce, nonce_len);
+	kbs_jw_str(w, a->nonce, a->nonce_len);
 	kbs_jw_raw(w, ",\"tee-pubkey\":");
-	kbs_jwk(w, x, y);
+	kbs_jwk(w, a->x, a->y);
 	kbs_jw_raw(w, "},\"tee-evidence\":{\"primary_evidence\":");
-	if (tee == KBS_TEE_SNP) {
+	if (a->tee == KBS_TEE_SNP) {
 		kbs_jw_raw(w, "{\"attestation_report\":");
-		snp_report_json(w, report);
+		snp_report_json(w, a->report);
 		kbs_jw_raw(w, ",\"cert_chain\":null}");
 	} else {
 		kbs_jw_raw(w, "{\"svn\":\"1\",\"report_data\":");
-		b64_field(w, report_data, 64, false);
+		b64_field(w, a->report_data, 64, false);
 		kbs_jw_raw(w, "}");
 	}
 	kbs_jw_raw(w, ",\"additional_evidence\":\"\"}}");

@@ -149,11 +149,19 @@ void kbs_jwk(struct kbs_jw *w, const uint8_t x[KBS_EC_COORD],
 void kbs_runtime_jcs(struct kbs_jw *w, const char *nonce, size_t nonce_len,
 		     const uint8_t x[KBS_EC_COORD],
 		     const uint8_t y[KBS_EC_COORD]);
-/* The body of POST /kbs/v0/attest for the TEE, with the report (SNP). */
-void kbs_attest_body(struct kbs_jw *w, enum kbs_tee tee, const char *nonce,
-		     size_t nonce_len, const uint8_t x[KBS_EC_COORD],
-		     const uint8_t y[KBS_EC_COORD],
-		     const uint8_t report_data[64], const uint8_t *report);
+/* What the attestation step sends. */
+struct kbs_attestation {
+	enum kbs_tee tee;
+	const char *nonce; /* as received, nonce_len bytes */
+	size_t nonce_len;
+	const uint8_t *x; /* the TEE key's coordinates, KBS_EC_COORD each */
+	const uint8_t *y;
+	const uint8_t *report_data; /* 64 bytes */
+	const uint8_t *report;	    /* SNP: the 0x4A0-byte report */
+};
+
+/* The body of POST /kbs/v0/attest. */
+void kbs_attest_body(struct kbs_jw *w, const struct kbs_attestation *a);
 
 /* ---- the JWE answer (kbs_jwe.c) ------------------------------------ */
 

@@ -11,8 +11,8 @@
  * read different values from one message), control characters in
  * strings, bad escapes and anything after the value. Strings stay where
  * they are; readers take only unescaped strings (kbs_json_get_str).
- * Recursion is bounded by KBS_JSON_MAX_DEPTH (a few hundred bytes of
- * stack). Fuzzed by tests/fuzz/kbs_json_fuzz.c.
+ * Nesting is followed with an explicit stack of KBS_JSON_MAX_DEPTH
+ * entries, not recursion. Fuzzed by tests/fuzz/kbs_json_fuzz.c.
  */
 #include "kbs_int.h"
 #include "lib/string.h"
@@ -167,7 +167,8 @@ static int parse_literal(struct parser *p, const char *word,
 	size_t n = strlen(word);
 	int i;
 
-	if (p->doc->len - p->pos < n || memcmp(p->doc->text + p->pos, word, n))
+	if (p->doc->len - p->pos < n ||
+	    memcmp(p->doc->text + p->pos, word, n) != 0)
 		return -1;
 	i = new_tok(p, type);
 	if (i < 0)
@@ -186,72 +187,12 @@ static bool same_key(const struct kbs_json *d, int a, int b)
 		       d->tok[a].len);
 }
 
-static int parse_value(struct parser *p, unsigned int depth);
-
-/* At '{' or '['. */
-static int parse_container(struct parser *p, unsigned int depth, bool obj)
+/* A scalar at p->pos: its token, or -1. */
+static int parse_scalar(struct parser *p)
 {
-	int i = new_tok(p, obj ? KBS_JSON_OBJECT : KBS_JSON_ARRAY);
-	char close = obj ? '}' : ']';
+	char c = p->doc->text[p->pos];
 
-	if (i < 0 || depth >= KBS_JSON_MAX_DEPTH)
-		return -1;
-	p->pos++;
-	skip_ws(p);
-	if (at(p, close)) {
-		p->pos++;
-		p->doc->tok[i].next = (uint16_t)p->doc->count;
-		return i;
-	}
-	for (;;) {
-		if (obj) {
-			int key;
-
-			skip_ws(p);
-			if (!at(p, '"'))
-				return -1;
-			key = parse_string(p);
-			if (key < 0)
-				return -1;
-			/* Keys are the even children; compare with each. */
-			for (int k = i + 1; k < key;
-			     k = p->doc->tok[p->doc->tok[k].next].next) {
-				if (same_key(p->doc, k, key))
-					return -1;
-			}
-			skip_ws(p);
-			if (!at(p, ':'))
-				return -1;
-			p->pos++;
-		}
-		if (parse_value(p, depth + 1) < 0)
-			return -1;
-		skip_ws(p);
-		if (at(p, ',')) {
-			p->pos++;
-			continue;
-		}
-		if (!at(p, close))
-			return -1;
-		p->pos++;
-		p->doc->tok[i].next = (uint16_t)p->doc->count;
-		return i;
-	}
-}
-
-static int parse_value(struct parser *p, unsigned int depth)
-{
-	char c;
-
-	skip_ws(p);
-	if (p->pos >= p->doc->len)
-		return -1;
-	c = p->doc->text[p->pos];
 	switch (c) {
-	case '{':
-		return parse_container(p, depth, true);
-	case '[':
-		return parse_container(p, depth, false);
 	case '"':
 		return parse_string(p);
 	case 't':
@@ -267,6 +208,94 @@ static int parse_value(struct parser *p, unsigned int depth)
 	}
 }
 
+/*
+ * An object member's key and colon, refusing a key the object already
+ * has (keys are its even children: compare with each).
+ */
+static bool parse_key(struct parser *p, int obj)
+{
+	int key;
+
+	skip_ws(p);
+	if (!at(p, '"'))
+		return false;
+	key = parse_string(p);
+	if (key < 0)
+		return false;
+	for (int k = obj + 1; k < key;
+	     k = p->doc->tok[p->doc->tok[k].next].next) {
+		if (same_key(p->doc, k, key))
+			return false;
+	}
+	skip_ws(p);
+	if (!at(p, ':'))
+		return false;
+	p->pos++;
+	return true;
+}
+
+/*
+ * One value, iteratively: an explicit stack of the open containers
+ * (at most KBS_JSON_MAX_DEPTH), so the stack use is fixed whatever the
+ * input nests.
+ */
+static bool parse_value(struct parser *p)
+{
+	int open[KBS_JSON_MAX_DEPTH];
+	unsigned int depth = 0;
+
+	for (;;) {
+		char c;
+
+		/* At a value. */
+		skip_ws(p);
+		if (p->pos >= p->doc->len)
+			return false;
+		c = p->doc->text[p->pos];
+		if (c == '{' || c == '[') {
+			int i = new_tok(p, c == '{' ? KBS_JSON_OBJECT
+						    : KBS_JSON_ARRAY);
+
+			if (i < 0 || depth == KBS_JSON_MAX_DEPTH)
+				return false;
+			open[depth++] = i;
+			p->pos++;
+			skip_ws(p);
+			if (!at(p, c == '{' ? '}' : ']')) {
+				if (c == '{' && !parse_key(p, i))
+					return false;
+				continue;
+			}
+			/* Empty: closed below. */
+		} else if (parse_scalar(p) < 0) {
+			return false;
+		} else if (depth == 0) {
+			return true;
+		} else {
+			skip_ws(p);
+		}
+		/* After a value: a comma, or the ends of containers. */
+		for (;;) {
+			int top = open[depth - 1];
+			bool obj = p->doc->tok[top].type == KBS_JSON_OBJECT;
+
+			if (at(p, ',')) {
+				p->pos++;
+				if (obj && !parse_key(p, top))
+					return false;
+				break;
+			}
+			if (!at(p, obj ? '}' : ']'))
+				return false;
+			p->pos++;
+			p->doc->tok[top].next = (uint16_t)p->doc->count;
+			if (--depth == 0)
+				return true;
+			skip_ws(p);
+		}
+	}
+}
+
 enum svsm_err kbs_json_parse(struct kbs_json *doc, const char *text, size_t len)
 {
 	struct parser p = {.doc = doc};
@@ -274,7 +303,7 @@ enum svsm_err kbs_json_parse(struct kbs_json *doc, const char *text, size_t len)
 	doc->text = text;
 	doc->len = len;
 	doc->count = 0;
-	if (!text || len > KBS_JSON_MAX_LEN || parse_value(&p, 0) != 0)
+	if (!text || len > KBS_JSON_MAX_LEN || !parse_value(&p))
 		goto bad;
 	skip_ws(&p);
 	if (p.pos != len)
@@ -341,6 +370,24 @@ void kbs_jw_raw(struct kbs_jw *w, const char *s)
  * short forms get them, other controls \u00xx in lowercase hex, and
  * everything else (including '/' and non-ASCII) as is.
  */
+static char short_escape(unsigned char c)
+{
+	switch (c) {
+	case '\b':
+		return 'b';
+	case '\f':
+		return 'f';
+	case '\n':
+		return 'n';
+	case '\r':
+		return 'r';
+	case '\t':
+		return 't';
+	default:
+		return 0;
+	}
+}
+
 void kbs_jw_str(struct kbs_jw *w, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -353,13 +400,8 @@ void kbs_jw_str(struct kbs_jw *w, const char *s, size_t len)
 		if (c == '"' || c == '\\') {
 			esc[1] = (char)c;
 			kbs_jw_mem(w, esc, 2);
-		} else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' ||
-			   c == '\t') {
-			esc[1] = c == '\b'   ? 'b'
-				 : c == '\f' ? 'f'
-				 : c == '\n' ? 'n'
-				 : c == '\r' ? 'r'
-					     : 't';
+		} else if (short_escape(c)) {
+			esc[1] = short_escape(c);
 			kbs_jw_mem(w, esc, 2);
 		} else if (c < 0x20) {
 			kbs_jw_mem(w, esc, 6);

@@ -74,6 +74,21 @@ def build(d, name, *args):
     return path
 
 
+def wait_listening(path):
+    """Until something accepts connections at path (bind comes before
+    listen, so the file alone is not enough)."""
+    for _ in range(500):
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            c.connect(path)
+            return
+        except OSError:
+            time.sleep(0.01)
+        finally:
+            c.close()
+    raise AssertionError(f"nothing listens at {path}")
+
+
 class Setup:
     """A temporary folder, a broker approving `approved`, and a proxy."""
 
@@ -101,10 +116,7 @@ class Setup:
                  self.url, "--unix", self.sock, *extra],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL)
-            for _ in range(200):
-                if os.path.exists(self.sock):
-                    break
-                time.sleep(0.01)
+            wait_listening(self.sock)
         else:
             self.relay = relay.Relay(self.sock, self.url, proxy, self.broker)
 

@@ -26,12 +26,25 @@ struct aproxy_kbs {
 int aproxy_parse_url(const char *url, struct aproxy_kbs *k, char *err,
 		     size_t err_len);
 
+struct aproxy_request {
+	const char *method; /* "GET" or "POST" */
+	const char *path;   /* checked by the caller: under /kbs/v0/ */
+	const uint8_t *body;
+	size_t body_len;
+};
+
+struct aproxy_answer {
+	uint32_t status; /* the HTTP status; 0: no (usable) answer */
+	uint8_t *buf;	 /* the body, or the reason when status is 0 */
+	size_t cap;
+	size_t len;
+};
+
 /*
- * One request to the broker. *status is the HTTP status (0 when the
- * broker could not be reached or answered malformed or more than
- * body_cap bytes: body then holds the reason). 0 always: every failure
- * becomes an answer for the SVSM.
+ * One request to the broker. a->status is the HTTP status, or 0 when the
+ * broker could not be reached or answered malformed or more than a->cap
+ * bytes (a->buf then holds the reason): every failure becomes an answer
+ * for the SVSM.
  */
-void aproxy_http(struct aproxy_kbs *k, const char *method, const char *path,
-		 const uint8_t *body, size_t body_len, uint32_t *status,
-		 uint8_t *out, size_t out_cap, size_t *out_len);
+void aproxy_http(struct aproxy_kbs *k, const struct aproxy_request *r,
+		 struct aproxy_answer *a);

@@ -88,15 +88,15 @@ int aproxy_parse_url(const char *url, struct aproxy_kbs *k, char *err,
 	return 0;
 }
 
-static void fail(uint8_t *out, size_t cap, size_t *len, const char *fmt, ...)
+static void fail(struct aproxy_answer *a, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf((char *)out, cap, fmt, ap);
+	n = vsnprintf((char *)a->buf, a->cap, fmt, ap);
 	va_end(ap);
-	*len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+	a->len = n < 0 ? 0 : (size_t)n < a->cap ? (size_t)n : a->cap - 1;
 }
 
 static void conn_close(struct conn *c)
@@ -301,17 +301,36 @@ static int read_body(struct conn *c, long long length, bool chunked,
 	}
 }
 
-static int read_answer(struct conn *c, struct aproxy_kbs *k, uint32_t *status,
-		       uint8_t *out, size_t cap, size_t *len)
+/* "HTTP/1.x NNN ...": the status, or 0. */
+static unsigned int status_code(const char *line)
 {
-	char line[HEAD_MAX];
+	unsigned int code = 0;
+
+	if (strncmp(line, "HTTP/1.", 7) != 0 || line[7] < '0' ||
+	    line[7] > '9' || line[8] != ' ')
+		return 0;
+	for (unsigned int i = 9; i < 12; i++) {
+		if (line[i] < '0' || line[i] > '9')
+			return 0;
+		code = code * 10 + (unsigned int)(line[i] - '0');
+	}
+	if (line[12] != ' ' && line[12] != '\0')
+		return 0;
+	return code >= 100 && code <= 599 ? code : 0;
+}
+
+static int read_answer(struct conn *c, struct aproxy_kbs *k,
+		       struct aproxy_answer *a)
+{
+	static char line[HEAD_MAX];
 	long long length = -1;
 	bool chunked = false;
 	unsigned int code;
 
-	if (read_line(c, line, sizeof(line)) < 0 ||
-	    sscanf(line, "HTTP/1.%*1u %3u", &code) != 1 || code < 100 ||
-	    code > 599)
+	if (read_line(c, line, sizeof(line)) < 0)
+		return -1;
+	code = status_code(line);
+	if (code == 0)
 		return -1;
 	for (;;) {
 		int n = read_line(c, line, sizeof(line));
@@ -324,7 +343,7 @@ static int read_answer(struct conn *c, struct aproxy_kbs *k, uint32_t *status,
 			char *end;
 
 			length = strtoll(line + 15, &end, 10);
-			if (length < 0)
+			if (length < 0 || end == line + 15)
 				return -1;
 		} else if (!strncasecmp(line, "Transfer-Encoding:", 18)) {
 			chunked = strstr(line + 18, "chunked") != NULL;
@@ -332,57 +351,54 @@ static int read_answer(struct conn *c, struct aproxy_kbs *k, uint32_t *status,
 			keep_cookie(k, line + 11);
 		}
 	}
-	*status = code;
-	return read_body(c, length, chunked, out, cap, len);
+	a->status = code;
+	return read_body(c, length, chunked, a->buf, a->cap, &a->len);
 }
 
-void aproxy_http(struct aproxy_kbs *k, const char *method, const char *path,
-		 const uint8_t *body, size_t body_len, uint32_t *status,
-		 uint8_t *out, size_t out_cap, size_t *out_len)
+void aproxy_http(struct aproxy_kbs *k, const struct aproxy_request *r,
+		 struct aproxy_answer *a)
 {
 	struct conn c = {.fd = -1};
 	char head[2048];
 	int n;
 
-	*status = 0;
+	a->status = 0;
+	a->len = 0;
 	c.fd = tcp_connect(k);
 	if (c.fd < 0) {
-		fail(out, out_cap, out_len, "cannot connect to %s:%s", k->host,
-		     k->port);
+		fail(a, "cannot connect to %s:%s", k->host, k->port);
 		return;
 	}
 	if (k->tls && tls_start(&c, k) < 0) {
 		unsigned long e = ERR_get_error();
 
-		fail(out, out_cap, out_len, "TLS with %s failed: %s", k->host,
+		fail(a, "TLS with %s failed: %s", k->host,
 		     e ? ERR_reason_error_string(e) : "handshake");
 		conn_close(&c);
 		return;
 	}
-	n = snprintf(
-		head, sizeof(head),
-		"%s %s%s HTTP/1.1\r\nHost: %s:%s\r\n"
-		"Accept: application/json\r\nConnection: close\r\n"
-		"%s%s%s"
-		"%s%zu\r\n\r\n",
-		method, k->prefix, path, k->host, k->port,
-		k->cookie[0] ? "Cookie: " : "", k->cookie,
-		k->cookie[0] ? "\r\n" : "",
-		"Content-Type: application/json\r\nContent-Length: ", body_len);
+	n = snprintf(head, sizeof(head),
+		     "%s %s%s HTTP/1.1\r\nHost: %s:%s\r\n"
+		     "Accept: application/json\r\nConnection: close\r\n"
+		     "%s%s%s"
+		     "Content-Type: application/json\r\n"
+		     "Content-Length: %zu\r\n\r\n",
+		     r->method, k->prefix, r->path, k->host, k->port,
+		     k->cookie[0] ? "Cookie: " : "", k->cookie,
+		     k->cookie[0] ? "\r\n" : "", r->body_len);
 	if (n < 0 || (size_t)n >= sizeof(head) ||
 	    conn_write(&c, head, (size_t)n) < 0 ||
-	    (body_len && conn_write(&c, body, body_len) < 0)) {
-		fail(out, out_cap, out_len, "cannot send to %s", k->host);
+	    (r->body_len && conn_write(&c, r->body, r->body_len) < 0)) {
+		fail(a, "cannot send to %s", k->host);
 		conn_close(&c);
 		return;
 	}
-	if (read_answer(&c, k, status, out, out_cap, out_len) < 0) {
-		*status = 0;
-		fail(out, out_cap, out_len,
-		     "malformed or oversized answer from %s", k->host);
+	if (read_answer(&c, k, a) < 0) {
+		a->status = 0;
+		fail(a, "malformed or oversized answer from %s", k->host);
 	}
 	if (k->verbose)
 		fprintf(stderr, "csvsm-aproxy: %s %s -> %u (%zu bytes)\n",
-			method, path, *status, *out_len);
+			r->method, r->path, a->status, a->len);
 	conn_close(&c);
 }

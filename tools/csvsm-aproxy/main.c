@@ -87,7 +87,8 @@ static void serve(int fd, struct aproxy_kbs *k)
 		struct kbs_proxy_req req;
 		struct kbs_proxy_rsp rsp = {.magic = KBS_PROXY_MAGIC_RSP};
 		char path[KBS_PROXY_PATH_MAX + 1];
-		size_t len = 0;
+		struct aproxy_request r;
+		struct aproxy_answer a = {.buf = answer, .cap = sizeof(answer)};
 
 		if (read_full(fd, &req, sizeof(req)) < 0)
 			return;
@@ -107,12 +108,15 @@ static void serve(int fd, struct aproxy_kbs *k)
 			fprintf(stderr, "csvsm-aproxy: refused path\n");
 			return;
 		}
-		aproxy_http(k, req.method == KBS_PROXY_GET ? "GET" : "POST",
-			    path, body, req.body_len, &rsp.status, answer,
-			    sizeof(answer), &len);
-		rsp.body_len = (uint32_t)len;
+		r.method = req.method == KBS_PROXY_GET ? "GET" : "POST";
+		r.path = path;
+		r.body = body;
+		r.body_len = req.body_len;
+		aproxy_http(k, &r, &a);
+		rsp.status = a.status;
+		rsp.body_len = (uint32_t)a.len;
 		if (write_full(fd, &rsp, sizeof(rsp)) < 0 ||
-		    write_full(fd, answer, len) < 0)
+		    write_full(fd, answer, a.len) < 0)
 			return;
 	}
 }
@@ -126,7 +130,7 @@ static int listen_unix(const char *path)
 		fprintf(stderr, "csvsm-aproxy: %s: path too long\n", path);
 		return -1;
 	}
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
@@ -168,7 +172,7 @@ static int connect_unix(const char *path)
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -1;
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		fprintf(stderr, "csvsm-aproxy: %s: %s\n", path,
