@@ -136,13 +136,18 @@ enum svsm_err __must_check kbs_attest_advance(const struct kbs_config *cfg,
  * kbs_fetch_key() runs kbs_attest_fetch() the first time and hands out
  * the released key (and kbs_counter() its counter) afterwards.
  * SVSM_E_UNSUPPORTED when no broker is configured: the store then keeps
- * the secure processor's derived key. The store must never create a
- * volume under a key this interface did not return with SVSM_OK.
+ * the secure processor's derived key. SVSM_E_BUSY while another caller's
+ * exchange with the broker runs (no lock is held across it). The store
+ * must never create a volume under a key this interface did not return
+ * with SVSM_OK.
  */
 enum svsm_err __must_check kbs_configure(const struct kbs_config *cfg);
 enum svsm_err __must_check kbs_fetch_key(uint8_t key[KBS_KEY_SIZE]);
 enum svsm_err __must_check kbs_counter(uint64_t *out);
-/* Advances the broker's counter to `to` (above the current value). */
+/*
+ * Advances the broker's counter to `to`: SVSM_E_INVAL unless `to` is above
+ * the value kept; the kept value changes only on SVSM_OK.
+ */
 enum svsm_err __must_check kbs_counter_advance(uint64_t to);
 /*
  * The same in the shapes kernel/store takes (store_broker_fn and struct

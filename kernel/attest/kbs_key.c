@@ -6,6 +6,10 @@
  * calls. A failed attestation keeps nothing, so the next call tries
  * again. Advancing the counter attests again and changes the kept value
  * only on the broker's signed acknowledgement.
+ *
+ * The lock guards the state only; no lock is held while the client talks
+ * to the proxy (seconds). One exchange at a time: a second caller meanwhile
+ * gets SVSM_E_BUSY.
  */
 #include "svsm/spinlock.h"
 
@@ -16,78 +20,137 @@ static struct {
 	struct spinlock lock;
 	bool configured;
 	bool released;
+	bool busy;
 	struct kbs_config cfg;
 	struct kbs_secret secret;
 } kbs_state;
 
 enum svsm_err kbs_configure(const struct kbs_config *cfg)
 {
+	enum svsm_err err = SVSM_OK;
+
 	if (!cfg)
 		return SVSM_E_INVAL;
 	spin_lock(&kbs_state.lock);
-	kbs_state.cfg = *cfg;
-	kbs_state.configured = true;
-	kbs_state.released = false;
-	kbs_wipe(&kbs_state.secret, sizeof(kbs_state.secret));
+	if (kbs_state.busy) {
+		err = SVSM_E_BUSY;
+	} else {
+		kbs_state.cfg = *cfg;
+		kbs_state.configured = true;
+		kbs_state.released = false;
+		kbs_wipe(&kbs_state.secret, sizeof(kbs_state.secret));
+	}
 	spin_unlock(&kbs_state.lock);
-	return SVSM_OK;
+	return err;
 }
 
-static enum svsm_err release_locked(void)
+/*
+ * Claims the client: SVSM_OK with a copy of the configuration and *done
+ * telling whether a secret was already released; the caller then calls
+ * unclaim().
+ */
+static enum svsm_err claim(struct kbs_config *cfg, bool *done)
 {
-	struct kbs_secret got;
-	enum svsm_err err;
+	enum svsm_err err = SVSM_OK;
 
+	spin_lock(&kbs_state.lock);
 	if (!kbs_state.configured)
-		return SVSM_E_UNSUPPORTED;
-	if (kbs_state.released)
-		return SVSM_OK;
-	err = kbs_attest_fetch(&kbs_state.cfg, &got, NULL);
+		err = SVSM_E_UNSUPPORTED;
+	else if (kbs_state.busy)
+		err = SVSM_E_BUSY;
+	else {
+		kbs_state.busy = true;
+		*cfg = kbs_state.cfg;
+		*done = kbs_state.released;
+	}
+	spin_unlock(&kbs_state.lock);
+	return err;
+}
+
+static void unclaim(void)
+{
+	spin_lock(&kbs_state.lock);
+	kbs_state.busy = false;
+	spin_unlock(&kbs_state.lock);
+}
+
+/* The first time: attest and keep the secret. */
+static enum svsm_err release(void)
+{
+	struct kbs_config cfg;
+	struct kbs_secret got;
+	bool done = false;
+	enum svsm_err err = claim(&cfg, &done);
+
 	if (err != SVSM_OK)
 		return err;
-	kbs_state.secret = got;
-	kbs_state.released = true;
-	kbs_wipe(&got, sizeof(got));
-	return SVSM_OK;
+	if (!done) {
+		err = kbs_attest_fetch(&cfg, &got, NULL);
+		spin_lock(&kbs_state.lock);
+		if (err == SVSM_OK) {
+			kbs_state.secret = got;
+			kbs_state.released = true;
+		}
+		spin_unlock(&kbs_state.lock);
+		kbs_wipe(&got, sizeof(got));
+	}
+	kbs_wipe(&cfg, sizeof(cfg));
+	unclaim();
+	return err;
 }
 
 enum svsm_err kbs_fetch_key(uint8_t key[KBS_KEY_SIZE])
 {
-	enum svsm_err err;
+	enum svsm_err err = release();
 
+	if (err != SVSM_OK)
+		return err;
 	spin_lock(&kbs_state.lock);
-	err = release_locked();
-	if (err == SVSM_OK)
+	if (kbs_state.released)
 		memcpy(key, kbs_state.secret.key, KBS_KEY_SIZE);
+	else
+		err = SVSM_E_UNSUPPORTED; /* reset meanwhile */
 	spin_unlock(&kbs_state.lock);
 	return err;
 }
 
 enum svsm_err kbs_counter(uint64_t *out)
 {
-	enum svsm_err err;
+	enum svsm_err err = release();
 
+	if (err != SVSM_OK)
+		return err;
 	spin_lock(&kbs_state.lock);
-	err = release_locked();
-	if (err == SVSM_OK)
+	if (kbs_state.released)
 		*out = kbs_state.secret.counter;
+	else
+		err = SVSM_E_UNSUPPORTED;
 	spin_unlock(&kbs_state.lock);
 	return err;
 }
 
 enum svsm_err kbs_counter_advance(uint64_t to)
 {
-	enum svsm_err err;
+	struct kbs_config cfg;
+	bool done = false;
+	uint64_t now;
+	enum svsm_err err = kbs_counter(&now);
 
-	spin_lock(&kbs_state.lock);
-	err = release_locked();
-	if (err == SVSM_OK && to <= kbs_state.secret.counter)
+	if (err == SVSM_OK && to <= now)
 		err = SVSM_E_INVAL;
 	if (err == SVSM_OK)
-		err = kbs_attest_advance(&kbs_state.cfg, to, NULL);
-	if (err == SVSM_OK)
+		err = claim(&cfg, &done);
+	if (err != SVSM_OK)
+		return err;
+	err = kbs_attest_advance(&cfg, to, NULL);
+	spin_lock(&kbs_state.lock);
+	/* Only forward, and only on the broker's signed acknowledgement. */
+	if (err == SVSM_OK && kbs_state.released &&
+	    to > kbs_state.secret.counter)
 		kbs_state.secret.counter = to;
 	spin_unlock(&kbs_state.lock);
+	kbs_wipe(&cfg, sizeof(cfg));
+	unclaim();
 	return err;
 }
 

@@ -126,7 +126,7 @@ class KbsHost:
     """csvsm-aproxy on vsock port 1995 and the test KBS behind it, for
     tests/svsm/kbs_test.c (docs/attestation-proxy.md): test evidence
     allowed, the broker key of tests/kbs/test-broker-key.pem, the key
-    0xc0..0xdf at counter 3 under csvsm/test/key."""
+    0xc0..0xdf at counter 3 under csvsm/test/key and csvsm/test/counter."""
 
     def __init__(self, uds, tools):
         sys.path.insert(0, os.path.join(HERE, "..", "kbs"))
@@ -135,8 +135,9 @@ class KbsHost:
             "00" * 48, 0, allow_sample=True,
             signing_key_pem=os.path.join(HERE, "..", "kbs",
                                          "test-broker-key.pem"))
-        self.broker.add_resource("csvsm/test/key", bytes(range(0xc0, 0xe0)),
-                                 3)
+        for name in ("key", "counter"):
+            self.broker.add_resource("csvsm/test/" + name,
+                                     bytes(range(0xc0, 0xe0)), 3)
         self.srv, url = testkbs.serve(self.broker)
         self.proc = subprocess.Popen(
             [os.path.join(tools, "csvsm-aproxy"), "--kbs", url, "--unix",

@@ -14,7 +14,8 @@
  * (port 1995, docs/attestation-proxy.md), with the TEST evidence type
  * (the native platform has no hardware evidence) and the test broker key
  * of tests/kbs/test-broker-key.pem pinned here. The runner's broker holds
- * KBS_TEST_KEY (bytes 0xc0..0xdf) at counter 3 under csvsm/test/key.
+ * the key 0xc0..0xdf at counter 3 under csvsm/test/key and under
+ * csvsm/test/counter, whose counter one test advances.
  */
 #include "svsm/arch/cpu.h"
 
@@ -208,5 +209,33 @@ TEST(kbs_vsock, another_broker_key_is_refused)
 	memcpy(c.broker_key, broker_pub, sizeof(broker_pub));
 	EXPECT_EQ(kbs_attest_fetch(&c, &sec, NULL), SVSM_E_INVAL);
 	EXPECT_TRUE(mem_is_zero(&sec, sizeof(sec)));
+	kbs_vsock_close(&t);
+}
+
+/*
+ * The store's view over vsock: the key interface attests once, hands out
+ * the key and the counter, advances the counter with the broker's signed
+ * acknowledgement, and refuses to go back.
+ */
+TEST(kbs_vsock, key_interface_and_counter_over_vsock)
+{
+	static struct kbs_config c;
+	struct kbs_transport t;
+	uint8_t key[KBS_KEY_SIZE];
+	uint64_t ctr = 0;
+
+	ASSERT_EQ(kbs_vsock_open(&t), SVSM_OK);
+	vsock_config(&c, &t, "csvsm/test/counter");
+	ASSERT_EQ(kbs_configure(&c), SVSM_OK);
+	EXPECT_EQ(kbs_store_key(NULL, key), SVSM_OK);
+	EXPECT_EQ(key[0], 0xc0);
+	EXPECT_EQ(kbs_store_counter_read(NULL, &ctr), SVSM_OK);
+	EXPECT_EQ(ctr, 3u);
+	EXPECT_EQ(kbs_store_counter_advance(NULL, 3), SVSM_E_INVAL);
+	EXPECT_EQ(kbs_store_counter_advance(NULL, 4), SVSM_OK);
+	EXPECT_EQ(kbs_store_counter_read(NULL, &ctr), SVSM_OK);
+	EXPECT_EQ(ctr, 4u);
+	kbs_reset();
+	EXPECT_EQ(kbs_fetch_key(key), SVSM_E_UNSUPPORTED);
 	kbs_vsock_close(&t);
 }
