@@ -52,7 +52,8 @@ UNIT_SRCS += $(VIRTIO_HOSTED_SRCS)
 # The task loader's and the root file system's parsers.
 UNIT_SRCS += kernel/task/elf.c kernel/fs/cpio.c
 # The key-broker client (docs/attestation-proxy.md) and its model tests.
-KBS_SRCS := $(wildcard kernel/attest/*.c)
+# (the serial transport drives a UART: in the kernel only)
+KBS_SRCS := $(filter-out kernel/attest/kbs_serial.c,$(wildcard kernel/attest/*.c))
 # Debian's libmbedcrypto is built without AES key wrap (MBEDTLS_NIST_KW_C):
 # the hosted builds compile that one module from the same 2.28 source
 # package the kernel uses (scripts/fetch_mbedtls.sh).

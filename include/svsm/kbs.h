@@ -176,3 +176,11 @@ enum svsm_err __must_check kbs_snp_report(const uint8_t report_data[64],
  */
 enum svsm_err __must_check kbs_vsock_open(struct kbs_transport *t);
 void kbs_vsock_close(struct kbs_transport *t);
+
+/*
+ * A transport over a polled 16550 UART at I/O port `port`
+ * (KBS_SERIAL_COM3), for hosts without vsock: the QEMU chardev behind it
+ * goes to csvsm-aproxy.
+ */
+#define KBS_SERIAL_COM3 0x3e8u
+void kbs_serial_open(struct kbs_transport *t, uint16_t port);

@@ -139,13 +139,31 @@ class KbsHost:
             self.broker.add_resource("csvsm/test/" + name,
                                      bytes(range(0xc0, 0xe0)), 3)
         self.srv, url = testkbs.serve(self.broker)
-        self.proc = subprocess.Popen(
+        # One proxy on vsock port 1995, one behind the COM3 chardev.
+        self.serial = f"{uds}-kbs-serial"
+        self.procs = [subprocess.Popen(
             [os.path.join(tools, "csvsm-aproxy"), "--kbs", url, "--unix",
-             f"{uds}_1995"], stdin=subprocess.DEVNULL)
+             path], stdin=subprocess.DEVNULL)
+            for path in (f"{uds}_1995", self.serial)]
+        for _ in range(500):  # QEMU's chardev connects at start
+            c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                c.connect(self.serial)
+                break
+            except OSError:
+                time.sleep(0.01)
+            finally:
+                c.close()
+
+    def qemu_args(self):
+        """COM3 (0x3e8), the serial transport, to the second proxy."""
+        return ["-chardev", f"socket,id=kbsser,path={self.serial}",
+                "-device", "isa-serial,chardev=kbsser,iobase=0x3e8,irq=5"]
 
     def stop(self):
-        self.proc.kill()
-        self.proc.wait()
+        for p in self.procs:
+            p.kill()
+            p.wait()
         self.srv.shutdown()
 
 
@@ -183,7 +201,9 @@ class VsockHost:
             time.sleep(0.01)
 
     def qemu_args(self, memory, device="vhost-user-vsock-pci"):
-        return ["-object",
+        kbs = self.kbs.qemu_args() if device == "vhost-user-vsock-pci" \
+            else []
+        return kbs + ["-object",
                 f"memory-backend-memfd,id=vsmem,size={memory},share=on",
                 "-machine", "memory-backend=vsmem",
                 "-chardev", f"socket,id=vsc,path={self.sock}",

@@ -239,3 +239,28 @@ TEST(kbs_vsock, key_interface_and_counter_over_vsock)
 	EXPECT_EQ(kbs_fetch_key(key), SVSM_E_UNSUPPORTED);
 	kbs_vsock_close(&t);
 }
+
+/*
+ * The same client over the serial transport: COM3, whose QEMU chardev
+ * run_svtest.py connects to a second csvsm-aproxy in front of the same
+ * test KBS.
+ */
+TEST(kbs_vsock, test_evidence_released_over_serial)
+{
+	static struct kbs_config c;
+	struct kbs_transport t;
+	struct kbs_secret sec;
+	struct kbs_stats st;
+
+	kbs_serial_open(&t, KBS_SERIAL_COM3);
+	vsock_config(&c, &t, "csvsm/test/key");
+	EXPECT_EQ(kbs_attest_fetch(&c, &sec, &st), SVSM_OK);
+	EXPECT_EQ(sec.key[31], 0xdf);
+	EXPECT_EQ(sec.counter, 3u);
+	test_printf("kbs over serial: %zu bytes sent, %zu received\n",
+		    st.bytes_sent, st.bytes_received);
+	/* Another pinned key: refused over this transport too. */
+	memcpy(c.broker_key, broker_pub, sizeof(broker_pub));
+	EXPECT_EQ(kbs_attest_fetch(&c, &sec, NULL), SVSM_E_INVAL);
+	EXPECT_TRUE(mem_is_zero(&sec, sizeof(sec)));
+}
