@@ -33,6 +33,7 @@ CSVSM_RUN_SRCS := tools/csvsm-run/main.c tools/csvsm-run/plan.c \
 
 hobj = $(patsubst %,$(O)/host-obj/%.o,$(1))
 HOST_TOOLS := $(O)/tools/csvsm-igvm $(O)/tools/csvsm-run $(O)/tools/csvsm-vsockd \
+	$(O)/tools/csvsm-aproxy \
 	$(if $(wildcard tools/csvsm-snp-measure/*.c),$(O)/tools/csvsm-snp-measure)
 
 # sev-snp-measure's command line, on libmeasure.
@@ -82,3 +83,11 @@ $(O)/tools/csvsm-vsockd: $(call hobj,$(CSVSM_VSOCKD_SRCS) $(TOOLS_COMMON_SRCS) $
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	$(Q)$(HOST_CC) -o $@ $^
+
+# The attestation proxy (docs/attestation-proxy.md): OpenSSL for HTTPS.
+CSVSM_APROXY_SRCS := $(wildcard tools/csvsm-aproxy/*.c)
+$(call hobj,$(CSVSM_APROXY_SRCS)): HOST_CFLAGS += -Itools/csvsm-aproxy
+$(O)/tools/csvsm-aproxy: $(call hobj,$(CSVSM_APROXY_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC))
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(HOST_CC) -o $@ $^ -lssl -lcrypto

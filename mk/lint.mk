@@ -11,12 +11,13 @@ LINT_C_FILES := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 # mbedTLS wrapper, which needs mbedTLS's headers).
 SNP_LINT_SRCS := $(filter-out kernel/plat/snp/crypto_mbedtls.c,\
 	$(wildcard kernel/plat/snp/*.c)) $(wildcard kernel/protocols/*.c) \
-	kernel/arch/x86_64/snp.c kernel/arch/x86_64/ghcb.c kernel/arch/x86_64/snp_cpu.c
+	kernel/arch/x86_64/snp.c kernel/arch/x86_64/ghcb.c kernel/arch/x86_64/snp_cpu.c \
+	$(filter-out kernel/attest/kbs_crypto.c,$(wildcard kernel/attest/*.c))
 TIDY_KERNEL_SRCS := $(filter %.c,$(KERNEL_SRCS) $(KERNEL_PROD_SRCS)) \
 	$(SNP_LINT_SRCS)
 TIDY_HOST_SRCS := $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS) $(CSVSM_IGVM_SRCS) \
 	$(CSVSM_RUN_SRCS) $(LIBMEASURE_SRCS) $(CSVSM_SNP_MEASURE_SRCS) \
-	$(CSVSM_VSOCKD_SRCS)
+	$(CSVSM_VSOCKD_SRCS) $(CSVSM_APROXY_SRCS)
 # clang-tidy parses with clang: drop the gcc-only kernel flags. The rooms'
 # private include paths are given to every file here; the build itself
 # gives each room only its own (mk/kernel.mk).
@@ -43,7 +44,7 @@ lint: deps $(KERNEL_GEN_HEADERS)
 		grep -v '^[0-9]* warnings generated' ; test $${PIPESTATUS[0]} -eq 0
 	@echo "  TIDY    tools"
 	$(Q)clang-tidy --quiet $(TIDY_HOST_SRCS) -- $(HOST_CFLAGS) -Itools/csvsm-run \
-		-Itools/csvsm-vsockd 2>&1 | \
+		-Itools/csvsm-vsockd -Itools/csvsm-aproxy 2>&1 | \
 		grep -v '^[0-9]* warnings generated' ; test $${PIPESTATUS[0]} -eq 0
 	@echo "  CHECKAS kernel (__guest/__shared)"
 	$(Q)for f in $(TIDY_KERNEL_SRCS); do \

@@ -9,6 +9,10 @@
 
 MBEDTLS_SRC ?= .deps/mbedtls
 MBEDTLS_MODULES := aes gcm cipher cipher_wrap sha512 platform_util
+# The key-broker client (kernel/attest/kbs_crypto.c): P-256 ECDH and
+# ECDSA, SHA-256, AES key wrap.
+MBEDTLS_MODULES += bignum ecp ecp_curves ecdh ecdsa asn1parse asn1write \
+	sha256 nist_kw constant_time
 MBEDTLS_LIB_SRCS := $(patsubst %,$(MBEDTLS_SRC)/library/%.c,$(MBEDTLS_MODULES))
 MBEDTLS_INC := -Ikernel/plat/snp/mbedtls/include -Ikernel/plat/snp/mbedtls \
 	-I$(MBEDTLS_SRC)/include -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"'
@@ -33,8 +37,19 @@ $(O)/mbedtls-obj/%.o: $(MBEDTLS_SRC)/library/%.c \
 
 $(call kobj,$(KERNEL_CRYPTO_SRCS)): $(MBEDTLS_SRC)/include/mbedtls/gcm.h
 
-# The SEV-SNP kernel links the crypto with its platform; the test image
-# carries it too, proven by known-answer tests inside the kernel
-# (tests/svsm/crypto_test.c).
+# The SEV-SNP kernel links the crypto with its platform.
 $(KERNEL_SNP_ELF): $(MBEDTLS_OBJS)
-$(TEST_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS)) $(MBEDTLS_OBJS)
+# The key-broker client (docs/attestation-proxy.md), without its SNP
+# report source (kbs_snp.c joins with the SNP platform).
+KERNEL_KBS_SRCS := $(filter-out kernel/attest/kbs_snp.c,\
+	$(wildcard kernel/attest/*.c))
+$(O)/kernel-obj/kernel/attest/%: KERNEL_ROOM_INC := $(MBEDTLS_INC)
+$(call kobj,$(KERNEL_KBS_SRCS)): $(MBEDTLS_SRC)/include/mbedtls/gcm.h
+# Its in-kernel known-answer tests include the client's own header.
+$(O)/kernel-obj/tests/svsm/kbs_test.c.o: KERNEL_ROOM_INC := -Itests/harness \
+	$(X86_INC) -Ikernel/plat/snp/include -Ikernel/attest
+
+# The test image carries the crypto too, proven by known-answer tests
+# inside the kernel (tests/svsm/crypto_test.c).
+$(TEST_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS) $(KERNEL_KBS_SRCS)) \
+	$(MBEDTLS_OBJS)

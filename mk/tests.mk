@@ -56,6 +56,26 @@ VIRTIO_HOSTED_SRCS := kernel/drivers/shared.c kernel/drivers/virtio/virtio.c \
 UNIT_SRCS += $(VIRTIO_HOSTED_SRCS)
 # The task loader's and the root file system's parsers.
 UNIT_SRCS += kernel/task/elf.c kernel/fs/cpio.c
+# The key-broker client (docs/attestation-proxy.md) and its model tests.
+# (the serial transport drives a UART: in the kernel only)
+KBS_SRCS := $(filter-out kernel/attest/kbs_serial.c,$(wildcard kernel/attest/*.c))
+# Debian's libmbedcrypto is built without AES key wrap (MBEDTLS_NIST_KW_C):
+# the hosted builds compile that one module from the same 2.28 source
+# package the kernel uses (scripts/fetch_mbedtls.sh).
+KBS_NIST_KW := $(O)/kbs-host/nist_kw.o
+$(KBS_NIST_KW): $(MBEDTLS_SRC)/library/nist_kw.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $< (AES key wrap)"
+	$(Q)$(HOST_CC) -O2 -fPIC -w -DMBEDTLS_NIST_KW_C -c -o $@ $<
+KBS_FUZZ_NIST_KW := $(O)/kbs-host/nist_kw_fuzz.o
+$(KBS_FUZZ_NIST_KW): $(MBEDTLS_SRC)/library/nist_kw.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) -O1 -g -fsanitize=address,undefined -w \
+		-DMBEDTLS_NIST_KW_C -c -o $@ $<
+KBS_MODEL_TEST_SRCS := $(wildcard tests/model/*kbs*.c)
+UNIT_SRCS += $(KBS_SRCS) $(KBS_MODEL_TEST_SRCS)
+$(patsubst %,$(O)/unit-obj/%.o,$(KBS_MODEL_TEST_SRCS)): UNIT_CFLAGS += \
+	-Ikernel/attest
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
 $(O)/unit-obj/%.c.o: %.c
@@ -71,7 +91,7 @@ $(O)/unit-obj/kernel/vtpm/chan_proc.c.o: UNIT_CFLAGS += \
 $(O)/unit-obj/tests/unit/protocol_vtpm_test.c.o: UNIT_CFLAGS += \
 	-DVTPM_BAD_PROGRAM='"$(abspath $(USER_OUT)/vtpmbad)"'
 
-$(UNIT_TEST_BIN): $(patsubst %,$(O)/unit-obj/%.o,$(UNIT_SRCS)) | $(VTPM_PROG) \
+$(UNIT_TEST_BIN): $(patsubst %,$(O)/unit-obj/%.o,$(UNIT_SRCS)) $(KBS_NIST_KW) | $(VTPM_PROG) \
 		$(USER_OUT)/vtpmbad
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
@@ -89,7 +109,7 @@ FUZZ_CORPUS ?= .fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -Itools/libigvm -Itools/common
 FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb virtq virtio_pci \
-	elf_parse cpio syscall vsock_pkt vtpm vc_decode ovmf_meta
+	elf_parse cpio syscall vsock_pkt vtpm vc_decode ovmf_meta kbs_json
 FUZZ_TARGETS := $(patsubst %,$(O)/fuzz/%_fuzz,$(FUZZ_NAMES))
 FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/base/log.c kernel/base/lib_check.c \
 	lib/format.c
@@ -152,6 +172,13 @@ FUZZ_LIBS_ovmf_meta := $(HOST_LDLIBS)
 FUZZ_SRCS_vsock_pkt := $(VIRTIO_HOSTED_SRCS) tests/unit/fake_vsock.c \
 	kernel/mm/pgalloc.c kernel/mm/heap.c $(FUZZ_KERNEL_SRCS)
 FUZZ_FLAGS_vsock_pkt := $(HOSTED_KERNEL_INC) -Itests/unit
+
+# The key-broker client's parsers: JSON, base64, the JWE, the frames.
+FUZZ_SRCS_kbs_json := $(filter-out kernel/attest/kbs_snp.c \
+	kernel/attest/kbs_vsock.c,$(KBS_SRCS)) kernel/mm/pgalloc.c \
+	kernel/mm/heap.c $(FUZZ_KERNEL_SRCS) $(KBS_FUZZ_NIST_KW)
+FUZZ_FLAGS_kbs_json := $(HOSTED_KERNEL_INC) -Ikernel/attest
+FUZZ_LIBS_kbs_json := -lmbedcrypto
 
 define fuzz_rule
 $(O)/fuzz/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(sort $$(FUZZ_SRCS_$(1)))

@@ -39,6 +39,8 @@ import tempfile
 import threading
 import time
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed\s*$")
 RESULT = re.compile(r"^\[svtest\] (PASS|FAIL) (\S+)")
 
@@ -120,6 +122,51 @@ def recv_exact(conn, n):
     return bytes(data)
 
 
+class KbsHost:
+    """csvsm-aproxy on vsock port 1995 and the test KBS behind it, for
+    tests/svsm/kbs_test.c (docs/attestation-proxy.md): test evidence
+    allowed, the broker key of tests/kbs/test-broker-key.pem, the key
+    0xc0..0xdf at counter 3 under csvsm/test/key and csvsm/test/counter."""
+
+    def __init__(self, uds, tools):
+        sys.path.insert(0, os.path.join(HERE, "..", "kbs"))
+        import testkbs
+        self.broker = testkbs.Broker(
+            "00" * 48, 0, allow_sample=True,
+            signing_key_pem=os.path.join(HERE, "..", "kbs",
+                                         "test-broker-key.pem"))
+        for name in ("key", "counter"):
+            self.broker.add_resource("csvsm/test/" + name,
+                                     bytes(range(0xc0, 0xe0)), 3)
+        self.srv, url = testkbs.serve(self.broker)
+        # One proxy on vsock port 1995, one behind the COM3 chardev.
+        self.serial = f"{uds}-kbs-serial"
+        self.procs = [subprocess.Popen(
+            [os.path.join(tools, "csvsm-aproxy"), "--kbs", url, "--unix",
+             path], stdin=subprocess.DEVNULL)
+            for path in (f"{uds}_1995", self.serial)]
+        for _ in range(500):  # QEMU's chardev connects at start
+            c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                c.connect(self.serial)
+                break
+            except OSError:
+                time.sleep(0.01)
+            finally:
+                c.close()
+
+    def qemu_args(self):
+        """COM3 (0x3e8), the serial transport, to the second proxy."""
+        return ["-chardev", f"socket,id=kbsser,path={self.serial}",
+                "-device", "isa-serial,chardev=kbsser,iobase=0x3e8,irq=5"]
+
+    def stop(self):
+        for p in self.procs:
+            p.kill()
+            p.wait()
+        self.srv.shutdown()
+
+
 class VsockHost:
     """csvsm-vsockd and the listeners tests/svsm/vsock_test.c talks to.
 
@@ -144,6 +191,7 @@ class VsockHost:
             self.listeners.append(ls)
             threading.Thread(target=self.serve, args=(ls, fn),
                              daemon=True).start()
+        self.kbs = KbsHost(self.uds, os.path.dirname(backend))
         self.proc = subprocess.Popen(
             [backend, "--socket", self.sock, "--uds-path", self.uds,
              "--guest-cid", "3"], stdin=subprocess.DEVNULL)
@@ -153,7 +201,9 @@ class VsockHost:
             time.sleep(0.01)
 
     def qemu_args(self, memory, device="vhost-user-vsock-pci"):
-        return ["-object",
+        kbs = self.kbs.qemu_args() if device == "vhost-user-vsock-pci" \
+            else []
+        return kbs + ["-object",
                 f"memory-backend-memfd,id=vsmem,size={memory},share=on",
                 "-machine", "memory-backend=vsmem",
                 "-chardev", f"socket,id=vsc,path={self.sock}",
@@ -212,6 +262,7 @@ class VsockHost:
             conn.sendall(data)
 
     def stop(self):
+        self.kbs.stop()
         for ls in self.listeners:
             ls.close()
         try:

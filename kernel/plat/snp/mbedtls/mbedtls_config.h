@@ -2,7 +2,7 @@
 /*
  * The mbedTLS configuration of the SVSM kernel (mk/mbedtls.mk): only the
  * modules kernel/plat/snp/crypto_mbedtls.c uses (AES, GCM over the cipher
- * layer, SHA-384/512, zeroize), nothing that needs a libc, a file system,
+ * layer, SHA-384/512, zeroize) and those of the key-broker client, nothing that needs a libc, a file system,
  * an entropy source or SSE. Option names are mbedTLS 2.28's
  * (include/mbedtls/config.h of the Debian source package).
  */
@@ -14,6 +14,28 @@
 #define MBEDTLS_CIPHER_C
 #define MBEDTLS_GCM_C
 #define MBEDTLS_SHA512_C
+
+/*
+ * The key-broker client (kernel/attest/kbs_crypto.c): P-256 only, ECDH,
+ * ECDSA verification (which needs the ASN.1 modules to build), SHA-256
+ * and AES key wrap (RFC 3394).
+ */
+#define MBEDTLS_BIGNUM_C
+#define MBEDTLS_ECP_C
+#define MBEDTLS_ECP_DP_SECP256R1_ENABLED
+#define MBEDTLS_ECDH_C
+#define MBEDTLS_ECDSA_C
+#define MBEDTLS_ASN1_PARSE_C
+#define MBEDTLS_ASN1_WRITE_C
+#define MBEDTLS_SHA256_C
+#define MBEDTLS_NIST_KW_C
+/* No 128-by-64-bit division: the kernel links no libgcc. */
+#define MBEDTLS_NO_UDBL_DIVISION
+/*
+ * Every ECP call that handles a secret is given the hardware RNG
+ * (kbs_crypto.c); verification handles none. No internal DRBG needed.
+ */
+#define MBEDTLS_ECP_NO_INTERNAL_RNG
 
 /*
  * AES tables as constants in .rodata: nothing to generate at run time on
