@@ -8,7 +8,7 @@
 # not the kernel's -Werror. The hosted tests link Debian's libmbedcrypto.
 
 MBEDTLS_SRC ?= .deps/mbedtls
-MBEDTLS_MODULES := aes gcm cipher cipher_wrap sha512 platform_util
+MBEDTLS_MODULES := aes gcm cipher cipher_wrap sha512 md hkdf platform_util
 MBEDTLS_LIB_SRCS := $(patsubst %,$(MBEDTLS_SRC)/library/%.c,$(MBEDTLS_MODULES))
 MBEDTLS_INC := -Ikernel/plat/snp/mbedtls/include -Ikernel/plat/snp/mbedtls \
 	-I$(MBEDTLS_SRC)/include -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"'
@@ -33,7 +33,7 @@ $(O)/mbedtls-obj/%.o: $(MBEDTLS_SRC)/library/%.c \
 
 $(call kobj,$(KERNEL_CRYPTO_SRCS)): $(MBEDTLS_SRC)/include/mbedtls/gcm.h
 
-# The test image carries the crypto too, proven by known-answer tests
-# inside the kernel (tests/svsm/crypto_test.c); the production image will
-# once the SNP platform is linked into it.
-$(TEST_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS)) $(MBEDTLS_OBJS)
+# Both images carry the crypto: the persistent store (kernel/store) uses
+# it on every platform; the test image proves it with known-answer tests
+# inside the kernel (tests/svsm/crypto_test.c).
+$(TEST_ELF) $(KERNEL_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS)) $(MBEDTLS_OBJS)

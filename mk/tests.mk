@@ -51,6 +51,9 @@ VIRTIO_HOSTED_SRCS := kernel/drivers/shared.c kernel/drivers/virtio/virtio.c \
 UNIT_SRCS += $(VIRTIO_HOSTED_SRCS)
 # The task loader's and the root file system's parsers.
 UNIT_SRCS += kernel/task/elf.c kernel/fs/cpio.c
+# The persistent store, against the stopping disk of tests/unit/fake_disk.c.
+STORE_SRCS := $(wildcard kernel/store/*.c)
+UNIT_SRCS += $(STORE_SRCS)
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
 $(O)/unit-obj/%.c.o: %.c
