@@ -51,9 +51,11 @@ VIRTIO_HOSTED_SRCS := kernel/drivers/shared.c kernel/drivers/virtio/virtio.c \
 UNIT_SRCS += $(VIRTIO_HOSTED_SRCS)
 # The task loader's and the root file system's parsers.
 UNIT_SRCS += kernel/task/elf.c kernel/fs/cpio.c
-# The persistent store, against the stopping disk of tests/unit/fake_disk.c.
-STORE_SRCS := $(wildcard kernel/store/*.c)
-UNIT_SRCS += $(STORE_SRCS)
+# The persistent store and the persisted directory on the RAM file system,
+# against the stopping disk of tests/unit/fake_disk.c; the CPU's randomness
+# and the command-line mount are the kernel's.
+STORE_SRCS := $(filter-out kernel/store/random.c,$(wildcard kernel/store/*.c))
+UNIT_SRCS += $(STORE_SRCS) kernel/fs/ramfs.c kernel/fs/vfs.c kernel/fs/persist.c
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
 $(O)/unit-obj/%.c.o: %.c

@@ -57,3 +57,9 @@ int ramfs_dir_prepare(struct fs_node *dir, const char *name, size_t len,
 		      char **copy);
 void ramfs_dir_link(struct fs_node *dir, char **copy, struct fs_node *n);
 void ramfs_dir_remove(struct fs_node *dir, uint32_t index);
+
+/*
+ * The watch of fs_watch_dir() (vfs.c): runs the watcher when n is the
+ * watched directory or a regular file in it; 0 otherwise.
+ */
+int fs_watch_note(struct fs_node *n);

@@ -246,6 +246,7 @@ int fs_unlink(struct fs_node *at, const char *path, bool dir)
 		return -LINUX_ENOTEMPTY;
 	ramfs_dir_remove(w.dir, index);
 	ramfs_node_maybe_free(n);
+	(void)fs_watch_note(w.dir);
 	return 0;
 }
 
@@ -306,5 +307,44 @@ int fs_rename(struct fs_node *old_at, const char *old_path,
 	ramfs_dir_remove(ow.dir, index);
 	if (n->type == FS_DIR)
 		n->parent = nw.dir;
+	(void)fs_watch_note(ow.dir);
+	if (nw.dir != ow.dir)
+		(void)fs_watch_note(nw.dir);
 	return 0;
+}
+
+static struct {
+	struct fs_node *dir;
+	int (*changed)(void *ctx);
+	void *ctx;
+	bool busy;
+} watch;
+
+void fs_watch_dir(struct fs_node *dir, int (*changed)(void *ctx), void *ctx)
+{
+	watch.dir = dir;
+	watch.changed = changed;
+	watch.ctx = ctx;
+}
+
+int fs_watch_note(struct fs_node *n)
+{
+	struct fs_node *d = watch.dir;
+	bool in = n == d;
+	int err;
+
+	for (uint32_t i = 0; d && !in && n->type == FS_REG && i < d->ent_count;
+	     i++)
+		in = d->ents[i].node == n;
+	if (!d || !in || watch.busy)
+		return 0;
+	watch.busy = true;
+	err = watch.changed(watch.ctx);
+	watch.busy = false;
+	return err;
+}
+
+int fs_sync(struct fs_node *n)
+{
+	return fs_watch_note(n);
 }
