@@ -80,7 +80,7 @@ FUZZ_CORPUS ?= .fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -Itools/libigvm -Itools/common
 FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb virtq virtio_pci \
-	elf_parse cpio syscall vsock_pkt
+	elf_parse cpio syscall vsock_pkt store_open
 FUZZ_TARGETS := $(patsubst %,$(O)/fuzz/%_fuzz,$(FUZZ_NAMES))
 FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/base/log.c kernel/base/lib_check.c \
 	lib/format.c
@@ -128,6 +128,13 @@ FUZZ_FLAGS_syscall := $(HOSTED_KERNEL_INC) -Ikernel/task
 FUZZ_SRCS_vsock_pkt := $(VIRTIO_HOSTED_SRCS) tests/unit/fake_vsock.c \
 	kernel/mm/pgalloc.c kernel/mm/heap.c $(FUZZ_KERNEL_SRCS)
 FUZZ_FLAGS_vsock_pkt := $(HOSTED_KERNEL_INC) -Itests/unit
+
+# Opening a hostile disk with the store, on the stopping fake disk.
+FUZZ_SRCS_store_open := $(STORE_SRCS) kernel/plat/snp/crypto_mbedtls.c \
+	kernel/block/block.c tests/unit/fake_disk.c kernel/mm/pgalloc.c \
+	kernel/mm/heap.c kernel/base/err.c $(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_store_open := $(HOSTED_KERNEL_INC) -Itests/unit -Ikernel/store
+FUZZ_LIBS_store_open := -lmbedcrypto
 
 define fuzz_rule
 $(O)/fuzz/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(sort $$(FUZZ_SRCS_$(1)))
