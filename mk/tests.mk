@@ -180,6 +180,17 @@ $(O)/bench/protocol_bench: bench/protocol_bench.c $(FUZZ_SRCS_protocol)
 	$(Q)$(HOST_CC) -std=gnu11 -O2 -g $(HOSTED_KERNEL_INC) -o $@ $^ \
 		-lmbedcrypto -lcrypto
 
+# The store on an in-memory disk, optimised.
+$(O)/bench/store_bench: bench/store_bench.c $(STORE_SRCS) \
+		kernel/plat/snp/crypto_mbedtls.c kernel/block/block.c \
+		tests/unit/fake_disk.c kernel/mm/pgalloc.c kernel/mm/heap.c \
+		kernel/base/err.c $(FAKE_CORE_SRCS) kernel/base/log.c \
+		kernel/base/lib_check.c lib/format.c
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	$(Q)$(HOST_CC) -std=gnu11 -O2 $(HOSTED_KERNEL_INC) -Itests/unit -o $@ \
+		$^ -lmbedcrypto
+
 bench: deps all $(O)/bench/alloc_bench $(O)/bench/measure_bench \
-		$(O)/bench/protocol_bench
+		$(O)/bench/protocol_bench $(O)/bench/store_bench
 	$(Q)$(PYTHON) bench/run.py --out $(O)
