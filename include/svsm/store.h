@@ -115,8 +115,10 @@ struct store;
 /*
  * Opens the store on cfg->dev: a blank device (both root blocks all
  * zero) is formatted when allowed (and, with a counter, only while the
- * counter is 0); a store is opened when its newest root and every file it
- * names authenticate and the counter agrees. Anything else is refused:
+ * counter is 0, or 1 for a format cut short); a store is opened when its
+ * newest root and every file it names authenticate and the counter
+ * agrees. An update the counter shows was cut short is settled here
+ * (docs/storage.md, "Rollback"): the only writes an open makes. Anything else is refused:
  * SVSM_E_INVAL with *why set (SVSM_E_HW/SVSM_E_TIMEOUT for the device,
  * SVSM_E_NOMEM), and nothing is written. *formatted tells which case.
  */
@@ -125,7 +127,10 @@ enum svsm_err __must_check store_open(const struct store_config *cfg,
 				      enum store_refusal *why);
 void store_close(struct store *s);
 
-/* The version of the state the store holds (1 after a format). */
+/*
+ * The version of the state the store holds: even, 2 after a format, +2
+ * per update (more with a counter after an interrupted update).
+ */
 uint64_t store_version(const struct store *s);
 uint32_t store_file_count(const struct store *s);
 /* File `index`: its name and size; false past the end. */
@@ -148,9 +153,10 @@ struct store_change {
 };
 
 /*
- * Applies the changes as one atomic update: the files written to free
- * blocks, a flush, the new root in the other root slot, a flush, then the
- * counter advanced. SVSM_OK once all of that is done. SVSM_E_INVAL for
+ * Applies the changes as one atomic update: the counter (if any) advanced
+ * to a fresh odd reservation, the files written to free blocks, a flush,
+ * the new root in the other root slot, a flush, then the counter advanced
+ * to the new version. SVSM_OK once all of that is done. SVSM_E_INVAL for
  * bad names or sizes, too many files, SVSM_E_NOMEM when the device has no
  * room: nothing written. A device or counter failure after the first
  * write leaves the device holding the old or the new state, and the store

@@ -34,6 +34,7 @@ struct store {
 	bool (*random)(void *buf, size_t len);
 	uint32_t dev_blocks;
 	bool broken; /* an update failed half-way: reopen first */
+	uint64_t ctr; /* the counter's value as last read or advanced */
 	struct store_keys keys;
 	struct store_root_hdr hdr; /* the current root */
 	struct store_body body;	   /* its file table */
@@ -97,7 +98,7 @@ static enum slot_state read_slot(struct store *s, uint32_t slot,
 		return SLOT_OTHER_KEY;
 	if (store_root_open(&s->keys, s->blk, hdr, body) != SVSM_OK)
 		return SLOT_BAD;
-	if (hdr->slot != slot || hdr->version == 0 ||
+	if (hdr->slot != slot || hdr->version == 0 || hdr->version % 2 ||
 	    hdr->block_count < STORE_MIN_BLOCKS ||
 	    hdr->block_count > s->dev_blocks || hdr->reserved_1c ||
 	    hdr->reserved_4c || !store_body_valid(body, hdr->block_count, hdr->version))
@@ -153,75 +154,94 @@ static enum svsm_err refuse(enum store_refusal *why, enum store_refusal r,
 	return err;
 }
 
-/* Formats a blank device: version 1, no files, in slot 0. */
-static enum svsm_err format(struct store *s, const struct store_config *cfg,
-			    enum store_refusal *why)
-{
-	enum svsm_err err;
-	uint64_t c = 0;
-
-	if (!cfg->allow_format)
-		return refuse(why, STORE_REFUSE_NO_FORMAT, SVSM_E_INVAL);
-	if (s->counter) {
-		err = s->counter->read(s->counter->ctx, &c);
-		if (err != SVSM_OK)
-			return refuse(why, STORE_REFUSE_COUNTER, err);
-		if (c != 0) {
-			log_error("the device is blank but the counter is at "
-				  "%llu: its state was erased",
-				  (unsigned long long)c);
-			return refuse(why, STORE_REFUSE_ROLLBACK, SVSM_E_INVAL);
-		}
-	}
-	memset(&s->hdr, 0, sizeof(s->hdr));
-	memset(&s->body, 0, sizeof(s->body));
-	memcpy(s->hdr.magic, STORE_ROOT_MAGIC, sizeof(s->hdr.magic));
-	s->hdr.format = STORE_FORMAT;
-	s->hdr.version = 1;
-	s->hdr.block_count = s->dev_blocks;
-	memcpy(s->hdr.key_id, s->keys.key_id, STORE_KEY_ID_SIZE);
-	if (!s->random(s->hdr.uuid, sizeof(s->hdr.uuid)) ||
-	    !s->random(s->hdr.nonce, sizeof(s->hdr.nonce)))
-		return refuse(why, STORE_REFUSE_IO, SVSM_E_HW);
-	err = store_root_seal(&s->keys, &s->hdr, &s->body, s->blk);
-	if (err == SVSM_OK)
-		err = write_blocks(s, 0, s->blk, 1);
-	if (err == SVSM_OK)
-		err = flush(s);
-	if (err == SVSM_OK && s->counter)
-		err = s->counter->advance(s->counter->ctx, 1);
-	if (err != SVSM_OK)
-		return refuse(why, STORE_REFUSE_IO, err);
-	log_info("formatted %s: %u blocks", s->dev->name, s->dev_blocks);
-	return SVSM_OK;
-}
-
-/* The counter agrees with version v (and catches up with it if one behind). */
+/*
+ * The external counter and the roots' versions (docs/storage.md,
+ * "Rollback"). Versions are even. An update first advances the counter
+ * to a fresh odd value r (the reservation: no other update ever gets r),
+ * then writes its root with version r + 1, then advances the counter to
+ * r + 1. So an even counter c means "the state is exactly version c"; an
+ * odd counter c means "an update was cut short: its old state (c - 1) or
+ * its new one (c + 1)", and each of those is one root only, because a
+ * root version is written at most once. Without a counter, versions
+ * still go up by 2 per update.
+ */
 static enum svsm_err check_counter(struct store *s, uint64_t v,
-				   enum store_refusal *why, bool *catch_up)
+				   enum store_refusal *why)
 {
 	enum svsm_err err;
 	uint64_t c;
 
-	*catch_up = false;
 	if (!s->counter)
 		return SVSM_OK;
 	err = s->counter->read(s->counter->ctx, &c);
 	if (err != SVSM_OK)
 		return refuse(why, STORE_REFUSE_COUNTER, err);
-	if (v < c) {
+	s->ctr = c;
+	if (c % 2 == 0 ? v == c : v + 1 == c || v == c + 1)
+		return SVSM_OK;
+	if (v < (c % 2 ? c - 1 : c)) {
 		log_error("state version %llu is older than the counter's %llu: "
-			  "a replayed disk",
+			  "a replayed or erased disk",
 			  (unsigned long long)v, (unsigned long long)c);
 		return refuse(why, STORE_REFUSE_ROLLBACK, SVSM_E_INVAL);
 	}
-	if (v > c + 1) {
-		log_error("state version %llu is ahead of the counter's %llu",
-			  (unsigned long long)v, (unsigned long long)c);
-		return refuse(why, STORE_REFUSE_COUNTER, SVSM_E_INVAL);
+	log_error("state version %llu is ahead of the counter's %llu",
+		  (unsigned long long)v, (unsigned long long)c);
+	return refuse(why, STORE_REFUSE_COUNTER, SVSM_E_INVAL);
+}
+
+/*
+ * After the open: an odd counter is settled. The new state of the update
+ * that was cut short is acknowledged (the counter moves to its version);
+ * its old state is written again under a fresh reservation, so that the
+ * root the cut-short update may have written can never be accepted later.
+ */
+static enum svsm_err settle_counter(struct store *s, enum store_refusal *why)
+{
+	enum svsm_err err;
+
+	if (!s->counter || s->ctr % 2 == 0)
+		return SVSM_OK;
+	if (s->hdr.version == s->ctr + 1) {
+		err = s->counter->advance(s->counter->ctx, s->hdr.version);
+		if (err != SVSM_OK)
+			return refuse(why, STORE_REFUSE_COUNTER, err);
+		s->ctr = s->hdr.version;
+		return SVSM_OK;
 	}
-	/* v == c + 1: an update reached the disk, the counter did not. */
-	*catch_up = v == c + 1;
+	log_notice("an update was cut short; keeping the state before it");
+	err = store_commit(s, NULL, 0);
+	if (err != SVSM_OK)
+		return refuse(why, STORE_REFUSE_IO, err);
+	return SVSM_OK;
+}
+
+/* A blank device becomes an empty store: version 0 in memory, then an
+ * update with no change writes its first root (version 2, slot 0). */
+static enum svsm_err format(struct store *s, const struct store_config *cfg,
+			    enum store_refusal *why)
+{
+	enum svsm_err err;
+
+	if (!cfg->allow_format)
+		return refuse(why, STORE_REFUSE_NO_FORMAT, SVSM_E_INVAL);
+	memset(&s->hdr, 0, sizeof(s->hdr));
+	memset(&s->body, 0, sizeof(s->body));
+	memcpy(s->hdr.magic, STORE_ROOT_MAGIC, sizeof(s->hdr.magic));
+	s->hdr.format = STORE_FORMAT;
+	s->hdr.slot = 1; /* so the first root goes to slot 0 */
+	s->hdr.block_count = s->dev_blocks;
+	memcpy(s->hdr.key_id, s->keys.key_id, STORE_KEY_ID_SIZE);
+	if (!s->random(s->hdr.uuid, sizeof(s->hdr.uuid)))
+		return refuse(why, STORE_REFUSE_IO, SVSM_E_HW);
+	/* Blank is version 0: the counter must agree (0, or 1 cut short). */
+	err = check_counter(s, 0, why);
+	if (err != SVSM_OK)
+		return err;
+	err = store_commit(s, NULL, 0);
+	if (err != SVSM_OK)
+		return refuse(why, STORE_REFUSE_IO, err);
+	log_info("formatted %s: %u blocks", s->dev->name, s->dev_blocks);
 	return SVSM_OK;
 }
 
@@ -289,7 +309,6 @@ static enum svsm_err open_locked(struct store *s, const struct store_config *cfg
 	uint8_t key[STORE_KEY_SIZE];
 	enum svsm_err err;
 	bool blank;
-	bool catch_up;
 
 	err = cfg->key->get(cfg->key, key);
 	if (err == SVSM_OK)
@@ -311,18 +330,16 @@ static enum svsm_err open_locked(struct store *s, const struct store_config *cfg
 		*formatted = true;
 		return format(s, cfg, why);
 	}
-	err = check_counter(s, s->hdr.version, why, &catch_up);
+	err = check_counter(s, s->hdr.version, why);
 	if (err != SVSM_OK)
 		return err;
 	err = verify_files(s, why);
 	if (err != SVSM_OK)
 		return err;
-	if (catch_up) {
-		err = s->counter->advance(s->counter->ctx, s->hdr.version);
-		if (err != SVSM_OK)
-			return refuse(why, STORE_REFUSE_COUNTER, err);
-	}
 	s->dev_blocks = s->hdr.block_count;
+	err = settle_counter(s, why);
+	if (err != SVSM_OK)
+		return err;
 	log_info("opened %s: version %llu, %u files", s->dev->name,
 		 (unsigned long long)s->hdr.version, s->body.file_count);
 	return SVSM_OK;
@@ -602,15 +619,29 @@ enum svsm_err store_commit(struct store *s, const struct store_change *changes,
 	struct store_root_hdr hdr = s->hdr;
 	enum svsm_err err;
 
+	uint64_t reserve = 0;
+
 	if (s->broken)
 		return SVSM_E_HW;
 	err = plan(s, changes, count);
 	if (err != SVSM_OK)
 		return err;
-	hdr.version = s->hdr.version + 1;
 	hdr.slot = 1 - s->hdr.slot;
 	if (!s->random(hdr.nonce, sizeof(hdr.nonce)))
 		return SVSM_E_HW;
+	hdr.version = s->hdr.version + 2;
+	if (s->counter) {
+		/* A fresh odd value: this update's alone (check_counter). */
+		reserve = s->ctr + (s->ctr % 2 ? 2 : 1);
+		hdr.version = reserve + 1;
+		err = s->counter->advance(s->counter->ctx, reserve);
+		if (err != SVSM_OK) {
+			/* It may have moved all the same: reopen to know. */
+			s->broken = true;
+			return err;
+		}
+		s->ctr = reserve;
+	}
 
 	/* Files to free blocks, then a flush: the current state is whole. */
 	err = write_files(s, changes, count, hdr.version);
@@ -625,8 +656,11 @@ enum svsm_err store_commit(struct store *s, const struct store_change *changes,
 	err = write_blocks(s, hdr.slot, s->blk, 1);
 	if (err == SVSM_OK)
 		err = flush(s);
-	if (err == SVSM_OK && s->counter)
+	if (err == SVSM_OK && s->counter) {
 		err = s->counter->advance(s->counter->ctx, hdr.version);
+		if (err == SVSM_OK)
+			s->ctr = hdr.version;
+	}
 	if (err != SVSM_OK) {
 		log_error("update to version %llu failed after its root write "
 			  "(%s): no more updates until the store is reopened",
