@@ -153,8 +153,8 @@ int main(void)
 	for (uint32_t i = 0; i < ROUNDS / 10; i++) {
 		struct crypto_gcm g = {.key = key, .iv = iv};
 
-		if (crypto_aes256gcm_seal(&g, gcm_buf, sizeof(gcm_buf),
-					  gcm_buf, tag) != SVSM_OK)
+		if (crypto_aes256gcm_seal(&g, gcm_buf, sizeof(gcm_buf), gcm_buf,
+					  tag) != SVSM_OK)
 			return 1;
 	}
 	gcm_us = (now() - t) * 1e6 / (ROUNDS / 10);

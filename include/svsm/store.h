@@ -26,14 +26,14 @@
 #include "svsm/compiler.h"
 #include "svsm/err.h"
 
-#define STORE_KEY_SIZE	     32u
-#define STORE_BLOCK_SIZE     4096u
-#define STORE_MAX_FILES	     32u
-#define STORE_NAME_MAX	     31u /* bytes of a file name, without the NUL */
-#define STORE_MAX_FILE_SIZE  (64u * 1024u)
+#define STORE_KEY_SIZE	    32u
+#define STORE_BLOCK_SIZE    4096u
+#define STORE_MAX_FILES	    32u
+#define STORE_NAME_MAX	    31u /* bytes of a file name, without the NUL */
+#define STORE_MAX_FILE_SIZE 65536u
 /* The store uses at most this many 4 KiB blocks of the device (4 MiB). */
-#define STORE_MAX_BLOCKS     1024u
-#define STORE_MIN_BLOCKS     3u /* two roots and one data block */
+#define STORE_MAX_BLOCKS 1024u
+#define STORE_MIN_BLOCKS 3u /* two roots and one data block */
 
 /*
  * Where the store's key comes from. get() writes STORE_KEY_SIZE bytes of
@@ -90,13 +90,13 @@ struct store_counter {
 /* Why an open was refused (besides a device error). */
 enum store_refusal {
 	STORE_REFUSE_NONE = 0,
-	STORE_REFUSE_IO,	/* the device failed a read or a write */
+	STORE_REFUSE_IO,	  /* the device failed a read or a write */
 	STORE_REFUSE_NOT_A_STORE, /* content that is not a csvsm store */
-	STORE_REFUSE_WRONG_KEY, /* a store made with another key */
-	STORE_REFUSE_TAMPERED,	/* a store whose content does not authenticate */
-	STORE_REFUSE_ROLLBACK,	/* older than the counter (or empty) */
-	STORE_REFUSE_COUNTER,	/* ahead of the counter, or no counter answer */
-	STORE_REFUSE_KEY,	/* the key source gave no key */
+	STORE_REFUSE_WRONG_KEY,	  /* a store made with another key */
+	STORE_REFUSE_TAMPERED, /* a store whose content does not authenticate */
+	STORE_REFUSE_ROLLBACK, /* older than the counter (or empty) */
+	STORE_REFUSE_COUNTER,  /* ahead of the counter, or no counter answer */
+	STORE_REFUSE_KEY,      /* the key source gave no key */
 	STORE_REFUSE_NO_FORMAT, /* blank, and formatting was not allowed */
 };
 const char *store_refusal_name(enum store_refusal r);
@@ -118,9 +118,10 @@ struct store;
  * counter is 0, or 1 for a format cut short); a store is opened when its
  * newest root and every file it names authenticate and the counter
  * agrees. An update the counter shows was cut short is settled here
- * (docs/storage.md, "Rollback"): the only writes an open makes. Anything else is refused:
- * SVSM_E_INVAL with *why set (SVSM_E_HW/SVSM_E_TIMEOUT for the device,
- * SVSM_E_NOMEM), and nothing is written. *formatted tells which case.
+ * (docs/storage.md, "Rollback"): the only writes an open makes. Anything
+ * else is refused: SVSM_E_INVAL with *why set (SVSM_E_HW/SVSM_E_TIMEOUT
+ * for the device or the counter, SVSM_E_NOMEM), and nothing is written.
+ * *formatted tells which case.
  */
 enum svsm_err __must_check store_open(const struct store_config *cfg,
 				      struct store **out, bool *formatted,

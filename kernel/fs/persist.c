@@ -16,10 +16,11 @@
  * (-ENAMETOOLONG, -EFBIG) with a rate-limited warning, and fsync says so.
  */
 #define LOG_PREFIX "persist: "
+#include "svsm/persist.h"
+
 #include "svsm/fs.h"
 #include "svsm/log.h"
 #include "svsm/mm/heap.h"
-#include "svsm/persist.h"
 
 #include "abi/linux.h"
 
@@ -119,11 +120,10 @@ static int snapshot(void)
 	return 0;
 }
 
-static struct stored *find(struct stored *set, uint32_t count,
-			   const char *name)
+static struct stored *find(struct stored *set, uint32_t count, const char *name)
 {
 	for (uint32_t i = 0; i < count; i++)
-		if (!strcmp(set[i].name, name))
+		if (strcmp(set[i].name, name) == 0)
 			return &set[i];
 	return NULL;
 }
@@ -138,7 +138,7 @@ static uint32_t diff(void)
 		const struct stored *old = find(p.files, p.count, f->name);
 
 		if (old && old->size == f->size &&
-		    !memcmp(old->data, f->data, f->size))
+		    memcmp(old->data, f->data, f->size) == 0)
 			continue;
 		p.changes[n++] = (struct store_change){
 			.name = f->name, .data = f->data, .size = f->size};

@@ -26,7 +26,8 @@ enum svsm_err persist_mount_dev(const char *path, const char *cmdline,
 	*why = STORE_REFUSE_KEY;
 	if (!cmdline_get(cmdline, "store_devkey", hex, sizeof(hex)) ||
 	    store_devkey_parse(hex, key) != SVSM_OK) {
-		log_error("no store_devkey=<64 hex digits> on the command line");
+		log_error(
+			"no store_devkey=<64 hex digits> on the command line");
 		return SVSM_E_INVAL;
 	}
 	(void)cmdline_get(cmdline, "store_disk", disk, sizeof(disk));

@@ -51,10 +51,9 @@ enum svsm_err store_root_seal(const struct store_keys *k,
 	memcpy(blk, hdr, sizeof(*hdr));
 	memcpy(blk + STORE_ROOT_BODY_OFF, body, sizeof(*body));
 	/* The whole body, padding included, is ciphertext: no byte is free. */
-	return crypto_aes256gcm_seal(&g, blk + STORE_ROOT_BODY_OFF,
-				     STORE_ROOT_BODY_LEN,
-				     blk + STORE_ROOT_BODY_OFF,
-				     blk + STORE_ROOT_TAG_OFF);
+	return crypto_aes256gcm_seal(
+		&g, blk + STORE_ROOT_BODY_OFF, STORE_ROOT_BODY_LEN,
+		blk + STORE_ROOT_BODY_OFF, blk + STORE_ROOT_TAG_OFF);
 }
 
 enum svsm_err store_root_open(const struct store_keys *k, uint8_t *blk,
@@ -70,10 +69,9 @@ enum svsm_err store_root_open(const struct store_keys *k, uint8_t *blk,
 	g.aad = hdr;
 	g.aad_len = sizeof(*hdr);
 	/* Decrypted in place: blk is the caller's private copy. */
-	err = crypto_aes256gcm_open(&g, blk + STORE_ROOT_BODY_OFF,
-				    STORE_ROOT_BODY_LEN,
-				    blk + STORE_ROOT_TAG_OFF,
-				    blk + STORE_ROOT_BODY_OFF);
+	err = crypto_aes256gcm_open(
+		&g, blk + STORE_ROOT_BODY_OFF, STORE_ROOT_BODY_LEN,
+		blk + STORE_ROOT_TAG_OFF, blk + STORE_ROOT_BODY_OFF);
 	if (err == SVSM_OK)
 		memcpy(body, blk + STORE_ROOT_BODY_OFF, sizeof(*body));
 	else
@@ -106,9 +104,8 @@ enum svsm_err store_data_seal(const struct store_keys *k,
 			       .aad_len = sizeof(a)};
 
 	data_aad(uuid, e, &a);
-	return crypto_aes256gcm_seal(&g, buf,
-				     (size_t)e->count * STORE_BLOCK_SIZE, buf,
-				     e->tag);
+	return crypto_aes256gcm_seal(
+		&g, buf, (size_t)e->count * STORE_BLOCK_SIZE, buf, e->tag);
 }
 
 enum svsm_err store_data_open(const struct store_keys *k,
@@ -122,9 +119,8 @@ enum svsm_err store_data_open(const struct store_keys *k,
 			       .aad_len = sizeof(a)};
 
 	data_aad(uuid, e, &a);
-	return crypto_aes256gcm_open(&g, buf,
-				     (size_t)e->count * STORE_BLOCK_SIZE, e->tag,
-				     buf);
+	return crypto_aes256gcm_open(
+		&g, buf, (size_t)e->count * STORE_BLOCK_SIZE, e->tag, buf);
 }
 
 size_t store_name_len(const char *name)
@@ -180,9 +176,10 @@ bool store_body_valid(const struct store_body *b, uint32_t block_count,
 		for (uint32_t j = 0; j < i; j++) {
 			const struct store_entry *o = &b->files[j];
 
-			if (!memcmp(o->name, e->name, sizeof(e->name)))
+			if (memcmp(o->name, e->name, sizeof(e->name)) == 0)
 				return false;
-			if (e->count && o->count && e->first < o->first + o->count &&
+			if (e->count && o->count &&
+			    e->first < o->first + o->count &&
 			    o->first < e->first + e->count)
 				return false;
 		}

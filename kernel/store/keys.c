@@ -48,14 +48,14 @@ static int hex_digit(char c)
 enum svsm_err store_devkey_parse(const char *hex, uint8_t key[STORE_KEY_SIZE])
 {
 	/* TRUST: the command line is the host's; a bad word is refused. */
-	for (size_t i = 0; i < 2 * STORE_KEY_SIZE; i++)
+	for (size_t i = 0; i < 2ul * STORE_KEY_SIZE; i++)
 		if (hex_digit(hex[i]) < 0)
 			goto bad;
-	if (hex[2 * STORE_KEY_SIZE] != '\0')
+	if (hex[2ul * STORE_KEY_SIZE] != '\0')
 		goto bad;
 	for (size_t i = 0; i < STORE_KEY_SIZE; i++)
-		key[i] = (uint8_t)(hex_digit(hex[2 * i]) << 4 |
-				   hex_digit(hex[2 * i + 1]));
+		key[i] = (uint8_t)(hex_digit(hex[2ul * i]) << 4 |
+				   hex_digit(hex[2ul * i + 1]));
 	return SVSM_OK;
 bad:
 	memset(key, 0, STORE_KEY_SIZE);

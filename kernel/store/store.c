@@ -11,9 +11,10 @@
  * whole; once it is, the new one is.
  */
 #define LOG_PREFIX "store: "
+#include "svsm/store.h"
+
 #include "svsm/log.h"
 #include "svsm/mm/heap.h"
-#include "svsm/store.h"
 
 #include "lib/bytes.h"
 #include "lib/string.h"
@@ -33,7 +34,7 @@ struct store {
 	const struct store_counter *counter;
 	bool (*random)(void *buf, size_t len);
 	uint32_t dev_blocks;
-	bool broken; /* an update failed half-way: reopen first */
+	bool broken;  /* an update failed half-way: reopen first */
 	uint64_t ctr; /* the counter's value as last read or advanced */
 	struct store_keys keys;
 	struct store_root_hdr hdr; /* the current root */
@@ -55,9 +56,9 @@ static enum svsm_err read_blocks(struct store *s, uint32_t block, void *buf,
 static enum svsm_err write_blocks(struct store *s, uint32_t block,
 				  const void *buf, uint32_t count)
 {
-	enum svsm_err err = block_write(
-		s->dev, (uint64_t)block * STORE_SECTORS_PER_BLOCK, buf,
-		(uint64_t)count * STORE_SECTORS_PER_BLOCK);
+	enum svsm_err err =
+		block_write(s->dev, (uint64_t)block * STORE_SECTORS_PER_BLOCK,
+			    buf, (uint64_t)count * STORE_SECTORS_PER_BLOCK);
 
 	if (err == SVSM_OK)
 		s->stats.blocks_written += count;
@@ -91,17 +92,18 @@ static enum slot_state read_slot(struct store *s, uint32_t slot,
 	if (mem_is_zero(s->blk, STORE_BLOCK_SIZE))
 		return SLOT_BLANK;
 	memcpy(hdr, s->blk, sizeof(*hdr));
-	if (memcmp(hdr->magic, STORE_ROOT_MAGIC, sizeof(hdr->magic)) ||
+	if (memcmp(hdr->magic, STORE_ROOT_MAGIC, sizeof(hdr->magic)) != 0 ||
 	    hdr->format != STORE_FORMAT)
 		return SLOT_FOREIGN;
-	if (memcmp(hdr->key_id, s->keys.key_id, STORE_KEY_ID_SIZE))
+	if (memcmp(hdr->key_id, s->keys.key_id, STORE_KEY_ID_SIZE) != 0)
 		return SLOT_OTHER_KEY;
 	if (store_root_open(&s->keys, s->blk, hdr, body) != SVSM_OK)
 		return SLOT_BAD;
 	if (hdr->slot != slot || hdr->version == 0 || hdr->version % 2 ||
 	    hdr->block_count < STORE_MIN_BLOCKS ||
 	    hdr->block_count > s->dev_blocks || hdr->reserved_1c ||
-	    hdr->reserved_4c || !store_body_valid(body, hdr->block_count, hdr->version))
+	    hdr->reserved_4c ||
+	    !store_body_valid(body, hdr->block_count, hdr->version))
 		return SLOT_BAD;
 	return SLOT_VALID;
 }
@@ -180,9 +182,10 @@ static enum svsm_err check_counter(struct store *s, uint64_t v,
 	if (c % 2 == 0 ? v == c : v + 1 == c || v == c + 1)
 		return SVSM_OK;
 	if (v < (c % 2 ? c - 1 : c)) {
-		log_error("state version %llu is older than the counter's %llu: "
-			  "a replayed or erased disk",
-			  (unsigned long long)v, (unsigned long long)c);
+		log_error(
+			"state version %llu is older than the counter's %llu: "
+			"a replayed or erased disk",
+			(unsigned long long)v, (unsigned long long)c);
 		return refuse(why, STORE_REFUSE_ROLLBACK, SVSM_E_INVAL);
 	}
 	log_error("state version %llu is ahead of the counter's %llu",
@@ -303,7 +306,8 @@ static enum svsm_err choose_root(struct store *s, enum store_refusal *why,
 	return refuse(why, STORE_REFUSE_NOT_A_STORE, SVSM_E_INVAL);
 }
 
-static enum svsm_err open_locked(struct store *s, const struct store_config *cfg,
+static enum svsm_err open_locked(struct store *s,
+				 const struct store_config *cfg,
 				 bool *formatted, enum store_refusal *why)
 {
 	uint8_t key[STORE_KEY_SIZE];
@@ -366,8 +370,8 @@ enum svsm_err store_open(const struct store_config *cfg, struct store **out,
 	s->dev = cfg->dev;
 	s->counter = cfg->counter;
 	s->random = cfg->random;
-	s->dev_blocks = blocks > STORE_MAX_BLOCKS ? STORE_MAX_BLOCKS
-						   : (uint32_t)blocks;
+	s->dev_blocks =
+		blocks > STORE_MAX_BLOCKS ? STORE_MAX_BLOCKS : (uint32_t)blocks;
 	err = open_locked(s, cfg, formatted, why);
 	if (err != SVSM_OK) {
 		if (*why == STORE_REFUSE_NONE)
@@ -414,7 +418,8 @@ bool store_block_live(const struct store *s, uint32_t block)
 	for (uint32_t i = 0; i < s->body.file_count; i++) {
 		const struct store_entry *e = &s->body.files[i];
 
-		if (e->count && block >= e->first && block - e->first < e->count)
+		if (e->count && block >= e->first &&
+		    block - e->first < e->count)
 			return true;
 	}
 	return false;
@@ -435,7 +440,7 @@ static int find(const struct store_body *b, const char *name)
 	size_t len = store_name_len(name);
 
 	for (uint32_t i = 0; len && i < b->file_count; i++)
-		if (!memcmp(b->files[i].name, name, len) &&
+		if (memcmp(b->files[i].name, name, len) == 0 &&
 		    b->files[i].name[len] == '\0')
 			return (int)i;
 	return -1;
@@ -526,7 +531,7 @@ static enum svsm_err plan(struct store *s, const struct store_change *ch,
 		    (ch[i].size && !ch[i].data && !ch[i].remove))
 			return SVSM_E_INVAL;
 		for (uint32_t j = 0; j < i; j++)
-			if (!memcmp(ch[j].name, ch[i].name, len + 1))
+			if (strcmp(ch[j].name, ch[i].name) == 0)
 				return SVSM_E_INVAL; /* named twice */
 		at = find(n, ch[i].name);
 		if (ch[i].remove) {
@@ -537,7 +542,8 @@ static enum svsm_err plan(struct store *s, const struct store_change *ch,
 			     j++)
 				n->files[j] = n->files[j + 1];
 			n->file_count--;
-			memset(&n->files[n->file_count], 0, sizeof(n->files[0]));
+			memset(&n->files[n->file_count], 0,
+			       sizeof(n->files[0]));
 			continue;
 		}
 		if (at < 0) {
@@ -548,8 +554,8 @@ static enum svsm_err plan(struct store *s, const struct store_change *ch,
 			memcpy(n->files[at].name, ch[i].name, len);
 		}
 		n->files[at].size = ch[i].size;
-		n->files[at].count = (ch[i].size + STORE_BLOCK_SIZE - 1) /
-				     STORE_BLOCK_SIZE;
+		n->files[at].count =
+			(ch[i].size + STORE_BLOCK_SIZE - 1) / STORE_BLOCK_SIZE;
 		n->files[at].first = 0;
 		n->files[at].written = 0;
 	}
@@ -574,8 +580,7 @@ static const struct store_change *change_for(const struct store_change *ch,
 					     uint32_t count, const char *name)
 {
 	for (uint32_t i = 0; i < count; i++)
-		if (!ch[i].remove && !memcmp(ch[i].name, name,
-					     store_name_len(ch[i].name) + 1))
+		if (!ch[i].remove && strcmp(ch[i].name, name) == 0)
 			return &ch[i];
 	return NULL;
 }

@@ -42,12 +42,12 @@ static_assert(sizeof(struct store_root_hdr) == 0x50, "root header size");
 
 /* A file: where its ciphertext lies and how to authenticate it. */
 struct store_entry {
-	char name[32];	  /* 0x00 1..31 bytes, NUL-padded */
-	uint32_t size;	  /* 0x20 bytes of the file */
-	uint32_t first;	  /* 0x24 first block (0 when count is 0) */
-	uint32_t count;	  /* 0x28 blocks: size rounded up to blocks */
+	char name[32];	      /* 0x00 1..31 bytes, NUL-padded */
+	uint32_t size;	      /* 0x20 bytes of the file */
+	uint32_t first;	      /* 0x24 first block (0 when count is 0) */
+	uint32_t count;	      /* 0x28 blocks: size rounded up to blocks */
 	uint32_t reserved_2c; /* 0x2c 0 */
-	uint64_t written; /* 0x30 the version whose update wrote it */
+	uint64_t written;     /* 0x30 the version whose update wrote it */
 	uint8_t nonce[STORE_NONCE_SIZE]; /* 0x38 */
 	uint8_t tag[STORE_TAG_SIZE];	 /* 0x44 */
 	uint32_t reserved_54;		 /* 0x54 0 */

@@ -41,10 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			abort(); \
 	} while (0)
 
-#define MEM_SIZE     (4u << 20)
-#define BLOCKS	     8u
-#define SECTORS	     (BLOCKS * STORE_SECTORS_PER_BLOCK)
-#define DISK_BYTES   ((size_t)BLOCKS * STORE_BLOCK_SIZE)
+#define MEM_SIZE   (4u << 20)
+#define BLOCKS	   8u
+#define SECTORS	   (BLOCKS * STORE_SECTORS_PER_BLOCK)
+#define DISK_BYTES ((size_t)BLOCKS * STORE_BLOCK_SIZE)
 
 static const uint8_t key[STORE_KEY_SIZE] = {0xf0, 0x22};
 static struct store_key_source src;
@@ -216,7 +216,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		store_close(s);
 		EXPECT(store_open(&cfg, &s, &formatted, &why) == SVSM_OK);
 		EXPECT(store_version(s) == version + 2);
-		EXPECT(store_read(s, "fuzz", buf, sizeof(buf), &got) == SVSM_OK);
+		EXPECT(store_read(s, "fuzz", buf, sizeof(buf), &got) ==
+		       SVSM_OK);
 		EXPECT(got == 3 && !memcmp(buf, "new", 3));
 	}
 	store_close(s);

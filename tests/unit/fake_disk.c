@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The stopping in-memory block device of fake_disk.h. */
+#include "fake_disk.h"
+
 #include <stdlib.h>
 #include <string.h>
-
-#include "fake_disk.h"
 
 static enum svsm_err disk_read(struct block_dev *b, uint64_t sector, void *buf,
 			       uint32_t sectors)

@@ -22,11 +22,11 @@
 struct fake_disk {
 	struct block_dev dev;
 	uint8_t *image;
-	uint64_t writes;	   /* writes that reached the image */
-	uint64_t sectors_written;  /* sectors that reached the image */
+	uint64_t writes;	  /* writes that reached the image */
+	uint64_t sectors_written; /* sectors that reached the image */
 	uint64_t flushes;
-	uint64_t stop_after;	   /* FAKE_DISK_NO_STOP: never */
-	uint32_t torn_sectors;	   /* of the write that stops */
+	uint64_t stop_after;   /* FAKE_DISK_NO_STOP: never */
+	uint32_t torn_sectors; /* of the write that stops */
 	bool stopped;
 };
 

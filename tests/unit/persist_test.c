@@ -172,8 +172,7 @@ TEST(persist, each_changed_close_is_one_update_and_a_remount_finds_it)
 	EXPECT_TRUE(file_is("/var/tpm-again/permall", "after an NV write"));
 	EXPECT_TRUE(file_is("/var/tpm-again/nv", "counter=1"));
 	EXPECT_NE(fs_open(NULL, "/var/tpm-again/gone", false, false, &n), 0);
-	EXPECT_NE(fs_open(NULL, "/var/tpm-again/permall.tmp", false, false,
-			  &n),
+	EXPECT_NE(fs_open(NULL, "/var/tpm-again/permall.tmp", false, false, &n),
 		  0);
 	persist_unmount();
 	fake_disk_free(&d);

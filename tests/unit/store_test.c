@@ -198,8 +198,9 @@ static bool holds(struct store *s, const struct tstate *st)
 	for (uint32_t i = 0; i < st->count; i++) {
 		uint32_t size = 0;
 
-		REQUIRE_EQ(store_read(s, st->f[i].name, buf, sizeof(buf), &size),
-			   SVSM_OK);
+		REQUIRE_EQ(
+			store_read(s, st->f[i].name, buf, sizeof(buf), &size),
+			SVSM_OK);
 		REQUIRE_EQ(size, st->f[i].size);
 		REQUIRE_TRUE(memcmp(buf, st->f[i].data, size) == 0);
 	}
@@ -323,7 +324,7 @@ out:
 
 static void crash_every_write(bool with_counter)
 {
-		/*
+	/*
 	 * Write `stop` gets none of its 8 sectors, some, or all of them
 	 * (the machine stops just after it reached the disk).
 	 */
@@ -359,8 +360,8 @@ static void crash_every_write(bool with_counter)
 	 */
 	EXPECT_GT(reopened_old, WORKLOAD_LEN);
 	EXPECT_GT(reopened_new, 0);
-	test_printf("  %u stops: %u old state, %u the running update's\n",
-		    runs, reopened_old, reopened_new);
+	test_printf("  %u stops: %u old state, %u the running update's\n", runs,
+		    reopened_old, reopened_new);
 	teardown();
 }
 
@@ -379,8 +380,8 @@ TEST(store, crash_after_every_write_with_counter)
 struct tamper_fx {
 	struct fake_disk d;
 	struct model_counter c;
-	uint8_t *good;	 /* the image after the whole workload */
-	uint8_t *older;	 /* the image after three updates */
+	uint8_t *good;	/* the image after the whole workload */
+	uint8_t *older; /* the image after three updates */
 	uint64_t bytes;
 	bool live[DISK_BLOCKS];
 	uint64_t final_counter;

@@ -212,7 +212,8 @@ enum svsm_err crypto_hkdf_sha512(const void *salt, size_t salt_len,
 				 const void *info, size_t info_len, void *out,
 				 size_t out_len)
 {
-	const mbedtls_md_info_t *md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA512);
+	const mbedtls_md_info_t *md =
+		mbedtls_md_info_from_type(MBEDTLS_MD_SHA512);
 
 	if (!md || mbedtls_hkdf(md, salt, salt_len, ikm, ikm_len, info,
 				info_len, out, out_len) != 0) {

@@ -5,12 +5,13 @@
  * the reasons and what a move to another host means.
  */
 #define LOG_PREFIX "snp-key: "
+#include "snp/derived_key.h"
+
 #include "svsm/log.h"
 
 #include "lib/bytes.h"
 #include "lib/string.h"
 #include "snp/crypto.h"
-#include "snp/derived_key.h"
 
 void snp_derived_key_request(struct snp_key_req *req)
 {
@@ -20,8 +21,8 @@ void snp_derived_key_request(struct snp_key_req *req)
 	 * the host installs or removes later cannot change the key. The
 	 * VMRK needs a migration agent csvsm does not have.
 	 */
-	req->key_select = SNP_KEY_ROOT_VCEK |
-			  SNP_KEY_SEL_VCEK << SNP_KEY_SEL_SHIFT;
+	req->key_select = SNP_KEY_ROOT_VCEK | SNP_KEY_SEL_VCEK
+						      << SNP_KEY_SEL_SHIFT;
 	/*
 	 * Mixed in: the guest policy (a debuggable VM gets another key),
 	 * the family ID (csvsm's product line, from the ID block) and the
@@ -42,8 +43,8 @@ enum svsm_err snp_derived_key_take(const struct snp_key_rsp *rsp,
 {
 	static_assert(sizeof(rsp->key) == STORE_KEY_SIZE, "key size");
 
-	if (rsp->status != 0 || !mem_is_zero(rsp->reserved,
-					     sizeof(rsp->reserved))) {
+	if (rsp->status != 0 ||
+	    !mem_is_zero(rsp->reserved, sizeof(rsp->reserved))) {
 		log_error("the PSP refused the key request: status 0x%x",
 			  (unsigned int)rsp->status);
 		memset(key, 0, STORE_KEY_SIZE);

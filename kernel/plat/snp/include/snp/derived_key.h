@@ -18,7 +18,8 @@
 
 /* 56860: MSG_KEY_REQ, message version 1 (32 bytes). */
 struct snp_key_req {
-	uint32_t key_select;	     /* 0x00: bit 0 root (0 VCEK, 1 VMRK); 2:1 KEY_SEL */
+	uint32_t
+		key_select; /* 0x00: bit 0 root (0 VCEK, 1 VMRK); 2:1 KEY_SEL */
 	uint32_t reserved_04;	     /* 0x04: 0 */
 	uint64_t guest_field_select; /* 0x08: SNP_KEY_FIELD_* */
 	uint32_t vmpl;		     /* 0x10: >= the VMPCK's VMPL */
@@ -37,7 +38,8 @@ static_assert(offsetof(struct snp_key_req, tcb_version) == 0x18,
 
 /* 56860: MSG_KEY_RSP (64 bytes). */
 struct snp_key_rsp {
-	uint32_t status; /* 0x00: 0 success, 0x16 bad parameters, 0x27 bad key */
+	uint32_t
+		status; /* 0x00: 0 success, 0x16 bad parameters, 0x27 bad key */
 	uint8_t reserved[28];
 	uint8_t key[32]; /* 0x20: the derived key */
 };
@@ -46,12 +48,12 @@ static_assert(offsetof(struct snp_key_rsp, key) == 0x20,
 	      "AMD 56860 MSG_KEY_RSP");
 
 /* 56860: KEY_SELECT bit 0 (root key) and bits 2:1 (KEY_SEL). */
-#define SNP_KEY_ROOT_VCEK	0u
-#define SNP_KEY_ROOT_VMRK	1u
-#define SNP_KEY_SEL_SHIFT	1
-#define SNP_KEY_SEL_DEFAULT	0u /* VLEK if installed, else VCEK */
-#define SNP_KEY_SEL_VCEK	1u
-#define SNP_KEY_SEL_VLEK	2u
+#define SNP_KEY_ROOT_VCEK   0u
+#define SNP_KEY_ROOT_VMRK   1u
+#define SNP_KEY_SEL_SHIFT   1
+#define SNP_KEY_SEL_DEFAULT 0u /* VLEK if installed, else VCEK */
+#define SNP_KEY_SEL_VCEK    1u
+#define SNP_KEY_SEL_VLEK    2u
 
 /* 56860: GUEST_FIELD_SELECT bits. */
 #define SNP_KEY_FIELD_POLICY	  (1ull << 0)
