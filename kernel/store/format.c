@@ -131,6 +131,9 @@ size_t store_name_len(const char *name)
 		len++;
 	if (len == 0 || len > STORE_NAME_MAX)
 		return 0;
+	/* "." and ".." name no file of a directory (kernel/fs/persist.c). */
+	if (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.')))
+		return 0;
 	for (size_t i = 0; i < len; i++)
 		if (name[i] == '/')
 			return 0;

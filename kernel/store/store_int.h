@@ -123,5 +123,6 @@ enum svsm_err __must_check store_data_open(const struct store_keys *k,
  */
 bool store_body_valid(const struct store_body *b, uint32_t block_count,
 		      uint64_t version);
-/* The length of a valid name (1..STORE_NAME_MAX), or 0. */
+/* The length of a valid name (1..STORE_NAME_MAX bytes, no "/", not "." or
+ * ".."), or 0. */
 size_t store_name_len(const char *name);

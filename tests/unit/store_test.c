@@ -693,6 +693,8 @@ TEST(store, update_refusals_write_nothing)
 	EXPECT_EQ(store_commit(s, &ch, 1), SVSM_E_INVAL);
 	ch.name = "a/b";
 	EXPECT_EQ(store_commit(s, &ch, 1), SVSM_E_INVAL);
+	ch.name = "..";
+	EXPECT_EQ(store_commit(s, &ch, 1), SVSM_E_INVAL);
 	memset(name, 'x', sizeof(name) - 1);
 	name[STORE_NAME_MAX + 1] = '\0';
 	ch.name = name;
