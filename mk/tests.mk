@@ -159,7 +159,7 @@ fuzz: deps $(FUZZ_TARGETS) $(O)/fuzz/igvm_seed $(KERNEL_IGVM)
 	$(Q)$(PYTHON) tests/fuzz/virtio_pci_seed.py $(FUZZ_CORPUS)/virtio_pci
 	$(Q)$(PYTHON) scripts/fuzz.py --out $(O)/fuzz --corpus $(FUZZ_CORPUS) \
 		--seconds $(FUZZ_SECONDS) --max-len igvm_parse=65536 \
-		--max-len virtio_pci=8192 $(FUZZ_NAMES)
+		--max-len virtio_pci=8192 --max-len store_open=16384 $(FUZZ_NAMES)
 
 $(O)/bench/alloc_bench: bench/alloc_bench.c kernel/mm/pgalloc.c kernel/mm/heap.c \
 		$(FAKE_CORE_SRCS) kernel/base/log.c lib/format.c
@@ -184,6 +184,7 @@ $(O)/bench/protocol_bench: bench/protocol_bench.c $(FUZZ_SRCS_protocol)
 $(O)/bench/store_bench: bench/store_bench.c $(STORE_SRCS) \
 		kernel/plat/snp/crypto_mbedtls.c kernel/block/block.c \
 		tests/unit/fake_disk.c kernel/mm/pgalloc.c kernel/mm/heap.c \
+		kernel/fs/ramfs.c kernel/fs/vfs.c kernel/fs/persist.c \
 		kernel/base/err.c $(FAKE_CORE_SRCS) kernel/base/log.c \
 		kernel/base/lib_check.c lib/format.c
 	@mkdir -p $(dir $@)
