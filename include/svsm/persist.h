@@ -4,10 +4,10 @@
  * of the RAM file system kept in the persistent store (svsm/store.h), so
  * the vTPM keeps writing plain files. At mount the store is opened (or a
  * blank disk formatted) and its files appear in the directory; from then
- * on a change is stored as one atomic update at the next close or fsync
- * of a file in the directory, or rename or unlink in it, when the
- * directory's files differ from what was last stored (docs/storage.md,
- * "The persisted directory").
+ * on a change is stored as one atomic update when the last open file of
+ * the directory is closed (or at fsync, or a rename or unlink while none
+ * is open), if the directory's files differ from what was last stored
+ * (docs/storage.md, "The persisted directory").
  */
 #pragma once
 

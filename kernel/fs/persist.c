@@ -3,13 +3,15 @@
  * The persisted directory (include/svsm/persist.h): one directory of the
  * RAM file system whose regular files live in the persistent store.
  *
- * The rule (docs/storage.md, "The persisted directory"): when a file in
- * the directory is released (close, end of a lookup) or fsynced, or an
- * entry is renamed or unlinked, the directory's files are compared with
- * what was last stored; if they differ, the difference (files written,
- * files gone) is stored as one atomic update. So an idle vTPM writes
- * nothing, reading writes nothing, and each close after a change costs
- * one update. The comparison reads kilobytes from RAM.
+ * The rule (docs/storage.md, "The persisted directory"): when no file of
+ * the directory is open any more (its last open file is closed, or a
+ * rename or unlink happens while none is), and at fsync, the directory's
+ * files are compared with what was last stored; if they differ, the
+ * difference (files written, files gone) is stored as one atomic update
+ * (the watch in kernel/fs/vfs.c decides when). So a file half-written is
+ * not stored while open, an idle vTPM writes nothing, reading writes
+ * nothing, and each close after a change costs one update. The comparison
+ * reads kilobytes from RAM.
  *
  * Files whose name the store cannot hold (over 31 bytes), files over its
  * size limit and subdirectories are not stored: the update fails

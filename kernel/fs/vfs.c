@@ -246,7 +246,7 @@ int fs_unlink(struct fs_node *at, const char *path, bool dir)
 		return -LINUX_ENOTEMPTY;
 	ramfs_dir_remove(w.dir, index);
 	ramfs_node_maybe_free(n);
-	(void)fs_watch_note(w.dir);
+	(void)fs_watch_note(w.dir, FS_WATCH_NAMES);
 	return 0;
 }
 
@@ -307,9 +307,9 @@ int fs_rename(struct fs_node *old_at, const char *old_path,
 	ramfs_dir_remove(ow.dir, index);
 	if (n->type == FS_DIR)
 		n->parent = nw.dir;
-	(void)fs_watch_note(ow.dir);
+	(void)fs_watch_note(ow.dir, FS_WATCH_NAMES);
 	if (nw.dir != ow.dir)
-		(void)fs_watch_note(nw.dir);
+		(void)fs_watch_note(nw.dir, FS_WATCH_NAMES);
 	return 0;
 }
 
@@ -327,16 +327,33 @@ void fs_watch_dir(struct fs_node *dir, int (*changed)(void *ctx), void *ctx)
 	watch.ctx = ctx;
 }
 
-int fs_watch_note(struct fs_node *n)
+int fs_watch_note(struct fs_node *n, enum fs_watch_why why)
 {
 	struct fs_node *d = watch.dir;
 	bool in = n == d;
+	uint32_t open = 0;
 	int err;
 
-	for (uint32_t i = 0; d && !in && n->type == FS_REG && i < d->ent_count;
-	     i++)
-		in = d->ents[i].node == n;
-	if (!d || !in || watch.busy)
+	if (!d || watch.busy)
+		return 0;
+	for (uint32_t i = 0; i < d->ent_count; i++) {
+		struct fs_node *e = d->ents[i].node;
+
+		in = in || (n->type == FS_REG && e == n);
+		if (e->type == FS_REG)
+			open += e->refs;
+	}
+	if (!in)
+		return 0;
+	/*
+	 * A release or a change of names waits until no file in the
+	 * directory is open (a release: but for the reference going away),
+	 * so a file half-way through its writes is never stored; fsync
+	 * stores at once.
+	 */
+	if (why == FS_WATCH_RELEASE && open != 1)
+		return 0;
+	if (why == FS_WATCH_NAMES && open != 0)
 		return 0;
 	watch.busy = true;
 	err = watch.changed(watch.ctx);
@@ -346,5 +363,5 @@ int fs_watch_note(struct fs_node *n)
 
 int fs_sync(struct fs_node *n)
 {
-	return fs_watch_note(n);
+	return fs_watch_note(n, FS_WATCH_SYNC);
 }

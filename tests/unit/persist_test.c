@@ -255,3 +255,44 @@ TEST(persist, failed_update_is_eio_to_fsync_and_retried_at_the_next_close)
 	persist_unmount();
 	fake_disk_free(&d);
 }
+
+TEST(persist, nothing_is_stored_while_a_file_of_the_directory_is_open)
+{
+	struct fake_disk d;
+	struct store_config cfg;
+	enum store_refusal why;
+	bool formatted;
+	struct fs_node *w;
+	struct fs_buf b;
+	uint64_t before;
+
+	ASSERT_TRUE(fs_once());
+	fake_disk_init(&d, DISK_SECTORS);
+	cfg = cfg_for(&d, &src);
+	ASSERT_EQ(persist_mount("/p4", &cfg, &formatted, &why), SVSM_OK);
+	fake_disk_plan(&d, FAKE_DISK_NO_STOP, 0); /* count from here */
+	before = commits();
+	/* A writer half-way through permall... */
+	ASSERT_EQ(fs_open(NULL, "/p4/permall", true, false, &w), 0);
+	fs_buf_kernel(&b, "first half ", 11);
+	ASSERT_EQ(fs_write(w, 0, &b), 11);
+	/* ... while another file is written and closed, a lookup of permall
+	 * ends, and a file is renamed: nothing is stored. */
+	ASSERT_TRUE(put_file("/p4/nv", "counter=7"));
+	ASSERT_TRUE(file_is("/p4/permall", "first half "));
+	ASSERT_EQ(fs_rename(NULL, "/p4/nv", NULL, "/p4/nv2"), 0);
+	EXPECT_EQ(commits(), before);
+	EXPECT_EQ(d.writes, 0);
+	/* The writer finishes and closes: one update with all of it. */
+	fs_buf_kernel(&b, "second half", 11);
+	ASSERT_EQ(fs_write(w, 11, &b), 11);
+	fs_put(w);
+	EXPECT_EQ(commits(), before + 1);
+	persist_unmount();
+
+	ASSERT_EQ(persist_mount("/p4-again", &cfg, &formatted, &why), SVSM_OK);
+	EXPECT_TRUE(file_is("/p4-again/permall", "first half second half"));
+	EXPECT_TRUE(file_is("/p4-again/nv2", "counter=7"));
+	persist_unmount();
+	fake_disk_free(&d);
+}
