@@ -37,6 +37,8 @@ KERNEL_ASFLAGS := -DSVSM_PHYS_BASE=$(SVSM_BASE) -Iinclude -I$(O)/gen \
 X86_INC := -Ikernel/arch/x86_64/include
 $(O)/kernel-obj/kernel/arch/x86_64/%: KERNEL_ROOM_INC := $(X86_INC)
 $(O)/kernel-obj/kernel/plat/native/%: KERNEL_ROOM_INC := $(X86_INC)
+# The store's AEAD and KDF are the SNP platform's crypto interface.
+$(O)/kernel-obj/kernel/store/%: KERNEL_ROOM_INC := -Ikernel/plat/snp/include
 $(O)/kernel-obj/tests/%: KERNEL_ROOM_INC := -Itests/harness $(X86_INC) \
 	-Ikernel/plat/snp/include
 # The protocols are the SNP platform's: they see its interfaces.
@@ -55,6 +57,7 @@ KERNEL_SRCS := \
 	kernel/drivers/uart16550.c kernel/drivers/shared.c \
 	$(wildcard kernel/drivers/pci/*.c kernel/drivers/virtio/*.c) \
 	$(wildcard kernel/block/*.c) \
+	$(wildcard kernel/store/*.c) \
 	$(filter-out kernel/core/ready.c,$(wildcard kernel/core/*.c)) \
 	$(wildcard kernel/base/*.c) \
 	$(wildcard kernel/mm/*.c) \

@@ -8,7 +8,7 @@
 # not the kernel's -Werror. The hosted tests link Debian's libmbedcrypto.
 
 MBEDTLS_SRC ?= .deps/mbedtls
-MBEDTLS_MODULES := aes gcm cipher cipher_wrap sha512 platform_util
+MBEDTLS_MODULES := aes gcm cipher cipher_wrap sha512 md hkdf platform_util
 # The key-broker client (kernel/attest/kbs_crypto.c): P-256 ECDH and
 # ECDSA, SHA-256, AES key wrap.
 MBEDTLS_MODULES += bignum ecp ecp_curves ecdh ecdsa asn1parse asn1write \
@@ -49,7 +49,9 @@ $(call kobj,$(KERNEL_KBS_SRCS)): $(MBEDTLS_SRC)/include/mbedtls/gcm.h
 $(O)/kernel-obj/tests/svsm/kbs_test.c.o: KERNEL_ROOM_INC := -Itests/harness \
 	$(X86_INC) -Ikernel/plat/snp/include -Ikernel/attest
 
-# The test image carries the crypto too, proven by known-answer tests
+# Every image carries the crypto: the persistent store (kernel/store) uses
+# it on every platform; the test image proves it with known-answer tests
 # inside the kernel (tests/svsm/crypto_test.c).
+$(KERNEL_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS)) $(MBEDTLS_OBJS)
 $(TEST_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS) $(KERNEL_KBS_SRCS)) \
 	$(MBEDTLS_OBJS)

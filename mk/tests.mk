@@ -76,6 +76,11 @@ KBS_MODEL_TEST_SRCS := $(wildcard tests/model/*kbs*.c)
 UNIT_SRCS += $(KBS_SRCS) $(KBS_MODEL_TEST_SRCS)
 $(patsubst %,$(O)/unit-obj/%.o,$(KBS_MODEL_TEST_SRCS)): UNIT_CFLAGS += \
 	-Ikernel/attest
+# The persistent store and the persisted directory on the RAM file system,
+# against the stopping disk of tests/unit/fake_disk.c; the CPU's randomness
+# and the command-line mount are the kernel's.
+STORE_SRCS := $(filter-out kernel/store/random.c,$(wildcard kernel/store/*.c))
+UNIT_SRCS += $(STORE_SRCS) kernel/fs/ramfs.c kernel/fs/vfs.c kernel/fs/persist.c
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
 $(O)/unit-obj/%.c.o: %.c
@@ -109,7 +114,7 @@ FUZZ_CORPUS ?= .fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -Itools/libigvm -Itools/common
 FUZZ_NAMES := igvm_parse pgalloc gpa utf8 protocol ghcb virtq virtio_pci \
-	elf_parse cpio syscall vsock_pkt vtpm vc_decode ovmf_meta kbs_json
+	elf_parse cpio syscall vsock_pkt vtpm vc_decode ovmf_meta kbs_json store_open
 FUZZ_TARGETS := $(patsubst %,$(O)/fuzz/%_fuzz,$(FUZZ_NAMES))
 FUZZ_KERNEL_SRCS := $(FAKE_CORE_SRCS) kernel/base/log.c kernel/base/lib_check.c \
 	lib/format.c
@@ -179,6 +184,12 @@ FUZZ_SRCS_kbs_json := $(filter-out kernel/attest/kbs_snp.c \
 	kernel/mm/heap.c $(FUZZ_KERNEL_SRCS) $(KBS_FUZZ_NIST_KW)
 FUZZ_FLAGS_kbs_json := $(HOSTED_KERNEL_INC) -Ikernel/attest
 FUZZ_LIBS_kbs_json := -lmbedcrypto
+# Opening a hostile disk with the store, on the stopping fake disk.
+FUZZ_SRCS_store_open := $(STORE_SRCS) kernel/plat/snp/crypto_mbedtls.c \
+	kernel/block/block.c tests/unit/fake_disk.c kernel/mm/pgalloc.c \
+	kernel/mm/heap.c kernel/base/err.c $(FUZZ_KERNEL_SRCS)
+FUZZ_FLAGS_store_open := $(HOSTED_KERNEL_INC) -Itests/unit -Ikernel/store
+FUZZ_LIBS_store_open := -lmbedcrypto
 
 define fuzz_rule
 $(O)/fuzz/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$(sort $$(FUZZ_SRCS_$(1)))
@@ -203,7 +214,7 @@ fuzz: deps $(FUZZ_TARGETS) $(O)/fuzz/igvm_seed $(KERNEL_IGVM)
 	$(Q)$(PYTHON) tests/fuzz/virtio_pci_seed.py $(FUZZ_CORPUS)/virtio_pci
 	$(Q)$(PYTHON) scripts/fuzz.py --out $(O)/fuzz --corpus $(FUZZ_CORPUS) \
 		--seconds $(FUZZ_SECONDS) --max-len igvm_parse=65536 \
-		--max-len virtio_pci=8192 $(FUZZ_NAMES)
+		--max-len virtio_pci=8192 --max-len store_open=16384 $(FUZZ_NAMES)
 
 $(O)/bench/alloc_bench: bench/alloc_bench.c kernel/mm/pgalloc.c kernel/mm/heap.c \
 		$(FAKE_CORE_SRCS) kernel/base/log.c lib/format.c
@@ -224,6 +235,18 @@ $(O)/bench/protocol_bench: bench/protocol_bench.c $(FUZZ_SRCS_protocol)
 	$(Q)$(HOST_CC) -std=gnu11 -O2 -g $(HOSTED_KERNEL_INC) -o $@ $^ \
 		-lmbedcrypto -lcrypto
 
+# The store on an in-memory disk, optimised.
+$(O)/bench/store_bench: bench/store_bench.c $(STORE_SRCS) \
+		kernel/plat/snp/crypto_mbedtls.c kernel/block/block.c \
+		tests/unit/fake_disk.c kernel/mm/pgalloc.c kernel/mm/heap.c \
+		kernel/fs/ramfs.c kernel/fs/vfs.c kernel/fs/persist.c \
+		kernel/base/err.c $(FAKE_CORE_SRCS) kernel/base/log.c \
+		kernel/base/lib_check.c lib/format.c
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	$(Q)$(HOST_CC) -std=gnu11 -O2 $(HOSTED_KERNEL_INC) -Itests/unit -o $@ \
+		$^ -lmbedcrypto
+
 bench: deps all $(O)/bench/alloc_bench $(O)/bench/measure_bench \
-		$(O)/bench/protocol_bench
+		$(O)/bench/protocol_bench $(O)/bench/store_bench
 	$(Q)$(PYTHON) bench/run.py --out $(O)

@@ -6,6 +6,7 @@ Suites:
   unit     hosted unit tests under ASan/UBSan (out/tests/unit_tests)
   kernel   the in-kernel tests, booted in QEMU with TCG (run_svtest.py)
   system   whole-system checks on the real binaries (tests/qemu/system.py)
+  store    the persisted directory across reboots on virtio-blk (run_store.py)
   *_cli    command-line checks of the host tools, no QEMU (tests/tools/*_cli.py)
 """
 import argparse
@@ -54,6 +55,9 @@ def main():
                    "--image", os.path.join(o, "svsm-test.igvm")],
         "system": [sys.executable, os.path.join(HERE, "qemu", "system.py"),
                    "--out", o],
+        "store": [sys.executable, os.path.join(HERE, "qemu", "run_store.py"),
+                  "--quiet", "--launcher", os.path.join(o, "tools", "csvsm-run"),
+                  "--image", os.path.join(o, "svsm-test.igvm")],
     }
     # Command-line checks of the host tools: every tests/tools/*_cli.py.
     tools_dir = os.path.join(HERE, "tools")

@@ -166,6 +166,7 @@ static_assert(sizeof(struct linux_stat) == 144, "x86-64 struct stat");
 #define LINUX_AT_EMPTY_PATH 0x1000
 
 /* More errno values (errno-base.h, errno.h). */
+#define LINUX_EIO	5
 #define LINUX_EEXIST	17
 #define LINUX_ENOTDIR	20
 #define LINUX_EISDIR	21

@@ -128,5 +128,21 @@ int __must_check fs_unpack_cpio(const void *archive, size_t size,
 bool fs_readonly(const struct fs_node *n);
 /* Where a file of the image lies, for the task loader; false otherwise. */
 bool fs_image_data(const struct fs_node *n, const void **data, size_t *size);
+/*
+ * A watcher of one directory: kernel/fs/persist.c keeps a directory on
+ * the persistent store (docs/storage.md). `changed` runs when the last
+ * reference to a regular file of `dir` goes (fs_put: a close, or the end
+ * of a lookup) and no other file of it is open, after an entry of `dir` is
+ * unlinked or renamed while none of its files is open, and on fs_sync()
+ * of the directory or a file of it; it returns 0 or -errno. One watch at a time; a NULL dir ends it. The
+ * watcher must not call back into fs_put() or the calls that trigger it.
+ */
+void fs_watch_dir(struct fs_node *dir, int (*changed)(void *ctx), void *ctx);
+/*
+ * fsync(2) and fdatasync(2) of n: 0, or the watcher's -errno (-EIO when
+ * a watched directory's state could not be stored).
+ */
+int __must_check fs_sync(struct fs_node *n);
+
 /* Pages of file data in use, and the limit. */
 void fs_usage(uint64_t *pages, uint64_t *max_pages);

@@ -57,3 +57,17 @@ int ramfs_dir_prepare(struct fs_node *dir, const char *name, size_t len,
 		      char **copy);
 void ramfs_dir_link(struct fs_node *dir, char **copy, struct fs_node *n);
 void ramfs_dir_remove(struct fs_node *dir, uint32_t index);
+
+/*
+ * The watch of fs_watch_dir() (vfs.c): runs the watcher when n is the
+ * watched directory or a regular file in it, and `why` allows it now:
+ * a release (fs_put, before the reference drops) when it is the last
+ * reference to any file of the directory, a change of names when no file
+ * of it is open, fsync always. 0 otherwise.
+ */
+enum fs_watch_why {
+	FS_WATCH_RELEASE,
+	FS_WATCH_NAMES,
+	FS_WATCH_SYNC,
+};
+int fs_watch_note(struct fs_node *n, enum fs_watch_why why);

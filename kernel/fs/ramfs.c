@@ -103,6 +103,9 @@ void fs_get(struct fs_node *n)
 void fs_put(struct fs_node *n)
 {
 	CHECK(n->refs > 0);
+	/* A close in a persisted directory stores its state (persist.c). */
+	if (n->type == FS_REG)
+		(void)fs_watch_note(n, FS_WATCH_RELEASE);
 	n->refs--;
 	ramfs_node_maybe_free(n);
 }

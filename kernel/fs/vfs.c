@@ -246,6 +246,7 @@ int fs_unlink(struct fs_node *at, const char *path, bool dir)
 		return -LINUX_ENOTEMPTY;
 	ramfs_dir_remove(w.dir, index);
 	ramfs_node_maybe_free(n);
+	(void)fs_watch_note(w.dir, FS_WATCH_NAMES);
 	return 0;
 }
 
@@ -306,5 +307,61 @@ int fs_rename(struct fs_node *old_at, const char *old_path,
 	ramfs_dir_remove(ow.dir, index);
 	if (n->type == FS_DIR)
 		n->parent = nw.dir;
+	(void)fs_watch_note(ow.dir, FS_WATCH_NAMES);
+	if (nw.dir != ow.dir)
+		(void)fs_watch_note(nw.dir, FS_WATCH_NAMES);
 	return 0;
+}
+
+static struct {
+	struct fs_node *dir;
+	int (*changed)(void *ctx);
+	void *ctx;
+	bool busy;
+} watch;
+
+void fs_watch_dir(struct fs_node *dir, int (*changed)(void *ctx), void *ctx)
+{
+	watch.dir = dir;
+	watch.changed = changed;
+	watch.ctx = ctx;
+}
+
+int fs_watch_note(struct fs_node *n, enum fs_watch_why why)
+{
+	struct fs_node *d = watch.dir;
+	bool in = n == d;
+	uint32_t open = 0;
+	int err;
+
+	if (!d || watch.busy)
+		return 0;
+	for (uint32_t i = 0; i < d->ent_count; i++) {
+		struct fs_node *e = d->ents[i].node;
+
+		in = in || (n->type == FS_REG && e == n);
+		if (e->type == FS_REG)
+			open += e->refs;
+	}
+	if (!in)
+		return 0;
+	/*
+	 * A release or a change of names waits until no file in the
+	 * directory is open (a release: but for the reference going away),
+	 * so a file half-way through its writes is never stored; fsync
+	 * stores at once.
+	 */
+	if (why == FS_WATCH_RELEASE && open != 1)
+		return 0;
+	if (why == FS_WATCH_NAMES && open != 0)
+		return 0;
+	watch.busy = true;
+	err = watch.changed(watch.ctx);
+	watch.busy = false;
+	return err;
+}
+
+int fs_sync(struct fs_node *n)
+{
+	return fs_watch_note(n, FS_WATCH_SYNC);
 }

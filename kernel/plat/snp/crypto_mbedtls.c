@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * include/snp/crypto.h on mbedTLS: AES-256-GCM (mbedtls_gcm_*), SHA-384
- * and SHA-512 (mbedtls_sha512_*), and mbedtls_platform_zeroize. This is
+ * and SHA-512 (mbedtls_sha512_*), HKDF (mbedtls_hkdf over the message-digest
+ * layer) and mbedtls_platform_zeroize. This is
  * the only file in csvsm that includes mbedTLS headers, so replacing or
  * upgrading the library touches nothing else.
  *
@@ -18,6 +19,8 @@
  * the guarantee does not depend on the library version.
  */
 #include <mbedtls/gcm.h>
+#include <mbedtls/hkdf.h>
+#include <mbedtls/md.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/sha512.h>
 #include <mbedtls/version.h>
@@ -202,4 +205,20 @@ enum svsm_err crypto_sha512_final(struct crypto_sha512_ctx *ctx,
 void crypto_sha512_abort(struct crypto_sha512_ctx *ctx)
 {
 	mbedtls_platform_zeroize(ctx->opaque, sizeof(ctx->opaque));
+}
+
+enum svsm_err crypto_hkdf_sha512(const void *salt, size_t salt_len,
+				 const void *ikm, size_t ikm_len,
+				 const void *info, size_t info_len, void *out,
+				 size_t out_len)
+{
+	const mbedtls_md_info_t *md =
+		mbedtls_md_info_from_type(MBEDTLS_MD_SHA512);
+
+	if (!md || mbedtls_hkdf(md, salt, salt_len, ikm, ikm_len, info,
+				info_len, out, out_len) != 0) {
+		crypto_wipe(out, out_len);
+		return SVSM_E_INVAL;
+	}
+	return SVSM_OK;
 }

@@ -2,7 +2,7 @@
 /*
  * The mbedTLS configuration of the SVSM kernel (mk/mbedtls.mk): only the
  * modules kernel/plat/snp/crypto_mbedtls.c uses (AES, GCM over the cipher
- * layer, SHA-384/512, zeroize) and those of the key-broker client, nothing that needs a libc, a file system,
+ * layer, SHA-384/512, HKDF, zeroize) and those of the key-broker client, nothing that needs a libc, a file system,
  * an entropy source or SSE. Option names are mbedTLS 2.28's
  * (include/mbedtls/config.h of the Debian source package).
  */
@@ -14,6 +14,9 @@
 #define MBEDTLS_CIPHER_C
 #define MBEDTLS_GCM_C
 #define MBEDTLS_SHA512_C
+/* HKDF over the message-digest layer (the store's keys, kernel/store). */
+#define MBEDTLS_MD_C
+#define MBEDTLS_HKDF_C
 
 /*
  * The key-broker client (kernel/attest/kbs_crypto.c): P-256 only, ECDH,

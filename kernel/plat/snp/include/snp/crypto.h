@@ -2,7 +2,8 @@
 /*
  * The SVSM's cryptography: AES-256-GCM for SNP guest messages (VMPCK0),
  * SHA-384 and SHA-512 (one-shot, and incremental for the attestation
- * protocol's REPORT_DATA = SHA-512(nonce || manifest)), and a wipe the
+ * protocol's REPORT_DATA = SHA-512(nonce || manifest)), HKDF-SHA-512
+ * (RFC 5869) for the persistent store's keys (kernel/store), and a wipe the
  * compiler cannot drop. Implemented on mbedTLS in
  * kernel/plat/snp/crypto_mbedtls.c, the only file that includes mbedTLS
  * headers; nothing here is hand-written cryptography (design brief,
@@ -75,6 +76,15 @@ enum svsm_err __must_check crypto_sha512_update(struct crypto_sha512_ctx *ctx,
 enum svsm_err __must_check crypto_sha512_final(struct crypto_sha512_ctx *ctx,
 					       uint8_t out[CRYPTO_SHA512_SIZE]);
 void crypto_sha512_abort(struct crypto_sha512_ctx *ctx);
+
+/*
+ * HKDF-SHA-512 (RFC 5869): extract with salt, expand with info into
+ * out[0..out_len), out_len at most 255 * 64. out is wiped on error.
+ */
+enum svsm_err __must_check crypto_hkdf_sha512(const void *salt, size_t salt_len,
+					      const void *ikm, size_t ikm_len,
+					      const void *info, size_t info_len,
+					      void *out, size_t out_len);
 
 /* Zeroes p[0..len) in a way the compiler keeps (key material, plaintext). */
 void crypto_wipe(void *p, size_t len);
