@@ -605,8 +605,15 @@ long sys_file(struct task *t, uint64_t nr, const uint64_t a[6], bool *handled)
 		return do_fstatat(t, a[0], a[1], a[2], a[3]);
 	case NR_fsync:
 	case NR_fdatasync:
-		/* RAM only: everything is as durable as it will get. */
-		return file_get(t, a[0]) ? 0 : -LINUX_EBADF;
+		/*
+		 * A file of a persisted directory is stored now (one atomic
+		 * update, docs/storage.md); every other file lives in RAM and
+		 * is as durable as it gets. The console has no node.
+		 */
+		f = file_get(t, a[0]);
+		if (!f)
+			return -LINUX_EBADF;
+		return f->node ? fs_sync(f->node) : 0;
 	case NR_ftruncate:
 		f = file_get(t, a[0]);
 		return f ? do_truncate(t, f, a[1]) : -LINUX_EBADF;
