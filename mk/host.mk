@@ -33,6 +33,7 @@ CSVSM_RUN_SRCS := tools/csvsm-run/main.c tools/csvsm-run/plan.c \
 
 hobj = $(patsubst %,$(O)/host-obj/%.o,$(1))
 HOST_TOOLS := $(O)/tools/csvsm-igvm $(O)/tools/csvsm-run $(O)/tools/csvsm-vsockd \
+	$(O)/tools/csvsm-mssim \
 	$(if $(wildcard tools/csvsm-snp-measure/*.c),$(O)/tools/csvsm-snp-measure)
 
 # sev-snp-measure's command line, on libmeasure.
@@ -79,6 +80,15 @@ $(O)/tools/csvsm-run: $(call hobj,$(CSVSM_RUN_SRCS) $(LIBIGVM_SRCS) $(TOOLS_COMM
 CSVSM_VSOCKD_SRCS := $(wildcard tools/csvsm-vsockd/*.c)
 $(call hobj,$(CSVSM_VSOCKD_SRCS)): HOST_CFLAGS += -Itools/csvsm-vsockd
 $(O)/tools/csvsm-vsockd: $(call hobj,$(CSVSM_VSOCKD_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC))
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(HOST_CC) -o $@ $^
+
+# The mssim TPM protocol on TCP in front of a vTPM program or the SVSM's
+# host bridge (docs/vtpm-host.md).
+CSVSM_MSSIM_SRCS := $(wildcard tools/csvsm-mssim/*.c)
+$(call hobj,$(CSVSM_MSSIM_SRCS)): HOST_CFLAGS += -Itools/csvsm-mssim
+$(O)/tools/csvsm-mssim: $(call hobj,$(CSVSM_MSSIM_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC))
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	$(Q)$(HOST_CC) -o $@ $^

@@ -85,6 +85,7 @@ class Tpm:
         self.dir = workdir
         self.answers = {}  # "step/field" -> value
         self.failures = []  # (step, message)
+        self.seconds = {}  # step -> wall time
 
     def path(self, fname):
         return os.path.join(self.dir, fname)
@@ -404,18 +405,21 @@ def run_steps(t):
         def check(cond, message, step=step):
             if not cond:
                 t.failures.append((step, message))
+        start = time.monotonic()
         try:
             func(t, rec, check)
         except (StepError, subprocess.TimeoutExpired, KeyError, TypeError,
                 ValueError, AttributeError, yaml.YAMLError) as exc:
             t.failures.append((step, f"{type(exc).__name__}: {exc}"))
+        t.seconds[step] = time.monotonic() - start
 
 
 def documented(key):
     if key in DOCUMENTED:
         return DOCUMENTED[key]
     for pat, why in DOCUMENTED.items():
-        if pat.endswith("/") and key.startswith(pat):
+        # A pattern names its field's parts too: "X" covers "X.raw".
+        if key.startswith(pat if pat.endswith("/") else pat + "."):
             return why
     return None
 
@@ -442,6 +446,9 @@ def compare(ref, cand):
             verdict = "DIFFERENT"
             diffs.setdefault(key.split("/")[0], []).append(key)
         print(f"{short(key, 58):<58} {short(a):<34} {short(b):<34} {verdict}")
+    print("seconds per step (not compared): " + ", ".join(
+        f"{step} {ref.seconds.get(step, 0):.2f}/{cand.seconds.get(step, 0):.2f}"
+        for step, _ in STEPS))
     passed = failed = 0
     for step, _ in STEPS:
         for t in (ref, cand):
