@@ -27,6 +27,8 @@ TOOLS_COMMON_SRCS := tools/common/util.c tools/common/progress.c
 # --version: needs the generated version header, so not in the unit tests.
 TOOLS_VERSION_SRC := tools/common/version.c
 CSVSM_IGVM_SRCS := $(wildcard tools/csvsm-igvm/*.c)
+# The SVSM's own archive reader checks `build --initfs`.
+CSVSM_IGVM_KERNEL_SRCS := kernel/fs/cpio.c
 CSVSM_RUN_SRCS := tools/csvsm-run/main.c tools/csvsm-run/plan.c \
 	tools/csvsm-run/vpctx.c tools/csvsm-run/qemu.c tools/csvsm-run/snp.c \
 	tools/csvsm-run/vsock.c
@@ -53,7 +55,7 @@ $(call hobj,$(CSVSM_RUN_SRCS)): HOST_CFLAGS += -Itools/csvsm-run
 $(call hobj,$(TOOLS_VERSION_SRC)): HOST_CFLAGS += -I$(dir $(VERSION_H))
 $(call hobj,$(TOOLS_VERSION_SRC)): $(VERSION_H)
 
-$(O)/tools/csvsm-igvm: $(call hobj,$(CSVSM_IGVM_SRCS) $(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC))
+$(O)/tools/csvsm-igvm: $(call hobj,$(CSVSM_IGVM_SRCS) $(CSVSM_IGVM_KERNEL_SRCS) $(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC))
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	$(Q)$(HOST_CC) -o $@ $^ $(CSVSM_IGVM_LDLIBS)

@@ -11,6 +11,8 @@
  *   +12 KiB       command-line parameter area (filled by the loader)
  *   +16 KiB       SNP secrets page (filled by the PSP; native: unused)
  *   +20 KiB       SNP CPUID page   (filled by the PSP; native: unused)
+ *   +24 KiB       the root file-system image (--initfs), if any: a cpio
+ *                 archive, measured, its last page padded with zeros
  *   free_base     the rest of the region: REQUIRED_MEMORY, run-time use
  *
  * Directives shared by both platforms carry both mask bits, so the bytes
@@ -259,6 +261,24 @@ static int add_snp_pages(struct igvm_builder *b, const struct build_options *o,
 			 IGVM_MASK_SNP);
 }
 
+/* The archive's pages; the last one padded with zeros. */
+static int add_initfs(struct igvm_builder *b, const struct build_options *o,
+		      const struct csvsm_boot_info *bi, uint32_t mask)
+{
+	uint64_t whole = o->initfs_size / PAGE * PAGE;
+	uint8_t last[PAGE];
+
+	if (add_pages(b, o->initfs, bi->initfs_gpa, bi->initfs_gpa + whole,
+		      mask))
+		return -1;
+	if (whole == o->initfs_size)
+		return 0;
+	memset(last, 0, sizeof(last));
+	memcpy(last, o->initfs + whole, o->initfs_size - whole);
+	return igvm_builder_page_data(b, bi->initfs_gpa + whole, mask, 0,
+				      IGVM_PAGE_DATA_TYPE_NORMAL, last, PAGE);
+}
+
 static struct csvsm_boot_info boot_info_for(const struct build_options *o,
 					    uint64_t image_end)
 {
@@ -276,7 +296,10 @@ static struct csvsm_boot_info boot_info_for(const struct build_options *o,
 		.ap_trampoline_gpa = o->ap_trampoline,
 		.secrets_gpa = image_end + 4 * PAGE,
 		.cpuid_gpa = image_end + 5 * PAGE,
-		.free_base = image_end + 6 * PAGE,
+		.initfs_gpa = o->initfs_size ? image_end + 6 * PAGE : 0,
+		.initfs_size = o->initfs_size,
+		.free_base = image_end + 6 * PAGE +
+			     (o->initfs_size + PAGE - 1) / PAGE * PAGE,
 		.fw_gpa = o->fw_size ? FW_TOP - o->fw_size : 0,
 		.fw_size = o->fw_size,
 		.guest_svn = o->guest_svn,
@@ -339,10 +362,21 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 		return -1;
 	bi = boot_info_for(o, image_end);
 	if (bi.free_base >= region_end) {
-		snprintf(err, errlen,
-			 "kernel image (%llu KiB) does not fit the region",
-			 (unsigned long long)((image_end - o->region_base) >>
-					      10));
+		if (o->initfs_size)
+			snprintf(err, errlen,
+				 "kernel image (%llu KiB) and root file-system "
+				 "image (%llu KiB) do not fit the region "
+				 "(%llu KiB)",
+				 (unsigned long long)((image_end -
+						       o->region_base) >> 10),
+				 (unsigned long long)(o->initfs_size >> 10),
+				 (unsigned long long)(o->region_size >> 10));
+		else
+			snprintf(err, errlen,
+				 "kernel image (%llu KiB) does not fit the "
+				 "region",
+				 (unsigned long long)((image_end -
+						       o->region_base) >> 10));
 		goto out;
 	}
 	/* Native needs IGVM v2 (its VP context is a v2 definition). */
@@ -357,6 +391,7 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 				   IGVM_PAGE_DATA_TYPE_NORMAL, &bi,
 				   sizeof(bi)) ||
 	    (o->snp && add_snp_pages(b, o, &bi)) ||
+	    (o->initfs_size && add_initfs(b, o, &bi, shared)) ||
 	    add_inserts(b, bi.memmap_gpa, shared) ||
 	    add_required(b, bi.free_base, region_end - bi.free_base, shared) ||
 	    add_required(b, o->ap_trampoline, PAGE, IGVM_MASK_NATIVE) ||

@@ -23,6 +23,8 @@ struct build_options {
 	uint64_t policy;	/* SNP guest policy (GUEST_POLICY) */
 	const uint8_t *fw;	/* guest firmware for SNP, or NULL */
 	uint64_t fw_size;
+	const uint8_t *initfs; /* root file-system image (cpio), or NULL */
+	uint64_t initfs_size;
 	uint32_t guest_svn; /* version metadata (boot info, ID block) */
 	uint8_t family_id[16];
 	uint8_t image_id[16];

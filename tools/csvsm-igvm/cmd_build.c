@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svsm/cpio.h"
+
 #include "build.h"
 #include "command.h"
 #include "igvm_snp.h"
@@ -16,6 +18,8 @@
 
 #define MAX_KERNEL   (64u << 20)
 #define MAX_FIRMWARE (16u << 20)
+/* The region is at most 1 GiB (build_check_options). */
+#define MAX_INITFS (1u << 30)
 
 static int usage(FILE *f, int rc)
 {
@@ -31,6 +35,8 @@ static int usage(FILE *f, int rc)
 		"                         an OVMF image (firmware volume, footer table)\n"
 		"  --policy HEX           SNP guest policy (default 0x30000; bit 17 set,\n"
 		"                         bits 26-63 clear)\n"
+		"  --initfs FILE          root file-system image: a cpio \"newc\" archive,\n"
+		"                         measured, that the SVSM unpacks at boot\n"
 		"  --guest-svn N          version metadata: guest SVN (default 0)\n"
 		"  --family-id HEX32      version metadata: 16-byte family ID\n"
 		"  --image-id HEX32       version metadata: 16-byte image ID\n"
@@ -77,6 +83,39 @@ static int check_firmware(const char *path, const uint8_t *fw, size_t size,
 	return 0;
 }
 
+/*
+ * The root file-system image must be an archive the SVSM will unpack:
+ * the kernel's own reader (kernel/fs/cpio.c) walks it here, so a file the
+ * SVSM would refuse at boot is refused now, before it is measured.
+ */
+static int check_initfs(const char *path, const uint8_t *a, size_t size,
+			char *err, size_t errlen)
+{
+	struct cpio_iter it;
+	struct cpio_entry e;
+	const char *why = "";
+	size_t entries = 0;
+	bool more = true;
+
+	if (!size)
+		return util_errf(err, errlen,
+				 "%s: the root file-system image is empty",
+				 path);
+	cpio_iter_init(&it, a, size);
+	while (more) {
+		if (cpio_next(&it, &e, &more, &why) != SVSM_OK)
+			return util_errf(err, errlen,
+					 "%s: not a cpio \"newc\" archive "
+					 "the SVSM can unpack: %s",
+					 path, why);
+		entries += more;
+	}
+	if (!entries)
+		return util_errf(err, errlen, "%s: the archive holds no file",
+				 path);
+	return 0;
+}
+
 static int bad(const char *what, const char *arg)
 {
 	return cmd_usage_error("bad %s '%s'", what, arg);
@@ -96,6 +135,9 @@ static int option(int c, struct build_options *o, const char **paths)
 		return 0;
 	case 'f':
 		paths[2] = optarg;
+		return 0;
+	case 'r':
+		paths[3] = optarg;
 		return 0;
 	case 'n':
 		o->snp = false;
@@ -161,6 +203,7 @@ static int cmd_build(int argc, char **argv)
 		{"ap-trampoline", required_argument, NULL, 't'},
 		{"no-snp", no_argument, NULL, 'n'},
 		{"firmware", required_argument, NULL, 'f'},
+		{"initfs", required_argument, NULL, 'r'},
 		{"policy", required_argument, NULL, 'p'},
 		{"guest-svn", required_argument, NULL, 'v'},
 		{"family-id", required_argument, NULL, 'F'},
@@ -175,15 +218,18 @@ static int cmd_build(int argc, char **argv)
 		.snp = true,
 		.policy = BUILD_DEFAULT_POLICY,
 	};
-	const char *paths[3] = {NULL, NULL, NULL}; /* kernel, output, fw */
+	/* kernel, output, firmware, root file-system image */
+	const char *paths[4] = {NULL, NULL, NULL, NULL};
 	bool have_policy = false;
 	char err[512];
 	char msg[400];
 	uint8_t *elf = NULL;
 	uint8_t *fw = NULL;
+	uint8_t *initfs = NULL;
 	uint8_t *igvm = NULL;
 	size_t elf_size = 0;
 	size_t fw_size = 0;
+	size_t initfs_size = 0;
 	size_t igvm_size = 0;
 	int rc = 1;
 	int c;
@@ -227,7 +273,17 @@ static int cmd_build(int argc, char **argv)
 			goto out;
 		}
 	}
-	/* The options passed: what build_igvm() refuses is the kernel. */
+	if (paths[3]) {
+		initfs = util_read_file(paths[3], MAX_INITFS, &initfs_size,
+					err, sizeof(err));
+		if (!initfs || check_initfs(paths[3], initfs, initfs_size, err,
+					    sizeof(err)))
+			goto out;
+		o.initfs = initfs;
+		o.initfs_size = initfs_size;
+	}
+	/* The options passed: what build_igvm() refuses is the kernel (or
+	 * a kernel and archive too large for the region). */
 	rc = build_igvm(&o, elf, elf_size, &igvm, &igvm_size, msg, sizeof(msg));
 	if (rc)
 		snprintf(err, sizeof(err), "%s: %s", paths[0], msg);
@@ -241,6 +297,7 @@ out:
 		fprintf(stderr, "csvsm-igvm: %s\n", err);
 	free(elf);
 	free(fw);
+	free(initfs);
 	free(igvm);
 	return rc ? 1 : 0;
 }
