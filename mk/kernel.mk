@@ -42,6 +42,12 @@ $(O)/kernel-obj/tests/%: KERNEL_ROOM_INC := -Itests/harness $(X86_INC) \
 KERNEL_LDFLAGS := -static -nostdlib --gc-sections -z noexecstack \
 	-z max-page-size=4096 --build-id=none
 
+# The vTPM host bridge and its UART (docs/vtpm-host.md): native platform
+# only; an SEV-SNP link must leave these out, so its host cannot reach the
+# vTPM.
+KERNEL_NATIVE_ONLY_SRCS := kernel/drivers/serial_port.c \
+	kernel/vtpm/host_bridge.c kernel/vtpm/host_bridge_uart.c
+
 # One line per room: arch (the SNP instructions, snp.c and ghcb.c, join
 # the image with the SNP platform), platform, drivers (console, shared
 # pages, PCI, virtio), the block layer, the boot sequence, the ground
@@ -51,6 +57,7 @@ KERNEL_SRCS := \
 		ap_boot.c cpu.c io.c mm.c apic.c trap.c user.S user.c time.c) \
 	$(wildcard kernel/plat/native/*.c) \
 	kernel/drivers/uart16550.c kernel/drivers/shared.c \
+	$(KERNEL_NATIVE_ONLY_SRCS) \
 	$(wildcard kernel/drivers/pci/*.c kernel/drivers/virtio/*.c) \
 	$(wildcard kernel/block/*.c) \
 	$(filter-out kernel/core/ready.c,$(wildcard kernel/core/*.c)) \

@@ -51,6 +51,8 @@ VIRTIO_HOSTED_SRCS := kernel/drivers/shared.c kernel/drivers/virtio/virtio.c \
 UNIT_SRCS += $(VIRTIO_HOSTED_SRCS)
 # The task loader's and the root file system's parsers.
 UNIT_SRCS += kernel/task/elf.c kernel/fs/cpio.c
+# The vTPM host bridge's frames (its UART half needs port I/O).
+UNIT_SRCS += kernel/vtpm/host_bridge.c
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
 $(O)/unit-obj/%.c.o: %.c

@@ -79,5 +79,11 @@ bool cmdline_start_item(const char *cmdline, unsigned int idx, char *buf,
  */
 void boot_start_programs(void);
 
+/*
+ * With `vtpm_bridge` on the command line, serves the vTPM host bridge for
+ * ever (native platform, include/svsm/vtpm_bridge.h); else returns.
+ */
+void boot_host_bridge(void);
+
 /* The last step of boot: production prints "ready"; the test image runs tests. */
 __noreturn void boot_finish(void);

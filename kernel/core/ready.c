@@ -2,8 +2,9 @@
 /*
  * The end of a production boot: announce "ready" and idle. With
  * `exit_on_ready` on the command line the SVSM instead ends the VM with a
- * success status, so scripts can boot it and check the log. (The test image
- * links tests/svsm/svtest_main.c in place of this file.)
+ * success status, so scripts can boot it and check the log; with
+ * `vtpm_bridge` it serves the vTPM to the host (csvsm-run --tpm). (The
+ * test image links tests/svsm/svtest_main.c in place of this file.)
  */
 #include "svsm/arch/cpu.h"
 
@@ -18,6 +19,7 @@ void boot_finish(void)
 	log_printf("csvsm: ready\n");
 	if (cmdline_has(boot_params()->cmdline, "exit_on_ready"))
 		plat_terminate(CSVSM_EXIT_SUCCESS);
+	boot_host_bridge();
 	for (;;)
 		arch_wait_for_interrupt();
 }

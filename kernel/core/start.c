@@ -22,6 +22,7 @@
 #include "svsm/fs.h"
 #include "svsm/log.h"
 #include "svsm/task.h"
+#include "svsm/vtpm_bridge.h"
 
 #include "lib/string.h"
 
@@ -89,12 +90,47 @@ static bool unpack(const struct boot_params *p)
 	return true;
 }
 
+/*
+ * The SVSM's services that run a program of the image: a name for start=
+ * and /etc/start, how to start it, and for the vTPM how the host bridge
+ * reaches it. The vTPM's row is {"vtpm", vtpm_start, vtpm_cmd}
+ * (include/svsm/vtpm.h); the list ends with an empty row.
+ */
+static const struct service {
+	const char *name;
+	enum svsm_err (*start)(void);
+	vtpm_bridge_cmd_fn bridge_cmd;
+} services[] = {
+	{NULL, NULL, NULL},
+};
+
+static const struct service *find_service(const char *name)
+{
+	for (const struct service *s = services; s->name; s++)
+		if (!strcmp(s->name, name))
+			return s;
+	return NULL;
+}
+
 static void start_one(const char *name)
 {
-	if (name[0] == '/')
+	const struct service *s;
+	enum svsm_err err;
+
+	if (name[0] == '/') {
 		run_program(name);
-	else
+		return;
+	}
+	s = find_service(name);
+	if (!s) {
 		log_error("%s: no such service", name);
+		return;
+	}
+	err = s->start();
+	if (err != SVSM_OK)
+		log_error("%s did not start (%s)", name, svsm_err_name(err));
+	else
+		log_notice("%s started", name);
 }
 
 /* The names of the image's /etc/start, one a line ('#' starts a comment). */
@@ -156,4 +192,18 @@ void boot_start_programs(void)
 		else
 			start_one(name);
 	}
+}
+
+void boot_host_bridge(void)
+{
+	const struct service *s;
+
+	if (!cmdline_has(boot_params()->cmdline, "vtpm_bridge"))
+		return;
+	s = find_service("vtpm");
+	if (!s || !s->bridge_cmd) {
+		log_error("vtpm_bridge: this SVSM has no vTPM");
+		return;
+	}
+	vtpm_host_bridge_run(s->bridge_cmd);
 }

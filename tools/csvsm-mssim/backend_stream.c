@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The stream backend: the vTPM inside a booted SVSM, reached through its
- * host bridge (kernel/vtpm/host_bridge.c) on a QEMU character device that
- * listens on a Unix socket. Frames: include/abi/vtpm_bridge.h. The host
- * cannot reset the SVSM's vTPM: power off only stops commands until the
- * next power on, and power on (re)connects to the socket.
+ * host bridge (kernel/vtpm/host_bridge.c) on the SVSM's second UART, whose
+ * QEMU character device connects to the Unix socket this backend listens
+ * on (so it listens before QEMU starts). Frames: include/abi/vtpm_bridge.h.
+ * The host cannot reset the SVSM's vTPM: power off only stops commands
+ * until the next power on; power on accepts QEMU's connection when there
+ * is none (at start, or after the stream broke).
  */
 #define _GNU_SOURCE
 #include <endian.h>
@@ -23,10 +25,11 @@
 struct stream {
 	const char *path;
 	int timeout_ms;
+	int listen_fd;
 	int fd;
 };
 
-static int stream_connect(struct stream *s)
+static int stream_listen(struct stream *s)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 
@@ -35,24 +38,42 @@ static int stream_connect(struct stream *s)
 		return -1;
 	}
 	memcpy(sa.sun_path, s->path, strlen(s->path) + 1);
-	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (s->fd < 0)
+	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s->listen_fd < 0)
 		return -1;
-	if (connect(s->fd, (struct sockaddr *)&sa, sizeof(sa))) {
+	if (bind(s->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(s->listen_fd, 1)) {
 		fprintf(stderr, "csvsm-mssim: %s: %s\n", s->path,
 			strerror(errno));
-		close(s->fd);
-		s->fd = -1;
+		close(s->listen_fd);
 		return -1;
 	}
 	return 0;
+}
+
+/* QEMU's connection, within the time limit of a command. */
+static int stream_accept(struct stream *s)
+{
+	struct pollfd pfd = {.fd = s->listen_fd, .events = POLLIN};
+	int pr;
+
+	do
+		pr = poll(&pfd, 1, s->timeout_ms);
+	while (pr < 0 && errno == EINTR);
+	if (pr <= 0) {
+		fprintf(stderr, "csvsm-mssim: nothing connected to %s\n",
+			s->path);
+		return -1;
+	}
+	s->fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	return s->fd < 0 ? -1 : 0;
 }
 
 static int stream_on(struct backend *b)
 {
 	struct stream *s = b->ctx;
 
-	if (s->fd < 0 && stream_connect(s))
+	if (s->fd < 0 && stream_accept(s))
 		return -1;
 	b->on = true;
 	return 0;
@@ -142,6 +163,11 @@ struct backend *backend_stream_new(const char *unix_path, int timeout_ms)
 	s->path = unix_path;
 	s->timeout_ms = timeout_ms;
 	s->fd = -1;
+	if (stream_listen(s)) {
+		free(b);
+		free(s);
+		return NULL;
+	}
 	b->name = "the SVSM's vTPM";
 	b->power_on = stream_on;
 	b->power_off = stream_off;

@@ -54,8 +54,8 @@ struct backend {
 	void (*power_off)(struct backend *b);
 	/*
 	 * One TPM command, one response (at most cap bytes): 0, or -1 when
-	 * the TPM did not answer (the reason on stderr); the backend is then
-	 * off until the next power on.
+	 * the TPM did not answer (the reason on stderr); a backend whose TPM
+	 * is gone is then off until the next power on.
 	 */
 	int (*transact)(struct backend *b, const uint8_t *cmd, size_t len,
 			uint8_t *rsp, size_t cap, size_t *rsp_len);
@@ -66,7 +66,7 @@ struct backend {
 /* backend_child.c: argv runs with "{fd}" words replaced by the number. */
 struct backend *backend_child_new(char **argv, const char *dir,
 				  int timeout_ms);
-/* backend_stream.c: a stream socket to the SVSM's host bridge. */
+/* backend_stream.c: the SVSM's host bridge; listens on unix_path. */
 struct backend *backend_stream_new(const char *unix_path, int timeout_ms);
 
 /* Set by a signal handler: mssim_serve() returns 0 at its next wake-up. */
