@@ -203,3 +203,19 @@ $(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: KERNEL_ASFLAGS += \
 $(O)/%.igvm: $(O)/%.elf $(O)/tools/csvsm-igvm
 	@echo "  IGVM    $@"
 	$(Q)$(O)/tools/csvsm-igvm build --kernel $< $(IGVM_BUILD_ARGS) -o $@
+
+# The production image's root file-system image (docs/vtpm-host.md): the
+# vTPM program and /etc/start naming the vTPM service, so that `make run`
+# starts the vTPM; its region holds the archive and the vTPM task. Only
+# when this tree builds the vTPM program (VTPM_PROG, user/vtpm).
+ifneq ($(VTPM_PROG),)
+PROD_INITFS := $(O)/svsm-initfs.cpio
+SVSM_VTPM_SIZE ?= 0x2000000
+$(PROD_INITFS): $(VTPM_PROG) user/initfs/start user/mkcpio.py
+	@echo "  CPIO    $@"
+	$(Q)$(PYTHON) user/mkcpio.py $@ bin/vtpm=$(VTPM_PROG) \
+		etc/start=user/initfs/start
+$(KERNEL_IGVM): $(PROD_INITFS)
+$(KERNEL_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \
+	--region-size $(SVSM_VTPM_SIZE) --initfs $(PROD_INITFS)
+endif

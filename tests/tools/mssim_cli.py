@@ -4,8 +4,10 @@
 hostile clients and broken vTPM programs.
 
 - The suite (tests/tpm2/tpm2_suite.py) against csvsm's vTPM program
-  (out/user/vtpm, run as a host process) beside Debian's swtpm, and
-  against swtpm's own chardev mode behind the adapter.
+  (out/user/vtpm, run as a host process) beside Debian's swtpm, against
+  swtpm's own chardev mode behind the adapter, and against the vTPM inside
+  csvsm booted in QEMU (TCG) with csvsm-run --tpm, which must leave
+  nothing behind when it is ended.
 - Clients that send an oversized command, an unknown signal, a command on
   the platform port or half a message are disconnected; the next client is
   served.
@@ -158,6 +160,39 @@ def check_suite_swtpm_chardev_behind_the_adapter():
                  timeout=600)
     expect(rc == 0 and "0 failed" in out.splitlines()[-1],
            "the suite failed against swtpm behind csvsm-mssim", out[-6000:])
+
+
+def check_suite_booted_svsm_beside_swtpm():
+    port = free_port()
+    run = subprocess.Popen(
+        [os.path.join(ROOT, OUT, "tools", "csvsm-run"), "--accel", "tcg",
+         "--timeout", "900", "--tpm", str(port),
+         os.path.join(ROOT, OUT, "svsm.igvm")],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT)
+    log = b""
+    try:
+        os.set_blocking(run.stdout.fileno(), False)
+        deadline = time.monotonic() + 300
+        while b"serving the vTPM on COM2" not in log:
+            expect(time.monotonic() < deadline and run.poll() is None and
+                   b"vtpm_bridge:" not in log,
+                   "the SVSM does not serve its vTPM",
+                   log.decode("utf-8", "replace")[-3000:])
+            time.sleep(0.2)
+            log += run.stdout.read() or b""
+        rc, out = sh([sys.executable, SUITE, "--candidate-tcti",
+                      f"mssim:host=127.0.0.1,port={port}",
+                      "--name", "csvsm-booted"], timeout=900)
+        expect(rc == 0 and "0 failed" in out.splitlines()[-1],
+               "the suite failed against the booted SVSM", out[-6000:])
+    finally:
+        run.terminate()
+        run.wait(timeout=60)
+    expect(run.returncode == 143, f"csvsm-run exit {run.returncode}")
+    # csvsm-mssim went with the launcher: the port is free again.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))
 
 
 def fake_adapter(extra=()):
