@@ -200,9 +200,15 @@ $(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: $(INITFS)
 $(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: KERNEL_ASFLAGS += \
 	-DINITFS_PATH='"$(INITFS)"'
 
-$(O)/%.igvm: $(O)/%.elf $(O)/tools/csvsm-igvm
+# The Debian package versions the images are built from, measured in
+# their boot-info page; its rule is in mk/mbedtls.mk, next to the mbedTLS
+# source whose version it records.
+PROVENANCE := $(O)/provenance.txt
+
+$(O)/%.igvm: $(O)/%.elf $(O)/tools/csvsm-igvm $(PROVENANCE)
 	@echo "  IGVM    $@"
-	$(Q)$(O)/tools/csvsm-igvm build --kernel $< $(IGVM_BUILD_ARGS) -o $@
+	$(Q)$(O)/tools/csvsm-igvm build --kernel $< $(IGVM_BUILD_ARGS) \
+		--provenance $(PROVENANCE) -o $@
 
 # The production image's root file-system image (docs/vtpm-host.md): the
 # vTPM program and /etc/start naming the vTPM service, so that `make run`

@@ -37,3 +37,11 @@ $(call kobj,$(KERNEL_CRYPTO_SRCS)): $(MBEDTLS_SRC)/include/mbedtls/gcm.h
 # inside the kernel (tests/svsm/crypto_test.c); the production image will
 # once the SNP platform is linked into it.
 $(TEST_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS)) $(MBEDTLS_OBJS)
+
+# The package versions the images are built from (scripts/provenance.sh):
+# checked at every build, rewritten only when they change.
+$(PROVENANCE): FORCE | $(MBEDTLS_SRC)/library/gcm.c
+	@mkdir -p $(dir $@)
+	$(Q)scripts/provenance.sh $@ $(MBEDTLS_SRC)
+.PHONY: FORCE
+FORCE:

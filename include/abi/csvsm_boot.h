@@ -20,6 +20,14 @@
 #define CSVSM_EXIT_PANIC   0x11u
 #define CSVSM_EXIT_FAILURE 0x12u /* the test image: a test failed */
 
+/*
+ * The provenance text in the boot-info page (measured with it): the
+ * Debian package versions the image was built from, "name=version" lines
+ * (`csvsm-igvm build --provenance`, read back by `measure --json`).
+ */
+#define CSVSM_PROVENANCE_OFFSET 0x400u
+#define CSVSM_PROVENANCE_MAX	0xc00u
+
 /* IGVM parameter-area indices the builder declares. */
 #define CSVSM_PARAM_MEMMAP   0u
 #define CSVSM_PARAM_VP_COUNT 1u
@@ -55,7 +63,8 @@ struct csvsm_boot_info {
 	 * values the measure tool prints.
 	 */
 	uint32_t guest_svn;
-	uint32_t reserved;
+	/* Bytes of the provenance text at CSVSM_PROVENANCE_OFFSET, or 0. */
+	uint32_t provenance_size;
 	uint8_t family_id[16];
 	uint8_t image_id[16];
 	/*

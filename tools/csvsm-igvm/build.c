@@ -5,7 +5,8 @@
  * is laid out as
  *
  *   region_base   kernel image (ELF load segments, bss as zero pages)
- *   image_end     boot-info page (measured; include/abi/csvsm_boot.h)
+ *   image_end     boot-info page (measured; include/abi/csvsm_boot.h),
+ *                 with the provenance text (--provenance) at 1 KiB
  *   +4 KiB        memory-map parameter area   (filled by the loader)
  *   +8 KiB        vCPU-count parameter area   (filled by the loader)
  *   +12 KiB       command-line parameter area (filled by the loader)
@@ -303,6 +304,7 @@ static struct csvsm_boot_info boot_info_for(const struct build_options *o,
 		.fw_gpa = o->fw_size ? FW_TOP - o->fw_size : 0,
 		.fw_size = o->fw_size,
 		.guest_svn = o->guest_svn,
+		.provenance_size = (uint32_t)o->provenance_size,
 	};
 
 	memcpy(bi.family_id, o->family_id, sizeof(bi.family_id));
@@ -352,8 +354,11 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 	uint64_t image_end = 0;
 	uint64_t region_end = o->region_base + o->region_size;
 	uint8_t *img = NULL;
+	static uint8_t bi_page[PAGE];
 	int rc = -1;
 
+	if (o->provenance_size > CSVSM_PROVENANCE_MAX)
+		return fail(err, errlen, "the provenance text is too long");
 	if (build_check_options(o, err, errlen) ||
 	    elf_parse(elf_buf, elf_size, &elf, err, errlen))
 		return -1;
@@ -361,6 +366,12 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 	if (!img)
 		return -1;
 	bi = boot_info_for(o, image_end);
+	/* The boot-info page: the structure, then the provenance text. */
+	memset(bi_page, 0, sizeof(bi_page));
+	memcpy(bi_page, &bi, sizeof(bi));
+	if (o->provenance_size)
+		memcpy(bi_page + CSVSM_PROVENANCE_OFFSET, o->provenance,
+		       o->provenance_size);
 	if (bi.free_base >= region_end) {
 		if (o->initfs_size)
 			snprintf(err, errlen,
@@ -388,8 +399,8 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 	if (add_platforms(b, o) || add_parameters(b) ||
 	    add_pages(b, img, o->region_base, image_end, shared) ||
 	    igvm_builder_page_data(b, image_end, shared, 0,
-				   IGVM_PAGE_DATA_TYPE_NORMAL, &bi,
-				   sizeof(bi)) ||
+				   IGVM_PAGE_DATA_TYPE_NORMAL, bi_page,
+				   sizeof(bi_page)) ||
 	    (o->snp && add_snp_pages(b, o, &bi)) ||
 	    (o->initfs_size && add_initfs(b, o, &bi, shared)) ||
 	    add_inserts(b, bi.memmap_gpa, shared) ||

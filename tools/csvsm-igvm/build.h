@@ -23,6 +23,8 @@ struct build_options {
 	uint64_t policy;	/* SNP guest policy (GUEST_POLICY) */
 	const uint8_t *fw;	/* guest firmware for SNP, or NULL */
 	uint64_t fw_size;
+	const char *provenance; /* package versions (provenance.h), or NULL */
+	size_t provenance_size;
 	const uint8_t *initfs; /* root file-system image (cpio), or NULL */
 	uint64_t initfs_size;
 	uint32_t guest_svn; /* version metadata (boot info, ID block) */

@@ -10,10 +10,13 @@
 
 #include "svsm/cpio.h"
 
+#include "abi/csvsm_boot.h"
+
 #include "build.h"
 #include "command.h"
 #include "igvm_snp.h"
 #include "ovmf.h"
+#include "provenance.h"
 #include "util.h"
 
 #define MAX_KERNEL   (64u << 20)
@@ -37,6 +40,9 @@ static int usage(FILE *f, int rc)
 		"                         bits 26-63 clear)\n"
 		"  --initfs FILE          root file-system image: a cpio \"newc\" archive,\n"
 		"                         measured, that the SVSM unpacks at boot\n"
+		"  --provenance FILE      the Debian package versions the image is built\n"
+		"                         from, name=version lines (scripts/provenance.sh),\n"
+		"                         measured in the boot-info page\n"
 		"  --guest-svn N          version metadata: guest SVN (default 0)\n"
 		"  --family-id HEX32      version metadata: 16-byte family ID\n"
 		"  --image-id HEX32       version metadata: 16-byte image ID\n"
@@ -116,6 +122,21 @@ static int check_initfs(const char *path, const uint8_t *a, size_t size,
 	return 0;
 }
 
+/* At least one package, every line as provenance.h says. */
+static int check_provenance(const char *path, const uint8_t *text,
+			    size_t size, char *err, size_t errlen)
+{
+	struct provenance_entry e[PROVENANCE_MAX_ENTRIES];
+	char why[200];
+	int n = provenance_parse((const char *)text, size, e, why, sizeof(why));
+
+	if (n < 0)
+		return util_errf(err, errlen, "%s: %s", path, why);
+	if (n == 0)
+		return util_errf(err, errlen, "%s: names no package", path);
+	return 0;
+}
+
 static int bad(const char *what, const char *arg)
 {
 	return cmd_usage_error("bad %s '%s'", what, arg);
@@ -138,6 +159,9 @@ static int option(int c, struct build_options *o, const char **paths)
 		return 0;
 	case 'r':
 		paths[3] = optarg;
+		return 0;
+	case 'P':
+		paths[4] = optarg;
 		return 0;
 	case 'n':
 		o->snp = false;
@@ -204,6 +228,7 @@ static int cmd_build(int argc, char **argv)
 		{"no-snp", no_argument, NULL, 'n'},
 		{"firmware", required_argument, NULL, 'f'},
 		{"initfs", required_argument, NULL, 'r'},
+		{"provenance", required_argument, NULL, 'P'},
 		{"policy", required_argument, NULL, 'p'},
 		{"guest-svn", required_argument, NULL, 'v'},
 		{"family-id", required_argument, NULL, 'F'},
@@ -218,18 +243,20 @@ static int cmd_build(int argc, char **argv)
 		.snp = true,
 		.policy = BUILD_DEFAULT_POLICY,
 	};
-	/* kernel, output, firmware, root file-system image */
-	const char *paths[4] = {NULL, NULL, NULL, NULL};
+	/* kernel, output, firmware, root file-system image, provenance */
+	const char *paths[5] = {NULL, NULL, NULL, NULL, NULL};
 	bool have_policy = false;
 	char err[512];
 	char msg[400];
 	uint8_t *elf = NULL;
 	uint8_t *fw = NULL;
 	uint8_t *initfs = NULL;
+	uint8_t *prov = NULL;
 	uint8_t *igvm = NULL;
 	size_t elf_size = 0;
 	size_t fw_size = 0;
 	size_t initfs_size = 0;
+	size_t prov_size = 0;
 	size_t igvm_size = 0;
 	int rc = 1;
 	int c;
@@ -282,6 +309,16 @@ static int cmd_build(int argc, char **argv)
 		o.initfs = initfs;
 		o.initfs_size = initfs_size;
 	}
+	if (paths[4]) {
+		prov = util_read_file(paths[4], CSVSM_PROVENANCE_MAX, &prov_size,
+				      err, sizeof(err));
+		if (!prov ||
+		    check_provenance(paths[4], prov, prov_size, err,
+				     sizeof(err)))
+			goto out;
+		o.provenance = (const char *)prov;
+		o.provenance_size = prov_size;
+	}
 	/* The options passed: what build_igvm() refuses is the kernel (or
 	 * a kernel and archive too large for the region). */
 	rc = build_igvm(&o, elf, elf_size, &igvm, &igvm_size, msg, sizeof(msg));
@@ -298,6 +335,7 @@ out:
 	free(elf);
 	free(fw);
 	free(initfs);
+	free(prov);
 	free(igvm);
 	return rc ? 1 : 0;
 }
