@@ -34,8 +34,8 @@ typedef enum svsm_err (*vtpm_bridge_cmd_fn)(const void *cmd, size_t len,
  * answered (also with a refusal or the vTPM's failure inside);
  * SVSM_E_INVAL when the input ended.
  */
-enum svsm_err __must_check vtpm_bridge_serve_one(
-	const struct vtpm_bridge_io *io, vtpm_bridge_cmd_fn cmd);
+enum svsm_err __must_check
+vtpm_bridge_serve_one(const struct vtpm_bridge_io *io, vtpm_bridge_cmd_fn cmd);
 
 /*
  * Serves the bridge on COM2 for ever (kernel/vtpm/host_bridge_uart.c);

@@ -143,8 +143,8 @@ static void start_from_config(const struct boot_params *p)
 	unsigned int count = 0;
 	size_t i = 0;
 
-	if (cpio_find(archive, p->initfs_size, "etc/start", &e, &found,
-		      &why) != SVSM_OK ||
+	if (cpio_find(archive, p->initfs_size, "etc/start", &e, &found, &why) !=
+		    SVSM_OK ||
 	    !found)
 		return;
 	while (i < e.size && count < START_MAX_PROGRAMS) {

@@ -9,6 +9,7 @@
 #include "svsm/serial_port.h"
 
 #include "svsm/arch/cpu.h"
+
 #include "svsm/plat/plat.h"
 
 #define UART_RBR 0 /* receive buffer (DLAB=0) */

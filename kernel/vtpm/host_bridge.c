@@ -12,9 +12,8 @@
  * them as it checks the guest's. Nothing here keeps state between frames.
  */
 #define LOG_PREFIX "vtpm bridge: "
-#include "svsm/vtpm_bridge.h"
-
 #include "svsm/log.h"
+#include "svsm/vtpm_bridge.h"
 
 #include "abi/vtpm_bridge.h"
 

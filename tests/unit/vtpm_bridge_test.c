@@ -15,6 +15,7 @@
 #include "svsm/vtpm_bridge.h"
 
 #include "abi/vtpm_bridge.h"
+
 #include "test.h"
 
 struct chan {
@@ -80,8 +81,8 @@ static enum svsm_err fake_cmd(const void *cmd, size_t len, void *rsp,
 	return SVSM_OK;
 }
 
-static const uint8_t getrandom[12] = {0x80, 0x01, 0, 0, 0, 12,
-				      0,    0,    1, 0x7b, 0, 8};
+static const uint8_t getrandom[12] = {0x80, 0x01, 0, 0,	   0, 12,
+				      0,    0,	  1, 0x7b, 0, 8};
 
 /* The response frame at out[off]: status and length; 0 on a bad magic. */
 static bool frame_at(const struct chan *c, size_t off, uint32_t *status,
@@ -151,8 +152,8 @@ TEST(vtpm_bridge, refuses_bad_frames_and_serves_the_next)
 
 	memset(&c, 0, sizeof(c));
 	fake_result = SVSM_OK;
-	put_frame(&c, 0, big, sizeof(big));	      /* over 4096 */
-	put_frame(&c, 0, getrandom, 9);		      /* under a TPM header */
+	put_frame(&c, 0, big, sizeof(big));		/* over 4096 */
+	put_frame(&c, 0, getrandom, 9);			/* under a TPM header */
 	put_frame(&c, 1, getrandom, sizeof(getrandom)); /* a status */
 	put_frame(&c, 0, getrandom, sizeof(getrandom));
 	for (int i = 0; i < 3; i++) {

@@ -379,7 +379,8 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 				 "image (%llu KiB) do not fit the region "
 				 "(%llu KiB)",
 				 (unsigned long long)((image_end -
-						       o->region_base) >> 10),
+						       o->region_base) >>
+						      10),
 				 (unsigned long long)(o->initfs_size >> 10),
 				 (unsigned long long)(o->region_size >> 10));
 		else
@@ -387,7 +388,8 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 				 "kernel image (%llu KiB) does not fit the "
 				 "region",
 				 (unsigned long long)((image_end -
-						       o->region_base) >> 10));
+						       o->region_base) >>
+						      10));
 		goto out;
 	}
 	/* Native needs IGVM v2 (its VP context is a v2 definition). */

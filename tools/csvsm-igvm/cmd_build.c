@@ -123,8 +123,8 @@ static int check_initfs(const char *path, const uint8_t *a, size_t size,
 }
 
 /* At least one package, every line as provenance.h says. */
-static int check_provenance(const char *path, const uint8_t *text,
-			    size_t size, char *err, size_t errlen)
+static int check_provenance(const char *path, const uint8_t *text, size_t size,
+			    char *err, size_t errlen)
 {
 	struct provenance_entry e[PROVENANCE_MAX_ENTRIES];
 	char why[200];
@@ -301,8 +301,8 @@ static int cmd_build(int argc, char **argv)
 		}
 	}
 	if (paths[3]) {
-		initfs = util_read_file(paths[3], MAX_INITFS, &initfs_size,
-					err, sizeof(err));
+		initfs = util_read_file(paths[3], MAX_INITFS, &initfs_size, err,
+					sizeof(err));
 		if (!initfs || check_initfs(paths[3], initfs, initfs_size, err,
 					    sizeof(err)))
 			goto out;
@@ -310,11 +310,10 @@ static int cmd_build(int argc, char **argv)
 		o.initfs_size = initfs_size;
 	}
 	if (paths[4]) {
-		prov = util_read_file(paths[4], CSVSM_PROVENANCE_MAX, &prov_size,
-				      err, sizeof(err));
-		if (!prov ||
-		    check_provenance(paths[4], prov, prov_size, err,
-				     sizeof(err)))
+		prov = util_read_file(paths[4], CSVSM_PROVENANCE_MAX,
+				      &prov_size, err, sizeof(err));
+		if (!prov || check_provenance(paths[4], prov, prov_size, err,
+					      sizeof(err)))
 			goto out;
 		o.provenance = (const char *)prov;
 		o.provenance_size = prov_size;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "abi/csvsm_boot.h"
+
 #include "util.h"
 
 static bool name_char(char c)
@@ -37,8 +38,8 @@ static size_t span(const char *p, const char *end, bool (*ok)(char))
 	return n;
 }
 
-int provenance_parse(const char *text, size_t len,
-		     struct provenance_entry *out, char *why, size_t whylen)
+int provenance_parse(const char *text, size_t len, struct provenance_entry *out,
+		     char *why, size_t whylen)
 {
 	const char *p = text, *end = text + len;
 	int count = 0;
@@ -60,8 +61,8 @@ int provenance_parse(const char *text, size_t len,
 					 "of 1-%d characters a-z 0-9 . + -)",
 					 line, PROVENANCE_NAME_MAX);
 		v = span(p + n + 1, end, version_char);
-		if (!v || v > PROVENANCE_VERSION_MAX ||
-		    p + n + 1 + v == end || p[n + 1 + v] != '\n')
+		if (!v || v > PROVENANCE_VERSION_MAX || p + n + 1 + v == end ||
+		    p[n + 1 + v] != '\n')
 			return util_errf(why, whylen,
 					 "line %d: the version is not 1-%d "
 					 "characters A-Z a-z 0-9 . + ~ : - and "

@@ -25,5 +25,5 @@ struct provenance_entry {
  * of [A-Za-z0-9.+~:-] (Debian policy 5.6.12). The number of entries, or -1
  * with the reason in why.
  */
-int provenance_parse(const char *text, size_t len,
-		     struct provenance_entry *out, char *why, size_t whylen);
+int provenance_parse(const char *text, size_t len, struct provenance_entry *out,
+		     char *why, size_t whylen);

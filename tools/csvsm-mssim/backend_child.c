@@ -155,9 +155,9 @@ static int child_transact(struct backend *b, const uint8_t *cmd, size_t len,
 	n = recv(c->fd, rsp, cap, MSG_TRUNC);
 	if (n <= 0 || (size_t)n > cap) {
 		fprintf(stderr, "csvsm-mssim: %s: %s\n", c->argv[0],
-			n == 0	 ? "ended"
-			: n < 0	 ? strerror(errno)
-				 : "response larger than the TPM's limit");
+			n == 0	? "ended"
+			: n < 0 ? strerror(errno)
+				: "response larger than the TPM's limit");
 		child_off(b);
 		return -1;
 	}
@@ -165,8 +165,7 @@ static int child_transact(struct backend *b, const uint8_t *cmd, size_t len,
 	return 0;
 }
 
-struct backend *backend_child_new(char **argv, const char *dir,
-				  int timeout_ms)
+struct backend *backend_child_new(char **argv, const char *dir, int timeout_ms)
 {
 	struct backend *b = calloc(1, sizeof(*b));
 	struct child *c = calloc(1, sizeof(*c));

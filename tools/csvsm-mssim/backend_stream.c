@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "abi/vtpm_bridge.h"
+
 #include "mssim.h"
 
 struct stream {

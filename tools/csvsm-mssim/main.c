@@ -110,8 +110,9 @@ int main(int argc, char **argv)
 		case 'p':
 			if (util_parse_size(optarg, &port) || port < 1 ||
 			    port > 65534) {
-				fprintf(stderr, "csvsm-mssim: --port %s: "
-						"1..65534\n",
+				fprintf(stderr,
+					"csvsm-mssim: --port %s: "
+					"1..65534\n",
 					optarg);
 				return 2;
 			}
@@ -128,8 +129,9 @@ int main(int argc, char **argv)
 		case 't':
 			if (util_parse_size(optarg, &timeout) || timeout < 1 ||
 			    timeout > 3600000) {
-				fprintf(stderr, "csvsm-mssim: --timeout %s: "
-						"1..3600000 ms\n",
+				fprintf(stderr,
+					"csvsm-mssim: --timeout %s: "
+					"1..3600000 ms\n",
 					optarg);
 				return 2;
 			}
@@ -164,8 +166,8 @@ int main(int argc, char **argv)
 	if (!b)
 		return 1;
 	cmd_fd = listen_tcp(bind_addr, (unsigned int)port);
-	plat_fd = cmd_fd < 0 ? -1
-			     : listen_tcp(bind_addr, (unsigned int)port + 1);
+	plat_fd =
+		cmd_fd < 0 ? -1 : listen_tcp(bind_addr, (unsigned int)port + 1);
 	if (plat_fd < 0)
 		return 1;
 	sigaction(SIGINT, &sa, NULL);

@@ -16,6 +16,8 @@
  * disconnected; the server goes on.
  */
 #define _GNU_SOURCE /* accept4 */
+#include "mssim.h"
+
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -26,12 +28,14 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "mssim.h"
-
 /* A client that stops mid-message is dropped after this long. */
 #define CLIENT_TIMEOUT_S 30
 
-enum client_rc { CLIENT_GO_ON, CLIENT_CLOSE, SERVER_STOP };
+enum client_rc {
+	CLIENT_GO_ON,
+	CLIENT_CLOSE,
+	SERVER_STOP
+};
 
 volatile sig_atomic_t mssim_stop_requested;
 
@@ -212,8 +216,9 @@ static enum client_rc serve_one(struct backend *b, int fd, bool command_port,
 		return CLIENT_CLOSE;
 	}
 	if (what >= MSSIM_HASH_START && what <= MSSIM_HASH_END) {
-		fprintf(stderr, "csvsm-mssim: the locality-4 hash signals "
-				"(%u) are not supported\n",
+		fprintf(stderr,
+			"csvsm-mssim: the locality-4 hash signals "
+			"(%u) are not supported\n",
 			what);
 		return CLIENT_CLOSE;
 	}

@@ -22,24 +22,24 @@
 #include <stdint.h>
 
 /* TpmTcpProtocol.h's command numbers (both ports). */
-#define MSSIM_POWER_ON	      1u
-#define MSSIM_POWER_OFF	      2u
-#define MSSIM_PHYS_PRES_ON    3u
-#define MSSIM_PHYS_PRES_OFF   4u
-#define MSSIM_HASH_START      5u
-#define MSSIM_HASH_DATA	      6u
-#define MSSIM_HASH_END	      7u
-#define MSSIM_SEND_COMMAND    8u
-#define MSSIM_CANCEL_ON	      9u
-#define MSSIM_CANCEL_OFF      10u
-#define MSSIM_NV_ON	      11u
-#define MSSIM_NV_OFF	      12u
-#define MSSIM_KEY_CACHE_ON    13u
-#define MSSIM_KEY_CACHE_OFF   14u
-#define MSSIM_RESET	      17u
-#define MSSIM_RESTART	      18u
-#define MSSIM_SESSION_END     20u
-#define MSSIM_STOP	      21u
+#define MSSIM_POWER_ON	    1u
+#define MSSIM_POWER_OFF	    2u
+#define MSSIM_PHYS_PRES_ON  3u
+#define MSSIM_PHYS_PRES_OFF 4u
+#define MSSIM_HASH_START    5u
+#define MSSIM_HASH_DATA	    6u
+#define MSSIM_HASH_END	    7u
+#define MSSIM_SEND_COMMAND  8u
+#define MSSIM_CANCEL_ON	    9u
+#define MSSIM_CANCEL_OFF    10u
+#define MSSIM_NV_ON	    11u
+#define MSSIM_NV_OFF	    12u
+#define MSSIM_KEY_CACHE_ON  13u
+#define MSSIM_KEY_CACHE_OFF 14u
+#define MSSIM_RESET	    17u
+#define MSSIM_RESTART	    18u
+#define MSSIM_SESSION_END   20u
+#define MSSIM_STOP	    21u
 
 /* The largest TPM command or response the adapter carries. */
 #define MSSIM_MAX_TPM_SIZE 4096u
@@ -64,8 +64,7 @@ struct backend {
 };
 
 /* backend_child.c: argv runs with "{fd}" words replaced by the number. */
-struct backend *backend_child_new(char **argv, const char *dir,
-				  int timeout_ms);
+struct backend *backend_child_new(char **argv, const char *dir, int timeout_ms);
 /* backend_stream.c: the SVSM's host bridge; listens on unix_path. */
 struct backend *backend_stream_new(const char *unix_path, int timeout_ms);
 

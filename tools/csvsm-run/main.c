@@ -186,6 +186,30 @@ static int take_operands(int argc, int full_argc, char **argv,
 	return 0;
 }
 
+/* The host-side devices: --vsock PATH, --tpm PORT; 0, or -1 (told). */
+static int device_option(int c, const char *arg, struct options *o)
+{
+	uint64_t v;
+
+	if (c == 'K') {
+		if (!*arg) {
+			fprintf(stderr, "csvsm-run: --vsock needs a path\n");
+			return -1;
+		}
+		o->vsock = arg;
+		return 0;
+	}
+	if (util_parse_size(arg, &v) || v < 1 || v > 65534) {
+		fprintf(stderr,
+			"csvsm-run: bad --tpm port '%s' (1-65534; PORT+1 is "
+			"the platform port)\n",
+			arg);
+		return -1;
+	}
+	o->tpm_port = (unsigned int)v;
+	return 0;
+}
+
 static int parse_args(int full_argc, char **argv, struct options *o)
 {
 	int argc = full_argc; /* the launcher's own: up to a "--" */
@@ -286,24 +310,9 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 			o->snp = 1;
 			break;
 		case 'K':
-			if (!*optarg) {
-				fprintf(stderr, "csvsm-run: --vsock needs a "
-						"path\n");
-				return -1;
-			}
-			o->vsock = optarg;
-			break;
 		case 'T':
-			if (util_parse_size(optarg, &v) || v < 1 ||
-			    v > 65534) {
-				fprintf(stderr,
-					"csvsm-run: bad --tpm port '%s' "
-					"(1-65534; PORT+1 is the platform "
-					"port)\n",
-					optarg);
+			if (device_option(c, optarg, o))
 				return -1;
-			}
-			o->tpm_port = (unsigned int)v;
 			break;
 		case 'h':
 			exit(usage(stdout, 0));
