@@ -574,6 +574,7 @@ def main():
             return 1
     top = tempfile.mkdtemp(prefix="csvsm-tpm2-")
     servers = Servers()
+    passed, failed = 0, 1  # until the comparison says otherwise
     log = open(os.path.join(top, "servers.log"), "wb")
     try:
         for sub in ("ref", "ref/files", "cand", "cand/files"):
@@ -609,7 +610,7 @@ def main():
     finally:
         servers.stop()
         log.close()
-        if failed if "failed" in dir() else True:
+        if failed:
             with open(os.path.join(top, "servers.log"), "rb") as f:
                 tail = f.read()[-2000:].decode("utf-8", "replace")
             if tail.strip():
