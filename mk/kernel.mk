@@ -212,11 +212,12 @@ $(O)/%.igvm: $(O)/%.elf $(O)/tools/csvsm-igvm $(PROVENANCE)
 
 # The production image's root file-system image (docs/vtpm-host.md): the
 # vTPM program and /etc/start naming the vTPM service, so that `make run`
-# starts the vTPM; its region holds the archive and the vTPM task. Only
+# starts the vTPM; its 16 MiB region holds the archive and the vTPM task
+# (COCONUT's minimum, the vTPM issue's memory goal). Only
 # when this tree builds the vTPM program (VTPM_PROG, user/vtpm).
 ifneq ($(VTPM_PROG),)
 PROD_INITFS := $(O)/svsm-initfs.cpio
-SVSM_VTPM_SIZE ?= 0x2000000
+SVSM_VTPM_SIZE ?= 0x1000000
 $(PROD_INITFS): $(VTPM_PROG) user/initfs/start user/mkcpio.py
 	@echo "  CPIO    $@"
 	$(Q)$(PYTHON) user/mkcpio.py $@ bin/vtpm=$(VTPM_PROG) \
