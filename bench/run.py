@@ -189,6 +189,12 @@ def main():
           "average of validating and rescinding; the model's emulation of "
           "the instruction is excluded.)")
 
+    print("\n== vTPM latency: csvsm's vTPM program beside swtpm (host "
+          "processes, one run)", flush=True)
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(
+        os.path.abspath(__file__)), "vtpm_bench.py"), "--program",
+        os.path.join(args.out, "user", "vtpm")], check=False)
+
     print("\n== static memory footprint at \"ready\" (SVSM alone)")
     rows = []
     for vcpus in (1, 4, 64):

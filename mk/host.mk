@@ -27,13 +27,16 @@ TOOLS_COMMON_SRCS := tools/common/util.c tools/common/progress.c
 # --version: needs the generated version header, so not in the unit tests.
 TOOLS_VERSION_SRC := tools/common/version.c
 CSVSM_IGVM_SRCS := $(wildcard tools/csvsm-igvm/*.c)
+# The SVSM's own archive reader checks `build --initfs`.
+CSVSM_IGVM_KERNEL_SRCS := kernel/fs/cpio.c
 CSVSM_RUN_SRCS := tools/csvsm-run/main.c tools/csvsm-run/plan.c \
 	tools/csvsm-run/vpctx.c tools/csvsm-run/qemu.c tools/csvsm-run/snp.c \
-	tools/csvsm-run/vsock.c
+	tools/csvsm-run/vsock.c tools/csvsm-run/tpm.c
 
 hobj = $(patsubst %,$(O)/host-obj/%.o,$(1))
 HOST_TOOLS := $(O)/tools/csvsm-igvm $(O)/tools/csvsm-run $(O)/tools/csvsm-vsockd \
 	$(O)/tools/csvsm-aproxy \
+	$(O)/tools/csvsm-mssim \
 	$(if $(wildcard tools/csvsm-snp-measure/*.c),$(O)/tools/csvsm-snp-measure)
 
 # sev-snp-measure's command line, on libmeasure.
@@ -53,7 +56,7 @@ $(call hobj,$(CSVSM_RUN_SRCS)): HOST_CFLAGS += -Itools/csvsm-run
 $(call hobj,$(TOOLS_VERSION_SRC)): HOST_CFLAGS += -I$(dir $(VERSION_H))
 $(call hobj,$(TOOLS_VERSION_SRC)): $(VERSION_H)
 
-$(O)/tools/csvsm-igvm: $(call hobj,$(CSVSM_IGVM_SRCS) $(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC))
+$(O)/tools/csvsm-igvm: $(call hobj,$(CSVSM_IGVM_SRCS) $(CSVSM_IGVM_KERNEL_SRCS) $(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC))
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	$(Q)$(HOST_CC) -o $@ $^ $(CSVSM_IGVM_LDLIBS)
@@ -91,3 +94,12 @@ $(O)/tools/csvsm-aproxy: $(call hobj,$(CSVSM_APROXY_SRCS) $(TOOLS_COMMON_SRCS) $
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	$(Q)$(HOST_CC) -o $@ $^ -lssl -lcrypto
+
+# The mssim TPM protocol on TCP in front of a vTPM program or the SVSM's
+# host bridge (docs/vtpm-host.md).
+CSVSM_MSSIM_SRCS := $(wildcard tools/csvsm-mssim/*.c)
+$(call hobj,$(CSVSM_MSSIM_SRCS)): HOST_CFLAGS += -Itools/csvsm-mssim
+$(O)/tools/csvsm-mssim: $(call hobj,$(CSVSM_MSSIM_SRCS) $(TOOLS_COMMON_SRCS) $(TOOLS_VERSION_SRC))
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(HOST_CC) -o $@ $^

@@ -46,6 +46,12 @@ $(O)/kernel-obj/kernel/protocols/%: KERNEL_ROOM_INC := -Ikernel/plat/snp/include
 KERNEL_LDFLAGS := -static -nostdlib --gc-sections -z noexecstack \
 	-z max-page-size=4096 --build-id=none
 
+# The vTPM host bridge and its UART (docs/vtpm-host.md): native platform
+# only; an SEV-SNP link must leave these out, so its host cannot reach the
+# vTPM.
+KERNEL_NATIVE_ONLY_SRCS := kernel/drivers/serial_port.c \
+	kernel/vtpm/host_bridge.c kernel/vtpm/host_bridge_uart.c
+
 # One line per room: arch (the SNP instructions, snp.c and ghcb.c, join
 # the image with the SNP platform), platform, drivers (console, shared
 # pages, PCI, virtio), the block layer, the boot sequence, the ground
@@ -55,6 +61,7 @@ KERNEL_SRCS := \
 		ap_boot.c cpu.c io.c mm.c apic.c trap.c user.S user.c time.c) \
 	$(wildcard kernel/plat/native/*.c) \
 	kernel/drivers/uart16550.c kernel/drivers/shared.c \
+	$(KERNEL_NATIVE_ONLY_SRCS) \
 	$(wildcard kernel/drivers/pci/*.c kernel/drivers/virtio/*.c) \
 	$(wildcard kernel/block/*.c) \
 	$(wildcard kernel/store/*.c) \
@@ -228,9 +235,32 @@ $(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: $(INITFS)
 $(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: KERNEL_ASFLAGS += \
 	-DINITFS_PATH='"$(INITFS)"'
 
-$(O)/%.igvm: $(O)/%.elf $(O)/tools/csvsm-igvm
+# The Debian package versions the images are built from, measured in
+# their boot-info page; its rule is in mk/mbedtls.mk, next to the mbedTLS
+# source whose version it records.
+PROVENANCE := $(O)/provenance.txt
+
+$(O)/%.igvm: $(O)/%.elf $(O)/tools/csvsm-igvm $(PROVENANCE)
 	@echo "  IGVM    $@"
-	$(Q)$(O)/tools/csvsm-igvm build --kernel $< $(IGVM_BUILD_ARGS) -o $@
+	$(Q)$(O)/tools/csvsm-igvm build --kernel $< $(IGVM_BUILD_ARGS) \
+		--provenance $(PROVENANCE) -o $@
+
+# The production image's root file-system image (docs/vtpm-host.md): the
+# vTPM program and /etc/start naming the vTPM service, so that `make run`
+# starts the vTPM; its 16 MiB region holds the archive and the vTPM task
+# (COCONUT's minimum, the vTPM issue's memory goal). Only
+# when this tree builds the vTPM program (VTPM_PROG, user/vtpm).
+ifneq ($(VTPM_PROG),)
+PROD_INITFS := $(O)/svsm-initfs.cpio
+SVSM_VTPM_SIZE ?= 0x1000000
+$(PROD_INITFS): $(VTPM_PROG) user/initfs/start user/mkcpio.py
+	@echo "  CPIO    $@"
+	$(Q)$(PYTHON) user/mkcpio.py $@ bin/vtpm=$(VTPM_PROG) \
+		etc/start=user/initfs/start
+$(KERNEL_IGVM): $(PROD_INITFS)
+$(KERNEL_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \
+	--region-size $(SVSM_VTPM_SIZE) --initfs $(PROD_INITFS)
+endif
 
 # The production file carries the SEV-SNP kernel under the SNP mask.
 $(KERNEL_IGVM): $(KERNEL_SNP_ELF)

@@ -17,7 +17,8 @@ TIDY_KERNEL_SRCS := $(filter %.c,$(KERNEL_SRCS) $(KERNEL_PROD_SRCS)) \
 	$(SNP_LINT_SRCS)
 TIDY_HOST_SRCS := $(LIBIGVM_SRCS) $(TOOLS_COMMON_SRCS) $(CSVSM_IGVM_SRCS) \
 	$(CSVSM_RUN_SRCS) $(LIBMEASURE_SRCS) $(CSVSM_SNP_MEASURE_SRCS) \
-	$(CSVSM_VSOCKD_SRCS) $(CSVSM_APROXY_SRCS)
+	$(CSVSM_VSOCKD_SRCS) $(CSVSM_APROXY_SRCS) \
+	$(CSVSM_MSSIM_SRCS)
 # clang-tidy parses with clang: drop the gcc-only kernel flags. The rooms'
 # private include paths are given to every file here; the build itself
 # gives each room only its own (mk/kernel.mk).
@@ -44,7 +45,7 @@ lint: deps $(KERNEL_GEN_HEADERS)
 		grep -v '^[0-9]* warnings generated' ; test $${PIPESTATUS[0]} -eq 0
 	@echo "  TIDY    tools"
 	$(Q)clang-tidy --quiet $(TIDY_HOST_SRCS) -- $(HOST_CFLAGS) -Itools/csvsm-run \
-		-Itools/csvsm-vsockd -Itools/csvsm-aproxy 2>&1 | \
+		-Itools/csvsm-vsockd -Itools/csvsm-aproxy -Itools/csvsm-mssim 2>&1 | \
 		grep -v '^[0-9]* warnings generated' ; test $${PIPESTATUS[0]} -eq 0
 	@echo "  CHECKAS kernel (__guest/__shared)"
 	$(Q)for f in $(TIDY_KERNEL_SRCS); do \

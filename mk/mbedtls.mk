@@ -55,3 +55,11 @@ $(O)/kernel-obj/tests/svsm/kbs_test.c.o: KERNEL_ROOM_INC := -Itests/harness \
 $(KERNEL_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS)) $(MBEDTLS_OBJS)
 $(TEST_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS) $(KERNEL_KBS_SRCS)) \
 	$(MBEDTLS_OBJS)
+
+# The package versions the images are built from (scripts/provenance.sh):
+# checked at every build, rewritten only when they change.
+$(PROVENANCE): FORCE | $(MBEDTLS_SRC)/library/gcm.c
+	@mkdir -p $(dir $@)
+	$(Q)scripts/provenance.sh $@ $(MBEDTLS_SRC)
+.PHONY: FORCE
+FORCE:

@@ -81,6 +81,8 @@ $(patsubst %,$(O)/unit-obj/%.o,$(KBS_MODEL_TEST_SRCS)): UNIT_CFLAGS += \
 # and the command-line mount are the kernel's.
 STORE_SRCS := $(filter-out kernel/store/random.c,$(wildcard kernel/store/*.c))
 UNIT_SRCS += $(STORE_SRCS) kernel/fs/ramfs.c kernel/fs/vfs.c kernel/fs/persist.c
+# The vTPM host bridge's frames (its UART half needs port I/O).
+UNIT_SRCS += kernel/vtpm/host_bridge.c
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
 $(O)/unit-obj/%.c.o: %.c

@@ -10,7 +10,7 @@
 set -eu
 
 PACKAGES="gcc make binutils libc6-dev zlib1g-dev libssl-dev openssl libgcrypt20-dev libmbedtls-dev git \
-python3 qemu-system-x86 ovmf valgrind clang clang-format clang-tidy libclang-rt-14-dev \
+python3 python3-yaml qemu-system-x86 ovmf valgrind clang clang-format clang-tidy libclang-rt-14-dev \
 libtpms-dev swtpm swtpm-tools tpm2-tools python3-cryptography \
 dpkg-dev"
 DEB_SOURCES=/etc/apt/sources.list.d/debian.sources

@@ -13,12 +13,20 @@
 #include <stdint.h>
 
 #define CSVSM_BOOT_INFO_MAGIC	0x4d565343u /* "CSVM", little endian */
-#define CSVSM_BOOT_INFO_VERSION 2u
+#define CSVSM_BOOT_INFO_VERSION 3u
 
 /* Exit codes the SVSM writes to its platform's terminate path. */
 #define CSVSM_EXIT_SUCCESS 0x10u
 #define CSVSM_EXIT_PANIC   0x11u
 #define CSVSM_EXIT_FAILURE 0x12u /* the test image: a test failed */
+
+/*
+ * The provenance text in the boot-info page (measured with it): the
+ * Debian package versions the image was built from, "name=version" lines
+ * (`csvsm-igvm build --provenance`, read back by `measure --json`).
+ */
+#define CSVSM_PROVENANCE_OFFSET 0x400u
+#define CSVSM_PROVENANCE_MAX	0xc00u
 
 /* IGVM parameter-area indices the builder declares. */
 #define CSVSM_PARAM_MEMMAP   0u
@@ -55,12 +63,21 @@ struct csvsm_boot_info {
 	 * values the measure tool prints.
 	 */
 	uint32_t guest_svn;
-	uint32_t reserved;
+	/* Bytes of the provenance text at CSVSM_PROVENANCE_OFFSET, or 0. */
+	uint32_t provenance_size;
 	uint8_t family_id[16];
 	uint8_t image_id[16];
+	/*
+	 * The root file-system image (a cpio "newc" archive, measured with
+	 * the launch, `csvsm-igvm build --initfs`), or 0/0: page aligned,
+	 * after the CPUID page and before free_base, inside the region.
+	 * size is the archive's own length; the rest of its last page is 0.
+	 */
+	uint64_t initfs_gpa;
+	uint64_t initfs_size;
 };
 
-_Static_assert(sizeof(struct csvsm_boot_info) == 160,
+_Static_assert(sizeof(struct csvsm_boot_info) == 176,
 	       "csvsm_boot_info layout is shared with tools/csvsm-igvm");
 _Static_assert(__builtin_offsetof(struct csvsm_boot_info, family_id) == 128,
 	       "csvsm_boot_info layout is shared with tools/csvsm-igvm");

@@ -31,6 +31,8 @@ struct boot_params {
 	uint64_t cpuid_gpa;   /* SEV-SNP */
 	uint64_t fw_gpa;      /* guest firmware in the file, or 0 */
 	uint64_t fw_size;
+	uint64_t initfs_gpa; /* root file-system image in the region, or 0 */
+	uint64_t initfs_size;
 	uint32_t guest_svn; /* version metadata, measured */
 	uint8_t family_id[16];
 	uint8_t image_id[16];
@@ -62,6 +64,26 @@ const struct boot_params *boot_params(void);
 bool cmdline_has(const char *cmdline, const char *opt);
 /* Copies the value of `key=` into buf; false when absent or too long. */
 bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t len);
+
+/*
+ * The word `start=` names the programs to start at boot, comma-separated
+ * ("start=vtpm" or "start=/bin/hello,vtpm"): copies the idx-th name into
+ * buf. false past the last one, or when a name is empty or does not fit.
+ */
+bool cmdline_start_item(const char *cmdline, unsigned int idx, char *buf,
+			size_t len);
+
+/*
+ * Unpacks the root file-system image the boot-info page names, then starts
+ * the programs of `start=` (kernel/core/start.c). Errors are logged.
+ */
+void boot_start_programs(void);
+
+/*
+ * With `vtpm_bridge` on the command line, serves the vTPM host bridge for
+ * ever (native platform, include/svsm/vtpm_bridge.h); else returns.
+ */
+void boot_host_bridge(void);
 
 /* The last step of boot: production prints "ready"; the test image runs tests. */
 __noreturn void boot_finish(void);

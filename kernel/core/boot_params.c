@@ -9,6 +9,8 @@
  * overflow, the vCPU count must be 1..CFG_MAX_CPUS, the command line must be
  * NUL-terminated within its bound, and the SVSM region must be RAM. A bad
  * value makes boot fail with a clear message; nothing here trusts a length.
+ * The root file-system image's place is measured too, and still checked:
+ * whole pages of the region between the boot-info page and free_base.
  */
 #include "svsm/boot.h"
 #include "svsm/percpu.h"
@@ -72,6 +74,19 @@ static bool is_ram(const struct boot_params *p, uint64_t base, uint64_t size)
 	return false;
 }
 
+/* 0/0, or an archive inside [image_end + 4 KiB, free_base), page aligned. */
+static bool initfs_ok(const struct csvsm_boot_info *bi)
+{
+	uint64_t end;
+
+	if (!bi->initfs_gpa && !bi->initfs_size)
+		return true;
+	return bi->initfs_size && bi->initfs_gpa % PAGE_SIZE == 0 &&
+	       bi->initfs_gpa >= bi->image_end + PAGE_SIZE &&
+	       range_end(bi->initfs_gpa, bi->initfs_size, &end) &&
+	       end <= bi->free_base;
+}
+
 enum svsm_err boot_params_parse(const struct csvsm_boot_info *info,
 				uint64_t expected_base, const void *memmap,
 				const void *vp_count, const void *cmdline,
@@ -92,7 +107,7 @@ enum svsm_err boot_params_parse(const struct csvsm_boot_info *info,
 	    bi.region_base != expected_base ||
 	    !range_end(bi.region_base, bi.region_size, &region_end) ||
 	    bi.image_end > bi.free_base || bi.free_base > region_end ||
-	    bi.image_end <= bi.region_base)
+	    bi.image_end <= bi.region_base || !initfs_ok(&bi))
 		return SVSM_E_INVAL;
 	out->region_base = bi.region_base;
 	out->region_size = bi.region_size;
@@ -103,6 +118,8 @@ enum svsm_err boot_params_parse(const struct csvsm_boot_info *info,
 	out->cpuid_gpa = bi.cpuid_gpa;
 	out->fw_gpa = bi.fw_gpa;
 	out->fw_size = bi.fw_size;
+	out->initfs_gpa = bi.initfs_gpa;
+	out->initfs_size = bi.initfs_size;
 	out->guest_svn = bi.guest_svn;
 	memcpy(out->family_id, bi.family_id, sizeof(out->family_id));
 	memcpy(out->image_id, bi.image_id, sizeof(out->image_id));

@@ -54,3 +54,28 @@ bool cmdline_get(const char *cmdline, const char *key, char *buf, size_t len)
 	buf[n] = '\0';
 	return true;
 }
+
+bool cmdline_start_item(const char *cmdline, unsigned int idx, char *buf,
+			size_t len)
+{
+	char list[BOOT_CMDLINE_MAX];
+	const char *p = list;
+	size_t n = 0;
+
+	if (!cmdline_get(cmdline, "start", list, sizeof(list)))
+		return false;
+	for (; idx; idx--) {
+		while (*p && *p != ',')
+			p++;
+		if (!*p)
+			return false;
+		p++;
+	}
+	while (p[n] && p[n] != ',')
+		n++;
+	if (!n || n >= len)
+		return false;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return true;
+}

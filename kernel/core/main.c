@@ -8,7 +8,8 @@
  *      descriptor tables;
  *   4. the other vCPUs, then the SVSM's own disks (virtio-blk on PCI or
  *      in the virtio-mmio slots the command line names);
- *   5. boot_finish(): "ready" (or, in the test image, the in-kernel tests).
+ *   5. the root file-system image and the programs `start=` names;
+ *   6. boot_finish(): "ready" (or, in the test image, the in-kernel tests).
  */
 #define LOG_PREFIX ""
 #include "svsm/arch/cpu.h"
@@ -225,5 +226,6 @@ void kmain(uint64_t boot_info_pa)
 	(void)virtio_pci_probe();
 	(void)virtio_mmio_probe();
 	log_footprint();
+	boot_start_programs();
 	boot_finish();
 }

@@ -311,9 +311,17 @@ def check_builder_is_deterministic():
         outs = []
         for i in range(2):
             path = os.path.join(d, f"{i}.igvm")
+            # make's arguments (mk/kernel.mk): the package versions, and
+            # the vTPM's root file-system image in a 16 MiB region when
+            # the tree builds the vTPM program.
+            initfs = os.path.join(OUT, "svsm-initfs.cpio")
+            extra = (["--region-size", "0x1000000", "--initfs", initfs]
+                     if os.path.exists(initfs) else
+                     ["--region-size", "0x400000"])
             rc, text = sh([tool, "build", "--kernel", os.path.join(OUT, "svsm.elf"),
                            "--snp-kernel", os.path.join(OUT, "svsm-snp.elf"),
-                           "--region-base", "0x1000000", "--region-size", "0x400000",
+                           "--region-base", "0x1000000", *extra,
+                           "--provenance", os.path.join(OUT, "provenance.txt"),
                            "-o", path])
             expect(rc == 0, "build failed", text)
             outs.append(path)

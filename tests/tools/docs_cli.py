@@ -5,7 +5,8 @@
 Every `$ ` line of a ```console block in docs/tools.md is run from the
 repository's root (the commands only read) and its output must be the
 lines that follow it, where `<digest>` stands for any 96 hex digits (csvsm's
-own digest changes with every commit). Every full digest written anywhere
+own digest changes with every commit) and `<version>` for a Debian package
+version (the build machine's). Every full digest written anywhere
 in the file must come from such a checked output, and no digest may be
 abbreviated ("5360c708...b855cf"), so none can go stale.
 
@@ -43,6 +44,7 @@ def console_examples():
 
 def line_matches(want, got):
     pattern = re.escape(want).replace(re.escape("<digest>"), "[0-9a-f]{96}")
+    pattern = pattern.replace(re.escape("<version>"), "[0-9A-Za-z.+~:-]+")
     return re.fullmatch(pattern, got) is not None
 
 

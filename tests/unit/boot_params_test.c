@@ -528,3 +528,32 @@ TEST(boot_params, accepts_what_the_launcher_loads)
 	EXPECT_EQ(out.ram[2].size, 1024 * MB);
 	EXPECT_EQ(out.cmdline[0], '\0');
 }
+
+/* The root file-system image: whole pages between the boot-info page and
+ * free_base, or 0/0. */
+TEST(boot_params, initfs_place)
+{
+	static struct fixture f;
+
+	fixture_init(&f);
+	f.bi.free_base = IMG_END + 8 * PG;
+	f.bi.initfs_gpa = IMG_END + 6 * PG;
+	f.bi.initfs_size = PG + 5; /* ends inside its second page */
+	ASSERT_EQ(run(&f), SVSM_OK);
+	EXPECT_EQ(f.out.initfs_gpa, IMG_END + 6 * PG);
+	EXPECT_EQ(f.out.initfs_size, PG + 5);
+	f.bi.initfs_size = 2 * PG + 1; /* one byte past free_base */
+	EXPECT_INVAL(&f);
+	f.bi.initfs_size = 0; /* a place without a size */
+	EXPECT_INVAL(&f);
+	f.bi.initfs_size = 16;
+	f.bi.initfs_gpa = IMG_END + 6 * PG + 8; /* not page aligned */
+	EXPECT_INVAL(&f);
+	f.bi.initfs_gpa = IMG_END; /* over the boot-info page */
+	EXPECT_INVAL(&f);
+	f.bi.initfs_gpa = 0; /* a size without a place */
+	EXPECT_INVAL(&f);
+	f.bi.initfs_gpa = ~0ull & ~(PG - 1); /* wraps */
+	f.bi.initfs_size = 2 * PG;
+	EXPECT_INVAL(&f);
+}

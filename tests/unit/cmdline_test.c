@@ -168,3 +168,23 @@ TEST(cmdline, get_absent)
 				 sizeof(buf)));
 	EXPECT_FALSE(cmdline_get("   ", "loglevel", buf, sizeof(buf)));
 }
+
+/* start=: comma-separated names, each copied whole or not at all. */
+TEST(cmdline, start_items)
+{
+	const char *c = "loglevel=30 start=vtpm,/bin/hello exit_on_ready";
+	char buf[16];
+
+	EXPECT_TRUE(cmdline_start_item(c, 0, buf, sizeof(buf)));
+	EXPECT_TRUE(strcmp(buf, "vtpm") == 0);
+	EXPECT_TRUE(cmdline_start_item(c, 1, buf, sizeof(buf)));
+	EXPECT_TRUE(strcmp(buf, "/bin/hello") == 0);
+	EXPECT_FALSE(cmdline_start_item(c, 2, buf, sizeof(buf)));
+	EXPECT_FALSE(cmdline_start_item(c, 1, buf, 10)); /* 10 + NUL */
+	EXPECT_FALSE(cmdline_start_item("start=a,,b", 1, buf, sizeof(buf)));
+	EXPECT_TRUE(cmdline_start_item("start=a,,b", 2, buf, sizeof(buf)));
+	EXPECT_TRUE(strcmp(buf, "b") == 0);
+	EXPECT_FALSE(cmdline_start_item("start=", 0, buf, sizeof(buf)));
+	EXPECT_FALSE(cmdline_start_item("quiet", 0, buf, sizeof(buf)));
+	EXPECT_FALSE(cmdline_start_item("start=a,", 1, buf, sizeof(buf)));
+}

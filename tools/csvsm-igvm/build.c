@@ -5,12 +5,15 @@
  * is laid out as
  *
  *   region_base   kernel image (ELF load segments, bss as zero pages)
- *   image_end     boot-info page (measured; include/abi/csvsm_boot.h)
+ *   image_end     boot-info page (measured; include/abi/csvsm_boot.h),
+ *                 with the provenance text (--provenance) at 1 KiB
  *   +4 KiB        memory-map parameter area   (filled by the loader)
  *   +8 KiB        vCPU-count parameter area   (filled by the loader)
  *   +12 KiB       command-line parameter area (filled by the loader)
  *   +16 KiB       SNP secrets page (filled by the PSP; native: unused)
  *   +20 KiB       SNP CPUID page   (filled by the PSP; native: unused)
+ *   +24 KiB       the root file-system image (--initfs), if any: a cpio
+ *                 archive, measured, its last page padded with zeros
  *   free_base     the rest of the region: REQUIRED_MEMORY, run-time use
  *
  * Directives shared by both platforms carry both mask bits, so the bytes
@@ -264,6 +267,24 @@ static int add_snp_pages(struct igvm_builder *b, const struct build_options *o,
 			 IGVM_MASK_SNP);
 }
 
+/* The archive's pages; the last one padded with zeros. */
+static int add_initfs(struct igvm_builder *b, const struct build_options *o,
+		      const struct csvsm_boot_info *bi, uint32_t mask)
+{
+	uint64_t whole = o->initfs_size / PAGE * PAGE;
+	uint8_t last[PAGE];
+
+	if (add_pages(b, o->initfs, bi->initfs_gpa, bi->initfs_gpa + whole,
+		      mask))
+		return -1;
+	if (whole == o->initfs_size)
+		return 0;
+	memset(last, 0, sizeof(last));
+	memcpy(last, o->initfs + whole, o->initfs_size - whole);
+	return igvm_builder_page_data(b, bi->initfs_gpa + whole, mask, 0,
+				      IGVM_PAGE_DATA_TYPE_NORMAL, last, PAGE);
+}
+
 static struct csvsm_boot_info boot_info_for(const struct build_options *o,
 					    uint64_t image_end)
 {
@@ -281,10 +302,14 @@ static struct csvsm_boot_info boot_info_for(const struct build_options *o,
 		.ap_trampoline_gpa = o->ap_trampoline,
 		.secrets_gpa = image_end + 4 * PAGE,
 		.cpuid_gpa = image_end + 5 * PAGE,
-		.free_base = image_end + 6 * PAGE,
+		.initfs_gpa = o->initfs_size ? image_end + 6 * PAGE : 0,
+		.initfs_size = o->initfs_size,
+		.free_base = image_end + 6 * PAGE +
+			     (o->initfs_size + PAGE - 1) / PAGE * PAGE,
 		.fw_gpa = o->fw_size ? FW_TOP - o->fw_size : 0,
 		.fw_size = o->fw_size,
 		.guest_svn = o->guest_svn,
+		.provenance_size = (uint32_t)o->provenance_size,
 	};
 
 	memcpy(bi.family_id, o->family_id, sizeof(bi.family_id));
@@ -387,8 +412,11 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 	uint32_t shared = o->snp ? BOTH : IGVM_MASK_NATIVE;
 	uint64_t image_end = 0;
 	uint64_t region_end = o->region_base + o->region_size;
+	static uint8_t bi_page[PAGE];
 	int rc = -1;
 
+	if (o->provenance_size > CSVSM_PROVENANCE_MAX)
+		return fail(err, errlen, "the provenance text is too long");
 	if (build_check_options(o, err, errlen))
 		return -1;
 	if (o->snp_elf && !o->snp) {
@@ -400,11 +428,30 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 		goto out;
 	image_end = k.image_end;
 	bi = boot_info_for(o, image_end);
+	/* The boot-info page: the structure, then the provenance text. */
+	memset(bi_page, 0, sizeof(bi_page));
+	memcpy(bi_page, &bi, sizeof(bi));
+	if (o->provenance_size)
+		memcpy(bi_page + CSVSM_PROVENANCE_OFFSET, o->provenance,
+		       o->provenance_size);
 	if (bi.free_base >= region_end) {
-		snprintf(err, errlen,
-			 "kernel image (%llu KiB) does not fit the region",
-			 (unsigned long long)((image_end - o->region_base) >>
-					      10));
+		if (o->initfs_size)
+			snprintf(err, errlen,
+				 "kernel image (%llu KiB) and root file-system "
+				 "image (%llu KiB) do not fit the region "
+				 "(%llu KiB)",
+				 (unsigned long long)((image_end -
+						       o->region_base) >>
+						      10),
+				 (unsigned long long)(o->initfs_size >> 10),
+				 (unsigned long long)(o->region_size >> 10));
+		else
+			snprintf(err, errlen,
+				 "kernel image (%llu KiB) does not fit the "
+				 "region",
+				 (unsigned long long)((image_end -
+						       o->region_base) >>
+						      10));
 		goto out;
 	}
 	/* Native needs IGVM v2 (its VP context is a v2 definition). */
@@ -416,9 +463,10 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 	if (add_platforms(b, o) || add_parameters(b) ||
 	    add_kernel_pages(b, o, &k, shared) ||
 	    igvm_builder_page_data(b, image_end, shared, 0,
-				   IGVM_PAGE_DATA_TYPE_NORMAL, &bi,
-				   sizeof(bi)) ||
+				   IGVM_PAGE_DATA_TYPE_NORMAL, bi_page,
+				   sizeof(bi_page)) ||
 	    (o->snp && add_snp_pages(b, o, &bi)) ||
+	    (o->initfs_size && add_initfs(b, o, &bi, shared)) ||
 	    add_inserts(b, bi.memmap_gpa, shared) ||
 	    add_required(b, bi.free_base, region_end - bi.free_base, shared) ||
 	    add_required(b, o->ap_trampoline, PAGE, IGVM_MASK_NATIVE) ||

@@ -30,6 +30,10 @@ struct build_options {
 	 */
 	const uint8_t *snp_elf;
 	size_t snp_elf_size;
+	const char *provenance; /* package versions (provenance.h), or NULL */
+	size_t provenance_size;
+	const uint8_t *initfs; /* root file-system image (cpio), or NULL */
+	uint64_t initfs_size;
 	uint32_t guest_svn; /* version metadata (boot info, ID block) */
 	uint8_t family_id[16];
 	uint8_t image_id[16];

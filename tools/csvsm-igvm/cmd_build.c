@@ -8,14 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svsm/cpio.h"
+
+#include "abi/csvsm_boot.h"
+
 #include "build.h"
 #include "command.h"
 #include "igvm_snp.h"
 #include "ovmf.h"
+#include "provenance.h"
 #include "util.h"
 
 #define MAX_KERNEL   (64u << 20)
 #define MAX_FIRMWARE (16u << 20)
+/* The region is at most 1 GiB (build_check_options). */
+#define MAX_INITFS (1u << 30)
 
 static int usage(FILE *f, int rc)
 {
@@ -33,6 +40,11 @@ static int usage(FILE *f, int rc)
 		"                         an OVMF image (firmware volume, footer table)\n"
 		"  --policy HEX           SNP guest policy (default 0x30000; bit 17 set,\n"
 		"                         bits 26-63 clear)\n"
+		"  --initfs FILE          root file-system image: a cpio \"newc\" archive,\n"
+		"                         measured, that the SVSM unpacks at boot\n"
+		"  --provenance FILE      the Debian package versions the image is built\n"
+		"                         from, name=version lines (scripts/provenance.sh),\n"
+		"                         measured in the boot-info page\n"
 		"  --guest-svn N          version metadata: guest SVN (default 0)\n"
 		"  --family-id HEX32      version metadata: 16-byte family ID\n"
 		"  --image-id HEX32       version metadata: 16-byte image ID\n"
@@ -79,6 +91,54 @@ static int check_firmware(const char *path, const uint8_t *fw, size_t size,
 	return 0;
 }
 
+/*
+ * The root file-system image must be an archive the SVSM will unpack:
+ * the kernel's own reader (kernel/fs/cpio.c) walks it here, so a file the
+ * SVSM would refuse at boot is refused now, before it is measured.
+ */
+static int check_initfs(const char *path, const uint8_t *a, size_t size,
+			char *err, size_t errlen)
+{
+	struct cpio_iter it;
+	struct cpio_entry e;
+	const char *why = "";
+	size_t entries = 0;
+	bool more = true;
+
+	if (!size)
+		return util_errf(err, errlen,
+				 "%s: the root file-system image is empty",
+				 path);
+	cpio_iter_init(&it, a, size);
+	while (more) {
+		if (cpio_next(&it, &e, &more, &why) != SVSM_OK)
+			return util_errf(err, errlen,
+					 "%s: not a cpio \"newc\" archive "
+					 "the SVSM can unpack: %s",
+					 path, why);
+		entries += more;
+	}
+	if (!entries)
+		return util_errf(err, errlen, "%s: the archive holds no file",
+				 path);
+	return 0;
+}
+
+/* At least one package, every line as provenance.h says. */
+static int check_provenance(const char *path, const uint8_t *text, size_t size,
+			    char *err, size_t errlen)
+{
+	struct provenance_entry e[PROVENANCE_MAX_ENTRIES];
+	char why[200];
+	int n = provenance_parse((const char *)text, size, e, why, sizeof(why));
+
+	if (n < 0)
+		return util_errf(err, errlen, "%s: %s", path, why);
+	if (n == 0)
+		return util_errf(err, errlen, "%s: names no package", path);
+	return 0;
+}
+
 static int bad(const char *what, const char *arg)
 {
 	return cmd_usage_error("bad %s '%s'", what, arg);
@@ -101,6 +161,12 @@ static int option(int c, struct build_options *o, const char **paths)
 		return 0;
 	case 'K':
 		paths[3] = optarg;
+		return 0;
+	case 'r':
+		paths[4] = optarg;
+		return 0;
+	case 'P':
+		paths[5] = optarg;
 		return 0;
 	case 'n':
 		o->snp = false;
@@ -167,6 +233,8 @@ static int cmd_build(int argc, char **argv)
 		{"ap-trampoline", required_argument, NULL, 't'},
 		{"no-snp", no_argument, NULL, 'n'},
 		{"firmware", required_argument, NULL, 'f'},
+		{"initfs", required_argument, NULL, 'r'},
+		{"provenance", required_argument, NULL, 'P'},
 		{"policy", required_argument, NULL, 'p'},
 		{"guest-svn", required_argument, NULL, 'v'},
 		{"family-id", required_argument, NULL, 'F'},
@@ -181,17 +249,22 @@ static int cmd_build(int argc, char **argv)
 		.snp = true,
 		.policy = BUILD_DEFAULT_POLICY,
 	};
-	/* kernel, output, firmware, SNP kernel */
-	const char *paths[4] = {NULL, NULL, NULL, NULL};
+	/* kernel, output, firmware, SNP kernel, root file-system image,
+	 * provenance */
+	const char *paths[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
 	bool have_policy = false;
 	char err[512];
 	char msg[400];
 	uint8_t *elf = NULL;
 	uint8_t *fw = NULL;
 	uint8_t *snp_elf = NULL;
+	uint8_t *initfs = NULL;
+	uint8_t *prov = NULL;
 	uint8_t *igvm = NULL;
 	size_t elf_size = 0;
 	size_t fw_size = 0;
+	size_t initfs_size = 0;
+	size_t prov_size = 0;
 	size_t igvm_size = 0;
 	int rc = 1;
 	int c;
@@ -244,7 +317,26 @@ static int cmd_build(int argc, char **argv)
 			goto out;
 		}
 	}
-	/* The options passed: what build_igvm() refuses is the kernel. */
+	if (paths[4]) {
+		initfs = util_read_file(paths[4], MAX_INITFS, &initfs_size, err,
+					sizeof(err));
+		if (!initfs || check_initfs(paths[4], initfs, initfs_size, err,
+					    sizeof(err)))
+			goto out;
+		o.initfs = initfs;
+		o.initfs_size = initfs_size;
+	}
+	if (paths[5]) {
+		prov = util_read_file(paths[5], CSVSM_PROVENANCE_MAX,
+				      &prov_size, err, sizeof(err));
+		if (!prov || check_provenance(paths[5], prov, prov_size, err,
+					      sizeof(err)))
+			goto out;
+		o.provenance = (const char *)prov;
+		o.provenance_size = prov_size;
+	}
+	/* The options passed: what build_igvm() refuses is the kernel (or
+	 * a kernel and archive too large for the region). */
 	rc = build_igvm(&o, elf, elf_size, &igvm, &igvm_size, msg, sizeof(msg));
 	if (rc)
 		snprintf(err, sizeof(err), "%s: %s",
@@ -260,6 +352,8 @@ out:
 	free(elf);
 	free(snp_elf);
 	free(fw);
+	free(initfs);
+	free(prov);
 	free(igvm);
 	return rc ? 1 : 0;
 }

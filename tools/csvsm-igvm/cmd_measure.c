@@ -41,6 +41,9 @@ struct metadata {
 	uint32_t guest_svn;
 	uint8_t family_id[16];
 	uint8_t image_id[16];
+	/* From the measured boot-info page, whatever vouches for the rest. */
+	bool has_boot_info;
+	struct csvsm_meta boot_info;
 };
 
 static int usage(FILE *f, int rc)
@@ -114,16 +117,13 @@ static void find_metadata(const struct igvm_file *f, uint32_t snp,
 	}
 	if (have_ib)
 		check_id_block(&ib, ld, *policy, *has_policy, m);
-	if (!m->source && snp) {
-		struct csvsm_meta cm;
-
-		if (csvsm_meta_get(f, snp, &cm)) {
-			m->source = "boot_info";
-			m->trust = "measured";
-			m->guest_svn = cm.guest_svn;
-			memcpy(m->family_id, cm.family_id, 16);
-			memcpy(m->image_id, cm.image_id, 16);
-		}
+	m->has_boot_info = snp && csvsm_meta_get(f, snp, &m->boot_info);
+	if (!m->source && m->has_boot_info) {
+		m->source = "boot_info";
+		m->trust = "measured";
+		m->guest_svn = m->boot_info.guest_svn;
+		memcpy(m->family_id, m->boot_info.family_id, 16);
+		memcpy(m->image_id, m->boot_info.image_id, 16);
 	}
 }
 
@@ -186,6 +186,17 @@ static void emit_json(const char *path, const struct igvm_file *f,
 		dump_str(&o, "metadata_trust", m.trust, false);
 		if (m.problem[0])
 			dump_str(&o, "metadata_problem", m.problem, false);
+	}
+	/* The package versions, measured in the boot-info page. */
+	if (m.has_boot_info && m.boot_info.package_count >= 0) {
+		dump_begin(&o, "packages", false, true);
+		for (int i = 0; i < m.boot_info.package_count; i++)
+			dump_str(&o, m.boot_info.packages[i].name,
+				 m.boot_info.packages[i].version, false);
+		dump_end(&o);
+	} else if (m.has_boot_info) {
+		dump_str(&o, "packages_problem", m.boot_info.package_problem,
+			 false);
 	}
 	dump_end(&o); /* ends the line */
 }

@@ -15,6 +15,8 @@
 #include "abi/igvm.h"
 #include "abi/snp_vmsa.h"
 
+#include "util.h"
+
 /* Reads len bytes of PAGE_DATA for `mask` at gpa; false if not in the file. */
 static bool read_page_data(const struct igvm_file *f, uint32_t mask,
 			   uint64_t gpa, void *out, size_t len)
@@ -39,6 +41,7 @@ static bool read_page_data(const struct igvm_file *f, uint32_t mask,
 bool csvsm_meta_get(const struct igvm_file *f, uint32_t mask,
 		    struct csvsm_meta *out)
 {
+	static uint8_t page[4096];
 	struct csvsm_boot_info bi;
 
 	for (size_t i = 0; i < f->header_count; i++) {
@@ -54,13 +57,29 @@ bool csvsm_meta_get(const struct igvm_file *f, uint32_t mask,
 		if (!v)
 			return false;
 		memcpy(&rsi, v + offsetof(struct snp_vmsa, rsi), sizeof(rsi));
-		if (!read_page_data(f, mask, rsi, &bi, sizeof(bi)) ||
-		    bi.magic != CSVSM_BOOT_INFO_MAGIC ||
+		if (!read_page_data(f, mask, rsi, page, sizeof(page)))
+			return false;
+		memcpy(&bi, page, sizeof(bi));
+		if (bi.magic != CSVSM_BOOT_INFO_MAGIC ||
 		    bi.version != CSVSM_BOOT_INFO_VERSION)
 			return false;
 		out->guest_svn = bi.guest_svn;
 		memcpy(out->family_id, bi.family_id, sizeof(out->family_id));
 		memcpy(out->image_id, bi.image_id, sizeof(out->image_id));
+		out->package_problem[0] = '\0';
+		out->package_count =
+			bi.provenance_size > CSVSM_PROVENANCE_MAX
+				? util_errf(out->package_problem,
+					    sizeof(out->package_problem),
+					    "provenance size %u over %u",
+					    bi.provenance_size,
+					    CSVSM_PROVENANCE_MAX)
+				: provenance_parse(
+					  (const char *)page +
+						  CSVSM_PROVENANCE_OFFSET,
+					  bi.provenance_size, out->packages,
+					  out->package_problem,
+					  sizeof(out->package_problem));
 		return true;
 	}
 	return false;

@@ -13,11 +13,16 @@
 #include <stdint.h>
 
 #include "igvm.h"
+#include "provenance.h"
 
 struct csvsm_meta {
 	uint32_t guest_svn;
 	uint8_t family_id[16];
 	uint8_t image_id[16];
+	/* The package versions (build --provenance); -1: malformed. */
+	int package_count;
+	struct provenance_entry packages[PROVENANCE_MAX_ENTRIES];
+	char package_problem[200];
 };
 
 /* True, with *out filled, when `f` is a csvsm file for SNP platform `mask`. */

@@ -118,3 +118,22 @@ enum launch_vsock launch_vsock_kind(void);
 pid_t launch_start_vsockd(const char *sock, const char *uds);
 /* Waits a little for csvsm-vsockd to end by itself, then kills it. */
 void launch_stop_vsockd(pid_t pid);
+
+/*
+ * A helper tool: next to this executable, unless the environment variable
+ * env_name names one. 0, or -1 when the path does not fit.
+ */
+int launch_helper_path(const char *name, const char *env_name, char *out,
+		       size_t len);
+void launch_sleep_ms(long ms);
+
+/*
+ * --tpm PORT (tpm.c): starts csvsm-mssim (next to the launcher, or
+ * $CSVSM_MSSIM) serving the mssim protocol on 127.0.0.1:PORT and PORT+1
+ * for the SVSM's vTPM host bridge, whose UART's character device QEMU
+ * connects to `sock`; waits (at most 5 s) until it listens. Its pid, or
+ * -1 with a message.
+ */
+pid_t launch_start_mssim(unsigned int port, const char *sock);
+/* Ends csvsm-mssim: SIGTERM, then SIGKILL after 5 s. */
+void launch_stop_mssim(pid_t pid);

@@ -55,6 +55,7 @@ struct options {
 	bool vcpus_given;
 	const char *vsock; /* --vsock: the host side's Unix-socket prefix */
 	enum launch_vsock vsock_kind;
+	unsigned int tpm_port; /* --tpm: the vTPM's mssim command port */
 	int extra_count;
 	char *extra[MAX_EXTRA];
 };
@@ -76,6 +77,10 @@ static int usage(FILE *f, int rc)
 		"                        vhost-vsock where /dev/vhost-vsock works,\n"
 		"                        else csvsm-vsockd bridging to Unix sockets\n"
 		"                        PATH_<port> (docs/vsock.md)\n"
+		"      --tpm PORT        the SVSM's vTPM as the mssim TPM protocol on\n"
+		"                        127.0.0.1:PORT (commands) and PORT+1\n"
+		"                        (platform), through csvsm-mssim and a\n"
+		"                        second UART (native only; docs/vtpm-host.md)\n"
 		"  -n, --dry-run         print the QEMU command line and exit\n"
 		"      --snp             launch the SEV-SNP platform on a QEMU with an\n"
 		"                        IGVM loader (KVM with SEV-SNP; 1 vCPU by default)\n"
@@ -181,6 +186,30 @@ static int take_operands(int argc, int full_argc, char **argv,
 	return 0;
 }
 
+/* The host-side devices: --vsock PATH, --tpm PORT; 0, or -1 (told). */
+static int device_option(int c, const char *arg, struct options *o)
+{
+	uint64_t v;
+
+	if (c == 'K') {
+		if (!*arg) {
+			fprintf(stderr, "csvsm-run: --vsock needs a path\n");
+			return -1;
+		}
+		o->vsock = arg;
+		return 0;
+	}
+	if (util_parse_size(arg, &v) || v < 1 || v > 65534) {
+		fprintf(stderr,
+			"csvsm-run: bad --tpm port '%s' (1-65534; PORT+1 is "
+			"the platform port)\n",
+			arg);
+		return -1;
+	}
+	o->tpm_port = (unsigned int)v;
+	return 0;
+}
+
 static int parse_args(int full_argc, char **argv, struct options *o)
 {
 	int argc = full_argc; /* the launcher's own: up to a "--" */
@@ -197,6 +226,7 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 		{"dry-run", no_argument, NULL, 'n'},
 		{"snp", no_argument, NULL, 'S'},
 		{"vsock", required_argument, NULL, 'K'},
+		{"tpm", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -280,12 +310,9 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 			o->snp = 1;
 			break;
 		case 'K':
-			if (!*optarg) {
-				fprintf(stderr, "csvsm-run: --vsock needs a "
-						"path\n");
+		case 'T':
+			if (device_option(c, optarg, o))
 				return -1;
-			}
-			o->vsock = optarg;
 			break;
 		case 'h':
 			exit(usage(stdout, 0));
@@ -363,6 +390,13 @@ static int write_and_build_argv(const struct options *o,
 	ARG("none");
 	ARG("-serial");
 	ARG("stdio");
+	if (o->tpm_port) {
+		/* The second -serial is COM2 (0x2f8): the vTPM host bridge. */
+		ARG("-chardev");
+		ARG("socket,id=csvsm-vtpm,path=%s/vtpm.sock", dir);
+		ARG("-serial");
+		ARG("chardev:csvsm-vtpm");
+	}
 	ARG("-device");
 	ARG("isa-debug-exit,iobase=0xf4,iosize=0x04");
 	ARG("-bios");
@@ -468,6 +502,34 @@ static int snp_argv(const struct options *o, uint64_t policy,
 	return b->n;
 }
 
+/*
+ * Runs QEMU with the helpers its devices need started first and ended
+ * after: csvsm-vsockd (--vsock without vhost-vsock), csvsm-mssim (--tpm).
+ */
+static int run_with_helpers(const struct options *o, char **qargv,
+			    const char *dir)
+{
+	char vsock_sock[4096], tpm_sock[4096];
+	pid_t vsockd = 0, mssim = 0;
+	int rc = 3;
+
+	snprintf(vsock_sock, sizeof(vsock_sock), "%s/vhost-vsock.sock", dir);
+	snprintf(tpm_sock, sizeof(tpm_sock), "%s/vtpm.sock", dir);
+	if (o->vsock_kind == VSOCK_USER)
+		vsockd = launch_start_vsockd(vsock_sock, o->vsock);
+	if (vsockd >= 0 && o->tpm_port)
+		mssim = launch_start_mssim(o->tpm_port, tpm_sock);
+	if (vsockd >= 0 && mssim >= 0)
+		rc = launch_run_qemu(qargv, o->timeout, o->gdb);
+	if (mssim > 0)
+		launch_stop_mssim(mssim);
+	if (vsockd > 0)
+		launch_stop_vsockd(vsockd);
+	unlink(vsock_sock);
+	unlink(tpm_sock);
+	return rc;
+}
+
 /* What --snp cannot honour; 0, or -1 with a message. */
 static int snp_check_options(struct options *o)
 {
@@ -482,6 +544,9 @@ static int snp_check_options(struct options *o)
 		      "file as it is, and has no way to pass a command line";
 	else if (o->vsock)
 		why = "--vsock is not supported with --snp yet";
+	else if (o->tpm_port)
+		why = "--tpm: an SEV-SNP SVSM never offers its vTPM to the "
+		      "host";
 	if (why) {
 		fprintf(stderr, "csvsm-run: --snp: %s\n", why);
 		return -1;
@@ -575,6 +640,10 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &ending, NULL);
 	if (parse_args(argc, argv, &o) || (o.snp && snp_check_options(&o)))
 		return 2; /* the message is out: one line */
+	if (o.tpm_port && append_cmdline(&o, "vtpm_bridge")) {
+		fprintf(stderr, "csvsm-run: command line over 255 bytes\n");
+		return 2;
+	}
 	if (!tmp || !*tmp)
 		tmp = "/tmp";
 	if (snprintf(dir, sizeof(dir), "%s/csvsm-run.XXXXXX", tmp) >=
@@ -638,18 +707,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "csvsm-run: files kept in %s\n", dir);
 		rc = 0;
 		goto out;
-	} else if (o.vsock_kind == VSOCK_USER) {
-		char sock[4096];
-		pid_t vsockd;
-
-		snprintf(sock, sizeof(sock), "%s/vhost-vsock.sock", dir);
-		vsockd = launch_start_vsockd(sock, o.vsock);
-		rc = vsockd < 0 ? 3 : launch_run_qemu(qargv, o.timeout, o.gdb);
-		if (vsockd > 0)
-			launch_stop_vsockd(vsockd);
-		unlink(sock);
 	} else {
-		rc = launch_run_qemu(qargv, o.timeout, o.gdb);
+		rc = run_with_helpers(&o, qargv, dir);
 	}
 	remove_dir(dir, &plan);
 out:

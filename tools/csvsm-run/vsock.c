@@ -33,10 +33,10 @@ enum launch_vsock launch_vsock_kind(void)
 	return VSOCK_VHOST;
 }
 
-/* csvsm-vsockd next to this executable, unless $CSVSM_VSOCKD names one. */
-static int vsockd_path(char *out, size_t len)
+int launch_helper_path(const char *name, const char *env_name, char *out,
+		       size_t len)
 {
-	const char *env = getenv("CSVSM_VSOCKD");
+	const char *env = getenv(env_name);
 	char self[PATH_MAX];
 	ssize_t n;
 	char *slash;
@@ -51,10 +51,10 @@ static int vsockd_path(char *out, size_t len)
 	if (!slash)
 		return -1;
 	*slash = 0;
-	return snprintf(out, len, "%s/csvsm-vsockd", self) < (int)len ? 0 : -1;
+	return snprintf(out, len, "%s/%s", self, name) < (int)len ? 0 : -1;
 }
 
-static void sleep_ms(long ms)
+void launch_sleep_ms(long ms)
 {
 	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
 
@@ -69,7 +69,8 @@ pid_t launch_start_vsockd(const char *sock, const char *uds)
 	pid_t pid;
 	struct stat st;
 
-	if (vsockd_path(path, sizeof(path)) < 0) {
+	if (launch_helper_path("csvsm-vsockd", "CSVSM_VSOCKD", path,
+			       sizeof(path)) < 0) {
 		fprintf(stderr, "csvsm-run: cannot find csvsm-vsockd\n");
 		return -1;
 	}
@@ -103,7 +104,7 @@ pid_t launch_start_vsockd(const char *sock, const char *uds)
 					"it listened\n");
 			return -1;
 		}
-		sleep_ms(10);
+		launch_sleep_ms(10);
 	}
 	fprintf(stderr, "csvsm-run: csvsm-vsockd did not listen on %s\n", sock);
 	launch_stop_vsockd(pid);
@@ -118,7 +119,7 @@ void launch_stop_vsockd(pid_t pid)
 	for (int i = 0; i < 100; i++) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return;
-		sleep_ms(10);
+		launch_sleep_ms(10);
 	}
 	kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
