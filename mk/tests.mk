@@ -51,6 +51,9 @@ VIRTIO_HOSTED_SRCS := kernel/drivers/shared.c kernel/drivers/virtio/virtio.c \
 UNIT_SRCS += $(VIRTIO_HOSTED_SRCS)
 # The task loader's and the root file system's parsers.
 UNIT_SRCS += kernel/task/elf.c kernel/fs/cpio.c
+# PCI configuration access by port I/O, against tests/unit/pci_cf8_test.c's
+# recording platform.
+UNIT_SRCS += kernel/drivers/pci/pci_cf8.c
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
 $(O)/unit-obj/%.c.o: %.c
