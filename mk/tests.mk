@@ -37,7 +37,7 @@ SNP_HOSTED_SRCS := $(wildcard kernel/protocols/*.c) \
 UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \
 	tests/harness/host_main.c $(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) \
 	$(TOOLS_COMMON_SRCS) \
-	tools/csvsm-run/plan.c tools/csvsm-run/vpctx.c \
+	tools/csvsm-run/plan.c tools/csvsm-run/vpctx.c tools/csvsm-run/disk.c \
 	$(filter-out tools/csvsm-igvm/main.c tools/csvsm-igvm/cmd_%.c,$(CSVSM_IGVM_SRCS)) \
 	kernel/core/boot_params.c kernel/core/cmdline.c \
 	$(SNP_HOSTED_SRCS) \

@@ -26,8 +26,8 @@ struct io_access {
 
 static struct io_access log_[16];
 static unsigned int nlog;
-static uint32_t address;    /* the last value written to 0xcf8 */
-static uint8_t space[256];  /* the configuration space of 00:03.2 */
+static uint32_t address;   /* the last value written to 0xcf8 */
+static uint8_t space[256]; /* the configuration space of 00:03.2 */
 
 static void record(char kind, uint16_t port, uint32_t val)
 {
