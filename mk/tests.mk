@@ -171,6 +171,39 @@ $(O)/bench/protocol_bench: bench/protocol_bench.c $(FUZZ_SRCS_protocol)
 	$(Q)$(HOST_CC) -std=gnu11 -O2 -g $(HOSTED_KERNEL_INC) -o $@ $^ \
 		-lmbedcrypto -lcrypto
 
+# csvsm against Debian's Linux kernel on the same QEMU: one static program
+# (bench/iobench.c) as a task of the bench image and as Linux's init.
+BENCH_IOBENCH := $(O)/bench/iobench
+BENCH_INITFS := $(O)/bench/initfs.cpio
+BENCH_ELF := $(O)/svsm-bench.elf
+BENCH_IGVM := $(O)/svsm-bench.igvm
+
+$(BENCH_IOBENCH): bench/iobench.c
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $<
+
+$(BENCH_INITFS): user/mkcpio.py $(BENCH_IOBENCH)
+	@echo "  CPIO    $@"
+	$(Q)$(PYTHON) user/mkcpio.py $@ bin/iobench=$(BENCH_IOBENCH)
+
+# The root file-system wrapper of the test image, around this archive.
+$(O)/bench-obj/initfs.S.o: kernel/arch/x86_64/test_initfs.S $(BENCH_INITFS)
+	@mkdir -p $(dir $@)
+	@echo "  KAS     $< (bench)"
+	$(Q)$(KCC) $(KERNEL_ASFLAGS) -DINITFS_PATH='"$(BENCH_INITFS)"' \
+		-c -o $@ $<
+
+$(BENCH_ELF): $(KERNEL_OBJS) $(call kobj,bench/svsm_bench_main.c) \
+		$(O)/bench-obj/initfs.S.o $(KERNEL_LDS)
+	@echo "  LD      $@"
+	$(Q)ld $(KERNEL_LDFLAGS) -T $(KERNEL_LDS) -o $@ $(filter %.o,$^)
+
+# Tasks need the test image's larger region.
+$(BENCH_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \
+	--region-size $(SVSM_TEST_SIZE)
+
 bench: deps all $(O)/bench/alloc_bench $(O)/bench/measure_bench \
-		$(O)/bench/protocol_bench
-	$(Q)$(PYTHON) bench/run.py --out $(O)
+		$(O)/bench/protocol_bench $(BENCH_IGVM)
+	$(Q)scripts/fetch_linux.sh .deps/linux
+	$(Q)$(PYTHON) bench/run.py --out $(O) --linux .deps/linux
