@@ -217,12 +217,16 @@ static void disk(uint64_t size)
 			fail("write /dev/vda");
 			return;
 		}
-	if (fdatasync(fd) != 0) {
-		fail("fdatasync /dev/vda");
-		return;
-	}
+	/*
+	 * Untimed: Linux's fdatasync sends the device a flush, csvsm's does
+	 * not (its fsync is for RAM files), so a timed one would compare
+	 * unlike things.
+	 */
+	t = now_ns() - t;
 	printf("iobench: disk_seq_write_64k %.2f MiB/s\n",
-	       (double)size / (1 << 20) / ((now_ns() - t) / 1e9));
+	       (double)size / (1 << 20) / (t / 1e9));
+	if (fdatasync(fd) != 0)
+		fail("fdatasync /dev/vda");
 	close(fd);
 	free(buf);
 }
