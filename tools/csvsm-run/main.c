@@ -238,29 +238,62 @@ static int check_disks(struct options *o)
 	return 0;
 }
 
+/* --machine (c 'M') and --disk ('d'); 0, or -1 with a message. */
+static int machine_option(int c, const char *arg, struct options *o)
+{
+	char err[256];
+
+	if (c == 'M') {
+		if (strcmp(arg, "q35") == 0) {
+			o->machine = MACHINE_Q35;
+		} else if (strcmp(arg, "microvm") == 0) {
+			o->machine = MACHINE_MICROVM;
+		} else {
+			fprintf(stderr, "csvsm-run: --machine must be q35 or "
+					"microvm\n");
+			return -1;
+		}
+		return 0;
+	}
+	if (o->disk_count == LAUNCH_MAX_DISKS) {
+		fprintf(stderr,
+			"csvsm-run: more than %d disks (the SVSM attaches at "
+			"most %d)\n",
+			LAUNCH_MAX_DISKS, LAUNCH_MAX_DISKS);
+		return -1;
+	}
+	if (disk_parse(arg, &o->disks[o->disk_count], err, sizeof(err))) {
+		fprintf(stderr, "csvsm-run: %s\n", err);
+		return -1;
+	}
+	o->disk_count++;
+	return 0;
+}
+
+/* The launcher's long options; parse_args() has the short ones. */
+static const struct option long_opts[] = {
+	{"memory", required_argument, NULL, 'm'},
+	{"smp", required_argument, NULL, 's'},
+	{"accel", required_argument, NULL, 'a'},
+	{"cmdline", required_argument, NULL, 'c'},
+	{"exit-on-ready", no_argument, NULL, 'e'},
+	{"timeout", required_argument, NULL, 't'},
+	{"gdb", no_argument, NULL, 'g'},
+	{"qemu", required_argument, NULL, 'q'},
+	{"cpu", required_argument, NULL, 'C'},
+	{"dry-run", no_argument, NULL, 'n'},
+	{"snp", no_argument, NULL, 'S'},
+	{"vsock", required_argument, NULL, 'K'},
+	{"machine", required_argument, NULL, 'M'},
+	{"disk", required_argument, NULL, 'd'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
 static int parse_args(int full_argc, char **argv, struct options *o)
 {
 	int argc = full_argc; /* the launcher's own: up to a "--" */
-	static const struct option opts[] = {
-		{"memory", required_argument, NULL, 'm'},
-		{"smp", required_argument, NULL, 's'},
-		{"accel", required_argument, NULL, 'a'},
-		{"cmdline", required_argument, NULL, 'c'},
-		{"exit-on-ready", no_argument, NULL, 'e'},
-		{"timeout", required_argument, NULL, 't'},
-		{"gdb", no_argument, NULL, 'g'},
-		{"qemu", required_argument, NULL, 'q'},
-		{"cpu", required_argument, NULL, 'C'},
-		{"dry-run", no_argument, NULL, 'n'},
-		{"snp", no_argument, NULL, 'S'},
-		{"vsock", required_argument, NULL, 'K'},
-		{"machine", required_argument, NULL, 'M'},
-		{"disk", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	char err[256];
 	uint64_t v;
 	int c;
 
@@ -270,7 +303,7 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 			break;
 		}
 	}
-	while ((c = getopt_long(argc, argv, "m:s:a:c:et:gq:C:nhM:d:", opts,
+	while ((c = getopt_long(argc, argv, "m:s:a:c:et:gq:C:nhM:d:", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -348,30 +381,9 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 			o->vsock = optarg;
 			break;
 		case 'M':
-			if (strcmp(optarg, "q35") == 0) {
-				o->machine = MACHINE_Q35;
-			} else if (strcmp(optarg, "microvm") == 0) {
-				o->machine = MACHINE_MICROVM;
-			} else {
-				fprintf(stderr, "csvsm-run: --machine must be "
-						"q35 or microvm\n");
-				return -1;
-			}
-			break;
 		case 'd':
-			if (o->disk_count == LAUNCH_MAX_DISKS) {
-				fprintf(stderr,
-					"csvsm-run: more than %d disks (the "
-					"SVSM attaches at most %d)\n",
-					LAUNCH_MAX_DISKS, LAUNCH_MAX_DISKS);
+			if (machine_option(c, optarg, o))
 				return -1;
-			}
-			if (disk_parse(optarg, &o->disks[o->disk_count], err,
-				       sizeof(err))) {
-				fprintf(stderr, "csvsm-run: %s\n", err);
-				return -1;
-			}
-			o->disk_count++;
 			break;
 		case 'h':
 			exit(usage(stdout, 0));
