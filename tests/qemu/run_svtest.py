@@ -8,8 +8,9 @@ ends the VM with a status. This runner fails the run on any failed test, a
 panic or CPU exception, a timeout, a missing summary, or an exit status that
 disagrees with the summary. TCG by default, so it works without KVM.
 
-Disks: unless --no-disks, the runner attaches four raw images for
-tests/svsm/virtio_blk_test.c, each filled with a known pattern, and
+Disks: unless --no-disks, the runner attaches four raw images (csvsm-run
+--disk; --machine picks q35 or microvm, where the launcher also names the
+disks' virtio-mmio slots to the SVSM) for tests/svsm/virtio_blk_test.c, each filled with a known pattern, and
 afterwards checks on the host that the SVSM wrote what it should have (the
 SHA-256 of each image against the expected content); each check counts as
 one test. By default (--machine both) the image boots on q35 with the
