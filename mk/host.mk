@@ -31,7 +31,7 @@ CSVSM_IGVM_SRCS := $(wildcard tools/csvsm-igvm/*.c)
 CSVSM_IGVM_KERNEL_SRCS := kernel/fs/cpio.c
 CSVSM_RUN_SRCS := tools/csvsm-run/main.c tools/csvsm-run/plan.c \
 	tools/csvsm-run/vpctx.c tools/csvsm-run/qemu.c tools/csvsm-run/snp.c \
-	tools/csvsm-run/vsock.c tools/csvsm-run/tpm.c
+	tools/csvsm-run/vsock.c tools/csvsm-run/tpm.c tools/csvsm-run/disk.c
 
 hobj = $(patsubst %,$(O)/host-obj/%.o,$(1))
 HOST_TOOLS := $(O)/tools/csvsm-igvm $(O)/tools/csvsm-run $(O)/tools/csvsm-vsockd \

@@ -42,7 +42,7 @@ SNP_HOSTED_SRCS := $(wildcard kernel/protocols/*.c) \
 UNIT_SRCS := $(wildcard tests/unit/*.c) tests/harness/runner.c \
 	tests/harness/host_main.c $(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) \
 	$(TOOLS_COMMON_SRCS) \
-	tools/csvsm-run/plan.c tools/csvsm-run/vpctx.c \
+	tools/csvsm-run/plan.c tools/csvsm-run/vpctx.c tools/csvsm-run/disk.c \
 	$(filter-out tools/csvsm-igvm/main.c tools/csvsm-igvm/cmd_%.c,$(CSVSM_IGVM_SRCS)) \
 	kernel/core/boot_params.c kernel/core/cmdline.c \
 	$(SNP_HOSTED_SRCS) \
@@ -83,6 +83,9 @@ STORE_SRCS := $(filter-out kernel/store/random.c,$(wildcard kernel/store/*.c))
 UNIT_SRCS += $(STORE_SRCS) kernel/fs/ramfs.c kernel/fs/vfs.c kernel/fs/persist.c
 # The vTPM host bridge's frames (its UART half needs port I/O).
 UNIT_SRCS += kernel/vtpm/host_bridge.c
+# PCI configuration access by port I/O, against tests/unit/pci_cf8_test.c's
+# recording platform.
+UNIT_SRCS += kernel/drivers/pci/pci_cf8.c
 UNIT_TEST_BIN := $(O)/tests/unit_tests
 
 $(O)/unit-obj/%.c.o: %.c
@@ -249,6 +252,40 @@ $(O)/bench/store_bench: bench/store_bench.c $(STORE_SRCS) \
 	$(Q)$(HOST_CC) -std=gnu11 -O2 $(HOSTED_KERNEL_INC) -Itests/unit -o $@ \
 		$^ -lmbedcrypto
 
+
+# csvsm against Debian's Linux kernel on the same QEMU: one static program
+# (bench/iobench.c) as a task of the bench image and as Linux's init.
+BENCH_IOBENCH := $(O)/bench/iobench
+BENCH_INITFS := $(O)/bench/initfs.cpio
+BENCH_ELF := $(O)/svsm-bench.elf
+BENCH_IGVM := $(O)/svsm-bench.igvm
+
+$(BENCH_IOBENCH): bench/iobench.c
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $<
+
+$(BENCH_INITFS): user/mkcpio.py $(BENCH_IOBENCH)
+	@echo "  CPIO    $@"
+	$(Q)$(PYTHON) user/mkcpio.py $@ bin/iobench=$(BENCH_IOBENCH)
+
+# The root file-system wrapper of the test image, around this archive.
+$(O)/bench-obj/initfs.S.o: kernel/arch/x86_64/test_initfs.S $(BENCH_INITFS)
+	@mkdir -p $(dir $@)
+	@echo "  KAS     $< (bench)"
+	$(Q)$(KCC) $(KERNEL_ASFLAGS) -DINITFS_PATH='"$(BENCH_INITFS)"' \
+		-c -o $@ $<
+
+$(BENCH_ELF): $(KERNEL_OBJS) $(call kobj,bench/svsm_bench_main.c) \
+		$(O)/bench-obj/initfs.S.o $(KERNEL_LDS)
+	@echo "  LD      $@"
+	$(Q)ld $(KERNEL_LDFLAGS) -T $(KERNEL_LDS) -o $@ $(filter %.o,$^)
+
+# Tasks need the test image's larger region.
+$(BENCH_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \
+	--region-size $(SVSM_TEST_SIZE)
+
 bench: deps all $(O)/bench/alloc_bench $(O)/bench/measure_bench \
-		$(O)/bench/protocol_bench $(O)/bench/store_bench
-	$(Q)$(PYTHON) bench/run.py --out $(O)
+		$(O)/bench/protocol_bench $(O)/bench/store_bench $(BENCH_IGVM)
+	$(Q)scripts/fetch_linux.sh .deps/linux
+	$(Q)$(PYTHON) bench/run.py --out $(O) --linux .deps/linux

@@ -179,6 +179,10 @@ static_assert(sizeof(struct linux_stat) == 144, "x86-64 struct stat");
 #define LINUX_ENOTEMPTY 39
 #define LINUX_EMSGSIZE	90
 
+/* For the block device file (kernel/block/block_file.c). */
+#define LINUX_EIO	 5
+#define LINUX_EOPNOTSUPP 95
+
 /* open flags (include/uapi/asm-generic/fcntl.h). */
 #define LINUX_O_ACCMODE	       03
 #define LINUX_O_RDONLY	       00

@@ -47,5 +47,16 @@ void shared_copy_from(const struct shared_buf *b, uint64_t off, void *dst,
 		      size_t len);
 void shared_fill(const struct shared_buf *b, uint64_t off, uint8_t val,
 		 size_t len);
+/*
+ * Copies between [off, off + len) of b and a file-system buffer at
+ * buf_off (a task's memory, through the buffer's fault-safe copies): the
+ * one copy of the block device file (kernel/block/block_file.c). The
+ * buffer's result: 0, or a negative errno such as -EFAULT.
+ */
+struct fs_buf;
+int __must_check shared_put(const struct shared_buf *b, uint64_t off,
+			    struct fs_buf *dst, size_t dst_off, size_t len);
+int __must_check shared_get(const struct shared_buf *b, uint64_t off,
+			    struct fs_buf *src, size_t src_off, size_t len);
 /* The device address of byte `off` of b; CHECKs bounds. */
 paddr_t shared_pa(const struct shared_buf *b, uint64_t off);

@@ -124,6 +124,56 @@ enum svsm_err block_flush(struct block_dev *b)
 	return b->ops->flush(b);
 }
 
+enum svsm_err block_read_buf(struct block_dev *b, uint64_t off, uint64_t len,
+			     struct fs_buf *dst)
+{
+	uint64_t end;
+	size_t done = 0;
+	enum svsm_err err = SVSM_OK;
+
+	if (!b->ops->read_to)
+		return SVSM_E_UNSUPPORTED;
+	if (!len || __builtin_add_overflow(off, len, &end) ||
+	    end > b->sectors * BLOCK_SECTOR_SIZE)
+		return SVSM_E_INVAL;
+	while (err == SVSM_OK && done < len) {
+		uint64_t pos = off + done;
+		uint32_t skip = (uint32_t)(pos % BLOCK_SECTOR_SIZE);
+		uint64_t room =
+			(uint64_t)b->max_sectors * BLOCK_SECTOR_SIZE - skip;
+		uint32_t n = (uint32_t)(len - done < room ? len - done : room);
+		uint32_t sectors =
+			(skip + n + BLOCK_SECTOR_SIZE - 1) / BLOCK_SECTOR_SIZE;
+
+		err = b->ops->read_to(b, pos / BLOCK_SECTOR_SIZE, sectors, skip,
+				      n, dst, done);
+		done += n;
+	}
+	return err;
+}
+
+enum svsm_err block_write_buf(struct block_dev *b, uint64_t sector,
+			      uint64_t sectors, struct fs_buf *src)
+{
+	size_t done = 0;
+	enum svsm_err err = check(b, sector, sectors);
+
+	if (err == SVSM_OK && !b->ops->write_from)
+		err = SVSM_E_UNSUPPORTED;
+	if (err == SVSM_OK && b->read_only)
+		err = SVSM_E_UNSUPPORTED;
+	while (err == SVSM_OK && sectors) {
+		uint32_t n = sectors < b->max_sectors ? (uint32_t)sectors
+						      : b->max_sectors;
+
+		err = b->ops->write_from(b, sector, n, src, done);
+		done += (size_t)n * BLOCK_SECTOR_SIZE;
+		sector += n;
+		sectors -= n;
+	}
+	return err;
+}
+
 /* Blocks to sectors, refusing overflow. */
 static enum svsm_err to_sectors(const struct block_dev *b, uint64_t block,
 				uint64_t blocks, uint64_t *sector,

@@ -106,7 +106,7 @@ static bool unpack(const struct boot_params *p)
 static enum svsm_err vtpm_service_start(void)
 {
 	const char *cmdline = boot_params()->cmdline;
-	char word[2 * STORE_KEY_SIZE + 2];
+	char word[BOOT_CMDLINE_MAX];
 	enum store_refusal why = STORE_REFUSE_IO;
 	bool formatted = false;
 	enum svsm_err err;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "svsm/addr.h"
+#include "svsm/fs.h"
 #include "svsm/mm/pgalloc.h"
 #include "svsm/panic.h"
 
@@ -91,6 +92,20 @@ void shared_fill(const struct shared_buf *b, uint64_t off, uint8_t val,
 {
 	check_range(b, off, len);
 	memset((uint8_t *)b->va + off, val, len);
+}
+
+int shared_put(const struct shared_buf *b, uint64_t off, struct fs_buf *dst,
+	       size_t dst_off, size_t len)
+{
+	check_range(b, off, len);
+	return dst->put(dst, dst_off, (const uint8_t *)b->va + off, len);
+}
+
+int shared_get(const struct shared_buf *b, uint64_t off, struct fs_buf *src,
+	       size_t src_off, size_t len)
+{
+	check_range(b, off, len);
+	return src->get(src, src_off, (uint8_t *)b->va + off, len);
 }
 
 paddr_t shared_pa(const struct shared_buf *b, uint64_t off)

@@ -8,8 +8,9 @@ ends the VM with a status. This runner fails the run on any failed test, a
 panic or CPU exception, a timeout, a missing summary, or an exit status that
 disagrees with the summary. TCG by default, so it works without KVM.
 
-Disks: unless --no-disks, the runner attaches four raw images for
-tests/svsm/virtio_blk_test.c, each filled with a known pattern, and
+Disks: unless --no-disks, the runner attaches four raw images (csvsm-run
+--disk; --machine picks q35 or microvm, where the launcher also names the
+disks' virtio-mmio slots to the SVSM) for tests/svsm/virtio_blk_test.c, each filled with a known pattern, and
 afterwards checks on the host that the SVSM wrote what it should have (the
 SHA-256 of each image against the expected content); each check counts as
 one test. By default (--machine both) the image boots on q35 with the
@@ -58,46 +59,40 @@ def pattern(sectors, seed):
     return bytes(out)
 
 
-# name: (content before, expected content after, extra -drive/-device options)
+# name: (content before, expected content after, csvsm-run --disk flags)
 def disk_plan():
     # 33 sectors and 100 bytes: QEMU rounds the capacity up to 34 sectors.
     odd_before = pattern(34, 4)[:33 * SECTOR + 100]
     odd_after = bytearray(odd_before)
     odd_after[32 * SECTOR:33 * SECTOR] = pattern(33, 5)[32 * SECTOR:]
     return {
-        "rw": (pattern(2048, 1), pattern(2048, 2), "", ",iommu_platform=on"),
-        "ro": (pattern(64, 3), pattern(64, 3), ",readonly=on", ""),
-        "zero": (b"", b"", "", ""),
-        "odd": (odd_before, bytes(odd_after), "", ""),
+        "rw": (pattern(2048, 1), pattern(2048, 2), ",iommu_platform"),
+        "ro": (pattern(64, 3), pattern(64, 3), ",ro"),
+        "zero": (b"", b"", ""),
+        "odd": (odd_before, bytes(odd_after), ""),
     }
 
 
 # microvm with acpi=off has eight virtio-mmio transports at 0xfeb00000,
-# 0x200 apart; QEMU fills them from the top (hw/i386/microvm.c).
-MICROVM_SLOTS = [0xFEB00E00 - 0x200 * i for i in range(4)]
+# 0x200 apart; QEMU fills unpinned devices from the top (hw/i386/microvm.c),
+# so the vsock device, which the launcher does not place, lands here.
+MICROVM_TOP_SLOT = 0xFEB00E00
 
 
-def make_disks(tmp, machine):
-    """Writes the images; returns (QEMU arguments, {name: (path, after)}).
-
-    q35: virtio-blk-pci, modern only. microvm: virtio-blk-device on
-    virtio-mmio version 2. The launcher starts q35; a second -machine
-    option overrides the machine type (QEMU merges -machine options)."""
-    args = []
-    if machine == "microvm":
-        args += ["-machine", "microvm,acpi=off",
-                 "-global", "virtio-mmio.force-legacy=false"]
+def make_disks(tmp):
+    """Writes the images; returns (csvsm-run options, {name: (path,
+    after)}). The launcher attaches them as virtio-blk-pci (modern only) on
+    q35 and as virtio-blk-device on virtio-mmio version 2 on microvm, and
+    there tells the SVSM their slots itself."""
+    opts = []
     disks = {}
-    for i, (name, (before, after, drv, dev)) in enumerate(disk_plan().items()):
+    for name, (before, after, flags) in disk_plan().items():
         path = os.path.join(tmp, name + ".img")
         with open(path, "wb") as f:
             f.write(before)
-        kind = ("virtio-blk-device" if machine == "microvm"
-                else "virtio-blk-pci,disable-legacy=on")
-        args += ["-drive", f"file={path},if=none,id=d{i},format=raw{drv}",
-                 "-device", f"{kind},drive=d{i}{dev}"]
+        opts += ["--disk", path + flags]
         disks[name] = (path, after)
-    return args, disks
+    return opts, disks
 
 
 def vsock_pattern(length, seed):
@@ -286,10 +281,11 @@ def check_disks(disks):
     return results
 
 
-def run(launcher, image, cmdline, timeout, accel, smp, memory, qemu_args=()):
+def run(launcher, image, cmdline, timeout, accel, smp, memory, qemu_args=(),
+        launch_opts=()):
     """Runs the image; returns (exit status, console text)."""
     cmd = [launcher, "--accel", accel, "--smp", str(smp), "--memory", memory,
-           "--timeout", str(timeout)]
+           "--timeout", str(timeout)] + list(launch_opts)
     if cmdline:
         cmd += ["--cmdline", cmdline]
     cmd.append(image)
@@ -339,16 +335,14 @@ def run_once(args, machine, svfilter, quiet):
     if svfilter:
         cmdline = (cmdline + " svtest=" + svfilter).strip()
     with tempfile.TemporaryDirectory(prefix="run_svtest.") as tmp:
+        qemu_args = []
+        launch_opts = ["--machine", machine.split("-")[0]]
         if machine == "microvm-vsock":
-            qemu_args, disks = (["-machine", "microvm,acpi=off", "-global",
-                                 "virtio-mmio.force-legacy=false"], {})
-            cmdline = (cmdline + f" virtio_mmio={MICROVM_SLOTS[0]:#x}").strip()
+            disks = {}
+            cmdline = (cmdline + f" virtio_mmio={MICROVM_TOP_SLOT:#x}").strip()
         else:
-            qemu_args, disks = ([], {}) if args.no_disks else make_disks(
-                tmp, machine)
-        if machine == "microvm":
-            cmdline = (cmdline + " virtio_mmio=" + ",".join(
-                f"{b:#x}" for b in MICROVM_SLOTS)).strip()
+            disk_opts, disks = ([], {}) if args.no_disks else make_disks(tmp)
+            launch_opts += disk_opts
         vs = None
         if machine in ("q35", "microvm-vsock") and not args.no_vsock:
             vs = VsockHost(tmp, args.vsockd)
@@ -357,7 +351,8 @@ def run_once(args, machine, svfilter, quiet):
                 else "vhost-user-vsock-device")
         try:
             rc, text = run(args.launcher, args.image, cmdline, args.timeout,
-                           args.accel, args.smp, args.memory, qemu_args)
+                           args.accel, args.smp, args.memory, qemu_args,
+                           launch_opts)
         finally:
             vs_rc = vs.stop() if vs else 0
         passed, failed, problems = judge(rc, text)

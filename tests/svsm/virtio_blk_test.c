@@ -11,11 +11,15 @@
  *         sectors, the last one read as the 100 bytes and zeros; sector
  *         32 is rewritten with PATTERN(.., 5), the partial one left alone
  * The devices are told apart by what they report, not by their order.
+ * The block device files (block_file_create) are tested on the same
+ * disks, leaving their content as the other tests expect it.
  * With --machine microvm the same disks sit in virtio-mmio slots.
  */
 #include "svsm/block.h"
+#include "svsm/fs.h"
 #include "svsm/mm/heap.h"
 #include "svsm/pci.h"
+#include "svsm/task.h"
 #include "svsm/virtio.h"
 
 #include "abi/pci.h"
@@ -235,4 +239,100 @@ TEST(virtio_pci, bars_assigned_and_decoding_on)
 	EXPECT_GE(lo, PCI_MMIO_WINDOW_BASE);
 	EXPECT_LT(lo, PCI_MMIO_WINDOW_END);
 	EXPECT_EQ(lo % 0x4000u, 0u);
+}
+
+/* A device file for b under /blk (made once), opened. */
+static struct fs_node *blk_file(struct block_dev *b, const char *name)
+{
+	char path[32] = "/blk/";
+	struct fs_node *n = NULL;
+	int err;
+
+	if (task_init() != SVSM_OK)
+		return NULL;
+	err = fs_mkdir(fs_root(), "/blk");
+	if (err && err != -17 /* EEXIST */)
+		return NULL;
+	memcpy(path + 5, name, strlen(name) + 1);
+	if (block_file_create(b, path) ||
+	    fs_open(fs_root(), path, false, false, &n))
+		return NULL;
+	return fs_type(n) == FS_DEV ? n : (fs_put(n), NULL);
+}
+
+TEST(virtio_blk, device_file_reads_any_range_and_refuses_writes_when_ro)
+{
+	struct block_dev *b = find(RO_SECTORS, true);
+	struct fs_node *n = b ? blk_file(b, "ro") : NULL;
+	uint8_t *buf = kmalloc(RO_SECTORS * BLOCK_SECTOR_SIZE);
+	struct fs_buf fb;
+	bool same = true;
+
+	ASSERT_TRUE(n != NULL);
+	ASSERT_TRUE(buf != NULL);
+	/* 20000 bytes from byte 777: every byte the pattern's. */
+	fs_buf_kernel(&fb, buf, 20000);
+	ASSERT_EQ(fs_read(n, 777, &fb), 20000);
+	for (uint32_t i = 0; i < 20000; i++) {
+		uint64_t pos = 777 + i;
+
+		same = same && buf[i] == pattern(pos / BLOCK_SECTOR_SIZE,
+						 pos % BLOCK_SECTOR_SIZE, 3);
+	}
+	EXPECT_TRUE(same);
+	/* Up to the end, then end of file. */
+	fs_buf_kernel(&fb, buf, 4096);
+	EXPECT_EQ(fs_read(n, RO_SECTORS * BLOCK_SECTOR_SIZE - 100, &fb), 100);
+	EXPECT_EQ(fs_read(n, RO_SECTORS * BLOCK_SECTOR_SIZE, &fb), 0);
+	EXPECT_EQ(fs_read(n, UINT64_MAX - 10, &fb), 0);
+	fs_buf_kernel(&fb, buf, BLOCK_SECTOR_SIZE);
+	EXPECT_EQ(fs_write(n, 0, &fb), -30 /* EROFS */);
+	EXPECT_EQ(block_file_create(b, "/blk/ro"), -17 /* EEXIST */);
+	fs_put(n);
+	kfree(buf);
+}
+
+TEST(virtio_blk, device_file_writes_whole_sectors)
+{
+	struct block_dev *b = find(RW_SECTORS, false);
+	struct block_dev *z = find(0, false);
+	struct fs_node *n = b ? blk_file(b, "rw") : NULL;
+	struct fs_node *zn = z ? blk_file(z, "zero") : NULL;
+	uint8_t *mem = kmalloc(6 * BLOCK_SECTOR_SIZE);
+	uint8_t *orig = mem;
+	uint8_t *flip = mem + 2 * BLOCK_SECTOR_SIZE;
+	uint8_t *got = mem + 4 * BLOCK_SECTOR_SIZE;
+	size_t two = 2 * BLOCK_SECTOR_SIZE;
+	struct fs_buf fb;
+
+	ASSERT_TRUE(n != NULL);
+	ASSERT_TRUE(zn != NULL);
+	ASSERT_TRUE(mem != NULL);
+	/* Whatever the disk holds now: flipped through the file, restored. */
+	fs_buf_kernel(&fb, orig, two);
+	ASSERT_EQ(fs_read(n, 10 * BLOCK_SECTOR_SIZE, &fb), (long)two);
+	for (size_t i = 0; i < two; i++)
+		flip[i] = (uint8_t)~orig[i];
+	fs_buf_kernel(&fb, flip, two);
+	ASSERT_EQ(fs_write(n, 10 * BLOCK_SECTOR_SIZE, &fb), (long)two);
+	ASSERT_EQ(block_read(b, 10, got, 2), SVSM_OK);
+	EXPECT_EQ(memcmp(got, flip, two), 0);
+	fs_buf_kernel(&fb, orig, two);
+	ASSERT_EQ(fs_write(n, 10 * BLOCK_SECTOR_SIZE, &fb), (long)two);
+	ASSERT_EQ(block_read(b, 10, got, 2), SVSM_OK);
+	EXPECT_EQ(memcmp(got, orig, two), 0);
+	/* Not whole sectors; at the end; on a disk of 0 sectors. */
+	fs_buf_kernel(&fb, flip, 100);
+	EXPECT_EQ(fs_write(n, 0, &fb), -22 /* EINVAL */);
+	fs_buf_kernel(&fb, flip, BLOCK_SECTOR_SIZE);
+	EXPECT_EQ(fs_write(n, 3, &fb), -22);
+	EXPECT_EQ(fs_write(n, RW_SECTORS * BLOCK_SECTOR_SIZE, &fb),
+		  -28 /* ENOSPC */);
+	EXPECT_EQ(fs_write(zn, 0, &fb), -28);
+	EXPECT_EQ(fs_read(zn, 0, &fb), 0);
+	ASSERT_EQ(block_read(b, 10, got, 2), SVSM_OK);
+	EXPECT_EQ(memcmp(got, orig, two), 0);
+	kfree(mem);
+	fs_put(zn);
+	fs_put(n);
 }

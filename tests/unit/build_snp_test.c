@@ -308,7 +308,7 @@ TEST(build_snp, native_launch_ignores_snp_directives)
 		lfix_free_plan(p);
 		return;
 	}
-	machine_init(&m, 256 * MB, 2);
+	machine_init(&m, MACHINE_Q35, 256 * MB, 2);
 	EXPECT_EQ(plan_build(&b.f, &m, "", p), 0);
 	/* The SNP secrets page is not loaded on native. */
 	EXPECT_TRUE(lfix_plan_at(p, IMG_END + 4 * PG, PG) == NULL);

@@ -260,7 +260,7 @@ int launcher_fixture_boot_areas(uint64_t mem_size, uint32_t vcpus,
 	lfix_make_elf(&k);
 	if (!lfix_build_and_parse(&k, &o, &b))
 		goto out_plan;
-	machine_init(&m, mem_size, vcpus);
+	machine_init(&m, MACHINE_Q35, mem_size, vcpus);
 	if (plan_build(&b.f, &m, cmdline, p)) {
 		test_fail(__FILE__, __LINE__, "plan_build failed");
 		test_printf("  %s\n", p->err);

@@ -57,7 +57,7 @@ TEST(launcher, machine_init_256m)
 {
 	struct machine m;
 
-	machine_init(&m, 256 * MB, 4);
+	machine_init(&m, MACHINE_Q35, 256 * MB, 4);
 	EXPECT_EQ(m.mem_size, 256 * MB);
 	EXPECT_EQ(m.vcpus, 4);
 	ASSERT_EQ(m.ram_count, 2);
@@ -72,13 +72,13 @@ TEST(launcher, machine_init_2g)
 	struct machine m;
 
 	/* Below 0xb0000000 all RAM stays below 4 GiB. */
-	machine_init(&m, 2 * GB, 1);
+	machine_init(&m, MACHINE_Q35, 2 * GB, 1);
 	ASSERT_EQ(m.ram_count, 2);
 	EXPECT_EQ(m.ram[0].base, 0);
 	EXPECT_EQ(m.ram[0].size, 0xa0000);
 	EXPECT_EQ(m.ram[1].base, MB);
 	EXPECT_EQ(m.ram[1].size, 2 * GB - MB);
-	machine_init(&m, 0xb0000000ull - MB, 1);
+	machine_init(&m, MACHINE_Q35, 0xb0000000ull - MB, 1);
 	ASSERT_EQ(m.ram_count, 2);
 	EXPECT_EQ(m.ram[1].size, 0xb0000000ull - 2 * MB);
 }
@@ -88,7 +88,7 @@ TEST(launcher, machine_init_2_75g)
 	struct machine m;
 
 	/* At 0xb0000000 q35 switches to 2 GiB low memory. */
-	machine_init(&m, 0xb0000000ull, 2);
+	machine_init(&m, MACHINE_Q35, 0xb0000000ull, 2);
 	ASSERT_EQ(m.ram_count, 3);
 	EXPECT_EQ(m.ram[0].base, 0);
 	EXPECT_EQ(m.ram[0].size, 0xa0000);
@@ -102,7 +102,7 @@ TEST(launcher, machine_init_3g)
 {
 	struct machine m;
 
-	machine_init(&m, 3 * GB, 2);
+	machine_init(&m, MACHINE_Q35, 3 * GB, 2);
 	ASSERT_EQ(m.ram_count, 3);
 	EXPECT_EQ(m.ram[1].base, MB);
 	EXPECT_EQ(m.ram[1].size, 2 * GB - MB);
@@ -114,7 +114,7 @@ TEST(launcher, machine_is_ram_edges)
 {
 	struct machine m;
 
-	machine_init(&m, 256 * MB, 1);
+	machine_init(&m, MACHINE_Q35, 256 * MB, 1);
 	EXPECT_TRUE(machine_is_ram(&m, 0, 0xa0000));
 	EXPECT_TRUE(machine_is_ram(&m, 0x9f000, PG));
 	EXPECT_FALSE(machine_is_ram(&m, 0x9f000, PG + 1));
@@ -130,7 +130,7 @@ TEST(launcher, machine_is_ram_edges)
 	EXPECT_FALSE(machine_is_ram(&m, UINT64_MAX - PG + 1, 2 * PG));
 	EXPECT_FALSE(machine_is_ram(&m, MB, UINT64_MAX));
 	/* Straddling 4 GiB on a 3 GiB machine (the PCI hole below). */
-	machine_init(&m, 3 * GB, 1);
+	machine_init(&m, MACHINE_Q35, 3 * GB, 1);
 	EXPECT_FALSE(machine_is_ram(&m, 2 * GB - PG, 2 * PG));
 	EXPECT_FALSE(machine_is_ram(&m, 4 * GB - PG, 2 * PG));
 	EXPECT_TRUE(machine_is_ram(&m, 4 * GB, GB));
@@ -451,7 +451,7 @@ TEST(launcher, plan_build_256m)
 		lfix_free_plan(p);
 		return;
 	}
-	machine_init(&m, 256 * MB, 4);
+	machine_init(&m, MACHINE_Q35, 256 * MB, 4);
 	EXPECT_EQ(plan_build(&b.f, &m, cl, p), 0);
 	EXPECT_EQ(p->err[0], '\0');
 
@@ -512,7 +512,7 @@ TEST(launcher, plan_build_stub_block)
 		lfix_free_plan(p);
 		return;
 	}
-	machine_init(&m, 256 * MB, 4);
+	machine_init(&m, MACHINE_Q35, 256 * MB, 4);
 	EXPECT_EQ(plan_build(&b.f, &m, "", p), 0);
 	s = p->stub;
 	EXPECT_EQ(lfix_get32(s, STUB_FAR_EIP), ENTRY);
@@ -557,7 +557,7 @@ TEST(launcher, plan_build_3g_memory_map)
 		lfix_free_plan(p);
 		return;
 	}
-	machine_init(&m, 3 * GB, 2);
+	machine_init(&m, MACHINE_Q35, 3 * GB, 2);
 	EXPECT_EQ(plan_build(&b.f, &m, "x", p), 0);
 	d = lfix_plan_at(p, IMG_END + PG, PG);
 	ASSERT_TRUE(d != NULL);
@@ -588,7 +588,7 @@ static void expect_plan_fails(uint64_t mem, const char *cmdline,
 		lfix_free_plan(p);
 		return;
 	}
-	machine_init(&m, mem, 1);
+	machine_init(&m, MACHINE_Q35, mem, 1);
 	if (plan_build(&b.f, &m, cmdline, p) == 0) {
 		test_fail(__FILE__, line, "plan_build accepted a bad setup");
 	} else if (!strstr(p->err, needle)) {
@@ -613,7 +613,7 @@ static int plan_rc(uint64_t mem, const char *cmdline)
 		return rc;
 	lfix_make_elf(&k);
 	if (lfix_build_and_parse(&k, &o, &b)) {
-		machine_init(&m, mem, 1);
+		machine_init(&m, MACHINE_Q35, mem, 1);
 		rc = plan_build(&b.f, &m, cmdline, p);
 		if (rc)
 			test_printf("  plan_build: %s\n", p->err);
@@ -737,7 +737,7 @@ static int custom_plan(const struct custom *c, const char *cmdline,
 		free(p);
 		return rc;
 	}
-	machine_init(&m, 256 * MB, 4);
+	machine_init(&m, MACHINE_Q35, 256 * MB, 4);
 	rc = plan_build(&b.f, &m, cmdline, p);
 	if (rc == 0 && area) {
 		d = lfix_plan_at(p, AREA_GPA, PG);
@@ -765,7 +765,7 @@ TEST(launcher, plan_memory_map_needs_room_for_terminator)
 	struct machine m;
 
 	/* 256 MiB: two ranges and the terminator at the end of the area. */
-	machine_init(&m, 256 * MB, 4);
+	machine_init(&m, MACHINE_Q35, 256 * MB, 4);
 	c.offset = PG - 3 * n;
 	ASSERT_EQ(custom_plan(&c, "", NULL, area, __LINE__), 0);
 	lfix_check_memmap(area + c.offset, PG - c.offset, &m);

@@ -19,6 +19,7 @@
 
 #include "svsm/addr.h"
 #include "svsm/block.h"
+#include "svsm/fs.h"
 #include "svsm/mm/heap.h"
 #include "svsm/mm/pgalloc.h"
 #include "svsm/virtio.h"
@@ -197,6 +198,128 @@ TEST(vblk, read_only)
 	EXPECT_EQ(b->ops->write(b, 0, buf, 1), SVSM_E_HW);
 	EXPECT_TRUE(all(f.disk, 16 * 512, 0));
 	EXPECT_EQ(block_read(b, 0, buf, 1), SVSM_OK);
+	finish(&f, b);
+}
+
+/*
+ * A file-system buffer over host memory, as a task's would be: counts the
+ * bytes it moves and fails (as a faulting user pointer does) from byte
+ * `fail_from` on.
+ */
+struct test_buf {
+	struct fs_buf fb;
+	uint8_t *p;
+	size_t fail_from;
+	unsigned int calls;
+};
+
+static int tb_put(struct fs_buf *b, size_t off, const void *src, size_t len)
+{
+	struct test_buf *t = b->ctx;
+
+	t->calls++;
+	if (off + len > b->size || off + len > t->fail_from)
+		return -14; /* EFAULT */
+	memcpy(t->p + off, src, len);
+	b->moved += len;
+	return 0;
+}
+
+static int tb_get(struct fs_buf *b, size_t off, void *dst, size_t len)
+{
+	struct test_buf *t = b->ctx;
+
+	t->calls++;
+	if (off + len > b->size || off + len > t->fail_from)
+		return -14;
+	memcpy(dst, t->p + off, len);
+	b->moved += len;
+	return 0;
+}
+
+static void test_buf_init(struct test_buf *t, uint8_t *p, size_t size)
+{
+	*t = (struct test_buf){
+		.fb = {.size = size, .put = tb_put, .get = tb_get, .ctx = t},
+		.p = p,
+		.fail_from = SIZE_MAX};
+}
+
+TEST(vblk, buffer_io_moves_each_byte_once)
+{
+	struct fake_vdev f;
+	struct block_dev *b;
+	struct test_buf t;
+	uint64_t features = VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) |
+			    VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX);
+	size_t n = 40000;
+	uint8_t *mem = malloc(n);
+
+	ASSERT_TRUE(setup_mem());
+	fake_vdev_init(&f);
+	f.qmax = 16;
+	fake_vdev_blk(&f, 200, features);
+	put32(&f, VIRTIO_BLK_CFG_SIZE_MAX, 4096);
+	put32(&f, VIRTIO_BLK_CFG_SEG_MAX, 4);
+	ASSERT_EQ(virtio_blk_attach(&f.vdev, &b), SVSM_OK);
+	for (size_t i = 0; i < 200 * 512; i++)
+		f.disk[i] = (uint8_t)(i * 7 + i / 512);
+	/*
+	 * 40000 bytes from byte 1000 (not a sector boundary): pieces of at
+	 * most 32 sectors, the first one starting 488 bytes into its sector;
+	 * each byte put once, straight from the bounce buffer.
+	 */
+	memset(mem, CANARY, n);
+	test_buf_init(&t, mem, n);
+	ASSERT_EQ(block_read_buf(b, 1000, n, &t.fb), SVSM_OK);
+	EXPECT_EQ(memcmp(mem, f.disk + 1000, n), 0);
+	EXPECT_EQ(t.fb.moved, n);
+	EXPECT_EQ(t.calls, 3u);	      /* 15896 + 16384 + 7720 bytes */
+	EXPECT_EQ(f.completions, 3u); /* one request per piece */
+	/* Past the end, a length of 0, an overflow: refused, nothing moved. */
+	test_buf_init(&t, mem, n);
+	EXPECT_EQ(block_read_buf(b, 200 * 512 - 10, 11, &t.fb), SVSM_E_INVAL);
+	EXPECT_EQ(block_read_buf(b, 0, 0, &t.fb), SVSM_E_INVAL);
+	EXPECT_EQ(block_read_buf(b, UINT64_MAX - 5, 10, &t.fb), SVSM_E_INVAL);
+	EXPECT_EQ(t.calls, 0u);
+	/* Writes: whole sectors from the buffer, once. */
+	for (size_t i = 0; i < n; i++)
+		mem[i] = (uint8_t)(i * 3 + 1);
+	test_buf_init(&t, mem, 40 * 512);
+	ASSERT_EQ(block_write_buf(b, 5, 40, &t.fb), SVSM_OK);
+	EXPECT_EQ(memcmp(f.disk + 5 * 512, mem, 40 * 512), 0);
+	EXPECT_EQ(t.fb.moved, 40u * 512);
+	EXPECT_EQ(block_write_buf(b, 199, 2, &t.fb), SVSM_E_INVAL);
+	/* A buffer that faults: SVSM_E_FAULT, and the device serves on. */
+	test_buf_init(&t, mem, n);
+	t.fail_from = 20000;
+	EXPECT_EQ(block_read_buf(b, 0, n, &t.fb), SVSM_E_FAULT);
+	memset(f.disk + 100 * 512, 0x5a, 512);
+	test_buf_init(&t, mem, 512);
+	t.fail_from = 100;
+	EXPECT_EQ(block_write_buf(b, 100, 1, &t.fb), SVSM_E_FAULT);
+	EXPECT_TRUE(all(f.disk + 100 * 512, 512, 0x5a)); /* nothing sent */
+	test_buf_init(&t, mem, 512);
+	ASSERT_EQ(block_read_buf(b, 100 * 512, 512, &t.fb), SVSM_OK);
+	EXPECT_TRUE(all(mem, 512, 0x5a));
+	free(mem);
+	finish(&f, b);
+}
+
+TEST(vblk, buffer_write_to_read_only_refused)
+{
+	struct fake_vdev f;
+	struct block_dev *b;
+	struct test_buf t;
+	uint8_t mem[512];
+
+	ASSERT_TRUE(attach(&f, 16, VIRTIO_BIT(VIRTIO_BLK_F_RO), &b));
+	memset(mem, 1, sizeof(mem));
+	test_buf_init(&t, mem, sizeof(mem));
+	EXPECT_EQ(block_write_buf(b, 0, 1, &t.fb), SVSM_E_UNSUPPORTED);
+	EXPECT_EQ(t.calls, 0u);
+	EXPECT_EQ(f.completions, 0u);
+	EXPECT_TRUE(all(f.disk, 16 * 512, 0));
 	finish(&f, b);
 }
 

@@ -17,8 +17,15 @@ struct ram_range {
 	uint64_t size;
 };
 
-/* What stock QEMU's q35 machine gives a guest with `mem_size` of RAM. */
+/* The QEMU machine types the launcher starts (--machine). */
+enum machine_kind {
+	MACHINE_Q35,	 /* -M q35: PCI; disks on virtio-pci */
+	MACHINE_MICROVM, /* -M microvm,acpi=off: disks on virtio-mmio */
+};
+
+/* What stock QEMU's machine gives a guest with `mem_size` of RAM. */
 struct machine {
+	enum machine_kind kind;
 	uint64_t mem_size;
 	uint32_t vcpus;
 	unsigned int ram_count;
@@ -39,8 +46,12 @@ struct load_plan {
 	char err[512];
 };
 
-/* Fills in q35's RAM ranges for mem_size (QEMU 7.2, hw/i386/pc_q35.c). */
-void machine_init(struct machine *m, uint64_t mem_size, uint32_t vcpus);
+/*
+ * Fills in the machine's RAM ranges for mem_size (QEMU 7.2,
+ * hw/i386/pc_q35.c and hw/i386/microvm.c).
+ */
+void machine_init(struct machine *m, enum machine_kind kind, uint64_t mem_size,
+		  uint32_t vcpus);
 bool machine_is_ram(const struct machine *m, uint64_t gpa, uint64_t size);
 
 /*
@@ -53,6 +64,46 @@ bool machine_is_ram(const struct machine *m, uint64_t gpa, uint64_t size);
 int plan_build(const struct igvm_file *f, const struct machine *m,
 	       const char *cmdline, struct load_plan *plan);
 void plan_free(struct load_plan *plan);
+
+/*
+ * Disks (--disk FILE[,ro][,iommu_platform], disk.c): raw image files
+ * attached as virtio-blk, on q35 as modern-only virtio-blk-pci functions,
+ * on microvm as virtio-blk-device pinned to the virtio-mmio transports
+ * from the bottom (transport N at MICROVM_MMIO_BASE + N * 0x200; QEMU
+ * fills unpinned devices from the top). The SVSM attaches at most four
+ * block devices and four virtio-mmio slots.
+ */
+#define LAUNCH_MAX_DISKS   4
+#define MICROVM_MMIO_BASE  0xfeb00000ull
+#define MICROVM_MMIO_SLOT  0x200ull
+#define MICROVM_MMIO_SLOTS 8u /* with acpi=off (hw/i386/microvm.c) */
+#define LAUNCH_MAX_MMIO	   4u /* the SVSM's VIRTIO_MMIO_MAX_SLOTS */
+
+struct launch_disk {
+	const char *path;
+	bool read_only;	     /* ",ro": QEMU's readonly=on */
+	bool iommu_platform; /* ",iommu_platform": offers ACCESS_PLATFORM */
+};
+
+/* Parses one --disk value; -1 with a message in err. */
+int disk_parse(const char *spec, struct launch_disk *d, char *err,
+	       size_t errlen);
+/* The guest-physical base of microvm's virtio-mmio transport `index`. */
+uint64_t microvm_mmio_slot(unsigned int index);
+/*
+ * The SVSM command-line word naming the virtio-mmio slots of `count`
+ * devices placed on transports 0..count-1 ("virtio_mmio=0xfeb00000,...");
+ * the empty string for none. -1 when it does not fit in len.
+ */
+int microvm_slots_word(unsigned int count, char *out, size_t len);
+/*
+ * QEMU's -drive and -device values for disk `index` on machine `kind`,
+ * with the file name's commas doubled (QEMU's option syntax). -1 when a
+ * value does not fit.
+ */
+int disk_qemu_args(const struct launch_disk *d, unsigned int index,
+		   enum machine_kind kind, char *drive, size_t drive_len,
+		   char *device, size_t device_len);
 
 /* Patches the reset stub from a native VP context (vpctx.c). */
 int vpctx_to_stub(const uint8_t *ctx, size_t len, const struct igvm_file *f,

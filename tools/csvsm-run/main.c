@@ -56,6 +56,9 @@ struct options {
 	const char *vsock; /* --vsock: the host side's Unix-socket prefix */
 	enum launch_vsock vsock_kind;
 	unsigned int tpm_port; /* --tpm: the vTPM's mssim command port */
+	enum machine_kind machine;
+	unsigned int disk_count;
+	struct launch_disk disks[LAUNCH_MAX_DISKS];
 	int extra_count;
 	char *extra[MAX_EXTRA];
 };
@@ -73,6 +76,13 @@ static int usage(FILE *f, int rc)
 		"  -g, --gdb             wait for gdb on tcp::1234 before starting\n"
 		"  -q, --qemu PATH       QEMU binary (default qemu-system-x86_64)\n"
 		"      --cpu MODEL       QEMU CPU model (default max)\n"
+		"  -M, --machine M       q35 (default; disks on virtio-pci) or microvm\n"
+		"                        (disks on virtio-mmio, slots on the SVSM's\n"
+		"                        command line)\n"
+		"  -d, --disk FILE[,ro][,iommu_platform]\n"
+		"                        a raw image as a virtio-blk disk (up to %d;\n"
+		"                        ro: read-only, iommu_platform: the device\n"
+		"                        offers ACCESS_PLATFORM)\n"
 		"      --vsock PATH      a virtio-vsock device (guest CID 3): QEMU's\n"
 		"                        vhost-vsock where /dev/vhost-vsock works,\n"
 		"                        else csvsm-vsockd bridging to Unix sockets\n"
@@ -90,7 +100,8 @@ static int usage(FILE *f, int rc)
 		"3 QEMU failed, 124 timeout, 128+N ended by signal N (QEMU and\n"
 		"the temporary files are removed first). --snp, when the host\n"
 		"lacks: 4 KVM with SEV-SNP, 5 /dev/sev, 6 a QEMU with igvm-cfg,\n"
-		"7 a QEMU with sev-snp-guest.\n");
+		"7 a QEMU with sev-snp-guest.\n",
+		LAUNCH_MAX_DISKS);
 	return rc;
 }
 
@@ -210,27 +221,109 @@ static int device_option(int c, const char *arg, struct options *o)
 	return 0;
 }
 
+/*
+ * The disks can be opened as asked (read-only ones for reading), and on
+ * microvm the launcher names their slots on the SVSM's command line, so
+ * the user's --cmdline must not name any. 0, or -1 with a message.
+ */
+static int check_disks(struct options *o)
+{
+	char word[128];
+	unsigned int mmio = o->disk_count + (o->vsock ? 1u : 0u);
+
+	for (unsigned int i = 0; i < o->disk_count; i++) {
+		const struct launch_disk *d = &o->disks[i];
+		size_t len = strcspn(d->path, ",");
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%.*s", (int)len, d->path);
+		if (access(path, d->read_only ? R_OK : R_OK | W_OK) != 0) {
+			fprintf(stderr, "csvsm-run: --disk %s: %s\n", path,
+				strerror(errno));
+			return -1;
+		}
+	}
+	if (o->machine != MACHINE_MICROVM || mmio == 0)
+		return 0;
+	if (mmio > LAUNCH_MAX_MMIO) {
+		fprintf(stderr,
+			"csvsm-run: microvm: %u virtio-mmio devices, the SVSM "
+			"takes at most %u\n",
+			mmio, LAUNCH_MAX_MMIO);
+		return -1;
+	}
+	if (strstr(o->cmdline, "virtio_mmio=")) {
+		fprintf(stderr, "csvsm-run: --cmdline names virtio_mmio= "
+				"slots, but on microvm the launcher names the "
+				"slots of its devices\n");
+		return -1;
+	}
+	if (microvm_slots_word(mmio, word, sizeof(word)) ||
+	    append_cmdline(o, word)) {
+		fprintf(stderr, "csvsm-run: command line over 255 bytes with "
+				"the virtio_mmio= slots\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* --machine (c 'M') and --disk ('d'); 0, or -1 with a message. */
+static int machine_option(int c, const char *arg, struct options *o)
+{
+	char err[256];
+
+	if (c == 'M') {
+		if (strcmp(arg, "q35") == 0) {
+			o->machine = MACHINE_Q35;
+		} else if (strcmp(arg, "microvm") == 0) {
+			o->machine = MACHINE_MICROVM;
+		} else {
+			fprintf(stderr, "csvsm-run: --machine must be q35 or "
+					"microvm\n");
+			return -1;
+		}
+		return 0;
+	}
+	if (o->disk_count == LAUNCH_MAX_DISKS) {
+		fprintf(stderr,
+			"csvsm-run: more than %d disks (the SVSM attaches at "
+			"most %d)\n",
+			LAUNCH_MAX_DISKS, LAUNCH_MAX_DISKS);
+		return -1;
+	}
+	if (disk_parse(arg, &o->disks[o->disk_count], err, sizeof(err))) {
+		fprintf(stderr, "csvsm-run: %s\n", err);
+		return -1;
+	}
+	o->disk_count++;
+	return 0;
+}
+
+/* The launcher's long options; parse_args() has the short ones. */
+static const struct option long_opts[] = {
+	{"memory", required_argument, NULL, 'm'},
+	{"smp", required_argument, NULL, 's'},
+	{"accel", required_argument, NULL, 'a'},
+	{"cmdline", required_argument, NULL, 'c'},
+	{"exit-on-ready", no_argument, NULL, 'e'},
+	{"timeout", required_argument, NULL, 't'},
+	{"gdb", no_argument, NULL, 'g'},
+	{"qemu", required_argument, NULL, 'q'},
+	{"cpu", required_argument, NULL, 'C'},
+	{"dry-run", no_argument, NULL, 'n'},
+	{"snp", no_argument, NULL, 'S'},
+	{"vsock", required_argument, NULL, 'K'},
+	{"machine", required_argument, NULL, 'M'},
+	{"disk", required_argument, NULL, 'd'},
+	{"tpm", required_argument, NULL, 'T'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
 static int parse_args(int full_argc, char **argv, struct options *o)
 {
 	int argc = full_argc; /* the launcher's own: up to a "--" */
-	static const struct option opts[] = {
-		{"memory", required_argument, NULL, 'm'},
-		{"smp", required_argument, NULL, 's'},
-		{"accel", required_argument, NULL, 'a'},
-		{"cmdline", required_argument, NULL, 'c'},
-		{"exit-on-ready", no_argument, NULL, 'e'},
-		{"timeout", required_argument, NULL, 't'},
-		{"gdb", no_argument, NULL, 'g'},
-		{"qemu", required_argument, NULL, 'q'},
-		{"cpu", required_argument, NULL, 'C'},
-		{"dry-run", no_argument, NULL, 'n'},
-		{"snp", no_argument, NULL, 'S'},
-		{"vsock", required_argument, NULL, 'K'},
-		{"tpm", required_argument, NULL, 'T'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
 	uint64_t v;
 	int c;
 
@@ -240,7 +333,7 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 			break;
 		}
 	}
-	while ((c = getopt_long(argc, argv, "m:s:a:c:et:gq:C:nh", opts,
+	while ((c = getopt_long(argc, argv, "m:s:a:c:et:gq:C:nhM:d:", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -314,6 +407,11 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 			if (device_option(c, optarg, o))
 				return -1;
 			break;
+		case 'M':
+		case 'd':
+			if (machine_option(c, optarg, o))
+				return -1;
+			break;
 		case 'h':
 			exit(usage(stdout, 0));
 		case 'V':
@@ -322,7 +420,9 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 			return -1; /* getopt named the option */
 		}
 	}
-	return take_operands(argc, full_argc, argv, o);
+	if (take_operands(argc, full_argc, argv, o))
+		return -1;
+	return check_disks(o);
 }
 
 /*
@@ -371,7 +471,17 @@ static int write_and_build_argv(const struct options *o,
 
 	ARG("%s", o->qemu);
 	ARG("-machine");
-	ARG("q35,accel=%s", o->accel);
+	if (o->machine == MACHINE_MICROVM) {
+		/*
+		 * acpi=off: eight transports at MICROVM_MMIO_BASE; version 2,
+		 * not QEMU's legacy default (hw/i386/microvm.c).
+		 */
+		ARG("microvm,acpi=off,accel=%s", o->accel);
+		ARG("-global");
+		ARG("virtio-mmio.force-legacy=false");
+	} else {
+		ARG("q35,accel=%s", o->accel);
+	}
 	ARG("-cpu");
 	/*
 	 * "max" everywhere, minus ARCH_CAPABILITIES under KVM: nested hosts
@@ -419,9 +529,26 @@ static int write_and_build_argv(const struct options *o,
 		ARG("-s");
 		ARG("-S");
 	}
+	for (unsigned int i = 0; i < o->disk_count; i++) {
+		char drive[4200];
+		char device[256];
+
+		if (disk_qemu_args(&o->disks[i], i, o->machine, drive,
+				   sizeof(drive), device, sizeof(device)))
+			return -1;
+		ARG("-drive");
+		ARG("%s", drive);
+		ARG("-device");
+		ARG("%s", device);
+	}
 	if (o->vsock_kind == VSOCK_VHOST) {
 		ARG("-device");
-		ARG("vhost-vsock-pci,guest-cid=3");
+		if (o->machine == MACHINE_MICROVM)
+			ARG("vhost-vsock-device,guest-cid=3,"
+			    "bus=virtio-mmio-bus.%u",
+			    o->disk_count);
+		else
+			ARG("vhost-vsock-pci,guest-cid=3");
 	} else if (o->vsock_kind == VSOCK_USER) {
 		/* vhost-user maps guest RAM: it must be a shared memfd. */
 		ARG("-object");
@@ -432,7 +559,12 @@ static int write_and_build_argv(const struct options *o,
 		ARG("-chardev");
 		ARG("socket,id=csvsm-vsock,path=%s/vhost-vsock.sock", dir);
 		ARG("-device");
-		ARG("vhost-user-vsock-pci,chardev=csvsm-vsock");
+		if (o->machine == MACHINE_MICROVM)
+			ARG("vhost-user-vsock-device,chardev=csvsm-vsock,"
+			    "bus=virtio-mmio-bus.%u",
+			    o->disk_count);
+		else
+			ARG("vhost-user-vsock-pci,chardev=csvsm-vsock");
 	}
 	for (int i = 0; i < o->extra_count; i++)
 		ARG("%s", o->extra[i]);
@@ -547,6 +679,8 @@ static int snp_check_options(struct options *o)
 	else if (o->tpm_port)
 		why = "--tpm: an SEV-SNP SVSM never offers its vTPM to the "
 		      "host";
+	else if (o->disk_count || o->machine != MACHINE_Q35)
+		why = "--disk and --machine are not supported with --snp yet";
 	if (why) {
 		fprintf(stderr, "csvsm-run: --snp: %s\n", why);
 		return -1;
@@ -675,7 +809,7 @@ int main(int argc, char **argv)
 		rc = run_snp(&o, &f);
 		goto out;
 	}
-	machine_init(&m, o.mem, o.vcpus);
+	machine_init(&m, o.machine, o.mem, o.vcpus);
 	memcpy(plan.stub, resetstub_image, sizeof(plan.stub));
 	if ((size_t)(resetstub_image_end - resetstub_image) !=
 		    sizeof(plan.stub) ||

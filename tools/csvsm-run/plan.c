@@ -38,17 +38,27 @@ struct walk {
 	struct area areas[MAX_AREAS];
 };
 
-void machine_init(struct machine *m, uint64_t mem_size, uint32_t vcpus)
+void machine_init(struct machine *m, enum machine_kind kind, uint64_t mem_size,
+		  uint32_t vcpus)
 {
-	/* QEMU 7.2 pc_q35_init(): RAM below 4 GiB ends at 2 or 2.75 GiB. */
-	uint64_t lowmem =
-		mem_size >= 0xb0000000ull ? 0x80000000ull : 0xb0000000ull;
+	/*
+	 * QEMU 7.2 pc_q35_init(): RAM below 4 GiB ends at 2 or 2.75 GiB.
+	 * microvm_memory_init(): at 3 GiB, the rest above 4 GiB.
+	 */
+	uint64_t lowmem = kind == MACHINE_MICROVM     ? 0xc0000000ull
+			  : mem_size >= 0xb0000000ull ? 0x80000000ull
+						      : 0xb0000000ull;
 	uint64_t below = mem_size < lowmem ? mem_size : lowmem;
 
 	memset(m, 0, sizeof(*m));
+	m->kind = kind;
 	m->mem_size = mem_size;
 	m->vcpus = vcpus;
-	/* The legacy VGA and BIOS window 0xa0000-0xfffff is not RAM. */
+	/*
+	 * The legacy VGA and BIOS window 0xa0000-0xfffff is not RAM on q35;
+	 * on microvm only the firmware's copy at 0xf0000 is not, but the
+	 * launcher reports the same low hole for both (less RAM, never more).
+	 */
 	m->ram[m->ram_count++] = (struct ram_range){0, 0xa0000};
 	if (below > 0x100000)
 		m->ram[m->ram_count++] =

@@ -21,9 +21,14 @@ struct boot_params;
 void plat_early_init(uint64_t boot_info_pa);
 /* Short name for the boot log ("native", "snp", ...). */
 const char *plat_name(void);
-/* Console byte output and input-ready polling, through the host interface. */
+/*
+ * Port I/O through the host interface (native: the instructions; SEV-SNP:
+ * a GHCB IOIO exit of the same width). The console uses bytes; the PCI
+ * configuration address (port 0xcf8) is one 32-bit write.
+ */
 void plat_io_write8(uint16_t port, uint8_t val);
 uint8_t plat_io_read8(uint16_t port);
+void plat_io_write32(uint16_t port, uint32_t val);
 /*
  * Starts every AP the boot parameters declare; each one runs
  * smp_ap_entry(index). Returns how many CPUs are online afterwards.

@@ -4,7 +4,11 @@
  *
  * The TSC's rate is measured against PIT channel 2 counting 10 ms in mode
  * 0 (Intel 8254 datasheet; the gate and output are bits 0 and 5 of port
- * 0x61), as Linux's pit_calibrate_tsc did (arch/x86/kernel/tsc.c). The
+ * 0x61), as Linux's pit_calibrate_tsc did (arch/x86/kernel/tsc.c). A
+ * machine without port 0x61 (QEMU's microvm has no PC speaker, so channel
+ * 2's gate stays off) is measured on channel 1 instead, whose gate is
+ * always on and whose output goes nowhere: its count, latched and read
+ * back, tells how many PIT ticks passed. The
  * wall clock is read once from the MC146818 RTC (CMOS registers 0-9 and
  * status B for BCD and 12-hour mode), waiting for no update in progress
  * (status A bit 7).
@@ -40,6 +44,8 @@ static uint64_t measure_tsc_hz(void)
 	uint64_t t1;
 	uint32_t spins = 0;
 
+	if (gate == 0xff)
+		return 0; /* nothing at port 0x61 */
 	arch_outb(0x61,
 		  (uint8_t)((gate & ~0x02) | 0x01)); /* gate on, no speaker */
 	arch_outb(0x43, 0xb0); /* channel 2, lobyte/hibyte, mode 0 */
@@ -51,8 +57,42 @@ static uint64_t measure_tsc_hz(void)
 	t1 = rdtsc();
 	arch_outb(0x61, gate);
 	if (spins >= 10000000u || t1 <= t0)
-		return 1000000000ull; /* no PIT: assume 1 GHz */
+		return 0;
 	return (t1 - t0) * CALIB_HZ;
+}
+
+/* Channel 1's current count (counter latch command, then low, high). */
+static uint16_t pit1_count(void)
+{
+	uint8_t lo;
+	uint8_t hi;
+
+	arch_outb(0x43, 0x40);
+	lo = arch_inb(0x41);
+	hi = arch_inb(0x41);
+	return (uint16_t)(lo | hi << 8);
+}
+
+/* Counting down from 0xffff in mode 2; 10 ms of its ticks timed. */
+static uint64_t measure_tsc_hz_channel1(void)
+{
+	uint16_t start;
+	uint32_t ticks = 0;
+	uint32_t spins = 0;
+	uint64_t t0;
+	uint64_t t1;
+
+	arch_outb(0x43, 0x74); /* channel 1, lobyte/hibyte, mode 2 */
+	arch_outb(0x41, 0xff);
+	arch_outb(0x41, 0xff);
+	start = pit1_count();
+	t0 = rdtsc();
+	while (ticks < PIT_HZ / CALIB_HZ && ++spins < 10000000u)
+		ticks = (uint16_t)(start - pit1_count());
+	t1 = rdtsc();
+	if (spins >= 10000000u || t1 <= t0 || !ticks)
+		return 0;
+	return (t1 - t0) * PIT_HZ / ticks;
 }
 
 static uint8_t cmos(uint8_t reg)
@@ -118,6 +158,10 @@ void arch_time_init(void)
 	if (tsc_hz)
 		return;
 	tsc_hz = measure_tsc_hz();
+	if (!tsc_hz)
+		tsc_hz = measure_tsc_hz_channel1();
+	if (!tsc_hz)
+		tsc_hz = 1000000000ull; /* no PIT: assume 1 GHz */
 	epoch = read_rtc();
 	tsc_start = rdtsc();
 }

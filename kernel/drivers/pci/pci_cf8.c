@@ -2,15 +2,12 @@
 /*
  * Raw PCI configuration access by configuration mechanism #1 (PCI 3.0
  * §3.2.2.3.2): a 32-bit write of the address to port 0xcf8, then byte
- * accesses to 0xcfc..0xcff through plat_io_*. It reaches the 256 bytes of
- * conventional space, which hold everything virtio-pci needs, uses no MMIO
- * window and leaves the chipset's ECAM setting alone for the firmware that
- * comes later. The address write is the one access plat_io_* cannot
- * express (8-bit only); on SEV-SNP it must become a 32-bit GHCB IOIO exit
- * (docs/virtio.md).
+ * accesses to 0xcfc..0xcff, all through the platform's port I/O
+ * (plat_io_*: on SEV-SNP each one a GHCB IOIO exit of its width). It
+ * reaches the 256 bytes of conventional space, which hold everything
+ * virtio-pci needs, uses no MMIO window and leaves the chipset's ECAM
+ * setting alone for the firmware that comes later.
  */
-#include "svsm/arch/io.h"
-
 #include "svsm/pci.h"
 #include "svsm/plat/plat.h"
 #include "svsm/spinlock.h"
@@ -21,8 +18,8 @@ static struct spinlock cf8_lock;
 
 static void select_reg(const struct pci_fn *f, uint8_t reg)
 {
-	arch_outl(PCI_CONFIG_ADDRESS,
-		  PCI_CONFIG_ADDR(f->bus, f->dev, f->fn, reg));
+	plat_io_write32(PCI_CONFIG_ADDRESS,
+			PCI_CONFIG_ADDR(f->bus, f->dev, f->fn, reg));
 }
 
 uint32_t pci_cfg_raw_read(const struct pci_fn *f, uint8_t reg,

@@ -262,6 +262,33 @@ static enum svsm_err vb_write(struct block_dev *b, uint64_t sector,
 	return do_request(vb, VIRTIO_BLK_T_OUT, sector, bytes);
 }
 
+static enum svsm_err vb_read_to(struct block_dev *b, uint64_t sector,
+				uint32_t sectors, uint32_t skip, uint32_t len,
+				struct fs_buf *dst, size_t dst_off)
+{
+	struct virtio_blk *vb = vb_of(b);
+	enum svsm_err err;
+
+	CHECK((uint64_t)skip + len <= (uint64_t)sectors * BLOCK_SECTOR_SIZE);
+	err = do_request(vb, VIRTIO_BLK_T_IN, sector,
+			 sectors * BLOCK_SECTOR_SIZE);
+	if (err == SVSM_OK && shared_put(&vb->data, skip, dst, dst_off, len))
+		err = SVSM_E_FAULT;
+	return err;
+}
+
+static enum svsm_err vb_write_from(struct block_dev *b, uint64_t sector,
+				   uint32_t sectors, struct fs_buf *src,
+				   size_t src_off)
+{
+	struct virtio_blk *vb = vb_of(b);
+	uint32_t bytes = sectors * BLOCK_SECTOR_SIZE;
+
+	if (shared_get(&vb->data, 0, src, src_off, bytes))
+		return SVSM_E_FAULT;
+	return do_request(vb, VIRTIO_BLK_T_OUT, sector, bytes);
+}
+
 static enum svsm_err vb_flush(struct block_dev *b)
 {
 	struct virtio_blk *vb = vb_of(b);
@@ -276,6 +303,8 @@ static const struct block_ops vb_ops = {
 	.read = vb_read,
 	.write = vb_write,
 	.flush = vb_flush,
+	.read_to = vb_read_to,
+	.write_from = vb_write_from,
 };
 
 /*

@@ -39,6 +39,11 @@ uint8_t plat_io_read8(uint16_t port)
 	return arch_inb(port);
 }
 
+void plat_io_write32(uint16_t port, uint32_t val)
+{
+	arch_outl(port, val);
+}
+
 uint64_t plat_pte_private_bits(void)
 {
 	return 0; /* no memory encryption */
@@ -69,7 +74,7 @@ __no_stack_prot unsigned int plat_rng_sources(void)
 
 void plat_terminate(uint32_t code)
 {
-	arch_outl(ISA_DEBUG_EXIT_PORT, code);
+	plat_io_write32(ISA_DEBUG_EXIT_PORT, code);
 	/* No isa-debug-exit device (another VMM): stop here instead. */
 	arch_halt_forever();
 }

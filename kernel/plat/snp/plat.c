@@ -29,18 +29,36 @@ const char *plat_name(void)
 	return "SEV-SNP";
 }
 
-/* One byte of port I/O; false when there is no GHCB or the host failed. */
+/*
+ * One port access of `size` (GHCB_IOIO_SZ8/SZ32) through the GHCB; false
+ * when there is no GHCB or the host failed.
+ */
+static bool io(uint16_t port, uint64_t size, bool in, uint64_t val,
+	       uint64_t *out)
+{
+	uint64_t info = ((uint64_t)port << GHCB_IOIO_PORT_SHIFT) | size |
+			GHCB_IOIO_A64 | (in ? GHCB_IOIO_TYPE_IN : 0);
+
+	return ghcb_registered() && ghcb_ioio(info, val, out) == SVSM_OK;
+}
+
 static bool io8(uint16_t port, bool in, uint8_t val, uint8_t *out)
 {
-	uint64_t info = ((uint64_t)port << GHCB_IOIO_PORT_SHIFT) |
-			GHCB_IOIO_SZ8 | GHCB_IOIO_A64 |
-			(in ? GHCB_IOIO_TYPE_IN : 0);
 	uint64_t v = 0;
 
-	if (!ghcb_registered() || ghcb_ioio(info, val, &v) != SVSM_OK)
+	if (!io(port, GHCB_IOIO_SZ8, in, val, &v))
 		return false;
 	*out = (uint8_t)v;
 	return true;
+}
+
+void plat_io_write32(uint16_t port, uint32_t val)
+{
+	uint64_t unused = 0;
+
+	/* PCI's CF8: a write the host drops leaves the old address, and the
+	 * data read that follows is the host's answer anyway (untrusted). */
+	(void)io(port, GHCB_IOIO_SZ32, false, val, &unused);
 }
 
 void plat_io_write8(uint16_t port, uint8_t val)
