@@ -222,6 +222,77 @@ static void report(const char *path, const uint8_t *igvm, size_t size, bool snp)
 	}
 }
 
+/* The files build reads, owned until free_inputs(). */
+struct build_inputs {
+	uint8_t *elf, *snp_elf, *fw, *initfs, *prov;
+	size_t elf_size;
+};
+
+static void free_inputs(struct build_inputs *in)
+{
+	free(in->elf);
+	free(in->snp_elf);
+	free(in->fw);
+	free(in->initfs);
+	free(in->prov);
+}
+
+/*
+ * Reads and checks the files `paths` names (kernel, -, firmware, SNP
+ * kernel, root file-system image, provenance) into *in and o; 0, or -1
+ * with err set.
+ */
+static int load_inputs(const char *const paths[6], struct build_options *o,
+		       struct build_inputs *in, char *err, size_t errlen)
+{
+	char msg[400];
+	size_t size = 0;
+
+	in->elf = util_read_file(paths[0], MAX_KERNEL, &in->elf_size, err,
+				 errlen);
+	if (!in->elf)
+		return -1;
+	if (paths[3]) {
+		in->snp_elf = util_read_file(paths[3], MAX_KERNEL,
+					     &o->snp_elf_size, err, errlen);
+		if (!in->snp_elf)
+			return -1;
+		o->snp_elf = in->snp_elf;
+	}
+	if (paths[2]) {
+		in->fw = util_read_file(paths[2], MAX_FIRMWARE, &size, err,
+					errlen);
+		if (!in->fw ||
+		    check_firmware(paths[2], in->fw, size, err, errlen))
+			return -1;
+		o->fw = in->fw;
+		o->fw_size = size;
+		if (build_check_options(o, msg, sizeof(msg))) {
+			snprintf(err, errlen, "%s: %s", paths[2], msg);
+			return -1;
+		}
+	}
+	if (paths[4]) {
+		in->initfs = util_read_file(paths[4], MAX_INITFS, &size, err,
+					    errlen);
+		if (!in->initfs ||
+		    check_initfs(paths[4], in->initfs, size, err, errlen))
+			return -1;
+		o->initfs = in->initfs;
+		o->initfs_size = size;
+	}
+	if (paths[5]) {
+		in->prov = util_read_file(paths[5], CSVSM_PROVENANCE_MAX, &size,
+					  err, errlen);
+		if (!in->prov ||
+		    check_provenance(paths[5], in->prov, size, err, errlen))
+			return -1;
+		o->provenance = (const char *)in->prov;
+		o->provenance_size = size;
+	}
+	return 0;
+}
+
 static int cmd_build(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -252,19 +323,11 @@ static int cmd_build(int argc, char **argv)
 	/* kernel, output, firmware, SNP kernel, root file-system image,
 	 * provenance */
 	const char *paths[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
+	struct build_inputs in = {0};
 	bool have_policy = false;
 	char err[512];
 	char msg[400];
-	uint8_t *elf = NULL;
-	uint8_t *fw = NULL;
-	uint8_t *snp_elf = NULL;
-	uint8_t *initfs = NULL;
-	uint8_t *prov = NULL;
 	uint8_t *igvm = NULL;
-	size_t elf_size = 0;
-	size_t fw_size = 0;
-	size_t initfs_size = 0;
-	size_t prov_size = 0;
 	size_t igvm_size = 0;
 	int rc = 1;
 	int c;
@@ -294,50 +357,12 @@ static int cmd_build(int argc, char **argv)
 		fprintf(stderr, "csvsm-igvm: build: %s\n", err);
 		return 2;
 	}
-	elf = util_read_file(paths[0], MAX_KERNEL, &elf_size, err, sizeof(err));
-	if (!elf)
+	if (load_inputs(paths, &o, &in, err, sizeof(err)))
 		goto out;
-	if (paths[3]) {
-		snp_elf = util_read_file(paths[3], MAX_KERNEL, &o.snp_elf_size,
-					 err, sizeof(err));
-		if (!snp_elf)
-			goto out;
-		o.snp_elf = snp_elf;
-	}
-	if (paths[2]) {
-		fw = util_read_file(paths[2], MAX_FIRMWARE, &fw_size, err,
-				    sizeof(err));
-		if (!fw ||
-		    check_firmware(paths[2], fw, fw_size, err, sizeof(err)))
-			goto out;
-		o.fw = fw;
-		o.fw_size = fw_size;
-		if (build_check_options(&o, msg, sizeof(msg))) {
-			snprintf(err, sizeof(err), "%s: %s", paths[2], msg);
-			goto out;
-		}
-	}
-	if (paths[4]) {
-		initfs = util_read_file(paths[4], MAX_INITFS, &initfs_size, err,
-					sizeof(err));
-		if (!initfs || check_initfs(paths[4], initfs, initfs_size, err,
-					    sizeof(err)))
-			goto out;
-		o.initfs = initfs;
-		o.initfs_size = initfs_size;
-	}
-	if (paths[5]) {
-		prov = util_read_file(paths[5], CSVSM_PROVENANCE_MAX,
-				      &prov_size, err, sizeof(err));
-		if (!prov || check_provenance(paths[5], prov, prov_size, err,
-					      sizeof(err)))
-			goto out;
-		o.provenance = (const char *)prov;
-		o.provenance_size = prov_size;
-	}
 	/* The options passed: what build_igvm() refuses is the kernel (or
 	 * a kernel and archive too large for the region). */
-	rc = build_igvm(&o, elf, elf_size, &igvm, &igvm_size, msg, sizeof(msg));
+	rc = build_igvm(&o, in.elf, in.elf_size, &igvm, &igvm_size, msg,
+			sizeof(msg));
 	if (rc)
 		snprintf(err, sizeof(err), "%s: %s",
 			 paths[3] ? "kernels" : paths[0], msg);
@@ -349,11 +374,7 @@ static int cmd_build(int argc, char **argv)
 out:
 	if (rc)
 		fprintf(stderr, "csvsm-igvm: %s\n", err);
-	free(elf);
-	free(snp_elf);
-	free(fw);
-	free(initfs);
-	free(prov);
+	free_inputs(&in);
 	free(igvm);
 	return rc ? 1 : 0;
 }
