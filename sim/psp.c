@@ -445,8 +445,8 @@ static enum sim_psp_err key_derive(const struct sim_psp *psp,
 	if (!kctx)
 		return SIM_PSP_E_NOMEM;
 	params[0] = OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0);
-	params[1] = OSSL_PARAM_construct_octet_string(
-		"key", (void *)root, SIM_PSP_ROOT_SIZE);
+	params[1] = OSSL_PARAM_construct_octet_string("key", (void *)root,
+						      SIM_PSP_ROOT_SIZE);
 	params[2] = OSSL_PARAM_construct_octet_string("salt", (void *)salt,
 						      sizeof(salt) - 1);
 	params[3] = OSSL_PARAM_construct_octet_string("info", info, n);
@@ -577,8 +577,8 @@ enum sim_psp_err sim_psp_guest_request(struct sim_psp *psp,
 	/* 56860: the answer's type is the request's + 1. */
 	hdr_init(&rhdr, hdr.msg_seqno + 1, (uint8_t)(hdr.msg_type + 1),
 		 hdr.msg_version, (uint16_t)rlen, (uint8_t)vmpck_id);
-	err = gcm_seal(psp->vmpck[vmpck_id], &rhdr, (const uint8_t *)&rsp,
-		       rlen, rct, rhdr.authtag);
+	err = gcm_seal(psp->vmpck[vmpck_id], &rhdr, (const uint8_t *)&rsp, rlen,
+		       rct, rhdr.authtag);
 	if (err)
 		goto out;
 
@@ -734,8 +734,8 @@ enum sim_psp_err sim_psp_create(const struct sim_psp_config *cfg,
 	if (!err && cfg && cfg->chip_secret_given)
 		memcpy(psp->chip_secret, cfg->chip_secret,
 		       sizeof(psp->chip_secret));
-	else if (!err && RAND_bytes(psp->chip_secret,
-				    sizeof(psp->chip_secret)) != 1)
+	else if (!err &&
+		 RAND_bytes(psp->chip_secret, sizeof(psp->chip_secret)) != 1)
 		err = SIM_PSP_E_CRYPTO;
 	if (!err && cfg && cfg->vmrk_given)
 		memcpy(psp->vmrk, cfg->vmrk, sizeof(psp->vmrk));

@@ -129,11 +129,11 @@ struct sim_psp_key_rsp {
 };
 _Static_assert(sizeof(struct sim_psp_key_rsp) == 0x40, "AMD 56860 MSG_KEY_RSP");
 
-#define SIM_PSP_KEY_ROOT_VMRK	 1u   /* KEY_SELECT bit 0 */
-#define SIM_PSP_KEY_SEL_SHIFT	 1    /* KEY_SELECT bits 2:1 */
-#define SIM_PSP_KEY_SEL_MASK	 0x6u
-#define SIM_PSP_KEY_SELECT_BITS	 0x7u /* the rest is reserved */
-#define SIM_PSP_KEY_FIELD_POLICY (1ull << 0)
+#define SIM_PSP_KEY_ROOT_VMRK	      1u /* KEY_SELECT bit 0 */
+#define SIM_PSP_KEY_SEL_SHIFT	      1	 /* KEY_SELECT bits 2:1 */
+#define SIM_PSP_KEY_SEL_MASK	      0x6u
+#define SIM_PSP_KEY_SELECT_BITS	      0x7u /* the rest is reserved */
+#define SIM_PSP_KEY_FIELD_POLICY      (1ull << 0)
 #define SIM_PSP_KEY_FIELD_IMAGE_ID    (1ull << 1)
 #define SIM_PSP_KEY_FIELD_FAMILY_ID   (1ull << 2)
 #define SIM_PSP_KEY_FIELD_MEASUREMENT (1ull << 3)

@@ -55,10 +55,9 @@ static_assert(SNP_KEY_FIELD_TCB_VERSION == SIM_PSP_KEY_FIELD_TCB_VERSION &&
 		      SNP_KEY_FIELD_FAMILY_ID == SIM_PSP_KEY_FIELD_FAMILY_ID,
 	      "GUEST_FIELD_SELECT");
 
-#define MEM_SIZE (4ull << 20)
-#define KEY_LEN	 STORE_KEY_SIZE
-#define DISK_SECTORS                                                      \
-	((uint64_t)64 * (STORE_BLOCK_SIZE / BLOCK_SECTOR_SIZE))
+#define MEM_SIZE     (4ull << 20)
+#define KEY_LEN	     STORE_KEY_SIZE
+#define DISK_SECTORS ((uint64_t)64 * (STORE_BLOCK_SIZE / BLOCK_SECTOR_SIZE))
 
 static struct {
 	struct sim_psp *psp;
@@ -258,9 +257,8 @@ static enum svsm_err open_store(struct fake_disk *d, bool allow_format,
 TEST(snp_key_model, store_opens_on_the_next_launch_and_not_on_another_chip)
 {
 	static const char data[] = "NV state of the vTPM";
-	struct store_change ch = {.name = "tpm.nv",
-				  .data = data,
-				  .size = sizeof(data)};
+	struct store_change ch = {
+		.name = "tpm.nv", .data = data, .size = sizeof(data)};
 	struct sim_psp_config cfg;
 	struct fake_disk d;
 	struct store *s = NULL;
@@ -389,9 +387,9 @@ TEST(snp_key_model, hostile_answers_give_no_key)
 		enum forge c;
 		bool completes; /* the exchange completed: client stays */
 	} cases[] = {
-		{FORGE_STATUS, true},	   {FORGE_RESERVED, true},
-		{FORGE_SIZE, false},	   {FORGE_REPORT_SIZE, false},
-		{FORGE_TYPE, false},	   {FORGE_FLIP, false},
+		{FORGE_STATUS, true},	     {FORGE_RESERVED, true},
+		{FORGE_SIZE, false},	     {FORGE_REPORT_SIZE, false},
+		{FORGE_TYPE, false},	     {FORGE_FLIP, false},
 		{FORGE_FLIP_KEY_TAG, false},
 	};
 	uint8_t good[KEY_LEN];
@@ -466,8 +464,8 @@ static bool ask(unsigned int vmpck, const struct sim_psp_key_req *req,
 	m.msg_type = SNP_MSG_KEY_REQ;
 	REQUIRE_EQ(sim_psp_guest_seal(&m, req, sizeof(*req), page, PAGE, &len),
 		   SIM_PSP_OK);
-	REQUIRE_EQ(sim_psp_guest_request(rules_psp, vmpck, page, len, out,
-					 PAGE, &rlen),
+	REQUIRE_EQ(sim_psp_guest_request(rules_psp, vmpck, page, len, out, PAGE,
+					 &rlen),
 		   SIM_PSP_OK);
 	REQUIRE_EQ(rlen, HDR + sizeof(*rsp));
 	REQUIRE_EQ(sim_psp_guest_open(&m, out, rlen, rsp, sizeof(*rsp), &plen),
@@ -631,4 +629,43 @@ TEST(snp_key_model, psp_key_depends_on_what_is_selected)
 	EXPECT_TRUE(memcmp(plain, k, sizeof(k)) == 0);
 	sim_psp_destroy(rules_psp);
 	rules_psp = NULL;
+}
+
+/*
+ * A host that answers BUSY past the client's budget: the key source says
+ * BUSY with no key, the sealed key request stays pending, and the next
+ * call sends those same bytes again before it asks anew (56860: a number
+ * is never used for two plaintexts).
+ */
+TEST(snp_key_model, busy_host_keeps_the_key_request_pending)
+{
+	struct sim_psp_config cfg;
+	uint8_t good[KEY_LEN];
+	uint8_t key[KEY_LEN];
+	unsigned int busy_calls = 0;
+	enum svsm_err err;
+
+	base_config(&cfg);
+	ASSERT_TRUE(key_of(&cfg, good));
+	ASSERT_TRUE(launch(&cfg));
+	sim_hv.greq.busy_until_us = fake_time_us + 2 * GUEST_MSG_BUSY_BUDGET_US;
+	EXPECT_EQ(get_key(key), SVSM_E_BUSY);
+	EXPECT_TRUE(pfx_all_byte(key, KEY_LEN, 0));
+	EXPECT_TRUE(guest_msg_ready());
+	EXPECT_EQ(sim_hv.greq.forwarded, 0);
+	while ((err = get_key(key)) == SVSM_E_BUSY && busy_calls < 10)
+		busy_calls++;
+	EXPECT_EQ(err, SVSM_OK);
+	EXPECT_TRUE(memcmp(key, good, KEY_LEN) == 0);
+	/* The pending request (seqno 1), then the new one (seqno 3). */
+	EXPECT_EQ(sim_hv.greq.forwarded, 2);
+	EXPECT_EQ(sim_psp_next_seqno(fx.psp, 0), 5);
+	ASSERT_GE(sim_hv.greq.seen_count, 2u);
+	EXPECT_EQ(sim_hv.greq.seen[0].seqno, 1u);
+	for (unsigned int i = 1; i < sim_hv.greq.seen_count; i++) {
+		if (sim_hv.greq.seen[i].seqno == 1)
+			EXPECT_TRUE(!memcmp(sim_hv.greq.seen[i].bytes,
+					    sim_hv.greq.seen[0].bytes, 0x80));
+	}
+	shutdown();
 }
