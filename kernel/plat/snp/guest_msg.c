@@ -2,10 +2,11 @@
 /*
  * The SVSM's SNP guest-message client (include/snp/guest_msg.h): builds
  * MSG_REPORT_REQ (and, for the store's key, MSG_KEY_REQ: the same
- * exchange with other message types and sizes), seals it with VMPCK0 (AES-256-GCM, IV = the sequence
- * number in 8 little-endian bytes then 4 zero bytes, AAD = header bytes
- * 0x30..0x5F, tag in header bytes 0..15, payload at 0x60), hands it to the
- * host, and opens and checks MSG_REPORT_RSP. Rules: AMD 56860 guest
+ * exchange with another message type and sizes), seals it with VMPCK0
+ * (AES-256-GCM, IV = the sequence number in 8 little-endian bytes then 4
+ * zero bytes, AAD = header bytes 0x30..0x5F, tag in header bytes 0..15,
+ * payload at 0x60), hands it to the host, and opens and checks the
+ * answer (MSG_REPORT_RSP, MSG_KEY_RSP). Rules: AMD 56860 guest
  * messages ("56860" below) and bug class 13 of docs/threat-model.md
  * (IV reuse, BUSY handling, wiping VMPCK0 on error, response validation,
  * private staging).
