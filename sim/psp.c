@@ -15,7 +15,9 @@
  * the VMPCKs (IV = sequence number, AAD = header 0x30..0x5F), per-VMPCK
  * sequence numbers, and MSG_REPORT_REQ answered with an attestation report
  * signed by a model VCEK (ECDSA P-384 with SHA-384, r and s as 72-byte
- * little-endian fields). Rules and layouts: AMD 56860 guest messages and
+ * little-endian fields), and MSG_KEY_REQ answered with a key derived by
+ * HKDF-SHA-256 from a per-chip or per-VM root and the selected launch
+ * facts (key_req_status, key_derive). Rules and layouts: AMD 56860 guest messages and
  * secrets page ("56860" below). All cryptography is
  * OpenSSL libcrypto.
  */
@@ -27,6 +29,8 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
@@ -51,6 +55,9 @@ struct sim_psp {
 	uint64_t next_seqno[VMPCKS];
 	struct sim_psp_launch launch;
 	EVP_PKEY *vcek;
+	/* The roots of MSG_KEY_REQ (psp.h, struct sim_psp_config). */
+	uint8_t chip_secret[SIM_PSP_ROOT_SIZE];
+	uint8_t vmrk[SIM_PSP_ROOT_SIZE];
 };
 
 static const char *const err_names[] = {
@@ -328,6 +335,183 @@ static enum sim_psp_err report_build(const struct sim_psp *psp,
 	return report_sign(psp->vcek, r);
 }
 
+/*
+ * 56860 MSG_KEY_REQ, the status of a request that authenticated. Each
+ * rule is the ABI's field description of MSG_KEY_REQ:
+ * - KEY_SELECT bits 31:3 and the word at 0x04 are reserved, must be 0;
+ * - GUEST_FIELD_SELECT bits 63:6 are reserved in message version 1 (bit
+ *   6, the launch mitigation vector, is version 2);
+ * - VMPL must be >= the VMPL of the VMPCK used (VMPCKn belongs to VMPLn)
+ *   and <= 3;
+ * - GUEST_SVN must not exceed the guest SVN of the launch (ID block);
+ * - TCB_VERSION must not exceed the committed TCB, component by
+ *   component (each byte is one component's SVN, or zero);
+ * - KEY_SEL: 0 = VLEK if installed, else VCEK; 1 = VCEK; 2 = VLEK; 3
+ *   reserved. The model installs no VLEK, so 2 is an invalid key
+ *   selection (0x27).
+ * Any other violation is status 0x16 (invalid parameters).
+ */
+static uint32_t key_req_status(const struct sim_psp_key_req *req,
+			       unsigned int vmpck_id,
+			       const struct sim_psp_launch *l)
+{
+	uint32_t key_sel = (req->key_select & SIM_PSP_KEY_SEL_MASK) >>
+			   SIM_PSP_KEY_SEL_SHIFT;
+
+	if ((req->key_select & ~SIM_PSP_KEY_SELECT_BITS) || req->reserved_04 ||
+	    (req->guest_field_select & ~SIM_PSP_KEY_FIELDS_V1))
+		return SNP_REPORT_STATUS_INVALID_PARAMS;
+	if (req->vmpl > MAX_VMPL || req->vmpl < vmpck_id)
+		return SNP_REPORT_STATUS_INVALID_PARAMS;
+	if (req->guest_svn > l->guest_svn)
+		return SNP_REPORT_STATUS_INVALID_PARAMS;
+	for (unsigned int i = 0; i < 8; i++) {
+		if (((req->tcb_version >> (8 * i)) & 0xff) >
+		    ((l->committed_tcb >> (8 * i)) & 0xff))
+			return SNP_REPORT_STATUS_INVALID_PARAMS;
+	}
+	if (key_sel == SNP_REPORT_KEY_SEL_VLEK)
+		return SNP_REPORT_STATUS_INVALID_KEY;
+	if (key_sel > SNP_REPORT_KEY_SEL_VLEK)
+		return SNP_REPORT_STATUS_INVALID_PARAMS;
+	return SNP_REPORT_STATUS_SUCCESS;
+}
+
+/* Appends len bytes to the KDF input; false when it would not fit. */
+static bool kdf_put(uint8_t *buf, size_t cap, size_t *at, const void *p,
+		    size_t len)
+{
+	if (len > cap - *at)
+		return false;
+	memcpy(buf + *at, p, len);
+	*at += len;
+	return true;
+}
+
+/*
+ * 56860 MSG_KEY_REQ: the key derived from the selected root key, mixed
+ * with the VMPL asked for and each launch fact GUEST_FIELD_SELECT names
+ * (the requested GUEST_SVN and TCB_VERSION, not the launch's, so that a
+ * guest can derive the key of an older SVN). The firmware's own KDF is
+ * not public; the model's is HKDF-SHA-256 (OpenSSL) over the same
+ * inputs, with the field-select word itself in the info so that two
+ * selections never share a key.
+ */
+static enum sim_psp_err key_derive(const struct sim_psp *psp,
+				   const struct sim_psp_key_req *req,
+				   uint8_t key[32])
+{
+	static const char salt[] = "csvsm model PSP MSG_KEY_REQ v1";
+	const struct sim_psp_launch *l = &psp->launch;
+	const uint8_t *root = (req->key_select & SIM_PSP_KEY_ROOT_VMRK)
+				      ? psp->vmrk
+				      : psp->chip_secret;
+	uint64_t sel = req->guest_field_select;
+	uint8_t info[256];
+	size_t n = 0;
+	bool ok;
+	OSSL_PARAM params[5];
+	EVP_KDF_CTX *kctx;
+	EVP_KDF *kdf;
+
+	ok = kdf_put(info, sizeof(info), &n, &req->vmpl, sizeof(req->vmpl)) &&
+	     kdf_put(info, sizeof(info), &n, &sel, sizeof(sel));
+	if (ok && (sel & SIM_PSP_KEY_FIELD_POLICY))
+		ok = kdf_put(info, sizeof(info), &n, &l->policy,
+			     sizeof(l->policy));
+	if (ok && (sel & SIM_PSP_KEY_FIELD_IMAGE_ID))
+		ok = kdf_put(info, sizeof(info), &n, l->image_id,
+			     sizeof(l->image_id));
+	if (ok && (sel & SIM_PSP_KEY_FIELD_FAMILY_ID))
+		ok = kdf_put(info, sizeof(info), &n, l->family_id,
+			     sizeof(l->family_id));
+	if (ok && (sel & SIM_PSP_KEY_FIELD_MEASUREMENT))
+		ok = kdf_put(info, sizeof(info), &n, l->measurement,
+			     sizeof(l->measurement));
+	if (ok && (sel & SIM_PSP_KEY_FIELD_GUEST_SVN))
+		ok = kdf_put(info, sizeof(info), &n, &req->guest_svn,
+			     sizeof(req->guest_svn));
+	if (ok && (sel & SIM_PSP_KEY_FIELD_TCB_VERSION))
+		ok = kdf_put(info, sizeof(info), &n, &req->tcb_version,
+			     sizeof(req->tcb_version));
+	if (!ok)
+		return SIM_PSP_E_CRYPTO;
+
+	kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	if (!kdf)
+		return SIM_PSP_E_CRYPTO;
+	kctx = EVP_KDF_CTX_new(kdf);
+	EVP_KDF_free(kdf);
+	if (!kctx)
+		return SIM_PSP_E_NOMEM;
+	params[0] = OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0);
+	params[1] = OSSL_PARAM_construct_octet_string("key", (void *)root,
+						      SIM_PSP_ROOT_SIZE);
+	params[2] = OSSL_PARAM_construct_octet_string("salt", (void *)salt,
+						      sizeof(salt) - 1);
+	params[3] = OSSL_PARAM_construct_octet_string("info", info, n);
+	params[4] = OSSL_PARAM_construct_end();
+	ok = EVP_KDF_derive(kctx, key, 32, params) == 1;
+	EVP_KDF_CTX_free(kctx);
+	OPENSSL_cleanse(info, sizeof(info));
+	ERR_clear_error();
+	return ok ? SIM_PSP_OK : SIM_PSP_E_CRYPTO;
+}
+
+/* 56860 MSG_KEY_RSP for an authenticated MSG_KEY_REQ. */
+static enum sim_psp_err key_serve(const struct sim_psp *psp,
+				  const struct sim_psp_key_req *req,
+				  unsigned int vmpck_id,
+				  struct sim_psp_key_rsp *rsp)
+{
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->status = key_req_status(req, vmpck_id, &psp->launch);
+	if (rsp->status != SNP_REPORT_STATUS_SUCCESS)
+		return SIM_PSP_OK; /* refused: status only, no key */
+	return key_derive(psp, req, rsp->key);
+}
+
+/* 56860 MSG_REPORT_RSP for an authenticated MSG_REPORT_REQ. */
+static enum sim_psp_err report_serve(const struct sim_psp *psp,
+				     const struct snp_report_req *req,
+				     unsigned int vmpck_id,
+				     struct snp_report_rsp *rsp)
+{
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->status = report_req_status(req, vmpck_id);
+	if (rsp->status != SNP_REPORT_STATUS_SUCCESS)
+		return SIM_PSP_OK; /* a refused report: full size, zero */
+	rsp->report_size = SNP_REPORT_SIZE;
+	return report_build(psp, req, &rsp->report);
+}
+
+/* The requests the model serves, message version 1 (56860). */
+union psp_req {
+	struct snp_report_req report;
+	struct sim_psp_key_req key;
+};
+
+union psp_rsp {
+	struct snp_report_rsp report;
+	struct sim_psp_key_rsp key;
+};
+
+/* The plaintext size of request type t, and of its answer; 0: not served. */
+static size_t req_size(uint8_t t)
+{
+	if (t == SNP_MSG_REPORT_REQ)
+		return sizeof(struct snp_report_req);
+	if (t == SNP_MSG_KEY_REQ)
+		return sizeof(struct sim_psp_key_req);
+	return 0;
+}
+
+static size_t rsp_size(uint8_t t)
+{
+	return t == SNP_MSG_KEY_REQ ? sizeof(struct sim_psp_key_rsp)
+				    : sizeof(struct snp_report_rsp);
+}
+
 enum sim_psp_err sim_psp_guest_request(struct sim_psp *psp,
 				       unsigned int vmpck_id,
 				       const uint8_t *req_page, size_t req_len,
@@ -341,11 +525,13 @@ enum sim_psp_err sim_psp_guest_request(struct sim_psp *psp,
 	 */
 	struct snp_guest_msg_hdr hdr;
 	struct snp_guest_msg_hdr rhdr;
-	uint8_t ct[sizeof(struct snp_report_req)];
-	struct snp_report_req req;
-	struct snp_report_rsp rsp;
-	uint8_t rct[sizeof(struct snp_report_rsp)];
+	uint8_t ct[sizeof(union psp_req)];
+	union psp_req req;
+	union psp_rsp rsp;
+	uint8_t rct[sizeof(union psp_rsp)];
 	enum sim_psp_err err;
+	size_t qlen;
+	size_t rlen;
 
 	if (!psp || !req_page || !resp_page || !resp_len)
 		return SIM_PSP_E_ARG;
@@ -360,13 +546,14 @@ enum sim_psp_err sim_psp_guest_request(struct sim_psp *psp,
 	err = hdr_check(&hdr, req_len, vmpck_id);
 	if (err)
 		return err;
-	/* The model serves MSG_REPORT_REQ version 1 only. */
-	if (hdr.msg_type != SNP_MSG_REPORT_REQ ||
-	    hdr.msg_version != SNP_GUEST_MSG_VERSION)
+	/* The model serves MSG_REPORT_REQ and MSG_KEY_REQ, version 1. */
+	qlen = req_size(hdr.msg_type);
+	if (!qlen || hdr.msg_version != SNP_GUEST_MSG_VERSION)
 		return SIM_PSP_E_TYPE;
-	if (hdr.msg_sz != sizeof(struct snp_report_req))
+	rlen = rsp_size(hdr.msg_type);
+	if (hdr.msg_sz != qlen)
 		return SIM_PSP_E_SIZE;
-	if (resp_cap < HDR_SIZE + sizeof(struct snp_report_rsp))
+	if (resp_cap < HDR_SIZE + rlen)
 		return SIM_PSP_E_RESP_SPACE;
 	/*
 	 * 56860, bug class 13: exactly the next number, so a replay (an
@@ -376,32 +563,29 @@ enum sim_psp_err sim_psp_guest_request(struct sim_psp *psp,
 	if (hdr.msg_seqno != psp->next_seqno[vmpck_id] ||
 	    hdr.msg_seqno == UINT64_MAX)
 		return SIM_PSP_E_SEQNO;
-	memcpy(ct, req_page + HDR_SIZE, sizeof(ct));
-	err = gcm_open(psp->vmpck[vmpck_id], &hdr, ct, sizeof(ct),
-		       (uint8_t *)&req);
+	memcpy(ct, req_page + HDR_SIZE, qlen);
+	err = gcm_open(psp->vmpck[vmpck_id], &hdr, ct, qlen, (uint8_t *)&req);
 	if (err)
 		return err;
 
-	memset(&rsp, 0, sizeof(rsp));
-	rsp.status = report_req_status(&req, vmpck_id);
-	if (rsp.status == SNP_REPORT_STATUS_SUCCESS) {
-		rsp.report_size = SNP_REPORT_SIZE;
-		err = report_build(psp, &req, &rsp.report);
-		if (err)
-			goto out;
-	}
-	/* A refused report still gets a full-size response, report zero. */
-	hdr_init(&rhdr, hdr.msg_seqno + 1, SNP_MSG_REPORT_RSP, hdr.msg_version,
-		 sizeof(rsp), (uint8_t)vmpck_id);
-	err = gcm_seal(psp->vmpck[vmpck_id], &rhdr, (const uint8_t *)&rsp,
-		       sizeof(rsp), rct, rhdr.authtag);
+	if (hdr.msg_type == SNP_MSG_KEY_REQ)
+		err = key_serve(psp, &req.key, vmpck_id, &rsp.key);
+	else
+		err = report_serve(psp, &req.report, vmpck_id, &rsp.report);
+	if (err)
+		goto out;
+	/* 56860: the answer's type is the request's + 1. */
+	hdr_init(&rhdr, hdr.msg_seqno + 1, (uint8_t)(hdr.msg_type + 1),
+		 hdr.msg_version, (uint16_t)rlen, (uint8_t)vmpck_id);
+	err = gcm_seal(psp->vmpck[vmpck_id], &rhdr, (const uint8_t *)&rsp, rlen,
+		       rct, rhdr.authtag);
 	if (err)
 		goto out;
 
 	/* Commit; nothing below can fail. */
 	memcpy(resp_page, &rhdr, HDR_SIZE);
-	memcpy(resp_page + HDR_SIZE, rct, sizeof(rct));
-	*resp_len = HDR_SIZE + sizeof(rct);
+	memcpy(resp_page + HDR_SIZE, rct, rlen);
+	*resp_len = HDR_SIZE + rlen;
 	psp->next_seqno[vmpck_id] = hdr.msg_seqno + 2;
 out:
 	OPENSSL_cleanse(&req, sizeof(req));
@@ -546,6 +730,16 @@ enum sim_psp_err sim_psp_create(const struct sim_psp_config *cfg,
 	if (cfg && cfg->vmpck_given)
 		memcpy(psp->vmpck, cfg->vmpck, sizeof(psp->vmpck));
 	else if (RAND_bytes(&psp->vmpck[0][0], sizeof(psp->vmpck)) != 1)
+		err = SIM_PSP_E_CRYPTO;
+	if (!err && cfg && cfg->chip_secret_given)
+		memcpy(psp->chip_secret, cfg->chip_secret,
+		       sizeof(psp->chip_secret));
+	else if (!err &&
+		 RAND_bytes(psp->chip_secret, sizeof(psp->chip_secret)) != 1)
+		err = SIM_PSP_E_CRYPTO;
+	if (!err && cfg && cfg->vmrk_given)
+		memcpy(psp->vmrk, cfg->vmrk, sizeof(psp->vmrk));
+	else if (!err && RAND_bytes(psp->vmrk, sizeof(psp->vmrk)) != 1)
 		err = SIM_PSP_E_CRYPTO;
 	if (!err && cfg && cfg->vcek_pem) {
 		err = vcek_load(cfg->vcek_pem, &psp->vcek);

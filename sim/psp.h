@@ -5,7 +5,9 @@
  * Guest Request NAE event. It holds the four VMPCKs, one message sequence
  * counter per VMPCK, a model VCEK (an ECDSA P-384 key) and the launch values
  * that go into attestation reports, and it answers MSG_REPORT_REQ with a
- * signed 0x4A0-byte report, encrypted with the requester's VMPCK.
+ * signed 0x4A0-byte report, encrypted with the requester's VMPCK, and
+ * MSG_KEY_REQ with a key derived from a per-chip secret (the model's
+ * VCEK root) or a per-VM one (its VMRK) and the launch facts asked for.
  *
  * Beside the PSP itself this header offers the guest's half of the same
  * protocol (sim_psp_guest_seal/open), so that tests can play the guest, and
@@ -17,6 +19,9 @@
  * model serialises guest requests as the hypervisor does).
  */
 #pragma once
+
+/* The size of the model's key-derivation roots (chip secret, VMRK). */
+#define SIM_PSP_ROOT_SIZE 32u
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -89,9 +94,52 @@ struct sim_psp_config {
 	 * use as the VCEK; NULL generates a fresh key.
 	 */
 	const char *vcek_pem;
+	/*
+	 * The roots of MSG_KEY_REQ: the chip's secret (behind the VCEK, the
+	 * same for every VM on the chip, so the same on the next launch)
+	 * and the VM's VMRK. Used when set; otherwise random.
+	 */
+	bool chip_secret_given;
+	uint8_t chip_secret[SIM_PSP_ROOT_SIZE];
+	bool vmrk_given;
+	uint8_t vmrk[SIM_PSP_ROOT_SIZE];
 };
 
 struct sim_psp;
+
+/*
+ * AMD 56860 MSG_KEY_REQ (message version 1, 32 bytes) and MSG_KEY_RSP
+ * (64 bytes), as the model reads and writes them; the SVSM's own copy
+ * is kernel/plat/snp/include/snp/derived_key.h, checked against this one.
+ */
+struct sim_psp_key_req {
+	uint32_t key_select;	     /* 0x00: bit 0 root, bits 2:1 KEY_SEL */
+	uint32_t reserved_04;	     /* 0x04 */
+	uint64_t guest_field_select; /* 0x08: SIM_PSP_KEY_FIELD_* */
+	uint32_t vmpl;		     /* 0x10 */
+	uint32_t guest_svn;	     /* 0x14 */
+	uint64_t tcb_version;	     /* 0x18 */
+};
+_Static_assert(sizeof(struct sim_psp_key_req) == 0x20, "AMD 56860 MSG_KEY_REQ");
+
+struct sim_psp_key_rsp {
+	uint32_t status; /* 0x00: SNP_REPORT_STATUS_* codes */
+	uint8_t reserved[28];
+	uint8_t key[32]; /* 0x20 */
+};
+_Static_assert(sizeof(struct sim_psp_key_rsp) == 0x40, "AMD 56860 MSG_KEY_RSP");
+
+#define SIM_PSP_KEY_ROOT_VMRK	      1u /* KEY_SELECT bit 0 */
+#define SIM_PSP_KEY_SEL_SHIFT	      1	 /* KEY_SELECT bits 2:1 */
+#define SIM_PSP_KEY_SEL_MASK	      0x6u
+#define SIM_PSP_KEY_SELECT_BITS	      0x7u /* the rest is reserved */
+#define SIM_PSP_KEY_FIELD_POLICY      (1ull << 0)
+#define SIM_PSP_KEY_FIELD_IMAGE_ID    (1ull << 1)
+#define SIM_PSP_KEY_FIELD_FAMILY_ID   (1ull << 2)
+#define SIM_PSP_KEY_FIELD_MEASUREMENT (1ull << 3)
+#define SIM_PSP_KEY_FIELD_GUEST_SVN   (1ull << 4)
+#define SIM_PSP_KEY_FIELD_TCB_VERSION (1ull << 5)
+#define SIM_PSP_KEY_FIELDS_V1	      0x3full /* bits 63:6 reserved */
 
 /* The report version this model emits (56860: v3 adds CPUID at 0x188). */
 #define SIM_PSP_REPORT_VERSION 3u
@@ -106,12 +154,14 @@ void sim_psp_destroy(struct sim_psp *psp);
 /*
  * One SNP guest request (56860): decrypts and verifies the message in
  * req_page[0..req_len) with VMPCK vmpck_id, checks its sequence number
- * against the counter of that VMPCK, serves MSG_REPORT_REQ and writes the
- * encrypted MSG_REPORT_RSP to resp_page (*resp_len bytes). On success the
+ * against the counter of that VMPCK, serves MSG_REPORT_REQ or MSG_KEY_REQ
+ * and writes the encrypted MSG_REPORT_RSP or MSG_KEY_RSP to resp_page
+ * (*resp_len bytes). On success the
  * counter advances by 2. A report request that authenticates but asks for
  * something the PSP refuses (VMPL below the VMPCK's, a VLEK, nonzero
- * reserved bits) is answered, like on hardware, with a response whose
- * status is nonzero; that exchange also consumes the sequence number.
+ * reserved bits; for keys also an SVN or TCB above the launch's) is
+ * answered, like on hardware, with a response whose status is nonzero and
+ * no key or report; that exchange also consumes the sequence number.
  */
 __attribute__((warn_unused_result)) enum sim_psp_err
 sim_psp_guest_request(struct sim_psp *psp, unsigned int vmpck_id,

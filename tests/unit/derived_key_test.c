@@ -3,8 +3,8 @@
  * The SNP derived key as the store's key source
  * (kernel/plat/snp/derived_key.c): the MSG_KEY_REQ the store sends, byte
  * by byte against AMD 56860's layout; the checks on MSG_KEY_RSP; the
- * source with and without an exchange. The model PSP (sim/psp.c) does
- * not answer MSG_KEY_REQ yet, so the exchange here is the test's.
+ * source with and without an exchange, the test's own here (the whole
+ * path against the model PSP is tests/unit/snp_key_model_test.c).
  */
 #include <openssl/evp.h>
 #include <openssl/kdf.h>

@@ -472,7 +472,8 @@ TEST(sim_psp, header_fields_refused)
 	BAD_HDR(h.reserved_3d[34] = 1, SIM_PSP_E_HDR);
 	BAD_HDR(h.msg_type = SNP_MSG_TYPE_INVALID, SIM_PSP_E_TYPE);
 	BAD_HDR(h.msg_type = SNP_MSG_CPUID_REQ, SIM_PSP_E_TYPE);
-	BAD_HDR(h.msg_type = SNP_MSG_KEY_REQ, SIM_PSP_E_TYPE);
+	/* A key request (served) with a report request's size. */
+	BAD_HDR(h.msg_type = SNP_MSG_KEY_REQ, SIM_PSP_E_SIZE);
 	BAD_HDR(h.msg_type = SNP_MSG_REPORT_RSP, SIM_PSP_E_TYPE);
 	BAD_HDR(h.msg_type = SNP_MSG_TSC_INFO_REQ, SIM_PSP_E_TYPE);
 	BAD_HDR(h.msg_type = 0xFF, SIM_PSP_E_TYPE);

@@ -43,10 +43,14 @@ enum svsm_err snp_derived_key_take(const struct snp_key_rsp *rsp,
 {
 	static_assert(sizeof(rsp->key) == STORE_KEY_SIZE, "key size");
 
-	if (rsp->status != 0 ||
-	    !mem_is_zero(rsp->reserved, sizeof(rsp->reserved))) {
+	if (rsp->status != 0) {
 		log_error("the PSP refused the key request: status 0x%x",
 			  (unsigned int)rsp->status);
+		memset(key, 0, STORE_KEY_SIZE);
+		return SVSM_E_HW;
+	}
+	if (!mem_is_zero(rsp->reserved, sizeof(rsp->reserved))) {
+		log_error("MSG_KEY_RSP with reserved bytes set: key not taken");
 		memset(key, 0, STORE_KEY_SIZE);
 		return SVSM_E_HW;
 	}
@@ -69,6 +73,7 @@ static enum svsm_err derived_get(const struct store_key_source *src,
 	enum svsm_err err;
 
 	(void)src;
+	memset(key, 0, STORE_KEY_SIZE); /* no key unless the PSP gave one */
 	if (!exchange)
 		return SVSM_E_UNSUPPORTED;
 	snp_derived_key_request(&req);
@@ -76,6 +81,8 @@ static enum svsm_err derived_get(const struct store_key_source *src,
 	err = exchange(&req, &rsp);
 	if (err == SVSM_OK)
 		err = snp_derived_key_take(&rsp, key);
+	else
+		log_error("no answer to the key request from the PSP");
 	crypto_wipe(&rsp, sizeof(rsp));
 	return err;
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The SVSM's SNP guest-message client (include/snp/guest_msg.h): builds
- * MSG_REPORT_REQ, seals it with VMPCK0 (AES-256-GCM, IV = the sequence
- * number in 8 little-endian bytes then 4 zero bytes, AAD = header bytes
- * 0x30..0x5F, tag in header bytes 0..15, payload at 0x60), hands it to the
- * host, and opens and checks MSG_REPORT_RSP. Rules: AMD 56860 guest
+ * MSG_REPORT_REQ (and, for the store's key, MSG_KEY_REQ: the same
+ * exchange with another message type and sizes), seals it with VMPCK0
+ * (AES-256-GCM, IV = the sequence number in 8 little-endian bytes then 4
+ * zero bytes, AAD = header bytes 0x30..0x5F, tag in header bytes 0..15,
+ * payload at 0x60), hands it to the host, and opens and checks the
+ * answer (MSG_REPORT_RSP, MSG_KEY_RSP). Rules: AMD 56860 guest
  * messages ("56860" below) and bug class 13 of docs/threat-model.md
  * (IV reuse, BUSY handling, wiping VMPCK0 on error, response validation,
  * private staging).
@@ -27,16 +29,26 @@
 #include "lib/bytes.h"
 #include "lib/string.h"
 #include "snp/crypto.h"
+#include "snp/derived_key.h"
 #include "snp/guest_req.h"
 
 #define HDR_SIZE sizeof(struct snp_guest_msg_hdr)
+/* The largest request and answer the client sends or takes. */
 #define REQ_SIZE sizeof(struct snp_report_req)
-#define RSP_SIZE sizeof(struct snp_report_rsp)
+#define RSP_SIZE sizeof(union guest_msg_rsp)
 /* 56421 certificate table entry: GUID, u32 offset, u32 length. */
 #define CERT_ENTRY_SIZE 24u
 
+/* The plaintext answers the client takes (56860). */
+union guest_msg_rsp {
+	struct snp_report_rsp report; /* MSG_REPORT_RSP */
+	struct snp_key_rsp key;	      /* MSG_KEY_RSP */
+};
+
 static_assert(HDR_SIZE + RSP_SIZE <= SNP_GUEST_MSG_PAGE_SIZE,
 	      "a report answer fits in the response page, 56860");
+static_assert(sizeof(struct snp_key_req) <= REQ_SIZE,
+	      "a key request is the smaller request, 56860");
 static_assert(SNP_GUEST_MSG_KEY_SIZE == CRYPTO_AES256_KEY_SIZE &&
 		      SNP_GUEST_MSG_TAG_SIZE == CRYPTO_GCM_TAG_SIZE &&
 		      SNP_GUEST_MSG_IV_SIZE == CRYPTO_GCM_IV_SIZE,
@@ -62,12 +74,40 @@ static struct {
 	 */
 	bool pending;
 	bool certs_too_big; /* the last extended request fell back to plain */
-	struct snp_guest_msg_hdr pending_hdr;
+	struct snp_guest_msg_hdr pending_hdr; /* its msg_type, msg_sz tell */
 	uint8_t pending_ct[REQ_SIZE];
 	/* Private staging: the answer as copied out of the response page. */
 	uint8_t rsp_msg[HDR_SIZE + RSP_SIZE];
-	struct snp_report_rsp rsp;
+	union guest_msg_rsp rsp;
 } gm;
+
+/*
+ * One kind of exchange (56860): the request's type and plaintext size,
+ * the answer's plaintext size; the answer's type is the request's + 1.
+ */
+struct msg_kind {
+	uint8_t req_type;
+	uint16_t req_size;
+	uint16_t rsp_size;
+};
+
+static const struct msg_kind report_kind = {
+	.req_type = SNP_MSG_REPORT_REQ,
+	.req_size = sizeof(struct snp_report_req),
+	.rsp_size = sizeof(struct snp_report_rsp),
+};
+
+static const struct msg_kind key_kind = {
+	.req_type = SNP_MSG_KEY_REQ,
+	.req_size = sizeof(struct snp_key_req),
+	.rsp_size = sizeof(struct snp_key_rsp),
+};
+
+/* The kind of a request sealed earlier (the pending one). */
+static struct msg_kind kind_of(const struct snp_guest_msg_hdr *hdr)
+{
+	return hdr->msg_type == SNP_MSG_KEY_REQ ? key_kind : report_kind;
+}
 
 /*
  * SAFETY: the only accesses to the shared pages. The pointers come from
@@ -158,6 +198,9 @@ enum svsm_err guest_msg_init(paddr_t req_page, paddr_t resp_page)
 	return SVSM_OK;
 }
 
+static enum svsm_err key_exchange(const struct snp_key_req *req,
+				  struct snp_key_rsp *rsp);
+
 enum svsm_err guest_msg_set_vmpck0(const uint8_t key[SNP_GUEST_MSG_KEY_SIZE])
 {
 	enum svsm_err err = SVSM_OK;
@@ -174,6 +217,9 @@ enum svsm_err guest_msg_set_vmpck0(const uint8_t key[SNP_GUEST_MSG_KEY_SIZE])
 		gm.next_seqno = 1; /* 56860: numbering starts at 1 */
 	}
 	spin_unlock(&gm.lock);
+	/* From now on the store's SNP key source can ask the PSP. */
+	if (err == SVSM_OK)
+		snp_derived_key_set_exchange(key_exchange);
 	return err;
 }
 
@@ -205,16 +251,17 @@ void guest_msg_reset(void)
 #endif
 
 /* 56860: the header of a request about to be sealed. */
-static void req_hdr_init(struct snp_guest_msg_hdr *hdr, uint64_t seqno)
+static void req_hdr_init(struct snp_guest_msg_hdr *hdr, uint64_t seqno,
+			 const struct msg_kind *kind)
 {
 	memset(hdr, 0, sizeof(*hdr));
 	hdr->msg_seqno = seqno;
 	hdr->algo = SNP_GUEST_MSG_AEAD_AES_256_GCM;
 	hdr->hdr_version = SNP_GUEST_MSG_HDR_VERSION;
 	hdr->hdr_sz = SNP_GUEST_MSG_HDR_SIZE;
-	hdr->msg_type = SNP_MSG_REPORT_REQ;
+	hdr->msg_type = kind->req_type;
 	hdr->msg_version = SNP_GUEST_MSG_VERSION;
-	hdr->msg_sz = REQ_SIZE;
+	hdr->msg_sz = kind->req_size;
 	hdr->msg_vmpck = 0;
 }
 
@@ -224,9 +271,10 @@ static void req_hdr_init(struct snp_guest_msg_hdr *hdr, uint64_t seqno)
  * (algorithm, header version and size, reserved bytes, including the
  * unused half of the tag field, zero), then that it answers this request:
  * sequence number + 1, type + 1, the same version and VMPCK, and the
- * exact size of a MSG_REPORT_RSP.
+ * exact size of the answer (MSG_REPORT_RSP, MSG_KEY_RSP).
  */
-static bool rsp_hdr_ok(const struct snp_guest_msg_hdr *hdr, uint64_t seqno)
+static bool rsp_hdr_ok(const struct snp_guest_msg_hdr *hdr, uint64_t seqno,
+		       const struct msg_kind *kind)
 {
 	/*
 	 * Bytes neither authenticated nor meaningful (the tag's unused tail,
@@ -240,9 +288,9 @@ static bool rsp_hdr_ok(const struct snp_guest_msg_hdr *hdr, uint64_t seqno)
 	       hdr->hdr_sz == SNP_GUEST_MSG_HDR_SIZE && hdr->reserved_38 == 0 &&
 	       mem_is_zero(hdr->reserved_3d, sizeof(hdr->reserved_3d)) &&
 	       hdr->msg_seqno == seqno + 1 &&
-	       hdr->msg_type == SNP_MSG_REPORT_RSP &&
+	       hdr->msg_type == kind->req_type + 1 &&
 	       hdr->msg_version == SNP_GUEST_MSG_VERSION &&
-	       hdr->msg_vmpck == 0 && hdr->msg_sz == RSP_SIZE;
+	       hdr->msg_vmpck == 0 && hdr->msg_sz == kind->rsp_size;
 }
 
 /*
@@ -252,8 +300,7 @@ static bool rsp_hdr_ok(const struct snp_guest_msg_hdr *hdr, uint64_t seqno)
  * when the host still said BUSY after GUEST_MSG_BUSY_BUDGET_US of pauses.
  */
 static enum svsm_err send_locked(const struct snp_guest_msg_hdr *hdr,
-				 const uint8_t ct[REQ_SIZE], bool ext,
-				 uint64_t *fw_err)
+				 const uint8_t *ct, bool ext, uint64_t *fw_err)
 {
 	uint32_t delay = GUEST_MSG_BUSY_DELAY_MIN_US;
 	uint64_t waited = 0;
@@ -263,7 +310,7 @@ static enum svsm_err send_locked(const struct snp_guest_msg_hdr *hdr,
 		uint32_t npages = gm.certs_npages;
 
 		shared_write(gm.req, hdr, HDR_SIZE);
-		shared_write(gm.req + HDR_SIZE, ct, REQ_SIZE);
+		shared_write(gm.req + HDR_SIZE, ct, hdr->msg_sz);
 		if (ext)
 			err = snp_guest_request_ext(gm.req_pa, gm.resp_pa,
 						    gm.certs_pa, &npages,
@@ -295,19 +342,19 @@ static enum svsm_err send_locked(const struct snp_guest_msg_hdr *hdr,
 
 /* Keeps the sealed request for the next call (see send_locked). */
 static void keep_pending_locked(const struct snp_guest_msg_hdr *hdr,
-				const uint8_t ct[REQ_SIZE])
+				const uint8_t *ct)
 {
 	gm.pending = true;
 	memcpy(&gm.pending_hdr, hdr, sizeof(*hdr));
-	memcpy(gm.pending_ct, ct, REQ_SIZE);
+	memcpy(gm.pending_ct, ct, hdr->msg_sz);
 }
 
 /*
  * Copies the answer out of the response page once, checks its header,
  * and decrypts it into gm.rsp. False when it is not the authenticated
- * answer to the request with this sequence number.
+ * answer to the request of this kind with this sequence number.
  */
-static bool open_locked(uint64_t seqno)
+static bool open_locked(uint64_t seqno, const struct msg_kind *kind)
 {
 	struct snp_guest_msg_hdr hdr;
 	uint8_t iv[SNP_GUEST_MSG_IV_SIZE];
@@ -315,24 +362,26 @@ static bool open_locked(uint64_t seqno)
 
 	shared_read(gm.rsp_msg, gm.resp, sizeof(gm.rsp_msg));
 	memcpy(&hdr, gm.rsp_msg, HDR_SIZE);
-	if (!rsp_hdr_ok(&hdr, seqno))
+	if (!rsp_hdr_ok(&hdr, seqno, kind))
 		return false;
 	gcm_iv(hdr.msg_seqno, iv);
 	g.key = gm.vmpck0;
 	g.iv = iv;
 	g.aad = hdr_aad(&hdr);
 	g.aad_len = SNP_GUEST_MSG_AAD_SIZE;
-	return crypto_aes256gcm_open(&g, gm.rsp_msg + HDR_SIZE, RSP_SIZE,
+	return crypto_aes256gcm_open(&g, gm.rsp_msg + HDR_SIZE, kind->rsp_size,
 				     hdr.authtag, &gm.rsp) == SVSM_OK;
 }
 
 /* The exchange completed; is the answer a report? */
 static bool rsp_ok(uint32_t vmpl)
 {
-	return gm.rsp.status == SNP_REPORT_STATUS_SUCCESS &&
-	       gm.rsp.report_size == SNP_REPORT_SIZE &&
-	       mem_is_zero(gm.rsp.reserved, sizeof(gm.rsp.reserved)) &&
-	       gm.rsp.report.vmpl == vmpl;
+	const struct snp_report_rsp *rsp = &gm.rsp.report;
+
+	return rsp->status == SNP_REPORT_STATUS_SUCCESS &&
+	       rsp->report_size == SNP_REPORT_SIZE &&
+	       mem_is_zero(rsp->reserved, sizeof(rsp->reserved)) &&
+	       rsp->report.vmpl == vmpl;
 }
 
 /*
@@ -344,6 +393,7 @@ static bool rsp_ok(uint32_t vmpl)
 static enum svsm_err finish_pending_locked(struct guest_msg_status *status)
 {
 	uint64_t seqno = gm.pending_hdr.msg_seqno;
+	struct msg_kind kind = kind_of(&gm.pending_hdr);
 	enum svsm_err err = send_locked(&gm.pending_hdr, gm.pending_ct, false,
 					&status->fw_err);
 
@@ -353,7 +403,7 @@ static enum svsm_err finish_pending_locked(struct guest_msg_status *status)
 	if (err != SVSM_OK) {
 		disable_locked("host failed a resent request", status->fw_err);
 		err = SVSM_E_HW;
-	} else if (!open_locked(seqno)) {
+	} else if (!open_locked(seqno, &kind)) {
 		disable_locked("response failed validation", status->fw_err);
 		err = SVSM_E_HW;
 	} else {
@@ -408,21 +458,27 @@ static enum svsm_err take_certs_locked(struct guest_msg_certs *certs)
 	return SVSM_OK;
 }
 
-static enum svsm_err report_locked(const uint8_t report_data[64], uint32_t vmpl,
-				   struct snp_attestation_report *out,
-				   struct guest_msg_status *status,
-				   struct guest_msg_certs *certs)
+/*
+ * One exchange of the given kind: seals the plaintext request `req`
+ * (kind->req_size bytes) with VMPCK0 and the next sequence number, sends
+ * it (through the extended request when `ext`), and leaves the
+ * authenticated answer's plaintext in gm.rsp for the caller, who checks
+ * it and wipes gm.rsp_msg and gm.rsp (wipe_rsp_locked). SVSM_E_BUSY: the
+ * request is pending and goes again first on the next call.
+ */
+static enum svsm_err exchange_locked(const struct msg_kind *kind,
+				     const void *req, bool ext,
+				     struct guest_msg_status *status)
 {
 	/*
 	 * TRUST: the host carries both messages and controls the shared
 	 * pages and the transport's result; the PSP is trusted once its
 	 * answer authenticates with VMPCK0 and carries our sequence number.
 	 * A hostile host can make this call fail (and disable the client)
-	 * but cannot make it return a report the PSP did not sign for this
+	 * but cannot make it return an answer the PSP did not give to this
 	 * request, nor make the client reuse an IV.
 	 */
 	struct snp_guest_msg_hdr hdr;
-	struct snp_report_req req;
 	uint8_t iv[SNP_GUEST_MSG_IV_SIZE];
 	uint8_t ct[REQ_SIZE];
 	struct crypto_gcm g;
@@ -443,18 +499,13 @@ static enum svsm_err report_locked(const uint8_t report_data[64], uint32_t vmpl,
 		return SVSM_E_HW;
 	}
 
-	memset(&req, 0, sizeof(req));
-	memcpy(req.report_data, report_data, sizeof(req.report_data));
-	req.vmpl = vmpl;
-	req.flags = SNP_REPORT_KEY_SEL_DEFAULT;
-	req_hdr_init(&hdr, seqno);
+	req_hdr_init(&hdr, seqno, kind);
 	gcm_iv(seqno, iv);
 	g.key = gm.vmpck0;
 	g.iv = iv;
 	g.aad = hdr_aad(&hdr);
 	g.aad_len = SNP_GUEST_MSG_AAD_SIZE;
-	err = crypto_aes256gcm_seal(&g, &req, REQ_SIZE, ct, hdr.authtag);
-	crypto_wipe(&req, sizeof(req));
+	err = crypto_aes256gcm_seal(&g, req, kind->req_size, ct, hdr.authtag);
 	if (err != SVSM_OK) {
 		/* Nothing was shown to the host; the number is still unused. */
 		return SVSM_E_HW;
@@ -465,41 +516,87 @@ static enum svsm_err report_locked(const uint8_t report_data[64], uint32_t vmpl,
 	 * next call (BUSY), or disable.
 	 */
 	gm.certs_too_big = false;
-	err = send_locked(&hdr, ct, certs != NULL, &status->fw_err);
+	err = send_locked(&hdr, ct, ext, &status->fw_err);
 	if (err == SVSM_E_BUSY) {
 		keep_pending_locked(&hdr, ct);
 		return err;
 	}
 	if (err != SVSM_OK) {
-		disable_locked(err == SVSM_E_BUSY ? "host kept answering BUSY"
-						  : "host failed the request",
-			       status->fw_err);
-		err = SVSM_E_HW;
-		goto wipe;
+		disable_locked("host failed the request", status->fw_err);
+		return SVSM_E_HW;
 	}
-	if (!open_locked(seqno)) {
+	if (!open_locked(seqno, kind)) {
 		disable_locked("response failed validation", status->fw_err);
-		err = SVSM_E_HW;
-		goto wipe;
+		return SVSM_E_HW;
 	}
-
 	/* An authenticated answer to this request: the exchange completed. */
 	gm.next_seqno = seqno + 2;
-	status->report_status = gm.rsp.status;
+	return SVSM_OK;
+}
+
+static void wipe_rsp_locked(void)
+{
+	crypto_wipe(gm.rsp_msg, sizeof(gm.rsp_msg));
+	crypto_wipe(&gm.rsp, sizeof(gm.rsp));
+}
+
+static enum svsm_err report_locked(const uint8_t report_data[64], uint32_t vmpl,
+				   struct snp_attestation_report *out,
+				   struct guest_msg_status *status,
+				   struct guest_msg_certs *certs)
+{
+	struct snp_report_req req;
+	enum svsm_err err;
+
+	memset(&req, 0, sizeof(req));
+	memcpy(req.report_data, report_data, sizeof(req.report_data));
+	req.vmpl = vmpl;
+	req.flags = SNP_REPORT_KEY_SEL_DEFAULT;
+	err = exchange_locked(&report_kind, &req, certs != NULL, status);
+	crypto_wipe(&req, sizeof(req));
+	if (err != SVSM_OK)
+		goto wipe;
+	status->report_status = gm.rsp.report.status;
 	if (!rsp_ok(vmpl)) {
 		log_warn("no report from the PSP: status 0x%x, size 0x%x",
-			 (unsigned int)gm.rsp.status,
-			 (unsigned int)gm.rsp.report_size);
+			 (unsigned int)gm.rsp.report.status,
+			 (unsigned int)gm.rsp.report.report_size);
 		err = SVSM_E_HW;
 		goto wipe;
 	}
-	memcpy(out, &gm.rsp.report, sizeof(*out));
-	err = SVSM_OK;
+	memcpy(out, &gm.rsp.report.report, sizeof(*out));
 	if (certs)
 		err = take_certs_locked(certs);
 wipe:
-	crypto_wipe(gm.rsp_msg, sizeof(gm.rsp_msg));
-	crypto_wipe(&gm.rsp, sizeof(gm.rsp));
+	wipe_rsp_locked();
+	return err;
+}
+
+/*
+ * The derived-key source's exchange (snp/derived_key.h): MSG_KEY_REQ
+ * sealed with VMPCK0, the authenticated MSG_KEY_RSP copied to *rsp as it
+ * came (snp_derived_key_take() checks its status). Errors as
+ * guest_msg_report(); *rsp is zero then.
+ */
+static enum svsm_err key_exchange(const struct snp_key_req *req,
+				  struct snp_key_rsp *rsp)
+{
+	struct guest_msg_status status;
+	enum svsm_err err;
+
+	memset(rsp, 0, sizeof(*rsp));
+	memset(&status, 0, sizeof(status));
+	spin_lock(&gm.lock);
+	err = exchange_locked(&key_kind, req, false, &status);
+	if (err == SVSM_OK)
+		memcpy(rsp, &gm.rsp.key, sizeof(*rsp));
+	wipe_rsp_locked();
+	spin_unlock(&gm.lock);
+	if (err != SVSM_OK)
+		log_warn("no MSG_KEY_RSP: %s (host/firmware error 0x%llx)",
+			 err == SVSM_E_BUSY ? "the host is busy"
+					    : "the exchange failed",
+			 (unsigned long long)status.fw_err);
 	return err;
 }
 

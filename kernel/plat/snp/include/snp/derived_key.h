@@ -86,7 +86,9 @@ enum svsm_err __must_check snp_derived_key_take(const struct snp_key_rsp *rsp,
  * How a MSG_KEY_REQ reaches the PSP: the guest-message client seals the
  * request with VMPCK0, sends it and returns the authenticated answer (the
  * same exchange as MSG_REPORT_REQ in kernel/plat/snp/guest_msg.c). The
- * client registers it; until then the source answers SVSM_E_UNSUPPORTED.
+ * client registers it when VMPCK0 is installed (guest_msg_set_vmpck0);
+ * until then the source answers SVSM_E_UNSUPPORTED. The source's key is
+ * zero whenever it returns an error.
  */
 typedef enum svsm_err (*snp_key_exchange_fn)(const struct snp_key_req *req,
 					     struct snp_key_rsp *rsp);
