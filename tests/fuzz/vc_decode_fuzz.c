@@ -79,8 +79,11 @@ static void table_init(void)
 	static struct snp_cpuid_page page;
 	static const struct snp_cpuid_fn fns[] = {
 		{.eax_in = 0x0, .eax = 0xd, .ebx = 0x68747541},
-		{.eax_in = 0x1, .eax = 0x00a10f11, .ebx = 0x00200800,
-		 .ecx = 0x76d8320b, .edx = 0x178bfbff},
+		{.eax_in = 0x1,
+		 .eax = 0x00a10f11,
+		 .ebx = 0x00200800,
+		 .ecx = 0x76d8320b,
+		 .edx = 0x178bfbff},
 		{.eax_in = 0xd, .ecx_in = 2, .eax = 256, .ebx = 576},
 		{.eax_in = 0x80000000, .eax = 0x80000021},
 	};
@@ -103,8 +106,12 @@ static void user_path(uint64_t exit, const uint8_t *bytes, size_t n,
 	uint64_t rip = WIN_BASE + off;
 	uint64_t first;
 	size_t avail;
-	struct user_regs r = {.vector = 29, .error_code = exit, .rip = rip,
-			      .rax = leaf, .rcx = 0, .rbx = 0x5a5a};
+	struct user_regs r = {.vector = 29,
+			      .error_code = exit,
+			      .rip = rip,
+			      .rax = leaf,
+			      .rcx = 0,
+			      .rbx = 0x5a5a};
 	struct user_regs before = r;
 	struct user_regs svsm = r;
 	struct vc_insn d;

@@ -124,8 +124,7 @@ static void teardown(void)
 	log_set_level(saved_log_level);
 }
 
-static struct user_regs task_regs(uint64_t rip, uint32_t leaf,
-				  uint32_t subleaf)
+static struct user_regs task_regs(uint64_t rip, uint32_t leaf, uint32_t subleaf)
 {
 	return (struct user_regs){
 		.vector = 29,
@@ -151,20 +150,22 @@ TEST(snp_vc_user, leaves_equal_the_svsm_own_cpuid)
 {
 	/* glibc's init_cpu_features and OpenSSL's, then a few beyond. */
 	static const uint32_t leaves[][2] = {
-		{0x0, 0},	 {0x1, 0},	  {0x7, 0},	   {0x7, 1},
-		{0xd, 0},	 {0xd, 1},	  {0xd, 2},	   {0xd, 5},
-		{0x80000000, 0}, {0x80000001, 0}, {0x80000005, 0}, {0x80000006, 0},
-		{0x80000007, 0}, {0x80000008, 0}, {0x8000001d, 0}, {0x8000001d, 1},
-		{0x8000001d, 9}, {0x8000001e, 0}, {0x8000001f, 0}, {0x2, 0},
-		{0x40000000, 0}, {0x80000022, 0}, {0xffffffff, 7},
+		{0x0, 0},	 {0x1, 0},	  {0x7, 0},
+		{0x7, 1},	 {0xd, 0},	  {0xd, 1},
+		{0xd, 2},	 {0xd, 5},	  {0x80000000, 0},
+		{0x80000001, 0}, {0x80000005, 0}, {0x80000006, 0},
+		{0x80000007, 0}, {0x80000008, 0}, {0x8000001d, 0},
+		{0x8000001d, 1}, {0x8000001d, 9}, {0x8000001e, 0},
+		{0x8000001f, 0}, {0x2, 0},	  {0x40000000, 0},
+		{0x80000022, 0}, {0xffffffff, 7},
 	};
 	const uint64_t rip = 0x401000;
 
 	ASSERT_TRUE(setup());
 	put(rip, cpuid_insn, sizeof(cpuid_insn));
 	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
-		struct user_regs user = task_regs(rip, leaves[i][0],
-						  leaves[i][1]);
+		struct user_regs user =
+			task_regs(rip, leaves[i][0], leaves[i][1]);
 		struct user_regs svsm = user;
 
 		EXPECT_EQ(snp_vc_user(&env, &user, fake_fetch, NULL), SVSM_OK);
@@ -288,8 +289,7 @@ TEST(snp_vc_user, cpuid_at_the_end_of_the_readable_memory)
 
 /* ---- What ends the task ---------------------------------------------- */
 
-static void expect_refused(uint64_t rip, uint64_t exit_code,
-			   enum svsm_err want)
+static void expect_refused(uint64_t rip, uint64_t exit_code, enum svsm_err want)
 {
 	struct user_regs r = task_regs(rip, 0x1, 0);
 	struct user_regs before;
@@ -360,9 +360,14 @@ TEST(snp_vc_user, unreadable_rip_ends_the_task)
 TEST(snp_vc_user, other_exits_end_the_task_unread)
 {
 	static const uint64_t exits[] = {
-		VC_EXIT_IOIO, VC_EXIT_MSR, 0x404 /* unvalidated page */,
-		0x6e /* RDTSC */, 0x87 /* RDTSCP */, 0x81 /* VMMCALL */,
-		0x8000000000000000ull /* MMIO read */, 0,
+		VC_EXIT_IOIO,
+		VC_EXIT_MSR,
+		0x404 /* unvalidated page */,
+		0x6e /* RDTSC */,
+		0x87 /* RDTSCP */,
+		0x81 /* VMMCALL */,
+		0x8000000000000000ull /* MMIO read */,
+		0,
 		0x72ull | (1ull << 32),
 	};
 

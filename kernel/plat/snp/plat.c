@@ -93,18 +93,17 @@ void plat_terminate(uint32_t code)
 static struct snp_vc_env vc_env(void)
 {
 	struct arch_snp_cpu_state cs;
+	struct snp_vc_env env = {.cpuid = snp_boot_cpuid()};
 
 	arch_snp_cpu_state(&cs);
-	return (struct snp_vc_env){
-		.cpuid = snp_boot_cpuid(),
-		.cpu = {
-			.xcr0 = cs.xcr0,
-			.xss = 0, /* csvsm never sets IA32_XSS */
-			.osxsave = cs.osxsave,
-			.ospke = cs.ospke,
-			.apic_id = cs.apic_id,
-		},
+	env.cpu = (struct snp_cpuid_cpu){
+		.xcr0 = cs.xcr0,
+		.xss = 0, /* csvsm never sets IA32_XSS */
+		.osxsave = cs.osxsave,
+		.ospke = cs.ospke,
+		.apic_id = cs.apic_id,
 	};
+	return env;
 }
 
 bool snp_plat_vc(struct user_regs *regs)

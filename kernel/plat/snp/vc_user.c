@@ -15,11 +15,11 @@
  * fetch callback (arch_copy_from_user() in the kernel, a fake in tests).
  */
 #define LOG_PREFIX "vc: "
-#include "snp/vc.h"
-
 #include "svsm/arch/user.h"
 
 #include "svsm/log.h"
+
+#include "snp/vc.h"
 
 #define PAGE_BYTES 4096ull
 
