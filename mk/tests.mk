@@ -167,8 +167,11 @@ FUZZ_SRCS_syscall := kernel/task/syscall.c kernel/task/sys_file.c \
 	kernel/mm/heap.c $(FUZZ_KERNEL_SRCS)
 FUZZ_FLAGS_syscall := $(HOSTED_KERNEL_INC) -Ikernel/task
 
-# The #VC instruction decoder of the SNP platform, alone.
-FUZZ_SRCS_vc_decode := kernel/plat/snp/vc_decode.c
+# The #VC instruction decoder of the SNP platform, and the user-mode
+# CPUID path on it.
+FUZZ_SRCS_vc_decode := kernel/plat/snp/vc_decode.c kernel/plat/snp/vc_user.c \
+	kernel/plat/snp/vc.c kernel/plat/snp/cpuid.c kernel/plat/snp/ghcb.c \
+	$(FUZZ_KERNEL_SRCS)
 FUZZ_FLAGS_vc_decode := $(HOSTED_KERNEL_INC)
 
 # The firmware's SEV metadata, against the host tools' parser.

@@ -41,6 +41,12 @@ struct user_regs;
  * recovers.
  */
 void arch_trap_set_vc_handler(bool (*handler)(struct user_regs *regs));
+/*
+ * The handler of #VC exceptions raised by a task in ring 3 (SEV-SNP:
+ * CPUID, kernel/plat/snp/plat.c): true when it emulated the instruction
+ * and the task may resume; false ends the task like any fault from ring 3.
+ */
+void arch_trap_set_user_vc_handler(bool (*handler)(struct user_regs *regs));
 /* Short delay of about `us` microseconds (I/O-port based; not precise). */
 void arch_udelay(uint32_t us);
 

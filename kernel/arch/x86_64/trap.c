@@ -6,7 +6,8 @@
  *   - any exception while a fault probe is armed on this CPU (in-kernel
  *     tests that expect a fault): record it and unwind to probe_recover.
  * An exception taken in ring 3 is the task's, never the SVSM's: it goes
- * to task_user_fault(), which ends the task. Everything else is an SVSM
+ * to task_user_fault(), which ends the task, except a #VC the platform's
+ * user handler emulates (CPUID on SEV-SNP). Everything else is an SVSM
  * bug: report it (kernel/base/trap_report.c: a full register dump, or on a
  * confidential platform only the vector and RIP) and panic, which ends the
  * VM with a failure status. The frame layout matches trap_common in trap.S.
@@ -28,10 +29,16 @@
 #define trap_frame user_regs
 
 static bool (*vc_handler)(struct trap_frame *f);
+static bool (*user_vc_handler)(struct trap_frame *f);
 
 void arch_trap_set_vc_handler(bool (*handler)(struct user_regs *regs))
 {
 	vc_handler = handler;
+}
+
+void arch_trap_set_user_vc_handler(bool (*handler)(struct user_regs *regs))
+{
+	user_vc_handler = handler;
 }
 
 void arch_trap(struct trap_frame *f);
@@ -163,6 +170,10 @@ void arch_trap(struct trap_frame *f)
 	/* #VC in the SVSM (SEV-SNP): the platform emulates the instruction. */
 	if (f->vector == 29 && !(f->cs & 3) &&
 	    f->error_code != VC_NOT_VALIDATED && vc_handler && vc_handler(f))
+		return;
+	/* #VC in a task: the platform emulates CPUID; anything else ends it. */
+	if (f->vector == 29 && (f->cs & 3) && user_vc_handler &&
+	    user_vc_handler(f))
 		return;
 	if (f->cs & 3)
 		task_user_fault(f, read_cr2());

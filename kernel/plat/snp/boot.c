@@ -161,6 +161,7 @@ void plat_early_init(uint64_t boot_info_pa)
 	check(&f);
 	snp_early_init(&cpuid_table); /* quiet reports, RNG from the page */
 	arch_trap_set_vc_handler(snp_plat_vc);
+	arch_trap_set_user_vc_handler(snp_plat_vc_user);
 	negotiate(&f);
 	/* From here arch_phys_to_virt() gives the region's high mapping. */
 	if (bi.region_base != SVSM_PHYS_BASE || bi.region_size > (1ull << 30) ||

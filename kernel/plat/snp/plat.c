@@ -103,13 +103,15 @@ void plat_terminate(uint32_t code)
 	ghcb_terminate(SNP_TERM_SET_CSVSM, code & 0xffu);
 }
 
-bool snp_plat_vc(struct user_regs *regs)
+/*
+ * What CPUID depends on, read from this CPU: CR4 and XCR0 are set once
+ * for the SVSM and its tasks alike (arch_user_init()), so the SVSM's and
+ * a task's CPUID see the same values.
+ */
+static struct snp_vc_env vc_env(void)
 {
 	struct arch_snp_cpu_state cs;
 	struct snp_vc_env env = {.cpuid = snp_boot_cpuid()};
-	uint8_t insn[VC_INSN_MAX];
-	size_t n = arch_snp_insn_fetch(regs->rip, insn, sizeof(insn));
-	unsigned int rc;
 
 	arch_snp_cpu_state(&cs);
 	env.cpu = (struct snp_cpuid_cpu){
@@ -119,8 +121,31 @@ bool snp_plat_vc(struct user_regs *regs)
 		.ospke = cs.ospke,
 		.apic_id = cs.apic_id,
 	};
+	return env;
+}
+
+bool snp_plat_vc(struct user_regs *regs)
+{
+	struct snp_vc_env env = vc_env();
+	uint8_t insn[VC_INSN_MAX];
+	size_t n = arch_snp_insn_fetch(regs->rip, insn, sizeof(insn));
+	unsigned int rc;
+
 	rc = snp_vc_handle(&env, regs, insn, n);
 	if (rc)
 		ghcb_terminate(snp_vc_reason_set(rc), rc);
 	return true;
+}
+
+static int user_fetch(void *ctx, void *dst, uint64_t uaddr, size_t len)
+{
+	(void)ctx;
+	return arch_copy_from_user(dst, uaddr, len);
+}
+
+bool snp_plat_vc_user(struct user_regs *regs)
+{
+	struct snp_vc_env env = vc_env();
+
+	return snp_vc_user(&env, regs, user_fetch, NULL) == SVSM_OK;
 }

@@ -18,3 +18,5 @@ const struct snp_cpuid_table *snp_boot_cpuid(void);
 unsigned int snp_boot_cbit(void);
 /* The #VC handler plat_early_init() installs (plat.c). */
 bool snp_plat_vc(struct user_regs *regs);
+/* The handler of a task's #VC (plat.c): CPUID from the CPUID page. */
+bool snp_plat_vc_user(struct user_regs *regs);

@@ -14,6 +14,9 @@
  *     CPUID page (snp/cpuid.h), port I/O and MSRs through this CPU's GHCB
  *     (IOIO and MSR events, 56421), and moves RIP past it. Anything else
  *     is a reason to end the VM (include/abi/snp_term.h, set 3).
+ *   - snp_vc_user() (kernel/plat/snp/vc_user.c) serves a #VC a task
+ *     raised in ring 3: CPUID only, from the CPUID page; anything else
+ *     ends the task.
  */
 #pragma once
 
@@ -80,3 +83,26 @@ unsigned int snp_vc_handle(const struct snp_vc_env *env, struct user_regs *regs,
 			   const uint8_t *insn, size_t avail);
 /* The reason set for a code snp_vc_handle() returned. */
 unsigned int snp_vc_reason_set(unsigned int code);
+
+/*
+ * Copies len bytes of user memory at uaddr into dst; 0, or nonzero when
+ * the copy faulted (arch_copy_from_user() in the kernel). Only called
+ * for ranges below USER_TOP.
+ */
+typedef int (*snp_vc_user_fetch)(void *ctx, void *dst, uint64_t uaddr,
+				 size_t len);
+
+/*
+ * Serves a #VC raised by a task in ring 3 (regs: its frame, error code =
+ * exit code): a CPUID (exit 0x72, instruction 0F A2 with the prefixes
+ * vc_decode() accepts, fetched through `fetch`) is answered from the
+ * CPUID page for env->cpu, the registers set as the CPU would (EAX..EDX
+ * zero-extended) and RIP moved past it; the host is never asked. Errors,
+ * each logged once at notice level, with regs unchanged, after which the
+ * caller ends the task: SVSM_E_UNSUPPORTED (any other exit code),
+ * SVSM_E_FAULT (RIP unreadable or not a user address), SVSM_E_INVAL (not
+ * a CPUID instruction, or the page cannot answer the leaf).
+ */
+enum svsm_err __must_check snp_vc_user(const struct snp_vc_env *env,
+				       struct user_regs *regs,
+				       snp_vc_user_fetch fetch, void *ctx);
