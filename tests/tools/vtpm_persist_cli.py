@@ -15,13 +15,16 @@ out/svsm.igvm boots with csvsm-run --tpm, a raw disk and
   readable in each root block, grows by 2);
 - power cuts: QEMU killed at random moments during a tpm2_nvincrement loop;
   after each, the counter is the last acknowledged value or one more.
-  CSVSM_PERSIST_CUTS sets the number of cuts (default 2).
+  CSVSM_PERSIST_CUTS sets the number of cuts (default 2);
+- csvsm-run --store-disk FILE --store-devkey random|HEX: a printed random
+  key opens the disk again; refused with --snp and with bad words.
 
 Each check is a function named check_*; the last line is "N passed, N failed".
 """
 import hashlib
 import os
 import random
+import re
 import struct
 import subprocess
 import sys
@@ -81,14 +84,18 @@ class Svsm:
     """out/svsm.igvm in QEMU with the vTPM on a TCP port and a disk; the
     vTPM's state on the disk under `key`, or in RAM only if key is None."""
 
-    def __init__(self, disk, key):
+    def __init__(self, disk, key, store_options=False):
         self.port = free_port()
         self.tcti = f"mssim:host=127.0.0.1,port={self.port}"
         self.log = b""
+        if store_options:  # the launcher's own options
+            where = ["--store-disk", disk, "--store-devkey", key]
+        else:
+            where = ["--disk", disk] + (
+                ["--cmdline", f"store_devkey={key}"] if key else [])
         self.proc = subprocess.Popen(
             [os.path.join(ROOT, OUT, "tools", "csvsm-run"), "--accel", "tcg",
-             "--timeout", "900", "--tpm", str(self.port), "--disk", disk]
-            + (["--cmdline", f"store_devkey={key}"] if key else [])
+             "--timeout", "900", "--tpm", str(self.port)] + where
             + [os.path.join(ROOT, OUT, "svsm.igvm")],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT)
@@ -300,6 +307,51 @@ def check_power_cuts_during_nvincrement_keep_an_acknowledged_count():
                    f"the counter is {got}, the last acknowledged {acked}")
         finally:
             s.kill()
+
+
+def check_launcher_store_options_random_key_then_the_same_key():
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = fresh_disk(tmp)
+        s = Svsm(disk, "random", store_options=True)
+        try:
+            s.serving()
+            log = s.read_log()
+            found = re.search(r"store key \(development only\): ([0-9a-f]{64})",
+                              log)
+            expect(found and "state in the store (new, formatted" in log,
+                   "--store-devkey random: no key printed or no new store",
+                   log[-3000:])
+            s.tool("tpm2_startup", "-c")
+            publics = s.tool("tpm2_readpublic", "-c", EK_HANDLES[0])[1]
+        finally:
+            s.kill()
+        s = Svsm(disk, found.group(1), store_options=True)
+        try:
+            s.serving()
+            expect("state in the store (opened in " in s.read_log(),
+                   "the printed key did not open the store",
+                   s.read_log()[-3000:])
+            s.tool("tpm2_startup", "-c")
+            expect(s.tool("tpm2_readpublic", "-c", EK_HANDLES[0])[1] ==
+                   publics, "another EK under the same key")
+        finally:
+            s.kill()
+        run = os.path.join(ROOT, OUT, "tools", "csvsm-run")
+        igvm = os.path.join(ROOT, OUT, "svsm.igvm")
+        for args, says in (
+                (["--snp", "--store-disk", disk, "--store-devkey", "random"],
+                 "development-only"),
+                (["--store-disk", disk, "--store-devkey", "12"],
+                 "64 hex digits"),
+                (["--store-disk", disk], "go together"),
+                (["--store-disk", disk, "--store-devkey", KEY, "--cmdline",
+                  f"store_devkey={OTHER_KEY}"], "a store word in --cmdline")):
+            p = subprocess.run([run, "-n"] + args + [igvm],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               timeout=60, check=False)
+            err = p.stderr.decode()
+            expect(p.returncode == 2 and says in err,
+                   f"csvsm-run {' '.join(args)}: exit {p.returncode}", err)
 
 
 def main():
