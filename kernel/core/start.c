@@ -16,8 +16,9 @@
  * skipped, never fatal.
  */
 #define LOG_PREFIX "start: "
-#include "svsm/addr.h"
 #include "svsm/arch/time.h"
+
+#include "svsm/addr.h"
 #include "svsm/boot.h"
 #include "svsm/cpio.h"
 #include "svsm/fs.h"

@@ -56,7 +56,7 @@ struct options {
 	bool vcpus_given;
 	const char *vsock; /* --vsock: the host side's Unix-socket prefix */
 	enum launch_vsock vsock_kind;
-	unsigned int tpm_port; /* --tpm: the vTPM's mssim command port */
+	unsigned int tpm_port;	  /* --tpm: the vTPM's mssim command port */
 	const char *store_disk;	  /* --store-disk: the vTPM store's image */
 	const char *store_devkey; /* --store-devkey: 64 hex digits or random */
 	enum machine_kind machine;
@@ -342,14 +342,15 @@ static int store_options(struct options *o)
 		}
 		for (size_t i = 0; i < sizeof(raw); i++)
 			snprintf(key + 2 * i, 3, "%02x", raw[i]);
-		fprintf(stderr,
-			"csvsm-run: store key (development only): %s\n", key);
+		fprintf(stderr, "csvsm-run: store key (development only): %s\n",
+			key);
 	} else {
 		len = strlen(o->store_devkey);
 		if (len != 64 ||
 		    strspn(o->store_devkey, "0123456789abcdefABCDEF") != 64) {
-			fprintf(stderr, "csvsm-run: --store-devkey takes 64 hex "
-					"digits or 'random'\n");
+			fprintf(stderr,
+				"csvsm-run: --store-devkey takes 64 hex "
+				"digits or 'random'\n");
 			return -1;
 		}
 		memcpy(key, o->store_devkey, 65);
@@ -357,8 +358,7 @@ static int store_options(struct options *o)
 	snprintf(word, sizeof(word), "store_devkey=%s store_disk=%u", key,
 		 o->disk_count);
 	copy = strdup(o->store_disk);
-	if (!copy || machine_option('d', copy, o) ||
-	    append_cmdline(o, word)) {
+	if (!copy || machine_option('d', copy, o) || append_cmdline(o, word)) {
 		fprintf(stderr, "csvsm-run: --store-disk %s: not attached\n",
 			o->store_disk);
 		return -1;
@@ -496,9 +496,10 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 		}
 	}
 	if (o->snp && (o->store_disk || o->store_devkey)) {
-		fprintf(stderr, "csvsm-run: --snp: --store-disk and "
-				"--store-devkey are development-only (on SEV-SNP "
-				"the key comes from the secure processor)\n");
+		fprintf(stderr,
+			"csvsm-run: --snp: --store-disk and "
+			"--store-devkey are development-only (on SEV-SNP "
+			"the key comes from the secure processor)\n");
 		return -1;
 	}
 	if (take_operands(argc, full_argc, argv, o) || store_options(o))
