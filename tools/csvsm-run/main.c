@@ -319,7 +319,6 @@ static int store_options(struct options *o)
 	char key[65], word[96];
 	uint8_t raw[32];
 	size_t len;
-	char *copy;
 
 	if (!o->store_disk && !o->store_devkey)
 		return 0;
@@ -357,8 +356,12 @@ static int store_options(struct options *o)
 	}
 	snprintf(word, sizeof(word), "store_devkey=%s store_disk=%u", key,
 		 o->disk_count);
-	copy = strdup(o->store_disk);
-	if (!copy || machine_option('d', copy, o) || append_cmdline(o, word)) {
+	if (strchr(o->store_disk, ',')) {
+		fprintf(stderr, "csvsm-run: --store-disk: the name cannot "
+				"contain a comma\n");
+		return -1;
+	}
+	if (machine_option('d', o->store_disk, o) || append_cmdline(o, word)) {
 		fprintf(stderr, "csvsm-run: --store-disk %s: not attached\n",
 			o->store_disk);
 		return -1;
