@@ -23,7 +23,11 @@
      rewriting the whole state; the time to open the store, next to
      AES-256-GCM over the same bytes alone; what a close in the persisted
      directory writes after a change, a read, and an identical rewrite.
-  7. csvsm against Debian's Linux kernel on the same QEMU machine
+  7. the vTPM's state on the store in QEMU (bench/vtpm_persist_bench.py):
+     atomic updates and bytes written per NV-changing command, the latency
+     of tpm2_nvincrement with the store and in RAM only, the time to open
+     the store at boot, and disk writes in an idle minute.
+  8. csvsm against Debian's Linux kernel on the same QEMU machine
      (bench/linux_compare.py): one static program (bench/iobench.c) as a
      csvsm task and as Linux's init, measuring a null syscall, a 4 KiB RAM
      file read and virtio-blk reads and writes on q35 (virtio-pci) and
@@ -228,6 +232,11 @@ def main():
     sys.stdout.flush()
     subprocess.run([os.path.join(args.out, "bench", "store_bench")],
                    check=False)
+    print("\n== the vTPM's state on the store (QEMU, TCG, one run)",
+          flush=True)
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(
+        os.path.abspath(__file__)), "vtpm_persist_bench.py"), "--out",
+        args.out], check=False)
     accel = "kvm" if kvm_works() else "tcg"
     print(f"\n== csvsm and Debian's Linux on the same QEMU ({accel.upper()}),"
           " one static program", flush=True)

@@ -99,7 +99,16 @@ static int read_now(const char *name)
 	return got == (long)f->size ? 0 : -LINUX_EIO;
 }
 
-/* The directory's regular files into p.now. */
+/* A file being prepared under a temporary name: never stored. */
+static bool is_temporary(const char *name)
+{
+	static const char suffix[] = ".tmp";
+	size_t len = strlen(name), slen = sizeof(suffix) - 1;
+
+	return len > slen && strcmp(name + len - slen, suffix) == 0;
+}
+
+/* The directory's regular files into p.now, temporary ones left out. */
 static int snapshot(void)
 {
 	const char *name;
@@ -108,6 +117,8 @@ static int snapshot(void)
 	int err;
 
 	for (uint64_t i = 2; fs_dirent(p.dir, i, &name, &ino, &type); i++) {
+		if (type == FS_REG && is_temporary(name))
+			continue;
 		if (type != FS_REG) {
 			log_limited(&warn_budget,
 				    "persist: %s is not a regular file: "

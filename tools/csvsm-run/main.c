@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "launch.h"
@@ -55,7 +56,9 @@ struct options {
 	bool vcpus_given;
 	const char *vsock; /* --vsock: the host side's Unix-socket prefix */
 	enum launch_vsock vsock_kind;
-	unsigned int tpm_port; /* --tpm: the vTPM's mssim command port */
+	unsigned int tpm_port;	  /* --tpm: the vTPM's mssim command port */
+	const char *store_disk;	  /* --store-disk: the vTPM store's image */
+	const char *store_devkey; /* --store-devkey: 64 hex digits or random */
 	enum machine_kind machine;
 	unsigned int disk_count;
 	struct launch_disk disks[LAUNCH_MAX_DISKS];
@@ -91,6 +94,12 @@ static int usage(FILE *f, int rc)
 		"                        127.0.0.1:PORT (commands) and PORT+1\n"
 		"                        (platform), through csvsm-mssim and a\n"
 		"                        second UART (native only; docs/vtpm-host.md)\n"
+		"      --store-disk FILE the vTPM's state on the raw image FILE (a\n"
+		"                        disk, named on the SVSM's command line)\n"
+		"      --store-devkey HEX|random\n"
+		"                        its key, 64 hex digits (random: a new one,\n"
+		"                        printed). DEVELOPMENT ONLY: the host knows\n"
+		"                        this key (native only; docs/storage.md)\n"
 		"  -n, --dry-run         print the QEMU command line and exit\n"
 		"      --snp             launch the SEV-SNP platform on a QEMU with an\n"
 		"                        IGVM loader (KVM with SEV-SNP; 1 vCPU by default)\n"
@@ -299,6 +308,67 @@ static int machine_option(int c, const char *arg, struct options *o)
 	return 0;
 }
 
+/*
+ * --store-disk and --store-devkey: the disk attached, and store_devkey= and
+ * store_disk= on the SVSM's command line (docs/storage.md). "random" draws
+ * a key and prints it, so the same disk can be opened again. 0, or -1 with
+ * a message.
+ */
+static int store_options(struct options *o)
+{
+	char key[65], word[96];
+	uint8_t raw[32];
+	size_t len;
+
+	if (!o->store_disk && !o->store_devkey)
+		return 0;
+	if (!o->store_disk || !o->store_devkey) {
+		fprintf(stderr, "csvsm-run: --store-disk and --store-devkey go "
+				"together\n");
+		return -1;
+	}
+	if (strstr(o->cmdline, "store_devkey=") ||
+	    strstr(o->cmdline, "store_disk=")) {
+		fprintf(stderr, "csvsm-run: --store-devkey and a store word in "
+				"--cmdline\n");
+		return -1;
+	}
+	if (strcmp(o->store_devkey, "random") == 0) {
+		if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
+			fprintf(stderr, "csvsm-run: no random key: %s\n",
+				strerror(errno));
+			return -1;
+		}
+		for (size_t i = 0; i < sizeof(raw); i++)
+			snprintf(key + 2 * i, 3, "%02x", raw[i]);
+		fprintf(stderr, "csvsm-run: store key (development only): %s\n",
+			key);
+	} else {
+		len = strlen(o->store_devkey);
+		if (len != 64 ||
+		    strspn(o->store_devkey, "0123456789abcdefABCDEF") != 64) {
+			fprintf(stderr,
+				"csvsm-run: --store-devkey takes 64 hex "
+				"digits or 'random'\n");
+			return -1;
+		}
+		memcpy(key, o->store_devkey, 65);
+	}
+	snprintf(word, sizeof(word), "store_devkey=%s store_disk=%u", key,
+		 o->disk_count);
+	if (strchr(o->store_disk, ',')) {
+		fprintf(stderr, "csvsm-run: --store-disk: the name cannot "
+				"contain a comma\n");
+		return -1;
+	}
+	if (machine_option('d', o->store_disk, o) || append_cmdline(o, word)) {
+		fprintf(stderr, "csvsm-run: --store-disk %s: not attached\n",
+			o->store_disk);
+		return -1;
+	}
+	return 0;
+}
+
 /* The launcher's long options; parse_args() has the short ones. */
 static const struct option long_opts[] = {
 	{"memory", required_argument, NULL, 'm'},
@@ -316,6 +386,8 @@ static const struct option long_opts[] = {
 	{"machine", required_argument, NULL, 'M'},
 	{"disk", required_argument, NULL, 'd'},
 	{"tpm", required_argument, NULL, 'T'},
+	{"store-disk", required_argument, NULL, 'P'},
+	{"store-devkey", required_argument, NULL, 'k'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -412,6 +484,12 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 			if (machine_option(c, optarg, o))
 				return -1;
 			break;
+		case 'P':
+			o->store_disk = optarg;
+			break;
+		case 'k':
+			o->store_devkey = optarg;
+			break;
 		case 'h':
 			exit(usage(stdout, 0));
 		case 'V':
@@ -420,7 +498,14 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 			return -1; /* getopt named the option */
 		}
 	}
-	if (take_operands(argc, full_argc, argv, o))
+	if (o->snp && (o->store_disk || o->store_devkey)) {
+		fprintf(stderr,
+			"csvsm-run: --snp: --store-disk and "
+			"--store-devkey are development-only (on SEV-SNP "
+			"the key comes from the secure processor)\n");
+		return -1;
+	}
+	if (take_operands(argc, full_argc, argv, o) || store_options(o))
 		return -1;
 	return check_disks(o);
 }
