@@ -243,6 +243,13 @@ $(O)/bench/protocol_bench: bench/protocol_bench.c $(FUZZ_SRCS_protocol)
 	$(Q)$(HOST_CC) -std=gnu11 -O2 -g $(HOSTED_KERNEL_INC) -o $@ $^ \
 		-lmbedcrypto -lcrypto
 
+# The vTPM protocol path on the model with a stub channel, for callgrind.
+$(O)/bench/vtpm_proto_bench: bench/vtpm_proto_bench.c $(FUZZ_SRCS_vtpm)
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -g $(HOSTED_KERNEL_INC) -o $@ $^ \
+		-lmbedcrypto -lcrypto
+
 # The store on an in-memory disk, optimised.
 $(O)/bench/store_bench: bench/store_bench.c $(STORE_SRCS) \
 		kernel/plat/snp/crypto_mbedtls.c kernel/block/block.c \
@@ -289,6 +296,7 @@ $(BENCH_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \
 	--region-size $(SVSM_TEST_SIZE)
 
 bench: deps all $(O)/bench/alloc_bench $(O)/bench/measure_bench \
-		$(O)/bench/protocol_bench $(O)/bench/store_bench $(BENCH_IGVM)
+		$(O)/bench/protocol_bench $(O)/bench/vtpm_proto_bench \
+		$(O)/bench/store_bench $(BENCH_IGVM)
 	$(Q)scripts/fetch_linux.sh .deps/linux
 	$(Q)$(PYTHON) bench/run.py --out $(O) --linux .deps/linux
