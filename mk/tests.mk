@@ -275,9 +275,17 @@ $(BENCH_IOBENCH): bench/iobench.c
 	@echo "  USERCC  $<"
 	$(Q)$(CC) $(USER_CFLAGS) -o $@ $<
 
-$(BENCH_INITFS): user/mkcpio.py $(BENCH_IOBENCH)
+# A vTPM program that echoes each command: the channel's own cost.
+BENCH_VTPMECHO := $(O)/bench/vtpmecho
+$(BENCH_VTPMECHO): bench/vtpmecho.c
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $<
+
+$(BENCH_INITFS): user/mkcpio.py $(BENCH_IOBENCH) $(BENCH_VTPMECHO)
 	@echo "  CPIO    $@"
-	$(Q)$(PYTHON) user/mkcpio.py $@ bin/iobench=$(BENCH_IOBENCH)
+	$(Q)$(PYTHON) user/mkcpio.py $@ bin/iobench=$(BENCH_IOBENCH) \
+		bin/vtpmecho=$(BENCH_VTPMECHO)
 
 # The root file-system wrapper of the test image, around this archive.
 $(O)/bench-obj/initfs.S.o: kernel/arch/x86_64/test_initfs.S $(BENCH_INITFS)
@@ -290,6 +298,9 @@ $(BENCH_ELF): $(KERNEL_OBJS) $(call kobj,bench/svsm_bench_main.c) \
 		$(O)/bench-obj/initfs.S.o $(KERNEL_LDS)
 	@echo "  LD      $@"
 	$(Q)ld $(KERNEL_LDFLAGS) -T $(KERNEL_LDS) -o $@ $(filter %.o,$^)
+
+# Every image carries the crypto (the store's, mk/mbedtls.mk).
+$(BENCH_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS)) $(MBEDTLS_OBJS)
 
 # Tasks need the test image's larger region.
 $(BENCH_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \
