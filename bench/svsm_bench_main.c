@@ -8,7 +8,7 @@
  * channel: N round trips of vtpm_chan_transact (kernel/vtpm/chan_task.c:
  * the device read and write, SYSCALL/SYSRET, the task's resume) against
  * bin/vtpmecho (bench/vtpmecho.c), which answers each command with its own
- * bytes, and print the TSC cycles per round trip.
+ * bytes and the TSC it read, and print the TSC cycles per round trip.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -34,39 +34,32 @@ enum svsm_err vtpm_chan_transact(const void *cmd, size_t len, void *rsp,
 
 #define ECHO_ROUNDS 2000u
 
-static uint64_t rdtsc(void)
-{
-	uint32_t lo;
-	uint32_t hi;
-
-	/* SAFETY: RDTSC reads the time-stamp counter, nothing else. */
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-/* Cycles per round trip of `len` bytes each way, 0 on failure. */
+/*
+ * Cycles per round trip of `len` bytes each way, 0 on failure: the
+ * difference of the TSC the program read at the first and the last of
+ * ECHO_ROUNDS + 1 commands (bench/vtpmecho.c), over ECHO_ROUNDS.
+ */
 static uint64_t echo_rounds(size_t len)
 {
 	static uint8_t cmd[4096];
 	static uint8_t rsp[4096];
+	uint64_t first = 0;
+	uint64_t last = 0;
 	size_t got;
-	uint64_t t;
 
 	for (size_t i = 0; i < len; i++)
 		cmd[i] = (uint8_t)i;
 	/* One round first: the task's pages are touched. */
 	if (vtpm_chan_transact(cmd, len, rsp, sizeof(rsp), &got) != SVSM_OK)
 		return 0;
-	t = rdtsc();
-	for (unsigned int i = 0; i < ECHO_ROUNDS; i++)
+	for (unsigned int i = 0; i <= ECHO_ROUNDS; i++) {
 		if (vtpm_chan_transact(cmd, len, rsp, sizeof(rsp), &got) !=
 			    SVSM_OK ||
-		    got != len)
+		    got != len || memcmp(cmd + 8, rsp + 8, len - 8))
 			return 0;
-	t = rdtsc() - t;
-	if (memcmp(cmd, rsp, len))
-		return 0;
-	return t / ECHO_ROUNDS;
+		memcpy(i ? &last : &first, rsp, sizeof(last));
+	}
+	return last > first ? (last - first) / ECHO_ROUNDS : 0;
 }
 
 static void run_vtpm_echo(void)
