@@ -294,9 +294,11 @@ def main():
                       f"{(used + vtpm) / COCONUT_MIN_KIB:.3f}x"])
     table(["vCPUs", "in use KiB", "region KiB", "vs COCONUT 16 MiB",
            "vs 4 MiB target"], rows,
-          "(in use: \"memory at ready\", logged before the programs start; "
-          "region KiB is what the IGVM file\n reserves, SVSM_VTPM_SIZE with "
-          "the vTPM; the 4 MiB target is the SVSM's own, without tasks)")
+          "(in use: \"memory at ready\", logged before the programs start, "
+          "with the root file-system archive\n (the vTPM program, about "
+          "5.8 MiB); region KiB is what the IGVM file reserves, "
+          "SVSM_VTPM_SIZE with\n the vTPM; the 4 MiB target is the SVSM's "
+          "own, without the archive and tasks)")
     print()
     table(["vCPUs", "SVSM KiB", "vTPM task KiB", "total KiB",
            "of region", "vs 16 MiB goal"], vrows,
