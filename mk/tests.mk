@@ -243,6 +243,13 @@ $(O)/bench/protocol_bench: bench/protocol_bench.c $(FUZZ_SRCS_protocol)
 	$(Q)$(HOST_CC) -std=gnu11 -O2 -g $(HOSTED_KERNEL_INC) -o $@ $^ \
 		-lmbedcrypto -lcrypto
 
+# The vTPM protocol path on the model with a stub channel, for callgrind.
+$(O)/bench/vtpm_proto_bench: bench/vtpm_proto_bench.c $(FUZZ_SRCS_vtpm)
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -g $(HOSTED_KERNEL_INC) -o $@ $^ \
+		-lmbedcrypto -lcrypto
+
 # The store on an in-memory disk, optimised.
 $(O)/bench/store_bench: bench/store_bench.c $(STORE_SRCS) \
 		kernel/plat/snp/crypto_mbedtls.c kernel/block/block.c \
@@ -268,9 +275,17 @@ $(BENCH_IOBENCH): bench/iobench.c
 	@echo "  USERCC  $<"
 	$(Q)$(CC) $(USER_CFLAGS) -o $@ $<
 
-$(BENCH_INITFS): user/mkcpio.py $(BENCH_IOBENCH)
+# A vTPM program that echoes each command: the channel's own cost.
+BENCH_VTPMECHO := $(O)/bench/vtpmecho
+$(BENCH_VTPMECHO): bench/vtpmecho.c
+	@mkdir -p $(dir $@)
+	@echo "  USERCC  $<"
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $<
+
+$(BENCH_INITFS): user/mkcpio.py $(BENCH_IOBENCH) $(BENCH_VTPMECHO)
 	@echo "  CPIO    $@"
-	$(Q)$(PYTHON) user/mkcpio.py $@ bin/iobench=$(BENCH_IOBENCH)
+	$(Q)$(PYTHON) user/mkcpio.py $@ bin/iobench=$(BENCH_IOBENCH) \
+		bin/vtpmecho=$(BENCH_VTPMECHO)
 
 # The root file-system wrapper of the test image, around this archive.
 $(O)/bench-obj/initfs.S.o: kernel/arch/x86_64/test_initfs.S $(BENCH_INITFS)
@@ -284,11 +299,15 @@ $(BENCH_ELF): $(KERNEL_OBJS) $(call kobj,bench/svsm_bench_main.c) \
 	@echo "  LD      $@"
 	$(Q)ld $(KERNEL_LDFLAGS) -T $(KERNEL_LDS) -o $@ $(filter %.o,$^)
 
+# Every image carries the crypto (the store's, mk/mbedtls.mk).
+$(BENCH_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS)) $(MBEDTLS_OBJS)
+
 # Tasks need the test image's larger region.
 $(BENCH_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \
 	--region-size $(SVSM_TEST_SIZE)
 
 bench: deps all $(O)/bench/alloc_bench $(O)/bench/measure_bench \
-		$(O)/bench/protocol_bench $(O)/bench/store_bench $(BENCH_IGVM)
+		$(O)/bench/protocol_bench $(O)/bench/vtpm_proto_bench \
+		$(O)/bench/store_bench $(BENCH_IGVM)
 	$(Q)scripts/fetch_linux.sh .deps/linux
 	$(Q)$(PYTHON) bench/run.py --out $(O) --linux .deps/linux
