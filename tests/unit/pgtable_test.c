@@ -283,8 +283,8 @@ TEST(pgtable, linear_range_made_shared_and_back)
 	ASSERT_EQ(pgtable_protect(&pt, va_init(in), 4 * PAGE_SIZE, PROT_WRITE),
 		  SVSM_OK);
 	for (uint64_t i = 0; i < 16; i++) {
-		ASSERT_TRUE(pgtable_lookup(&pt, va_init(KVA + i * PAGE_SIZE),
-					   &e));
+		ASSERT_TRUE(
+			pgtable_lookup(&pt, va_init(KVA + i * PAGE_SIZE), &e));
 		EXPECT_TRUE((e.pte & C_BIT) && (e.pte & PTE_W));
 		EXPECT_EQ(pa_val(e.pa), data_base + i * PAGE_SIZE);
 	}

@@ -129,8 +129,8 @@ static bool back_to_private(uint64_t pa, uint64_t rescinded)
 static void log_lost(uint64_t pa, uint64_t end, const char *what)
 {
 	log_error("%s of 0x%llx..0x%llx failed: the pages are leaked, never "
-		"reused",
-		what, (unsigned long long)pa, (unsigned long long)end);
+		  "reused",
+		  what, (unsigned long long)pa, (unsigned long long)end);
 }
 
 enum svsm_err snp_share_pages(paddr_t pa, uint64_t pages, bool *lost)
