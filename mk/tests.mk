@@ -54,6 +54,9 @@ VIRTIO_HOSTED_SRCS := kernel/drivers/shared.c kernel/drivers/virtio/virtio.c \
 	kernel/drivers/virtio/virtio_vsock.c kernel/drivers/virtio/vsock_pkt.c \
 	kernel/block/block.c
 UNIT_SRCS += $(VIRTIO_HOSTED_SRCS)
+# plat_share()/plat_unshare() for them: native's, or SEV-SNP's on the model
+# when a test asks (the unit binary has it through tests/unit/*.c).
+HOSTED_PLAT_SRCS := tests/unit/hosted_plat.c
 # The task loader's and the root file system's parsers.
 UNIT_SRCS += kernel/task/elf.c kernel/fs/cpio.c
 # The key-broker client (docs/attestation-proxy.md) and its model tests.
@@ -147,11 +150,11 @@ FUZZ_FLAGS_ghcb := $(HOSTED_KERNEL_INC)
 FUZZ_LIBS_ghcb := $(FUZZ_LIBS_protocol)
 
 # The used ring and virtio-blk's configuration, from a fake device.
-FUZZ_SRCS_virtq := $(VIRTIO_HOSTED_SRCS) tests/unit/fake_virtio.c \
+FUZZ_SRCS_virtq := $(VIRTIO_HOSTED_SRCS) $(HOSTED_PLAT_SRCS) tests/unit/fake_virtio.c \
 	kernel/mm/pgalloc.c kernel/mm/heap.c $(FUZZ_KERNEL_SRCS)
 FUZZ_FLAGS_virtq := $(HOSTED_KERNEL_INC) -Itests/unit
 # PCI configuration space and virtio-pci registers; the file is the machine.
-FUZZ_SRCS_virtio_pci := $(VIRTIO_HOSTED_SRCS) kernel/drivers/pci/pci.c \
+FUZZ_SRCS_virtio_pci := $(VIRTIO_HOSTED_SRCS) $(HOSTED_PLAT_SRCS) kernel/drivers/pci/pci.c \
 	kernel/drivers/virtio/virtio_pci.c kernel/mm/pgalloc.c kernel/mm/heap.c \
 	kernel/base/err.c $(FUZZ_KERNEL_SRCS)
 FUZZ_FLAGS_virtio_pci := $(HOSTED_KERNEL_INC)
@@ -182,7 +185,7 @@ FUZZ_FLAGS_ovmf_meta := $(HOSTED_KERNEL_INC) -Itools/libmeasure
 FUZZ_LIBS_ovmf_meta := $(HOST_LDLIBS)
 
 # virtio-vsock packets and connections, from the fake device and peer.
-FUZZ_SRCS_vsock_pkt := $(VIRTIO_HOSTED_SRCS) tests/unit/fake_vsock.c \
+FUZZ_SRCS_vsock_pkt := $(VIRTIO_HOSTED_SRCS) $(HOSTED_PLAT_SRCS) tests/unit/fake_vsock.c \
 	kernel/mm/pgalloc.c kernel/mm/heap.c $(FUZZ_KERNEL_SRCS)
 FUZZ_FLAGS_vsock_pkt := $(HOSTED_KERNEL_INC) -Itests/unit
 

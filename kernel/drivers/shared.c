@@ -3,13 +3,14 @@
  * Pages shared with the host (include/svsm/shared.h): allocation, and the
  * only copies into and out of them outside the virtqueue's single loads.
  *
- * Native platform: ordinary zeroed pages from the page allocator, reached
- * through the SVSM's linear mapping of its region. SEV-SNP (not linked
- * yet): shared_alloc() must convert the block to shared (GHCB page state
- * change, after rescinding validation) and map it without the C-bit, and
- * shared_free() must convert it back and re-validate it before the page
- * allocator may hand it out again as private memory. Those two steps are
- * marked below; nothing else in the drivers changes.
+ * A block from the page allocator, reached through the SVSM's linear
+ * mapping of its region, made shared by the platform (plat_share():
+ * nothing on native; on SEV-SNP PVALIDATE rescind, page-state change to
+ * shared and the linear map without the C-bit, kernel/plat/snp/
+ * shared_pages.c) and zeroed through that shared mapping. shared_free()
+ * makes it private again (plat_unshare()) before the page allocator,
+ * which zeroes it, may hand it out as private memory. A block the
+ * platform could not bring back is leaked, never freed.
  */
 #include "svsm/shared.h"
 
@@ -17,8 +18,10 @@
 
 #include "svsm/addr.h"
 #include "svsm/fs.h"
+#include "svsm/log.h"
 #include "svsm/mm/pgalloc.h"
 #include "svsm/panic.h"
+#include "svsm/plat/plat.h"
 
 #include "lib/string.h"
 
@@ -27,6 +30,7 @@ enum svsm_err shared_alloc(uint64_t size, struct shared_buf *out)
 	unsigned int order = 0;
 	paddr_t pa;
 	enum svsm_err err;
+	bool lost = false;
 	void *va;
 
 	memset(out, 0, sizeof(*out));
@@ -34,28 +38,50 @@ enum svsm_err shared_alloc(uint64_t size, struct shared_buf *out)
 		return SVSM_E_INVAL;
 	while ((PAGE_SIZE << order) < size)
 		order++;
-	err = pgalloc_alloc(order, PGALLOC_ZERO, &pa);
+	err = pgalloc_alloc(order, 0, &pa);
 	if (err != SVSM_OK)
 		return err;
-	/* SEV-SNP: page state change to shared and a C-bit-clear mapping here. */
 	va = arch_phys_to_virt(pa_val(pa), PAGE_SIZE << order);
 	CHECK(va != NULL);
+	err = plat_share(pa, 1ull << order, &lost);
+	if (err != SVSM_OK) {
+		/* Private and validated again unless lost: then leaked. */
+		if (!lost)
+			pgalloc_free(pa, order);
+		return err;
+	}
 	out->pa = pa;
 	out->va = (uint8_t __shared *)va;
 	out->size = PAGE_SIZE << order;
 	out->order = order;
+	/* Zeroed through the shared mapping: what the device reads first. */
+	shared_fill(out, 0, 0, out->size);
 	return SVSM_OK;
 }
 
 void shared_free(struct shared_buf *b)
 {
+	struct pgalloc_block_info info;
+
 	if (!b->size)
 		return;
 	/*
-	 * SEV-SNP: back to private (page state change, PVALIDATE) here;
-	 * pgalloc_free() zeroes the block.
+	 * Only shared_alloc() fills a buffer and only the SVSM frees one: a
+	 * size that does not match, or a block the allocator does not hold
+	 * as allocated (freed twice, through a copy of the buffer), is an
+	 * SVSM bug, caught before the second unshare.
 	 */
-	pgalloc_free(b->pa, b->order);
+	CHECK(b->order <= PGALLOC_MAX_ORDER &&
+	      b->size == (PAGE_SIZE << b->order));
+	pgalloc_block_info(b->pa, &info);
+	CHECK(info.state == PGALLOC_PAGE_ALLOCATED && info.order == b->order);
+	/* pgalloc_free() zeroes the block; a block not private is leaked. */
+	if (plat_unshare(b->pa, 1ull << b->order) == SVSM_OK)
+		pgalloc_free(b->pa, b->order);
+	else
+		log_error("shared: %llu KiB at 0x%llx leaked",
+			  (unsigned long long)(b->size >> 10),
+			  (unsigned long long)pa_val(b->pa));
 	memset(b, 0, sizeof(*b));
 }
 

@@ -97,7 +97,12 @@ enum svsm_err pgtable_init(struct pgtable *pt, uint64_t private_bits,
 /* Replaces a 2 MiB leaf with a table of 512 equivalent 4 KiB leaves. */
 static enum svsm_err split_large(struct pgtable *pt, uint64_t *entry)
 {
-	uint64_t flags = *entry & ~PTE_ADDR_MASK & ~PTE_PS;
+	/*
+	 * The private/shared bits may lie inside PTE_ADDR_MASK (the C-bit
+	 * is bit 51 on current SNP parts): kept explicitly.
+	 */
+	uint64_t flags = (*entry & ~PTE_ADDR_MASK & ~PTE_PS) |
+			 (*entry & (pt->private_bits | pt->shared_bits));
 	paddr_t base = entry_pa(pt, *entry);
 	paddr_t table;
 	uint64_t *t;
@@ -106,7 +111,6 @@ static enum svsm_err split_large(struct pgtable *pt, uint64_t *entry)
 	if (err != SVSM_OK)
 		return err;
 	t = table_of(table);
-	/* flags kept the private/shared bits, which sit above the address. */
 	for (unsigned int i = 0; i < ENTRIES; i++)
 		t[i] = (pa_val(base) + (uint64_t)i * PAGE_SIZE) | flags;
 	*entry = pa_val(table) | pt->private_bits | PTE_P | PTE_W | PTE_A;

@@ -302,3 +302,31 @@ void vm_unmap_identity(paddr_t pa, uint64_t size)
 		arch_flush_tlb_page(pa_val(pa) + off);
 	spin_unlock(&vm_lock);
 }
+
+enum svsm_err vm_linear_set_shared(paddr_t pa, uint64_t size, bool shared)
+{
+	/*
+	 * The region's page tables exist, one per 2 MiB (tables_needed), so
+	 * splitting a 2 MiB leaf takes a pool page that is always there.
+	 */
+	unsigned int prot = PROT_WRITE | (shared ? PROT_SHARED : 0);
+	void *va = arch_phys_to_virt(pa_val(pa), size);
+	enum svsm_err err;
+
+	if (!va || !size || !pa_is_aligned(pa, PAGE_SIZE) ||
+	    !IS_ALIGNED(size, PAGE_SIZE))
+		return SVSM_E_INVAL;
+	spin_lock(&vm_lock);
+	err = pgtable_protect(&kpt, va_from_ptr(va), size, prot);
+	spin_unlock(&vm_lock);
+	/*
+	 * Even after a partial change: no translation with the old C-bit
+	 * may survive. INVLPG also drops a split 2 MiB entry and the
+	 * paging-structure caches above it (AMD64 APM vol. 3, INVLPG).
+	 * This CPU only: on SEV-SNP only the boot vCPU runs so far
+	 * (plat_start_aps).
+	 */
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
+		arch_flush_tlb_page(va_val(va_from_ptr(va)) + off);
+	return err;
+}

@@ -251,3 +251,41 @@ TEST(pgtable, uncached_sets_pcd_pwt)
 	ASSERT_TRUE(pgtable_lookup(&pt, va_init(KVA), &e));
 	ASSERT_TRUE((e.pte & PTE_PCD) && (e.pte & PTE_PWT));
 }
+
+/*
+ * What vm_linear_set_shared() does to the region's 2 MiB mapping on
+ * SEV-SNP: 4 pages inside it made shared, then private again; the 2 MiB
+ * leaf is split, only those pages lose the C-bit, and all keep their
+ * address, write access and NX.
+ */
+TEST(pgtable, linear_range_made_shared_and_back)
+{
+	struct pgtable_entry e;
+	uint64_t in = KVA + 8 * PAGE_SIZE;
+
+	ASSERT_TRUE(setup(C_BIT, 64));
+	ASSERT_EQ(pgtable_map(&pt, va_init(KVA), pa_init(data_base),
+			      PAGE_SIZE_2M, PROT_WRITE),
+		  SVSM_OK);
+	ASSERT_EQ(pgtable_protect(&pt, va_init(in), 4 * PAGE_SIZE,
+				  PROT_WRITE | PROT_SHARED),
+		  SVSM_OK);
+	for (uint64_t i = 0; i < 16; i++) {
+		uint64_t va = KVA + i * PAGE_SIZE;
+		bool shared = va >= in && va < in + 4 * PAGE_SIZE;
+
+		ASSERT_TRUE(pgtable_lookup(&pt, va_init(va), &e));
+		EXPECT_EQ(e.page_size, PAGE_SIZE);
+		EXPECT_EQ(pa_val(e.pa), data_base + i * PAGE_SIZE);
+		EXPECT_EQ((e.pte & C_BIT) != 0, !shared);
+		EXPECT_TRUE((e.pte & PTE_W) && (e.pte & PTE_NX));
+	}
+	ASSERT_EQ(pgtable_protect(&pt, va_init(in), 4 * PAGE_SIZE, PROT_WRITE),
+		  SVSM_OK);
+	for (uint64_t i = 0; i < 16; i++) {
+		ASSERT_TRUE(
+			pgtable_lookup(&pt, va_init(KVA + i * PAGE_SIZE), &e));
+		EXPECT_TRUE((e.pte & C_BIT) && (e.pte & PTE_W));
+		EXPECT_EQ(pa_val(e.pa), data_base + i * PAGE_SIZE);
+	}
+}

@@ -93,6 +93,18 @@ void *vm_map_mmio(paddr_t pa, uint64_t size);
 void *vm_map_identity(paddr_t pa, uint64_t size);
 void vm_unmap_identity(paddr_t pa, uint64_t size);
 
+/*
+ * Rewrites the linear map's PTEs of [pa, pa + size) (the SVSM region,
+ * page aligned) read-write and no-execute, with the platform's shared bits
+ * (plat_pte_shared_bits(): SEV-SNP, the C-bit clear) when `shared`, its
+ * private bits otherwise; a 2 MiB mapping only partly inside is split
+ * into 4 KiB ones. Flushes this CPU's TLB for the range. For
+ * plat_share()/plat_unshare() only: nothing else of the region changes
+ * between private and shared.
+ */
+enum svsm_err __must_check vm_linear_set_shared(paddr_t pa, uint64_t size,
+						bool shared);
+
 /* The virtual window address of CPU `index` plus `off`. */
 static inline uintptr_t vm_percpu_va(uint32_t index, uint64_t off)
 {

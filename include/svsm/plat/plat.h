@@ -6,9 +6,12 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "svsm/addr.h"
 #include "svsm/compiler.h"
+#include "svsm/err.h"
 
 struct boot_params;
 
@@ -40,6 +43,24 @@ uint32_t plat_start_aps(const struct boot_params *bp);
  */
 uint64_t plat_pte_private_bits(void);
 uint64_t plat_pte_shared_bits(void);
+/*
+ * Pages of the SVSM's own memory shared with a device or the host
+ * (kernel/drivers/shared.c): plat_share() makes [pa, pa + pages * 4 KiB),
+ * private, validated and mapped in the SVSM's linear map, shared and
+ * mapped as shared there; plat_unshare() makes it private, validated and
+ * privately mapped again. Native: nothing to do. SEV-SNP
+ * (kernel/plat/snp/shared_pages.c): PVALIDATE rescind, page-state change
+ * and the linear map's C-bit, in the order that never lets the SVSM touch
+ * a page through a mapping that disagrees with the RMP.
+ *
+ * On failure (a host that refuses or botches the change) the pages are
+ * either private and validated again: plat_share() returns the error with
+ * *lost false and the caller may free them; or they could not be brought
+ * back: *lost is true (always for plat_unshare()), a line is logged, and
+ * the caller must never hand them out again. Contents are not kept.
+ */
+enum svsm_err plat_share(paddr_t pa, uint64_t pages, bool *lost);
+enum svsm_err plat_unshare(paddr_t pa, uint64_t pages);
 /*
  * The CPU's entropy instructions (PLAT_RNG_*) as this platform can know
  * them without trapping. arch_hw_random() asks before any exception can

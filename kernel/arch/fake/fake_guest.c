@@ -4,6 +4,7 @@
  * hosted tests against fake physical memory (fake.h):
  *
  *   vm_temp_map/unmap     map by translating into fake memory
+ *   vm_linear_set_shared  records each page's mapping (fake_vm_shared)
  *   arch_copy_*_guest     memcpy, with two test hooks:
  *     - fake_guest_fault_range: accesses touching it "fault" (return 1),
  *       as an unvalidated or host-remapped page does on SEV-SNP;
@@ -67,6 +68,53 @@ void vm_temp_unmap_2m(void)
 {
 	CHECK(fake_window_2m_pa);
 	fake_window_2m_pa = 0;
+}
+
+/* Pages of fake memory whose linear mapping is shared (C-bit clear). */
+#define FAKE_VM_PAGES 4096u /* 16 MiB of fake memory */
+static bool vm_shared[FAKE_VM_PAGES];
+unsigned int fake_vm_set_shared_calls;
+enum svsm_err fake_vm_set_shared_fail;
+
+void fake_vm_reset(void)
+{
+	memset(vm_shared, 0, sizeof(vm_shared));
+	fake_vm_set_shared_calls = 0;
+	fake_vm_set_shared_fail = SVSM_OK;
+}
+
+bool fake_vm_shared(uint64_t pa)
+{
+	uint64_t i = (pa - FAKE_PHYS_BASE) / PAGE_SIZE;
+
+	CHECK(pa >= FAKE_PHYS_BASE && i < FAKE_VM_PAGES);
+	return vm_shared[i];
+}
+
+/*
+ * As kernel/mm/vm.c: the range must lie in mapped (fake) memory, page
+ * aligned; each page's mapping becomes shared or private. A test may make
+ * the next call fail (fake_vm_set_shared_fail) without changing anything.
+ */
+enum svsm_err vm_linear_set_shared(paddr_t pa, uint64_t size, bool shared)
+{
+	enum svsm_err fail = fake_vm_set_shared_fail;
+
+	fake_vm_set_shared_calls++;
+	fake_vm_set_shared_fail = SVSM_OK;
+	if (!size || !pa_is_aligned(pa, PAGE_SIZE) ||
+	    !IS_ALIGNED(size, PAGE_SIZE) ||
+	    !arch_phys_to_virt(pa_val(pa), size))
+		return SVSM_E_INVAL;
+	if (fail != SVSM_OK)
+		return fail;
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint64_t i = (pa_val(pa) + off - FAKE_PHYS_BASE) / PAGE_SIZE;
+
+		CHECK(i < FAKE_VM_PAGES);
+		vm_shared[i] = shared;
+	}
+	return SVSM_OK;
 }
 
 static uint64_t gpa_of(const void *p)

@@ -18,6 +18,7 @@ uint64_t fake_mm_init(uint64_t size)
 		abort();
 	memset(mem, 0, size);
 	mem_size = size;
+	fake_vm_reset();
 	return FAKE_PHYS_BASE;
 }
 

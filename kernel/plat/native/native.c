@@ -44,6 +44,22 @@ void plat_io_write32(uint16_t port, uint32_t val)
 	arch_outl(port, val);
 }
 
+enum svsm_err plat_share(paddr_t pa, uint64_t pages, bool *lost)
+{
+	/* No memory encryption: every page is the host's to read anyway. */
+	(void)pa;
+	(void)pages;
+	*lost = false;
+	return SVSM_OK;
+}
+
+enum svsm_err plat_unshare(paddr_t pa, uint64_t pages)
+{
+	(void)pa;
+	(void)pages;
+	return SVSM_OK;
+}
+
 uint64_t plat_pte_private_bits(void)
 {
 	return 0; /* no memory encryption */

@@ -22,6 +22,7 @@
 
 #include "snp/ghcb.h"
 #include "snp/plat_snp.h"
+#include "snp/shared_pages.h"
 #include "snp/vc.h"
 
 const char *plat_name(void)
@@ -87,6 +88,16 @@ uint64_t plat_pte_private_bits(void)
 uint64_t plat_pte_shared_bits(void)
 {
 	return 0; /* shared = the C-bit clear */
+}
+
+enum svsm_err plat_share(paddr_t pa, uint64_t pages, bool *lost)
+{
+	return snp_share_pages(pa, pages, lost);
+}
+
+enum svsm_err plat_unshare(paddr_t pa, uint64_t pages)
+{
+	return snp_unshare_pages(pa, pages);
 }
 
 uint32_t plat_start_aps(const struct boot_params *bp)

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svsm/err.h"
+
 /* Fake physical memory starts here (not 0: a zero address must stay special). */
 #define FAKE_PHYS_BASE 0x40000000ull
 
@@ -44,6 +46,15 @@ extern uint64_t fake_window_2m_pa;
  * the boot path's tests set it.
  */
 extern uint64_t fake_boot_map_2m_lo, fake_boot_map_2m_hi;
+/*
+ * The fake vm_linear_set_shared() (fake_guest.c): whether the page's
+ * linear mapping is shared now (fake memory below 16 MiB), how many calls
+ * ran, and an error the next call returns without changing anything.
+ */
+bool fake_vm_shared(uint64_t pa);
+void fake_vm_reset(void); /* all private, counters 0 (fake_mm_init) */
+extern unsigned int fake_vm_set_shared_calls;
+extern enum svsm_err fake_vm_set_shared_fail;
 /* When set, an access it refuses faults (fake_snp_rmp_guards_access). */
 extern bool (*fake_guest_access_ok)(uint64_t gpa, size_t len);
 extern unsigned int fake_guest_copies;
