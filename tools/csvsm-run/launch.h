@@ -167,6 +167,14 @@ enum launch_vsock launch_vsock_kind(void);
  * (at most 5 s) until it listens. Its pid, or -1 with a message.
  */
 pid_t launch_start_vsockd(const char *sock, const char *uds);
+/*
+ * Starts helper `name` (next to the launcher, or $env_name) with `args`
+ * (NULL-terminated, at most 6) and PR_SET_PDEATHSIG, and waits up to 5 s
+ * until it listens on `sock`: its pid, or -1 (told; the helper ended).
+ */
+pid_t launch_spawn_listener(const char *name, const char *env_name,
+			    const char *const args[], const char *sock)
+	__attribute__((nonnull(1, 3, 4)));
 /* Waits a little for csvsm-vsockd to end by itself, then kills it. */
 void launch_stop_vsockd(pid_t pid);
 

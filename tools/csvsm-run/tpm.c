@@ -21,52 +21,11 @@
 
 pid_t launch_start_mssim(unsigned int port, const char *sock)
 {
-	char path[PATH_MAX], portstr[16];
-	pid_t self = getpid();
-	pid_t pid;
-	struct stat st;
+	char portstr[16];
+	const char *const args[] = {"--port", portstr, "--bridge", sock, NULL};
 
-	if (launch_helper_path("csvsm-mssim", "CSVSM_MSSIM", path,
-			       sizeof(path)) < 0) {
-		fprintf(stderr, "csvsm-run: cannot find csvsm-mssim\n");
-		return -1;
-	}
 	snprintf(portstr, sizeof(portstr), "%u", port);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		perror("csvsm-run: fork");
-		return -1;
-	}
-	if (pid == 0) {
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self)
-			_exit(127);
-		execl(path, path, "--port", portstr, "--bridge", sock,
-		      (char *)NULL);
-		fprintf(stderr, "csvsm-run: cannot run %s: %s\n", path,
-			strerror(errno));
-		_exit(127);
-	}
-	/* QEMU connects to the socket as it starts: it must exist first. */
-	for (int i = 0; i < 500; i++) {
-		int status;
-
-		if (stat(sock, &st) == 0)
-			return pid;
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			fprintf(stderr, "csvsm-run: csvsm-mssim ended before "
-					"it listened\n");
-			return -1;
-		}
-		launch_sleep_ms(10);
-	}
-	fprintf(stderr, "csvsm-run: csvsm-mssim did not listen on %s\n", sock);
-	launch_stop_mssim(pid);
-	return -1;
+	return launch_spawn_listener("csvsm-mssim", "CSVSM_MSSIM", args, sock);
 }
 
 void launch_stop_mssim(pid_t pid)

@@ -62,18 +62,26 @@ void launch_sleep_ms(long ms)
 		;
 }
 
-pid_t launch_start_vsockd(const char *sock, const char *uds)
+pid_t launch_spawn_listener(const char *name, const char *env_name,
+			    const char *const args[], const char *sock)
 {
 	char path[PATH_MAX];
+	const char *argv[8];
 	pid_t self = getpid();
 	pid_t pid;
 	struct stat st;
+	unsigned int n = 1;
 
-	if (launch_helper_path("csvsm-vsockd", "CSVSM_VSOCKD", path,
-			       sizeof(path)) < 0) {
-		fprintf(stderr, "csvsm-run: cannot find csvsm-vsockd\n");
+	if (launch_helper_path(name, env_name, path, sizeof(path)) < 0) {
+		fprintf(stderr, "csvsm-run: cannot find %s\n", name);
 		return -1;
 	}
+	argv[0] = path;
+	while (args[n - 1] && n < 7) {
+		argv[n] = args[n - 1];
+		n++;
+	}
+	argv[n] = NULL;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -87,28 +95,38 @@ pid_t launch_start_vsockd(const char *sock, const char *uds)
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != self)
 			_exit(127);
-		execl(path, path, "--socket", sock, "--uds-path", uds,
-		      (char *)NULL);
+		execv(path, (char *const *)argv);
 		fprintf(stderr, "csvsm-run: cannot run %s: %s\n", path,
 			strerror(errno));
 		_exit(127);
 	}
-	/* QEMU asks the back-end for the CID while it creates the device. */
+	/* QEMU connects to the socket as it starts: it must exist first. */
 	for (int i = 0; i < 500; i++) {
 		int status;
 
 		if (stat(sock, &st) == 0)
 			return pid;
 		if (waitpid(pid, &status, WNOHANG) == pid) {
-			fprintf(stderr, "csvsm-run: csvsm-vsockd ended before "
-					"it listened\n");
+			fprintf(stderr,
+				"csvsm-run: %s ended before it listened\n",
+				name);
 			return -1;
 		}
 		launch_sleep_ms(10);
 	}
-	fprintf(stderr, "csvsm-run: csvsm-vsockd did not listen on %s\n", sock);
-	launch_stop_vsockd(pid);
+	fprintf(stderr, "csvsm-run: %s did not listen on %s\n", name, sock);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 	return -1;
+}
+
+pid_t launch_start_vsockd(const char *sock, const char *uds)
+{
+	const char *const args[] = {"--socket", sock, "--uds-path", uds, NULL};
+
+	return launch_spawn_listener("csvsm-vsockd", "CSVSM_VSOCKD", args,
+				     sock);
 }
 
 void launch_stop_vsockd(pid_t pid)
