@@ -21,13 +21,10 @@ AssertionError to fail. The last line is "N passed, N failed". Formats:
 AMD 58019 rev 1.00, Table 11 (attest services operation, REPORT_DATA) and
 Table 12 (services manifest); AMD 56860, ATTESTATION_REPORT (report).
 """
-import atexit
 import hashlib
 import os
-import shutil
 import struct
 import sys
-import tempfile
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -59,22 +56,12 @@ _EXPORT = {}
 
 def exported():
     """Runs the export once; returns {name: bytes} of the exported files."""
-    if _EXPORT:
-        return _EXPORT
-    d = tempfile.mkdtemp(prefix="attest_export_")
-    atexit.register(shutil.rmtree, d, True)
-    env = dict(os.environ, ATTEST_EXPORT_DIR=d)
-    rc, text = sh([os.path.join(OUT, "tests", "unit_tests"), "--fixture", "attest_export"],
-                  env=env)
-    expect(rc == 0, f"unit_tests --fixture attest_export: exit {rc}", text)
-    expect(text.rstrip().endswith(": ok"),
-           "the export fixture did not report success", text)
-    names = ["vcek.pem"] + [p + n for p in SETS
-                            for n in ("report.bin", "manifest.bin", "nonce.bin")]
-    for name in names:
-        with open(os.path.join(d, name), "rb") as f:
-            _EXPORT[name] = f.read()
-    _EXPORT["dir"] = d
+    if not _EXPORT:
+        names = ["vcek.pem"] + [p + n for p in SETS
+                                for n in ("report.bin", "manifest.bin",
+                                          "nonce.bin")]
+        _EXPORT.update(snp_report.export_fixture(
+            OUT, "attest_export", "ATTEST_EXPORT_DIR", names))
     return _EXPORT
 
 

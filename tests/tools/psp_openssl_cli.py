@@ -14,13 +14,10 @@ fail. The last line is "N passed, N failed". Formats:
 AMD 56860, MSG_REPORT_RSP and ATTESTATION_REPORT (report); AMD 58019 rev
 1.00, Table 11 (REPORT_DATA).
 """
-import atexit
 import hashlib
 import os
-import shutil
 import struct
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
@@ -40,20 +37,10 @@ _EXPORT = {}
 
 def exported():
     """Runs the export once; returns {name: bytes} of the exported files."""
-    if _EXPORT:
-        return _EXPORT
-    d = tempfile.mkdtemp(prefix="psp_export_")
-    atexit.register(shutil.rmtree, d, True)
-    env = dict(os.environ, SIM_PSP_EXPORT_DIR=d)
-    rc, text = sh([os.path.join(OUT, "tests", "unit_tests"), "--fixture", "sim_psp_export"],
-                  env=env)
-    expect(rc == 0, f"unit_tests --fixture sim_psp_export: exit {rc}", text)
-    expect(text.rstrip().endswith(": ok"),
-           "the export fixture did not report success", text)
-    for name in ("report.bin", "vcek.pem", "nonce.bin", "manifest.bin"):
-        with open(os.path.join(d, name), "rb") as f:
-            _EXPORT[name] = f.read()
-    _EXPORT["dir"] = d
+    if not _EXPORT:
+        _EXPORT.update(snp_report.export_fixture(
+            OUT, "sim_psp_export", "SIM_PSP_EXPORT_DIR",
+            ("report.bin", "vcek.pem", "nonce.bin", "manifest.bin")))
     return _EXPORT
 
 

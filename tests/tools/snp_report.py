@@ -7,13 +7,38 @@ ATTESTATION_REPORT (as Linux include/uapi/linux/sev-guest.h sizes it): a 0x4A0-b
 bytes are signed with ECDSA P-384/SHA-384; r at 0x2A0 and s at 0x2E8, 72
 bytes each, little endian.
 """
+import atexit
 import os
+import shutil
 import subprocess
 import tempfile
+
+from checks import expect, sh
 
 REPORT_SIZE = 0x4A0
 SIGNED_SIZE = 0x2A0
 SIG_R, SIG_S, COMP = 0x2A0, 0x2E8, 72
+
+
+def export_fixture(out, fixture, env_var, names):
+    """Runs `unit_tests --fixture FIXTURE` with ENV_VAR naming a fresh folder.
+
+    The fixture writes the files `names` there; returns {name: bytes}, plus
+    "dir", the folder (removed at exit).
+    """
+    d = tempfile.mkdtemp(prefix=fixture + "_")
+    atexit.register(shutil.rmtree, d, True)
+    env = dict(os.environ, **{env_var: d})
+    rc, text = sh([os.path.join(out, "tests", "unit_tests"), "--fixture",
+                   fixture], env=env)
+    expect(rc == 0, f"unit_tests --fixture {fixture}: exit {rc}", text)
+    expect(text.rstrip().endswith(": ok"),
+           "the export fixture did not report success", text)
+    files = {"dir": d}
+    for name in names:
+        with open(os.path.join(d, name), "rb") as f:
+            files[name] = f.read()
+    return files
 
 
 def der_integer(le):
