@@ -35,10 +35,8 @@ import snp_report
 OUT = "out"
 
 # AMD 56860, ATTESTATION_REPORT: the report and its signature.
-from snp_report import COMP, REPORT_SIZE, SIG_R, SIG_S, SIGNED_SIZE, flipped
-OFF_VERSION, OFF_VMPL, OFF_SIG_ALGO = 0x00, 0x30, 0x34
-OFF_REPORT_DATA = 0x50
-ECDSA_P384_SHA384 = 1
+from snp_report import (COMP, OFF_REPORT_DATA, OFF_VMPL, REPORT_SIZE, SIG_R,
+                        SIG_S, SIGNED_SIZE, flipped)
 
 # AMD 58019 rev 1.00, Table 12: the services manifest.
 MANIFEST_GUID = uuid.UUID("63849ebb-3d92-4670-a1ff-58f9c94b87bb")
@@ -105,25 +103,13 @@ def check_export_files():
         expect(len(e[p + "report.bin"]) == REPORT_SIZE,
                f"{p}report is {len(e[p + 'report.bin'])} bytes")
         expect(len(e[p + "nonce.bin"]) == 64, "the guest sent 64 bytes")
-    expect(e["vcek.pem"].startswith(b"-----BEGIN PUBLIC KEY-----"),
-           "vcek.pem is not a PEM public key")
-    rc, text = sh(["openssl", "pkey", "-pubin", "-in",
-                   os.path.join(e["dir"], "vcek.pem"), "-noout", "-text"])
-    expect(rc == 0 and ("P-384" in text or "secp384r1" in text),
-           "the VCEK is not a P-384 key", text)
+    snp_report.expect_vcek_p384(e)
 
 
 def check_report_fields():
     for p in SETS:
         r = exported()[p + "report.bin"]
-        version, = struct.unpack_from("<I", r, OFF_VERSION)
-        vmpl, algo = struct.unpack_from("<II", r, OFF_VMPL)
-        expect(version >= 2, f"report version {version}")
-        # AMD 58019 rev 1.00, Table 11: the SVSM's reports are at VMPL0.
-        expect(vmpl == 0, f"VMPL {vmpl}, want 0")
-        expect(algo == ECDSA_P384_SHA384, f"signature algorithm {algo}")
-        expect(r[SIG_R + 48:SIG_R + COMP] == bytes(24), "r above 48 bytes")
-        expect(r[SIG_S + 48:SIG_S + COMP] == bytes(24), "s above 48 bytes")
+        snp_report.expect_vmpl0_report_fields(r)
 
 
 def check_report_data_is_sha512_of_nonce_and_manifest():

@@ -27,10 +27,8 @@ import snp_report
 OUT = "out"
 
 # AMD 56860, ATTESTATION_REPORT: the report and its signature.
-from snp_report import COMP, REPORT_SIZE, SIG_R, SIG_S, SIGNED_SIZE, flipped
-OFF_VERSION, OFF_VMPL, OFF_SIG_ALGO = 0x00, 0x30, 0x34
-OFF_REPORT_DATA = 0x50
-ECDSA_P384_SHA384 = 1
+from snp_report import (COMP, OFF_REPORT_DATA, OFF_VMPL, REPORT_SIZE, SIG_R,
+                        SIG_S, SIGNED_SIZE, flipped)
 
 _EXPORT = {}
 
@@ -53,24 +51,12 @@ def check_export_files():
     e = exported()
     expect(len(e["report.bin"]) == REPORT_SIZE,
            f"report is {len(e['report.bin'])} bytes, want {REPORT_SIZE}")
-    expect(e["vcek.pem"].startswith(b"-----BEGIN PUBLIC KEY-----"),
-           "vcek.pem is not a PEM public key")
-    rc, text = sh(["openssl", "pkey", "-pubin", "-in",
-                   os.path.join(e["dir"], "vcek.pem"), "-noout", "-text"])
-    expect(rc == 0 and ("P-384" in text or "secp384r1" in text),
-           "the VCEK is not a P-384 key", text)
+    snp_report.expect_vcek_p384(e)
 
 
 def check_report_fields():
     r = exported()["report.bin"]
-    version, = struct.unpack_from("<I", r, OFF_VERSION)
-    vmpl, algo = struct.unpack_from("<II", r, OFF_VMPL)
-    expect(version >= 2, f"report version {version}")
-    expect(vmpl == 0, f"VMPL {vmpl}, want 0 (the SVSM's reports)")
-    expect(algo == ECDSA_P384_SHA384, f"signature algorithm {algo}")
-    # r and s are 48-byte numbers in 72-byte fields; the rest is reserved.
-    expect(r[SIG_R + 48:SIG_R + COMP] == bytes(24), "r above 48 bytes")
-    expect(r[SIG_S + 48:SIG_S + COMP] == bytes(24), "s above 48 bytes")
+    snp_report.expect_vmpl0_report_fields(r)
     expect(r[SIG_S + COMP:] == bytes(REPORT_SIZE - SIG_S - COMP),
            "reserved signature bytes are not zero")
 

@@ -10,6 +10,7 @@ bytes each, little endian.
 import atexit
 import os
 import shutil
+import struct
 import subprocess
 import tempfile
 
@@ -18,6 +19,9 @@ from checks import expect, sh
 REPORT_SIZE = 0x4A0
 SIGNED_SIZE = 0x2A0
 SIG_R, SIG_S, COMP = 0x2A0, 0x2E8, 72
+OFF_VERSION, OFF_VMPL, OFF_SIG_ALGO = 0x00, 0x30, 0x34
+OFF_REPORT_DATA = 0x50
+ECDSA_P384_SHA384 = 1
 
 
 def export_fixture(out, fixture, env_var, names):
@@ -39,6 +43,29 @@ def export_fixture(out, fixture, env_var, names):
         with open(os.path.join(d, name), "rb") as f:
             files[name] = f.read()
     return files
+
+
+def expect_vcek_p384(files):
+    """The exported vcek.pem is a PEM P-384 public key openssl reads."""
+    expect(files["vcek.pem"].startswith(b"-----BEGIN PUBLIC KEY-----"),
+           "vcek.pem is not a PEM public key")
+    rc, text = sh(["openssl", "pkey", "-pubin", "-in",
+                   os.path.join(files["dir"], "vcek.pem"), "-noout", "-text"])
+    expect(rc == 0 and ("P-384" in text or "secp384r1" in text),
+           "the VCEK is not a P-384 key", text)
+
+
+def expect_vmpl0_report_fields(r):
+    """Version 2 or later, VMPL0 (AMD 58019 rev 1.00, Table 11: the SVSM's
+    reports), ECDSA P-384 with SHA-384, r and s within 48 bytes."""
+    version, = struct.unpack_from("<I", r, OFF_VERSION)
+    vmpl, algo = struct.unpack_from("<II", r, OFF_VMPL)
+    expect(version >= 2, f"report version {version}")
+    expect(vmpl == 0, f"VMPL {vmpl}, want 0 (the SVSM's reports)")
+    expect(algo == ECDSA_P384_SHA384, f"signature algorithm {algo}")
+    # r and s are 48-byte numbers in 72-byte fields; the rest is reserved.
+    expect(r[SIG_R + 48:SIG_R + COMP] == bytes(24), "r above 48 bytes")
+    expect(r[SIG_S + 48:SIG_S + COMP] == bytes(24), "s above 48 bytes")
 
 
 def der_integer(le):
