@@ -39,14 +39,14 @@
 #include "unit/hosted_plat.h"
 #include "vcpu.h"
 
-#define MEM_SIZE (8ull << 20)
-#define BASE	 FAKE_PHYS_BASE
-#define GHCB_PA	 BASE			 /* the boot CPU's GHCB */
-#define POOL	 (BASE + (2ull << 20)) /* the page allocator: 2 MiB aligned */
-#define POOL_END (BASE + MEM_SIZE)
+#define MEM_SIZE   (8ull << 20)
+#define BASE	   FAKE_PHYS_BASE
+#define GHCB_PA	   BASE			 /* the boot CPU's GHCB */
+#define POOL	   (BASE + (2ull << 20)) /* the page allocator: 2 MiB aligned */
+#define POOL_END   (BASE + MEM_SIZE)
 #define POOL_PAGES ((POOL_END - POOL) / SZ_4K)
-#define SZ_4K	 0x1000ull
-#define NCPU	 4u /* the model tracks GHCBs of 4 vCPUs (SIM_HV_CPUS) */
+#define SZ_4K	   0x1000ull
+#define NCPU	   4u /* the model tracks GHCBs of 4 vCPUs (SIM_HV_CPUS) */
 
 /* SEV_STATUS of an SNP guest: SEV, SEV-ES, SNP. */
 #define SEV_STATUS_SNP 0x7ull
@@ -373,7 +373,8 @@ TEST(snp_smp, host_refuses_ap_creation)
 		struct snp_ap_cpu cpu = cpu_of(i);
 
 		host_vcpus.refuse = i == 2;
-		EXPECT_EQ(snp_ap_start(&ctx, &cpu), i == 2 ? SVSM_E_HW : SVSM_OK);
+		EXPECT_EQ(snp_ap_start(&ctx, &cpu),
+			  i == 2 ? SVSM_E_HW : SVSM_OK);
 	}
 	EXPECT_EQ(snp_ap_state(2), SNP_AP_NONE);
 	EXPECT_EQ(pa_val(snp_ap_get(2)->vmsa), 0u);
@@ -554,5 +555,30 @@ TEST(snp_smp, bad_calls_touch_nothing)
 		(const uint64_t[]){pa_val(snp_ap_get(1)->vmsa),
 				   pa_val(snp_ap_get(1)->ghcb.pa)},
 		2));
+	teardown();
+}
+
+/*
+ * No TLB shootdown: only the boot CPU may change pages between private
+ * and shared (its own TLB flush is then enough, the APs being halted).
+ * On an AP the conversion stops before touching anything.
+ */
+TEST(snp_smp, sharing_pages_only_on_the_boot_cpu)
+{
+	paddr_t pa;
+	bool lost = false;
+
+	ASSERT_TRUE(setup());
+	ASSERT_EQ(pgalloc_alloc(0, 0, &pa), SVSM_OK);
+	fake_ghcb_cpu = 1;
+	EXPECT_TRUE(FAKE_EXPECT_PANIC((void)snp_share_pages(pa, 1, &lost)));
+	EXPECT_TRUE(FAKE_EXPECT_PANIC((void)snp_unshare_pages(pa, 1)));
+	fake_ghcb_cpu = 0;
+	EXPECT_TRUE(pool_as_before(NULL, 0));
+	EXPECT_EQ(snp_share_pages(pa, 1, &lost), SVSM_OK);
+	EXPECT_FALSE(rmp(pa_val(pa)).assigned);
+	EXPECT_EQ(snp_unshare_pages(pa, 1), SVSM_OK);
+	pgalloc_free(pa, 0);
+	EXPECT_TRUE(pool_as_before(NULL, 0));
 	teardown();
 }

@@ -16,7 +16,8 @@
 /* The boot CPU's state an AP VMSA starts from (AMD64 APM vol. 2, B-4). */
 struct arch_snp_ap_ctx {
 	uint64_t cr0;
-	uint64_t cr3; /* the SVSM's page-table root (no C-bit: walks are private) */
+	uint64_t
+		cr3; /* the SVSM's page-table root (no C-bit: walks are private) */
 	uint64_t cr4;
 	uint64_t efer; /* as read; the builder adds SVME, LME and LMA */
 	uint64_t xcr0; /* 1 unless CR4.OSXSAVE */

@@ -5,10 +5,9 @@
  */
 #include <stdbool.h>
 
+#include "svsm/arch/cpu.h"
 #include "svsm/arch/snp_ap.h"
 #include "svsm/arch/snp_boot.h"
-
-#include "svsm/arch/cpu.h"
 
 #include "svsm/addr.h"
 #include "svsm/compiler.h"

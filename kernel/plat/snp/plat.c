@@ -143,9 +143,10 @@ uint32_t plat_start_aps(const struct boot_params *bp)
 		enum snp_ap_state st = snp_ap_state(i);
 
 		if (st == SNP_AP_ANNOUNCED)
-			log_warn("cpu %u: the host accepted its VMSA but it did "
-				 "not run; its pages stay reserved",
-				 i);
+			log_warn(
+				"cpu %u: the host accepted its VMSA but it did "
+				"not run; its pages stay reserved",
+				i);
 		else if (st == SNP_AP_GHCB_REFUSED)
 			log_warn("cpu %u: the host refused its GHCB; it halted",
 				 i);

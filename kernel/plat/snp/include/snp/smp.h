@@ -53,10 +53,10 @@ struct snp_ap_cpu {
 
 /* The state of an AP's start, as the boot CPU sees it. */
 enum snp_ap_state {
-	SNP_AP_NONE = 0,      /* not started, nothing held */
-	SNP_AP_ANNOUNCED,     /* the host accepted the VMSA */
-	SNP_AP_GHCB_REFUSED,  /* it ran, the host refused its GHCB */
-	SNP_AP_GHCB_OK,	      /* it ran and registered its GHCB */
+	SNP_AP_NONE = 0,     /* not started, nothing held */
+	SNP_AP_ANNOUNCED,    /* the host accepted the VMSA */
+	SNP_AP_GHCB_REFUSED, /* it ran, the host refused its GHCB */
+	SNP_AP_GHCB_OK,	     /* it ran and registered its GHCB */
 };
 
 /* What the SVSM holds for one AP (valid while the state is not NONE). */
