@@ -179,8 +179,9 @@ void arch_snp_ap_context(struct arch_snp_ap_ctx *out)
 	uint32_t lo = 1;
 	uint32_t hi = 0;
 
-	/* SAFETY: reading CR0 and CR4 has no side effects. */
+	/* SAFETY: reading CR0 has no side effects. */
 	__asm__ volatile("movq %%cr0, %0" : "=r"(cr0));
+	/* SAFETY: reading CR4 has no side effects. */
 	__asm__ volatile("movq %%cr4, %0" : "=r"(cr4));
 	if (cr4 & (1ull << 18)) {
 		/*
