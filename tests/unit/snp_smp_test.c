@@ -582,3 +582,39 @@ TEST(snp_smp, sharing_pages_only_on_the_boot_cpu)
 	EXPECT_TRUE(pool_as_before(NULL, 0));
 	teardown();
 }
+
+/*
+ * After the wait: an AP the host accepted but that never ran, and one
+ * whose GHCB the host refused, are logged and counted; one that reported
+ * in and one never started are not. Nothing of the silent one is freed.
+ */
+TEST(snp_smp, aps_that_did_not_report_are_counted_out)
+{
+	uint64_t free0;
+
+	ASSERT_TRUE(setup());
+	free0 = free_pages();
+	for (uint32_t i = 1; i < NCPU; i++) {
+		struct snp_ap_cpu cpu = cpu_of(i);
+
+		ASSERT_EQ(snp_ap_start(&ctx, &cpu), SVSM_OK);
+	}
+	fake_ghcb_cpu = 1;
+	EXPECT_EQ(snp_ap_ghcb_init(1), SVSM_OK);
+	sim_hv.refuse_register = true;
+	fake_ghcb_cpu = 3;
+	EXPECT_EQ(snp_ap_ghcb_init(3), SVSM_E_HW);
+	fake_ghcb_cpu = 0;
+	console[0] = '\0';
+	fake_console_len = 0;
+	EXPECT_EQ(snp_aps_report(NCPU + 1), 2u);
+	EXPECT_TRUE(strstr(console, "cpu 2: the host accepted its VMSA but "
+				    "it did not run") != NULL);
+	EXPECT_TRUE(strstr(console, "cpu 3: the host refused its GHCB") !=
+		    NULL);
+	EXPECT_TRUE(strstr(console, "cpu 1:") == NULL);
+	EXPECT_TRUE(strstr(console, "cpu 4:") == NULL);
+	EXPECT_EQ(free_pages(), free0 - 2 * (NCPU - 1));
+	EXPECT_TRUE(ap_is_started(2));
+	teardown();
+}

@@ -139,18 +139,7 @@ uint32_t plat_start_aps(const struct boot_params *bp)
 			announced++;
 	}
 	online = smp_wait_online(announced, AP_WAIT_US);
-	for (uint32_t i = 1; i < count; i++) {
-		enum snp_ap_state st = snp_ap_state(i);
-
-		if (st == SNP_AP_ANNOUNCED)
-			log_warn(
-				"cpu %u: the host accepted its VMSA but it did "
-				"not run; its pages stay reserved",
-				i);
-		else if (st == SNP_AP_GHCB_REFUSED)
-			log_warn("cpu %u: the host refused its GHCB; it halted",
-				 i);
-	}
+	(void)snp_aps_report(count);
 	return online;
 }
 

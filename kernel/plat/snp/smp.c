@@ -260,6 +260,26 @@ enum svsm_err snp_ap_ghcb_init(uint32_t index)
 	return err == SVSM_OK ? SVSM_OK : SVSM_E_HW;
 }
 
+uint32_t snp_aps_report(uint32_t count)
+{
+	uint32_t failed = 0;
+
+	for (uint32_t i = 1; i < count && i < CFG_MAX_CPUS; i++) {
+		enum snp_ap_state st = snp_ap_state(i);
+
+		if (st == SNP_AP_ANNOUNCED)
+			log_warn(
+				"cpu %u: the host accepted its VMSA but it did "
+				"not run; its pages stay reserved",
+				i);
+		else if (st == SNP_AP_GHCB_REFUSED)
+			log_warn("cpu %u: the host refused its GHCB; it halted",
+				 i);
+		failed += st == SNP_AP_ANNOUNCED || st == SNP_AP_GHCB_REFUSED;
+	}
+	return failed;
+}
+
 #if __STDC_HOSTED__
 void snp_aps_reset(void)
 {

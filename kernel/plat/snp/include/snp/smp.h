@@ -103,6 +103,14 @@ const struct snp_ap *snp_ap_get(uint32_t index);
 /* Its state, read atomically. */
 enum snp_ap_state snp_ap_state(uint32_t index);
 
+/*
+ * After the boot CPU's wait: logs each AP among 1..count-1 that the host
+ * accepted but that never registered its GHCB (it may still run later,
+ * so its pages stay reserved) or whose GHCB the host refused, and
+ * returns how many there are. APs that reported in say nothing here.
+ */
+uint32_t snp_aps_report(uint32_t count);
+
 #if __STDC_HOSTED__
 /* Forgets every AP (hosted tests; nothing is given back). */
 void snp_aps_reset(void);
