@@ -133,7 +133,7 @@ $(KERNEL_ELF): $(KERNEL_OBJS) $(call kobj,$(KERNEL_PROD_SRCS)) $(KERNEL_LDS)
 # csvsm-igvm puts it under the SNP compatibility mask (docs/boot.md).
 KERNEL_SNP_ELF := $(O)/svsm-snp.elf
 KERNEL_SNP_SRCS := $(filter-out kernel/plat/native/%,$(KERNEL_SRCS)) \
-	$(addprefix kernel/arch/x86_64/,snp_entry.S snp_cpu.c snp.c ghcb.c) \
+	$(addprefix kernel/arch/x86_64/,snp_entry.S snp_ap.S snp_cpu.c snp.c ghcb.c) \
 	$(wildcard kernel/plat/snp/*.c) kernel/plat/snp/mbedtls/mbedtls_glue.c \
 	$(wildcard kernel/protocols/*.c)
 $(KERNEL_SNP_ELF): $(call kobj,$(KERNEL_SNP_SRCS) $(KERNEL_PROD_SRCS)) \

@@ -9,8 +9,18 @@
 
 #include "svsm/compiler.h"
 
+struct percpu;
+
 /* Where a started AP enters C, with its CPU index (1..count-1). */
 __noreturn void smp_ap_entry(uint32_t index);
+/*
+ * What an AP does once its descriptor tables and per-CPU pointer are
+ * loaded (arch_cpu_init) and its platform set it up (SEV-SNP: its GHCB):
+ * records its APIC ID, reports online, and halts for good with
+ * interrupts off. smp_ap_entry() ends here; SEV-SNP's APs come here from
+ * snp_ap_main (kernel/plat/snp/plat.c).
+ */
+__noreturn void smp_ap_run(struct percpu *pc);
 /* Waits up to `timeout_us` for CPUs 1..count-1; returns how many are online. */
 uint32_t smp_wait_online(uint32_t count, uint32_t timeout_us);
 /* Starts all APs and logs the result; returns the number of online CPUs. */

@@ -17,3 +17,9 @@ enum svsm_err plat_unshare(paddr_t pa, uint64_t pages)
 {
 	return hosted_plat_unshare ? hosted_plat_unshare(pa, pages) : SVSM_OK;
 }
+
+/* The hosted builds stand for the native platform: no C-bit. */
+uint64_t plat_pte_private_bits(void)
+{
+	return 0;
+}

@@ -5,6 +5,8 @@
  */
 #include <stdbool.h>
 
+#include "svsm/arch/cpu.h"
+#include "svsm/arch/snp_ap.h"
 #include "svsm/arch/snp_boot.h"
 
 #include "svsm/addr.h"
@@ -13,6 +15,7 @@
 
 #include "lib/string.h"
 #include "x86/layout.h"
+#include "x86/x86.h"
 
 extern const uint64_t trap_stub_table[32];
 extern const uint32_t snp_entry_cbit; /* snp_entry.S */
@@ -48,6 +51,28 @@ struct desc_reg {
 	uint64_t base;
 } __packed;
 
+/*
+ * The boot CPU's per-CPU record until arch_cpu_init() installs the real
+ * one: GS base is 0 at launch, and code that runs before (the GHCB
+ * client's arch_ghcb_cpu_index(), the #VC glue) reads this_cpu() through
+ * GS. Without it GS:0 is linear address 0, a page the launch did not
+ * validate, whose read raises #VC 0x404 and ends the VM. Index 0, APIC ID
+ * 0 (what the CPUID page's answers use before the real record exists); a
+ * kernel address, so trap.S sees "the kernel's GS" and does not SWAPGS.
+ */
+static struct percpu early_percpu = {.self = &early_percpu};
+
+static void early_gs(void)
+{
+	uint64_t pc = (uint64_t)(uintptr_t)&early_percpu;
+
+	/* SAFETY: IA32_GS_BASE (0xc0000101) takes a canonical address. */
+	__asm__ volatile("wrmsr"
+			 :
+			 : "c"(0xc0000101u), "a"((uint32_t)pc),
+			   "d"((uint32_t)(pc >> 32)));
+}
+
 void arch_snp_early_idt(void)
 {
 	struct desc_reg gdtr = {sizeof(early_gdt) - 1,
@@ -77,6 +102,7 @@ void arch_snp_early_idt(void)
 			 :
 			 : "m"(gdtr), "m"(idtr)
 			 : "memory");
+	early_gs();
 }
 
 uint64_t arch_snp_sev_status(void)
@@ -137,4 +163,51 @@ size_t arch_snp_insn_fetch(uint64_t rip, uint8_t *buf, size_t max)
 	 */
 	memcpy(buf, ptr_from_va(rip), n);
 	return n;
+}
+
+/* ---- The SVSM's own APs (svsm/arch/snp_ap.h) -------------------------- */
+
+extern const char snp_ap_entry64[]; /* snp_ap.S */
+
+/* The reset value of IA32_PAT (AMD64 APM vol. 2, 7.8.2); csvsm keeps it. */
+#define PAT_RESET 0x0007040600070406ull
+
+void arch_snp_ap_context(struct arch_snp_ap_ctx *out)
+{
+	uint64_t cr0;
+	uint64_t cr4;
+	uint32_t lo = 1;
+	uint32_t hi = 0;
+
+	/* SAFETY: reading CR0 has no side effects. */
+	__asm__ volatile("movq %%cr0, %0" : "=r"(cr0));
+	/* SAFETY: reading CR4 has no side effects. */
+	__asm__ volatile("movq %%cr4, %0" : "=r"(cr4));
+	if (cr4 & (1ull << 18)) {
+		/*
+		 * SAFETY: XGETBV with ECX = 0 reads XCR0, legal with
+		 * CR4.OSXSAVE (checked above); writes EDX:EAX only.
+		 */
+		__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0u));
+	}
+	*out = (struct arch_snp_ap_ctx){
+		.cr0 = cr0,
+		.cr3 = arch_read_cr3(),
+		.cr4 = cr4,
+		.efer = arch_read_efer(),
+		.xcr0 = ((uint64_t)hi << 32) | lo,
+		.pat = PAT_RESET,
+		/*
+		 * The early tables: static, at kernel addresses, never
+		 * changed after the boot CPU filled them; the AP loads its
+		 * own in arch_cpu_init() before anything can raise #VC.
+		 */
+		.gdt_base = (uint64_t)(uintptr_t)early_gdt,
+		.gdt_limit = sizeof(early_gdt) - 1,
+		.idt_base = (uint64_t)(uintptr_t)early_idt,
+		.idt_limit = sizeof(early_idt) - 1,
+		.cs = BOOT_CS64,
+		.ds = BOOT_DS,
+		.entry = (uint64_t)(uintptr_t)snp_ap_entry64,
+	};
 }

@@ -11,11 +11,14 @@
 #include "svsm/plat/plat.h"
 
 #include "svsm/arch/cpu.h"
+#include "svsm/arch/snp_ap.h"
 #include "svsm/arch/snp_boot.h"
 #include "svsm/arch/user.h"
 
 #include "svsm/boot.h"
 #include "svsm/log.h"
+#include "svsm/percpu.h"
+#include "svsm/smp.h"
 
 #include "abi/ghcb.h"
 #include "abi/snp_term.h"
@@ -23,6 +26,7 @@
 #include "snp/ghcb.h"
 #include "snp/plat_snp.h"
 #include "snp/shared_pages.h"
+#include "snp/smp.h"
 #include "snp/vc.h"
 
 const char *plat_name(void)
@@ -100,13 +104,59 @@ enum svsm_err plat_unshare(paddr_t pa, uint64_t pages)
 	return snp_unshare_pages(pa, pages);
 }
 
+/* How long the boot CPU waits for its APs to report, in microseconds. */
+#define AP_WAIT_US 1000000u
+
 uint32_t plat_start_aps(const struct boot_params *bp)
 {
-	if (bp->vcpu_count > 1)
-		log_notice("%u vCPUs declared; only the boot vCPU runs on "
-			   "SEV-SNP so far",
-			   bp->vcpu_count);
-	return 1;
+	/*
+	 * TRUST: the vCPU count is the host's (boot parameters); percpu.c
+	 * made a record for each, at most CFG_MAX_CPUS. The host decides
+	 * whether each AP runs: one that does not is counted out.
+	 */
+	struct arch_snp_ap_ctx ctx;
+	uint32_t count = percpu_count();
+	uint32_t announced = 1;
+	uint32_t online;
+
+	if (bp->vcpu_count < 2 || count < 2)
+		return 1;
+	arch_snp_ap_context(&ctx);
+	for (uint32_t i = 1; i < count; i++) {
+		struct percpu *pc = percpu_get(i);
+		/* QEMU numbers its vCPUs' APIC IDs 0..n-1 (not asked of
+		 * the host; fw_boot.c takes the same numbering). */
+		struct snp_ap_cpu cpu = {
+			.index = i,
+			.apic_id = i,
+			.stack_top = pc->stack_top,
+			.gs_base = (uint64_t)(uintptr_t)pc,
+		};
+
+		/* What the AP's CPUID answers say before it runs. */
+		pc->apic_id = i;
+		if (snp_ap_start(&ctx, &cpu) == SVSM_OK)
+			announced++;
+	}
+	online = smp_wait_online(announced, AP_WAIT_US);
+	(void)snp_aps_report(count);
+	return online;
+}
+
+/* snp_ap_entry64 (snp_ap.S) calls this on each AP, on its own stack. */
+__noreturn void snp_ap_main(uint32_t index);
+
+void snp_ap_main(uint32_t index)
+{
+	struct percpu *pc = percpu_get(index);
+
+	if (!pc)
+		arch_halt_forever();
+	arch_cpu_init(pc);
+	/* Without its GHCB the AP can do nothing; the boot CPU logs it. */
+	if (snp_ap_ghcb_init(index) != SVSM_OK)
+		arch_halt_forever();
+	smp_ap_run(pc);
 }
 
 void plat_terminate(uint32_t code)

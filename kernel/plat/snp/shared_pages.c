@@ -34,6 +34,8 @@
 
 #include "snp/shared_pages.h"
 
+#include "svsm/arch/ghcb.h"
+
 #include "svsm/log.h"
 #include "svsm/mm/vm.h"
 
@@ -133,6 +135,21 @@ static void log_lost(uint64_t pa, uint64_t end, const char *what)
 		  what, (unsigned long long)pa, (unsigned long long)end);
 }
 
+/*
+ * TLBs: vm_linear_set_shared() flushes the TLB of the CPU that changes the
+ * mapping, and csvsm has no TLB shootdown. That is sound while only the
+ * boot CPU runs SVSM code: the SVSM's APs halt for good with interrupts
+ * off once they report in (kernel/core/smp.c, smp_ap_run) and never touch
+ * the linear map again, so a stale entry on them is never used. Checked
+ * here; an AP that ever shares or uses shared pages needs a shootdown
+ * first (INVLPGB, as arch_snp_flush_tlb_global(), or IPIs, which on
+ * SEV-SNP go through the x2APIC ICR MSR and thus the GHCB).
+ */
+static void only_the_boot_cpu(void)
+{
+	CHECK(arch_ghcb_cpu_index() == 0);
+}
+
 enum svsm_err snp_share_pages(paddr_t pa, uint64_t pages, bool *lost)
 {
 	/*
@@ -146,6 +163,7 @@ enum svsm_err snp_share_pages(paddr_t pa, uint64_t pages, bool *lost)
 	enum svsm_err err;
 
 	*lost = false;
+	only_the_boot_cpu();
 	CHECK(pages && pa_is_aligned(pa, SNP_PAGE_SIZE_4K) &&
 	      pages <= (UINT64_MAX - start) / SNP_PAGE_SIZE_4K);
 	if (!pvalidate_range(start, end, false, &rescinded)) {
@@ -179,6 +197,7 @@ enum svsm_err snp_unshare_pages(paddr_t pa, uint64_t pages)
 	uint64_t done;
 	enum svsm_err err;
 
+	only_the_boot_cpu();
 	CHECK(pages && pa_is_aligned(pa, SNP_PAGE_SIZE_4K) &&
 	      pages <= (UINT64_MAX - start) / SNP_PAGE_SIZE_4K);
 	err = vm_linear_set_shared(pa, end - start, false);
