@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "svsm/arch/user.h"
+
 #include "svsm/log.h"
 #include "svsm/mm/pgalloc.h"
 
@@ -51,9 +52,10 @@
 #define POOL_END (BASE + MEM_SIZE)
 #define SZ_4K	 0x1000ull
 
-#define RI	 SNP_FEATURE_RESTRICTED_INJECTION
-#define HOST_RI	 (GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION | \
-		  GHCB_HV_FT_SNP_RESTRICTED_INJ)
+#define RI SNP_FEATURE_RESTRICTED_INJECTION
+#define HOST_RI                                        \
+	(GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION | \
+	 GHCB_HV_FT_SNP_RESTRICTED_INJ)
 #define HOST_KVM (GHCB_HV_FT_SNP | GHCB_HV_FT_SNP_AP_CREATION)
 
 static unsigned int saved_log_level;
@@ -105,8 +107,8 @@ static bool setup(uint64_t host, uint64_t launch)
 	REQUIRE_EQ(pgalloc_init(pa_init(POOL), POOL_END - POOL), SVSM_OK);
 	hosted_plat_share = snp_share_pages;
 	hosted_plat_unshare = snp_unshare_pages;
-	REQUIRE_EQ(snp_features_init(sev_status(SNP_FEATURE_SNP_ACTIVE | launch),
-				     host),
+	REQUIRE_EQ(snp_features_init(
+			   sev_status(SNP_FEATURE_SNP_ACTIVE | launch), host),
 		   SVSM_OK);
 	return true;
 }
@@ -493,10 +495,8 @@ static void raw_hvdb(uint64_t op, uint64_t gpa, uint64_t *info1,
 	g->sw_exit_info_1 = op;
 	g->sw_exit_info_2 = gpa;
 	ghcb_bitmap_set(g->valid_bitmap, offsetof(struct ghcb, sw_exit_code));
-	ghcb_bitmap_set(g->valid_bitmap,
-			offsetof(struct ghcb, sw_exit_info_1));
-	ghcb_bitmap_set(g->valid_bitmap,
-			offsetof(struct ghcb, sw_exit_info_2));
+	ghcb_bitmap_set(g->valid_bitmap, offsetof(struct ghcb, sw_exit_info_1));
+	ghcb_bitmap_set(g->valid_bitmap, offsetof(struct ghcb, sw_exit_info_2));
 	(void)sim_hv_vmgexit(0, &msr, g);
 	*info1 = g->sw_exit_info_1;
 	*info2 = g->sw_exit_info_2;

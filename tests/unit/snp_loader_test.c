@@ -16,7 +16,6 @@
 
 #include "abi/csvsm_boot.h"
 #include "abi/snp_guest_msg.h"
-
 #include "abi/snp_vmsa.h"
 
 #include "csvsm_meta.h"

@@ -234,10 +234,10 @@ static int add_snp_vmsa(struct igvm_builder *b, uint64_t entry,
 		.rip = entry,
 		.rsi = boot_info,
 		.g_pat = 0x0007040600070406ull,
-		.sev_features = SNP_FEATURE_SNP_ACTIVE |
-				(restricted_injection
-					 ? SNP_FEATURE_RESTRICTED_INJECTION
-					 : 0),
+		.sev_features =
+			SNP_FEATURE_SNP_ACTIVE |
+			(restricted_injection ? SNP_FEATURE_RESTRICTED_INJECTION
+					      : 0),
 		.xcr0 = 0x1,
 		.mxcsr = 0x1f80,
 		.x87_fcw = 0x37f,

@@ -27,7 +27,7 @@ struct build_options {
 	 * and QEMU refuse such a VMSA (docs/snp.md, "Restricted injection").
 	 */
 	bool restricted_injection;
-	const uint8_t *fw;	/* guest firmware for SNP, or NULL */
+	const uint8_t *fw; /* guest firmware for SNP, or NULL */
 	uint64_t fw_size;
 	/*
 	 * The SEV-SNP kernel (an ELF linked at the same region base), placed

@@ -44,7 +44,7 @@
  * honest host delivers one interrupt at a time; these only stop a host
  * that keeps writing from holding the vCPU in the handler.
  */
-#define HVDB_ROUNDS	     4u
+#define HVDB_ROUNDS	       4u
 #define HVDB_VECTORS_PER_ROUND 8u
 
 #define RFLAGS_IF (1ull << 9)
@@ -78,19 +78,33 @@ static struct hvdb_cpu *this_hvdb(void)
  * any time, and the value the SVSM acts on is the one the atomic
  * operation returned, never a second read.
  */
-static uint8_t shared_xchg8(uint8_t __shared *p, uint8_t v)
+static uint8_t take_vector(const struct hvdb_cpu *c)
 {
-	return __atomic_exchange_n((uint8_t *)p, v, __ATOMIC_SEQ_CST);
+	return __atomic_exchange_n(&c->page->vector, 0, __ATOMIC_SEQ_CST);
 }
 
-static uint8_t shared_fetch_and8(uint8_t __shared *p, uint8_t mask)
+/* Clears `bits` of the event byte; returns the byte before. */
+static uint8_t clear_events(const struct hvdb_cpu *c, uint8_t bits)
 {
-	return __atomic_fetch_and((uint8_t *)p, mask, __ATOMIC_SEQ_CST);
+	return __atomic_fetch_and(&c->page->events, (uint8_t)~bits,
+				  __ATOMIC_SEQ_CST);
 }
 
-static uint8_t shared_load8(const uint8_t __shared *p)
+/* Clears NO_EOI_REQUIRED; returns whether it was set. */
+static bool take_no_eoi(const struct hvdb_cpu *c)
 {
-	return __atomic_load_n((const uint8_t *)p, __ATOMIC_SEQ_CST);
+	return __atomic_fetch_and(&c->page->no_eoi_required,
+				  (uint8_t)~GHCB_HVDB_NO_EOI_REQUIRED,
+				  __ATOMIC_SEQ_CST) &
+	       GHCB_HVDB_NO_EOI_REQUIRED;
+}
+
+/* Whether the host signalled again: a vector waits, or the bit is set. */
+static bool signalled(const struct hvdb_cpu *c)
+{
+	return __atomic_load_n(&c->page->vector, __ATOMIC_SEQ_CST) ||
+	       (__atomic_load_n(&c->page->events, __ATOMIC_SEQ_CST) &
+		GHCB_HVDB_NO_FURTHER_SIGNAL);
 }
 
 /* ---- Registration ------------------------------------------------------ */
@@ -125,9 +139,10 @@ void snp_hvdb_cpu_init(void)
 		shared_free(&c->buf);
 		end("the host refused the page");
 	}
-	c->page = (struct ghcb_hv_doorbell __shared *)(void __shared *)
-			  c->buf.va;
-	log_info("#HV doorbell at 0x%llx", (unsigned long long)pa_val(c->buf.pa));
+	c->page =
+		(struct ghcb_hv_doorbell __shared *)(void __shared *)c->buf.va;
+	log_info("#HV doorbell at 0x%llx",
+		 (unsigned long long)pa_val(c->buf.pa));
 }
 
 paddr_t snp_hvdb_page(void)
@@ -139,15 +154,6 @@ paddr_t snp_hvdb_page(void)
 
 /* ---- Serving the page -------------------------------------------------- */
 
-/* Whether the interrupt just taken needs its EOI (56421, NoEoiRequired). */
-static bool eoi_needed(struct hvdb_cpu *c)
-{
-	uint8_t old = shared_fetch_and8(&c->page->no_eoi_required,
-					(uint8_t)~GHCB_HVDB_NO_EOI_REQUIRED);
-
-	return !(old & GHCB_HVDB_NO_EOI_REQUIRED);
-}
-
 /*
  * One pass: clear the signal and event bits, then take vectors. A timer
  * vector is only noted (*tick, *tick_eoi): its handler may end the task
@@ -155,21 +161,20 @@ static bool eoi_needed(struct hvdb_cpu *c)
  */
 static void serve_round(struct hvdb_cpu *c, bool *tick, bool *tick_eoi)
 {
-	uint8_t ev = shared_fetch_and8(&c->page->events,
-				       (uint8_t)~(GHCB_HVDB_NO_FURTHER_SIGNAL |
-						  GHCB_HVDB_NMI_PENDING |
-						  GHCB_HVDB_MC_PENDING));
+	uint8_t ev = clear_events(c, GHCB_HVDB_NO_FURTHER_SIGNAL |
+					     GHCB_HVDB_NMI_PENDING |
+					     GHCB_HVDB_MC_PENDING);
 
 	c->stats.rounds++;
 	c->stats.nmi += !!(ev & GHCB_HVDB_NMI_PENDING);
 	c->stats.mc += !!(ev & GHCB_HVDB_MC_PENDING);
 	for (unsigned int i = 0; i < HVDB_VECTORS_PER_ROUND; i++) {
-		uint8_t v = shared_xchg8(&c->page->vector, 0);
+		uint8_t v = take_vector(c);
 		bool eoi;
 
 		if (!v)
 			return;
-		eoi = eoi_needed(c);
+		eoi = !take_no_eoi(c); /* 56421, NoEoiRequired */
 		if (v == ARCH_VECTOR_TIMER) {
 			c->stats.ticks++;
 			*tick = true;
@@ -178,13 +183,6 @@ static void serve_round(struct hvdb_cpu *c, bool *tick, bool *tick_eoi)
 			c->stats.ignored++;
 		}
 	}
-}
-
-/* Whether the host signalled again: a vector waits, or the bit is set. */
-static bool signalled(struct hvdb_cpu *c)
-{
-	return shared_load8(&c->page->vector) ||
-	       (shared_load8(&c->page->events) & GHCB_HVDB_NO_FURTHER_SIGNAL);
 }
 
 /* What the host did that the SVSM ignored, on the log budget. */

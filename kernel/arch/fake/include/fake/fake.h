@@ -201,12 +201,12 @@ struct user_regs;
 extern bool (*fake_hv_handler)(struct user_regs *regs);
 extern void (*fake_hv_poll)(void);
 struct fake_irq_log {
-	unsigned int ticks;	    /* timer vectors handed on */
-	unsigned int user_ticks;    /* of them, with a frame from ring 3 */
-	unsigned int eois;	    /* EOIs written (any vector) */
-	unsigned int others;	    /* vectors without a handler */
-	unsigned int spurious;	    /* the spurious vector */
-	uint32_t last_vector;	    /* the last vector handed on */
+	unsigned int ticks;	 /* timer vectors handed on */
+	unsigned int user_ticks; /* of them, with a frame from ring 3 */
+	unsigned int eois;	 /* EOIs written (any vector) */
+	unsigned int others;	 /* vectors without a handler */
+	unsigned int spurious;	 /* the spurious vector */
+	uint32_t last_vector;	 /* the last vector handed on */
 	const struct user_regs *last_frame; /* and its frame */
 };
 extern struct fake_irq_log fake_irq;
