@@ -40,9 +40,7 @@
 #include "snp/features.h"
 #include "snp/ghcb.h"
 #include "snp/hv_doorbell.h"
-#include "snp/shared_pages.h"
 #include "test.h"
-#include "unit/hosted_plat.h"
 
 #define MEM_SIZE (8ull << 20)
 #define BASE	 FAKE_PHYS_BASE
@@ -105,8 +103,6 @@ static bool setup(uint64_t host, uint64_t launch)
 	REQUIRE_EQ(ghcb_negotiate(NULL), SVSM_OK);
 	REQUIRE_EQ(ghcb_register(pa_init(GHCB_PA)), SVSM_OK);
 	REQUIRE_EQ(pgalloc_init(pa_init(POOL), POOL_END - POOL), SVSM_OK);
-	hosted_plat_share = snp_share_pages;
-	hosted_plat_unshare = snp_unshare_pages;
 	REQUIRE_EQ(snp_features_init(
 			   sev_status(SNP_FEATURE_SNP_ACTIVE | launch), host),
 		   SVSM_OK);
@@ -115,8 +111,6 @@ static bool setup(uint64_t host, uint64_t launch)
 
 static void teardown(void)
 {
-	hosted_plat_share = NULL;
-	hosted_plat_unshare = NULL;
 	fake_console_buf = NULL;
 	sim_hv.hostile = NULL;
 	fake_hv_reset();

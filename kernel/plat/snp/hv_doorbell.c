@@ -26,9 +26,9 @@
 #include "svsm/arch/user.h"
 
 #include "svsm/log.h"
+#include "svsm/mm/pgalloc.h"
 #include "svsm/panic.h"
 #include "svsm/percpu.h"
-#include "svsm/shared.h"
 
 #include "abi/ghcb.h"
 #include "abi/snp_term.h"
@@ -37,6 +37,7 @@
 #include "lib/string.h"
 #include "snp/features.h"
 #include "snp/ghcb.h"
+#include "snp/shared_pages.h"
 
 /*
  * Bounds on one #HV: passes over the page (a pass starts again when the
@@ -50,7 +51,7 @@
 #define RFLAGS_IF (1ull << 9)
 
 struct hvdb_cpu {
-	struct shared_buf buf;
+	paddr_t pa;
 	struct ghcb_hv_doorbell __shared *page; /* NULL: no doorbell */
 	bool deferred; /* an #HV was left for arch_trap_hv_poll() */
 	struct snp_hvdb_stats stats;
@@ -99,6 +100,14 @@ static bool take_no_eoi(const struct hvdb_cpu *c)
 	       GHCB_HVDB_NO_EOI_REQUIRED;
 }
 
+/* The bytes the SVSM reads, zeroed: a shared page holds what it held. */
+static void clear_page(const struct hvdb_cpu *c)
+{
+	__atomic_store_n(&c->page->vector, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&c->page->events, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&c->page->no_eoi_required, 0, __ATOMIC_SEQ_CST);
+}
+
 /* Whether the host signalled again: a vector waits, or the bit is set. */
 static bool signalled(const struct hvdb_cpu *c)
 {
@@ -113,6 +122,28 @@ static __noreturn void end(const char *why)
 {
 	log_error("#HV doorbell: %s; restricted injection needs one", why);
 	ghcb_terminate(SNP_TERM_SET_CSVSM, SNP_TERM_HV_DOORBELL);
+}
+
+/*
+ * A page of the SVSM's, shared with the host (snp_share_pages: rescinded,
+ * shared in the RMP, mapped without the C-bit), as c->page and c->pa.
+ */
+static bool share_page(struct hvdb_cpu *c)
+{
+	bool lost = false;
+	void *va;
+
+	if (pgalloc_alloc(0, 0, &c->pa) != SVSM_OK)
+		return false;
+	va = arch_phys_to_virt(pa_val(c->pa), PAGE_SIZE);
+	CHECK(va != NULL);
+	if (snp_share_pages(c->pa, 1, &lost) != SVSM_OK) {
+		if (!lost)
+			pgalloc_free(c->pa, 0);
+		return false;
+	}
+	c->page = (struct ghcb_hv_doorbell __shared *)va;
+	return true;
 }
 
 void snp_hvdb_cpu_init(void)
@@ -132,24 +163,22 @@ void snp_hvdb_cpu_init(void)
 		return;
 	/* First the handler: the host may signal as soon as SET returns. */
 	arch_trap_set_hv_handler(snp_hvdb_handle, snp_hvdb_poll);
-	if (shared_alloc(PAGE_SIZE, &c->buf) != SVSM_OK)
+	if (!share_page(c))
 		end("no shared page");
-	err = ghcb_hv_doorbell(GHCB_HV_DOORBELL_SET, c->buf.pa, NULL);
+	clear_page(c);
+	err = ghcb_hv_doorbell(GHCB_HV_DOORBELL_SET, c->pa, NULL);
 	if (err != SVSM_OK) {
-		shared_free(&c->buf);
+		c->page = NULL;
 		end("the host refused the page");
 	}
-	c->page =
-		(struct ghcb_hv_doorbell __shared *)(void __shared *)c->buf.va;
-	log_info("#HV doorbell at 0x%llx",
-		 (unsigned long long)pa_val(c->buf.pa));
+	log_info("#HV doorbell at 0x%llx", (unsigned long long)pa_val(c->pa));
 }
 
 paddr_t snp_hvdb_page(void)
 {
 	struct hvdb_cpu *c = this_hvdb();
 
-	return c->page ? c->buf.pa : pa_init(0);
+	return c->page ? c->pa : pa_init(0);
 }
 
 /* ---- Serving the page -------------------------------------------------- */
