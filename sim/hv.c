@@ -523,6 +523,76 @@ static void nae_run_vmpl(struct sim_hv *hv, const struct ghcb *in,
 	hv->last_vmpl = (unsigned int)in->sw_exit_info_1;
 }
 
+/* ---- NAE: #HV doorbell page (AMD 56421) ------------------------------- */
+
+/*
+ * As the KVM restricted-injection series serves it (Linux
+ * arch/x86/kvm/svm/sev.c, sev_snp_hv_doorbell_page; not in upstream
+ * Linux, which answers INVALID_EVENT, see event_ok()): GET_PREFERRED
+ * answers all ones (no preference); SET forgets the old page, refuses a
+ * GPA that is not page aligned or not guest memory (INVALID_INPUT), and
+ * answers the GPA, as QUERY does (all ones: none); CLEAR forgets it; any
+ * other request forgets it and is INVALID_INPUT. model: with an RMP, a
+ * page that is not shared is refused too: KVM maps the page through the
+ * host's view, which for a private page is not the page the guest reads.
+ */
+static void nae_hv_doorbell(struct sim_hv *hv, unsigned int cpu,
+			    const struct ghcb *in, struct ghcb *g)
+{
+	uint64_t gpa = in->sw_exit_info_2;
+
+	hv->hvdb_events++;
+	if (cpu >= SIM_HV_CPUS) {
+		malformed(g, GHCB_ERR_INVALID_INPUT); /* model */
+		return;
+	}
+	switch (in->sw_exit_info_1) {
+	case GHCB_HV_DOORBELL_GET_PREFERRED:
+		set_out(g, &g->sw_exit_info_2, GHCB_HV_DOORBELL_NONE);
+		return;
+	case GHCB_HV_DOORBELL_SET:
+		hv->hvdb_gpa[cpu] = 0;
+		if (hv->refuse_hvdb || gpa == 0 || !page_at(gpa) ||
+		    !host_page(hv, gpa)) {
+			malformed(g, GHCB_ERR_INVALID_INPUT);
+			return;
+		}
+		hv->hvdb_gpa[cpu] = gpa;
+		set_out(g, &g->sw_exit_info_2, gpa); /* as QUERY answers */
+		return;
+	case GHCB_HV_DOORBELL_QUERY:
+		set_out(g, &g->sw_exit_info_2,
+			hv->hvdb_gpa[cpu] ? hv->hvdb_gpa[cpu]
+					  : GHCB_HV_DOORBELL_NONE);
+		return;
+	case GHCB_HV_DOORBELL_CLEAR:
+		hv->hvdb_gpa[cpu] = 0;
+		return;
+	default:
+		hv->hvdb_gpa[cpu] = 0;
+		malformed(g, GHCB_ERR_INVALID_INPUT);
+		return;
+	}
+}
+
+enum sim_hv_raise sim_hv_raise(unsigned int cpu, uint8_t vector)
+{
+	struct ghcb_hv_doorbell *db;
+
+	if (cpu >= SIM_HV_CPUS || !sim_hv.hvdb_gpa[cpu])
+		return SIM_HV_RAISE_BLOCKED;
+	db = (struct ghcb_hv_doorbell *)sim_mem(sim_hv.hvdb_gpa[cpu],
+						SNP_PAGE_SIZE_4K);
+	if (!db || db->vector)
+		return SIM_HV_RAISE_BLOCKED; /* sev_snp_blocked */
+	db->vector = vector;
+	if (db->events & GHCB_HVDB_NO_FURTHER_SIGNAL)
+		return SIM_HV_RAISE_PENDING;
+	db->events |= GHCB_HVDB_NO_FURTHER_SIGNAL;
+	sim_hv.hv_signals++;
+	return SIM_HV_RAISE_SIGNAL;
+}
+
 /* ---- The GHCB page (AMD 56421) ---------------------------------------- */
 
 /*
@@ -533,9 +603,11 @@ static void nae_run_vmpl(struct sim_hv *hv, const struct ghcb *in,
  * creation that is not a destroy, page-aligned and different request and
  * response pages for a guest request (else MISSING_INPUT); an event it
  * does not know is INVALID_EVENT. KVM does not look at the protocol
- * version field. model: Run VMPL, which upstream KVM does not serve.
+ * version field. model: Run VMPL, which upstream KVM does not serve; the
+ * #HV doorbell page, which only a host with restricted injection serves.
  */
-static bool event_ok(const struct ghcb *in, struct ghcb *g)
+static bool event_ok(const struct sim_hv *hv, const struct ghcb *in,
+		     struct ghcb *g)
 {
 	uint64_t reason = GHCB_ERR_MISSING_INPUT;
 
@@ -568,6 +640,16 @@ static bool event_ok(const struct ghcb *in, struct ghcb *g)
 		break;
 	case GHCB_NAE_SNP_RUN_VMPL:
 		return true;
+	case GHCB_NAE_HV_DOORBELL_PAGE:
+		/*
+		 * Served by a host with the restricted-injection series,
+		 * which advertises it (HV feature bit 2); upstream KVM has
+		 * no such event.
+		 */
+		if (hv->features & GHCB_HV_FT_SNP_RESTRICTED_INJ)
+			return true;
+		reason = GHCB_ERR_INVALID_EVENT;
+		break;
 	default:
 		reason = GHCB_ERR_INVALID_EVENT;
 		break;
@@ -582,8 +664,8 @@ static bool event_ok(const struct ghcb *in, struct ghcb *g)
  * host reads the page once, as KVM copies it, sev_es_sync_from_ghcb) and
  * write the answer into the page. True when the VM ends.
  */
-static bool ghcb_page_exit(struct sim_hv *hv, uint64_t gpa, struct ghcb *g,
-			   uint64_t *exit_code)
+static bool ghcb_page_exit(struct sim_hv *hv, unsigned int cpu, uint64_t gpa,
+			   struct ghcb *g, uint64_t *exit_code)
 {
 	static struct ghcb in;
 	bool ends = false;
@@ -596,7 +678,7 @@ static bool ghcb_page_exit(struct sim_hv *hv, uint64_t gpa, struct ghcb *g,
 	memset(g->valid_bitmap, 0, sizeof(g->valid_bitmap));
 	set_out(g, &g->sw_exit_info_1, 0);
 	set_out(g, &g->sw_exit_info_2, 0);
-	if (!event_ok(&in, g))
+	if (!event_ok(hv, &in, g))
 		return false;
 	switch (in.sw_exit_code) {
 	case GHCB_NAE_SNP_PSC:
@@ -610,6 +692,9 @@ static bool ghcb_page_exit(struct sim_hv *hv, uint64_t gpa, struct ghcb *g,
 		break;
 	case GHCB_NAE_SNP_AP_CREATION:
 		nae_ap_creation(hv, &in, g);
+		break;
+	case GHCB_NAE_HV_DOORBELL_PAGE:
+		nae_hv_doorbell(hv, cpu, &in, g);
 		break;
 	default: /* GHCB_NAE_SNP_RUN_VMPL, as event_ok() let through */
 		nae_run_vmpl(hv, &in, g);
@@ -645,7 +730,7 @@ bool sim_hv_vmgexit(unsigned int cpu, uint64_t *msr, void *page)
 		hv->unmapped++;
 	} else if (cpu < SIM_HV_CPUS && *msr == hv->ghcb_gpa[cpu]) {
 		x.ghcb = page;
-		x.stop = ghcb_page_exit(hv, *msr, page, &x.exit_code);
+		x.stop = ghcb_page_exit(hv, cpu, *msr, page, &x.exit_code);
 		hv->ended |= x.stop;
 	} else {
 		/*

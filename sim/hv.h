@@ -19,7 +19,11 @@
  *    updates of sim/rmp.h, with PSMASH where a 4 KiB change hits a 2 MiB
  *    entry), SNP guest request and extended guest request (forwarded to
  *    sim/psp.h; certificate buffer length rules), AP creation (into
- *    sim/vcpu.h's table), Run VMPL (recorded).
+ *    sim/vcpu.h's table), Run VMPL (recorded), the #HV doorbell page
+ *    (only on a host that advertises restricted injection, as the KVM
+ *    series that adds it; upstream KVM answers INVALID_EVENT).
+ * And it delivers interrupts to a vCPU with restricted injection as that
+ * series does (sim_hv_raise): through the vCPU's doorbell page and #HV.
  * Malformed input is answered as 56421 says: EXITINFO1 = 2 and the reason
  * in EXITINFO2. Each rule names its source where it is defined (AMD 56421,
  * a Linux arch/x86/kvm/svm/sev.c function, the APM); rules that are the
@@ -154,8 +158,14 @@ struct sim_hv {
 	/* 4 KiB pages of a 2 MiB PSC entry per exit (cur_page); 0: whole. */
 	unsigned int psc_2m_pages_per_exit;
 
+	/* Refuse #HV doorbell registration (SET) with INVALID_INPUT. */
+	bool refuse_hvdb;
+
 	/* State and records. */
 	uint64_t ghcb_gpa[SIM_HV_CPUS]; /* registered GHCB, 0: none */
+	uint64_t hvdb_gpa[SIM_HV_CPUS]; /* #HV doorbell page, 0: none */
+	unsigned int hvdb_events;	/* #HV doorbell NAE events served */
+	unsigned int hv_signals;	/* #HV raised (sim_hv_raise) */
 	unsigned int exits;		/* every VMGEXIT */
 	unsigned int nae_exits;		/* served through a GHCB page */
 	unsigned int unregistered;	/* exits with an unregistered GHCB */
@@ -191,3 +201,22 @@ void sim_hv_reset(void);
  * True when the vCPU stops for good (a termination request).
  */
 bool sim_hv_vmgexit(unsigned int cpu, uint64_t *msr, void *page);
+
+/* What sim_hv_raise() did with an interrupt. */
+enum sim_hv_raise {
+	/* Not delivered: no doorbell, or a vector still unacknowledged. */
+	SIM_HV_RAISE_BLOCKED,
+	/* Written to the doorbell; no #HV (NO_FURTHER_SIGNAL was set). */
+	SIM_HV_RAISE_PENDING,
+	/* Written, NO_FURTHER_SIGNAL set: the vCPU takes #HV now. */
+	SIM_HV_RAISE_SIGNAL,
+};
+/*
+ * Delivers interrupt `vector` to vCPU `cpu` as the KVM restricted-
+ * injection series does (Linux arch/x86/kvm/svm/sev.c, __sev_snp_inject,
+ * prepare_hv_injection, sev_snp_blocked): blocked while the doorbell's
+ * vector byte is nonzero; else the vector is written, and #HV is raised
+ * unless NO_FURTHER_SIGNAL is set, which raising sets. The test takes
+ * the #HV (calls the SVSM's handler) on SIM_HV_RAISE_SIGNAL.
+ */
+enum sim_hv_raise sim_hv_raise(unsigned int cpu, uint8_t vector);

@@ -362,10 +362,50 @@ static inline uint64_t ghcb_ap_creation_info1(unsigned int request,
 	       (request & GHCB_AP_REQUEST_MASK);
 }
 
-/* HV doorbell page: EXITINFO1 selects, EXITINFO2 = GPA. */
+/*
+ * #HV Doorbell Page NAE (56421, "#HV Doorbell Page"): EXITINFO1 selects
+ * the request, EXITINFO2 = the page's GPA for SET. On return EXITINFO2 =
+ * the host's preferred GPA (GET_PREFERRED; all ones: no preference), or
+ * the GPA now registered (SET, QUERY). Needed with restricted injection
+ * only: the host then signals interrupts through this page and #HV.
+ */
 #define GHCB_HV_DOORBELL_GET_PREFERRED 0u
 #define GHCB_HV_DOORBELL_SET	       1u
 #define GHCB_HV_DOORBELL_QUERY	       2u
+#define GHCB_HV_DOORBELL_CLEAR	       3u
+#define GHCB_HV_DOORBELL_NONE	       (~0ull) /* no page, no preference */
+
+/*
+ * The #HV doorbell page (56421, "#HV Doorbell Page"; the same layout in
+ * Linux's and COCONUT's restricted-injection guests): a 4 KiB page the
+ * guest shares with the host, one per vCPU. The host writes the pending
+ * interrupt vector (byte 0) and event bits (byte 1), then raises #HV
+ * (vector 28) unless NO_FURTHER_SIGNAL is set, which it sets when it
+ * does; the guest acknowledges an interrupt by writing the vector to 0,
+ * and clears NO_FURTHER_SIGNAL to be signalled again. NO_EOI_REQUIRED
+ * (byte 2, bit 0): the host needs no EOI for the interrupt it delivered;
+ * the guest clears the bit and skips the EOI. Bytes 3..63 carry per-VMPL
+ * events and reserved space the SVSM does not use.
+ */
+struct ghcb_hv_doorbell {
+	uint8_t vector;
+	uint8_t events;
+	uint8_t no_eoi_required;
+	uint8_t per_vmpl_events;
+	uint8_t reserved[4092];
+};
+_Static_assert(offsetof(struct ghcb_hv_doorbell, events) == 1,
+	       "56421, #HV Doorbell Page");
+_Static_assert(offsetof(struct ghcb_hv_doorbell, no_eoi_required) == 2,
+	       "56421, #HV Doorbell Page");
+_Static_assert(sizeof(struct ghcb_hv_doorbell) == 4096,
+	       "56421, #HV Doorbell Page");
+#define GHCB_HVDB_NMI_PENDING	    (1u << 0)
+#define GHCB_HVDB_MC_PENDING	    (1u << 1)
+#define GHCB_HVDB_NO_FURTHER_SIGNAL (1u << 7)
+#define GHCB_HVDB_NO_EOI_REQUIRED   (1u << 0)
+/* The exception vector of #HV (AMD64 APM vol. 2, "#HV"). */
+#define GHCB_HV_VECTOR 28u
 
 /*
  * SNP Run VMPL: EXITINFO1 = target VMPL, EXITINFO2 = 0. Unconfirmed

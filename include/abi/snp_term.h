@@ -38,3 +38,8 @@
 #define SNP_TERM_FW_PREPARE	0x26 /* its pages could not be readied */
 #define SNP_TERM_FW_VCPU	0x27 /* its VMSA could not be set up */
 #define SNP_TERM_RUN_VMPL	0x28 /* Run VMPL failed */
+/*
+ * Restricted injection was launched, but the host refused this vCPU's
+ * #HV doorbell page: without it no interrupt reaches the SVSM.
+ */
+#define SNP_TERM_HV_DOORBELL 0x30

@@ -6,14 +6,19 @@
  * csvsm's own file, with 1, 2 and 4 vCPUs and with Debian's OVMF.fd as the
  * firmware; every page is where and in the RMP state its type demands
  * (AMD 56860, SNP_LAUNCH_UPDATE); and hostile files and machines are
- * refused with one line, the launch unfinished.
+ * refused with one line, the launch unfinished. A file built with
+ * --restricted-injection carries SEV_FEATURES bit 3 in its launch VMSA,
+ * which the digest covers (it differs from the default file's, and still
+ * equals measure's).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "abi/csvsm_boot.h"
 #include "abi/snp_guest_msg.h"
+#include "abi/snp_vmsa.h"
 
+#include "csvsm_meta.h"
 #include "igvm_snp.h"
 #include "launcher_helpers.h"
 #include "sim_load_fixture.h"
@@ -26,7 +31,8 @@
 #define VP_COUNT   (IMG_END + 2 * PG)
 #define MEMMAP	   (IMG_END + PG)
 
-static bool build(struct built *b, const uint8_t *fw, size_t fw_size)
+static bool build_ri(struct built *b, const uint8_t *fw, size_t fw_size,
+		     bool restricted_injection)
 {
 	struct kernel_elf k;
 	struct build_options o = lfix_default_options();
@@ -35,8 +41,14 @@ static bool build(struct built *b, const uint8_t *fw, size_t fw_size)
 	o.policy = 0x30000;
 	o.fw = fw;
 	o.fw_size = fw_size;
+	o.restricted_injection = restricted_injection;
 	lfix_make_elf(&k);
 	return lfix_build_and_parse(&k, &o, b);
+}
+
+static bool build(struct built *b, const uint8_t *fw, size_t fw_size)
+{
+	return build_ri(b, fw, fw_size, false);
 }
 
 /* What `csvsm-igvm measure --vcpus N` computes for the file. */
@@ -197,4 +209,52 @@ TEST(snp_loader, firmware_digest_equals_measure)
 	slf_fini(&s);
 	lfix_built_free(&b);
 	free(fw);
+}
+
+static uint64_t vmsa_features(const uint8_t *vmsa)
+{
+	uint64_t v;
+
+	memcpy(&v, vmsa + offsetof(struct snp_vmsa, sev_features), sizeof(v));
+	return v;
+}
+
+TEST(snp_loader, restricted_injection_is_measured)
+{
+	struct build_options bad = lfix_default_options();
+	uint8_t ld_off[SNP_LD_SIZE];
+	uint8_t ld_on[SNP_LD_SIZE];
+	struct built off;
+	struct built on;
+	struct slf s;
+	uint64_t f = 0;
+	char err[256];
+
+	ASSERT_TRUE(build_ri(&off, NULL, 0, false));
+	ASSERT_TRUE(build_ri(&on, NULL, 0, true));
+	ASSERT_TRUE(slf_init(&s, 1));
+	/* The default launch VMSA: SNPActive only. */
+	EXPECT_TRUE(loads_like_measure(&s, &off, 1));
+	EXPECT_EQ(vmsa_features(s.load->vmsa[0]), SNP_FEATURE_SNP_ACTIVE);
+	memcpy(ld_off, s.load->ld, SNP_LD_SIZE);
+	/* With the option: bit 3 too, measured, as measure computes it. */
+	EXPECT_TRUE(loads_like_measure(&s, &on, 1));
+	EXPECT_EQ(vmsa_features(s.load->vmsa[0]),
+		  SNP_FEATURE_SNP_ACTIVE | SNP_FEATURE_RESTRICTED_INJECTION);
+	memcpy(ld_on, s.load->ld, SNP_LD_SIZE);
+	EXPECT_TRUE(memcmp(ld_on, ld_off, SNP_LD_SIZE) != 0);
+	EXPECT_TRUE(loads_like_measure(&s, &on, 4));
+	/* What measure --json reports. */
+	ASSERT_TRUE(csvsm_meta_sev_features(&on.f, IGVM_MASK_SNP, &f));
+	EXPECT_EQ(f, SNP_FEATURE_SNP_ACTIVE | SNP_FEATURE_RESTRICTED_INJECTION);
+	ASSERT_TRUE(csvsm_meta_sev_features(&off.f, IGVM_MASK_SNP, &f));
+	EXPECT_EQ(f, SNP_FEATURE_SNP_ACTIVE);
+	/* Without the SNP platform there is no VMSA to ask in. */
+	bad.snp = false;
+	bad.restricted_injection = true;
+	EXPECT_NE(build_check_options(&bad, err, sizeof(err)), 0);
+	EXPECT_TRUE(strstr(err, "restricted injection") != NULL);
+	slf_fini(&s);
+	lfix_built_free(&off);
+	lfix_built_free(&on);
 }

@@ -207,11 +207,15 @@ static struct snp_vmsa_seg flat(uint16_t selector, uint16_t attrib)
 /*
  * The SNP launch VMSA: the same 32-bit flat state as the native context
  * (APM vol. 2, Table B-4 fields), plus what SEV-SNP requires: EFER.SVME,
- * SEV_FEATURES = SNPActive (QEMU's IGVM loader accepts nothing else), the
+ * SEV_FEATURES = SNPActive, and RestrictedInjection (bit 3, APM vol. 2,
+ * "SEV_FEATURES") when asked for: QEMU's IGVM loader accepts only the
+ * features KVM reports (QEMU target/i386/sev.c, check_sev_features), and
+ * upstream KVM does not report restricted injection. Then the
  * architectural reset values of PAT, XCR0, DR6/DR7, MXCSR and the x87 FCW.
+ * The VMSA page is measured as it is, SEV_FEATURES included.
  */
 static int add_snp_vmsa(struct igvm_builder *b, uint64_t entry,
-			uint64_t boot_info)
+			uint64_t boot_info, bool restricted_injection)
 {
 	struct snp_vmsa v = {
 		.cs = flat(0x08, 0xc9b),
@@ -230,7 +234,10 @@ static int add_snp_vmsa(struct igvm_builder *b, uint64_t entry,
 		.rip = entry,
 		.rsi = boot_info,
 		.g_pat = 0x0007040600070406ull,
-		.sev_features = SNP_FEATURE_SNP_ACTIVE,
+		.sev_features =
+			SNP_FEATURE_SNP_ACTIVE |
+			(restricted_injection ? SNP_FEATURE_RESTRICTED_INJECTION
+					      : 0),
 		.xcr0 = 0x1,
 		.mxcsr = 0x1f80,
 		.x87_fcw = 0x37f,
@@ -331,6 +338,9 @@ int build_check_options(const struct build_options *o, char *err, size_t errlen)
 		return fail(
 			err, errlen,
 			"firmware needs the SNP platform and must be 4 KiB multiples, at most 16 MiB");
+	if (o->restricted_injection && !o->snp)
+		return fail(err, errlen,
+			    "restricted injection needs the SNP platform");
 	if (o->snp && !(o->policy & BUILD_POLICY_RSVD_MBO))
 		return fail(
 			err, errlen,
@@ -473,7 +483,7 @@ int build_igvm(const struct build_options *o, const uint8_t *elf_buf,
 	    add_vp_context(b, k.elf.entry, image_end) ||
 	    (o->snp &&
 	     add_snp_vmsa(b, o->snp_elf ? k.snp_elf.entry : k.elf.entry,
-			  image_end)) ||
+			  image_end, o->restricted_injection)) ||
 	    igvm_builder_write(b, out, out_len)) {
 		snprintf(err, errlen, "%s", igvm_builder_error(b));
 		goto out;

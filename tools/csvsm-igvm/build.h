@@ -21,7 +21,13 @@ struct build_options {
 	uint64_t ap_trampoline; /* native AP start page, below 1 MiB */
 	bool snp;		/* add the SEV-SNP platform */
 	uint64_t policy;	/* SNP guest policy (GUEST_POLICY) */
-	const uint8_t *fw;	/* guest firmware for SNP, or NULL */
+	/*
+	 * The launch VMSA asks for restricted injection (SEV_FEATURES bit 3):
+	 * the host may then inject only #HV. Off by default: upstream KVM
+	 * and QEMU refuse such a VMSA (docs/snp.md, "Restricted injection").
+	 */
+	bool restricted_injection;
+	const uint8_t *fw; /* guest firmware for SNP, or NULL */
 	uint64_t fw_size;
 	/*
 	 * The SEV-SNP kernel (an ELF linked at the same region base), placed

@@ -40,6 +40,9 @@ static int usage(FILE *f, int rc)
 		"                         an OVMF image (firmware volume, footer table)\n"
 		"  --policy HEX           SNP guest policy (default 0x30000; bit 17 set,\n"
 		"                         bits 26-63 clear)\n"
+		"  --restricted-injection the SNP launch VMSA asks for restricted\n"
+		"                         injection (the host may inject only #HV);\n"
+		"                         boots only where the host offers it (off)\n"
 		"  --initfs FILE          root file-system image: a cpio \"newc\" archive,\n"
 		"                         measured, that the SVSM unpacks at boot\n"
 		"  --provenance FILE      the Debian package versions the image is built\n"
@@ -170,6 +173,9 @@ static int option(int c, struct build_options *o, const char **paths)
 		return 0;
 	case 'n':
 		o->snp = false;
+		return 0;
+	case 'R':
+		o->restricted_injection = true;
 		return 0;
 	case 'b':
 	case 's':
@@ -307,6 +313,7 @@ static int cmd_build(int argc, char **argv)
 		{"initfs", required_argument, NULL, 'r'},
 		{"provenance", required_argument, NULL, 'P'},
 		{"policy", required_argument, NULL, 'p'},
+		{"restricted-injection", no_argument, NULL, 'R'},
 		{"guest-svn", required_argument, NULL, 'v'},
 		{"family-id", required_argument, NULL, 'F'},
 		{"image-id", required_argument, NULL, 'I'},
@@ -346,12 +353,14 @@ static int cmd_build(int argc, char **argv)
 		return cmd_usage_error("no kernel (--kernel ELF)");
 	if (!paths[1])
 		return cmd_usage_error("no output file (-o FILE)");
-	if (!o.snp && (have_policy || paths[2] || paths[3]))
+	if (!o.snp &&
+	    (have_policy || paths[2] || paths[3] || o.restricted_injection))
 		return cmd_usage_error("--%s applies to the SEV-SNP platform, "
 				       "which --no-snp leaves out",
 				       have_policy ? "policy"
 				       : paths[2]  ? "firmware"
-						   : "snp-kernel");
+				       : paths[3]  ? "snp-kernel"
+						   : "restricted-injection");
 	o.fw_size = 0; /* the firmware's own checks come with its file */
 	if (build_check_options(&o, err, sizeof(err))) {
 		fprintf(stderr, "csvsm-igvm: build: %s\n", err);

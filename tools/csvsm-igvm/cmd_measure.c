@@ -8,7 +8,9 @@
  *   TDX      the MRTD (tools/libmeasure/tdx.c), when the file has a TDX
  *            platform
  *
- * The JSON also carries the guest policy, and the version metadata: from
+ * The JSON also carries the guest policy, the boot VMSA's SEV_FEATURES
+ * (restricted injection: `build --restricted-injection`; the digest
+ * covers them, as the VMSA page is measured), and the version metadata: from
  * the file's SNP ID block when it is signed, else from csvsm's boot-info
  * page (found through RSI of the boot VP context, the builder's contract in
  * include/abi/csvsm_boot.h). "metadata_trust" says why a verifier may
@@ -23,6 +25,7 @@
 #include <string.h>
 
 #include "abi/igvm.h"
+#include "abi/snp_vmsa.h"
 
 #include "command.h"
 #include "csvsm_meta.h"
@@ -144,6 +147,7 @@ static void emit_json(const char *path, const struct igvm_file *f,
 	uint32_t snp = igvm_snp_platform_mask(f);
 	struct metadata m;
 	uint64_t policy = 0;
+	uint64_t sev_features = 0;
 	bool has_policy = false;
 
 	find_metadata(f, snp, ld, &m, &policy, &has_policy);
@@ -156,6 +160,12 @@ static void emit_json(const char *path, const struct igvm_file *f,
 		dump_bool(&o, "bsp_only", a->snp.bsp_only);
 		if (has_policy)
 			dump_addr(&o, "policy", policy);
+		if (csvsm_meta_sev_features(f, snp, &sev_features)) {
+			dump_addr(&o, "sev_features", sev_features);
+			dump_bool(&o, "restricted_injection",
+				  sev_features &
+					  SNP_FEATURE_RESTRICTED_INJECTION);
+		}
 		dump_begin(&o, "loader", false, true);
 		dump_bool(&o, "native_zero", a->snp.native_zero);
 		dump_bool(&o, "skip_shared", a->snp.skip_shared);

@@ -84,3 +84,24 @@ bool csvsm_meta_get(const struct igvm_file *f, uint32_t mask,
 	}
 	return false;
 }
+
+bool csvsm_meta_sev_features(const struct igvm_file *f, uint32_t mask,
+			     uint64_t *out)
+{
+	for (size_t i = 0; i < f->header_count; i++) {
+		struct igvm_vhs_vp_context vp;
+		const uint8_t *v;
+
+		if (f->headers[i].type != IGVM_VHT_VP_CONTEXT ||
+		    igvm_vhdr_get(&f->headers[i], &vp, sizeof(vp)) ||
+		    !(vp.compatibility_mask & mask) || vp.vp_index != 0)
+			continue;
+		v = igvm_file_data(f, vp.file_offset, SNP_VMSA_SIZE);
+		if (!v)
+			return false;
+		memcpy(out, v + offsetof(struct snp_vmsa, sev_features),
+		       sizeof(*out));
+		return true;
+	}
+	return false;
+}

@@ -28,3 +28,9 @@ struct csvsm_meta {
 /* True, with *out filled, when `f` is a csvsm file for SNP platform `mask`. */
 bool csvsm_meta_get(const struct igvm_file *f, uint32_t mask,
 		    struct csvsm_meta *out);
+/*
+ * SEV_FEATURES of the boot vCPU's VMSA for SNP platform `mask` (measured
+ * with it): true with *out set, false when the file has none.
+ */
+bool csvsm_meta_sev_features(const struct igvm_file *f, uint32_t mask,
+			     uint64_t *out);

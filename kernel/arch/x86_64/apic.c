@@ -8,6 +8,7 @@
  * xAPIC rather than x2APIC because QEMU 7.2's TCG has no x2APIC.
  */
 #include "svsm/arch/cpu.h"
+#include "svsm/arch/hv.h"
 #include "svsm/arch/time.h"
 #include "svsm/arch/user.h"
 
@@ -98,6 +99,8 @@ void arch_user_timer_start(uint32_t period_ms)
 {
 	uint64_t count = (uint64_t)ticks_per_ms * period_ms;
 
+	/* A task is about to run with interrupts on: serve a pending #HV. */
+	arch_trap_hv_poll();
 	/* SAFETY: APIC timer registers in the uncached MMIO mapping. */
 	*apic_reg(APIC_LVT_TIMER) = LVT_PERIODIC | ARCH_VECTOR_TIMER;
 	*apic_reg(APIC_TIMER_ICR) =
@@ -113,6 +116,12 @@ void arch_user_timer_stop(void)
 
 void arch_apic_eoi(void)
 {
+	/*
+	 * No APIC mapped yet: nothing the SVSM programmed is in service. An
+	 * #HV doorbell may still name any vector (svsm/arch/hv.h).
+	 */
+	if (!apic_page)
+		return;
 	/* SAFETY: writing EOI ends the interrupt being serviced. */
 	*apic_reg(APIC_EOI) = 0;
 }

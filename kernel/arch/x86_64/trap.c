@@ -7,7 +7,10 @@
  *     tests that expect a fault): record it and unwind to probe_recover.
  * An exception taken in ring 3 is the task's, never the SVSM's: it goes
  * to task_user_fault(), which ends the task, except a #VC the platform's
- * user handler emulates (CPUID on SEV-SNP). Everything else is an SVSM
+ * user handler emulates (CPUID on SEV-SNP). #HV (SEV-SNP with restricted
+ * injection) goes to the platform's doorbell handler, which hands the
+ * interrupts the host signalled to arch_trap_interrupt(), the same
+ * handlers the IDT reaches (svsm/arch/hv.h). Everything else is an SVSM
  * bug: report it (kernel/base/trap_report.c: a full register dump, or on a
  * confidential platform only the vector and RIP) and panic, which ends the
  * VM with a failure status. The frame layout matches trap_common in trap.S.
@@ -16,6 +19,7 @@
 #include <stdint.h>
 
 #include "svsm/arch/cpu.h"
+#include "svsm/arch/hv.h"
 #include "svsm/arch/user.h"
 
 #include "svsm/log.h"
@@ -39,6 +43,38 @@ void arch_trap_set_vc_handler(bool (*handler)(struct user_regs *regs))
 void arch_trap_set_user_vc_handler(bool (*handler)(struct user_regs *regs))
 {
 	user_vc_handler = handler;
+}
+
+/* #HV (vector 28; AMD64 APM vol. 2, "#HV"): SEV-SNP restricted injection. */
+#define VECTOR_HV 28u
+
+static bool (*hv_handler)(struct trap_frame *f);
+static void (*hv_poll)(void);
+
+void arch_trap_set_hv_handler(bool (*handler)(struct user_regs *regs),
+			      void (*poll)(void))
+{
+	hv_handler = handler;
+	hv_poll = poll;
+}
+
+void arch_trap_hv_poll(void)
+{
+	if (hv_poll)
+		hv_poll();
+}
+
+bool arch_trap_interrupt(struct trap_frame *f, uint32_t vector, bool eoi)
+{
+	if (vector == ARCH_VECTOR_SPURIOUS)
+		return true; /* no EOI for a spurious interrupt (SDM 10.9) */
+	if (eoi)
+		arch_apic_eoi();
+	if (vector != ARCH_VECTOR_TIMER)
+		return false;
+	if (f && (f->cs & 3))
+		task_timer_tick(f); /* may end the task */
+	return true;
 }
 
 void arch_trap(struct trap_frame *f);
@@ -159,22 +195,24 @@ static bool recover_probe(struct trap_frame *f)
 
 void arch_trap(struct trap_frame *f)
 {
-	if (f->vector == ARCH_VECTOR_SPURIOUS)
-		return; /* no EOI for a spurious interrupt (SDM 10.9) */
-	if (f->vector == ARCH_VECTOR_TIMER) {
-		arch_apic_eoi();
-		if (f->cs & 3)
-			task_timer_tick(f); /* may end the task */
+	if (f->vector == ARCH_VECTOR_SPURIOUS ||
+	    f->vector == ARCH_VECTOR_TIMER) {
+		(void)arch_trap_interrupt(f, (uint32_t)f->vector, true);
 		return;
 	}
+	/* #HV: the platform serves the host's doorbell page. */
+	if (f->vector == VECTOR_HV && hv_handler && hv_handler(f))
+		return;
 	/* #VC in the SVSM (SEV-SNP): the platform emulates the instruction. */
 	if (f->vector == 29 && !(f->cs & 3) &&
 	    f->error_code != VC_NOT_VALIDATED && vc_handler && vc_handler(f))
 		return;
 	/* #VC in a task: the platform emulates CPUID; anything else ends it. */
 	if (f->vector == 29 && (f->cs & 3) && user_vc_handler &&
-	    user_vc_handler(f))
+	    user_vc_handler(f)) {
+		arch_trap_hv_poll(); /* back to ring 3, interrupts on */
 		return;
+	}
 	if (f->cs & 3)
 		task_user_fault(f, read_cr2());
 	if (fixup(f) || recover_probe(f))

@@ -80,6 +80,7 @@ arch_syscall_entry:
 	SAVE_GPRS
 	movq	%rsp, %rdi
 	call	task_syscall_entry
+	call	arch_trap_hv_poll		/* a pending #HV, before ring 3 */
 	/* The 22 pushes keep RSP 16-byte aligned from the stack top. */
 	testq	$(RFLAGS_TF | RFLAGS_RF), FRAME_RFLAGS(%rsp)
 	jnz	user_return_iret

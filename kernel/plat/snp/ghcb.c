@@ -688,6 +688,43 @@ enum svsm_err ghcb_run_vmpl(unsigned int vmpl)
 	return nae_call(gc, &in, &out);
 }
 
+enum svsm_err ghcb_hv_doorbell(unsigned int op, paddr_t page, uint64_t *gpa)
+{
+	/*
+	 * TRUST: the host answers a GPA in EXITINFO2; SET must echo the
+	 * page the SVSM named, as ghcb_register() requires of the GHCB's
+	 * GFN, else the SVSM would believe in a doorbell the host does not
+	 * write. What the caller does with another request's GPA is its
+	 * own check.
+	 */
+	struct ghcb_cpu *gc = this_ghcb();
+	struct nae_in in = {
+		.exit_code = GHCB_NAE_HV_DOORBELL_PAGE,
+		.info1 = op,
+		.info2 = op == GHCB_HV_DOORBELL_SET ? pa_val(page) : 0,
+	};
+	struct nae_out out;
+	enum svsm_err err;
+
+	if (op > GHCB_HV_DOORBELL_CLEAR ||
+	    (op == GHCB_HV_DOORBELL_SET && !pa_is_aligned(page, PAGE_SIZE)))
+		return SVSM_E_INVAL;
+	if (!gc)
+		return SVSM_E_UNSUPPORTED;
+	err = nae_call(gc, &in, &out);
+	if (err != SVSM_OK)
+		return err;
+	if (op == GHCB_HV_DOORBELL_SET && out.info2 != pa_val(page)) {
+		log_warn("#HV doorbell 0x%llx: the host answered 0x%llx",
+			 (unsigned long long)pa_val(page),
+			 (unsigned long long)out.info2);
+		return SVSM_E_HW;
+	}
+	if (gpa)
+		*gpa = out.info2;
+	return SVSM_OK;
+}
+
 /* ---- Port I/O and MSRs for the #VC handler (56421, IOIO and MSR) ------ */
 
 enum svsm_err ghcb_ioio(uint64_t info1, uint64_t value, uint64_t *in_value)

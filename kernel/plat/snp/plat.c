@@ -24,6 +24,7 @@
 #include "abi/snp_term.h"
 
 #include "snp/ghcb.h"
+#include "snp/hv_doorbell.h"
 #include "snp/plat_snp.h"
 #include "snp/shared_pages.h"
 #include "snp/smp.h"
@@ -119,6 +120,12 @@ uint32_t plat_start_aps(const struct boot_params *bp)
 	uint32_t announced = 1;
 	uint32_t online;
 
+	/*
+	 * The boot CPU's #HV doorbell, now that the heap is up (nothing
+	 * without restricted injection). The APs register none: they halt
+	 * with interrupts off and take no interrupt (docs/snp.md).
+	 */
+	snp_hvdb_cpu_init();
 	if (bp->vcpu_count < 2 || count < 2)
 		return 1;
 	arch_snp_ap_context(&ctx);

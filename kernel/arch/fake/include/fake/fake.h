@@ -191,3 +191,25 @@ extern char fake_panic_msg[256];
 		fake_panic_armed = false;          \
 		fake_panicked_;                    \
 	})
+
+/*
+ * #HV and the interrupt handlers (fake_hv.c, svsm/arch/hv.h): what the
+ * platform installed, and the interrupts it handed on. fake_irq_hook, when
+ * set, runs inside arch_trap_interrupt() (a test's nested #HV).
+ */
+struct user_regs;
+extern bool (*fake_hv_handler)(struct user_regs *regs);
+extern void (*fake_hv_poll)(void);
+struct fake_irq_log {
+	unsigned int ticks;	 /* timer vectors handed on */
+	unsigned int user_ticks; /* of them, with a frame from ring 3 */
+	unsigned int eois;	 /* EOIs written (any vector) */
+	unsigned int others;	 /* vectors without a handler */
+	unsigned int spurious;	 /* the spurious vector */
+	uint32_t last_vector;	 /* the last vector handed on */
+	const struct user_regs *last_frame; /* and its frame */
+};
+extern struct fake_irq_log fake_irq;
+extern void (*fake_irq_hook)(uint32_t vector);
+/* Forgets the handlers, the log and the hook. */
+void fake_hv_reset(void);

@@ -16,7 +16,9 @@
  * included, because a host compares an AP's features with the VM's and
  * refuses a different injection mode (Linux arch/x86/kvm/svm/sev.c,
  * sev_snp_ap_creation); a launch VMSA that does not match what the host
- * offers is logged. docs/snp.md has the rest (#HV, the launch side).
+ * offers is logged. With it, each vCPU needs an #HV doorbell page
+ * (snp/hv_doorbell.h). docs/snp.md has the rest (#HV, the launch side:
+ * csvsm-igvm build --restricted-injection).
  */
 #pragma once
 

@@ -155,6 +155,17 @@ enum svsm_err __must_check ghcb_ap_create(unsigned int op, uint32_t apic_id,
 enum svsm_err __must_check ghcb_run_vmpl(unsigned int vmpl);
 
 /*
+ * #HV Doorbell Page NAE (56421): op GHCB_HV_DOORBELL_* (SET registers the
+ * 4 KiB page at `page`, shared with the host, as this vCPU's doorbell;
+ * the others ignore `page`). *gpa (may be NULL) gets the host's EXITINFO2:
+ * its preferred GPA, or the page registered now (all ones: none).
+ * Errors: SVSM_E_INVAL (op, misaligned page), SVSM_E_UNSUPPORTED (no
+ * GHCB on this CPU), SVSM_E_HW (refused, as upstream KVM refuses the
+ * event, or a SET the host answered with another GPA).
+ */
+enum svsm_err __must_check ghcb_hv_doorbell(unsigned int op, paddr_t page,
+					    uint64_t *gpa);
+/*
  * IOIO event (56421; SVM exit 0x7B): one IN or OUT of 1, 2 or 4 bytes,
  * info1 as the IOIO intercept information of the AMD64 APM vol. 2
  * (GHCB_IOIO_*: port, size, type). For OUT the value is sent in RAX; for
