@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,6 +86,55 @@ static bool wait_readable(uint32_t ms)
 		r = poll(&p, 1, (int)ms);
 	} while (r < 0 && errno == EINTR);
 	return r > 0;
+}
+
+/*
+ * Whether the program is blocked reading its next command, or has ended:
+ * the first field of /proc/PID/syscall is the number of the system call
+ * it is blocked in ("running" while it runs; proc(5)). Unreadable means
+ * it is gone.
+ */
+static bool program_waits(void)
+{
+	char path[48], buf[32] = "";
+	ssize_t n;
+	int fd;
+	long nr;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)child);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || buf[0] < '0' || buf[0] > '9')
+		return n <= 0;
+	nr = strtol(buf, NULL, 10);
+	return nr == SYS_read || nr == SYS_recvfrom || nr == SYS_recvmsg;
+}
+
+/*
+ * The task channel hands the next command over only once the program
+ * has run on to its next read (kernel/vtpm/chan_task.c): whatever it
+ * wrote after its answer is in the channel by then. A process runs on
+ * by itself, so this waits for the same point, up to `ms`; without the
+ * wait, a second answer written a moment late would be taken as the
+ * answer to the next command.
+ */
+static bool wait_program_waits(uint32_t ms)
+{
+	struct timespec t0, now, nap = {0, 50 * 1000};
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!program_waits()) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - t0.tv_sec) * 1000 +
+			    (now.tv_nsec - t0.tv_nsec) / 1000000 >=
+		    (long)ms)
+			return false;
+		nanosleep(&nap, NULL);
+	}
+	return true;
 }
 
 /*
@@ -156,6 +206,13 @@ enum svsm_err vtpm_chan_transact(const void *cmd, size_t len, void *rsp,
 	*rsp_len = 0;
 	if (sock < 0)
 		return SVSM_E_HW;
+	if (!first && !wait_program_waits(ms)) {
+		log_notice("the vTPM process did not return to its read "
+			   "within %u ms",
+			   ms);
+		vtpm_chan_close();
+		return SVSM_E_TIMEOUT;
+	}
 	/*
 	 * Anything readable before a command is sent (a message out of
 	 * turn, or the end of a program that died) breaks the rules.
