@@ -27,7 +27,8 @@ SIM_SRCS := $(filter-out $(SIM_LAUNCH_SRCS),$(wildcard sim/*.c)) \
 FAKE_SRCS := $(wildcard kernel/arch/fake/*.c)
 FAKE_CORE_SRCS := $(filter-out kernel/arch/fake/fake_snp.c,$(FAKE_SRCS))
 # The SVSM's SNP platform and protocols, with what they stand on, hosted.
-# boot.c, plat.c and fw_boot.c are the SNP kernel's glue (kernel only).
+# boot.c, plat.c and fw_boot.c are the SNP kernel's glue (kernel only);
+# the sequences they run (boot_seq.c, fw_seq.c) are hosted too.
 SNP_KERNEL_ONLY_SRCS := kernel/plat/snp/boot.c kernel/plat/snp/plat.c \
 	kernel/plat/snp/fw_boot.c
 SNP_HOSTED_SRCS := $(wildcard kernel/protocols/*.c) \
