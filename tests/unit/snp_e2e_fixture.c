@@ -18,6 +18,7 @@
 #include "igvm_snp.h"
 #include "ovmf_image_fixture.h"
 #include "rmp.h"
+#include "slf_svsm.h"
 #include "vcpu.h"
 #include "snp/boot.h"
 #include "snp/early.h"
@@ -143,18 +144,6 @@ static bool alias_firmware(struct e2e *e)
 	return true;
 }
 
-static bool clear_reservations(void)
-{
-	paddr_t base;
-	uint64_t size;
-
-	while (gpa_reserved_get(0, &base, &size)) {
-		if (gpa_unreserve(base, size) != SVSM_OK)
-			return false;
-	}
-	return true;
-}
-
 static void reset_svsm(void)
 {
 	ghcb_reset();
@@ -247,7 +236,7 @@ bool e2e_kmain(struct e2e *e)
 				     slf_ptr(&e->slf, bi->vp_count_gpa),
 				     slf_ptr(&e->slf, bi->cmdline_gpa), &e->bp),
 		   SVSM_OK);
-	REQUIRE_TRUE(clear_reservations());
+	REQUIRE_TRUE(slf_clear_reservations());
 	REQUIRE_EQ(gpa_set_ram(e->bp.ram, e->bp.ram_count), SVSM_OK);
 	REQUIRE_EQ(gpa_reserve(pa_init(e->bp.region_base), e->bp.region_size),
 		   SVSM_OK);
@@ -289,7 +278,7 @@ void e2e_fini(struct e2e *e)
 	sim_hv.vcpus = NULL;
 	sim_hv.psp = NULL;
 	fake_snp_hv_stop();
-	if (!clear_reservations() || gpa_set_ram(&no_ram, 0) != SVSM_OK)
+	if (!slf_clear_reservations() || gpa_set_ram(&no_ram, 0) != SVSM_OK)
 		test_printf("  could not clear the GPA registry\n");
 	reset_svsm();
 	slf_fini(&e->slf);
