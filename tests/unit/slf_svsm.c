@@ -52,10 +52,9 @@ bool slf_svsm_keyed(struct slf *s, uint64_t mem_size, uint64_t svsm_size)
 	ghcb_reset();
 	REQUIRE_TRUE(s->load->secrets_gpa != 0);
 	memcpy(&sp, slf_ptr(s, s->load->secrets_gpa), sizeof(sp));
-	REQUIRE_TRUE(slf_clear_reservations() &&
-		     gpa_set_ram(&ram, 1) == SVSM_OK &&
-		     gpa_reserve(pa_init(FAKE_PHYS_BASE), svsm_size) ==
-			     SVSM_OK);
+	REQUIRE_TRUE(
+		slf_clear_reservations() && gpa_set_ram(&ram, 1) == SVSM_OK &&
+		gpa_reserve(pa_init(FAKE_PHYS_BASE), svsm_size) == SVSM_OK);
 	REQUIRE_TRUE(pgalloc_alloc(0, 0, &req) == SVSM_OK &&
 		     pgalloc_alloc(0, 0, &resp) == SVSM_OK &&
 		     pgalloc_alloc(0, 0, &ghcb) == SVSM_OK);

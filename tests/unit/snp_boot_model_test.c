@@ -36,7 +36,8 @@ static struct snp_cpuid_table table;
 static bool launch(uint32_t host_cbit_ebx)
 {
 	size_t len = 0;
-	uint8_t *file = slf_build_snp(IMG_BASE, REG_SIZE, 0x30000, NULL, 0, &len);
+	uint8_t *file =
+		slf_build_snp(IMG_BASE, REG_SIZE, 0x30000, NULL, 0, &len);
 	int rc;
 
 	REQUIRE_TRUE(file != NULL);

@@ -19,7 +19,6 @@
 #include "ovmf_image_fixture.h"
 #include "rmp.h"
 #include "slf_svsm.h"
-#include "vcpu.h"
 #include "snp/boot.h"
 #include "snp/early.h"
 #include "snp/features.h"
@@ -27,6 +26,7 @@
 #include "snp/guest_msg.h"
 #include "snp/snp.h"
 #include "test.h"
+#include "vcpu.h"
 
 #define PG 0x1000ull
 
@@ -181,9 +181,9 @@ bool e2e_launch(struct e2e *e, const struct e2e_opts *o)
 		e->slf.cpuid[2].ebx = o->host_cbit_ebx;
 	e->file = build(o, &e->len);
 	REQUIRE_TRUE(e->file != NULL);
-	REQUIRE_EQ(igvm_snp_measure_buf(e->file, e->len, &mo, e->measured,
-					NULL),
-		   0);
+	REQUIRE_EQ(
+		igvm_snp_measure_buf(e->file, e->len, &mo, e->measured, NULL),
+		0);
 	rc = slf_load(&e->slf, e->file, e->len);
 	if (rc)
 		test_printf("  load: %s\n", e->slf.err);

@@ -44,8 +44,8 @@
 #include "fake/fake.h"
 #include "hv.h"
 #include "sim_load_fixture.h"
-#include "vcpu.h"
 #include "snp/boot_seq.h"
+#include "vcpu.h"
 
 #define E2E_WIN		(32ull << 20)
 #define E2E_RAM		(24ull << 20)
@@ -59,7 +59,7 @@
 #define E2E_VCPUS	2u
 #define E2E_POLICY	0x30000ull
 /* The firmware's pre-validated pages the model guest uses for its calls. */
-#define E2E_FW_PAGE(i) (E2E_FW_BASE + (uint64_t)(i) * 0x1000u)
+#define E2E_FW_PAGE(i) (E2E_FW_BASE + (uint64_t)(i)*0x1000u)
 
 /* A firmware section: GPA, size, type (OVMF_META_SEC_*). */
 struct e2e_section {

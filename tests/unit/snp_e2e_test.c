@@ -64,8 +64,8 @@ static bool all_zero(const uint8_t *p, size_t len)
 #define REPORT	 E2E_FW_PAGE(3)
 #define MANIFEST E2E_FW_PAGE(4)
 /* Not 2 MiB aligned: the VMSA erratum. */
-#define AP_VMSA	 (E2E_GUEST_RAM + 0x1000)
-#define AP_CAA	 (E2E_GUEST_RAM + 0x2000)
+#define AP_VMSA	  (E2E_GUEST_RAM + 0x1000)
+#define AP_CAA	  (E2E_GUEST_RAM + 0x2000)
 #define RAM_PAGES 8u
 
 static struct sim_rmp_entry rmp(uint64_t gpa)
@@ -92,8 +92,8 @@ static bool up(void)
 }
 
 /* One call of the model guest through one loop turn; RAX afterwards. */
-static uint64_t call(uint32_t protocol, uint32_t id, uint64_t rcx,
-		     uint64_t rdx, uint64_t r8)
+static uint64_t call(uint32_t protocol, uint32_t id, uint64_t rcx, uint64_t rdx,
+		     uint64_t r8)
 {
 	e.guest = (struct e2e_guest){
 		.call = true,
@@ -126,7 +126,8 @@ static bool svsm_region_vmpl0_only(unsigned int shared_want)
 	for (uint64_t gpa = e.bp.region_base; gpa < end; gpa += PG) {
 		struct sim_rmp_entry r = rmp(gpa);
 
-		if (!r.assigned && (r.perms[1] | r.perms[2] | r.perms[3]) == 0) {
+		if (!r.assigned &&
+		    (r.perms[1] | r.perms[2] | r.perms[3]) == 0) {
 			REQUIRE_TRUE(n < 3);
 			shared[n++] = gpa;
 			continue;
@@ -146,8 +147,10 @@ static bool svsm_region_vmpl0_only(unsigned int shared_want)
 		     shared[n - 1] == e2e_ghcb_gpa());
 	if (n == 3) {
 		/* The message pages, whichever side of the GHCB they are. */
-		uint64_t a = shared[0] == e2e_ghcb_gpa() ? shared[1] : shared[0];
-		uint64_t b = shared[0] == e2e_ghcb_gpa() ? shared[2] : shared[1];
+		uint64_t a =
+			shared[0] == e2e_ghcb_gpa() ? shared[1] : shared[0];
+		uint64_t b =
+			shared[0] == e2e_ghcb_gpa() ? shared[2] : shared[1];
 
 		REQUIRE_EQ(b, a + PG);
 	}
@@ -160,8 +163,7 @@ static bool vmpl1_page(uint64_t gpa)
 	struct sim_rmp_entry r = rmp(gpa);
 
 	return r.assigned && r.validated && !r.vmsa &&
-	       r.perms[1] == SNP_PERM_ALL && r.perms[2] == 0 &&
-	       r.perms[3] == 0;
+	       r.perms[1] == SNP_PERM_ALL && r.perms[2] == 0 && r.perms[3] == 0;
 }
 
 TEST(snp_e2e, launch_boot_and_firmware_start)
@@ -183,8 +185,7 @@ TEST(snp_e2e, launch_boot_and_firmware_start)
 	EXPECT_TRUE(rmp(pa_val(e.vcpu->vmsa)).vmsa);
 
 	/* The firmware's sections and image: VMPL1's, nothing more. */
-	for (uint64_t gpa = E2E_FW_BASE; gpa < E2E_FW_BASE + 0x20000;
-	     gpa += PG)
+	for (uint64_t gpa = E2E_FW_BASE; gpa < E2E_FW_BASE + 0x20000; gpa += PG)
 		if (gpa < E2E_FW_BASE + 0x9000 || gpa >= E2E_FW_BASE + 0xa000)
 			EXPECT_TRUE(vmpl1_page(gpa));
 	/* The gap in edk2's layout is none of the firmware's. */
@@ -203,9 +204,9 @@ TEST(snp_e2e, launch_boot_and_firmware_start)
 	EXPECT_EQ(sp->svsm_guest_vmpl, 1u);
 	EXPECT_TRUE(all_zero(sp->vmpck[0], sizeof(sp->vmpck[0])));
 	EXPECT_FALSE(all_zero(sp->vmpck[1], sizeof(sp->vmpck[1])));
-	EXPECT_EQ(memcmp(sp->vmpck[1], launched->vmpck[1],
-			 sizeof(sp->vmpck[1])),
-		  0);
+	EXPECT_EQ(
+		memcmp(sp->vmpck[1], launched->vmpck[1], sizeof(sp->vmpck[1])),
+		0);
 	/* Its CPUID page: the SVSM's. */
 	EXPECT_EQ(memcmp(slf_ptr(&e.slf, CPUID_PAGE),
 			 slf_ptr(&e.slf, e.slf.load->cpuid_gpa), PG),
@@ -524,9 +525,9 @@ TEST_FIXTURE(snp_e2e_export)
 		snprintf(hex + 2 * i, 3, "%02x", e.slf.load->ld[i]);
 	hex[2 * SNP_LD_SIZE] = '\n';
 	hex[2 * SNP_LD_SIZE + 1] = '\0';
-	ASSERT_EQ(sim_psp_vcek_public_pem(e.slf.psp, pem, sizeof(pem),
-					  &pem_len),
-		  SIM_PSP_OK);
+	ASSERT_EQ(
+		sim_psp_vcek_public_pem(e.slf.psp, pem, sizeof(pem), &pem_len),
+		SIM_PSP_OK);
 	EXPECT_TRUE(write_file(dir, "e2e.igvm", e.file, e.len));
 	EXPECT_TRUE(write_file(dir, "ld.hex", hex, strlen(hex)));
 	EXPECT_TRUE(write_file(dir, "report.bin", &r, sizeof(r)));

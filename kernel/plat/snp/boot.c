@@ -10,8 +10,6 @@
  * vm_init() map without the C-bit, rescinded through the identity map),
  * and the #VC handlers to install once the launch checks passed.
  */
-#include "snp/boot_seq.h"
-
 #include "svsm/arch/cpu.h"
 #include "svsm/arch/snp_boot.h"
 
@@ -20,6 +18,7 @@
 
 #include "abi/ghcb.h"
 
+#include "snp/boot_seq.h"
 #include "snp/cpuid.h"
 #include "snp/plat_snp.h"
 

@@ -71,9 +71,9 @@ static void gather(const struct snp_boot_env *env, struct snp_boot_state *st,
 	snp_boot_page_facts(bi, cpuid, secrets, &st->cpuid, f);
 	f->sev_status = env->sev_status;
 	f->entry_cbit = env->entry_cbit;
-	f->rmpadjust_rc =
-		arch_rmpadjust(env->probe_va, false,
-			       snp_rmpadjust_attrs(1, 0, false)); /* VMPL1: none */
+	f->rmpadjust_rc = arch_rmpadjust(
+		env->probe_va, false,
+		snp_rmpadjust_attrs(1, 0, false)); /* VMPL1: none */
 }
 
 static void negotiate(struct snp_boot_facts *f, struct snp_boot_state *st)

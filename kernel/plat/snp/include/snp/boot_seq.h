@@ -53,7 +53,7 @@ struct snp_boot_env {
 
 /* What the boot sequence leaves for the rest of the platform. */
 struct snp_boot_state {
-	struct csvsm_boot_info bi;	 /* the measured boot info, copied */
+	struct csvsm_boot_info bi;    /* the measured boot info, copied */
 	struct snp_cpuid_table cpuid; /* the checked CPUID page */
 	unsigned int cbit;
 };
