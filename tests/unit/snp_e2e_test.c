@@ -393,6 +393,24 @@ TEST(snp_e2e, secrets_page_elsewhere)
 	e2e_fini(&e);
 }
 
+TEST(snp_e2e, secrets_page_missing_or_outside_the_region)
+{
+	static const struct e2e_opts o;
+	static const uint64_t where[] = {0, E2E_GUEST_RAM};
+	struct csvsm_boot_info *bi;
+
+	for (unsigned int i = 0; i < 2; i++) {
+		ASSERT_TRUE(e2e_launch(&e, &o));
+		bi = (struct csvsm_boot_info *)slf_ptr(&e.slf,
+						       e2e_boot_info_gpa());
+		bi->secrets_gpa = where[i];
+		EXPECT_TRUE(e2e_boot(&e));
+		EXPECT_TRUE(
+			ended_with(SNP_TERM_SET_LINUX, SNP_TERM_SECRETS_PAGE));
+		e2e_fini(&e);
+	}
+}
+
 /* The host answers the MSR page-state change with an error. */
 static void refuse_psc(struct sim_hv_exit *x, void *ctx)
 {
