@@ -213,7 +213,7 @@ TEST(snp_e2e, launch_boot_and_firmware_start)
 		  0);
 
 	/* The VMPL1 VMSA: QEMU/KVM's reset VMSA but for the VMPL byte. */
-	sig = 0x00a00f11; /* the machine's CPUID Fn0000_0001 EAX */
+	sig = e.slf.cpuid[1].eax; /* the machine's CPUID Fn0000_0001 EAX */
 	ASSERT_EQ(vmsa_build(want, VMSA_VMM_QEMU, SNP_FW_RESET_EIP, sig, 0x1),
 		  0);
 	want[SNP_VMSA_OFF_VMPL] = 1;
