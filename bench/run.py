@@ -14,6 +14,10 @@
      to the VMPL round trip that carries each call; and SVSM_VTPM_CMD's
      protocol side (bench/vtpm_proto_bench.c) for GetRandom(32) and a
      4 KiB command, with a stub channel;
+     And the SEV-SNP launch end to end on the model
+     (bench/snp_boot_bench.c): the SVSM's instructions from its first C
+     code to "ready", for the firmware's start, and per Run VMPL round
+     trip of the request loop, next to the same VMPL switch;
   4. the SVSM's static memory footprint at "ready" (booted in QEMU with
      TCG): what it occupies of its region for 1, 4 and 64 vCPUs, next to the
      16 MiB minimum that the leading Rust SVSM (COCONUT) reserves for itself,
@@ -65,17 +69,24 @@ MODEL_FUNCTIONS = ("sim_pvalidate", "sim_rmpadjust", "sim_rmpquery",
                    "vtpm_chan_transact")
 
 
-def callgrind_per_call(out, workload, iters, calls, program="protocol_bench"):
-    """Instructions inside svsm_request_once per call, model emulation excluded.
+# In the end-to-end launch (bench/snp_boot_bench.c) the host runs too:
+# the model hypervisor behind every VMGEXIT (the guest's run included).
+E2E_MODEL_FUNCTIONS = ("sim_hv_vmgexit", "sim_pvalidate", "sim_rmpadjust",
+                       "sim_rmpquery", "rmp_access_ok")
 
-    Collection is on only inside svsm_request_once; the inclusive cost of
-    the model functions it reaches (callgrind_annotate) is subtracted.
+
+def callgrind_per_call(out, workload, iters, calls, program="protocol_bench",
+                       toggle="svsm_request_once", exclude=MODEL_FUNCTIONS):
+    """Instructions inside `toggle` per call, model emulation excluded.
+
+    Collection is on only inside `toggle`; the inclusive cost of the model
+    functions it reaches (callgrind_annotate) is subtracted.
     """
     with tempfile.TemporaryDirectory() as d:
         f = os.path.join(d, "cg.out")
         proc = subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={f}",
-             "--collect-atstart=no", "--toggle-collect=svsm_request_once",
+             "--collect-atstart=no", f"--toggle-collect={toggle}",
              os.path.join(out, "bench", program), workload, str(iters)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         if proc.returncode != 0 or not os.path.exists(f):
@@ -95,7 +106,7 @@ def callgrind_per_call(out, workload, iters, calls, program="protocol_bench"):
         if line.rstrip().endswith("PROGRAM TOTALS"):
             total = count
             continue
-        for fn in MODEL_FUNCTIONS:
+        for fn in exclude:
             if f":{fn} " in line + " ":
                 model[fn] = max(model.get(fn, 0), count)
     if total is None:
@@ -105,6 +116,34 @@ def callgrind_per_call(out, workload, iters, calls, program="protocol_bench"):
 
 OVMF = "/usr/share/ovmf/OVMF.fd"
 SNP_ARGS = ["--mode", "snp", "--vcpus", "1", "--vcpu-type", "EPYC-v4", "--ovmf"]
+
+
+def snp_boot_cost(out):
+    """The SVSM's boot and request loop on the model launch, in instructions."""
+    print("\n== SVSM boot and request loop on the SNP model launch "
+          "(instructions, callgrind)", flush=True)
+    rows = []
+    for label, phase, toggle, iters in (
+            ("boot to \"ready\", SNP steps (snp_boot_seq)", "boot", "snp_boot_seq", 1),
+            ("firmware start (snp_fw_seq_start)", "fw", "snp_fw_seq_start", 1),
+            ("Run VMPL round trip, QUERY_PROTOCOL", "turn", "snp_fw_seq_turn",
+             1000)):
+        ins = callgrind_per_call(out, phase, iters, iters, "snp_boot_bench",
+                                 toggle, E2E_MODEL_FUNCTIONS)
+        if ins is None:
+            rows.append([label, "failed", "-"])
+            continue
+        rows.append([label, f"{ins:.0f}",
+                     f"{ins / ROUND_TRIP_CYCLES:.3f}x"])
+    table(["phase", "SVSM instructions", "vs 32,000-cycle switch"], rows,
+          "(bench/snp_boot_bench.c: the end-to-end test's launch of the model "
+          "(tests/unit/snp_e2e_fixture.h),\n a 4 MiB region with 4 KiB RMP "
+          "entries; the model hypervisor, its guest and the SNP instructions' "
+          "emulation are excluded.\n boot: launch checks, GHCB protocol, boot "
+          "GHCB, the region's PVALIDATE (kmain's own steps are not modelled);\n"
+          " Run VMPL round trip: one turn of the request loop, the GHCB "
+          "exchange and the call it carries, per turn, beside the hardware "
+          "VMPL switch (NestedSGX).)")
 
 
 def best_time(cmd, runs=3):
@@ -266,6 +305,8 @@ def main():
           "price of validating pages one call at a time.\n PVALIDATE is the "
           "average of validating and rescinding; the model's emulation of "
           "the instruction is excluded.)")
+
+    snp_boot_cost(args.out)
 
     vtpm_protocol_cost(args.out)
 

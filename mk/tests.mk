@@ -27,7 +27,8 @@ SIM_SRCS := $(filter-out $(SIM_LAUNCH_SRCS),$(wildcard sim/*.c)) \
 FAKE_SRCS := $(wildcard kernel/arch/fake/*.c)
 FAKE_CORE_SRCS := $(filter-out kernel/arch/fake/fake_snp.c,$(FAKE_SRCS))
 # The SVSM's SNP platform and protocols, with what they stand on, hosted.
-# boot.c, plat.c and fw_boot.c are the SNP kernel's glue (kernel only).
+# boot.c, plat.c and fw_boot.c are the SNP kernel's glue (kernel only);
+# the sequences they run (boot_seq.c, fw_seq.c) are hosted too.
 SNP_KERNEL_ONLY_SRCS := kernel/plat/snp/boot.c kernel/plat/snp/plat.c \
 	kernel/plat/snp/fw_boot.c
 SNP_HOSTED_SRCS := $(wildcard kernel/protocols/*.c) \
@@ -246,6 +247,23 @@ $(O)/bench/protocol_bench: bench/protocol_bench.c $(FUZZ_SRCS_protocol)
 	$(Q)$(HOST_CC) -std=gnu11 -O2 -g $(HOSTED_KERNEL_INC) -o $@ $^ \
 		-lmbedcrypto -lcrypto
 
+# The SEV-SNP launch end to end on the model (tests/unit/snp_e2e_fixture.h),
+# optimised, for callgrind: the SVSM's boot, firmware start and loop turn.
+SNP_BOOT_BENCH_SRCS := bench/snp_boot_bench.c $(addprefix tests/unit/, \
+	snp_e2e_fixture.c sim_load_fixture.c slf_svsm.c ovmf_image_fixture.c \
+	launcher_helpers.c sim_psp_fixture.c) \
+	$(SNP_HOSTED_SRCS) $(FAKE_SRCS) $(SIM_SRCS) $(SIM_LAUNCH_SRCS) \
+	$(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) $(TOOLS_COMMON_SRCS) \
+	$(filter-out tools/csvsm-igvm/main.c tools/csvsm-igvm/cmd_%.c,$(CSVSM_IGVM_SRCS)) \
+	kernel/core/boot_params.c kernel/core/cmdline.c tools/csvsm-run/plan.c tools/csvsm-run/vpctx.c
+$(O)/bench/snp_boot_bench: $(SNP_BOOT_BENCH_SRCS)
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	$(Q)$(HOST_CC) -std=gnu11 -O2 -g $(HOSTED_KERNEL_INC) -Itests/unit \
+		-Itools/libigvm -Itools/common -Itools/csvsm-run \
+		-Itools/csvsm-igvm -Itools/libmeasure -o $@ $^ $(HOST_LDLIBS) \
+		-lmbedcrypto -lcrypto
+
 # The vTPM protocol path on the model with a stub channel, for callgrind.
 $(O)/bench/vtpm_proto_bench: bench/vtpm_proto_bench.c $(FUZZ_SRCS_vtpm)
 	@mkdir -p $(dir $@)
@@ -311,6 +329,6 @@ $(BENCH_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \
 
 bench: deps all $(O)/bench/alloc_bench $(O)/bench/measure_bench \
 		$(O)/bench/protocol_bench $(O)/bench/vtpm_proto_bench \
-		$(O)/bench/store_bench $(BENCH_IGVM)
+		$(O)/bench/store_bench $(O)/bench/snp_boot_bench $(BENCH_IGVM)
 	$(Q)scripts/fetch_linux.sh .deps/linux
 	$(Q)$(PYTHON) bench/run.py --out $(O) --linux .deps/linux

@@ -48,76 +48,35 @@
 #include "snp/guest_msg.h"
 #include "test.h"
 #include "unit/sim_load_fixture.h"
+#include "unit/slf_svsm.h"
 #include "util.h"
 
 #define MEM_SIZE  (8ull << 20)
 #define SVSM_SIZE (4ull << 20)
-#define SVSM_BASE FAKE_PHYS_BASE
 
 static bool host_random(void *buf, size_t len)
 {
 	return getrandom(buf, len, 0) == (ssize_t)len;
 }
 
-static bool clear_reserved(void)
-{
-	paddr_t base;
-	uint64_t size;
-
-	while (gpa_reserved_get(0, &base, &size)) {
-		if (gpa_unreserve(base, size) != SVSM_OK)
-			return false;
-	}
-	return true;
-}
-
 static unsigned int saved_level;
 
-/* The SVSM's allocators; with a launched model, its guest-message client. */
+/*
+ * The SVSM's allocators; with a launched model, its guest-message client
+ * (tests/unit/slf_svsm.h).
+ */
 static bool svsm_up(struct slf *s)
 {
-	struct ram_range ram = {FAKE_PHYS_BASE, MEM_SIZE};
-	struct snp_secrets_page sp;
-	paddr_t req;
-	paddr_t resp;
-	paddr_t ghcb;
-
 	saved_level = log_get_level();
 	log_set_level(LOG_LEVEL_ERROR);
-	REQUIRE_TRUE(fake_mm_init(MEM_SIZE) == FAKE_PHYS_BASE);
-	REQUIRE_TRUE(pgalloc_init(pa_init(SVSM_BASE), SVSM_SIZE) == SVSM_OK);
-	heap_init(0x6b6273ull);
-	if (!s)
-		return true;
-	guest_msg_reset();
-	fake_snp_hv_start();
-	ghcb_reset();
-	REQUIRE_TRUE(s->load->secrets_gpa != 0);
-	memcpy(&sp, slf_ptr(s, s->load->secrets_gpa), sizeof(sp));
-	REQUIRE_TRUE(clear_reserved() && gpa_set_ram(&ram, 1) == SVSM_OK &&
-		     gpa_reserve(pa_init(SVSM_BASE), SVSM_SIZE) == SVSM_OK);
-	REQUIRE_TRUE(pgalloc_alloc(0, 0, &req) == SVSM_OK &&
-		     pgalloc_alloc(0, 0, &resp) == SVSM_OK &&
-		     pgalloc_alloc(0, 0, &ghcb) == SVSM_OK);
-	sim_hv.psp = s->psp;
-	REQUIRE_TRUE(ghcb_negotiate(NULL) == SVSM_OK &&
-		     ghcb_register(ghcb) == SVSM_OK);
-	REQUIRE_TRUE(guest_msg_init(req, resp) == SVSM_OK &&
-		     guest_msg_set_vmpck0(sp.vmpck[0]) == SVSM_OK);
-	return true;
+	REQUIRE_TRUE(slf_svsm_alloc(MEM_SIZE, SVSM_SIZE, 0x6b6273ull));
+	return !s || slf_svsm_keyed(s, MEM_SIZE, SVSM_SIZE);
 }
 
 static void svsm_down(bool snp)
 {
-	static const struct ram_range no_ram;
-
-	if (snp) {
-		fake_snp_hv_stop();
-		ghcb_reset();
-		guest_msg_reset();
-		if (!clear_reserved() || gpa_set_ram(&no_ram, 0) != SVSM_OK)
-			test_printf("  could not clear the GPA registry\n");
-	}
+	if (snp)
+		slf_svsm_down();
 	kbs_reset();
 	log_set_level(saved_level);
 }

@@ -12,7 +12,10 @@ attestation protocol, and exports the loader's digest (ld.hex), the report
 the C code: the digest equals what the `csvsm-igvm measure` command line
 prints; the report's MEASUREMENT (0x90) and POLICY (0x08) are that digest
 and the file's policy (`measure --json`); `openssl dgst -sha384 -verify`
-accepts the report and refuses it with MEASUREMENT changed. Report
+accepts the report and refuses it with MEASUREMENT changed. The same
+for the end-to-end test's file and the report its model guest obtained
+through the SVSM's request loop after the SVSM's own boot (`--fixture
+snp_e2e_export`, tests/unit/snp_e2e_test.c). Report
 layout: AMD 56860, ATTESTATION_REPORT. The last line is "N passed, N
 failed".
 """
@@ -67,7 +70,11 @@ def launch(path, vcpus=1):
 
 def same_launch(path, vcpus=1):
     digest, policy = measure(path, vcpus)
-    e = launch(path, vcpus)
+    expect_report(launch(path, vcpus), digest, policy)
+
+
+def expect_report(e, digest, policy):
+    """The exports carry measure's digest and policy; openssl agrees."""
     expect(e["ld.hex"].decode().strip() == digest,
            f"loader {e['ld.hex'].decode().strip()}, measure {digest}")
     r = e["report.bin"]
@@ -101,6 +108,28 @@ def check_with_ovmf_firmware():
                        "-o", path])
         expect(rc == 0, f"build with {OVMF_FD}: exit {rc}", text)
         same_launch(path)
+    finally:
+        shutil.rmtree(d, True)
+
+
+def check_model_end_to_end():
+    """The report the model guest obtained through the SVSM's request loop
+    after the SVSM's own boot and firmware start (`--fixture
+    snp_e2e_export`, tests/unit/snp_e2e_test.c), for the file that test
+    built (exported as e2e.igvm, 2 vCPUs)."""
+    d = tempfile.mkdtemp(prefix="snp_e2e_")
+    try:
+        env = dict(os.environ, SIM_E2E_EXPORT_DIR=d)
+        rc, text = sh([os.path.join(OUT, "tests", "unit_tests"),
+                       "--fixture", "snp_e2e_export"], env=env)
+        expect(rc == 0 and text.rstrip().endswith("snp_e2e_export: ok"),
+               f"unit_tests --fixture snp_e2e_export: exit {rc}", text)
+        files = {}
+        for name in ("ld.hex", "report.bin", "vcek.pem"):
+            with open(os.path.join(d, name), "rb") as f:
+                files[name] = f.read()
+        digest, policy = measure(os.path.join(d, "e2e.igvm"), 2)
+        expect_report(files, digest, policy)
     finally:
         shutil.rmtree(d, True)
 

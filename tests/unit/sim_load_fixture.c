@@ -6,6 +6,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "svsm/addr.h"
+
+#include "fake/fake.h"
 #include "launcher_helpers.h"
 #include "sim_psp_fixture.h"
 #include "test.h"
@@ -16,6 +19,9 @@ static void *slf_mem(void *ctx, uint64_t gpa, uint64_t len)
 
 	if (gpa >= SLF_MEM_SIZE || len > SLF_MEM_SIZE - gpa)
 		return NULL;
+	if (s->fake_size && gpa + len > FAKE_PHYS_BASE &&
+	    gpa < FAKE_PHYS_BASE + s->fake_size)
+		return arch_phys_to_virt(gpa, len); /* NULL across its edge */
 	return s->mem + gpa;
 }
 
@@ -29,7 +35,7 @@ struct sim_rmp_entry slf_rmp(const struct slf *s, uint64_t gpa)
 	struct sim_rmp_entry e;
 
 	memset(&e, 0, sizeof(e));
-	(void)sim_rmp_entry(&s->rmp, gpa, &e);
+	(void)sim_rmp_entry(s->l.rmp, gpa, &e);
 	return e;
 }
 
@@ -56,16 +62,20 @@ static void machine(struct slf *s, unsigned int vcpus)
 
 bool slf_reset(struct slf *s)
 {
-	sim_rmp_fini(&s->rmp);
+	struct sim_rmp *rmp = s->fake_size ? &fake_snp_rmp : &s->rmp;
+
+	sim_rmp_fini(rmp);
 	sim_psp_destroy(s->psp);
 	s->psp = NULL;
 	/* Drop every page the last launch touched. */
 	REQUIRE_EQ(madvise(s->mem, SLF_MEM_SIZE, MADV_DONTNEED), 0);
-	REQUIRE_TRUE(sim_rmp_init(&s->rmp, 0, SLF_MEM_SIZE));
+	if (s->fake_size)
+		REQUIRE_EQ(fake_mm_init(s->fake_size), FAKE_PHYS_BASE);
+	REQUIRE_TRUE(sim_rmp_init(rmp, 0, SLF_MEM_SIZE));
 	s->psp = pfx_new_psp(&s->cfg);
 	REQUIRE_TRUE(s->psp != NULL);
 	s->l = (struct sim_launch){
-		.rmp = &s->rmp, .psp = s->psp, .mem = slf_mem, .mem_ctx = s};
+		.rmp = rmp, .psp = s->psp, .mem = slf_mem, .mem_ctx = s};
 	return true;
 }
 
@@ -81,8 +91,29 @@ bool slf_init(struct slf *s, unsigned int vcpus)
 	return slf_reset(s);
 }
 
+bool slf_init_fake(struct slf *s, unsigned int vcpus, uint64_t fake_size,
+		   uint64_t ram_size)
+{
+	memset(s, 0, sizeof(*s));
+	s->mem = mmap(NULL, SLF_MEM_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	REQUIRE_TRUE(s->mem != MAP_FAILED);
+	s->load = calloc(1, sizeof(*s->load));
+	REQUIRE_TRUE(s->load != NULL);
+	REQUIRE_TRUE(ram_size <= fake_size);
+	s->fake_size = fake_size;
+	machine(s, vcpus);
+	s->map[0].base = FAKE_PHYS_BASE;
+	s->map[0].size = ram_size;
+	return slf_reset(s);
+}
+
 void slf_fini(struct slf *s)
 {
+	if (s->fake_size) {
+		sim_rmp_fini(&fake_snp_rmp);
+		fake_mm_free();
+	}
 	sim_rmp_fini(&s->rmp);
 	sim_psp_destroy(s->psp);
 	if (s->mem && s->mem != MAP_FAILED)
@@ -110,6 +141,59 @@ uint8_t *slf_build(uint64_t policy, const uint8_t *fw, size_t fw_size,
 	o.fw_size = fw_size;
 	lfix_make_elf(&k);
 	if (build_igvm(&o, k.b, sizeof(k.b), &out, len, err, sizeof(err))) {
+		test_fail(__FILE__, __LINE__, "build_igvm failed");
+		test_printf("  %s\n", err);
+		return NULL;
+	}
+	return out;
+}
+
+/* The SNP kernel's image is longer than the native one by this much. */
+#define SNP_EXTRA (3 * PG)
+
+uint64_t slf_snp_boot_info(uint64_t region_base)
+{
+	return region_base - IMG_BASE + IMG_END + SNP_EXTRA;
+}
+
+uint64_t slf_snp_bss_page(uint64_t region_base)
+{
+	return region_base - IMG_BASE + IMG_END + SNP_EXTRA - PG;
+}
+
+static void move_elf(struct kernel_elf *k, uint64_t delta)
+{
+	k->eh->e_entry += delta;
+	k->ph[0].p_paddr += delta;
+	k->ph[2].p_paddr += delta;
+}
+
+uint8_t *slf_build_snp(uint64_t region_base, uint64_t region_size,
+		       uint64_t policy, const uint8_t *fw, size_t fw_size,
+		       size_t *len)
+{
+	struct kernel_elf native;
+	struct kernel_elf snp;
+	struct build_options o = lfix_default_options();
+	uint8_t *out = NULL;
+	char err[256] = "";
+
+	lfix_make_elf(&native);
+	lfix_make_elf(&snp);
+	snp.eh->e_entry = ENTRY + 0x80;
+	snp.ph[2].p_memsz += SNP_EXTRA;
+	move_elf(&native, region_base - IMG_BASE);
+	move_elf(&snp, region_base - IMG_BASE);
+	o.region_base = region_base;
+	o.region_size = region_size;
+	o.snp = true;
+	o.policy = policy;
+	o.snp_elf = snp.b;
+	o.snp_elf_size = sizeof(snp.b);
+	o.fw = fw;
+	o.fw_size = fw_size;
+	if (build_igvm(&o, native.b, sizeof(native.b), &out, len, err,
+		       sizeof(err))) {
 		test_fail(__FILE__, __LINE__, "build_igvm failed");
 		test_printf("  %s\n", err);
 		return NULL;

@@ -27,8 +27,7 @@
 #include "snp/cpuid.h"
 #include "test.h"
 
-#define SNP_EXTRA (3 * PG) /* the SNP kernel's image is longer */
-#define BOOT_GPA  (IMG_END + SNP_EXTRA)
+#define BOOT_GPA slf_snp_boot_info(IMG_BASE)
 
 static struct slf slf;
 static struct snp_cpuid_table table;
@@ -36,28 +35,15 @@ static struct snp_cpuid_table table;
 /* Builds the two-kernel file and launches it on a fresh machine. */
 static bool launch(uint32_t host_cbit_ebx)
 {
-	struct kernel_elf native;
-	struct kernel_elf snp;
-	struct build_options o = lfix_default_options();
-	uint8_t *file = NULL;
 	size_t len = 0;
-	char err[256] = "";
+	uint8_t *file =
+		slf_build_snp(IMG_BASE, REG_SIZE, 0x30000, NULL, 0, &len);
 	int rc;
 
+	REQUIRE_TRUE(file != NULL);
 	REQUIRE_TRUE(slf_init(&slf, 1));
 	if (host_cbit_ebx)
 		slf.cpuid[2].ebx = host_cbit_ebx;
-	lfix_make_elf(&native);
-	lfix_make_elf(&snp);
-	snp.eh->e_entry = ENTRY + 0x80;
-	snp.ph[2].p_memsz += SNP_EXTRA;
-	o.snp = true;
-	o.policy = 0x30000;
-	o.snp_elf = snp.b;
-	o.snp_elf_size = sizeof(snp.b);
-	REQUIRE_EQ(build_igvm(&o, native.b, sizeof(native.b), &file, &len, err,
-			      sizeof(err)),
-		   0);
 	rc = slf_load(&slf, file, len);
 	free(file);
 	if (rc)

@@ -14,6 +14,7 @@
 #include "abi/ovmf_meta.h"
 
 #include "ovmf.h"
+#include "ovmf_image_fixture.h"
 #include "snp/ovmf_meta.h"
 #include "snp_vectors.h"
 #include "test.h"
@@ -58,26 +59,7 @@ static void put32(uint8_t *p, uint32_t v)
 /* An image with a footer table holding one SEV metadata entry. */
 static void make(uint8_t *img, const uint32_t (*sec)[3], uint32_t n)
 {
-	static const uint8_t footer[16] = OVMF_META_GUID_FOOTER;
-	static const uint8_t sev[16] = OVMF_META_GUID_SEV_METADATA;
-	uint8_t *end = img + IMG_SIZE - OVMF_META_FOOTER_END_OFF;
-	uint8_t *h = img + IMG_SIZE - META_DIST;
-
-	memset(img, 0xcc, IMG_SIZE);
-	memcpy(end - 16, footer, 16);
-	put16(end - 18, 18 + 22); /* the footer and one 22-byte entry */
-	memcpy(end - 18 - 16, sev, 16);
-	put16(end - 18 - 18, 22);
-	put32(end - 18 - 22, META_DIST);
-	put32(h, OVMF_META_SIGNATURE);
-	put32(h + 4, 16 + 12 * n);
-	put32(h + 8, OVMF_META_VERSION);
-	put32(h + 12, n);
-	for (uint32_t i = 0; i < n; i++) {
-		put32(h + 16 + 12 * i, sec[i][0]);
-		put32(h + 20 + 12 * i, sec[i][1]);
-		put32(h + 24 + 12 * i, sec[i][2]);
-	}
+	ovmf_image_make(img, IMG_SIZE, META_DIST, sec, n);
 }
 
 /* As edk2 2025.02 with AmdSvsmLib lays them out. */

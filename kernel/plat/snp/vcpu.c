@@ -107,9 +107,16 @@ enum svsm_err snp_vcpu_register_boot(uint32_t apic_id, paddr_t vmsa, gpa_t caa,
 		return err;
 	if (pa_val(ca_pa) == pa_val(vmsa))
 		return SVSM_E_INVAL;
-	err = gpa_reserve(vmsa, PAGE_SIZE);
-	if (err != SVSM_OK)
-		return err;
+	/*
+	 * A VMSA page of the SVSM's own heap lies in the region, which kmain
+	 * reserved whole: guests cannot name it already. Any other page is
+	 * reserved here.
+	 */
+	if (!gpa_range_overlaps_svsm(gpa_init(pa_val(vmsa)), PAGE_SIZE)) {
+		err = gpa_reserve(vmsa, PAGE_SIZE);
+		if (err != SVSM_OK)
+			return err;
+	}
 
 	spin_lock(&vcpu_lock);
 	slot = free_slot();

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/* The SEV-SNP launch end to end on the model (snp_e2e_fixture.h). */
+#include "snp_e2e_fixture.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "svsm/log.h"
+#include "svsm/mm/gpa.h"
+#include "svsm/mm/heap.h"
+#include "svsm/mm/pgalloc.h"
+#include "svsm/protocols.h"
+
+#include "abi/ovmf_meta.h"
+#include "abi/snp.h"
+#include "abi/snp_vmsa.h"
+
+#include "igvm_snp.h"
+#include "ovmf_image_fixture.h"
+#include "rmp.h"
+#include "slf_svsm.h"
+#include "snp/boot.h"
+#include "snp/early.h"
+#include "snp/features.h"
+#include "snp/ghcb.h"
+#include "snp/guest_msg.h"
+#include "snp/snp.h"
+#include "test.h"
+#include "vcpu.h"
+
+#define PG 0x1000ull
+
+/* edk2 2025.02 with AmdSvsmLib (docs/snp.md), moved to E2E_FW_BASE. */
+static const struct e2e_section edk2[] = {
+	{E2E_FW_BASE + 0x0000, 0x9000, OVMF_META_SEC_MEM},
+	{E2E_FW_BASE + 0xa000, 0x3000, OVMF_META_SEC_MEM},
+	{E2E_FW_BASE + 0xd000, 0x1000, OVMF_META_SECRETS},
+	{E2E_FW_BASE + 0xe000, 0x1000, OVMF_META_CPUID},
+	{E2E_FW_BASE + 0xf000, 0x1000, OVMF_META_SVSM_CAA},
+	{E2E_FW_BASE + 0x10000, 0x10000, OVMF_META_SEC_MEM},
+};
+
+uint64_t e2e_boot_info_gpa(void)
+{
+	return slf_snp_boot_info(E2E_REGION);
+}
+
+uint64_t e2e_ghcb_gpa(void)
+{
+	return slf_snp_bss_page(E2E_REGION);
+}
+
+void e2e_make_firmware(uint8_t *img, const struct e2e_section *sec,
+		       unsigned int n)
+{
+	uint32_t s[16][3];
+
+	CHECK(n <= 16);
+	for (unsigned int i = 0; i < n; i++) {
+		s[i][0] = sec[i].gpa;
+		s[i][1] = sec[i].size;
+		s[i][2] = sec[i].type;
+	}
+	ovmf_image_make(img, E2E_FW_SIZE, 0x600, (const uint32_t(*)[3])s, n);
+}
+
+static uint8_t *build(const struct e2e_opts *o, size_t *len)
+{
+	static uint8_t fw[E2E_FW_SIZE];
+
+	if (o->sections)
+		e2e_make_firmware(fw, o->sections, o->section_count);
+	else
+		e2e_make_firmware(fw, edk2, sizeof(edk2) / sizeof(edk2[0]));
+	return slf_build_snp(E2E_REGION, E2E_REGION_SIZE, E2E_POLICY, fw,
+			     sizeof(fw), len);
+}
+
+/* The model guest, run by the host's Run VMPL (the hardware's part). */
+static void host_runs_vmpl(struct sim_hv_exit *x, void *ctx)
+{
+	struct e2e *e = ctx;
+	struct e2e_guest *g = &e->guest;
+	struct snp_vmsa *v;
+	uint8_t *caa;
+
+	if (e->hostile)
+		e->hostile(x, ctx);
+	if (x->exit_code != GHCB_NAE_SNP_RUN_VMPL || !e->vcpu)
+		return;
+	if (g->host_refuses) {
+		if (x->ghcb)
+			x->ghcb->sw_exit_info_1 = GHCB_RESP_MALFORMED_INPUT;
+		return;
+	}
+	g->runs++;
+	v = arch_phys_to_virt(pa_val(e->vcpu->vmsa), sizeof(*v));
+	caa = arch_phys_to_virt(gpa_val(e->vcpu->caa), 8);
+	/* VMGEXIT saves the guest's registers and exit code in its VMSA. */
+	v->rax = g->rax;
+	v->rcx = g->rcx;
+	v->rdx = g->rdx;
+	v->r8 = g->r8;
+	memcpy((uint8_t *)v + SNP_VMSA_OFF_EXITCODE, &g->exit_code, 8);
+	if (g->call)
+		caa[0] = 1; /* CALL_PENDING */
+}
+
+uint64_t e2e_guest_reg(const struct e2e *e, size_t off)
+{
+	uint64_t v;
+
+	memcpy(&v,
+	       (uint8_t *)arch_phys_to_virt(pa_val(e->vcpu->vmsa),
+					    SNP_VMSA_SIZE) +
+		       off,
+	       8);
+	return v;
+}
+
+uint8_t e2e_guest_pending_xchg(const struct e2e *e)
+{
+	uint8_t *caa = arch_phys_to_virt(gpa_val(e->vcpu->caa), 8);
+
+	return __atomic_exchange_n(caa, 0, __ATOMIC_SEQ_CST);
+}
+
+/* The firmware's pages at their alias, as the launch left them at 4 GiB. */
+static bool alias_firmware(struct e2e *e)
+{
+	uint64_t top = E2E_FW_TOP - E2E_FW_SIZE;
+
+	for (uint64_t off = 0; off < E2E_FW_SIZE; off += PG) {
+		struct sim_rmp_entry was = slf_rmp(&e->slf, top + off);
+
+		REQUIRE_TRUE(was.assigned && was.validated && !was.vmsa);
+		REQUIRE_EQ(was.perms[1] | was.perms[2] | was.perms[3], 0);
+		memcpy(slf_ptr(&e->slf, E2E_FW_ALIAS + off),
+		       slf_ptr(&e->slf, top + off), PG);
+		REQUIRE_EQ(sim_rmp_launch_page(&fake_snp_rmp,
+					       E2E_FW_ALIAS + off, false),
+			   SNP_SUCCESS);
+	}
+	return true;
+}
+
+static void reset_svsm(void)
+{
+	ghcb_reset();
+	guest_msg_reset();
+	snp_features_reset();
+	snp_early_reset();
+	snp_vcpus_reset();
+	protocols_reset();
+	fake_snp_reset_counters();
+	fake_snp_vmpl = 0;
+	fake_ghcb_cpu = 0;
+}
+
+/* Fn8000_001F EBX's C-bit in the launched CPUID page: entry.S's. */
+static unsigned int page_cbit(const struct snp_cpuid_page *p)
+{
+	for (uint32_t i = 0; i < p->count && i < SNP_CPUID_COUNT_MAX; i++)
+		if (p->fn[i].eax_in == 0x8000001fu)
+			return p->fn[i].ebx & 0x3f;
+	return 0;
+}
+
+bool e2e_launch(struct e2e *e, const struct e2e_opts *o)
+{
+	struct igvm_snp_opts mo = {.vcpus = E2E_VCPUS, .threads = 1};
+	struct snp_vmsa v;
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	e->saved_level = log_get_level();
+	log_set_level(LOG_LEVEL_ERROR);
+	reset_svsm();
+	REQUIRE_TRUE(slf_init_fake(&e->slf, E2E_VCPUS, E2E_WIN, E2E_RAM));
+	if (o->host_cbit_ebx)
+		e->slf.cpuid[2].ebx = o->host_cbit_ebx;
+	e->file = build(o, &e->len);
+	REQUIRE_TRUE(e->file != NULL);
+	REQUIRE_EQ(
+		igvm_snp_measure_buf(e->file, e->len, &mo, e->measured, NULL),
+		0);
+	rc = slf_load(&e->slf, e->file, e->len);
+	if (rc)
+		test_printf("  load: %s\n", e->slf.err);
+	REQUIRE_EQ(rc, 0);
+	REQUIRE_TRUE(alias_firmware(e));
+
+	/* The host: the model hypervisor with the launch's PSP. */
+	fake_snp_hv_start();
+	sim_hv.rmp = &fake_snp_rmp;
+	sim_vcpu_table_init(&e->host, &fake_snp_rmp);
+	e->host.apic_count = E2E_VCPUS;
+	sim_hv.vcpus = &e->host;
+	sim_hv.psp = e->slf.psp;
+	sim_hv.hostile = host_runs_vmpl;
+	sim_hv.hostile_ctx = e;
+
+	/* entry.S maps the region with 2 MiB pages until vm_init(). */
+	fake_boot_map_2m_lo = E2E_REGION;
+	fake_boot_map_2m_hi = E2E_REGION + E2E_REGION_SIZE;
+	/* What the CPU tells the boot: SEV_STATUS from the launch VMSA. */
+	memcpy(&v, e->slf.load->vmsa[0], sizeof(v));
+	e->env = (struct snp_boot_env){
+		.boot_info_pa = e2e_boot_info_gpa(),
+		.sev_status = SNP_SEV_STATUS_SEV | SNP_SEV_STATUS_ES |
+			      (v.sev_features << 2),
+		.link_base = E2E_REGION,
+		.probe_va = (uintptr_t)slf_ptr(&e->slf, E2E_REGION),
+		.ghcb_pa = pa_init(e2e_ghcb_gpa()),
+		.ghcb_private_va = (uintptr_t)slf_ptr(&e->slf, e2e_ghcb_gpa()),
+		.ghcb = slf_ptr(&e->slf, e2e_ghcb_gpa()),
+	};
+	e->env.entry_cbit = page_cbit((const struct snp_cpuid_page *)slf_ptr(
+		&e->slf, e->slf.load->cpuid_gpa));
+	return true;
+}
+
+bool e2e_boot(struct e2e *e)
+{
+	return FAKE_EXPECT_VCPU_STOP(snp_boot_seq(&e->env, &e->st));
+}
+
+bool e2e_kmain(struct e2e *e)
+{
+	const struct csvsm_boot_info *bi = &e->st.bi;
+	uint64_t heap = (bi->free_base + PG - 1) & ~(PG - 1);
+	uint64_t end = bi->region_base + bi->region_size;
+
+	REQUIRE_EQ(boot_params_parse(bi, E2E_REGION,
+				     slf_ptr(&e->slf, bi->memmap_gpa),
+				     slf_ptr(&e->slf, bi->vp_count_gpa),
+				     slf_ptr(&e->slf, bi->cmdline_gpa), &e->bp),
+		   SVSM_OK);
+	REQUIRE_TRUE(slf_clear_reservations());
+	REQUIRE_EQ(gpa_set_ram(e->bp.ram, e->bp.ram_count), SVSM_OK);
+	REQUIRE_EQ(gpa_reserve(pa_init(e->bp.region_base), e->bp.region_size),
+		   SVSM_OK);
+	REQUIRE_EQ(pgalloc_init(pa_init(heap), end - heap), SVSM_OK);
+	heap_init(0xe2e0e2e0e2e0e2e0ull);
+	/* From now on the SVSM's guest-memory accesses obey the RMP. */
+	fake_snp_rmp_guards_access(true);
+	/* The firmware as the SVSM sees it: at its alias (the header). */
+	REQUIRE_EQ(e->bp.fw_gpa, E2E_FW_TOP - E2E_FW_SIZE);
+	REQUIRE_EQ(e->bp.fw_size, E2E_FW_SIZE);
+	e->bp.fw_gpa = E2E_FW_ALIAS;
+	e->fw_env = (struct snp_fw_env){
+		.bp = &e->bp,
+		.cpuid = &e->st.cpuid,
+		.sev_status = e->env.sev_status,
+	};
+	return true;
+}
+
+bool e2e_fw(struct e2e *e)
+{
+	return FAKE_EXPECT_VCPU_STOP(e->vcpu = snp_fw_seq_start(&e->fw_env));
+}
+
+bool e2e_turn(struct e2e *e)
+{
+	return FAKE_EXPECT_VCPU_STOP(snp_fw_seq_turn(e->vcpu));
+}
+
+void e2e_fini(struct e2e *e)
+{
+	static const struct ram_range no_ram;
+
+	fake_snp_rmp_guards_access(false);
+	fake_boot_map_2m_lo = 0;
+	fake_boot_map_2m_hi = 0;
+	sim_hv.hostile = NULL;
+	sim_hv.hostile_ctx = NULL;
+	sim_hv.vcpus = NULL;
+	sim_hv.psp = NULL;
+	fake_snp_hv_stop();
+	if (!slf_clear_reservations() || gpa_set_ram(&no_ram, 0) != SVSM_OK)
+		test_printf("  could not clear the GPA registry\n");
+	reset_svsm();
+	slf_fini(&e->slf);
+	free(e->file);
+	e->file = NULL;
+	log_set_level(e->saved_level);
+}

@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SEV-SNP launch end to end on the model (snp_e2e_fixture.h): the
+ * loader's digest equals `csvsm-igvm measure`'s (igvm_snp_measure); the
+ * SVSM's boot sequence and firmware start run on what the launch left;
+ * afterwards every page of the SVSM region is VMPL0-only, every firmware
+ * page grants VMPL1 what it needs and no SVSM page grants it anything,
+ * the firmware's secrets page holds the SVSM fields and no VMPCK0, and
+ * the VMPL1 VMSA is QEMU/KVM's reset VMSA but for its VMPL; then the
+ * model guest's calls through the request loop succeed: PVALIDATE of its
+ * RAM, an attestation report that verifies with the model VCEK and
+ * carries the loader's digest, CREATE_VCPU for an AP.
+ *
+ * Hostile launches end with their GHCB termination reason and without
+ * the guest ever running: a host CPUID table whose C-bit disagrees with
+ * the host's, a secrets page the PSP did not fill, a host that refuses
+ * to make the GHCB shared or says it did and did not, firmware sections
+ * over the SVSM region, a host that answers Run VMPL as malformed. A
+ * guest exit other than VMGEXIT is served nothing and the loop goes on.
+ *
+ * snp_e2e.export writes the file (e2e.igvm), the loader's digest, the
+ * report and the model VCEK to $SIM_E2E_EXPORT_DIR for
+ * tests/tools/snp_launch_cli.py (`csvsm-igvm measure`, `openssl`).
+ */
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abi/ovmf_meta.h"
+#include "abi/snp.h"
+#include "abi/snp_term.h"
+#include "abi/snp_vmsa.h"
+#include "abi/svsm.h"
+
+#include "model/guest.h"
+#include "rmp.h"
+#include "sim_psp_fixture.h"
+#include "snp/fw_vmsa.h"
+#include "snp_e2e_fixture.h"
+#include "test.h"
+#include "vmsa.h"
+
+static struct e2e e;
+
+#define PG 0x1000ull
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Its pages, as the firmware's metadata names them (the edk2 layout). */
+#define SECRETS	   (E2E_FW_BASE + 0xd000)
+#define CPUID_PAGE (E2E_FW_BASE + 0xe000)
+#define CAA	   (E2E_FW_BASE + 0xf000)
+/* The guest's buffers, in its first pre-validated section. */
+#define LIST	 E2E_FW_PAGE(0)
+#define OP	 (E2E_FW_PAGE(1) + 8)
+#define NONCE	 E2E_FW_PAGE(2)
+#define REPORT	 E2E_FW_PAGE(3)
+#define MANIFEST E2E_FW_PAGE(4)
+/* Not 2 MiB aligned: the VMSA erratum. */
+#define AP_VMSA	  (E2E_GUEST_RAM + 0x1000)
+#define AP_CAA	  (E2E_GUEST_RAM + 0x2000)
+#define RAM_PAGES 8u
+
+static struct sim_rmp_entry rmp(uint64_t gpa)
+{
+	return slf_rmp(&e.slf, gpa);
+}
+
+/* Launch, boot, kmain's part and the firmware start, all passing. */
+static bool up(void)
+{
+	static const struct e2e_opts o;
+
+	bool ok = e2e_launch(&e, &o) && !e2e_boot(&e) && e2e_kmain(&e) &&
+		  !e2e_fw(&e) && e.vcpu != NULL;
+
+	if (!ok) {
+		test_printf("  stopped: %d, reason (%u, 0x%x)\n",
+			    sim_hv.terminated, sim_hv.term_set,
+			    sim_hv.term_code);
+		e2e_fini(&e);
+	}
+	REQUIRE_TRUE(ok);
+	return true;
+}
+
+/* One call of the model guest through one loop turn; RAX afterwards. */
+static uint64_t call(uint32_t protocol, uint32_t id, uint64_t rcx, uint64_t rdx,
+		     uint64_t r8)
+{
+	e.guest = (struct e2e_guest){
+		.call = true,
+		.exit_code = SNP_EXITCODE_VMGEXIT,
+		.rax = svsm_call_rax(protocol, id),
+		.rcx = rcx,
+		.rdx = rdx,
+		.r8 = r8,
+		.runs = e.guest.runs,
+	};
+	if (e2e_turn(&e))
+		return ~0ull; /* the VM ended */
+	/* Served: CALL_PENDING back at 0 when the guest exchanges it. */
+	if (e2e_guest_pending_xchg(&e) != 0)
+		return ~1ull;
+	return e2e_guest_reg(&e, offsetof(struct snp_vmsa, rax));
+}
+
+/*
+ * Every page of the SVSM region is validated and VMPL0-only, but the
+ * three it shares with the host on purpose: the boot GHCB and the two
+ * guest-message pages (consecutive, from its heap).
+ */
+static bool svsm_region_vmpl0_only(unsigned int shared_want)
+{
+	uint64_t end = e.bp.region_base + e.bp.region_size;
+	uint64_t shared[3];
+	unsigned int n = 0;
+
+	for (uint64_t gpa = e.bp.region_base; gpa < end; gpa += PG) {
+		struct sim_rmp_entry r = rmp(gpa);
+
+		if (!r.assigned &&
+		    (r.perms[1] | r.perms[2] | r.perms[3]) == 0) {
+			REQUIRE_TRUE(n < 3);
+			shared[n++] = gpa;
+			continue;
+		}
+		if (!r.validated ||
+		    (r.perms[1] | r.perms[2] | r.perms[3]) != 0) {
+			test_printf("  SVSM page 0x%llx: assigned %d validated "
+				    "%d perms %x %x %x\n",
+				    (unsigned long long)gpa, r.assigned,
+				    r.validated, r.perms[1], r.perms[2],
+				    r.perms[3]);
+			return false;
+		}
+	}
+	REQUIRE_EQ(n, shared_want);
+	REQUIRE_TRUE(n == 0 || shared[0] == e2e_ghcb_gpa() ||
+		     shared[n - 1] == e2e_ghcb_gpa());
+	if (n == 3) {
+		/* The message pages, whichever side of the GHCB they are. */
+		uint64_t a =
+			shared[0] == e2e_ghcb_gpa() ? shared[1] : shared[0];
+		uint64_t b =
+			shared[0] == e2e_ghcb_gpa() ? shared[2] : shared[1];
+
+		REQUIRE_EQ(b, a + PG);
+	}
+	return true;
+}
+
+/* Validated, all of VMPL1's rights, none for VMPL2 and 3, no VMSA. */
+static bool vmpl1_page(uint64_t gpa)
+{
+	struct sim_rmp_entry r = rmp(gpa);
+
+	return r.assigned && r.validated && !r.vmsa &&
+	       r.perms[1] == SNP_PERM_ALL && r.perms[2] == 0 && r.perms[3] == 0;
+}
+
+TEST(snp_e2e, launch_boot_and_firmware_start)
+{
+	const struct snp_secrets_page *sp;
+	const struct snp_secrets_page *launched;
+	uint8_t want[SNP_VMSA_SIZE];
+	uint32_t sig;
+
+	ASSERT_TRUE(up());
+	/* The digest the loader computed is the one measure prints. */
+	EXPECT_EQ(memcmp(e.slf.load->ld, e.measured, SNP_LD_SIZE), 0);
+	EXPECT_EQ(e.st.cbit, SLF_CBIT);
+	EXPECT_FALSE(sim_hv.terminated);
+	EXPECT_EQ(sim_hv.ghcb_gpa[0], e2e_ghcb_gpa());
+
+	/* The SVSM's pages: VMPL0 only, the heap's VMSA page included. */
+	EXPECT_TRUE(svsm_region_vmpl0_only(3));
+	EXPECT_TRUE(rmp(pa_val(e.vcpu->vmsa)).vmsa);
+
+	/* The firmware's sections and image: VMPL1's, nothing more. */
+	for (uint64_t gpa = E2E_FW_BASE; gpa < E2E_FW_BASE + 0x20000; gpa += PG)
+		if (gpa < E2E_FW_BASE + 0x9000 || gpa >= E2E_FW_BASE + 0xa000)
+			EXPECT_TRUE(vmpl1_page(gpa));
+	/* The gap in edk2's layout is none of the firmware's. */
+	EXPECT_FALSE(rmp(E2E_FW_BASE + 0x9000).validated);
+	for (uint64_t off = 0; off < E2E_FW_SIZE; off += PG)
+		EXPECT_TRUE(vmpl1_page(E2E_FW_ALIAS + off));
+
+	/* Its secrets page: the launch's, with the SVSM fields, no VMPCK0. */
+	sp = (const struct snp_secrets_page *)slf_ptr(&e.slf, SECRETS);
+	launched = (const struct snp_secrets_page *)slf_ptr(
+		&e.slf, e.slf.load->secrets_gpa);
+	EXPECT_EQ(sp->svsm_base, E2E_REGION);
+	EXPECT_EQ(sp->svsm_size, E2E_REGION_SIZE);
+	EXPECT_EQ(sp->svsm_caa, CAA);
+	EXPECT_EQ(sp->svsm_max_version, 1u);
+	EXPECT_EQ(sp->svsm_guest_vmpl, 1u);
+	EXPECT_TRUE(all_zero(sp->vmpck[0], sizeof(sp->vmpck[0])));
+	EXPECT_FALSE(all_zero(sp->vmpck[1], sizeof(sp->vmpck[1])));
+	EXPECT_EQ(
+		memcmp(sp->vmpck[1], launched->vmpck[1], sizeof(sp->vmpck[1])),
+		0);
+	/* Its CPUID page: the SVSM's. */
+	EXPECT_EQ(memcmp(slf_ptr(&e.slf, CPUID_PAGE),
+			 slf_ptr(&e.slf, e.slf.load->cpuid_gpa), PG),
+		  0);
+
+	/* The VMPL1 VMSA: QEMU/KVM's reset VMSA but for the VMPL byte. */
+	sig = e.slf.cpuid[1].eax; /* the machine's CPUID Fn0000_0001 EAX */
+	ASSERT_EQ(vmsa_build(want, VMSA_VMM_QEMU, SNP_FW_RESET_EIP, sig, 0x1),
+		  0);
+	want[SNP_VMSA_OFF_VMPL] = 1;
+	EXPECT_EQ(memcmp(arch_phys_to_virt(pa_val(e.vcpu->vmsa), SNP_VMSA_SIZE),
+			 want, sizeof(want)),
+		  0);
+	EXPECT_EQ(e.vcpu->vmpl, 1u);
+	EXPECT_EQ(gpa_val(e.vcpu->caa), CAA);
+	/* The host learned it (AP Creation, create on INIT). */
+	EXPECT_EQ(e.host.creates, 1u);
+	EXPECT_EQ(e.guest.runs, 0u);
+	e2e_fini(&e);
+}
+
+static bool attest(struct snp_attestation_report *r)
+{
+	struct svsm_attest_services_op op = {
+		.report_gpa = REPORT,
+		.report_size = 0x1000,
+		.nonce_gpa = NONCE,
+		.nonce_size = 64,
+		.manifest_gpa = MANIFEST,
+		.manifest_size = 0x1000,
+	};
+	uint8_t data[64 + 0x1000];
+	uint8_t hash[SHA512_DIGEST_LENGTH];
+	uint64_t manifest_len;
+
+	memset(slf_ptr(&e.slf, NONCE), 0x4e, 64);
+	memcpy(slf_ptr(&e.slf, OP), &op, sizeof(op));
+	REQUIRE_EQ(call(SVSM_ATTEST_PROTOCOL, SVSM_ATTEST_SERVICES, OP, 0, 0),
+		   SVSM_SUCCESS);
+	REQUIRE_EQ(e2e_guest_reg(&e, offsetof(struct snp_vmsa, r8)),
+		   SNP_REPORT_SIZE);
+	manifest_len = e2e_guest_reg(&e, offsetof(struct snp_vmsa, rcx));
+	REQUIRE_TRUE(manifest_len > 0 && manifest_len <= 0x1000);
+	memcpy(r, slf_ptr(&e.slf, REPORT), sizeof(*r));
+	/* REPORT_DATA: SHA-512 of nonce and manifest (58019, Table 11). */
+	memcpy(data, slf_ptr(&e.slf, NONCE), 64);
+	memcpy(data + 64, slf_ptr(&e.slf, MANIFEST), manifest_len);
+	SHA512(data, 64 + manifest_len, hash);
+	REQUIRE_EQ(memcmp(r->report_data, hash, sizeof(hash)), 0);
+	return true;
+}
+
+static bool report_verifies(const struct snp_attestation_report *r)
+{
+	EVP_PKEY *pub = pfx_psp_pubkey(e.slf.psp);
+	bool ok = pub && pfx_report_verifies(r, pub);
+
+	EVP_PKEY_free(pub);
+	return ok;
+}
+
+TEST(snp_e2e, model_guest_calls_through_the_request_loop)
+{
+	static struct snp_attestation_report r;
+	uint64_t entries[RAM_PAGES];
+
+	ASSERT_TRUE(up());
+	/* PVALIDATE of its RAM, which the launch left unvalidated. */
+	for (unsigned int i = 0; i < RAM_PAGES; i++) {
+		EXPECT_FALSE(rmp(E2E_GUEST_RAM + i * PG).validated);
+		entries[i] = (E2E_GUEST_RAM + i * PG) |
+			     SVSM_PVALIDATE_ENTRY_VALIDATE;
+	}
+	{
+		struct svsm_pvalidate_hdr h = {.entries = RAM_PAGES};
+
+		memcpy(slf_ptr(&e.slf, LIST), &h, sizeof(h));
+		memcpy(slf_ptr(&e.slf, LIST + 8), entries, sizeof(entries));
+	}
+	EXPECT_EQ(call(SVSM_CORE_PROTOCOL, SVSM_CORE_PVALIDATE, LIST, 0, 0),
+		  SVSM_SUCCESS);
+	EXPECT_EQ(e.guest.runs, 1u);
+	for (unsigned int i = 0; i < RAM_PAGES; i++)
+		EXPECT_TRUE(vmpl1_page(E2E_GUEST_RAM + i * PG));
+
+	/* An attestation report: the loader's digest, the model VCEK. */
+	ASSERT_TRUE(attest(&r));
+	EXPECT_EQ(memcmp(r.measurement, e.slf.load->ld, SNP_LD_SIZE), 0);
+	EXPECT_EQ(memcmp(r.measurement, e.measured, SNP_LD_SIZE), 0);
+	EXPECT_EQ(r.policy, E2E_POLICY);
+	EXPECT_EQ(r.vmpl, 0u);
+	EXPECT_TRUE(report_verifies(&r));
+	r.measurement[0] ^= 1;
+	EXPECT_FALSE(report_verifies(&r));
+
+	/* CREATE_VCPU for the AP (APIC ID 1), in two of those pages. */
+	sim_guest_write_vmsa(AP_VMSA, 1, SNP_EFER_SVME, 0x1);
+	EXPECT_EQ(call(SVSM_CORE_PROTOCOL, SVSM_CORE_CREATE_VCPU, AP_VMSA,
+		       AP_CAA, 1),
+		  SVSM_SUCCESS);
+	EXPECT_TRUE(rmp(AP_VMSA).vmsa);
+	EXPECT_EQ(e.host.creates, 2u);
+	EXPECT_EQ(e.guest.runs, 3u);
+	EXPECT_FALSE(sim_hv.terminated);
+	e2e_fini(&e);
+}
+
+TEST(snp_e2e, guest_exit_other_than_vmgexit_serves_nothing)
+{
+	ASSERT_TRUE(up());
+	/* An NPF (0x400) with CALL_PENDING set: nothing is served. */
+	e.guest = (struct e2e_guest){
+		.call = true,
+		.exit_code = 0x400,
+		.rax = svsm_call_rax(SVSM_CORE_PROTOCOL,
+				     SVSM_CORE_QUERY_PROTOCOL),
+	};
+	EXPECT_FALSE(e2e_turn(&e));
+	EXPECT_EQ(e.guest.runs, 1u);
+	EXPECT_EQ(e2e_guest_pending_xchg(&e), 1);
+	EXPECT_EQ(e2e_guest_reg(&e, offsetof(struct snp_vmsa, rax)),
+		  e.guest.rax);
+	/* The loop goes on: the next call is answered. */
+	EXPECT_EQ(call(SVSM_CORE_PROTOCOL, SVSM_CORE_QUERY_PROTOCOL,
+		       svsm_call_rax(SVSM_CORE_PROTOCOL, 1), 0, 0),
+		  SVSM_SUCCESS);
+	EXPECT_FALSE(sim_hv.terminated);
+	e2e_fini(&e);
+}
+
+/* ---- Hostile launches: a termination reason, and no guest entry -------- */
+
+static bool ended_with(unsigned int set, unsigned int code)
+{
+	REQUIRE_TRUE(sim_hv.terminated);
+	REQUIRE_EQ(sim_hv.term_set, set);
+	REQUIRE_EQ(sim_hv.term_code, code);
+	REQUIRE_EQ(sim_hv.vmpl_runs, 0u);
+	REQUIRE_EQ(e.guest.runs, 0u);
+	return true;
+}
+
+TEST(snp_e2e, host_cbit_disagrees_with_the_cpuid_page)
+{
+	/* The host's CPUID table says 47; its SEV information says 51. */
+	struct e2e_opts o = {.host_cbit_ebx = 47u | (1u << 12)};
+
+	ASSERT_TRUE(e2e_launch(&e, &o));
+	EXPECT_EQ(e.env.entry_cbit, 47u);
+	EXPECT_TRUE(e2e_boot(&e));
+	EXPECT_TRUE(ended_with(SNP_TERM_SET_LINUX, SNP_TERM_CPUID_HV));
+	/* Stopped before the GHCB was made shared. */
+	EXPECT_TRUE(rmp(e2e_ghcb_gpa()).validated);
+	e2e_fini(&e);
+}
+
+TEST(snp_e2e, secrets_page_not_filled)
+{
+	static const struct e2e_opts o;
+
+	ASSERT_TRUE(e2e_launch(&e, &o));
+	/* As if the host had declared a normal page there. */
+	memset(slf_ptr(&e.slf, e.slf.load->secrets_gpa), 0, PG);
+	EXPECT_TRUE(e2e_boot(&e));
+	EXPECT_TRUE(ended_with(SNP_TERM_SET_LINUX, SNP_TERM_SECRETS_PAGE));
+	e2e_fini(&e);
+}
+
+TEST(snp_e2e, secrets_page_elsewhere)
+{
+	static const struct e2e_opts o;
+	struct csvsm_boot_info *bi;
+
+	ASSERT_TRUE(e2e_launch(&e, &o));
+	/*
+	 * The boot info names the secrets page on the CPUID page (a file
+	 * whose builder got it wrong; the host cannot change the measured
+	 * boot info, so the model writes it after the launch).
+	 */
+	bi = (struct csvsm_boot_info *)slf_ptr(&e.slf, e2e_boot_info_gpa());
+	bi->secrets_gpa = bi->cpuid_gpa;
+	EXPECT_TRUE(e2e_boot(&e));
+	EXPECT_TRUE(ended_with(SNP_TERM_SET_LINUX, SNP_TERM_SECRETS_PAGE));
+	e2e_fini(&e);
+}
+
+TEST(snp_e2e, secrets_page_missing_or_outside_the_region)
+{
+	static const struct e2e_opts o;
+	static const uint64_t where[] = {0, E2E_GUEST_RAM};
+	struct csvsm_boot_info *bi;
+
+	for (unsigned int i = 0; i < 2; i++) {
+		ASSERT_TRUE(e2e_launch(&e, &o));
+		bi = (struct csvsm_boot_info *)slf_ptr(&e.slf,
+						       e2e_boot_info_gpa());
+		bi->secrets_gpa = where[i];
+		EXPECT_TRUE(e2e_boot(&e));
+		EXPECT_TRUE(
+			ended_with(SNP_TERM_SET_LINUX, SNP_TERM_SECRETS_PAGE));
+		e2e_fini(&e);
+	}
+}
+
+/* The host answers the MSR page-state change with an error. */
+static void refuse_psc(struct sim_hv_exit *x, void *ctx)
+{
+	(void)ctx;
+	if (!x->ghcb && (x->msr_in & 0xfff) == GHCB_MSR_PSC_REQ)
+		*x->msr = GHCB_MSR_PSC_RESP | (1ull << 32);
+}
+
+TEST(snp_e2e, host_refuses_to_make_the_ghcb_shared)
+{
+	static const struct e2e_opts o;
+
+	ASSERT_TRUE(e2e_launch(&e, &o));
+	e.hostile = refuse_psc;
+	EXPECT_TRUE(e2e_boot(&e));
+	EXPECT_TRUE(ended_with(SNP_TERM_SET_LINUX, SNP_TERM_PSC));
+	e2e_fini(&e);
+}
+
+/* The host answers the page-state change with another response code. */
+static void psc_wrong_answer(struct sim_hv_exit *x, void *ctx)
+{
+	(void)ctx;
+	if (!x->ghcb && (x->msr_in & 0xfff) == GHCB_MSR_PSC_REQ)
+		*x->msr = x->msr_in; /* the request echoed */
+}
+
+TEST(snp_e2e, page_state_change_answered_wrongly)
+{
+	static const struct e2e_opts o;
+
+	ASSERT_TRUE(e2e_launch(&e, &o));
+	e.hostile = psc_wrong_answer;
+	EXPECT_TRUE(e2e_boot(&e));
+	EXPECT_TRUE(ended_with(SNP_TERM_SET_LINUX, SNP_TERM_PSC));
+	e2e_fini(&e);
+}
+
+/* The host says "done" and leaves the page private. */
+static void psc_left_private(struct sim_hv_exit *x, void *ctx)
+{
+	struct e2e *ee = ctx;
+
+	if (!x->ghcb && (x->msr_in & 0xfff) == GHCB_MSR_PSC_REQ)
+		(void)sim_rmp_assign(&fake_snp_rmp, e2e_ghcb_gpa(),
+				     SNP_RMP_PSIZE_4K);
+	(void)ee;
+}
+
+TEST(snp_e2e, page_state_change_leaves_the_page_private)
+{
+	static const struct e2e_opts o;
+
+	ASSERT_TRUE(e2e_launch(&e, &o));
+	e.hostile = psc_left_private;
+	EXPECT_TRUE(e2e_boot(&e));
+	/* The host's own check then refuses the registration. */
+	EXPECT_TRUE(ended_with(SNP_TERM_SET_LINUX, SNP_TERM_GHCB_REGISTER));
+	e2e_fini(&e);
+}
+
+TEST(snp_e2e, firmware_over_the_svsm_region)
+{
+	struct e2e_section s[3] = {
+		{E2E_FW_BASE + 0xd000, 0x1000, OVMF_META_SECRETS},
+		{E2E_FW_BASE + 0xe000, 0x1000, OVMF_META_CPUID},
+		/* The calling area on the SVSM's last page. */
+		{E2E_REGION + E2E_REGION_SIZE - 0x1000, 0x1000,
+		 OVMF_META_SVSM_CAA},
+	};
+	struct e2e_opts o = {.sections = s, .section_count = 3};
+
+	ASSERT_TRUE(e2e_launch(&e, &o));
+	EXPECT_FALSE(e2e_boot(&e));
+	ASSERT_TRUE(e2e_kmain(&e));
+	EXPECT_TRUE(e2e_fw(&e));
+	EXPECT_TRUE(ended_with(SNP_TERM_SET_CSVSM, SNP_TERM_FW_META));
+	/* Nothing of the SVSM's was given away. */
+	EXPECT_TRUE(svsm_region_vmpl0_only(1));
+	EXPECT_TRUE(e.vcpu == NULL);
+	e2e_fini(&e);
+}
+
+TEST(snp_e2e, host_refuses_run_vmpl)
+{
+	ASSERT_TRUE(up());
+	e.guest.host_refuses = true;
+	EXPECT_TRUE(e2e_turn(&e));
+	EXPECT_TRUE(sim_hv.terminated);
+	EXPECT_EQ(sim_hv.term_set, SNP_TERM_SET_CSVSM);
+	EXPECT_EQ(sim_hv.term_code, SNP_TERM_RUN_VMPL);
+	EXPECT_EQ(e.guest.runs, 0u);
+	e2e_fini(&e);
+}
+
+static bool write_file(const char *dir, const char *name, const void *data,
+		       size_t len)
+{
+	char path[4096];
+	FILE *f;
+	bool ok;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    (int)sizeof(path))
+		return false;
+	f = fopen(path, "wb");
+	if (!f)
+		return false;
+	ok = fwrite(data, 1, len, f) == len;
+	return fclose(f) == 0 && ok;
+}
+
+/*
+ * For tests/tools/snp_launch_cli.py: the file, the loader's digest, a
+ * report obtained by the model guest through the request loop and the
+ * model VCEK, into $SIM_E2E_EXPORT_DIR.
+ */
+TEST_FIXTURE(snp_e2e_export)
+{
+	static struct snp_attestation_report r;
+	const char *dir = getenv("SIM_E2E_EXPORT_DIR");
+	char hex[2 * SNP_LD_SIZE + 2];
+	char pem[1024];
+	size_t pem_len = 0;
+
+	ASSERT_TRUE(dir && *dir);
+	ASSERT_TRUE(up());
+	ASSERT_TRUE(attest(&r));
+	for (unsigned int i = 0; i < SNP_LD_SIZE; i++)
+		snprintf(hex + 2 * i, 3, "%02x", e.slf.load->ld[i]);
+	hex[2 * SNP_LD_SIZE] = '\n';
+	hex[2 * SNP_LD_SIZE + 1] = '\0';
+	ASSERT_EQ(
+		sim_psp_vcek_public_pem(e.slf.psp, pem, sizeof(pem), &pem_len),
+		SIM_PSP_OK);
+	EXPECT_TRUE(write_file(dir, "e2e.igvm", e.file, e.len));
+	EXPECT_TRUE(write_file(dir, "ld.hex", hex, strlen(hex)));
+	EXPECT_TRUE(write_file(dir, "report.bin", &r, sizeof(r)));
+	EXPECT_TRUE(write_file(dir, "vcek.pem", pem, pem_len));
+	e2e_fini(&e);
+}
