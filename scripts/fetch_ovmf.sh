@@ -37,7 +37,7 @@ fail() {
 [ -f "$DEB_SOURCES" ] ||
 	fail "$DEB_SOURCES not found: no Debian sources to derive" \
 		"$OVMF_SUITE's from"
-codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+codename=$(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release)
 [ -n "$codename" ] || fail "no VERSION_CODENAME in /etc/os-release"
 
 work=$(mktemp -d)
