@@ -13,19 +13,25 @@
 # keyring the system's sources name (Signed-By, the Debian archive keyring,
 # which scripts/deps.sh makes sure holds trixie's keys) and the package
 # against the SHA256 of the signed index; the script then checks that SHA256
-# against the one pinned below, so every build gets the same bytes. Keeps
-# OVMF.fd, the package's copyright file, VERSION ("ovmf <version>") and
-# SHA256 (the package's, as sha256sum prints it).
+# and the SHA256 of the OVMF.fd it unpacks against the ones pinned below,
+# so every build gets the same bytes. Keeps OVMF.fd, the package's
+# copyright file, VERSION ("ovmf <version>") and SHA256 (the package's and
+# OVMF.fd's, as sha256sum prints them). Run again, it returns at once when
+# VERSION names the pinned version and OVMF.fd has the pinned SHA256, and
+# fetches again otherwise.
 set -eu
 
 OVMF_SUITE=trixie
 OVMF_VERSION=2025.02-8+deb13u1
 OVMF_SHA256=78e0d54df11fc77406cb7a0bc9a39e5bca6d1cbe06556b91d9a73491c52decdf
+OVMF_FD_SHA256=14954040cc754ade0c625ac3470ea46d4c14318b5b1396de4ef77090203d76db
 DEB_SOURCES=/etc/apt/sources.list.d/debian.sources
 
 dest=${1:-.deps/ovmf-trixie}
 if [ -f "$dest/OVMF.fd" ] &&
-	[ "$(cat "$dest/VERSION" 2>/dev/null)" = "ovmf $OVMF_VERSION" ]; then
+	[ "$(cat "$dest/VERSION" 2>/dev/null)" = "ovmf $OVMF_VERSION" ] &&
+	[ "$(sha256sum "$dest/OVMF.fd" | cut -d ' ' -f 1)" = \
+		"$OVMF_FD_SHA256" ]; then
 	exit 0
 fi
 
@@ -41,7 +47,7 @@ codename=$(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release)
 [ -n "$codename" ] || fail "no VERSION_CODENAME in /etc/os-release"
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "$dest.tmp.$$"' EXIT
 # _apt, which apt downloads as when run as root, must reach the directories.
 chmod 755 "$work"
 mkdir -p "$work/sources.list.d" "$work/lists/partial" \
@@ -105,12 +111,22 @@ sha=$(sha256sum "$deb" | cut -d ' ' -f 1)
 	"ovmf $OVMF_VERSION" ] || fail "$(basename "$deb") is not ovmf $OVMF_VERSION"
 
 dpkg-deb -x "$deb" "$work/x"
-[ -f "$work/x/usr/share/ovmf/OVMF.fd" ] ||
-	fail "no usr/share/ovmf/OVMF.fd in $(basename "$deb")"
+fd="$work/x/usr/share/ovmf/OVMF.fd"
+[ -f "$fd" ] || fail "no usr/share/ovmf/OVMF.fd in $(basename "$deb")"
+fd_sha=$(sha256sum "$fd" | cut -d ' ' -f 1)
+[ "$fd_sha" = "$OVMF_FD_SHA256" ] ||
+	fail "its OVMF.fd has the SHA256 $fd_sha, not the pinned" \
+		"$OVMF_FD_SHA256"
+# Staged next to $dest and renamed into place, so that a build never
+# sees half a directory.
+stage="$dest.tmp.$$"
+rm -rf "$stage"
+mkdir -p "$stage"
+cp "$fd" "$stage/OVMF.fd"
+cp "$work/x/usr/share/doc/ovmf/copyright" "$stage/copyright"
+printf '%s  %s\n%s  OVMF.fd\n' "$sha" "$(basename "$deb")" "$fd_sha" \
+	>"$stage/SHA256"
+echo "ovmf $OVMF_VERSION" >"$stage/VERSION"
 rm -rf "$dest"
-mkdir -p "$dest"
-cp "$work/x/usr/share/ovmf/OVMF.fd" "$dest/OVMF.fd"
-cp "$work/x/usr/share/doc/ovmf/copyright" "$dest/copyright"
-echo "$sha  $(basename "$deb")" >"$dest/SHA256"
-echo "ovmf $OVMF_VERSION" >"$dest/VERSION"
+mv "$stage" "$dest"
 echo "csvsm: ovmf $OVMF_VERSION (sha256 $sha) in $dest" >&2
