@@ -7,8 +7,8 @@ from the primary rules (the igvm_defs 0.4.0 format, the PAGE_INFO chain of
 AMD 56860 Table 67, the directive mapping of QEMU backends/igvm.c) with Python's hashlib, sharing no
 code with the C tools. It also checks the reference-values JSON and the
 errors. With the firmware `make` builds into the file (Debian 13's OVMF.fd,
-scripts/fetch_ovmf.sh), it checks where the firmware is: its bytes end at
-4 GiB, under the SEV-SNP mask only; and, from OVMF's own SEV metadata
+scripts/fetch_ovmf.sh), it checks where the firmware is: its bytes, with
+the SHA256 the script pins, end at 4 GiB, under the SEV-SNP mask only; and, from OVMF's own SEV metadata
 (edk2 OvmfPkg/ResetVector, the footer GUID table and its "ASEV" sections,
 read here without the C parsers), that the file places nothing in the
 sections the SVSM validates itself at boot (secrets, CPUID, calling area,
@@ -254,8 +254,13 @@ def check_firmware_ends_at_4gib_under_the_snp_mask_only():
             seen[gpa] = data[off:off + PAGE] if off else bytes(PAGE)
     expect(len(seen) == len(fw) // PAGE,
            f"{len(seen)} firmware pages for a {len(fw)}-byte image")
-    expect(b"".join(seen[g] for g in sorted(seen)) == fw,
-           f"the pages below 4 GiB are not {fw_path}")
+    image = b"".join(seen[g] for g in sorted(seen))
+    expect(image == fw, f"the pages below 4 GiB are not {fw_path}")
+    with open(os.path.join(ROOT, "scripts", "fetch_ovmf.sh")) as f:
+        pinned = [ln.split("=", 1)[1].strip() for ln in f
+                  if ln.startswith("OVMF_FD_SHA256=")]
+    expect([hashlib.sha256(image).hexdigest()] == pinned,
+           f"the firmware in the file is not the OVMF.fd pinned {pinned}")
 
 
 def check_ovmf_sections_are_left_to_the_svsm():
