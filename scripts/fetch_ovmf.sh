@@ -37,6 +37,8 @@ fi
 
 fail() {
 	echo "csvsm: fetch_ovmf: $*" >&2
+	echo "csvsm: (\`make FIRMWARE=\` builds out/svsm.igvm without a" \
+		"firmware, \`make FIRMWARE=path\` with another one)" >&2
 	exit 1
 }
 
@@ -91,7 +93,7 @@ index_sha=$(apt_private apt-cache show "ovmf=$OVMF_VERSION" 2>/dev/null |
 	sed -n 's/^SHA256: //p' | head -n 1)
 [ -n "$index_sha" ] ||
 	fail "ovmf $OVMF_VERSION is not in $OVMF_SUITE's index (a newer" \
-		"one replaced it?): pin the index's version and SHA256 in $0;" \
+		"one replaced it?): pin its version, its SHA256 and OVMF.fd's in $0;" \
 		"the SVSM's launch digest changes with it"
 [ "$index_sha" = "$OVMF_SHA256" ] ||
 	fail "$OVMF_SUITE's index gives ovmf $OVMF_VERSION the SHA256" \
