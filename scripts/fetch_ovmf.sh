@@ -93,8 +93,8 @@ index_sha=$(apt_private apt-cache show "ovmf=$OVMF_VERSION" 2>/dev/null |
 	sed -n 's/^SHA256: //p' | head -n 1)
 [ -n "$index_sha" ] ||
 	fail "ovmf $OVMF_VERSION is not in $OVMF_SUITE's index (a newer" \
-		"one replaced it?): pin its version, its SHA256 and OVMF.fd's in $0;" \
-		"the SVSM's launch digest changes with it"
+		"one replaced it?): pin the new version, its SHA256 and" \
+		"OVMF.fd's in $0; the SVSM's launch digest changes with it"
 [ "$index_sha" = "$OVMF_SHA256" ] ||
 	fail "$OVMF_SUITE's index gives ovmf $OVMF_VERSION the SHA256" \
 		"$index_sha, not the pinned $OVMF_SHA256"
