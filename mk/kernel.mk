@@ -240,10 +240,13 @@ $(O)/kernel-obj/kernel/arch/x86_64/test_initfs.S.o: KERNEL_ASFLAGS += \
 # source whose version it records.
 PROVENANCE := $(O)/provenance.txt
 
+# An image's provenance file: $(PROVENANCE) unless the image names its own.
+IGVM_PROVENANCE = $(PROVENANCE)
+
 $(O)/%.igvm: $(O)/%.elf $(O)/tools/csvsm-igvm $(PROVENANCE)
 	@echo "  IGVM    $@"
 	$(Q)$(O)/tools/csvsm-igvm build --kernel $< $(IGVM_BUILD_ARGS) \
-		--provenance $(PROVENANCE) -o $@
+		--provenance $(IGVM_PROVENANCE) -o $@
 
 # The production image's root file-system image (docs/vtpm-host.md): the
 # vTPM program and /etc/start naming the vTPM service, so that `make run`
@@ -258,10 +261,58 @@ $(PROD_INITFS): $(VTPM_PROG) user/initfs/start user/mkcpio.py
 	$(Q)$(PYTHON) user/mkcpio.py $@ bin/vtpm=$(VTPM_PROG) \
 		etc/start=user/initfs/start
 $(KERNEL_IGVM): $(PROD_INITFS)
-$(KERNEL_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \
+KERNEL_IGVM_ARGS := --region-base $(SVSM_BASE) \
 	--region-size $(SVSM_VTPM_SIZE) --initfs $(PROD_INITFS)
+else
+KERNEL_IGVM_ARGS := $(IGVM_BUILD_ARGS)
 endif
 
 # The production file carries the SEV-SNP kernel under the SNP mask.
 $(KERNEL_IGVM): $(KERNEL_SNP_ELF)
-$(KERNEL_IGVM): IGVM_BUILD_ARGS += --snp-kernel $(KERNEL_SNP_ELF)
+KERNEL_IGVM_ARGS += --snp-kernel $(KERNEL_SNP_ELF)
+
+# The guest firmware the production file carries under the SNP mask, for
+# the SNP kernel to start at VMPL1 (docs/snp.md): OVMF.fd from Debian 13's
+# ovmf package, fetched on first use (scripts/fetch_ovmf.sh), or the file
+# FIRMWARE names; `make FIRMWARE=` builds the file without a firmware. The
+# native platform never sees it (docs/boot.md). The Debian package's
+# version joins the file's provenance; another firmware is measured, but
+# has no package version to record.
+OVMF_DIR ?= .deps/ovmf-trixie
+OVMF_FD := $(OVMF_DIR)/OVMF.fd
+FIRMWARE ?= $(OVMF_FD)
+
+# Checked at every build (the script returns at once when the pinned
+# version is there), rewritten only when the pinned version changes.
+$(OVMF_FD) $(OVMF_DIR)/VERSION &: FORCE
+	$(Q)scripts/fetch_ovmf.sh $(OVMF_DIR)
+
+$(KERNEL_IGVM): $(FIRMWARE)
+$(KERNEL_IGVM): IGVM_BUILD_ARGS = $(KERNEL_IGVM_ARGS) \
+	$(if $(FIRMWARE),--firmware $(FIRMWARE))
+
+# The production file's provenance (its rule is in mk/mbedtls.mk): the
+# images' packages and, with Debian's OVMF inside, its ovmf package.
+KERNEL_PROVENANCE := $(O)/svsm-provenance.txt
+KERNEL_PROVENANCE_OVMF := $(if $(filter $(OVMF_FD),$(FIRMWARE)),\
+	$(OVMF_DIR)/VERSION)
+$(KERNEL_IGVM): $(KERNEL_PROVENANCE)
+$(KERNEL_IGVM): IGVM_PROVENANCE = $(KERNEL_PROVENANCE)
+# Which firmware the file was built with, rewritten only when that changes,
+# so that naming another firmware (or none) rebuilds the file.
+KERNEL_FIRMWARE_NAME := $(O)/svsm-firmware.txt
+$(KERNEL_FIRMWARE_NAME): FORCE
+	@mkdir -p $(dir $@)
+	$(Q)echo '$(FIRMWARE)' | cmp -s - $@ || echo '$(FIRMWARE)' >$@
+$(KERNEL_IGVM): $(KERNEL_FIRMWARE_NAME)
+
+# The production file without the firmware, the IGVM fuzzer's seed
+# (mk/tests.mk): the fuzzer reads 64 KiB of each input, which holds this
+# file's headers but not the firmware's 1024 more page headers.
+KERNEL_IGVM_SEED := $(O)/fuzz/svsm-nofw.igvm
+$(KERNEL_IGVM_SEED): $(KERNEL_ELF) $(KERNEL_SNP_ELF) $(PROD_INITFS) \
+		$(O)/tools/csvsm-igvm $(PROVENANCE)
+	@mkdir -p $(dir $@)
+	@echo "  IGVM    $@"
+	$(Q)$(O)/tools/csvsm-igvm build --kernel $< $(KERNEL_IGVM_ARGS) \
+		--provenance $(PROVENANCE) -o $@ >/dev/null

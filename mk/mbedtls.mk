@@ -61,5 +61,10 @@ $(TEST_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS) $(KERNEL_KBS_SRCS)) \
 $(PROVENANCE): FORCE | $(MBEDTLS_SRC)/library/gcm.c
 	@mkdir -p $(dir $@)
 	$(Q)scripts/provenance.sh $@ $(MBEDTLS_SRC)
+# The production file's adds the firmware's package (mk/kernel.mk).
+$(KERNEL_PROVENANCE): FORCE $(KERNEL_PROVENANCE_OVMF) | \
+		$(MBEDTLS_SRC)/library/gcm.c
+	@mkdir -p $(dir $@)
+	$(Q)scripts/provenance.sh $@ $(MBEDTLS_SRC) $(KERNEL_PROVENANCE_OVMF)
 .PHONY: FORCE
 FORCE:

@@ -219,10 +219,10 @@ $(O)/fuzz/igvm_seed: tests/fuzz/igvm_seed.c $(LIBIGVM_SRCS)
 
 # Seeds the IGVM corpus, then runs each target for FUZZ_SECONDS and prints
 # one summary line per target (scripts/fuzz.py; full logs in $(O)/fuzz/).
-fuzz: deps $(FUZZ_TARGETS) $(O)/fuzz/igvm_seed $(KERNEL_IGVM)
+fuzz: deps $(FUZZ_TARGETS) $(O)/fuzz/igvm_seed $(KERNEL_IGVM_SEED)
 	$(Q)mkdir -p $(FUZZ_CORPUS)/igvm_parse
 	$(Q)$(O)/fuzz/igvm_seed $(FUZZ_CORPUS)/igvm_parse
-	$(Q)cp $(KERNEL_IGVM) $(FUZZ_CORPUS)/igvm_parse/svsm.igvm
+	$(Q)cp $(KERNEL_IGVM_SEED) $(FUZZ_CORPUS)/igvm_parse/svsm.igvm
 	$(Q)$(PYTHON) tests/fuzz/virtio_pci_seed.py $(FUZZ_CORPUS)/virtio_pci
 	$(Q)$(PYTHON) scripts/fuzz.py --out $(O)/fuzz --corpus $(FUZZ_CORPUS) \
 		--seconds $(FUZZ_SECONDS) --max-len igvm_parse=65536 \

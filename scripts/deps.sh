@@ -4,7 +4,11 @@
 # Installs the Debian 12 packages csvsm needs to build, run and test, and
 # makes Debian's source packages reachable (a deb-src twin of each Debian
 # source), from which the kernel build takes mbedTLS
-# (scripts/fetch_mbedtls.sh). As root it runs apt-get itself; with
+# (scripts/fetch_mbedtls.sh). The guest firmware comes from Debian 13
+# (scripts/fetch_ovmf.sh, run by `make`, through its own apt configuration):
+# what it needs here is a Debian archive keyring that holds trixie's keys
+# (debian-archive-keyring 2023.3+deb12u2 and later; an older one is
+# upgraded within Debian 12). As root it runs apt-get itself; with
 # password-less sudo it uses sudo; otherwise it prints what to run and
 # fails.
 set -eu
@@ -12,7 +16,9 @@ set -eu
 PACKAGES="gcc make binutils libc6-dev zlib1g-dev libssl-dev openssl libgcrypt20-dev libmbedtls-dev git \
 python3 python3-yaml qemu-system-x86 ovmf valgrind clang clang-format clang-tidy libclang-rt-14-dev \
 libtpms-dev swtpm swtpm-tools tpm2-tools python3-cryptography \
-dpkg-dev"
+dpkg-dev debian-archive-keyring"
+# The first keyring with the Debian 13 (trixie) archive keys.
+KEYRING_MIN=2023.3+deb12u2
 DEB_SOURCES=/etc/apt/sources.list.d/debian.sources
 DEB_SRC_TWIN=/etc/apt/sources.list.d/csvsm-deb-src.sources
 
@@ -24,6 +30,12 @@ for p in $PACKAGES; do
 	*) missing="$missing $p" ;;
 	esac
 done
+keyring=$(dpkg-query -W -f='${Version}' debian-archive-keyring 2>/dev/null ||
+	true)
+if [ -n "$keyring" ] &&
+	! dpkg --compare-versions "$keyring" ge "$KEYRING_MIN"; then
+	missing="$missing debian-archive-keyring"
+fi
 need_src=no
 apt-get source --print-uris -qq mbedtls >/dev/null 2>&1 || need_src=yes
 [ -z "$missing" ] && [ "$need_src" = no ] && exit 0

@@ -7,6 +7,7 @@ message) to fail. The last line printed is "N passed, N failed".
 """
 import filecmp
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -139,6 +140,33 @@ def check_launcher_vsock_starts_and_ends_the_backend():
                "no vsock test passed", text)
         expect(os.listdir(tmp) == [], f"left in TMPDIR: {os.listdir(tmp)}",
                text)
+
+
+def check_native_launch_leaves_the_firmware_out():
+    # out/svsm.igvm carries OVMF under the SNP mask (mk/kernel.mk): the
+    # native plan loads the native platform's pages only, all in the SVSM
+    # region, and QEMU's -bios is csvsm-run's reset stub, not the firmware.
+    rc, text = launcher("--dry-run", os.path.join(OUT, "svsm.igvm"))
+    expect(rc == 0, f"exit {rc}", text)
+    kept = [ln.split(" kept in ")[1].strip() for ln in text.splitlines()
+            if " kept in " in ln]
+    try:
+        argv = [ln for ln in text.splitlines()
+                if ln.startswith("qemu-system")][0].split()
+        bios = argv[argv.index("-bios") + 1]
+        expect(os.path.basename(bios) == "resetstub.bin", f"-bios {bios}")
+        loads = [a for a in argv if a.startswith("loader,file=")]
+        expect(loads, "no blobs loaded", text)
+        for a in loads:
+            opts = dict(o.split("=", 1) for o in a.split(",")[1:] if "=" in o)
+            blob = a.split(",")[1].split("=", 1)[1]
+            start = int(opts["addr"], 16)
+            end = start + os.path.getsize(blob)
+            expect(0x1000000 <= start and end <= 0x2000000,
+                   f"a blob at {start:#x}-{end:#x}, outside the SVSM region")
+    finally:
+        for d in kept:
+            shutil.rmtree(d, True)
 
 
 def check_launcher_rejects_garbage_file():
@@ -311,17 +339,23 @@ def check_builder_is_deterministic():
         outs = []
         for i in range(2):
             path = os.path.join(d, f"{i}.igvm")
-            # make's arguments (mk/kernel.mk): the package versions, and
-            # the vTPM's root file-system image in a 16 MiB region when
-            # the tree builds the vTPM program.
+            # make's arguments (mk/kernel.mk): the package versions, the
+            # vTPM's root file-system image in a 16 MiB region when the
+            # tree builds the vTPM program, and the firmware make used
+            # (out/svsm-firmware.txt; Debian 13's OVMF by default).
             initfs = os.path.join(OUT, "svsm-initfs.cpio")
             extra = (["--region-size", "0x1000000", "--initfs", initfs]
                      if os.path.exists(initfs) else
                      ["--region-size", "0x400000"])
+            with open(os.path.join(OUT, "svsm-firmware.txt")) as f:
+                firmware = f.read().strip()
+            if firmware:
+                extra += ["--firmware", firmware]
             rc, text = sh([tool, "build", "--kernel", os.path.join(OUT, "svsm.elf"),
                            "--snp-kernel", os.path.join(OUT, "svsm-snp.elf"),
                            "--region-base", "0x1000000", *extra,
-                           "--provenance", os.path.join(OUT, "provenance.txt"),
+                           "--provenance",
+                           os.path.join(OUT, "svsm-provenance.txt"),
                            "-o", path])
             expect(rc == 0, "build failed", text)
             outs.append(path)

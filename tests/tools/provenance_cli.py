@@ -4,7 +4,10 @@
 
 - `csvsm-igvm measure --json out/svsm.igvm` names libtpms, OpenSSL, glibc
   and mbedTLS with the versions this test reads itself from dpkg-query and
-  the mbedTLS source's changelog.
+  the mbedTLS source's changelog, and, when make built Debian's OVMF into
+  the file (out/svsm-firmware.txt), the ovmf package at the version
+  scripts/fetch_ovmf.sh pins; out/svsm-test.igvm, which carries no
+  firmware, does not name it.
 - The text is measured: other versions give another launch digest.
 - `build --provenance` refuses malformed text with one line and no output.
 - `measure --json` reads a hostile file's text without trusting it: bad
@@ -61,17 +64,44 @@ def write(tmp, name, data):
     return path
 
 
-def check_measure_json_names_the_packages_of_the_build():
-    j = measure_json(os.path.join(ROOT, OUT, "svsm.igvm"))
+def image_packages():
+    """The packages every image is built from, read here independently."""
     with open(os.path.join(ROOT, ".deps", "mbedtls", "debian",
                            "changelog")) as f:
         mbedtls = f.readline().split("(")[1].split(")")[0]
-    want = {"libtpms": dpkg_version("libtpms-dev"),
+    return {"libtpms": dpkg_version("libtpms-dev"),
             "openssl": dpkg_version("libssl-dev"),
             "glibc": dpkg_version("libc6-dev"),
             "mbedtls": mbedtls}
+
+
+def pinned_ovmf_version():
+    """OVMF_VERSION as scripts/fetch_ovmf.sh pins it."""
+    with open(os.path.join(ROOT, "scripts", "fetch_ovmf.sh")) as f:
+        pins = [ln.split("=", 1)[1].strip() for ln in f
+                if ln.startswith("OVMF_VERSION=")]
+    expect(len(pins) == 1, f"OVMF_VERSION pinned {len(pins)} times")
+    return pins[0]
+
+
+def check_measure_json_names_the_packages_of_the_build():
+    j = measure_json(os.path.join(ROOT, OUT, "svsm.igvm"))
+    want = image_packages()
+    with open(os.path.join(ROOT, OUT, "svsm-firmware.txt")) as f:
+        firmware = f.read().strip()
+    if firmware == ".deps/ovmf-trixie/OVMF.fd":
+        want["ovmf"] = pinned_ovmf_version()
+        with open(os.path.join(ROOT, ".deps", "ovmf-trixie", "VERSION")) as f:
+            expect(f.read() == f"ovmf {want['ovmf']}\n",
+                   "the fetched OVMF is not the pinned version")
     expect(j.get("packages") == want, f"packages {j.get('packages')}, "
-           f"want {want}")
+           f"want {want} (firmware {firmware!r})")
+
+
+def check_test_image_names_no_firmware():
+    j = measure_json(os.path.join(ROOT, OUT, "svsm-test.igvm"))
+    expect(j.get("packages") == image_packages(),
+           f"packages {j.get('packages')}")
 
 
 def check_provenance_is_measured():

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: MIT
 """The model launch's digest against `csvsm-igvm measure` and `openssl`.
 
-For csvsm's own out/svsm.igvm, for the same kernel built with Debian's
-OVMF.fd as the firmware, and with 4 vCPUs: runs `out/tests/unit_tests
+For csvsm's own out/svsm.igvm (two kernels and, as `make` builds it,
+Debian 13's OVMF.fd under the SNP mask), for the same file without the
+firmware, for the native kernel alone with Debian 12's OVMF.fd as the
+firmware, and with 4 vCPUs: runs `out/tests/unit_tests
 --fixture snp_launch_export` (tests/unit/snp_launch_attest_test.c), which loads the
 file with the model's IGVM loader (sim/loader.c), launches it on the model
 secure processor and obtains an attestation report through the SVSM's
@@ -90,8 +92,51 @@ def expect_report(e, digest, policy):
            "openssl accepted the report with MEASUREMENT changed")
 
 
+def firmware_pages(path):
+    """The file's pages in the 16 MiB below 4 GiB, where firmware goes:
+    {gpa: compatibility mask} (`csvsm-igvm dump --json`)."""
+    rc, text = sh([os.path.join(OUT, "tools", "csvsm-igvm"), "dump",
+                   "--json", path])
+    expect(rc == 0, f"dump {path}: exit {rc}", text)
+    return {int(h["gpa"], 16): h["compatibility_mask"]
+            for h in json.loads(text)["headers"]
+            if h["type"] == "PAGE_DATA" and
+            (1 << 32) - (16 << 20) <= int(h["gpa"], 16) < 1 << 32}
+
+
 def check_svsm_igvm():
-    same_launch(os.path.join(OUT, "svsm.igvm"))
+    path = os.path.join(OUT, "svsm.igvm")
+    with open(os.path.join(OUT, "svsm-firmware.txt")) as f:
+        firmware = f.read().strip()
+    expect(firmware, "make built out/svsm.igvm without a firmware")
+    pages = firmware_pages(path)
+    expect(len(pages) * 4096 == os.path.getsize(firmware),
+           f"{len(pages)} firmware pages in the file for {firmware}")
+    same_launch(path)
+
+
+def check_svsm_igvm_without_firmware():
+    d = tempfile.mkdtemp(prefix="snp_launch_nofw_")
+    try:
+        path = os.path.join(d, "svsm-nofw.igvm")
+        # make's arguments (mk/kernel.mk) but --firmware.
+        initfs = os.path.join(OUT, "svsm-initfs.cpio")
+        region = (["--region-size", "0x1000000", "--initfs", initfs]
+                  if os.path.exists(initfs) else
+                  ["--region-size", "0x400000"])
+        rc, text = sh([os.path.join(OUT, "tools", "csvsm-igvm"), "build",
+                       "--kernel", os.path.join(OUT, "svsm.elf"),
+                       "--snp-kernel", os.path.join(OUT, "svsm-snp.elf"),
+                       "--region-base", "0x1000000", *region,
+                       "--provenance", os.path.join(OUT, "provenance.txt"),
+                       "-o", path])
+        expect(rc == 0, f"build without firmware: exit {rc}", text)
+        expect(not firmware_pages(path), "pages below 4 GiB without firmware")
+        expect(measure(path)[0] != measure(os.path.join(OUT, "svsm.igvm"))[0],
+               "the firmware does not change the launch digest")
+        same_launch(path)
+    finally:
+        shutil.rmtree(d, True)
 
 
 def check_svsm_igvm_4_vcpus():
