@@ -69,7 +69,7 @@ static bool take(const struct pin_line *l, uint8_t key[KBS_BROKER_KEY_SIZE],
 			*why = "broker-key given twice";
 			return false;
 		}
-		if (l->value_len != 2 * KBS_BROKER_KEY_SIZE ||
+		if (l->value_len != 2ul * KBS_BROKER_KEY_SIZE ||
 		    !hex_decode(l->value, key, KBS_BROKER_KEY_SIZE) ||
 		    key[0] != 0x04) {
 			*why = "broker-key is not 04 and 128 hex digits "
