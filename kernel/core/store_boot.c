@@ -98,7 +98,8 @@ static const char *broker_failure(enum svsm_err err, const struct kbs_stats *st)
 	if (err == SVSM_E_HW && st->last_status && st->last_status != 200)
 		return "the broker refused";
 	if (err == SVSM_E_INVAL)
-		return "an answer that is not the pinned broker's";
+		return "an answer that does not verify: not the pinned "
+		       "broker's, or malformed";
 	return "no answer from the proxy";
 }
 
@@ -136,9 +137,9 @@ static enum svsm_err mount_broker(const char *path, struct boot_found *b,
 	b->cfg.snp_report = kbs_platform.snp_report;
 	b->cfg.random = store_random_hw;
 	err = kbs_configure(&b->cfg);
+	/* One attestation; kbs_key.c keeps the key and the counter. */
 	if (err == SVSM_OK)
-		err = kbs_counter(
-			&counter); /* attests, keeps key and counter */
+		err = kbs_counter(&counter);
 	if (err != SVSM_OK) {
 		kbs_last_stats(&st);
 		log_error("vtpm: not started: the key broker released no key "
