@@ -8,7 +8,8 @@ broker's signing key and the resource; docs/attestation-proxy.md,
 `kbs=vsock` or `kbs=com3`. The SVSM attests with the native platform's
 TEST evidence to tests/kbs/testkbs.py (configured for tests) through
 csvsm-aproxy: over virtio-vsock (csvsm-run --vsock, csvsm-vsockd) or
-over COM3 (a QEMU chardev to csvsm-aproxy --unix). The broker holds the
+over COM3 (csvsm-run --kbs-serial: a QEMU chardev to csvsm-aproxy
+--unix). The broker holds the
 store's key and its rollback counter (docs/storage.md, "Which key at
 boot"):
 
@@ -23,7 +24,9 @@ boot"):
 - a broker that refuses (test evidence for a broker not configured for
   tests), an answer signed by another key than the pinned one, and an
   unreachable broker: the vTPM does not start, a blank disk stays blank
-  (no store is created) and a sealed disk is not written.
+  (no store is created) and a sealed disk is not written;
+- csvsm-run --kbs-serial PATH: COM3's chardev and kbs=com3; refused with
+  a kbs word in --cmdline, an empty path and --snp.
 
 Each check is a function named check_*; the last line is "N passed, N failed".
 """
@@ -121,13 +124,10 @@ class Broker:
 
     def boot(self, igvm, disk, transport="vsock"):
         """The pinned image on disk, reaching the broker over transport."""
-        qemu = []
-        if transport == "com3":
-            qemu = ["-chardev", f"socket,id=kbsser,path={self.serial}",
-                    "-device", "isa-serial,chardev=kbsser,iobase=0x3e8,irq=5"]
+        where = (["--kbs-serial", self.serial] if transport == "com3"
+                 else ["--cmdline", "kbs=vsock"])
         return vp.Svsm(disk, None, igvm=igvm,
-                       launcher=["--vsock", self.uds, "--cmdline",
-                                 f"kbs={transport}"], qemu=qemu)
+                       launcher=["--vsock", self.uds] + where)
 
     def close(self):
         for p in self.procs:
@@ -337,6 +337,29 @@ def check_sealed_disk_is_not_written_when_the_broker_refuses():
         expect(vp.digest(disk) == sealed, "the sealed disk was written")
         expect(b.counter() == counter, "the broker's counter moved")
     with_broker(go)
+
+
+def check_launcher_kbs_serial_option():
+    run, igvm = out("tools", "csvsm-run"), out("svsm.igvm")
+    rc, text = sh([run, "-n", "--kbs-serial", "/run/k.sock", igvm])
+    expect(rc == 0 and "socket,id=csvsm-kbs,path=/run/k.sock" in text and
+           "isa-serial,chardev=csvsm-kbs,iobase=0x3e8,irq=5" in text,
+           "--kbs-serial does not attach COM3", text)
+    kept = [w for w in text.split() if "csvsm-run." in w]
+    for line in text.splitlines():
+        if line.startswith("csvsm-run: files kept in "):
+            shutil.rmtree(line.split()[-1], True)
+    expect(kept, "no launcher folder named", text)
+    for args, says in (
+            (["--cmdline", "kbs=vsock"], "a kbs word in --cmdline"),
+            (["--cmdline", "loglevel=40 kbs"], "a kbs word in --cmdline"),
+            (["--snp"], "not supported with --snp")):
+        rc, text = sh([run, "-n", "--kbs-serial", "/run/k.sock", *args,
+                       igvm])
+        expect(rc == 2 and says in text, f"{args}: exit {rc}", text)
+    rc, text = sh([run, "-n", "--kbs-serial", "", igvm])
+    expect(rc == 2 and "needs a path" in text, f"empty path: exit {rc}",
+           text)
 
 
 def main():
