@@ -183,9 +183,20 @@ enum svsm_err store_boot_mount(const char *path, struct store_boot_result *r)
 {
 	const struct boot_params *p = boot_params();
 	static struct boot_found b;
+	static bool mounted;
 	enum svsm_err err;
 
 	memset(r, 0, sizeof(*r));
+	/*
+	 * Once only: a second start of the service must not reconfigure
+	 * (or, failing, reset) the broker the mounted store relies on.
+	 */
+	if (mounted) {
+		log_error("vtpm: its store is mounted already");
+		r->choice.kind = STORE_KEY_REFUSE;
+		r->choice.why = "mounted already";
+		return SVSM_E_BUSY;
+	}
 	gather(p, &b);
 	r->choice = store_key_choose(&b.facts);
 	switch (r->choice.kind) {
@@ -216,5 +227,6 @@ enum svsm_err store_boot_mount(const char *path, struct store_boot_result *r)
 		break;
 	}
 	r->mounted = err == SVSM_OK;
+	mounted = r->mounted;
 	return err;
 }

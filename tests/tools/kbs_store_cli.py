@@ -122,10 +122,13 @@ class Broker:
     def counter(self):
         return self.broker.resources[RESOURCE]["counter"]
 
-    def boot(self, igvm, disk, transport="vsock"):
-        """The pinned image on disk, reaching the broker over transport."""
+    def boot(self, igvm, disk, transport="vsock", words=""):
+        """The pinned image on disk, reaching the broker over transport;
+        `words` more for the SVSM's command line."""
         where = (["--kbs-serial", self.serial] if transport == "com3"
                  else ["--cmdline", "kbs=vsock"])
+        if words:
+            where += ["--cmdline", words]
         return vp.Svsm(disk, None, igvm=igvm,
                        launcher=["--vsock", self.uds] + where)
 
@@ -260,12 +263,22 @@ def check_older_disk_is_refused_through_the_brokers_counter():
             s.kill()
         expect(vp.digest(old) == old_digest, "the refused old disk changed")
         expect(b.counter() == now, "the refusal moved the broker's counter")
-        # The current disk still opens, with the newer state.
-        s = b.boot(igvm, disk)
+        # The current disk still opens, with the newer state. The vTPM
+        # service started a second time (start=vtpm beside the image's
+        # etc/start) is refused and leaves the mounted store's broker be.
+        s = b.boot(igvm, disk, words="start=vtpm")
         try:
-            serving(s, "vsock")
+            log = serving(s, "vsock")
+            expect("its store is mounted already" in log,
+                   "the second start of the vTPM was not refused",
+                   log[-3000:])
             got = read_nv(s)
             expect(got == SECOND, f"the NV index reads {got!r}")
+            at = b.counter()
+            write_nv(d, s, FIRST, define=False)
+            expect(b.counter() > at, "the store's update did not advance "
+                   "the broker's counter after the second start")
+            expect(read_nv(s) == FIRST, "the NV index did not change")
         finally:
             s.kill()
     with_broker(go)
