@@ -39,12 +39,20 @@ $(call kobj,$(KERNEL_CRYPTO_SRCS)): $(MBEDTLS_SRC)/include/mbedtls/gcm.h
 
 # The SEV-SNP kernel links the crypto with its platform.
 $(KERNEL_SNP_ELF): $(MBEDTLS_OBJS)
-# The key-broker client (docs/attestation-proxy.md), without its SNP
-# report source (kbs_snp.c joins with the SNP platform).
-KERNEL_KBS_SRCS := $(filter-out kernel/attest/kbs_snp.c,\
-	$(wildcard kernel/attest/*.c))
+# The key-broker client (docs/attestation-proxy.md), without its
+# platform parts: kbs_native.c for the native kernels, kbs_snp.c (the SNP
+# report and derived key) for the SEV-SNP kernel. Every kernel chooses
+# the store's key at boot (kernel/core/store_boot.c) and links it.
+KERNEL_KBS_SRCS := $(filter-out kernel/attest/kbs_snp.c \
+	kernel/attest/kbs_native.c,$(wildcard kernel/attest/*.c)) \
+	kernel/attest/kbs_native.c
+KERNEL_KBS_SNP_SRCS := $(filter-out kernel/attest/kbs_native.c,\
+	$(KERNEL_KBS_SRCS)) kernel/attest/kbs_snp.c
 $(O)/kernel-obj/kernel/attest/%: KERNEL_ROOM_INC := $(MBEDTLS_INC)
-$(call kobj,$(KERNEL_KBS_SRCS)): $(MBEDTLS_SRC)/include/mbedtls/gcm.h
+$(call kobj,$(KERNEL_KBS_SNP_SRCS)): $(MBEDTLS_SRC)/include/mbedtls/gcm.h
+$(KERNEL_SNP_ELF): $(call kobj,$(KERNEL_KBS_SNP_SRCS))
+$(call kobj,kernel/attest/kbs_snp.c): KERNEL_ROOM_INC := $(MBEDTLS_INC) \
+	-Ikernel/plat/snp/include
 # Its in-kernel known-answer tests include the client's own header.
 $(O)/kernel-obj/tests/svsm/kbs_test.c.o: KERNEL_ROOM_INC := -Itests/harness \
 	$(X86_INC) -Ikernel/plat/snp/include -Ikernel/attest
@@ -52,7 +60,8 @@ $(O)/kernel-obj/tests/svsm/kbs_test.c.o: KERNEL_ROOM_INC := -Itests/harness \
 # Every image carries the crypto: the persistent store (kernel/store) uses
 # it on every platform; the test image proves it with known-answer tests
 # inside the kernel (tests/svsm/crypto_test.c).
-$(KERNEL_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS)) $(MBEDTLS_OBJS)
+$(KERNEL_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS) $(KERNEL_KBS_SRCS)) \
+	$(MBEDTLS_OBJS)
 $(TEST_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS) $(KERNEL_KBS_SRCS)) \
 	$(MBEDTLS_OBJS)
 

@@ -61,8 +61,10 @@ HOSTED_PLAT_SRCS := tests/unit/hosted_plat.c
 # The task loader's and the root file system's parsers.
 UNIT_SRCS += kernel/task/elf.c kernel/fs/cpio.c
 # The key-broker client (docs/attestation-proxy.md) and its model tests.
-# (the serial transport drives a UART: in the kernel only)
-KBS_SRCS := $(filter-out kernel/attest/kbs_serial.c,$(wildcard kernel/attest/*.c))
+# (the serial transport drives a UART: in the kernel only; kbs_native.c
+# is the native kernels' platform part, kbs_snp.c the model's)
+KBS_SRCS := $(filter-out kernel/attest/kbs_serial.c kernel/attest/kbs_native.c,\
+	$(wildcard kernel/attest/*.c))
 # Debian's libmbedcrypto is built without AES key wrap (MBEDTLS_NIST_KW_C):
 # the hosted builds compile that one module from the same 2.28 source
 # package the kernel uses (scripts/fetch_mbedtls.sh).
@@ -321,7 +323,8 @@ $(BENCH_ELF): $(KERNEL_OBJS) $(call kobj,bench/svsm_bench_main.c) \
 	$(Q)ld $(KERNEL_LDFLAGS) -T $(KERNEL_LDS) -o $@ $(filter %.o,$^)
 
 # Every image carries the crypto (the store's, mk/mbedtls.mk).
-$(BENCH_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS)) $(MBEDTLS_OBJS)
+$(BENCH_ELF): $(call kobj,$(KERNEL_CRYPTO_SRCS) $(KERNEL_KBS_SRCS)) \
+	$(MBEDTLS_OBJS)
 
 # Tasks need the test image's larger region.
 $(BENCH_IGVM): IGVM_BUILD_ARGS := --region-base $(SVSM_BASE) \

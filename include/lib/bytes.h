@@ -24,3 +24,30 @@ static inline bool mem_is_zero(const void *p, size_t len)
 		acc |= b[i];
 	return acc == 0;
 }
+
+static inline int hex_digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Decodes exactly 2 * n hex digits at s into out[0..n). false, with out
+ * left as it was, when any of those characters is not a hex digit (the
+ * caller checks what follows them).
+ */
+static inline bool hex_decode(const char *s, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < 2 * n; i++)
+		if (hex_digit_value(s[i]) < 0)
+			return false;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (uint8_t)(hex_digit_value(s[2 * i]) << 4 |
+				   hex_digit_value(s[2 * i + 1]));
+	return true;
+}

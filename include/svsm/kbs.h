@@ -161,6 +161,41 @@ enum svsm_err __must_check kbs_store_counter_advance(void *ctx, uint64_t to);
 /* Forgets the configuration and the key (wiped). */
 void kbs_reset(void);
 
+/* The kept exchange's counters (the last kbs_fetch_key or advance). */
+void kbs_last_stats(struct kbs_stats *out);
+
+/*
+ * The broker an image trusts: the file etc/kbs of its root file-system
+ * image, which is measured with the launch (so the host cannot change
+ * it without changing the launch digest the broker checks). Lines of
+ * "name value"; '#' starts a comment line:
+ *
+ *   broker-key 04<128 hex digits>   the broker's P-256 signing key (SEC1)
+ *   resource   <repo>/<type>/<tag>  the store key's resource
+ *
+ * Both are required, once each. Fills cfg->broker_key and cfg->resource
+ * only; SVSM_E_INVAL with *why set for anything else (cfg unchanged).
+ */
+enum svsm_err __must_check kbs_pin_parse(const char *text, size_t len,
+					 struct kbs_config *cfg,
+					 const char **why);
+
+/*
+ * What the platform this kernel is built for gives the boot's key
+ * selection (kernel/core/store_boot.c): the evidence a broker receives,
+ * and the secure processor's key for the store (NULL: none). Defined by
+ * kbs_native.c (native: test evidence, no key) and kbs_snp.c (SEV-SNP:
+ * the VMPL0 report, the derived key).
+ */
+struct store_key_source;
+struct kbs_platform {
+	enum kbs_tee tee;
+	enum svsm_err (*snp_report)(const uint8_t report_data[64], uint8_t *out,
+				    size_t cap);
+	const struct store_key_source *platform_key;
+};
+extern const struct kbs_platform kbs_platform;
+
 /*
  * The SNP platform's report for kbs_config.snp_report: a VMPL0 report
  * from the guest-message client (kernel/plat/snp/guest_msg.c), copied to

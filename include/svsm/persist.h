@@ -42,6 +42,13 @@ enum svsm_err __must_check persist_mount_dev(const char *path,
 					     bool *formatted,
 					     enum store_refusal *why);
 
+/*
+ * The store's block device the command line names: blkN for
+ * `store_disk=N` (N 0..3, default 0); NULL when there is none or the word
+ * is bad. *named tells whether the word was there.
+ */
+struct block_dev *persist_boot_disk(const char *cmdline, bool *named);
+
 /* Stops watching and closes the store (tests; a device that went away). */
 void persist_unmount(void);
 

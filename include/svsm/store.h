@@ -75,6 +75,42 @@ void store_key_broker_register(store_broker_fn fn, void *ctx);
 extern const struct store_key_source store_key_broker;
 
 /*
+ * Which key the vTPM's store gets at boot (docs/storage.md, "Which key at
+ * boot"): a pure decision over what the boot found, so that every
+ * combination is unit-tested and the kernel glue (kernel/core/
+ * store_boot.c) only gathers the facts and acts. In order: the key
+ * broker the measured image pins, the secure processor's derived key,
+ * the launcher's development key, RAM only. A broker pinned by the image
+ * is never replaced by a weaker source: without it the vTPM does not
+ * start.
+ */
+enum store_key_kind {
+	STORE_KEY_RAM_ONLY, /* no store: the vTPM's state in RAM only */
+	STORE_KEY_BROKER,   /* the key broker's key and rollback counter */
+	STORE_KEY_PLATFORM, /* the secure processor's derived key */
+	STORE_KEY_DEVKEY,   /* store_devkey=: development only */
+	STORE_KEY_REFUSE,   /* the vTPM must not start */
+};
+
+struct store_key_facts {
+	bool broker_pinned; /* the measured image pins a broker (etc/kbs) */
+	bool broker_pin_ok; /* ... and that file is well formed */
+	bool broker_asked;  /* kbs= on the command line */
+	bool transport_ok;  /* kbs= is absent or names a transport we have */
+	bool platform_key;  /* the platform has a secure-processor key */
+	bool devkey;	    /* store_devkey= on the command line */
+	bool disk_named;    /* store_disk= on the command line */
+	bool disk;	    /* the store's block device exists */
+};
+
+struct store_key_choice {
+	enum store_key_kind kind;
+	const char *why; /* one phrase for the boot log */
+};
+
+struct store_key_choice store_key_choose(const struct store_key_facts *f);
+
+/*
  * An external trusted monotonic counter (held by the key broker later;
  * a model in the tests). read() gives the current value (0 for a counter
  * never advanced); advance(to) sets it to `to`, which must be greater.

@@ -148,7 +148,7 @@ static bool segment_ok(const char *p, size_t n)
 }
 
 /* "<repository>/<type>/<tag>" (Trustee's resource path, three segments). */
-static bool resource_ok(const char *r)
+bool kbs_resource_ok(const char *r)
 {
 	size_t n = strnlen(r, KBS_RESOURCE_MAX);
 	unsigned int segments = 0;
@@ -336,7 +336,7 @@ static enum svsm_err check_config(const struct kbs_config *cfg)
 {
 	if (!cfg || !cfg->transport || !cfg->transport->send ||
 	    !cfg->transport->recv || !cfg->random ||
-	    cfg->broker_key[0] != 0x04 || !resource_ok(cfg->resource))
+	    cfg->broker_key[0] != 0x04 || !kbs_resource_ok(cfg->resource))
 		return SVSM_E_INVAL;
 	if (cfg->tee == KBS_TEE_SNP)
 		return cfg->snp_report ? SVSM_OK : SVSM_E_INVAL;

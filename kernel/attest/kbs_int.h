@@ -136,6 +136,9 @@ bool kbs_ecdsa_p256_verify(const uint8_t pub[KBS_BROKER_KEY_SIZE],
 			   const uint8_t s[32]);
 void kbs_wipe(void *p, size_t len);
 
+/* "<repository>/<type>/<tag>", each [A-Za-z0-9._-]+ (kbs_client.c). */
+bool kbs_resource_ok(const char *r);
+
 /* ---- evidence and binding (kbs_evidence.c) ------------------------- */
 
 /* The JWK of the TEE key, with members in JCS order. */

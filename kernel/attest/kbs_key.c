@@ -23,7 +23,22 @@ static struct {
 	bool busy;
 	struct kbs_config cfg;
 	struct kbs_secret secret;
+	struct kbs_stats last; /* the last exchange's counters */
 } kbs_state;
+
+static void keep_stats(const struct kbs_stats *st)
+{
+	spin_lock(&kbs_state.lock);
+	kbs_state.last = *st;
+	spin_unlock(&kbs_state.lock);
+}
+
+void kbs_last_stats(struct kbs_stats *out)
+{
+	spin_lock(&kbs_state.lock);
+	*out = kbs_state.last;
+	spin_unlock(&kbs_state.lock);
+}
 
 enum svsm_err kbs_configure(const struct kbs_config *cfg)
 {
@@ -79,13 +94,15 @@ static enum svsm_err release(void)
 {
 	struct kbs_config cfg;
 	struct kbs_secret got;
+	struct kbs_stats st;
 	bool done = false;
 	enum svsm_err err = claim(&cfg, &done);
 
 	if (err != SVSM_OK)
 		return err;
 	if (!done) {
-		err = kbs_attest_fetch(&cfg, &got, NULL);
+		err = kbs_attest_fetch(&cfg, &got, &st);
+		keep_stats(&st);
 		spin_lock(&kbs_state.lock);
 		if (err == SVSM_OK) {
 			kbs_state.secret = got;
@@ -132,6 +149,7 @@ enum svsm_err kbs_counter(uint64_t *out)
 enum svsm_err kbs_counter_advance(uint64_t to)
 {
 	struct kbs_config cfg;
+	struct kbs_stats st;
 	bool done = false;
 	uint64_t now;
 	enum svsm_err err = kbs_counter(&now);
@@ -142,7 +160,8 @@ enum svsm_err kbs_counter_advance(uint64_t to)
 		err = claim(&cfg, &done);
 	if (err != SVSM_OK)
 		return err;
-	err = kbs_attest_advance(&cfg, to, NULL);
+	err = kbs_attest_advance(&cfg, to, &st);
+	keep_stats(&st);
 	spin_lock(&kbs_state.lock);
 	/* Only forward, and only on the broker's signed acknowledgement. */
 	if (err == SVSM_OK && kbs_state.released &&
@@ -179,5 +198,6 @@ void kbs_reset(void)
 	memset(&kbs_state.cfg, 0, sizeof(kbs_state.cfg));
 	kbs_state.configured = false;
 	kbs_state.released = false;
+	memset(&kbs_state.last, 0, sizeof(kbs_state.last));
 	spin_unlock(&kbs_state.lock);
 }

@@ -23,7 +23,7 @@
 #include "svsm/cpio.h"
 #include "svsm/fs.h"
 #include "svsm/log.h"
-#include "svsm/persist.h"
+#include "svsm/store_boot.h"
 #include "svsm/task.h"
 #include "svsm/vtpm.h"
 #include "svsm/vtpm_bridge.h"
@@ -98,39 +98,35 @@ static bool unpack(const struct boot_params *p)
 #define VTPM_STATE_DIR "/var/tpm"
 
 /*
- * The vTPM service: its state directory persisted first when the command
- * line names a store (native: store_devkey=, a development-only key,
- * docs/storage.md), then the program. A store that cannot be opened
- * (wrong key, tampering, another VM's disk) keeps the vTPM stopped, so it
- * never manufactures a fresh TPM over a state it could not read; without
- * a store word the state lives in RAM only, and the log says so.
+ * The vTPM service: its state directory on the store first, under the
+ * key kernel/core/store_boot.c chooses (the key broker the measured image
+ * pins, the secure processor's derived key, the launcher's development
+ * key; docs/storage.md, "Which key at boot"), then the program. A store
+ * that cannot be opened (wrong key, tampering, an older disk than the
+ * broker's counter, another VM's disk) or a key source that gives no key
+ * (a broker that refuses or cannot be reached) keeps the vTPM stopped, so
+ * it never serves a fresh TPM in place of a state it could not read;
+ * without any store the state lives in RAM only, and the log says so.
  */
 static enum svsm_err vtpm_service_start(void)
 {
-	const char *cmdline = boot_params()->cmdline;
-	char word[BOOT_CMDLINE_MAX];
-	enum store_refusal why = STORE_REFUSE_IO;
-	bool formatted = false;
-	enum svsm_err err;
-	uint64_t t0;
+	struct store_boot_result r;
+	uint64_t t0 = arch_time_ns();
+	enum svsm_err err = store_boot_mount(VTPM_STATE_DIR, &r);
 
-	if (!cmdline_get(cmdline, "store_devkey", word, sizeof(word))) {
-		log_notice("vtpm: state in RAM only (no store on the command "
-			   "line)");
-		return vtpm_start();
-	}
-	t0 = arch_time_ns();
-	err = persist_mount_dev(VTPM_STATE_DIR, cmdline, &formatted, &why);
 	if (err != SVSM_OK) {
-		log_error("vtpm: not started: its store cannot be opened (%s: "
-			  "%s)",
-			  svsm_err_name(err), store_refusal_name(why));
+		if (r.why != STORE_REFUSE_NONE)
+			log_error("vtpm: not started: its store cannot be "
+				  "opened (%s: %s)",
+				  svsm_err_name(err),
+				  store_refusal_name(r.why));
 		return err;
 	}
 	/* The time to open (or format) the store: a make bench figure. */
-	log_notice("vtpm: state in the store (%s in %llu us)",
-		   formatted ? "new, formatted" : "opened",
-		   (unsigned long long)((arch_time_ns() - t0) / 1000));
+	if (r.mounted)
+		log_notice("vtpm: state in the store (%s in %llu us)",
+			   r.formatted ? "new, formatted" : "opened",
+			   (unsigned long long)((arch_time_ns() - t0) / 1000));
 	return vtpm_start();
 }
 

@@ -12,6 +12,17 @@
 
 #include "lib/string.h"
 
+struct block_dev *persist_boot_disk(const char *cmdline, bool *named)
+{
+	char disk[4] = "0";
+
+	/* TRUST: the command line is the host's: only blk0..blk3. */
+	*named = cmdline_get(cmdline, "store_disk", disk, sizeof(disk));
+	if (disk[0] < '0' || disk[0] > '3' || disk[1])
+		return NULL;
+	return block_get((unsigned int)(disk[0] - '0'));
+}
+
 enum svsm_err persist_mount_dev(const char *path, const char *cmdline,
 				bool *formatted, enum store_refusal *why)
 {
@@ -20,7 +31,7 @@ enum svsm_err persist_mount_dev(const char *path, const char *cmdline,
 	struct store_config cfg = {.random = store_random_hw,
 				   .allow_format = true};
 	char hex[2 * STORE_KEY_SIZE + 1];
-	char disk[4] = "0";
+	bool named = false;
 
 	*formatted = false;
 	*why = STORE_REFUSE_KEY;
@@ -30,11 +41,10 @@ enum svsm_err persist_mount_dev(const char *path, const char *cmdline,
 			"no store_devkey=<64 hex digits> on the command line");
 		return SVSM_E_INVAL;
 	}
-	(void)cmdline_get(cmdline, "store_disk", disk, sizeof(disk));
 	*why = STORE_REFUSE_IO;
-	if (disk[0] < '0' || disk[0] > '3' || disk[1] ||
-	    !(cfg.dev = block_get((unsigned int)(disk[0] - '0')))) {
-		log_error("no block device store_disk=%s for the store", disk);
+	cfg.dev = persist_boot_disk(cmdline, &named);
+	if (!cfg.dev) {
+		log_error("no block device store_disk= for the store");
 		return SVSM_E_INVAL;
 	}
 	memset(hex, 0, sizeof(hex));

@@ -7,6 +7,7 @@
  */
 #include "svsm/store.h"
 
+#include "lib/bytes.h"
 #include "lib/string.h"
 
 const char *store_refusal_name(enum store_refusal r)
@@ -34,32 +35,15 @@ const char *store_refusal_name(enum store_refusal r)
 	return "unknown";
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 enum svsm_err store_devkey_parse(const char *hex, uint8_t key[STORE_KEY_SIZE])
 {
 	/* TRUST: the command line is the host's; a bad word is refused. */
-	for (size_t i = 0; i < 2ul * STORE_KEY_SIZE; i++)
-		if (hex_digit(hex[i]) < 0)
-			goto bad;
-	if (hex[2ul * STORE_KEY_SIZE] != '\0')
-		goto bad;
-	for (size_t i = 0; i < STORE_KEY_SIZE; i++)
-		key[i] = (uint8_t)(hex_digit(hex[2ul * i]) << 4 |
-				   hex_digit(hex[2ul * i + 1]));
+	if (strnlen(hex, 2ul * STORE_KEY_SIZE + 1) != 2ul * STORE_KEY_SIZE ||
+	    !hex_decode(hex, key, STORE_KEY_SIZE)) {
+		memset(key, 0, STORE_KEY_SIZE);
+		return SVSM_E_INVAL;
+	}
 	return SVSM_OK;
-bad:
-	memset(key, 0, STORE_KEY_SIZE);
-	return SVSM_E_INVAL;
 }
 
 static enum svsm_err fixed_get(const struct store_key_source *src,

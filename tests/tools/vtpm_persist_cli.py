@@ -81,10 +81,14 @@ def digest(path):
 
 
 class Svsm:
-    """out/svsm.igvm in QEMU with the vTPM on a TCP port and a disk; the
-    vTPM's state on the disk under `key`, or in RAM only if key is None."""
+    """out/svsm.igvm (or `igvm`) in QEMU with the vTPM on a TCP port and a
+    disk; the vTPM's state on the disk under `key`, or in RAM only if key
+    is None (unless the image pins a key broker: tests/tools/
+    kbs_store_cli.py). `launcher` are more csvsm-run options, `qemu` more
+    QEMU arguments."""
 
-    def __init__(self, disk, key, store_options=False):
+    def __init__(self, disk, key, store_options=False, igvm=None,
+                 launcher=(), qemu=()):
         self.port = free_port()
         self.tcti = f"mssim:host=127.0.0.1,port={self.port}"
         self.log = b""
@@ -96,7 +100,9 @@ class Svsm:
         self.proc = subprocess.Popen(
             [os.path.join(ROOT, OUT, "tools", "csvsm-run"), "--accel", "tcg",
              "--timeout", "900", "--tpm", str(self.port)] + where
-            + [os.path.join(ROOT, OUT, "svsm.igvm")],
+            + list(launcher)
+            + [igvm or os.path.join(ROOT, OUT, "svsm.igvm")]
+            + (["--"] + list(qemu) if qemu else []),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT)
         os.set_blocking(self.proc.stdout.fileno(), False)

@@ -9,12 +9,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 /* Grows *buf to cap bytes; the old copy is wiped, as it may hold a key. */
@@ -409,4 +412,69 @@ int util_errf(char *err, size_t len, const char *fmt, ...)
 		va_end(ap);
 	}
 	return -1;
+}
+
+/* sa for path, or -1 with a message when it does not fit sun_path. */
+static int unix_addr(const char *prog, const char *path, struct sockaddr_un *sa)
+{
+	size_t n = strlen(path);
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (n >= sizeof(sa->sun_path)) {
+		fprintf(stderr, "%s: %s: path too long\n", prog, path);
+		return -1;
+	}
+	memcpy(sa->sun_path, path, n + 1);
+	return 0;
+}
+
+int util_listen_unix(const char *prog, const char *path, int backlog)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	if (unix_addr(prog, path, &sa) < 0)
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fprintf(stderr, "%s: socket: %s\n", prog, strerror(errno));
+		return -1;
+	}
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(fd, backlog) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int util_connect_unix(const char *prog, const char *path)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	if (unix_addr(prog, path, &sa) < 0)
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int util_daemon_args_done(const char *prog, int argc, char **argv, int optind)
+{
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", prog,
+			argv[optind]);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
 }

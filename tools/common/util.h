@@ -62,6 +62,23 @@ void util_format_base64(const uint8_t *in, size_t len, char *out,
  */
 int util_print_digest(const uint8_t *d, size_t len, int base64);
 /*
+ * Unix stream sockets for the daemons (csvsm-aproxy, csvsm-vsockd):
+ * util_listen_unix() binds and listens at path, replacing an old socket
+ * file there; util_connect_unix() connects to path. Both are
+ * close-on-exec; -1 with a message on stderr naming prog and path (a path
+ * too long for sun_path included).
+ */
+int util_listen_unix(const char *prog, const char *path, int backlog);
+int util_connect_unix(const char *prog, const char *path);
+/*
+ * The end of a daemon's option parsing: 2 with a message when operands
+ * follow the options (argv[optind]), else 0. Then SIGPIPE is ignored, so
+ * a peer that goes away is a write error (EPIPE), not the end of the
+ * process.
+ */
+int util_daemon_args_done(const char *prog, int argc, char **argv, int optind);
+
+/*
  * Formats a one-line error message into err[0..len) (err may be NULL) and
  * returns -1, so failing paths read `return util_errf(err, n, "...", ...)`.
  */

@@ -18,12 +18,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <linux/vm_sockets.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "abi/kbs_proxy.h"
@@ -121,30 +119,6 @@ static void serve(int fd, struct aproxy_kbs *k)
 	}
 }
 
-static int listen_unix(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "csvsm-aproxy: %s: path too long\n", path);
-		return -1;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(fd, 4) < 0) {
-		fprintf(stderr, "csvsm-aproxy: %s: %s\n", path,
-			strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static int listen_vsock(unsigned int port)
 {
 	struct sockaddr_vm sa = {
@@ -160,24 +134,6 @@ static int listen_vsock(unsigned int port)
 			strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int connect_unix(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -1;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "csvsm-aproxy: %s: %s\n", path,
-			strerror(errno));
-		close(fd);
 		return -1;
 	}
 	return fd;
@@ -268,11 +224,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "csvsm-aproxy: unexpected argument '%s'\n",
-			argv[optind]);
+	if (util_daemon_args_done("csvsm-aproxy", argc, argv, optind))
 		return 2;
-	}
 	if (!url || (!!unix_path + !!serial + (vsock_port >= 0)) != 1 ||
 	    (vsock_port >= 0 &&
 	     (vsock_port == 0 || vsock_port > 0xffffffffL))) {
@@ -283,9 +236,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "csvsm-aproxy: %s\n", err);
 		return 2;
 	}
-	signal(SIGPIPE, SIG_IGN);
 	if (serial) {
-		int fd = connect_unix(serial);
+		int fd = util_connect_unix("csvsm-aproxy", serial);
 
 		if (fd < 0)
 			return 1;
@@ -293,7 +245,7 @@ int main(int argc, char **argv)
 		close(fd);
 		return 0;
 	}
-	lfd = unix_path ? listen_unix(unix_path)
+	lfd = unix_path ? util_listen_unix("csvsm-aproxy", unix_path, 4)
 			: listen_vsock((unsigned int)vsock_port);
 	if (lfd < 0)
 		return 1;

@@ -59,6 +59,7 @@ struct options {
 	unsigned int tpm_port;	  /* --tpm: the vTPM's mssim command port */
 	const char *store_disk;	  /* --store-disk: the vTPM store's image */
 	const char *store_devkey; /* --store-devkey: 64 hex digits or random */
+	const char *kbs_serial;	  /* --kbs-serial: COM3's chardev socket */
 	enum machine_kind machine;
 	unsigned int disk_count;
 	struct launch_disk disks[LAUNCH_MAX_DISKS];
@@ -90,6 +91,10 @@ static int usage(FILE *f, int rc)
 		"                        vhost-vsock where /dev/vhost-vsock works,\n"
 		"                        else csvsm-vsockd bridging to Unix sockets\n"
 		"                        PATH_<port> (docs/vsock.md)\n"
+		"      --kbs-serial PATH COM3 to the key broker's proxy: a chardev\n"
+		"                        socket QEMU connects to (csvsm-aproxy\n"
+		"                        --unix PATH), and kbs=com3 on the SVSM's\n"
+		"                        command line (docs/attestation-proxy.md)\n"
 		"      --tpm PORT        the SVSM's vTPM as the mssim TPM protocol on\n"
 		"                        127.0.0.1:PORT (commands) and PORT+1\n"
 		"                        (platform), through csvsm-mssim and a\n"
@@ -206,17 +211,26 @@ static int take_operands(int argc, int full_argc, char **argv,
 	return 0;
 }
 
-/* The host-side devices: --vsock PATH, --tpm PORT; 0, or -1 (told). */
+/*
+ * The host-side devices: --vsock PATH, --kbs-serial PATH, --tpm PORT; 0,
+ * or -1 (told).
+ */
 static int device_option(int c, const char *arg, struct options *o)
 {
 	uint64_t v;
 
-	if (c == 'K') {
-		if (!*arg) {
-			fprintf(stderr, "csvsm-run: --vsock needs a path\n");
+	if (c == 'K' || c == 'B') {
+		if (!*arg || strchr(arg, ',')) {
+			fprintf(stderr,
+				"csvsm-run: --%s needs a path without a "
+				"comma\n",
+				c == 'K' ? "vsock" : "kbs-serial");
 			return -1;
 		}
-		o->vsock = arg;
+		if (c == 'K')
+			o->vsock = arg;
+		else
+			o->kbs_serial = arg;
 		return 0;
 	}
 	if (util_parse_size(arg, &v) || v < 1 || v > 65534) {
@@ -388,6 +402,7 @@ static const struct option long_opts[] = {
 	{"tpm", required_argument, NULL, 'T'},
 	{"store-disk", required_argument, NULL, 'P'},
 	{"store-devkey", required_argument, NULL, 'k'},
+	{"kbs-serial", required_argument, NULL, 'B'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -475,6 +490,7 @@ static int parse_args(int full_argc, char **argv, struct options *o)
 			o->snp = 1;
 			break;
 		case 'K':
+		case 'B':
 		case 'T':
 			if (device_option(c, optarg, o))
 				return -1;
@@ -591,6 +607,13 @@ static int write_and_build_argv(const struct options *o,
 		ARG("socket,id=csvsm-vtpm,path=%s/vtpm.sock", dir);
 		ARG("-serial");
 		ARG("chardev:csvsm-vtpm");
+	}
+	if (o->kbs_serial) {
+		/* COM3 (0x3e8): the key broker's proxy (kbs=com3). */
+		ARG("-chardev");
+		ARG("socket,id=csvsm-kbs,path=%s", o->kbs_serial);
+		ARG("-device");
+		ARG("isa-serial,chardev=csvsm-kbs,iobase=0x3e8,irq=5");
 	}
 	ARG("-device");
 	ARG("isa-debug-exit,iobase=0xf4,iosize=0x04");
@@ -747,6 +770,34 @@ static int run_with_helpers(const struct options *o, char **qargv,
 	return rc;
 }
 
+/*
+ * --kbs-serial: the SVSM reaches the key broker's proxy over COM3
+ * (kbs=com3, docs/attestation-proxy.md). 0, or -1 with a message.
+ */
+static int kbs_serial_word(struct options *o)
+{
+	size_t n = strlen("kbs");
+	bool named = false;
+
+	/* A word "kbs" or "kbs=..." of the user's --cmdline. */
+	for (const char *w = o->cmdline; *w; w += strcspn(w, " ")) {
+		w += strspn(w, " ");
+		if (!strncmp(w, "kbs", n) &&
+		    (w[n] == '=' || w[n] == ' ' || !w[n]))
+			named = true;
+	}
+	if (named) {
+		fprintf(stderr, "csvsm-run: --kbs-serial and a kbs word in "
+				"--cmdline\n");
+		return -1;
+	}
+	if (append_cmdline(o, "kbs=com3")) {
+		fprintf(stderr, "csvsm-run: command line over 255 bytes\n");
+		return -1;
+	}
+	return 0;
+}
+
 /* What --snp cannot honour; 0, or -1 with a message. */
 static int snp_check_options(struct options *o)
 {
@@ -759,8 +810,9 @@ static int snp_check_options(struct options *o)
 	else if (o->cmdline[0])
 		why = "--cmdline and --exit-on-ready: QEMU loads the IGVM "
 		      "file as it is, and has no way to pass a command line";
-	else if (o->vsock)
-		why = "--vsock is not supported with --snp yet";
+	else if (o->vsock || o->kbs_serial)
+		why = "--vsock and --kbs-serial are not supported with --snp "
+		      "yet";
 	else if (o->tpm_port)
 		why = "--tpm: an SEV-SNP SVSM never offers its vTPM to the "
 		      "host";
@@ -863,6 +915,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "csvsm-run: command line over 255 bytes\n");
 		return 2;
 	}
+	if (o.kbs_serial && kbs_serial_word(&o))
+		return 2;
 	if (!tmp || !*tmp)
 		tmp = "/tmp";
 	if (snprintf(dir, sizeof(dir), "%s/csvsm-run.XXXXXX", tmp) >=

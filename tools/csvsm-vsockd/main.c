@@ -13,12 +13,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -40,30 +38,6 @@ static int usage(FILE *f, int rc)
 		"      --version         the csvsm version\n"
 		"Exit status: 0 QEMU disconnected, 1 error, 2 usage.\n");
 	return rc;
-}
-
-static int listen_unix(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "csvsm-vsockd: %s: path too long\n", path);
-		return -1;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(fd, 16) < 0) {
-		fprintf(stderr, "csvsm-vsockd: %s: %s\n", path,
-			strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 static int serve(int qemu_fd, int host_fd, const char *uds, uint64_t cid,
@@ -156,21 +130,17 @@ int main(int argc, char **argv)
 			return usage(stderr, 2);
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "csvsm-vsockd: unexpected argument '%s'\n",
-			argv[optind]);
+	if (util_daemon_args_done("csvsm-vsockd", argc, argv, optind))
 		return 2;
-	}
 	if (!sock || !uds) {
 		fprintf(stderr, "csvsm-vsockd: --socket and --uds-path are "
 				"needed (--help)\n");
 		return 2;
 	}
-	signal(SIGPIPE, SIG_IGN);
-	hfd = listen_unix(uds);
+	hfd = util_listen_unix("csvsm-vsockd", uds, 16);
 	if (hfd < 0)
 		return 1;
-	lfd = listen_unix(sock);
+	lfd = util_listen_unix("csvsm-vsockd", sock, 16);
 	if (lfd < 0)
 		return 1;
 	qfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
