@@ -177,17 +177,20 @@ static void init_gpa_checks(void)
 		panic("boot: cannot register the memory map for gpa checks");
 }
 
-/* What the SVSM occupies at "ready": the region minus the free heap. */
-static void log_footprint(void)
+/*
+ * What the SVSM occupies (the region minus the free heap), before its
+ * programs start and at "ready", with them running.
+ */
+static void log_footprint(const char *when)
 {
 	struct pgalloc_stats st;
 	unsigned long long free_kib;
 
 	pgalloc_get_stats(&st);
 	free_kib = (unsigned long long)st.free_pages * PAGE_SIZE / 1024;
-	log_info("memory at ready: %llu KiB in use, %llu KiB heap free, "
+	log_info("memory %s: %llu KiB in use, %llu KiB heap free, "
 		 "%llu KiB region",
-		 (unsigned long long)params.region_size / 1024 - free_kib,
+		 when, (unsigned long long)params.region_size / 1024 - free_kib,
 		 free_kib, (unsigned long long)params.region_size / 1024);
 }
 
@@ -225,7 +228,8 @@ void kmain(uint64_t boot_info_pa)
 	smp_start(params.vcpu_count);
 	(void)virtio_pci_probe();
 	(void)virtio_mmio_probe();
-	log_footprint();
+	log_footprint("before programs");
 	boot_start_programs();
+	log_footprint("at ready");
 	boot_finish();
 }
