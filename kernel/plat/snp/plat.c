@@ -157,7 +157,7 @@ uint32_t plat_start_aps(const struct boot_params *bp)
 }
 
 /*
- * The AP's request loop (docs/snp.md, "The SVSM's own APs"): wait with
+ * The AP's request loop (docs/snp.md, "The APs' request loops"): wait with
  * HLT while the guest has no vCPU for this APIC ID, serve it turn after
  * turn while it has one. Leaving a wait, the AP flushes the TLBs: pages
  * the boot CPU shared or unshared meanwhile were flushed on the boot CPU
@@ -199,6 +199,14 @@ void snp_ap_main(uint32_t index)
 	arch_cpu_init(pc);
 	/* Without its GHCB the AP can do nothing; the boot CPU logs it. */
 	if (snp_ap_ghcb_init(index) != SVSM_OK)
+		arch_halt_forever();
+	/*
+	 * A call the AP serves may run a task (the vTPM, under the protocol
+	 * lock): SYSCALL and the FPU controls are per-CPU state, set here
+	 * as on the boot CPU (task_init). Without them the AP serves no
+	 * vCPU at all rather than fault in one call.
+	 */
+	if (!arch_user_init())
 		arch_halt_forever();
 	/*
 	 * The APIC ID the host was given for this AP's VMSA (smp.c),
