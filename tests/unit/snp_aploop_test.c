@@ -47,7 +47,7 @@
 static struct {
 	bool call; /* make a call (else return to VMPL0 without one) */
 	uint64_t rax, rcx, rdx, r8;
-	uint64_t vmsa, caa; /* the vCPU the hardware runs for APIC ID 1 */
+	uint64_t vmsa, caa;	/* the vCPU the hardware runs for APIC ID 1 */
 	unsigned int runs[2];	/* Run VMPL per CPU 0, 1 */
 	unsigned int vmpl_seen; /* of CPU 1's last Run VMPL */
 	bool other_ghcb;	/* a CPU-1 Run VMPL came through another page */
@@ -106,8 +106,7 @@ static bool start_ap1(void)
 					    .entry = 0xffffffff80017160ull};
 	const struct snp_ap_cpu cpu = {.index = 1, .apic_id = 1};
 
-	REQUIRE_EQ(snp_features_init(SEV_STATUS_SNP, sim_hv.features),
-		   SVSM_OK);
+	REQUIRE_EQ(snp_features_init(SEV_STATUS_SNP, sim_hv.features), SVSM_OK);
 	hosted_plat_share = snp_share_pages;
 	hosted_plat_unshare = snp_unshare_pages;
 	REQUIRE_EQ(snp_ap_start(&ctx, &cpu), SVSM_OK);
@@ -167,8 +166,8 @@ static uint64_t create_ap1(unsigned int i)
 static void script_query(void)
 {
 	hw.call = true;
-	hw.rax = ((uint64_t)SVSM_CORE_PROTOCOL << 32) |
-		 SVSM_CORE_QUERY_PROTOCOL;
+	hw.rax =
+		((uint64_t)SVSM_CORE_PROTOCOL << 32) | SVSM_CORE_QUERY_PROTOCOL;
 	hw.rcx = ((uint64_t)SVSM_CORE_PROTOCOL << 32) | 1;
 }
 
@@ -370,8 +369,7 @@ static void delete_from_cpu0(void)
 				 NULL),
 		  SVSM_SUCCESS);
 	/* The guest re-creates APIC ID 1's vCPU at once (pages 2). */
-	EXPECT_EQ(pfx_create(AP_VMSA(2), AP_CAA(2), 1, PFX_VMPL),
-		  SVSM_SUCCESS);
+	EXPECT_EQ(pfx_create(AP_VMSA(2), AP_CAA(2), 1, PFX_VMPL), SVSM_SUCCESS);
 	created_meanwhile = snp_vcpu_by_vmsa(gpa_init(AP_VMSA(2)));
 	fake_ghcb_cpu = 1;
 }

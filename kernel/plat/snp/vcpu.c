@@ -11,6 +11,8 @@
  * snp_vcpu_ca_user()) wherever they refuse SVSM memory. VMSA pages are
  * SVSM-owned and reserved.
  */
+#include "snp/vcpu.h"
+
 #include "svsm/mm/gpa.h"
 #include "svsm/spinlock.h"
 
@@ -18,7 +20,6 @@
 
 #include "lib/string.h"
 #include "snp/snp.h"
-#include "snp/vcpu.h"
 
 static struct spinlock vcpu_lock;
 static struct svsm_vcpu vcpus[SNP_MAX_VMSAS];
