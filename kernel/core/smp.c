@@ -26,19 +26,22 @@ void smp_ap_entry(uint32_t index)
 	smp_ap_run(pc);
 }
 
-void smp_ap_run(struct percpu *pc)
+void smp_ap_online(struct percpu *pc)
 {
 	pc->apic_id = arch_apic_id();
 	__atomic_store_n(&pc->online, true, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&online_count, 1, __ATOMIC_ACQ_REL);
+}
+
+void smp_ap_run(struct percpu *pc)
+{
+	smp_ap_online(pc);
 	/*
-	 * Nothing to do on an AP yet: halt with interrupts off, for good.
-	 * From here the AP executes no SVSM code and makes no memory
-	 * access, so the TLB entries it may hold are never used: the SVSM
-	 * changes its mappings (vm_linear_set_shared, the temporary slots)
-	 * with a flush of the changing CPU's TLB only, and has no TLB
-	 * shootdown. An AP that ever runs SVSM work again needs one first
-	 * (docs/boot.md, "APs").
+	 * Nothing to do on this platform's APs: halt with interrupts off,
+	 * for good. From here the AP executes no SVSM code and makes no
+	 * memory access, so the TLB entries it may hold are never used.
+	 * SEV-SNP's APs go on to serve the guest's vCPUs instead
+	 * (snp_ap_main, kernel/plat/snp/plat.c; docs/boot.md, "APs").
 	 */
 	arch_halt_forever();
 }

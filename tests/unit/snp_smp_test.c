@@ -560,7 +560,8 @@ TEST(snp_smp, bad_calls_touch_nothing)
 
 /*
  * No TLB shootdown: only the boot CPU may change pages between private
- * and shared (its own TLB flush is then enough, the APs being halted).
+ * and shared (its own TLB flush is then enough: the APs wait in HLT and
+ * flush all TLBs before they serve a guest vCPU).
  * On an AP the conversion stops before touching anything.
  */
 TEST(snp_smp, sharing_pages_only_on_the_boot_cpu)

@@ -40,3 +40,13 @@ struct arch_snp_ap_ctx {
 
 /* Fills *out from the running (boot) CPU, after vm_init(). */
 void arch_snp_ap_context(struct arch_snp_ap_ctx *out);
+
+/*
+ * One HLT with interrupts off, on an AP that waits for work: it returns
+ * when the host runs the vCPU's VMPL0 again (on SEV-SNP HLT is an
+ * automatic exit, AMD64 APM vol. 2, 15.35.4; the host resumes the VMSA
+ * after it, e.g. once the guest asks for that vCPU with AP Creation).
+ * Interrupts stay off: the AP takes none, so it needs no handler and no
+ * #HV doorbell. Kernel only.
+ */
+void arch_snp_ap_halt(void);

@@ -211,3 +211,13 @@ void arch_snp_ap_context(struct arch_snp_ap_ctx *out)
 		.entry = (uint64_t)(uintptr_t)snp_ap_entry64,
 	};
 }
+
+void arch_snp_ap_halt(void)
+{
+	/*
+	 * SAFETY: HLT at CPL0 with interrupts off only stops this CPU until
+	 * the host resumes it; it touches no memory ("memory": the caller
+	 * re-reads what other CPUs wrote meanwhile).
+	 */
+	__asm__ volatile("hlt" ::: "memory");
+}

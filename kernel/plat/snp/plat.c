@@ -11,6 +11,7 @@
 #include "svsm/plat/plat.h"
 
 #include "svsm/arch/cpu.h"
+#include "svsm/arch/snp.h"
 #include "svsm/arch/snp_ap.h"
 #include "svsm/arch/snp_boot.h"
 #include "svsm/arch/user.h"
@@ -25,10 +26,12 @@
 
 #include "snp/ghcb.h"
 #include "snp/hv_doorbell.h"
+#include "snp/loop.h"
 #include "snp/plat_snp.h"
 #include "snp/shared_pages.h"
 #include "snp/smp.h"
 #include "snp/vc.h"
+#include "snp/vcpu.h"
 
 const char *plat_name(void)
 {
@@ -122,10 +125,13 @@ uint32_t plat_start_aps(const struct boot_params *bp)
 
 	/*
 	 * The boot CPU's #HV doorbell, now that the heap is up (nothing
-	 * without restricted injection). The APs register none: they halt
+	 * without restricted injection). The APs register none: they run
 	 * with interrupts off and take no interrupt (docs/snp.md).
 	 */
 	snp_hvdb_cpu_init();
+	/* The boot CPU's loop serves APIC ID 0 (fw_boot.c). */
+	if (snp_vcpu_serve(0) != SVSM_OK)
+		log_warn("APIC ID 0 declared twice");
 	if (bp->vcpu_count < 2 || count < 2)
 		return 1;
 	arch_snp_ap_context(&ctx);
@@ -150,20 +156,67 @@ uint32_t plat_start_aps(const struct boot_params *bp)
 	return online;
 }
 
+/*
+ * The AP's request loop (docs/snp.md, "The APs' request loops"): wait with
+ * HLT while the guest has no vCPU for this APIC ID, serve it turn after
+ * turn while it has one. Leaving a wait, the AP flushes the TLBs: pages
+ * the boot CPU shared or unshared meanwhile were flushed on the boot CPU
+ * only (kernel/plat/snp/shared_pages.c).
+ */
+static __noreturn void ap_serve(uint32_t apic_id)
+{
+	struct snp_ap_loop l = {.apic_id = apic_id};
+	bool waited = true;
+
+	for (;;) {
+		enum snp_ap_step st;
+
+		if (waited)
+			arch_snp_flush_tlb_global();
+		waited = false;
+		st = snp_ap_loop_step(&l);
+		if (st == SNP_AP_STEP_IDLE) {
+			arch_snp_ap_halt();
+			waited = true;
+		} else if (st == SNP_AP_STEP_RETRY) {
+			arch_udelay(10);
+		} else if (st == SNP_AP_STEP_FAIL) {
+			ghcb_terminate(SNP_TERM_SET_CSVSM, SNP_TERM_RUN_VMPL);
+		}
+	}
+}
+
 /* snp_ap_entry64 (snp_ap.S) calls this on each AP, on its own stack. */
 __noreturn void snp_ap_main(uint32_t index);
 
 void snp_ap_main(uint32_t index)
 {
 	struct percpu *pc = percpu_get(index);
+	const struct snp_ap *ap = snp_ap_get(index);
 
-	if (!pc)
+	if (!pc || !ap)
 		arch_halt_forever();
 	arch_cpu_init(pc);
 	/* Without its GHCB the AP can do nothing; the boot CPU logs it. */
 	if (snp_ap_ghcb_init(index) != SVSM_OK)
 		arch_halt_forever();
-	smp_ap_run(pc);
+	/*
+	 * A call the AP serves may run a task (the vTPM, under the protocol
+	 * lock): SYSCALL and the FPU controls are per-CPU state, set here
+	 * as on the boot CPU (task_init). Without them the AP serves no
+	 * vCPU at all rather than fault in one call.
+	 */
+	if (!arch_user_init())
+		arch_halt_forever();
+	/*
+	 * The APIC ID the host was given for this AP's VMSA (smp.c),
+	 * declared before the AP reports online: once the boot CPU has
+	 * counted it, the guest may create a vCPU for it.
+	 */
+	if (snp_vcpu_serve(ap->apic_id) != SVSM_OK)
+		arch_halt_forever();
+	smp_ap_online(pc);
+	ap_serve(ap->apic_id);
 }
 
 void plat_terminate(uint32_t code)

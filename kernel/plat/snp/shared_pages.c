@@ -138,12 +138,13 @@ static void log_lost(uint64_t pa, uint64_t end, const char *what)
 /*
  * TLBs: vm_linear_set_shared() flushes the TLB of the CPU that changes the
  * mapping, and csvsm has no TLB shootdown. That is sound while only the
- * boot CPU runs SVSM code: the SVSM's APs halt for good with interrupts
- * off once they report in (kernel/core/smp.c, smp_ap_run) and never touch
- * the linear map again, so a stale entry on them is never used. Checked
- * here; an AP that ever shares or uses shared pages needs a shootdown
- * first (INVLPGB, as arch_snp_flush_tlb_global(), or IPIs, which on
- * SEV-SNP go through the x2APIC ICR MSR and thus the GHCB).
+ * boot CPU converts pages, at boot, while the SVSM's APs wait in HLT: an
+ * AP flushes all TLBs each time it leaves that wait to serve a guest
+ * vCPU (snp_ap_main, plat.c), so a stale entry on it is never used.
+ * Checked here; an AP that ever shares pages, or a conversion while APs
+ * serve, needs a shootdown first (INVLPGB, as arch_snp_flush_tlb_global(),
+ * or IPIs, which on SEV-SNP go through the x2APIC ICR MSR and thus the
+ * GHCB).
  */
 static void only_the_boot_cpu(void)
 {

@@ -11,6 +11,8 @@
  * snp_vcpu_ca_user()) wherever they refuse SVSM memory. VMSA pages are
  * SVSM-owned and reserved.
  */
+#include "snp/vcpu.h"
+
 #include "svsm/mm/gpa.h"
 #include "svsm/spinlock.h"
 
@@ -21,17 +23,57 @@
 
 static struct spinlock vcpu_lock;
 static struct svsm_vcpu vcpus[SNP_MAX_VMSAS];
+/*
+ * held[i]: an SVSM CPU's request loop holds vcpus[i] (snp_vcpu_hold), so
+ * the slot is not reused while that loop may still pass it to a turn,
+ * even after DELETE_VCPU erased it: the turn then finds it dead.
+ */
+static bool held[SNP_MAX_VMSAS];
 static uint32_t apic_ids[CFG_MAX_CPUS];
 static uint32_t apic_count;
+/* The APIC IDs some SVSM CPU runs a loop for (snp_vcpu_serve). */
+static uint32_t served_ids[CFG_MAX_CPUS];
+static uint32_t served_count;
 static uint64_t next_seq;
 
 void snp_vcpus_reset(void)
 {
 	spin_lock(&vcpu_lock);
 	memset(vcpus, 0, sizeof(vcpus));
+	memset(held, 0, sizeof(held));
 	apic_count = 0;
+	served_count = 0;
 	next_seq = 0;
 	spin_unlock(&vcpu_lock);
+}
+
+/* Whether an SVSM CPU serves apic_id; caller holds vcpu_lock. */
+static bool served(uint32_t apic_id)
+{
+	if (served_count == 0)
+		return true; /* no CPU declared: every known ID (see vcpu.h) */
+	for (uint32_t i = 0; i < served_count; i++) {
+		if (served_ids[i] == apic_id)
+			return true;
+	}
+	return false;
+}
+
+enum svsm_err snp_vcpu_serve(uint32_t apic_id)
+{
+	enum svsm_err err = SVSM_OK;
+
+	spin_lock(&vcpu_lock);
+	for (uint32_t i = 0; i < served_count; i++) {
+		if (served_ids[i] == apic_id)
+			err = SVSM_E_INVAL;
+	}
+	if (err == SVSM_OK && served_count == CFG_MAX_CPUS)
+		err = SVSM_E_NOMEM;
+	if (err == SVSM_OK)
+		served_ids[served_count++] = apic_id;
+	spin_unlock(&vcpu_lock);
+	return err;
 }
 
 enum svsm_err snp_vcpus_set_apic_ids(const uint32_t *ids, uint32_t count)
@@ -59,15 +101,16 @@ bool snp_vcpu_apic_known(uint32_t apic_id)
 	spin_lock(&vcpu_lock);
 	for (uint32_t i = 0; i < apic_count && !known; i++)
 		known = apic_ids[i] == apic_id;
+	known = known && served(apic_id);
 	spin_unlock(&vcpu_lock);
 	return known;
 }
 
-/* A free slot; caller holds vcpu_lock. */
+/* A free slot: not live, and no loop holds it; caller holds vcpu_lock. */
 static struct svsm_vcpu *free_slot(void)
 {
 	for (uint32_t i = 0; i < SNP_MAX_VMSAS; i++) {
-		if (!vcpus[i].live)
+		if (!vcpus[i].live && !held[i])
 			return &vcpus[i];
 	}
 	return NULL;
@@ -152,11 +195,11 @@ struct svsm_vcpu *snp_vcpu_by_vmsa(gpa_t gpa)
 	return found;
 }
 
-struct svsm_vcpu *snp_vcpu_current(uint32_t apic_id)
+/* The newest live record of apic_id; caller holds vcpu_lock. */
+static struct svsm_vcpu *newest(uint32_t apic_id)
 {
 	struct svsm_vcpu *found = NULL;
 
-	spin_lock(&vcpu_lock);
 	for (uint32_t i = 0; i < SNP_MAX_VMSAS; i++) {
 		struct svsm_vcpu *v = &vcpus[i];
 
@@ -164,8 +207,81 @@ struct svsm_vcpu *snp_vcpu_current(uint32_t apic_id)
 		    (!found || v->seq > found->seq))
 			found = v;
 	}
+	return found;
+}
+
+struct svsm_vcpu *snp_vcpu_current(uint32_t apic_id)
+{
+	struct svsm_vcpu *found;
+
+	spin_lock(&vcpu_lock);
+	found = newest(apic_id);
 	spin_unlock(&vcpu_lock);
 	return found;
+}
+
+/* The slot index of a record of the table; caller holds vcpu_lock. */
+static uint32_t slot_of(const struct svsm_vcpu *v)
+{
+	uint32_t i = (uint32_t)(v - vcpus);
+
+	CHECK(v >= vcpus && i < SNP_MAX_VMSAS);
+	return i;
+}
+
+enum snp_vcpu_hold snp_vcpu_hold(uint32_t apic_id, struct svsm_vcpu **v,
+				 unsigned int *vmpl)
+{
+	enum snp_vcpu_hold h = SNP_VCPU_HOLD_NONE;
+	struct svsm_vcpu *cur;
+
+	spin_lock(&vcpu_lock);
+	cur = newest(apic_id);
+	if (*v && *v != cur)
+		held[slot_of(*v)] = false;
+	*v = NULL;
+	if (cur && cur->boot) {
+		cur = NULL; /* the boot CPU's loop serves the boot vCPU */
+	} else if (cur && cur->deleting) {
+		h = SNP_VCPU_HOLD_BUSY;
+		held[slot_of(cur)] = false;
+	} else if (cur) {
+		held[slot_of(cur)] = true;
+		*v = cur;
+		*vmpl = cur->vmpl;
+		h = SNP_VCPU_HOLD_OK;
+	}
+	spin_unlock(&vcpu_lock);
+	return h;
+}
+
+void snp_vcpu_release(struct svsm_vcpu **v)
+{
+	spin_lock(&vcpu_lock);
+	if (*v)
+		held[slot_of(*v)] = false;
+	*v = NULL;
+	spin_unlock(&vcpu_lock);
+}
+
+bool snp_vcpu_is_held(const struct svsm_vcpu *v)
+{
+	bool h;
+
+	spin_lock(&vcpu_lock);
+	h = held[slot_of(v)];
+	spin_unlock(&vcpu_lock);
+	return h;
+}
+
+bool snp_vcpu_runnable(const struct svsm_vcpu *v)
+{
+	bool ok;
+
+	spin_lock(&vcpu_lock);
+	ok = v->live && !v->deleting;
+	spin_unlock(&vcpu_lock);
+	return ok;
 }
 
 struct svsm_vcpu *snp_vcpu_ca_user(gpa_t gpa, uint64_t len,

@@ -19,8 +19,9 @@
  *      the boot vCPU's: snp_svsm_sev_features()).
  *
  * The AP then registers its GHCB (GHCB MSR protocol, GHCB GPA
- * registration: snp_ap_ghcb_init, from snp_ap_main in plat.c) and joins
- * kernel/core/smp.c (smp_ap_run), which marks it online and halts it.
+ * registration: snp_ap_ghcb_init, from snp_ap_main in plat.c), reports
+ * online (kernel/core/smp.c, smp_ap_online) and runs the request loop of
+ * the guest vCPU with its APIC ID (snp/loop.h, snp_ap_loop_step).
  *
  * A step the host refuses (the page-state change, AP creation) costs only
  * that AP: everything taken for it is given back exactly (the VMSA bit
