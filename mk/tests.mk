@@ -141,7 +141,10 @@ FUZZ_SRCS_utf8 := lib/str.c kernel/mm/pgalloc.c kernel/mm/heap.c \
 	$(FUZZ_KERNEL_SRCS)
 FUZZ_FLAGS_utf8 := $(HOSTED_KERNEL_INC)
 # The SVSM's SNP request path on the model, as the unit binary has it.
-FUZZ_SRCS_protocol := $(SNP_HOSTED_SRCS) $(FAKE_SRCS) $(SIM_SRCS)
+# The SNP code outside the unit binary also needs the shared-page pool
+# (the APs' GHCBs) and the hosted platform hooks it calls.
+SNP_HOSTED_LINK_SRCS := kernel/drivers/shared.c $(HOSTED_PLAT_SRCS)
+FUZZ_SRCS_protocol := $(SNP_HOSTED_SRCS) $(SNP_HOSTED_LINK_SRCS) $(FAKE_SRCS) $(SIM_SRCS)
 FUZZ_FLAGS_protocol := $(HOSTED_KERNEL_INC)
 FUZZ_LIBS_protocol := -lmbedcrypto -lcrypto
 # The vTPM protocol's decoding, with a stub channel in the target itself.
@@ -254,8 +257,8 @@ $(O)/bench/protocol_bench: bench/protocol_bench.c $(FUZZ_SRCS_protocol)
 SNP_BOOT_BENCH_SRCS := bench/snp_boot_bench.c $(addprefix tests/unit/, \
 	snp_e2e_fixture.c sim_load_fixture.c slf_svsm.c ovmf_image_fixture.c \
 	launcher_helpers.c sim_psp_fixture.c) \
-	$(SNP_HOSTED_SRCS) $(FAKE_SRCS) $(SIM_SRCS) $(SIM_LAUNCH_SRCS) \
-	$(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) $(TOOLS_COMMON_SRCS) \
+	$(SNP_HOSTED_SRCS) $(SNP_HOSTED_LINK_SRCS) $(FAKE_SRCS) $(SIM_SRCS) \
+	$(SIM_LAUNCH_SRCS) $(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) $(TOOLS_COMMON_SRCS) \
 	$(filter-out tools/csvsm-igvm/main.c tools/csvsm-igvm/cmd_%.c,$(CSVSM_IGVM_SRCS)) \
 	kernel/core/boot_params.c kernel/core/cmdline.c tools/csvsm-run/plan.c tools/csvsm-run/vpctx.c
 $(O)/bench/snp_boot_bench: $(SNP_BOOT_BENCH_SRCS)
