@@ -105,6 +105,13 @@ $(O)/unit-obj/kernel/vtpm/chan_proc.c.o: UNIT_CFLAGS += \
 $(O)/unit-obj/tests/unit/protocol_vtpm_test.c.o: UNIT_CFLAGS += \
 	-DVTPM_BAD_PROGRAM='"$(abspath $(USER_OUT)/vtpmbad)"'
 
+# The end-to-end launch also runs with the firmware `make` builds into
+# out/svsm.igvm (FIRMWARE, mk/kernel.mk), read from this path at run time:
+# a build with a firmware has a test that fails when the file is missing.
+$(O)/unit-obj/tests/unit/snp_e2e_test.c.o: UNIT_CFLAGS += \
+	$(if $(FIRMWARE),-DE2E_FIRMWARE='"$(abspath $(FIRMWARE))"')
+$(O)/unit-obj/tests/unit/snp_e2e_test.c.o: $(KERNEL_FIRMWARE_NAME)
+
 $(UNIT_TEST_BIN): $(patsubst %,$(O)/unit-obj/%.o,$(UNIT_SRCS)) $(KBS_NIST_KW) | $(VTPM_PROG) \
 		$(USER_OUT)/vtpmbad
 	@mkdir -p $(dir $@)

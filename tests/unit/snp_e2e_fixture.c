@@ -2,6 +2,8 @@
 /* The SEV-SNP launch end to end on the model (snp_e2e_fixture.h). */
 #include "snp_e2e_fixture.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +32,7 @@
 
 #define PG 0x1000ull
 
-/* edk2 2025.02 with AmdSvsmLib (docs/snp.md), moved to E2E_FW_BASE. */
+/* edk2 2025.02 with AmdSvsmLib (docs/snp.md), Debian 13's OVMF's. */
 static const struct e2e_section edk2[] = {
 	{E2E_FW_BASE + 0x0000, 0x9000, OVMF_META_SEC_MEM},
 	{E2E_FW_BASE + 0xa000, 0x3000, OVMF_META_SEC_MEM},
@@ -64,16 +66,50 @@ void e2e_make_firmware(uint8_t *img, const struct e2e_section *sec,
 	ovmf_image_make(img, E2E_FW_SIZE, 0x600, (const uint32_t(*)[3])s, n);
 }
 
-static uint8_t *build(const struct e2e_opts *o, size_t *len)
+/* The whole of an OVMF image file, malloc'ed; NULL (and why) if not. */
+static uint8_t *read_firmware(const char *path, size_t *size)
 {
-	static uint8_t fw[E2E_FW_SIZE];
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n = -1;
 
-	if (o->sections)
-		e2e_make_firmware(fw, o->sections, o->section_count);
-	else
-		e2e_make_firmware(fw, edk2, sizeof(edk2) / sizeof(edk2[0]));
-	return slf_build_snp(E2E_REGION, E2E_REGION_SIZE, E2E_POLICY, fw,
-			     sizeof(fw), len);
+	if (f && fseek(f, 0, SEEK_END) == 0)
+		n = ftell(f);
+	if (n > 0 && fseek(f, 0, SEEK_SET) == 0)
+		buf = malloc((size_t)n);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (f)
+		fclose(f);
+	if (!buf) {
+		test_printf("  firmware %s: cannot read it (%s)\n", path,
+			    f ? "short or empty" : strerror(errno));
+		return NULL;
+	}
+	*size = (size_t)n;
+	return buf;
+}
+
+static uint8_t *build(struct e2e *e, const struct e2e_opts *o, size_t *len)
+{
+	if (o->firmware) {
+		e->fw = read_firmware(o->firmware, &e->fw_size);
+		REQUIRE_TRUE(e->fw != NULL);
+	} else {
+		e->fw = malloc(E2E_FW_SIZE);
+		REQUIRE_TRUE(e->fw != NULL);
+		e->fw_size = E2E_FW_SIZE;
+		if (o->sections)
+			e2e_make_firmware(e->fw, o->sections, o->section_count);
+		else
+			e2e_make_firmware(e->fw, edk2,
+					  sizeof(edk2) / sizeof(edk2[0]));
+	}
+	e->fw_gpa = E2E_FW_TOP - e->fw_size;
+	return slf_build_snp(E2E_REGION, E2E_REGION_SIZE, E2E_POLICY, e->fw,
+			     e->fw_size, len);
 }
 
 /* The model guest, run by the host's Run VMPL (the hardware's part). */
@@ -125,22 +161,16 @@ uint8_t e2e_guest_pending_xchg(const struct e2e *e)
 	return __atomic_exchange_n(caa, 0, __ATOMIC_SEQ_CST);
 }
 
-/* The firmware's pages at their alias, as the launch left them at 4 GiB. */
-static bool alias_firmware(struct e2e *e)
+/* The firmware's image as the launch left it below 4 GiB. */
+static bool firmware_as_launched(struct e2e *e)
 {
-	uint64_t top = E2E_FW_TOP - E2E_FW_SIZE;
-
-	for (uint64_t off = 0; off < E2E_FW_SIZE; off += PG) {
-		struct sim_rmp_entry was = slf_rmp(&e->slf, top + off);
+	for (uint64_t off = 0; off < e->fw_size; off += PG) {
+		struct sim_rmp_entry was = slf_rmp(&e->slf, e->fw_gpa + off);
 
 		REQUIRE_TRUE(was.assigned && was.validated && !was.vmsa);
 		REQUIRE_EQ(was.perms[1] | was.perms[2] | was.perms[3], 0);
-		memcpy(slf_ptr(&e->slf, E2E_FW_ALIAS + off),
-		       slf_ptr(&e->slf, top + off), PG);
-		REQUIRE_EQ(sim_rmp_launch_page(&fake_snp_rmp,
-					       E2E_FW_ALIAS + off, false),
-			   SNP_SUCCESS);
 	}
+	REQUIRE_EQ(memcmp(slf_ptr(&e->slf, e->fw_gpa), e->fw, e->fw_size), 0);
 	return true;
 }
 
@@ -176,10 +206,10 @@ bool e2e_launch(struct e2e *e, const struct e2e_opts *o)
 	e->saved_level = log_get_level();
 	log_set_level(LOG_LEVEL_ERROR);
 	reset_svsm();
-	REQUIRE_TRUE(slf_init_fake(&e->slf, E2E_VCPUS, E2E_WIN, E2E_RAM));
+	REQUIRE_TRUE(slf_init_fake(&e->slf, E2E_VCPUS, E2E_RAM));
 	if (o->host_cbit_ebx)
 		e->slf.cpuid[2].ebx = o->host_cbit_ebx;
-	e->file = build(o, &e->len);
+	e->file = build(e, o, &e->len);
 	REQUIRE_TRUE(e->file != NULL);
 	REQUIRE_EQ(
 		igvm_snp_measure_buf(e->file, e->len, &mo, e->measured, NULL),
@@ -188,7 +218,7 @@ bool e2e_launch(struct e2e *e, const struct e2e_opts *o)
 	if (rc)
 		test_printf("  load: %s\n", e->slf.err);
 	REQUIRE_EQ(rc, 0);
-	REQUIRE_TRUE(alias_firmware(e));
+	REQUIRE_TRUE(firmware_as_launched(e));
 
 	/* The host: the model hypervisor with the launch's PSP. */
 	fake_snp_hv_start();
@@ -244,10 +274,9 @@ bool e2e_kmain(struct e2e *e)
 	heap_init(0xe2e0e2e0e2e0e2e0ull);
 	/* From now on the SVSM's guest-memory accesses obey the RMP. */
 	fake_snp_rmp_guards_access(true);
-	/* The firmware as the SVSM sees it: at its alias (the header). */
-	REQUIRE_EQ(e->bp.fw_gpa, E2E_FW_TOP - E2E_FW_SIZE);
-	REQUIRE_EQ(e->bp.fw_size, E2E_FW_SIZE);
-	e->bp.fw_gpa = E2E_FW_ALIAS;
+	/* The firmware as the boot info names it: where the launch put it. */
+	REQUIRE_EQ(e->bp.fw_gpa, e->fw_gpa);
+	REQUIRE_EQ(e->bp.fw_size, e->fw_size);
 	e->fw_env = (struct snp_fw_env){
 		.bp = &e->bp,
 		.cpuid = &e->st.cpuid,
@@ -284,5 +313,7 @@ void e2e_fini(struct e2e *e)
 	slf_fini(&e->slf);
 	free(e->file);
 	e->file = NULL;
+	free(e->fw);
+	e->fw = NULL;
 	log_set_level(e->saved_level);
 }
