@@ -145,8 +145,10 @@ FUZZ_FLAGS_gpa := $(HOSTED_KERNEL_INC) -DGPA_MAX_RESERVED=24
 FUZZ_SRCS_utf8 := lib/str.c kernel/mm/pgalloc.c kernel/mm/heap.c \
 	$(FUZZ_KERNEL_SRCS)
 FUZZ_FLAGS_utf8 := $(HOSTED_KERNEL_INC)
-# The SVSM's SNP request path on the model, as the unit binary has it.
-FUZZ_SRCS_protocol := $(SNP_HOSTED_SRCS) $(FAKE_SRCS) $(SIM_SRCS)
+# The SVSM's SNP request path on the model, as the unit binary has it
+# (the SNP platform's APs take their GHCB pages from kernel/drivers/shared.c).
+FUZZ_SRCS_protocol := $(SNP_HOSTED_SRCS) $(FAKE_SRCS) $(SIM_SRCS) \
+	kernel/drivers/shared.c $(HOSTED_PLAT_SRCS)
 FUZZ_FLAGS_protocol := $(HOSTED_KERNEL_INC)
 FUZZ_LIBS_protocol := -lmbedcrypto -lcrypto
 # The vTPM protocol's decoding, with a stub channel in the target itself.
@@ -262,7 +264,8 @@ SNP_BOOT_BENCH_SRCS := bench/snp_boot_bench.c $(addprefix tests/unit/, \
 	$(SNP_HOSTED_SRCS) $(FAKE_SRCS) $(SIM_SRCS) $(SIM_LAUNCH_SRCS) \
 	$(LIBIGVM_SRCS) $(LIBMEASURE_SRCS) $(TOOLS_COMMON_SRCS) \
 	$(filter-out tools/csvsm-igvm/main.c tools/csvsm-igvm/cmd_%.c,$(CSVSM_IGVM_SRCS)) \
-	kernel/core/boot_params.c kernel/core/cmdline.c tools/csvsm-run/plan.c tools/csvsm-run/vpctx.c
+	kernel/core/boot_params.c kernel/core/cmdline.c tools/csvsm-run/plan.c tools/csvsm-run/vpctx.c \
+	kernel/drivers/shared.c $(HOSTED_PLAT_SRCS)
 $(O)/bench/snp_boot_bench: $(SNP_BOOT_BENCH_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  BENCH   $@"

@@ -19,7 +19,8 @@ for the end-to-end test's files (with its synthetic firmware, and with
 the firmware `make` built into out/svsm.igvm at its real addresses) and
 the reports its model guest obtained through the SVSM's request loop
 after the SVSM's own boot (`--fixture snp_e2e_export`,
-tests/unit/snp_e2e_test.c). Report
+tests/unit/snp_e2e_test.c), and for out/svsm.igvm itself launched end to
+end (`--fixture snp_e2e_svsm_export`). Report
 layout: AMD 56860, ATTESTATION_REPORT. The last line is "N passed, N
 failed".
 """
@@ -197,6 +198,38 @@ def check_model_end_to_end():
             expect(len(pages) * 4096 == size and
                    pages == firmware_pages(os.path.join(OUT, "svsm.igvm")),
                    "e2e-fw.igvm's firmware pages are not out/svsm.igvm's")
+    finally:
+        shutil.rmtree(d, True)
+
+
+def check_model_end_to_end_svsm_igvm():
+    """make's own out/svsm.igvm end to end (`--fixture snp_e2e_svsm_export`,
+    tests/unit/snp_e2e_test.c): the model loader launches that very file
+    (its SNP kernel's bytes, its firmware) with 2 vCPUs, the SVSM's boot
+    and firmware start run hosted on the pages it placed, and the report
+    its model guest obtained through the request loop carries the digest
+    `csvsm-igvm measure --vcpus 2 out/svsm.igvm` prints and verifies with
+    openssl."""
+    with open(os.path.join(OUT, "svsm-firmware.txt")) as f:
+        firmware = f.read().strip()
+    expect(firmware, "make built out/svsm.igvm without a firmware")
+    d = tempfile.mkdtemp(prefix="snp_e2e_svsm_")
+    try:
+        path = os.path.join(OUT, "svsm.igvm")
+        env = dict(os.environ, SIM_E2E_EXPORT_DIR=d, SIM_E2E_IGVM=path,
+                   SIM_E2E_SNP_ELF=os.path.join(OUT, "svsm-snp.elf"),
+                   SIM_E2E_FIRMWARE=firmware)
+        rc, text = sh([os.path.join(OUT, "tests", "unit_tests"),
+                       "--fixture", "snp_e2e_svsm_export"], env=env)
+        expect(rc == 0 and
+               text.rstrip().endswith("snp_e2e_svsm_export: ok"),
+               f"unit_tests --fixture snp_e2e_svsm_export: exit {rc}", text)
+        files = {}
+        for name in ("ld.hex", "report.bin", "vcek.pem"):
+            with open(os.path.join(d, "svsm-" + name), "rb") as f:
+                files[name] = f.read()
+        digest, policy = measure(path, 2)
+        expect_report(files, digest, policy)
     finally:
         shutil.rmtree(d, True)
 

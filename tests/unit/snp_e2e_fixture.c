@@ -2,6 +2,7 @@
 /* The SEV-SNP launch end to end on the model (snp_e2e_fixture.h). */
 #include "snp_e2e_fixture.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,8 +67,8 @@ void e2e_make_firmware(uint8_t *img, const struct e2e_section *sec,
 	ovmf_image_make(img, E2E_FW_SIZE, 0x600, (const uint32_t(*)[3])s, n);
 }
 
-/* The whole of an OVMF image file, malloc'ed; NULL (and why) if not. */
-static uint8_t *read_firmware(const char *path, size_t *size)
+/* The whole of a file, malloc'ed; NULL (and why) if not. */
+static uint8_t *read_whole(const char *path, size_t *size)
 {
 	FILE *f = fopen(path, "rb");
 	uint8_t *buf = NULL;
@@ -84,7 +85,7 @@ static uint8_t *read_firmware(const char *path, size_t *size)
 	if (f)
 		fclose(f);
 	if (!buf) {
-		test_printf("  firmware %s: cannot read it (%s)\n", path,
+		test_printf("  %s: cannot read it (%s)\n", path,
 			    f ? "short or empty" : strerror(errno));
 		return NULL;
 	}
@@ -92,10 +93,86 @@ static uint8_t *read_firmware(const char *path, size_t *size)
 	return buf;
 }
 
+/*
+ * The physical address of an ELF symbol (in a PT_LOAD segment, by its
+ * p_paddr), 0 when the file or the symbol is not there.
+ */
+static uint64_t elf_symbol_pa(const char *path, const char *name)
+{
+	size_t size = 0;
+	uint8_t *b = read_whole(path, &size);
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)b;
+	uint64_t va = 0;
+	uint64_t pa = 0;
+
+	if (!b || size < sizeof(*eh) || eh->e_shoff > size ||
+	    eh->e_shnum > (size - eh->e_shoff) / sizeof(Elf64_Shdr) ||
+	    eh->e_phoff > size ||
+	    eh->e_phnum > (size - eh->e_phoff) / sizeof(Elf64_Phdr))
+		goto out;
+	for (unsigned int i = 0; i < eh->e_shnum && !va; i++) {
+		const Elf64_Shdr *sh =
+			(const Elf64_Shdr *)(b + eh->e_shoff) + i;
+		const Elf64_Shdr *str;
+
+		if (sh->sh_type != SHT_SYMTAB || sh->sh_link >= eh->e_shnum ||
+		    sh->sh_offset > size || sh->sh_size > size - sh->sh_offset)
+			continue;
+		str = (const Elf64_Shdr *)(b + eh->e_shoff) + sh->sh_link;
+		if (str->sh_offset > size ||
+		    str->sh_size > size - str->sh_offset)
+			continue;
+		for (uint64_t j = 0; j < sh->sh_size / sizeof(Elf64_Sym); j++) {
+			const Elf64_Sym *sym =
+				(const Elf64_Sym *)(b + sh->sh_offset) + j;
+
+			if (sym->st_name < str->sh_size &&
+			    strnlen((const char *)b + str->sh_offset +
+					    sym->st_name,
+				    str->sh_size - sym->st_name) <
+				    str->sh_size - sym->st_name &&
+			    !strcmp((const char *)b + str->sh_offset +
+					    sym->st_name,
+				    name)) {
+				va = sym->st_value;
+				break;
+			}
+		}
+	}
+	for (unsigned int i = 0; va && i < eh->e_phnum; i++) {
+		const Elf64_Phdr *ph =
+			(const Elf64_Phdr *)(b + eh->e_phoff) + i;
+
+		if (ph->p_type == PT_LOAD && va >= ph->p_vaddr &&
+		    va - ph->p_vaddr < ph->p_memsz)
+			pa = ph->p_paddr + (va - ph->p_vaddr);
+	}
+out:
+	if (b && !pa)
+		test_printf("  %s: no symbol %s in a loaded segment\n", path,
+			    name);
+	free(b);
+	return pa;
+}
+
 static uint8_t *build(struct e2e *e, const struct e2e_opts *o, size_t *len)
 {
+	if (o->igvm) {
+		uint8_t *file;
+
+		REQUIRE_TRUE(o->firmware && o->snp_elf);
+		e->fw = read_whole(o->firmware, &e->fw_size);
+		REQUIRE_TRUE(e->fw != NULL);
+		e->fw_gpa = E2E_FW_TOP - e->fw_size;
+		e->ghcb_gpa = elf_symbol_pa(o->snp_elf, "__shared_start");
+		REQUIRE_TRUE(e->ghcb_gpa != 0);
+		file = read_whole(o->igvm, len);
+		REQUIRE_TRUE(file != NULL);
+		return file;
+	}
+	e->ghcb_gpa = e2e_ghcb_gpa();
 	if (o->firmware) {
-		e->fw = read_firmware(o->firmware, &e->fw_size);
+		e->fw = read_whole(o->firmware, &e->fw_size);
 		REQUIRE_TRUE(e->fw != NULL);
 	} else {
 		e->fw = malloc(E2E_FW_SIZE);
@@ -219,6 +296,20 @@ bool e2e_launch(struct e2e *e, const struct e2e_opts *o)
 		test_printf("  load: %s\n", e->slf.err);
 	REQUIRE_EQ(rc, 0);
 	REQUIRE_TRUE(firmware_as_launched(e));
+	/* entry.S gets the boot-info page in RSI (the file's VP context). */
+	memcpy(&v, e->slf.load->vmsa[0], sizeof(v));
+	e->boot_info_gpa = v.rsi;
+	if (!o->igvm)
+		REQUIRE_EQ(e->boot_info_gpa, e2e_boot_info_gpa());
+	{
+		const struct csvsm_boot_info *bi =
+			(const struct csvsm_boot_info *)slf_ptr(
+				&e->slf, e->boot_info_gpa);
+
+		REQUIRE_TRUE(bi != NULL);
+		e->region_base = bi->region_base;
+		e->region_size = bi->region_size;
+	}
 
 	/* The host: the model hypervisor with the launch's PSP. */
 	fake_snp_hv_start();
@@ -231,19 +322,18 @@ bool e2e_launch(struct e2e *e, const struct e2e_opts *o)
 	sim_hv.hostile_ctx = e;
 
 	/* entry.S maps the region with 2 MiB pages until vm_init(). */
-	fake_boot_map_2m_lo = E2E_REGION;
-	fake_boot_map_2m_hi = E2E_REGION + E2E_REGION_SIZE;
+	fake_boot_map_2m_lo = e->region_base;
+	fake_boot_map_2m_hi = e->region_base + e->region_size;
 	/* What the CPU tells the boot: SEV_STATUS from the launch VMSA. */
-	memcpy(&v, e->slf.load->vmsa[0], sizeof(v));
 	e->env = (struct snp_boot_env){
-		.boot_info_pa = e2e_boot_info_gpa(),
+		.boot_info_pa = e->boot_info_gpa,
 		.sev_status = SNP_SEV_STATUS_SEV | SNP_SEV_STATUS_ES |
 			      (v.sev_features << 2),
 		.link_base = E2E_REGION,
 		.probe_va = (uintptr_t)slf_ptr(&e->slf, E2E_REGION),
-		.ghcb_pa = pa_init(e2e_ghcb_gpa()),
-		.ghcb_private_va = (uintptr_t)slf_ptr(&e->slf, e2e_ghcb_gpa()),
-		.ghcb = slf_ptr(&e->slf, e2e_ghcb_gpa()),
+		.ghcb_pa = pa_init(e->ghcb_gpa),
+		.ghcb_private_va = (uintptr_t)slf_ptr(&e->slf, e->ghcb_gpa),
+		.ghcb = slf_ptr(&e->slf, e->ghcb_gpa),
 	};
 	e->env.entry_cbit = page_cbit((const struct snp_cpuid_page *)slf_ptr(
 		&e->slf, e->slf.load->cpuid_gpa));

@@ -72,6 +72,14 @@ struct e2e_opts {
 	unsigned int section_count;
 	/* An OVMF image file to carry instead (sections ignored). */
 	const char *firmware;
+	/*
+	 * An IGVM file to launch instead of the one the fixture builds
+	 * (out/svsm.igvm: `make`'s kernels and firmware), with its SNP
+	 * kernel's ELF (where its boot GHCB, __shared_start, lies); the
+	 * firmware above must then be the one it carries.
+	 */
+	const char *igvm;
+	const char *snp_elf;
 };
 
 /* The model guest: what it does when the host runs VMPL1. */
@@ -100,14 +108,18 @@ struct e2e {
 	uint8_t *fw;
 	size_t fw_size;
 	uint64_t fw_gpa;
+	/* The SNP kernel's boot-info page and boot GHCB, and its region. */
+	uint64_t boot_info_gpa;
+	uint64_t ghcb_gpa;
+	uint64_t region_base, region_size;
 	/* Another hostile callback, run before the guest's (NULL: none). */
 	void (*hostile)(struct sim_hv_exit *x, void *ctx);
 	unsigned int saved_level;
 };
 
-/* The boot-info page of the file (the SNP kernel's). */
+/* The boot-info page of the built file (the SNP kernel's). */
 uint64_t e2e_boot_info_gpa(void);
-/* The boot CPU's GHCB page: a page of the SNP kernel's image. */
+/* The built file's boot GHCB page: a page of the SNP kernel's image. */
 uint64_t e2e_ghcb_gpa(void);
 
 /*

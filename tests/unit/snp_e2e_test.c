@@ -161,14 +161,12 @@ static bool svsm_region_vmpl0_only(unsigned int shared_want)
 		}
 	}
 	REQUIRE_EQ(n, shared_want);
-	REQUIRE_TRUE(n == 0 || shared[0] == e2e_ghcb_gpa() ||
-		     shared[n - 1] == e2e_ghcb_gpa());
+	REQUIRE_TRUE(n == 0 || shared[0] == e.ghcb_gpa ||
+		     shared[n - 1] == e.ghcb_gpa);
 	if (n == 3) {
 		/* The message pages, whichever side of the GHCB they are. */
-		uint64_t a =
-			shared[0] == e2e_ghcb_gpa() ? shared[1] : shared[0];
-		uint64_t b =
-			shared[0] == e2e_ghcb_gpa() ? shared[2] : shared[1];
+		uint64_t a = shared[0] == e.ghcb_gpa ? shared[1] : shared[0];
+		uint64_t b = shared[0] == e.ghcb_gpa ? shared[2] : shared[1];
 
 		REQUIRE_EQ(b, a + PG);
 	}
@@ -263,7 +261,7 @@ static bool started_as_the_firmware_needs(struct fw_pages *fp)
 	EXPECT_EQ(memcmp(e.slf.load->ld, e.measured, SNP_LD_SIZE), 0);
 	EXPECT_EQ(e.st.cbit, SLF_CBIT);
 	EXPECT_FALSE(sim_hv.terminated);
-	EXPECT_EQ(sim_hv.ghcb_gpa[0], e2e_ghcb_gpa());
+	EXPECT_EQ(sim_hv.ghcb_gpa[0], e.ghcb_gpa);
 
 	/* The SVSM's pages: VMPL0 only, the heap's VMSA page included. */
 	EXPECT_TRUE(svsm_region_vmpl0_only(3));
@@ -276,8 +274,8 @@ static bool started_as_the_firmware_needs(struct fw_pages *fp)
 	sp = (const struct snp_secrets_page *)slf_ptr(&e.slf, fp->secrets);
 	launched = (const struct snp_secrets_page *)slf_ptr(
 		&e.slf, e.slf.load->secrets_gpa);
-	EXPECT_EQ(sp->svsm_base, E2E_REGION);
-	EXPECT_EQ(sp->svsm_size, E2E_REGION_SIZE);
+	EXPECT_EQ(sp->svsm_base, e.region_base);
+	EXPECT_EQ(sp->svsm_size, e.region_size);
 	EXPECT_EQ(sp->svsm_caa, fp->caa);
 	EXPECT_EQ(sp->svsm_max_version, 1u);
 	EXPECT_EQ(sp->svsm_guest_vmpl, 1u);
@@ -317,7 +315,10 @@ TEST(snp_e2e, launch_boot_and_firmware_start)
 
 	ASSERT_TRUE(up());
 	EXPECT_TRUE(started_as_the_firmware_needs(&fp));
-	/* The synthetic firmware's metadata is edk2's layout. */
+	/* make's region; the synthetic firmware's metadata: edk2's layout. */
+	EXPECT_EQ(e.region_base, E2E_REGION);
+	EXPECT_EQ(e.region_size, E2E_REGION_SIZE);
+	EXPECT_EQ(e.slf.load->policy, E2E_POLICY);
 	EXPECT_EQ(fp.secrets, SECRETS);
 	EXPECT_EQ(fp.cpuid, CPUID_PAGE);
 	EXPECT_EQ(fp.caa, CAA);
@@ -406,7 +407,7 @@ static bool guest_calls_succeed(void)
 	REQUIRE_TRUE(attest(&r));
 	EXPECT_EQ(memcmp(r.measurement, e.slf.load->ld, SNP_LD_SIZE), 0);
 	EXPECT_EQ(memcmp(r.measurement, e.measured, SNP_LD_SIZE), 0);
-	EXPECT_EQ(r.policy, E2E_POLICY);
+	EXPECT_EQ(r.policy, e.slf.load->policy);
 	EXPECT_EQ(r.vmpl, 0u);
 	EXPECT_TRUE(report_verifies(&r));
 	r.measurement[0] ^= 1;
@@ -698,4 +699,46 @@ TEST_FIXTURE(snp_e2e_export)
 #ifdef E2E_FIRMWARE
 	EXPECT_TRUE(export_launch(dir, &built, "-fw"));
 #endif
+}
+
+/*
+ * The launch of `make`'s own out/svsm.igvm (its SNP kernel, its firmware),
+ * for tests/tools/snp_launch_cli.py, which names the files in
+ * $SIM_E2E_IGVM, $SIM_E2E_SNP_ELF and $SIM_E2E_FIRMWARE: the SVSM's boot
+ * and firmware start, hosted, on the pages that file's launch placed, all
+ * the checks of the built-firmware variant, the model guest's calls; the
+ * loader's digest, the report and the model VCEK into
+ * $SIM_E2E_EXPORT_DIR (svsm-ld.hex, svsm-report.bin, svsm-vcek.pem), so
+ * that the script compares them with `csvsm-igvm measure` of that file.
+ */
+TEST_FIXTURE(snp_e2e_svsm_export)
+{
+	static struct snp_attestation_report r;
+	const char *dir = getenv("SIM_E2E_EXPORT_DIR");
+	struct e2e_opts o = {
+		.igvm = getenv("SIM_E2E_IGVM"),
+		.snp_elf = getenv("SIM_E2E_SNP_ELF"),
+		.firmware = getenv("SIM_E2E_FIRMWARE"),
+	};
+	struct fw_pages fp;
+	char hex[2 * SNP_LD_SIZE + 2];
+	char pem[1024];
+	size_t pem_len = 0;
+
+	ASSERT_TRUE(dir && *dir && o.igvm && o.snp_elf && o.firmware);
+	ASSERT_TRUE(up_with(&o));
+	EXPECT_TRUE(started_as_the_firmware_needs(&fp));
+	EXPECT_TRUE(guest_calls_succeed());
+	EXPECT_TRUE(attest(&r));
+	for (unsigned int i = 0; i < SNP_LD_SIZE; i++)
+		snprintf(hex + 2 * i, 3, "%02x", e.slf.load->ld[i]);
+	hex[2 * SNP_LD_SIZE] = '\n';
+	hex[2 * SNP_LD_SIZE + 1] = '\0';
+	EXPECT_EQ(
+		sim_psp_vcek_public_pem(e.slf.psp, pem, sizeof(pem), &pem_len),
+		SIM_PSP_OK);
+	EXPECT_TRUE(write_file(dir, "svsm-ld.hex", hex, strlen(hex)));
+	EXPECT_TRUE(write_file(dir, "svsm-report.bin", &r, sizeof(r)));
+	EXPECT_TRUE(write_file(dir, "svsm-vcek.pem", pem, pem_len));
+	e2e_fini(&e);
 }
