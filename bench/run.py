@@ -77,7 +77,8 @@ E2E_MODEL_FUNCTIONS = ("sim_hv_vmgexit", "sim_pvalidate", "sim_rmpadjust",
 
 
 def callgrind_per_call(out, workload, iters, calls, program="protocol_bench",
-                       toggle="svsm_request_once", exclude=MODEL_FUNCTIONS):
+                       toggle="svsm_request_once", exclude=MODEL_FUNCTIONS,
+                       extra=()):
     """Instructions inside `toggle` per call, model emulation excluded.
 
     Collection is on only inside `toggle`; the inclusive cost of the model
@@ -88,7 +89,8 @@ def callgrind_per_call(out, workload, iters, calls, program="protocol_bench",
         proc = subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={f}",
              "--collect-atstart=no", f"--toggle-collect={toggle}",
-             os.path.join(out, "bench", program), workload, str(iters)],
+             os.path.join(out, "bench", program), workload, str(iters),
+             *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         if proc.returncode != 0 or not os.path.exists(f):
             return None
@@ -123,14 +125,26 @@ def snp_boot_cost(out):
     """The SVSM's boot and request loop on the model launch, in instructions."""
     print("\n== SVSM boot and request loop on the SNP model launch "
           "(instructions, callgrind)", flush=True)
+    try:
+        with open(os.path.join(out, "svsm-firmware.txt")) as f:
+            firmware = f.read().strip()
+    except OSError:
+        firmware = ""
+    phases = [
+        ("boot to \"ready\", SNP steps (snp_boot_seq)", "boot", "snp_boot_seq", 1, []),
+        ("firmware start, synthetic 64 KiB (snp_fw_seq_start)", "fw",
+         "snp_fw_seq_start", 1, []),
+    ]
+    if firmware:
+        phases.append((f"firmware start, {os.path.basename(firmware)} "
+                       f"{os.path.getsize(firmware) >> 10} KiB", "fw",
+                       "snp_fw_seq_start", 1, [firmware]))
+    phases.append(("Run VMPL round trip, QUERY_PROTOCOL", "turn",
+                   "snp_fw_seq_turn", 1000, []))
     rows = []
-    for label, phase, toggle, iters in (
-            ("boot to \"ready\", SNP steps (snp_boot_seq)", "boot", "snp_boot_seq", 1),
-            ("firmware start (snp_fw_seq_start)", "fw", "snp_fw_seq_start", 1),
-            ("Run VMPL round trip, QUERY_PROTOCOL", "turn", "snp_fw_seq_turn",
-             1000)):
+    for label, phase, toggle, iters, extra in phases:
         ins = callgrind_per_call(out, phase, iters, iters, "snp_boot_bench",
-                                 toggle, E2E_MODEL_FUNCTIONS)
+                                 toggle, E2E_MODEL_FUNCTIONS, extra)
         if ins is None:
             rows.append([label, "failed", "-"])
             continue
@@ -138,13 +152,16 @@ def snp_boot_cost(out):
                      f"{ins / ROUND_TRIP_CYCLES:.3f}x"])
     table(["phase", "SVSM instructions", "vs 32,000-cycle switch"], rows,
           "(bench/snp_boot_bench.c: the end-to-end test's launch of the model "
-          "(tests/unit/snp_e2e_fixture.h),\n a 4 MiB region with 4 KiB RMP "
-          "entries; the model hypervisor, its guest and the SNP instructions' "
-          "emulation are excluded.\n boot: launch checks, GHCB protocol, boot "
-          "GHCB, the region's PVALIDATE (kmain's own steps are not modelled);\n"
-          " Run VMPL round trip: one turn of the request loop, the GHCB "
-          "exchange and the call it carries, per turn, beside the hardware "
-          "VMPL switch (NestedSGX).)")
+          "(tests/unit/snp_e2e_fixture.h),\n make's layout: a 16 MiB region "
+          "at 16 MiB with 4 KiB RMP entries, the firmware's sections at 8 MiB, "
+          "its image ending at 4 GiB;\n the model hypervisor, its guest and "
+          "the SNP instructions' emulation are excluded.\n boot: launch "
+          "checks, GHCB protocol, boot GHCB, the region's PVALIDATE (kmain's "
+          "own steps are not modelled);\n firmware start: with the test's "
+          "synthetic firmware and with the one make builds into "
+          "out/svsm.igvm;\n Run VMPL round trip: one turn of the request "
+          "loop, the GHCB exchange and the call it carries, per turn, beside "
+          "the hardware VMPL switch (NestedSGX).)")
 
 
 def best_time(cmd, runs=3):

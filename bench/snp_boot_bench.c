@@ -15,8 +15,11 @@
  *   turn  snp_fw_seq_turn, ITERATIONS times: one Run VMPL round trip of
  *         the request loop carrying the model guest's QUERY_PROTOCOL.
  *
- * Usage: snp_boot_bench boot|fw|turn [ITERATIONS]. Prints nothing the
- * benchmark reads; exit status 1 if the launch did not go through.
+ * Usage: snp_boot_bench boot|fw|turn [ITERATIONS [FIRMWARE]]: the
+ * test's synthetic firmware (64 KiB), or the OVMF image FIRMWARE (the one
+ * `make` builds into out/svsm.igvm), at its real addresses. Prints
+ * nothing the benchmark reads; exit status 1 if the launch did not go
+ * through.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -72,14 +75,15 @@ static bool query(void)
 
 int main(int argc, char **argv)
 {
-	static const struct e2e_opts o;
 	const char *phase = argc > 1 ? argv[1] : "";
 	unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 0) : 1;
+	struct e2e_opts o = {.firmware = argc > 3 ? argv[3] : NULL};
 	bool ok;
 
 	if (strcmp(phase, "boot") && strcmp(phase, "fw") &&
 	    strcmp(phase, "turn")) {
-		fprintf(stderr, "usage: snp_boot_bench boot|fw|turn [N]\n");
+		fprintf(stderr, "usage: snp_boot_bench boot|fw|turn "
+				"[N [FIRMWARE]]\n");
 		return 2;
 	}
 	ok = e2e_launch(&e, &o) && !e2e_boot(&e);

@@ -107,6 +107,13 @@ $(O)/unit-obj/kernel/vtpm/chan_proc.c.o: UNIT_CFLAGS += \
 $(O)/unit-obj/tests/unit/protocol_vtpm_test.c.o: UNIT_CFLAGS += \
 	-DVTPM_BAD_PROGRAM='"$(abspath $(USER_OUT)/vtpmbad)"'
 
+# The end-to-end launch also runs with the firmware `make` builds into
+# out/svsm.igvm (FIRMWARE, mk/kernel.mk), read from this path at run time:
+# a build with a firmware has a test that fails when the file is missing.
+$(O)/unit-obj/tests/unit/snp_e2e_test.c.o: UNIT_CFLAGS += \
+	$(if $(FIRMWARE),-DE2E_FIRMWARE='"$(abspath $(FIRMWARE))"')
+$(O)/unit-obj/tests/unit/snp_e2e_test.c.o: $(KERNEL_FIRMWARE_NAME)
+
 $(UNIT_TEST_BIN): $(patsubst %,$(O)/unit-obj/%.o,$(UNIT_SRCS)) $(KBS_NIST_KW) | $(VTPM_PROG) \
 		$(USER_OUT)/vtpmbad
 	@mkdir -p $(dir $@)
@@ -140,8 +147,8 @@ FUZZ_FLAGS_gpa := $(HOSTED_KERNEL_INC) -DGPA_MAX_RESERVED=24
 FUZZ_SRCS_utf8 := lib/str.c kernel/mm/pgalloc.c kernel/mm/heap.c \
 	$(FUZZ_KERNEL_SRCS)
 FUZZ_FLAGS_utf8 := $(HOSTED_KERNEL_INC)
-# The SVSM's SNP request path on the model, as the unit binary has it.
-# The SNP code outside the unit binary also needs the shared-page pool
+# The SVSM's SNP request path on the model, as the unit binary has it;
+# the SNP code outside the unit binary also needs the shared-page pool
 # (the APs' GHCBs) and the hosted platform hooks it calls.
 SNP_HOSTED_LINK_SRCS := kernel/drivers/shared.c $(HOSTED_PLAT_SRCS)
 FUZZ_SRCS_protocol := $(SNP_HOSTED_SRCS) $(SNP_HOSTED_LINK_SRCS) $(FAKE_SRCS) $(SIM_SRCS)

@@ -15,9 +15,12 @@ the C code: the digest equals what the `csvsm-igvm measure` command line
 prints; the report's MEASUREMENT (0x90) and POLICY (0x08) are that digest
 and the file's policy (`measure --json`); `openssl dgst -sha384 -verify`
 accepts the report and refuses it with MEASUREMENT changed. The same
-for the end-to-end test's file and the report its model guest obtained
-through the SVSM's request loop after the SVSM's own boot (`--fixture
-snp_e2e_export`, tests/unit/snp_e2e_test.c). Report
+for the end-to-end test's files (with its synthetic firmware, and with
+the firmware `make` built into out/svsm.igvm at its real addresses) and
+the reports its model guest obtained through the SVSM's request loop
+after the SVSM's own boot (`--fixture snp_e2e_export`,
+tests/unit/snp_e2e_test.c), and for out/svsm.igvm itself launched end to
+end (`--fixture snp_e2e_svsm_export`). Report
 layout: AMD 56860, ATTESTATION_REPORT. The last line is "N passed, N
 failed".
 """
@@ -160,8 +163,10 @@ def check_with_ovmf_firmware():
 def check_model_end_to_end():
     """The report the model guest obtained through the SVSM's request loop
     after the SVSM's own boot and firmware start (`--fixture
-    snp_e2e_export`, tests/unit/snp_e2e_test.c), for the file that test
-    built (exported as e2e.igvm, 2 vCPUs)."""
+    snp_e2e_export`, tests/unit/snp_e2e_test.c), for each file that test
+    built (2 vCPUs): with its synthetic firmware (e2e.igvm) and, when
+    `make` built out/svsm.igvm with a firmware, with that firmware at its
+    real addresses (e2e-fw.igvm, whose firmware pages are that file's)."""
     d = tempfile.mkdtemp(prefix="snp_e2e_")
     try:
         env = dict(os.environ, SIM_E2E_EXPORT_DIR=d)
@@ -169,11 +174,61 @@ def check_model_end_to_end():
                        "--fixture", "snp_e2e_export"], env=env)
         expect(rc == 0 and text.rstrip().endswith("snp_e2e_export: ok"),
                f"unit_tests --fixture snp_e2e_export: exit {rc}", text)
+        with open(os.path.join(OUT, "svsm-firmware.txt")) as f:
+            firmware = f.read().strip()
+        suffixes = ["", "-fw"] if firmware else [""]
+        expect(os.path.exists(os.path.join(d, "e2e-fw.igvm")) ==
+               bool(firmware),
+               f"e2e-fw.igvm exported, but make's firmware is '{firmware}'")
+        for suffix in suffixes:
+            files = {}
+            for name in ("ld", "report", "vcek"):
+                ext = {"ld": "hex", "report": "bin", "vcek": "pem"}[name]
+                with open(os.path.join(d, f"{name}{suffix}.{ext}"),
+                          "rb") as f:
+                    files[f"{name}.{ext}"] = f.read()
+            path = os.path.join(d, f"e2e{suffix}.igvm")
+            digest, policy = measure(path, 2)
+            expect_report(files, digest, policy)
+        if firmware:
+            # The built firmware's pages are the very file make carries.
+            with open(firmware, "rb") as f:
+                size = len(f.read())
+            pages = firmware_pages(os.path.join(d, "e2e-fw.igvm"))
+            expect(len(pages) * 4096 == size and
+                   pages == firmware_pages(os.path.join(OUT, "svsm.igvm")),
+                   "e2e-fw.igvm's firmware pages are not out/svsm.igvm's")
+    finally:
+        shutil.rmtree(d, True)
+
+
+def check_model_end_to_end_svsm_igvm():
+    """make's own out/svsm.igvm end to end (`--fixture snp_e2e_svsm_export`,
+    tests/unit/snp_e2e_test.c): the model loader launches that very file
+    (its SNP kernel's bytes, its firmware) with 2 vCPUs, the SVSM's boot
+    and firmware start run hosted on the pages it placed, and the report
+    its model guest obtained through the request loop carries the digest
+    `csvsm-igvm measure --vcpus 2 out/svsm.igvm` prints and verifies with
+    openssl."""
+    with open(os.path.join(OUT, "svsm-firmware.txt")) as f:
+        firmware = f.read().strip()
+    expect(firmware, "make built out/svsm.igvm without a firmware")
+    d = tempfile.mkdtemp(prefix="snp_e2e_svsm_")
+    try:
+        path = os.path.join(OUT, "svsm.igvm")
+        env = dict(os.environ, SIM_E2E_EXPORT_DIR=d, SIM_E2E_IGVM=path,
+                   SIM_E2E_SNP_ELF=os.path.join(OUT, "svsm-snp.elf"),
+                   SIM_E2E_FIRMWARE=firmware)
+        rc, text = sh([os.path.join(OUT, "tests", "unit_tests"),
+                       "--fixture", "snp_e2e_svsm_export"], env=env)
+        expect(rc == 0 and
+               text.rstrip().endswith("snp_e2e_svsm_export: ok"),
+               f"unit_tests --fixture snp_e2e_svsm_export: exit {rc}", text)
         files = {}
         for name in ("ld.hex", "report.bin", "vcek.pem"):
-            with open(os.path.join(d, name), "rb") as f:
+            with open(os.path.join(d, "svsm-" + name), "rb") as f:
                 files[name] = f.read()
-        digest, policy = measure(os.path.join(d, "e2e.igvm"), 2)
+        digest, policy = measure(path, 2)
         expect_report(files, digest, policy)
     finally:
         shutil.rmtree(d, True)

@@ -19,9 +19,8 @@ static void *slf_mem(void *ctx, uint64_t gpa, uint64_t len)
 
 	if (gpa >= SLF_MEM_SIZE || len > SLF_MEM_SIZE - gpa)
 		return NULL;
-	if (s->fake_size && gpa + len > FAKE_PHYS_BASE &&
-	    gpa < FAKE_PHYS_BASE + s->fake_size)
-		return arch_phys_to_virt(gpa, len); /* NULL across its edge */
+	if (s->fake)
+		return arch_phys_to_virt(gpa, len);
 	return s->mem + gpa;
 }
 
@@ -62,15 +61,16 @@ static void machine(struct slf *s, unsigned int vcpus)
 
 bool slf_reset(struct slf *s)
 {
-	struct sim_rmp *rmp = s->fake_size ? &fake_snp_rmp : &s->rmp;
+	struct sim_rmp *rmp = s->fake ? &fake_snp_rmp : &s->rmp;
 
 	sim_rmp_fini(rmp);
 	sim_psp_destroy(s->psp);
 	s->psp = NULL;
 	/* Drop every page the last launch touched. */
-	REQUIRE_EQ(madvise(s->mem, SLF_MEM_SIZE, MADV_DONTNEED), 0);
-	if (s->fake_size)
-		REQUIRE_EQ(fake_mm_init(s->fake_size), FAKE_PHYS_BASE);
+	if (s->fake)
+		REQUIRE_EQ(fake_mm_init_at(0, SLF_MEM_SIZE), 0);
+	else
+		REQUIRE_EQ(madvise(s->mem, SLF_MEM_SIZE, MADV_DONTNEED), 0);
 	REQUIRE_TRUE(sim_rmp_init(rmp, 0, SLF_MEM_SIZE));
 	s->psp = pfx_new_psp(&s->cfg);
 	REQUIRE_TRUE(s->psp != NULL);
@@ -91,26 +91,21 @@ bool slf_init(struct slf *s, unsigned int vcpus)
 	return slf_reset(s);
 }
 
-bool slf_init_fake(struct slf *s, unsigned int vcpus, uint64_t fake_size,
-		   uint64_t ram_size)
+bool slf_init_fake(struct slf *s, unsigned int vcpus, uint64_t ram_size)
 {
 	memset(s, 0, sizeof(*s));
-	s->mem = mmap(NULL, SLF_MEM_SIZE, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	REQUIRE_TRUE(s->mem != MAP_FAILED);
 	s->load = calloc(1, sizeof(*s->load));
 	REQUIRE_TRUE(s->load != NULL);
-	REQUIRE_TRUE(ram_size <= fake_size);
-	s->fake_size = fake_size;
+	REQUIRE_TRUE(ram_size && ram_size <= SLF_MEM_SIZE);
+	s->fake = true;
 	machine(s, vcpus);
-	s->map[0].base = FAKE_PHYS_BASE;
 	s->map[0].size = ram_size;
 	return slf_reset(s);
 }
 
 void slf_fini(struct slf *s)
 {
-	if (s->fake_size) {
+	if (s->fake) {
 		sim_rmp_fini(&fake_snp_rmp);
 		fake_mm_free();
 	}

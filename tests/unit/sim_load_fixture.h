@@ -7,10 +7,9 @@
  * machine: 256 MiB of RAM from 0, a few CPUID leaves with the C-bit at 51.
  *
  * The end-to-end variant (slf_init_fake) runs the SVSM's own code on what
- * the launch left: the model memory from FAKE_PHYS_BASE on is the fake
- * arch's physical memory (kernel/arch/fake, fake.h), the RMP is the fake
- * arch's (fake_snp_rmp, behind its PVALIDATE and RMPADJUST), and the
- * machine's RAM lies there.
+ * the launch left: all of model memory, 0..4 GiB, is the fake arch's
+ * physical memory (kernel/arch/fake, fake.h; sparse as well), the RMP is
+ * the fake arch's (fake_snp_rmp, behind its PVALIDATE and RMPADJUST).
  */
 #pragma once
 
@@ -37,20 +36,19 @@ struct slf {
 	struct sim_cpuid_fn cpuid[3];
 	struct sim_load_machine m;
 	char err[SIM_LOAD_ERR_LEN];
-	uint64_t fake_size; /* slf_init_fake: bytes of fake memory, else 0 */
+	bool fake; /* slf_init_fake: model memory is the fake arch's */
 };
 
 /* A fresh machine with vcpus vCPUs; false (and a test failure) on error. */
 bool slf_init(struct slf *s, unsigned int vcpus);
 void slf_fini(struct slf *s);
 /*
- * The end-to-end machine: fake memory of fake_size bytes at
- * FAKE_PHYS_BASE (the rest of model memory stays the sparse buffer), RAM
- * [FAKE_PHYS_BASE, + ram_size), the launch on fake_snp_rmp over all of
- * model memory. slf_fini() releases the fake memory and that RMP too.
+ * The end-to-end machine: model memory is fake memory at 0 (all
+ * SLF_MEM_SIZE bytes, fake_mm_init_at), RAM [0, ram_size), the launch on
+ * fake_snp_rmp over all of it. slf_fini() releases the fake memory and
+ * that RMP too.
  */
-bool slf_init_fake(struct slf *s, unsigned int vcpus, uint64_t fake_size,
-		   uint64_t ram_size);
+bool slf_init_fake(struct slf *s, unsigned int vcpus, uint64_t ram_size);
 /* A new launch on the same machine: RMP, memory and PSP as new. */
 bool slf_reset(struct slf *s);
 /* sim_load_igvm on the fixture's machine: 0, or -1 with s->err. */

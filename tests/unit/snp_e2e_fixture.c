@@ -2,6 +2,9 @@
 /* The SEV-SNP launch end to end on the model (snp_e2e_fixture.h). */
 #include "snp_e2e_fixture.h"
 
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +33,7 @@
 
 #define PG 0x1000ull
 
-/* edk2 2025.02 with AmdSvsmLib (docs/snp.md), moved to E2E_FW_BASE. */
+/* edk2 2025.02 with AmdSvsmLib (docs/snp.md), Debian 13's OVMF's. */
 static const struct e2e_section edk2[] = {
 	{E2E_FW_BASE + 0x0000, 0x9000, OVMF_META_SEC_MEM},
 	{E2E_FW_BASE + 0xa000, 0x3000, OVMF_META_SEC_MEM},
@@ -64,16 +67,126 @@ void e2e_make_firmware(uint8_t *img, const struct e2e_section *sec,
 	ovmf_image_make(img, E2E_FW_SIZE, 0x600, (const uint32_t(*)[3])s, n);
 }
 
-static uint8_t *build(const struct e2e_opts *o, size_t *len)
+/* The whole of a file, malloc'ed; NULL (and why) if not. */
+static uint8_t *read_whole(const char *path, size_t *size)
 {
-	static uint8_t fw[E2E_FW_SIZE];
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n = -1;
 
-	if (o->sections)
-		e2e_make_firmware(fw, o->sections, o->section_count);
-	else
-		e2e_make_firmware(fw, edk2, sizeof(edk2) / sizeof(edk2[0]));
-	return slf_build_snp(E2E_REGION, E2E_REGION_SIZE, E2E_POLICY, fw,
-			     sizeof(fw), len);
+	if (f && fseek(f, 0, SEEK_END) == 0)
+		n = ftell(f);
+	if (n > 0 && fseek(f, 0, SEEK_SET) == 0)
+		buf = malloc((size_t)n);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (f)
+		fclose(f);
+	if (!buf) {
+		test_printf("  %s: cannot read it (%s)\n", path,
+			    f ? "short or empty" : strerror(errno));
+		return NULL;
+	}
+	*size = (size_t)n;
+	return buf;
+}
+
+/*
+ * The physical address of an ELF symbol (in a PT_LOAD segment, by its
+ * p_paddr), 0 when the file or the symbol is not there.
+ */
+static uint64_t elf_symbol_pa(const char *path, const char *name)
+{
+	size_t size = 0;
+	uint8_t *b = read_whole(path, &size);
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)b;
+	uint64_t va = 0;
+	uint64_t pa = 0;
+
+	if (!b || size < sizeof(*eh) || eh->e_shoff > size ||
+	    eh->e_shnum > (size - eh->e_shoff) / sizeof(Elf64_Shdr) ||
+	    eh->e_phoff > size ||
+	    eh->e_phnum > (size - eh->e_phoff) / sizeof(Elf64_Phdr))
+		goto out;
+	for (unsigned int i = 0; i < eh->e_shnum && !va; i++) {
+		const Elf64_Shdr *sh =
+			(const Elf64_Shdr *)(b + eh->e_shoff) + i;
+		const Elf64_Shdr *str;
+
+		if (sh->sh_type != SHT_SYMTAB || sh->sh_link >= eh->e_shnum ||
+		    sh->sh_offset > size || sh->sh_size > size - sh->sh_offset)
+			continue;
+		str = (const Elf64_Shdr *)(b + eh->e_shoff) + sh->sh_link;
+		if (str->sh_offset > size ||
+		    str->sh_size > size - str->sh_offset)
+			continue;
+		for (uint64_t j = 0; j < sh->sh_size / sizeof(Elf64_Sym); j++) {
+			const Elf64_Sym *sym =
+				(const Elf64_Sym *)(b + sh->sh_offset) + j;
+
+			if (sym->st_name < str->sh_size &&
+			    strnlen((const char *)b + str->sh_offset +
+					    sym->st_name,
+				    str->sh_size - sym->st_name) <
+				    str->sh_size - sym->st_name &&
+			    !strcmp((const char *)b + str->sh_offset +
+					    sym->st_name,
+				    name)) {
+				va = sym->st_value;
+				break;
+			}
+		}
+	}
+	for (unsigned int i = 0; va && i < eh->e_phnum; i++) {
+		const Elf64_Phdr *ph =
+			(const Elf64_Phdr *)(b + eh->e_phoff) + i;
+
+		if (ph->p_type == PT_LOAD && va >= ph->p_vaddr &&
+		    va - ph->p_vaddr < ph->p_memsz)
+			pa = ph->p_paddr + (va - ph->p_vaddr);
+	}
+out:
+	if (b && !pa)
+		test_printf("  %s: no symbol %s in a loaded segment\n", path,
+			    name);
+	free(b);
+	return pa;
+}
+
+static uint8_t *build(struct e2e *e, const struct e2e_opts *o, size_t *len)
+{
+	if (o->igvm) {
+		uint8_t *file;
+
+		REQUIRE_TRUE(o->firmware && o->snp_elf);
+		e->fw = read_whole(o->firmware, &e->fw_size);
+		REQUIRE_TRUE(e->fw != NULL);
+		e->fw_gpa = E2E_FW_TOP - e->fw_size;
+		e->ghcb_gpa = elf_symbol_pa(o->snp_elf, "__shared_start");
+		REQUIRE_TRUE(e->ghcb_gpa != 0);
+		file = read_whole(o->igvm, len);
+		REQUIRE_TRUE(file != NULL);
+		return file;
+	}
+	e->ghcb_gpa = e2e_ghcb_gpa();
+	if (o->firmware) {
+		e->fw = read_whole(o->firmware, &e->fw_size);
+		REQUIRE_TRUE(e->fw != NULL);
+	} else {
+		e->fw = malloc(E2E_FW_SIZE);
+		REQUIRE_TRUE(e->fw != NULL);
+		e->fw_size = E2E_FW_SIZE;
+		if (o->sections)
+			e2e_make_firmware(e->fw, o->sections, o->section_count);
+		else
+			e2e_make_firmware(e->fw, edk2,
+					  sizeof(edk2) / sizeof(edk2[0]));
+	}
+	e->fw_gpa = E2E_FW_TOP - e->fw_size;
+	return slf_build_snp(E2E_REGION, E2E_REGION_SIZE, E2E_POLICY, e->fw,
+			     e->fw_size, len);
 }
 
 /* The model guest, run by the host's Run VMPL (the hardware's part). */
@@ -125,22 +238,16 @@ uint8_t e2e_guest_pending_xchg(const struct e2e *e)
 	return __atomic_exchange_n(caa, 0, __ATOMIC_SEQ_CST);
 }
 
-/* The firmware's pages at their alias, as the launch left them at 4 GiB. */
-static bool alias_firmware(struct e2e *e)
+/* The firmware's image as the launch left it below 4 GiB. */
+static bool firmware_as_launched(struct e2e *e)
 {
-	uint64_t top = E2E_FW_TOP - E2E_FW_SIZE;
-
-	for (uint64_t off = 0; off < E2E_FW_SIZE; off += PG) {
-		struct sim_rmp_entry was = slf_rmp(&e->slf, top + off);
+	for (uint64_t off = 0; off < e->fw_size; off += PG) {
+		struct sim_rmp_entry was = slf_rmp(&e->slf, e->fw_gpa + off);
 
 		REQUIRE_TRUE(was.assigned && was.validated && !was.vmsa);
 		REQUIRE_EQ(was.perms[1] | was.perms[2] | was.perms[3], 0);
-		memcpy(slf_ptr(&e->slf, E2E_FW_ALIAS + off),
-		       slf_ptr(&e->slf, top + off), PG);
-		REQUIRE_EQ(sim_rmp_launch_page(&fake_snp_rmp,
-					       E2E_FW_ALIAS + off, false),
-			   SNP_SUCCESS);
 	}
+	REQUIRE_EQ(memcmp(slf_ptr(&e->slf, e->fw_gpa), e->fw, e->fw_size), 0);
 	return true;
 }
 
@@ -176,10 +283,10 @@ bool e2e_launch(struct e2e *e, const struct e2e_opts *o)
 	e->saved_level = log_get_level();
 	log_set_level(LOG_LEVEL_ERROR);
 	reset_svsm();
-	REQUIRE_TRUE(slf_init_fake(&e->slf, E2E_VCPUS, E2E_WIN, E2E_RAM));
+	REQUIRE_TRUE(slf_init_fake(&e->slf, E2E_VCPUS, E2E_RAM));
 	if (o->host_cbit_ebx)
 		e->slf.cpuid[2].ebx = o->host_cbit_ebx;
-	e->file = build(o, &e->len);
+	e->file = build(e, o, &e->len);
 	REQUIRE_TRUE(e->file != NULL);
 	REQUIRE_EQ(
 		igvm_snp_measure_buf(e->file, e->len, &mo, e->measured, NULL),
@@ -188,7 +295,21 @@ bool e2e_launch(struct e2e *e, const struct e2e_opts *o)
 	if (rc)
 		test_printf("  load: %s\n", e->slf.err);
 	REQUIRE_EQ(rc, 0);
-	REQUIRE_TRUE(alias_firmware(e));
+	REQUIRE_TRUE(firmware_as_launched(e));
+	/* entry.S gets the boot-info page in RSI (the file's VP context). */
+	memcpy(&v, e->slf.load->vmsa[0], sizeof(v));
+	e->boot_info_gpa = v.rsi;
+	if (!o->igvm)
+		REQUIRE_EQ(e->boot_info_gpa, e2e_boot_info_gpa());
+	{
+		const struct csvsm_boot_info *bi =
+			(const struct csvsm_boot_info *)slf_ptr(
+				&e->slf, e->boot_info_gpa);
+
+		REQUIRE_TRUE(bi != NULL);
+		e->region_base = bi->region_base;
+		e->region_size = bi->region_size;
+	}
 
 	/* The host: the model hypervisor with the launch's PSP. */
 	fake_snp_hv_start();
@@ -201,19 +322,18 @@ bool e2e_launch(struct e2e *e, const struct e2e_opts *o)
 	sim_hv.hostile_ctx = e;
 
 	/* entry.S maps the region with 2 MiB pages until vm_init(). */
-	fake_boot_map_2m_lo = E2E_REGION;
-	fake_boot_map_2m_hi = E2E_REGION + E2E_REGION_SIZE;
+	fake_boot_map_2m_lo = e->region_base;
+	fake_boot_map_2m_hi = e->region_base + e->region_size;
 	/* What the CPU tells the boot: SEV_STATUS from the launch VMSA. */
-	memcpy(&v, e->slf.load->vmsa[0], sizeof(v));
 	e->env = (struct snp_boot_env){
-		.boot_info_pa = e2e_boot_info_gpa(),
+		.boot_info_pa = e->boot_info_gpa,
 		.sev_status = SNP_SEV_STATUS_SEV | SNP_SEV_STATUS_ES |
 			      (v.sev_features << 2),
 		.link_base = E2E_REGION,
 		.probe_va = (uintptr_t)slf_ptr(&e->slf, E2E_REGION),
-		.ghcb_pa = pa_init(e2e_ghcb_gpa()),
-		.ghcb_private_va = (uintptr_t)slf_ptr(&e->slf, e2e_ghcb_gpa()),
-		.ghcb = slf_ptr(&e->slf, e2e_ghcb_gpa()),
+		.ghcb_pa = pa_init(e->ghcb_gpa),
+		.ghcb_private_va = (uintptr_t)slf_ptr(&e->slf, e->ghcb_gpa),
+		.ghcb = slf_ptr(&e->slf, e->ghcb_gpa),
 	};
 	e->env.entry_cbit = page_cbit((const struct snp_cpuid_page *)slf_ptr(
 		&e->slf, e->slf.load->cpuid_gpa));
@@ -244,10 +364,9 @@ bool e2e_kmain(struct e2e *e)
 	heap_init(0xe2e0e2e0e2e0e2e0ull);
 	/* From now on the SVSM's guest-memory accesses obey the RMP. */
 	fake_snp_rmp_guards_access(true);
-	/* The firmware as the SVSM sees it: at its alias (the header). */
-	REQUIRE_EQ(e->bp.fw_gpa, E2E_FW_TOP - E2E_FW_SIZE);
-	REQUIRE_EQ(e->bp.fw_size, E2E_FW_SIZE);
-	e->bp.fw_gpa = E2E_FW_ALIAS;
+	/* The firmware as the boot info names it: where the launch put it. */
+	REQUIRE_EQ(e->bp.fw_gpa, e->fw_gpa);
+	REQUIRE_EQ(e->bp.fw_size, e->fw_size);
 	e->fw_env = (struct snp_fw_env){
 		.bp = &e->bp,
 		.cpuid = &e->st.cpuid,
@@ -284,5 +403,7 @@ void e2e_fini(struct e2e *e)
 	slf_fini(&e->slf);
 	free(e->file);
 	e->file = NULL;
+	free(e->fw);
+	e->fw = NULL;
 	log_set_level(e->saved_level);
 }

@@ -9,25 +9,23 @@
  * against the model hypervisor, with the launch's PSP behind it. A model
  * guest stands in for the firmware when the host runs VMPL1.
  *
- * Layout (guest-physical; the fake arch's memory is E2E_WIN bytes at
- * FAKE_PHYS_BASE, so everything the SVSM touches lies there):
+ * Layout (guest-physical), the one `make`'s out/svsm.igvm gives a q35
+ * machine; all of model memory, 0..4 GiB, is the fake arch's (sparse:
+ * only the pages the launch and the SVSM touch take host memory):
  *
- *   FAKE_PHYS_BASE + 0         the SVSM region (E2E_REGION_SIZE): the
- *                              launcher tests' synthetic kernels, moved
- *   FAKE_PHYS_BASE + 8 MiB     the firmware's sections (edk2 2025.02's
- *                              layout with an SVSM calling area, moved)
- *   FAKE_PHYS_BASE + 16 MiB    RAM the model guest PVALIDATEs
- *   ... + E2E_RAM              end of RAM
- *   E2E_FW_ALIAS               the firmware image (see below)
+ *   0x800000                   the firmware's sections (edk2 2025.02's
+ *                              layout with an SVSM calling area, Debian
+ *                              13's OVMF.fd among them)
+ *   E2E_REGION                 the SVSM region (SVSM_PHYS_BASE, 16 MiB, as
+ *                              `make` places it): the launcher tests'
+ *                              synthetic kernels, moved there
+ *   E2E_GUEST_RAM (64 MiB)     RAM the model guest PVALIDATEs
+ *   E2E_RAM (256 MiB)          end of RAM, which starts at 0
+ *   4 GiB - firmware size      the firmware image, ending at 4 GiB
  *
- * model: the IGVM file places the firmware so that it ends at 4 GiB, as
- * OVMF must; the fake arch's memory is one buffer at FAKE_PHYS_BASE
- * (1 GiB), zeroed page by page, so reaching 4 GiB would cost 3 GiB of
- * host memory. The loader places the firmware at 4 GiB as the file says
- * (and the digest covers it there); e2e_launch() then puts a copy of
- * those pages, in the RMP state the launch gave them, at E2E_FW_ALIAS
- * inside the fake memory, and the firmware start is given that address.
- * It is the one deviation from the launch as the file has it.
+ * The firmware is either the test's synthetic one (e2e_make_firmware,
+ * E2E_FW_SIZE bytes) or an OVMF image file (e2e_opts.firmware): the
+ * firmware start reads and grants the very pages the launch placed.
  *
  * Hosted only (unit tests).
  */
@@ -47,14 +45,12 @@
 #include "snp/boot_seq.h"
 #include "vcpu.h"
 
-#define E2E_WIN		(32ull << 20)
-#define E2E_RAM		(24ull << 20)
-#define E2E_REGION	FAKE_PHYS_BASE
-#define E2E_REGION_SIZE (4ull << 20)
-#define E2E_FW_BASE	(FAKE_PHYS_BASE + (8ull << 20))
-#define E2E_GUEST_RAM	(FAKE_PHYS_BASE + (16ull << 20))
-#define E2E_FW_SIZE	(64ull << 10)
-#define E2E_FW_ALIAS	(FAKE_PHYS_BASE + E2E_WIN - E2E_FW_SIZE)
+#define E2E_RAM		(256ull << 20)
+#define E2E_REGION	((uint64_t)SVSM_PHYS_BASE)
+#define E2E_REGION_SIZE (16ull << 20) /* mk/kernel.mk SVSM_VTPM_SIZE */
+#define E2E_FW_BASE	0x800000ull
+#define E2E_GUEST_RAM	(64ull << 20)
+#define E2E_FW_SIZE	(64ull << 10) /* the synthetic firmware */
 #define E2E_FW_TOP	(1ull << 32)
 #define E2E_VCPUS	2u
 #define E2E_POLICY	0x30000ull
@@ -74,6 +70,16 @@ struct e2e_opts {
 	/* The firmware's sections (NULL: edk2's layout at E2E_FW_BASE). */
 	const struct e2e_section *sections;
 	unsigned int section_count;
+	/* An OVMF image file to carry instead (sections ignored). */
+	const char *firmware;
+	/*
+	 * An IGVM file to launch instead of the one the fixture builds
+	 * (out/svsm.igvm: `make`'s kernels and firmware), with its SNP
+	 * kernel's ELF (where its boot GHCB, __shared_start, lies); the
+	 * firmware above must then be the one it carries.
+	 */
+	const char *igvm;
+	const char *snp_elf;
 };
 
 /* The model guest: what it does when the host runs VMPL1. */
@@ -98,27 +104,37 @@ struct e2e {
 	struct svsm_vcpu *vcpu; /* the firmware's boot vCPU */
 	struct sim_vcpu_table host;
 	struct e2e_guest guest;
+	/* The firmware the file carries, and where the launch placed it. */
+	uint8_t *fw;
+	size_t fw_size;
+	uint64_t fw_gpa;
+	/* The SNP kernel's boot-info page and boot GHCB, and its region. */
+	uint64_t boot_info_gpa;
+	uint64_t ghcb_gpa;
+	uint64_t region_base, region_size;
 	/* Another hostile callback, run before the guest's (NULL: none). */
 	void (*hostile)(struct sim_hv_exit *x, void *ctx);
 	unsigned int saved_level;
 };
 
-/* The boot-info page of the file (the SNP kernel's). */
+/* The boot-info page of the built file (the SNP kernel's). */
 uint64_t e2e_boot_info_gpa(void);
-/* The boot CPU's GHCB page: a page of the SNP kernel's image. */
+/* The built file's boot GHCB page: a page of the SNP kernel's image. */
 uint64_t e2e_ghcb_gpa(void);
 
 /*
  * Builds the file, measures it, starts the machine and the model host
- * and launches it: loader digest == measure, the firmware copied to its
- * alias. False (with a test failure) on error.
+ * and launches it (loader digest == measure checked by the caller); the
+ * firmware's image pages as the launch left them: validated, nothing for
+ * VMPL1..3. False (with a test failure) on error, an unreadable firmware
+ * file included.
  */
 bool e2e_launch(struct e2e *e, const struct e2e_opts *o);
 /* snp_boot_seq() on the launch; true when the vCPU stopped in it. */
 bool e2e_boot(struct e2e *e);
 /* What kmain does before the firmware starts; false on error. */
 bool e2e_kmain(struct e2e *e);
-/* snp_fw_seq_start() (firmware at its alias); true when it stopped. */
+/* snp_fw_seq_start(); true when it stopped. */
 bool e2e_fw(struct e2e *e);
 /* One turn of the request loop; true when the vCPU stopped in it. */
 bool e2e_turn(struct e2e *e);

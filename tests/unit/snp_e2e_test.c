@@ -18,8 +18,16 @@
  * over the SVSM region, a host that answers Run VMPL as malformed. A
  * guest exit other than VMGEXIT is served nothing and the loop goes on.
  *
- * snp_e2e.export writes the file (e2e.igvm), the loader's digest, the
- * report and the model VCEK to $SIM_E2E_EXPORT_DIR for
+ * The launch, the start and the calls run twice: with the test's
+ * synthetic firmware, and with the firmware `make` builds into
+ * out/svsm.igvm (E2E_FIRMWARE, from mk/tests.mk: Debian 13's OVMF.fd
+ * unless FIRMWARE names another; a build with FIRMWARE= has only the
+ * synthetic variant), at its real addresses: the SVSM reads and grants
+ * the pages the launch placed. Its section checks follow the image's own
+ * SEV metadata, read by tools/libmeasure's parser, not the SVSM's.
+ *
+ * snp_e2e_export writes each file (e2e.igvm, e2e-fw.igvm), the loader's
+ * digest, the report and the model VCEK to $SIM_E2E_EXPORT_DIR for
  * tests/tools/snp_launch_cli.py (`csvsm-igvm measure`, `openssl`).
  */
 #include <openssl/sha.h>
@@ -34,6 +42,7 @@
 #include "abi/svsm.h"
 
 #include "model/guest.h"
+#include "ovmf.h"
 #include "rmp.h"
 #include "sim_psp_fixture.h"
 #include "snp/fw_vmsa.h"
@@ -53,11 +62,11 @@ static bool all_zero(const uint8_t *p, size_t len)
 	return true;
 }
 
-/* Its pages, as the firmware's metadata names them (the edk2 layout). */
+/* The synthetic firmware's pages (the edk2 layout, e2e_fixture.c). */
 #define SECRETS	   (E2E_FW_BASE + 0xd000)
 #define CPUID_PAGE (E2E_FW_BASE + 0xe000)
 #define CAA	   (E2E_FW_BASE + 0xf000)
-/* The guest's buffers, in its first pre-validated section. */
+/* The guest's buffers, in the first pre-validated section (both). */
 #define LIST	 E2E_FW_PAGE(0)
 #define OP	 (E2E_FW_PAGE(1) + 8)
 #define NONCE	 E2E_FW_PAGE(2)
@@ -73,12 +82,16 @@ static struct sim_rmp_entry rmp(uint64_t gpa)
 	return slf_rmp(&e.slf, gpa);
 }
 
-/* Launch, boot, kmain's part and the firmware start, all passing. */
-static bool up(void)
-{
-	static const struct e2e_opts o;
+static const struct e2e_opts synthetic;
+#ifdef E2E_FIRMWARE
+/* The firmware `make` builds into out/svsm.igvm (mk/tests.mk). */
+static const struct e2e_opts built = {.firmware = E2E_FIRMWARE};
+#endif
 
-	bool ok = e2e_launch(&e, &o) && !e2e_boot(&e) && e2e_kmain(&e) &&
+/* Launch, boot, kmain's part and the firmware start, all passing. */
+static bool up_with(const struct e2e_opts *o)
+{
+	bool ok = e2e_launch(&e, o) && !e2e_boot(&e) && e2e_kmain(&e) &&
 		  !e2e_fw(&e) && e.vcpu != NULL;
 
 	if (!ok) {
@@ -89,6 +102,11 @@ static bool up(void)
 	}
 	REQUIRE_TRUE(ok);
 	return true;
+}
+
+static bool up(void)
+{
+	return up_with(&synthetic);
 }
 
 /* One call of the model guest through one loop turn; RAX afterwards. */
@@ -143,14 +161,12 @@ static bool svsm_region_vmpl0_only(unsigned int shared_want)
 		}
 	}
 	REQUIRE_EQ(n, shared_want);
-	REQUIRE_TRUE(n == 0 || shared[0] == e2e_ghcb_gpa() ||
-		     shared[n - 1] == e2e_ghcb_gpa());
+	REQUIRE_TRUE(n == 0 || shared[0] == e.ghcb_gpa ||
+		     shared[n - 1] == e.ghcb_gpa);
 	if (n == 3) {
 		/* The message pages, whichever side of the GHCB they are. */
-		uint64_t a =
-			shared[0] == e2e_ghcb_gpa() ? shared[1] : shared[0];
-		uint64_t b =
-			shared[0] == e2e_ghcb_gpa() ? shared[2] : shared[1];
+		uint64_t a = shared[0] == e.ghcb_gpa ? shared[1] : shared[0];
+		uint64_t b = shared[0] == e.ghcb_gpa ? shared[2] : shared[1];
 
 		REQUIRE_EQ(b, a + PG);
 	}
@@ -166,40 +182,101 @@ static bool vmpl1_page(uint64_t gpa)
 	       r.perms[1] == SNP_PERM_ALL && r.perms[2] == 0 && r.perms[3] == 0;
 }
 
-TEST(snp_e2e, launch_boot_and_firmware_start)
+/* The firmware's own pages, from its SEV metadata (libmeasure's parser). */
+struct fw_pages {
+	uint64_t secrets, cpuid, caa;
+};
+
+static bool in_section(const struct ovmf_image *img, uint64_t gpa)
+{
+	for (uint32_t i = 0; i < img->section_count; i++) {
+		struct ovmf_sev_section sec = ovmf_sev_section_get(img, i);
+
+		if (gpa >= sec.gpa && gpa < (uint64_t)sec.gpa + sec.size)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Every page of the firmware's sections (pre-validated, secrets, CPUID,
+ * calling area) and of its image grants VMPL1 all and VMPL2/3 nothing;
+ * the pages between its sections stay unvalidated.
+ */
+static bool firmware_granted(struct fw_pages *fp)
+{
+	struct ovmf_image img;
+	char err[OVMF_ERR_LEN];
+	uint64_t lo = ~0ull;
+	uint64_t hi = 0;
+	unsigned int bad = 0;
+
+	memset(fp, 0, sizeof(*fp));
+	REQUIRE_EQ(ovmf_parse(e.fw, e.fw_size, E2E_FW_TOP, &img, err), 0);
+	REQUIRE_TRUE(img.has_sev_metadata && img.section_count > 0);
+	for (uint32_t i = 0; i < img.section_count; i++) {
+		struct ovmf_sev_section sec = ovmf_sev_section_get(&img, i);
+
+		if (sec.type == OVMF_SEV_SNP_SECRETS)
+			fp->secrets = sec.gpa;
+		if (sec.type == OVMF_SEV_CPUID)
+			fp->cpuid = sec.gpa;
+		if (sec.type == OVMF_SEV_SVSM_CAA)
+			fp->caa = sec.gpa;
+		if (sec.type < OVMF_SEV_SNP_SEC_MEM ||
+		    sec.type > OVMF_SEV_SVSM_CAA)
+			continue;
+		lo = sec.gpa < lo ? sec.gpa : lo;
+		hi = (uint64_t)sec.gpa + sec.size > hi
+			     ? (uint64_t)sec.gpa + sec.size
+			     : hi;
+		for (uint64_t gpa = sec.gpa; gpa < (uint64_t)sec.gpa + sec.size;
+		     gpa += PG)
+			bad += !vmpl1_page(gpa);
+	}
+	REQUIRE_TRUE(fp->secrets && fp->cpuid && fp->caa);
+	for (uint64_t gpa = lo; gpa < hi; gpa += PG)
+		if (!in_section(&img, gpa))
+			bad += rmp(gpa).validated;
+	for (uint64_t off = 0; off < e.fw_size; off += PG)
+		bad += !vmpl1_page(e.fw_gpa + off);
+	if (bad)
+		test_printf("  %u firmware pages not as they should be\n", bad);
+	return bad == 0;
+}
+
+/*
+ * After the firmware start: the loader's digest is measure's; the SVSM's
+ * pages VMPL0 only; the firmware's VMPL1's; its secrets page has the SVSM
+ * fields and no VMPCK0; the VMPL1 VMSA is QEMU/KVM's reset VMSA.
+ */
+static bool started_as_the_firmware_needs(struct fw_pages *fp)
 {
 	const struct snp_secrets_page *sp;
 	const struct snp_secrets_page *launched;
 	uint8_t want[SNP_VMSA_SIZE];
 	uint32_t sig;
 
-	ASSERT_TRUE(up());
 	/* The digest the loader computed is the one measure prints. */
 	EXPECT_EQ(memcmp(e.slf.load->ld, e.measured, SNP_LD_SIZE), 0);
 	EXPECT_EQ(e.st.cbit, SLF_CBIT);
 	EXPECT_FALSE(sim_hv.terminated);
-	EXPECT_EQ(sim_hv.ghcb_gpa[0], e2e_ghcb_gpa());
+	EXPECT_EQ(sim_hv.ghcb_gpa[0], e.ghcb_gpa);
 
 	/* The SVSM's pages: VMPL0 only, the heap's VMSA page included. */
 	EXPECT_TRUE(svsm_region_vmpl0_only(3));
 	EXPECT_TRUE(rmp(pa_val(e.vcpu->vmsa)).vmsa);
 
 	/* The firmware's sections and image: VMPL1's, nothing more. */
-	for (uint64_t gpa = E2E_FW_BASE; gpa < E2E_FW_BASE + 0x20000; gpa += PG)
-		if (gpa < E2E_FW_BASE + 0x9000 || gpa >= E2E_FW_BASE + 0xa000)
-			EXPECT_TRUE(vmpl1_page(gpa));
-	/* The gap in edk2's layout is none of the firmware's. */
-	EXPECT_FALSE(rmp(E2E_FW_BASE + 0x9000).validated);
-	for (uint64_t off = 0; off < E2E_FW_SIZE; off += PG)
-		EXPECT_TRUE(vmpl1_page(E2E_FW_ALIAS + off));
+	REQUIRE_TRUE(firmware_granted(fp));
 
 	/* Its secrets page: the launch's, with the SVSM fields, no VMPCK0. */
-	sp = (const struct snp_secrets_page *)slf_ptr(&e.slf, SECRETS);
+	sp = (const struct snp_secrets_page *)slf_ptr(&e.slf, fp->secrets);
 	launched = (const struct snp_secrets_page *)slf_ptr(
 		&e.slf, e.slf.load->secrets_gpa);
-	EXPECT_EQ(sp->svsm_base, E2E_REGION);
-	EXPECT_EQ(sp->svsm_size, E2E_REGION_SIZE);
-	EXPECT_EQ(sp->svsm_caa, CAA);
+	EXPECT_EQ(sp->svsm_base, e.region_base);
+	EXPECT_EQ(sp->svsm_size, e.region_size);
+	EXPECT_EQ(sp->svsm_caa, fp->caa);
 	EXPECT_EQ(sp->svsm_max_version, 1u);
 	EXPECT_EQ(sp->svsm_guest_vmpl, 1u);
 	EXPECT_TRUE(all_zero(sp->vmpck[0], sizeof(sp->vmpck[0])));
@@ -208,25 +285,59 @@ TEST(snp_e2e, launch_boot_and_firmware_start)
 		memcmp(sp->vmpck[1], launched->vmpck[1], sizeof(sp->vmpck[1])),
 		0);
 	/* Its CPUID page: the SVSM's. */
-	EXPECT_EQ(memcmp(slf_ptr(&e.slf, CPUID_PAGE),
+	EXPECT_EQ(memcmp(slf_ptr(&e.slf, fp->cpuid),
 			 slf_ptr(&e.slf, e.slf.load->cpuid_gpa), PG),
 		  0);
 
-	/* The VMPL1 VMSA: QEMU/KVM's reset VMSA but for the VMPL byte. */
+	/*
+	 * The VMPL1 VMSA: QEMU/KVM's reset VMSA for the boot vCPU but for
+	 * the VMPL byte (libmeasure's, as csvsm-snp-measure builds it: the
+	 * BSP starts at the reset vector; the footer's SEV-ES reset block is
+	 * the APs').
+	 */
 	sig = e.slf.cpuid[1].eax; /* the machine's CPUID Fn0000_0001 EAX */
-	ASSERT_EQ(vmsa_build(want, VMSA_VMM_QEMU, SNP_FW_RESET_EIP, sig, 0x1),
-		  0);
+	REQUIRE_EQ(vmsa_build(want, VMSA_VMM_QEMU, VMSA_BSP_EIP, sig, 0x1), 0);
 	want[SNP_VMSA_OFF_VMPL] = 1;
 	EXPECT_EQ(memcmp(arch_phys_to_virt(pa_val(e.vcpu->vmsa), SNP_VMSA_SIZE),
 			 want, sizeof(want)),
 		  0);
 	EXPECT_EQ(e.vcpu->vmpl, 1u);
-	EXPECT_EQ(gpa_val(e.vcpu->caa), CAA);
+	EXPECT_EQ(gpa_val(e.vcpu->caa), fp->caa);
 	/* The host learned it (AP Creation, create on INIT). */
 	EXPECT_EQ(e.host.creates, 1u);
 	EXPECT_EQ(e.guest.runs, 0u);
+	return true;
+}
+
+TEST(snp_e2e, launch_boot_and_firmware_start)
+{
+	struct fw_pages fp;
+
+	ASSERT_TRUE(up());
+	EXPECT_TRUE(started_as_the_firmware_needs(&fp));
+	/* make's region; the synthetic firmware's metadata: edk2's layout. */
+	EXPECT_EQ(e.region_base, E2E_REGION);
+	EXPECT_EQ(e.region_size, E2E_REGION_SIZE);
+	EXPECT_EQ(e.slf.load->policy, E2E_POLICY);
+	EXPECT_EQ(fp.secrets, SECRETS);
+	EXPECT_EQ(fp.cpuid, CPUID_PAGE);
+	EXPECT_EQ(fp.caa, CAA);
 	e2e_fini(&e);
 }
+
+#ifdef E2E_FIRMWARE
+TEST(snp_e2e, built_firmware_launch_boot_and_firmware_start)
+{
+	struct fw_pages fp;
+
+	ASSERT_TRUE(up_with(&built));
+	EXPECT_TRUE(started_as_the_firmware_needs(&fp));
+	/* At 4 GiB - its size, read and granted where the launch put it. */
+	EXPECT_EQ(e.bp.fw_gpa + e.bp.fw_size, E2E_FW_TOP);
+	EXPECT_TRUE(e.fw_size > E2E_FW_SIZE);
+	e2e_fini(&e);
+}
+#endif
 
 static bool attest(struct snp_attestation_report *r)
 {
@@ -268,12 +379,12 @@ static bool report_verifies(const struct snp_attestation_report *r)
 	return ok;
 }
 
-TEST(snp_e2e, model_guest_calls_through_the_request_loop)
+/* PVALIDATE, an attestation report and CREATE_VCPU through the loop. */
+static bool guest_calls_succeed(void)
 {
 	static struct snp_attestation_report r;
 	uint64_t entries[RAM_PAGES];
 
-	ASSERT_TRUE(up());
 	/* PVALIDATE of its RAM, which the launch left unvalidated. */
 	for (unsigned int i = 0; i < RAM_PAGES; i++) {
 		EXPECT_FALSE(rmp(E2E_GUEST_RAM + i * PG).validated);
@@ -293,10 +404,10 @@ TEST(snp_e2e, model_guest_calls_through_the_request_loop)
 		EXPECT_TRUE(vmpl1_page(E2E_GUEST_RAM + i * PG));
 
 	/* An attestation report: the loader's digest, the model VCEK. */
-	ASSERT_TRUE(attest(&r));
+	REQUIRE_TRUE(attest(&r));
 	EXPECT_EQ(memcmp(r.measurement, e.slf.load->ld, SNP_LD_SIZE), 0);
 	EXPECT_EQ(memcmp(r.measurement, e.measured, SNP_LD_SIZE), 0);
-	EXPECT_EQ(r.policy, E2E_POLICY);
+	EXPECT_EQ(r.policy, e.slf.load->policy);
 	EXPECT_EQ(r.vmpl, 0u);
 	EXPECT_TRUE(report_verifies(&r));
 	r.measurement[0] ^= 1;
@@ -311,8 +422,24 @@ TEST(snp_e2e, model_guest_calls_through_the_request_loop)
 	EXPECT_EQ(e.host.creates, 2u);
 	EXPECT_EQ(e.guest.runs, 3u);
 	EXPECT_FALSE(sim_hv.terminated);
+	return true;
+}
+
+TEST(snp_e2e, model_guest_calls_through_the_request_loop)
+{
+	ASSERT_TRUE(up());
+	EXPECT_TRUE(guest_calls_succeed());
 	e2e_fini(&e);
 }
+
+#ifdef E2E_FIRMWARE
+TEST(snp_e2e, built_firmware_guest_calls_through_the_request_loop)
+{
+	ASSERT_TRUE(up_with(&built));
+	EXPECT_TRUE(guest_calls_succeed());
+	e2e_fini(&e);
+}
+#endif
 
 TEST(snp_e2e, guest_exit_other_than_vmgexit_serves_nothing)
 {
@@ -523,32 +650,95 @@ static bool write_file(const char *dir, const char *name, const void *data,
 	return fclose(f) == 0 && ok;
 }
 
-/*
- * For tests/tools/snp_launch_cli.py: the file, the loader's digest, a
- * report obtained by the model guest through the request loop and the
- * model VCEK, into $SIM_E2E_EXPORT_DIR.
- */
-TEST_FIXTURE(snp_e2e_export)
+/* One launch's file, digest, report and model VCEK, names with suffix. */
+static bool export_launch(const char *dir, const struct e2e_opts *o,
+			  const char *suffix)
 {
 	static struct snp_attestation_report r;
-	const char *dir = getenv("SIM_E2E_EXPORT_DIR");
 	char hex[2 * SNP_LD_SIZE + 2];
 	char pem[1024];
+	char name[64];
 	size_t pem_len = 0;
+	bool ok = true;
 
-	ASSERT_TRUE(dir && *dir);
-	ASSERT_TRUE(up());
-	ASSERT_TRUE(attest(&r));
+	REQUIRE_TRUE(up_with(o));
+	REQUIRE_TRUE(attest(&r));
 	for (unsigned int i = 0; i < SNP_LD_SIZE; i++)
 		snprintf(hex + 2 * i, 3, "%02x", e.slf.load->ld[i]);
 	hex[2 * SNP_LD_SIZE] = '\n';
 	hex[2 * SNP_LD_SIZE + 1] = '\0';
-	ASSERT_EQ(
+	REQUIRE_EQ(
 		sim_psp_vcek_public_pem(e.slf.psp, pem, sizeof(pem), &pem_len),
 		SIM_PSP_OK);
-	EXPECT_TRUE(write_file(dir, "e2e.igvm", e.file, e.len));
-	EXPECT_TRUE(write_file(dir, "ld.hex", hex, strlen(hex)));
-	EXPECT_TRUE(write_file(dir, "report.bin", &r, sizeof(r)));
-	EXPECT_TRUE(write_file(dir, "vcek.pem", pem, pem_len));
+	snprintf(name, sizeof(name), "e2e%s.igvm", suffix);
+	ok &= write_file(dir, name, e.file, e.len);
+	snprintf(name, sizeof(name), "ld%s.hex", suffix);
+	ok &= write_file(dir, name, hex, strlen(hex));
+	snprintf(name, sizeof(name), "report%s.bin", suffix);
+	ok &= write_file(dir, name, &r, sizeof(r));
+	snprintf(name, sizeof(name), "vcek%s.pem", suffix);
+	ok &= write_file(dir, name, pem, pem_len);
+	e2e_fini(&e);
+	REQUIRE_TRUE(ok);
+	return true;
+}
+
+/*
+ * For tests/tools/snp_launch_cli.py: each launch's file, the loader's
+ * digest, a report obtained by the model guest through the request loop
+ * and the model VCEK, into $SIM_E2E_EXPORT_DIR: the synthetic firmware's
+ * (e2e.igvm, ...) and, when the build carries one, the built firmware's
+ * (e2e-fw.igvm, ...).
+ */
+TEST_FIXTURE(snp_e2e_export)
+{
+	const char *dir = getenv("SIM_E2E_EXPORT_DIR");
+
+	ASSERT_TRUE(dir && *dir);
+	EXPECT_TRUE(export_launch(dir, &synthetic, ""));
+#ifdef E2E_FIRMWARE
+	EXPECT_TRUE(export_launch(dir, &built, "-fw"));
+#endif
+}
+
+/*
+ * The launch of `make`'s own out/svsm.igvm (its SNP kernel, its firmware),
+ * for tests/tools/snp_launch_cli.py, which names the files in
+ * $SIM_E2E_IGVM, $SIM_E2E_SNP_ELF and $SIM_E2E_FIRMWARE: the SVSM's boot
+ * and firmware start, hosted, on the pages that file's launch placed, all
+ * the checks of the built-firmware variant, the model guest's calls; the
+ * loader's digest, the report and the model VCEK into
+ * $SIM_E2E_EXPORT_DIR (svsm-ld.hex, svsm-report.bin, svsm-vcek.pem), so
+ * that the script compares them with `csvsm-igvm measure` of that file.
+ */
+TEST_FIXTURE(snp_e2e_svsm_export)
+{
+	static struct snp_attestation_report r;
+	const char *dir = getenv("SIM_E2E_EXPORT_DIR");
+	struct e2e_opts o = {
+		.igvm = getenv("SIM_E2E_IGVM"),
+		.snp_elf = getenv("SIM_E2E_SNP_ELF"),
+		.firmware = getenv("SIM_E2E_FIRMWARE"),
+	};
+	struct fw_pages fp;
+	char hex[2 * SNP_LD_SIZE + 2];
+	char pem[1024];
+	size_t pem_len = 0;
+
+	ASSERT_TRUE(dir && *dir && o.igvm && o.snp_elf && o.firmware);
+	ASSERT_TRUE(up_with(&o));
+	EXPECT_TRUE(started_as_the_firmware_needs(&fp));
+	EXPECT_TRUE(guest_calls_succeed());
+	EXPECT_TRUE(attest(&r));
+	for (unsigned int i = 0; i < SNP_LD_SIZE; i++)
+		snprintf(hex + 2 * i, 3, "%02x", e.slf.load->ld[i]);
+	hex[2 * SNP_LD_SIZE] = '\n';
+	hex[2 * SNP_LD_SIZE + 1] = '\0';
+	EXPECT_EQ(
+		sim_psp_vcek_public_pem(e.slf.psp, pem, sizeof(pem), &pem_len),
+		SIM_PSP_OK);
+	EXPECT_TRUE(write_file(dir, "svsm-ld.hex", hex, strlen(hex)));
+	EXPECT_TRUE(write_file(dir, "svsm-report.bin", &r, sizeof(r)));
+	EXPECT_TRUE(write_file(dir, "svsm-vcek.pem", pem, pem_len));
 	e2e_fini(&e);
 }

@@ -15,6 +15,7 @@
  *       so a test can change guest memory between two reads by the SVSM
  *       and prove that each structure is read only once.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "svsm/arch/cpu.h"
@@ -70,25 +71,41 @@ void vm_temp_unmap_2m(void)
 	fake_window_2m_pa = 0;
 }
 
-/* Pages of fake memory whose linear mapping is shared (C-bit clear). */
-#define FAKE_VM_PAGES 4096u /* 16 MiB of fake memory */
-static bool vm_shared[FAKE_VM_PAGES];
+/*
+ * Pages of fake memory whose linear mapping is shared (C-bit clear), one
+ * byte per page of fake memory (1 MiB for 4 GiB).
+ */
+static uint8_t *vm_shared;
+static uint64_t vm_pages;
 unsigned int fake_vm_set_shared_calls;
 enum svsm_err fake_vm_set_shared_fail;
 
 void fake_vm_reset(void)
 {
-	memset(vm_shared, 0, sizeof(vm_shared));
+	free(vm_shared);
+	vm_shared = NULL;
+	vm_pages = (fake_mm_size() + PAGE_SIZE - 1) / PAGE_SIZE;
+	if (vm_pages) {
+		vm_shared = calloc(vm_pages, 1);
+		if (!vm_shared)
+			abort();
+	}
 	fake_vm_set_shared_calls = 0;
 	fake_vm_set_shared_fail = SVSM_OK;
 }
 
+/* The record of the page at pa, which must be fake memory. */
+static uint8_t *shared_rec(uint64_t pa)
+{
+	uint64_t i = (pa - fake_mm_base()) / PAGE_SIZE;
+
+	CHECK(pa >= fake_mm_base() && i < vm_pages);
+	return &vm_shared[i];
+}
+
 bool fake_vm_shared(uint64_t pa)
 {
-	uint64_t i = (pa - FAKE_PHYS_BASE) / PAGE_SIZE;
-
-	CHECK(pa >= FAKE_PHYS_BASE && i < FAKE_VM_PAGES);
-	return vm_shared[i];
+	return *shared_rec(pa) != 0;
 }
 
 /*
@@ -108,12 +125,8 @@ enum svsm_err vm_linear_set_shared(paddr_t pa, uint64_t size, bool shared)
 		return SVSM_E_INVAL;
 	if (fail != SVSM_OK)
 		return fail;
-	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
-		uint64_t i = (pa_val(pa) + off - FAKE_PHYS_BASE) / PAGE_SIZE;
-
-		CHECK(i < FAKE_VM_PAGES);
-		vm_shared[i] = shared;
-	}
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
+		*shared_rec(pa_val(pa) + off) = shared;
 	return SVSM_OK;
 }
 

@@ -4,8 +4,10 @@
  * that kernel code (allocators, page tables, parsers) runs in the hosted
  * unit tests and fuzzers under ASan and UBSan (Hafnium's src/arch/fake).
  *
- * Physical memory is a host buffer: fake_mm_init(size) returns the fake
- * physical base of `size` bytes that arch_phys_to_virt() translates.
+ * Physical memory is a host mapping: fake_mm_init(size) returns the fake
+ * physical base of `size` bytes that arch_phys_to_virt() translates. It
+ * is sparse (MAP_NORESERVE): a page takes host memory only once touched,
+ * so a model machine may span 0..4 GiB and more.
  * panic() long-jumps back to FAKE_EXPECT_PANIC() when a test expects it,
  * and aborts the test binary otherwise.
  */
@@ -18,13 +20,25 @@
 
 #include "svsm/err.h"
 
-/* Fake physical memory starts here (not 0: a zero address must stay special). */
+/*
+ * Fake physical memory starts here by default (not 0: a zero address
+ * must stay special); fake_mm_init_at() puts it elsewhere.
+ */
 #define FAKE_PHYS_BASE 0x40000000ull
 
 /* (Re)creates fake physical memory of `size` bytes, zeroed; returns its base. */
 uint64_t fake_mm_init(uint64_t size);
+/*
+ * The same at fake physical address `base` (page aligned; 0 allowed), for
+ * a machine laid out as a real one is (firmware sections at 8 MiB, the
+ * firmware image ending at 4 GiB). Returns base.
+ */
+uint64_t fake_mm_init_at(uint64_t base, uint64_t size);
 /* Releases it. */
 void fake_mm_free(void);
+/* Where fake memory starts now, and its size (0 when there is none). */
+uint64_t fake_mm_base(void);
+uint64_t fake_mm_size(void);
 
 /*
  * Guest-memory hooks (fake_guest.c): accesses to [base, base + size) fail
@@ -50,9 +64,10 @@ extern uint64_t fake_boot_map_2m_lo, fake_boot_map_2m_hi;
  * The fake vm_linear_set_shared() (fake_guest.c): whether the page's
  * linear mapping is shared now (fake memory below 16 MiB), how many calls
  * ran, and an error the next call returns without changing anything.
+ * Every page of fake memory has its record (fake_vm_reset sizes it).
  */
 bool fake_vm_shared(uint64_t pa);
-void fake_vm_reset(void); /* all private, counters 0 (fake_mm_init) */
+void fake_vm_reset(void); /* all private, counters 0 (fake_mm_init/_free) */
 extern unsigned int fake_vm_set_shared_calls;
 extern enum svsm_err fake_vm_set_shared_fail;
 /* When set, an access it refuses faults (fake_snp_rmp_guards_access). */
