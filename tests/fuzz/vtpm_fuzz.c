@@ -220,9 +220,18 @@ static void one_call(struct input *in)
 		/* Only a request whose bytes the stub checked succeeds. */
 		if (!snap_ok || !stub.expect_len)
 			abort();
+		/*
+		 * The stub's answer as it was, or, where it failed or answered
+		 * less than a TPM response header, a TPM_RC_FAILURE header.
+		 */
 		m = vtpm_le32(sim_guest_ptr(gpa, 4));
 		if (m > VTPM_MAX_RSP_SIZE ||
-		    (stub.answered ? m != stub.answered : m != TPM_HDR_SIZE))
+		    (stub.answered >= TPM_HDR_SIZE ? m != stub.answered
+						   : m != TPM_HDR_SIZE))
+			abort();
+		if (stub.answered < TPM_HDR_SIZE &&
+		    vtpm_be32(sim_guest_ptr(gpa + VTPM_RSP_HDR_SIZE + 6, 4)) !=
+			    TPM_RC_FAILURE)
 			abort();
 		/* Past the request and the response, nothing changed. */
 		end = (size_t)(gpa - snap) +
