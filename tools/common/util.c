@@ -20,6 +20,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "lib/bytes.h"
+
 /* Grows *buf to cap bytes; the old copy is wiped, as it may hold a key. */
 static int grow(uint8_t **buf, size_t used, size_t cap)
 {
@@ -324,33 +326,14 @@ int util_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int util_parse_hex(const char *s, uint8_t *out, size_t len)
 {
 	if (!s)
 		return -1;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
-	if (strlen(s) != 2 * len)
+	if (strlen(s) != 2 * len || !hex_decode(s, out, len))
 		return -1;
-	for (size_t i = 0; i < len; i++) {
-		int hi = hex_digit(s[2 * i]);
-		int lo = hex_digit(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
 	return 0;
 }
 

@@ -46,7 +46,8 @@ int util_parse_size(const char *s, uint64_t *out);
 
 /*
  * Parses exactly 2 * len hex digits (an optional 0x prefix allowed) into
- * out[0..len), first digit pair first. -1 on any other input.
+ * out[0..len), first digit pair first. -1 on any other input, with out
+ * left as it was.
  */
 int util_parse_hex(const char *s, uint8_t *out, size_t len);
 /* Writes len bytes as 2 * len lowercase hex digits plus a NUL. */
