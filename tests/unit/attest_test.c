@@ -1068,23 +1068,6 @@ TEST(attest, guest_rewrites_between_reads)
 
 /* ---- Export for tests/tools/attest_openssl_cli.py ------------------- */
 
-static bool write_file(const char *dir, const char *name, const void *data,
-		       size_t len)
-{
-	char path[4096];
-	FILE *f;
-	bool ok;
-
-	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-	    (int)sizeof(path))
-		return false;
-	f = fopen(path, "wb");
-	if (!f)
-		return false;
-	ok = fwrite(data, 1, len, f) == len;
-	return fclose(f) == 0 && ok;
-}
-
 /* One ATTEST_SERVICES call; writes its outputs with the given prefix. */
 static bool export_one(const char *dir, const char *prefix)
 {
@@ -1101,11 +1084,11 @@ static bool export_one(const char *dir, const char *prefix)
 	if (!dir)
 		return true;
 	snprintf(name, sizeof(name), "%sreport.bin", prefix);
-	REQUIRE_TRUE(write_file(dir, name, gptr(REPORT), regs.r8));
+	REQUIRE_TRUE(pfx_write_file(dir, name, gptr(REPORT), regs.r8));
 	snprintf(name, sizeof(name), "%smanifest.bin", prefix);
-	REQUIRE_TRUE(write_file(dir, name, gptr(MANIFEST), regs.rcx));
+	REQUIRE_TRUE(pfx_write_file(dir, name, gptr(MANIFEST), regs.rcx));
 	snprintf(name, sizeof(name), "%snonce.bin", prefix);
-	REQUIRE_TRUE(write_file(dir, name, gptr(NONCE), NONCE_SIZE));
+	REQUIRE_TRUE(pfx_write_file(dir, name, gptr(NONCE), NONCE_SIZE));
 	return true;
 }
 
@@ -1127,7 +1110,7 @@ static void outputs_as_a_guest_sees_them(const char *dir)
 	ASSERT_EQ(sim_psp_vcek_public_pem(psp, pem, sizeof(pem), &pem_len),
 		  SIM_PSP_OK);
 	if (dir) {
-		EXPECT_TRUE(write_file(dir, "vcek.pem", pem, pem_len));
+		EXPECT_TRUE(pfx_write_file(dir, "vcek.pem", pem, pem_len));
 		test_printf("  exported attestation outputs to %s\n", dir);
 	}
 	teardown();

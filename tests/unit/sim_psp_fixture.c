@@ -288,3 +288,20 @@ void pfx_good_hdr(struct snp_guest_msg_hdr *h, uint64_t seqno)
 	h->msg_sz = sizeof(struct snp_report_req);
 	h->msg_vmpck = 0;
 }
+
+bool pfx_write_file(const char *dir, const char *name, const void *data,
+		    size_t len)
+{
+	char path[4096];
+	FILE *f;
+	bool ok;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    (int)sizeof(path))
+		return false;
+	f = fopen(path, "wb");
+	if (!f)
+		return false;
+	ok = fwrite(data, 1, len, f) == len;
+	return fclose(f) == 0 && ok;
+}

@@ -53,3 +53,6 @@ bool pfx_ref_gcm(bool enc, const uint8_t key[32], uint8_t *page,
 size_t pfx_raw_req(uint8_t *page, const struct snp_guest_msg_hdr *hdr,
 		   const uint8_t key[32], const void *payload, size_t len);
 void pfx_good_hdr(struct snp_guest_msg_hdr *h, uint64_t seqno);
+/* Writes `len` bytes to DIR/NAME for an export fixture; false on failure. */
+bool pfx_write_file(const char *dir, const char *name, const void *data,
+		    size_t len);

@@ -352,23 +352,6 @@ TEST(sim_psp, secrets_page_layout)
 	sim_psp_destroy(psp);
 }
 
-static bool write_file(const char *dir, const char *name, const void *data,
-		       size_t len)
-{
-	char path[4096];
-	FILE *f;
-	bool ok;
-
-	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-	    (int)sizeof(path))
-		return false;
-	f = fopen(path, "wb");
-	if (!f)
-		return false;
-	ok = fwrite(data, 1, len, f) == len;
-	return fclose(f) == 0 && ok;
-}
-
 /*
  * One report as the SVSM's attestation protocol would request it
  * (58019: REPORT_DATA = SHA-512(nonce || manifest), VMPL0, VMPCK0),
@@ -409,12 +392,13 @@ static void one_attestation_report(const char *dir)
 	EXPECT_TRUE(pub && pfx_report_verifies(&rsp.report, pub));
 	EVP_PKEY_free(pub);
 	if (dir) {
-		EXPECT_TRUE(write_file(dir, "report.bin", &rsp.report,
-				       sizeof(rsp.report)));
-		EXPECT_TRUE(write_file(dir, "vcek.pem", pem, pem_len));
-		EXPECT_TRUE(write_file(dir, "nonce.bin", nonce, sizeof(nonce)));
-		EXPECT_TRUE(write_file(dir, "manifest.bin", manifest,
-				       sizeof(manifest) - 1));
+		EXPECT_TRUE(pfx_write_file(dir, "report.bin", &rsp.report,
+					   sizeof(rsp.report)));
+		EXPECT_TRUE(pfx_write_file(dir, "vcek.pem", pem, pem_len));
+		EXPECT_TRUE(
+			pfx_write_file(dir, "nonce.bin", nonce, sizeof(nonce)));
+		EXPECT_TRUE(pfx_write_file(dir, "manifest.bin", manifest,
+					   sizeof(manifest) - 1));
 		test_printf("  exported report and VCEK to %s\n", dir);
 	}
 	sim_psp_destroy(psp);

@@ -633,23 +633,6 @@ TEST(snp_e2e, host_refuses_run_vmpl)
 	e2e_fini(&e);
 }
 
-static bool write_file(const char *dir, const char *name, const void *data,
-		       size_t len)
-{
-	char path[4096];
-	FILE *f;
-	bool ok;
-
-	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-	    (int)sizeof(path))
-		return false;
-	f = fopen(path, "wb");
-	if (!f)
-		return false;
-	ok = fwrite(data, 1, len, f) == len;
-	return fclose(f) == 0 && ok;
-}
-
 /* One launch's file, digest, report and model VCEK, names with suffix. */
 static bool export_launch(const char *dir, const struct e2e_opts *o,
 			  const char *suffix)
@@ -671,13 +654,13 @@ static bool export_launch(const char *dir, const struct e2e_opts *o,
 		sim_psp_vcek_public_pem(e.slf.psp, pem, sizeof(pem), &pem_len),
 		SIM_PSP_OK);
 	snprintf(name, sizeof(name), "e2e%s.igvm", suffix);
-	ok &= write_file(dir, name, e.file, e.len);
+	ok &= pfx_write_file(dir, name, e.file, e.len);
 	snprintf(name, sizeof(name), "ld%s.hex", suffix);
-	ok &= write_file(dir, name, hex, strlen(hex));
+	ok &= pfx_write_file(dir, name, hex, strlen(hex));
 	snprintf(name, sizeof(name), "report%s.bin", suffix);
-	ok &= write_file(dir, name, &r, sizeof(r));
+	ok &= pfx_write_file(dir, name, &r, sizeof(r));
 	snprintf(name, sizeof(name), "vcek%s.pem", suffix);
-	ok &= write_file(dir, name, pem, pem_len);
+	ok &= pfx_write_file(dir, name, pem, pem_len);
 	e2e_fini(&e);
 	REQUIRE_TRUE(ok);
 	return true;
@@ -737,8 +720,8 @@ TEST_FIXTURE(snp_e2e_svsm_export)
 	EXPECT_EQ(
 		sim_psp_vcek_public_pem(e.slf.psp, pem, sizeof(pem), &pem_len),
 		SIM_PSP_OK);
-	EXPECT_TRUE(write_file(dir, "svsm-ld.hex", hex, strlen(hex)));
-	EXPECT_TRUE(write_file(dir, "svsm-report.bin", &r, sizeof(r)));
-	EXPECT_TRUE(write_file(dir, "svsm-vcek.pem", pem, pem_len));
+	EXPECT_TRUE(pfx_write_file(dir, "svsm-ld.hex", hex, strlen(hex)));
+	EXPECT_TRUE(pfx_write_file(dir, "svsm-report.bin", &r, sizeof(r)));
+	EXPECT_TRUE(pfx_write_file(dir, "svsm-vcek.pem", pem, pem_len));
 	e2e_fini(&e);
 }

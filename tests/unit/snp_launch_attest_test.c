@@ -134,23 +134,6 @@ TEST(snp_launch, report_carries_the_measured_digest)
 	free(file);
 }
 
-static bool write_file(const char *dir, const char *name, const void *data,
-		       size_t len)
-{
-	char path[4096];
-	FILE *f;
-	bool ok;
-
-	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-	    (int)sizeof(path))
-		return false;
-	f = fopen(path, "wb");
-	if (!f)
-		return false;
-	ok = fwrite(data, 1, len, f) == len;
-	return fclose(f) == 0 && ok;
-}
-
 /*
  * For tests/tools/snp_launch_cli.py: the model launch of $SIM_LOAD_IGVM
  * with $SIM_LOAD_VCPUS vCPUs, its digest, a report and the VCEK into
@@ -188,9 +171,9 @@ TEST_FIXTURE(snp_launch_export)
 	hex[2 * SNP_LD_SIZE + 1] = '\0';
 	ASSERT_EQ(sim_psp_vcek_public_pem(s.psp, pem, sizeof(pem), &pem_len),
 		  SIM_PSP_OK);
-	EXPECT_TRUE(write_file(dir, "ld.hex", hex, strlen(hex)));
-	EXPECT_TRUE(write_file(dir, "report.bin", &r, sizeof(r)));
-	EXPECT_TRUE(write_file(dir, "vcek.pem", pem, pem_len));
+	EXPECT_TRUE(pfx_write_file(dir, "ld.hex", hex, strlen(hex)));
+	EXPECT_TRUE(pfx_write_file(dir, "report.bin", &r, sizeof(r)));
+	EXPECT_TRUE(pfx_write_file(dir, "vcek.pem", pem, pem_len));
 	slf_fini(&s);
 	free(file);
 }
