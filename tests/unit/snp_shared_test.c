@@ -26,14 +26,15 @@
 #include "rmp.h"
 #include "snp/ghcb.h"
 #include "snp/shared_pages.h"
+#include "snp_pool_fixture.h"
 #include "test.h"
 #include "unit/hosted_plat.h"
 
-#define MEM_SIZE (8ull << 20)
-#define BASE	 FAKE_PHYS_BASE
-#define GHCB_PA	 BASE
-#define POOL	 (BASE + (2ull << 20)) /* the page allocator's range */
-#define POOL_END (BASE + MEM_SIZE)
+#define MEM_SIZE SPF_MEM_SIZE
+#define BASE	 SPF_BASE
+#define GHCB_PA	 SPF_GHCB_PA
+#define POOL	 SPF_POOL
+#define POOL_END SPF_POOL_END
 #define SZ_4K	 0x1000ull
 
 static unsigned int saved_log_level;
@@ -44,31 +45,10 @@ static bool setup(void)
 {
 	saved_log_level = log_get_level();
 	log_set_level(LOG_LEVEL_ERROR);
-	REQUIRE_EQ(fake_mm_init(MEM_SIZE), BASE);
-	sim_rmp_fini(&fake_snp_rmp);
-	REQUIRE_TRUE(sim_rmp_init(&fake_snp_rmp, BASE, MEM_SIZE));
-	fake_snp_reset_counters();
-	fake_snp_hv_start();
-	sim_hv.rmp = &fake_snp_rmp;
-	ghcb_reset();
-	for (uint64_t a = POOL; a < POOL_END; a += SZ_4K) {
-		bool cf = false;
-
-		REQUIRE_EQ(sim_rmp_assign(&fake_snp_rmp, a, SNP_RMP_PSIZE_4K),
-			   SNP_SUCCESS);
-		REQUIRE_EQ(sim_pvalidate(&fake_snp_rmp, 0, a, SNP_RMP_PSIZE_4K,
-					 true, &cf),
-			   SNP_SUCCESS);
-	}
-	REQUIRE_EQ(ghcb_negotiate(NULL), SVSM_OK);
-	REQUIRE_EQ(ghcb_register(pa_init(GHCB_PA)), SVSM_OK);
-	REQUIRE_EQ(pgalloc_init(pa_init(POOL), POOL_END - POOL), SVSM_OK);
+	REQUIRE_TRUE(spf_model_start());
+	REQUIRE_TRUE(spf_svsm_start(console, sizeof(console)));
 	hosted_plat_share = snp_share_pages;
 	hosted_plat_unshare = snp_unshare_pages;
-	memset(console, 0, sizeof(console));
-	fake_console_buf = console;
-	fake_console_size = sizeof(console);
-	fake_console_len = 0;
 	return true;
 }
 

@@ -35,15 +35,16 @@
 #include "snp/ghcb.h"
 #include "snp/shared_pages.h"
 #include "snp/smp.h"
+#include "snp_pool_fixture.h"
 #include "test.h"
 #include "unit/hosted_plat.h"
 #include "vcpu.h"
 
-#define MEM_SIZE   (8ull << 20)
-#define BASE	   FAKE_PHYS_BASE
-#define GHCB_PA	   BASE			 /* the boot CPU's GHCB */
-#define POOL	   (BASE + (2ull << 20)) /* the page allocator: 2 MiB aligned */
-#define POOL_END   (BASE + MEM_SIZE)
+#define MEM_SIZE   SPF_MEM_SIZE
+#define BASE	   SPF_BASE
+#define GHCB_PA	   SPF_GHCB_PA
+#define POOL	   SPF_POOL
+#define POOL_END   SPF_POOL_END
 #define POOL_PAGES ((POOL_END - POOL) / SZ_4K)
 #define SZ_4K	   0x1000ull
 #define NCPU	   4u /* the model tracks GHCBs of 4 vCPUs (SIM_HV_CPUS) */
@@ -87,37 +88,16 @@ static bool setup(void)
 {
 	saved_log_level = log_get_level();
 	log_set_level(LOG_LEVEL_VERBOSE);
-	REQUIRE_EQ(fake_mm_init(MEM_SIZE), BASE);
-	sim_rmp_fini(&fake_snp_rmp);
-	REQUIRE_TRUE(sim_rmp_init(&fake_snp_rmp, BASE, MEM_SIZE));
-	fake_snp_reset_counters();
-	fake_snp_hv_start();
-	sim_hv.rmp = &fake_snp_rmp;
+	REQUIRE_TRUE(spf_model_start());
 	sim_vcpu_table_init(&host_vcpus, &fake_snp_rmp);
 	host_vcpus.apic_count = NCPU;
 	sim_hv.vcpus = &host_vcpus;
-	ghcb_reset();
 	snp_aps_reset();
 	snp_features_reset();
-	for (uint64_t a = POOL; a < POOL_END; a += SZ_4K) {
-		bool cf = false;
-
-		REQUIRE_EQ(sim_rmp_assign(&fake_snp_rmp, a, SNP_RMP_PSIZE_4K),
-			   SNP_SUCCESS);
-		REQUIRE_EQ(sim_pvalidate(&fake_snp_rmp, 0, a, SNP_RMP_PSIZE_4K,
-					 true, &cf),
-			   SNP_SUCCESS);
-	}
-	REQUIRE_EQ(ghcb_negotiate(NULL), SVSM_OK);
-	REQUIRE_EQ(ghcb_register(pa_init(GHCB_PA)), SVSM_OK);
+	REQUIRE_TRUE(spf_svsm_start(console, sizeof(console)));
 	REQUIRE_EQ(snp_features_init(SEV_STATUS_SNP, sim_hv.features), SVSM_OK);
-	REQUIRE_EQ(pgalloc_init(pa_init(POOL), POOL_END - POOL), SVSM_OK);
 	hosted_plat_share = snp_share_pages;
 	hosted_plat_unshare = snp_unshare_pages;
-	memset(console, 0, sizeof(console));
-	fake_console_buf = console;
-	fake_console_size = sizeof(console);
-	fake_console_len = 0;
 	for (uint64_t i = 0; i < POOL_PAGES; i++)
 		REQUIRE_TRUE(sim_rmp_entry(&fake_snp_rmp, POOL + i * SZ_4K,
 					   &before[i]));
