@@ -38,6 +38,7 @@
 #include "snp/ghcb.h"
 #include "snp/guest_msg.h"
 #include "snp/secrets.h"
+#include "snp_client_fixture.h"
 #include "test.h"
 
 /* The SVSM's wire format and the model's, each written from 56860. */
@@ -59,11 +60,7 @@ static_assert(SNP_KEY_FIELD_TCB_VERSION == SIM_PSP_KEY_FIELD_TCB_VERSION &&
 #define KEY_LEN	     STORE_KEY_SIZE
 #define DISK_SECTORS ((uint64_t)64 * (STORE_BLOCK_SIZE / BLOCK_SECTOR_SIZE))
 
-static struct {
-	struct sim_psp *psp;
-	paddr_t req, resp, secrets, ghcb;
-	unsigned int log_level;
-} fx;
+static struct scf fx;
 
 /* The launch every test starts from: the fixture's, with a fixed chip. */
 static void base_config(struct sim_psp_config *cfg)
@@ -82,49 +79,12 @@ static void base_config(struct sim_psp_config *cfg)
  */
 static bool launch(const struct sim_psp_config *cfg)
 {
-	struct secrets_svsm_info info = {
-		.svsm_base = pa_init(0x800000000ull),
-		.svsm_size = 0x1000000,
-		.svsm_caa = pa_init(0x7fff0000ull),
-		.svsm_max_version = 1,
-		.guest_vmpl = 2,
-	};
-	struct snp_secrets_page *page;
-	uint64_t base;
-
-	snp_derived_key_set_exchange(NULL);
-	guest_msg_reset();
-	fake_snp_hv_start();
-	ghcb_reset();
-	fx.log_level = log_get_level();
-	log_set_level(LOG_LEVEL_ERROR); /* refusals are expected */
-	base = fake_mm_init(MEM_SIZE);
-	REQUIRE_TRUE(pgalloc_init(pa_init(base), MEM_SIZE) == SVSM_OK);
-	heap_init(0x5eed0001u);
-	REQUIRE_TRUE(pgalloc_alloc(0, 0, &fx.req) == SVSM_OK &&
-		     pgalloc_alloc(0, 0, &fx.resp) == SVSM_OK &&
-		     pgalloc_alloc(0, 0, &fx.secrets) == SVSM_OK &&
-		     pgalloc_alloc(0, 0, &fx.ghcb) == SVSM_OK);
-	REQUIRE_EQ(sim_psp_create(cfg, &fx.psp), SIM_PSP_OK);
-	sim_hv.psp = fx.psp;
-	REQUIRE_TRUE(ghcb_negotiate(NULL) == SVSM_OK &&
-		     ghcb_register(fx.ghcb) == SVSM_OK);
-	REQUIRE_TRUE(guest_msg_init(fx.req, fx.resp) == SVSM_OK);
-	page = arch_phys_to_virt(pa_val(fx.secrets), PAGE_SIZE);
-	sim_psp_fill_secrets_page(fx.psp, page);
-	REQUIRE_TRUE(secrets_take(page, &info) == SVSM_OK);
-	return true;
+	return scf_start(&fx, cfg, MEM_SIZE, 0x5eed0001u);
 }
 
 static void shutdown(void)
 {
-	fake_snp_hv_stop();
-	ghcb_reset();
-	guest_msg_reset();
-	snp_derived_key_set_exchange(NULL);
-	sim_psp_destroy(fx.psp);
-	fx.psp = NULL;
-	log_set_level(fx.log_level);
+	scf_stop(&fx);
 }
 
 static enum svsm_err get_key(uint8_t key[KEY_LEN])

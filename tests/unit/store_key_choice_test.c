@@ -28,6 +28,7 @@
 #include "snp/ghcb.h"
 #include "snp/guest_msg.h"
 #include "snp/secrets.h"
+#include "snp_client_fixture.h"
 #include "test.h"
 
 static void facts_of(unsigned int bits, struct store_key_facts *f)
@@ -200,62 +201,22 @@ TEST(kbs_pin, anything_else_is_refused_and_changes_nothing)
 #define MEM_SIZE     (4ull << 20)
 #define DISK_SECTORS ((uint64_t)64 * (STORE_BLOCK_SIZE / BLOCK_SECTOR_SIZE))
 
-static struct {
-	struct sim_psp *psp;
-	paddr_t req, resp, secrets, ghcb;
-	unsigned int log_level;
-} fx;
+static struct scf fx;
 
-/* A launch on the model with VMPCK0 installed (as snp_key_model_test). */
+/* A launch on the model with VMPCK0 installed (snp_client_fixture.h). */
 static bool launch(void)
 {
-	struct secrets_svsm_info info = {
-		.svsm_base = pa_init(0x800000000ull),
-		.svsm_size = 0x1000000,
-		.svsm_caa = pa_init(0x7fff0000ull),
-		.svsm_max_version = 1,
-		.guest_vmpl = 2,
-	};
 	struct sim_psp_config cfg;
-	struct snp_secrets_page *page;
-	uint64_t base;
 
 	pfx_test_config(&cfg);
 	cfg.chip_secret_given = true;
 	pfx_pattern(cfg.chip_secret, sizeof(cfg.chip_secret), 0x3c);
-	snp_derived_key_set_exchange(NULL);
-	guest_msg_reset();
-	fake_snp_hv_start();
-	ghcb_reset();
-	fx.log_level = log_get_level();
-	log_set_level(LOG_LEVEL_ERROR);
-	base = fake_mm_init(MEM_SIZE);
-	REQUIRE_TRUE(pgalloc_init(pa_init(base), MEM_SIZE) == SVSM_OK);
-	heap_init(0x5eed0002u);
-	REQUIRE_TRUE(pgalloc_alloc(0, 0, &fx.req) == SVSM_OK &&
-		     pgalloc_alloc(0, 0, &fx.resp) == SVSM_OK &&
-		     pgalloc_alloc(0, 0, &fx.secrets) == SVSM_OK &&
-		     pgalloc_alloc(0, 0, &fx.ghcb) == SVSM_OK);
-	REQUIRE_EQ(sim_psp_create(&cfg, &fx.psp), SIM_PSP_OK);
-	sim_hv.psp = fx.psp;
-	REQUIRE_TRUE(ghcb_negotiate(NULL) == SVSM_OK &&
-		     ghcb_register(fx.ghcb) == SVSM_OK);
-	REQUIRE_TRUE(guest_msg_init(fx.req, fx.resp) == SVSM_OK);
-	page = arch_phys_to_virt(pa_val(fx.secrets), PAGE_SIZE);
-	sim_psp_fill_secrets_page(fx.psp, page);
-	REQUIRE_TRUE(secrets_take(page, &info) == SVSM_OK);
-	return true;
+	return scf_start(&fx, &cfg, MEM_SIZE, 0x5eed0002u);
 }
 
 static void shutdown(void)
 {
-	fake_snp_hv_stop();
-	ghcb_reset();
-	guest_msg_reset();
-	snp_derived_key_set_exchange(NULL);
-	sim_psp_destroy(fx.psp);
-	fx.psp = NULL;
-	log_set_level(fx.log_level);
+	scf_stop(&fx);
 }
 
 static bool counting_random(void *buf, size_t len)
