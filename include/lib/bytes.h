@@ -46,8 +46,10 @@ static inline bool hex_decode(const char *s, uint8_t *out, size_t n)
 	for (size_t i = 0; i < 2 * n; i++)
 		if (hex_digit_value(s[i]) < 0)
 			return false;
+	/* Every digit was checked above: each value is 0..15. */
 	for (size_t i = 0; i < n; i++)
-		out[i] = (uint8_t)(hex_digit_value(s[2 * i]) << 4 |
-				   hex_digit_value(s[2 * i + 1]));
+		out[i] =
+			(uint8_t)((unsigned int)hex_digit_value(s[2 * i]) << 4 |
+				  (unsigned int)hex_digit_value(s[2 * i + 1]));
 	return true;
 }
