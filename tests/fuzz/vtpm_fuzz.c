@@ -193,8 +193,24 @@ static void one_call(struct input *in)
 		memcpy(sim_guest_ptr(gpa, sizeof(hdr)), hdr, sizeof(hdr));
 		memcpy(sim_guest_ptr(gpa + sizeof(hdr), cmd_len), cmd, cmd_len);
 	}
+	/*
+	 * What the SVSM must hand the vTPM: the command its header's size
+	 * names, as guest memory holds it (the input's bytes, or what lay
+	 * there before when the size claims more or the buffer was not
+	 * written); 0 where it must not reach the vTPM at all.
+	 */
 	stub.expect = cmd;
-	stub.expect_len = size <= cmd_len ? size : 0;
+	stub.expect_len = 0;
+	if (in_guest_ram(gpa, sizeof(hdr))) {
+		uint32_t gsize =
+			vtpm_le32(sim_guest_ptr(gpa + VTPM_REQ_OFF_SIZE, 4));
+
+		if (gsize && gsize <= VTPM_MAX_CMD_SIZE &&
+		    in_guest_ram(gpa, sizeof(hdr) + gsize)) {
+			stub.expect = sim_guest_ptr(gpa + sizeof(hdr), gsize);
+			stub.expect_len = gsize;
+		}
+	}
 	if (snap_ok)
 		memcpy(before, sim_guest_ptr(snap, sizeof(before)),
 		       sizeof(before));
