@@ -15,6 +15,7 @@ prefix and call it from the checks that need it; its failure fails them.
 """
 import argparse
 import os
+import socket
 import subprocess
 
 # The repository's root: commands run from there.
@@ -45,6 +46,24 @@ def expect(cond, msg, text=""):
     """Fails the check with msg (and the command output, if given)."""
     if not cond:
         raise AssertionError(msg + ("\n--- output ---\n" + text if text else ""))
+
+
+def free_port_pair():
+    """A port P with P and P+1 free on 127.0.0.1 (the mssim protocol's
+    command and platform ports)."""
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port >= 65535:
+            continue
+        try:
+            with socket.socket() as s2:
+                s2.bind(("127.0.0.1", port + 1))
+        except OSError:
+            continue
+        return port
+    raise AssertionError("no free port pair")
 
 
 def run(namespace, doc, extra=None, configure=None):

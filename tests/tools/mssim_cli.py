@@ -60,23 +60,9 @@ def mssim():
     return os.path.join(ROOT, OUT, "tools", "csvsm-mssim")
 
 
-def free_port():
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        try:
-            with socket.socket() as s2:
-                s2.bind(("127.0.0.1", port + 1))
-            return port
-        except OSError:
-            continue
-    raise AssertionError("no free port pair")
-
-
 class Adapter:
     def __init__(self, program, extra=()):
-        self.port = free_port()
+        self.port = checks.free_port_pair()
         self.proc = subprocess.Popen(
             [mssim(), "--port", str(self.port), *extra, "--"] + program,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -163,7 +149,7 @@ def check_suite_swtpm_chardev_behind_the_adapter():
 
 
 def check_suite_booted_svsm_beside_swtpm():
-    port = free_port()
+    port = checks.free_port_pair()
     run = subprocess.Popen(
         [os.path.join(ROOT, OUT, "tools", "csvsm-run"), "--accel", "tcg",
          "--timeout", "900", "--tpm", str(port),

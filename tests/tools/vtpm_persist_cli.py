@@ -48,21 +48,6 @@ BOOT_TIMEOUT = 300
 TOOL_TIMEOUT = 120
 
 
-def free_port():
-    import socket
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        try:
-            with socket.socket() as s2:
-                s2.bind(("127.0.0.1", port + 1))
-            return port
-        except OSError:
-            continue
-    raise AssertionError("no free port pair")
-
-
 def store_version(disk):
     """The store's version: the higher of the two roots' (plain) fields."""
     with open(disk, "rb") as f:
@@ -89,7 +74,7 @@ class Svsm:
 
     def __init__(self, disk, key, store_options=False, igvm=None,
                  launcher=(), qemu=()):
-        self.port = free_port()
+        self.port = checks.free_port_pair()
         self.tcti = f"mssim:host=127.0.0.1,port={self.port}"
         self.log = b""
         if store_options:  # the launcher's own options
