@@ -14,7 +14,6 @@
 
 Each check is a function named check_*; the last line is "N passed, N failed".
 """
-import json
 import os
 import struct
 import sys
@@ -23,6 +22,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
 from checks import ROOT, expect, sh, sh_split
+import igvm_boot_info
 
 OUT = "out"
 MKCPIO = os.path.join(ROOT, "user", "mkcpio.py")
@@ -61,20 +61,9 @@ def digest(path):
 
 
 def boot_info(path):
-    """The boot-info page's bytes (RSI of the native VP context)."""
-    rc, out = sh([tool(), "dump", "--json", path])
-    expect(rc == 0, "dump", out)
-    d = json.loads(out)
-    data = open(path, "rb").read()
-    native = [p["compatibility_mask"] for p in d["platforms"]
-              if p["type"] == "NATIVE"][0]
-    vp = [h for h in d["headers"] if h["type"] == "VP_CONTEXT" and
-          h["compatibility_mask"] & native][0]
-    rsi = struct.unpack_from("<Q", data, vp["file_offset"] + 48)[0]
-    pages = {int(h["gpa"], 16): h for h in d["headers"]
-             if h["type"] == "PAGE_DATA" and h["compatibility_mask"] & native}
-    page = pages[rsi]
-    bi = data[page["file_offset"]:page["file_offset"] + 4096]
+    """The boot-info page's bytes, the native pages and the file's bytes."""
+    off, pages, data = igvm_boot_info.native_boot_info(tool(), path)
+    bi = data[off:off + 4096]
     expect(struct.unpack_from("<I", bi)[0] == BOOT_INFO_MAGIC, "magic")
     return bi, pages, data
 

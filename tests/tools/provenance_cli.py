@@ -27,6 +27,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import checks
 from checks import ROOT, expect, sh, sh_split
+import igvm_boot_info
 
 OUT = "out"
 PROVENANCE_OFFSET = 0x400  # include/abi/csvsm_boot.h
@@ -142,18 +143,8 @@ def check_malformed_provenance_is_refused():
 
 def boot_info_offset(path):
     """The file offset of the boot-info page (RSI of the native VP)."""
-    rc, out = sh([tool(), "dump", "--json", path])
-    expect(rc == 0, "dump", out)
-    d = json.loads(out)
-    data = open(path, "rb").read()
-    native = [p["compatibility_mask"] for p in d["platforms"]
-              if p["type"] == "NATIVE"][0]
-    vp = [h for h in d["headers"] if h["type"] == "VP_CONTEXT" and
-          h["compatibility_mask"] & native][0]
-    rsi = struct.unpack_from("<Q", data, vp["file_offset"] + 48)[0]
-    page = [h for h in d["headers"] if h["type"] == "PAGE_DATA" and
-            int(h["gpa"], 16) == rsi][0]
-    return page["file_offset"], data
+    off, _, data = igvm_boot_info.native_boot_info(tool(), path)
+    return off, data
 
 
 def check_hostile_provenance_in_a_file_is_reported_not_trusted():
